@@ -1,0 +1,51 @@
+# Two commands on a fresh machine with only Python and make:
+#   make lab    set everything up and open the workbook in JupyterLab
+#   make test   set everything up and run every test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8888
+
+.PHONY: lab test lint notebooks release bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# One stamp per set of extras; they are redone whenever pyproject.toml changes.
+$(VENV)/.lab: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[lab]'
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(VENV)/.bench: pyproject.toml $(VENV)/.dev
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@
+
+lab: $(VENV)/.lab
+	$(BIN)/jupyter lab --ServerApp.port=$(PORT) notebooks/start.ipynb
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+test: $(VENV)/.dev
+	bash scripts/ensure-chromium.sh
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 -m "not browser" --timeout=600
+	$(BIN)/python -m pytest -m browser --timeout=600
+
+notebooks: $(VENV)/.dev
+	$(BIN)/python -m autograder build
+
+release: $(VENV)/.lab
+	$(BIN)/python -m autograder release --out build/release --lang all
+
+bench: $(VENV)/.bench
+	bash scripts/ensure-chromium.sh
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache .hypothesis

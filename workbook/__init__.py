@@ -1,0 +1,1 @@
+"""The nnkit workbook: unit sources, exercises, self-checks and the notebook build."""
