@@ -1,0 +1,278 @@
+"""Interactive views: labelled sliders, a figure shown as an image, and the View base class.
+
+A view builds its figure once, and on every slider change updates the artists in place
+(``line.set_ydata``, ``text.set_text``, axis limits) and calls ``FigureView.refresh()``.
+
+Example::
+
+    import numpy as np
+    from nnkit import plots
+    from nnkit.i18n import tr
+    from nnkit.widgets import FigureView, Readout, View, slider
+
+    class NeuronView(View):
+        def __init__(self):
+            self.x = np.linspace(-3, 3, 400)
+            fig, (ax,) = plots.figure((tr(de="Ein Neuron", en="One neuron"), "x", "a"))
+            self.line, = ax.plot(self.x, self.x)
+            ax.set_ylim(-3, 3)
+            self.plot = FigureView(fig)
+            self.readout = Readout()
+            controls = {
+                "w": slider("w", tr(de="Gewicht", en="weight"), 1.0, -2, 2),
+                "b": slider("b", tr(de="Bias", en="bias"), 0.0, -2, 2),
+            }
+            super().__init__(controls, [self.readout, self.plot])  # wires and draws once
+
+        def update(self):
+            w, b = self.controls["w"].value, self.controls["b"].value
+            self.line.set_ydata(np.maximum(0, w * self.x + b))
+            self.readout.show({"z(1)": w + b})
+            self.plot.refresh()
+
+    NeuronView()   # the last expression of a cell shows the view
+"""
+
+import contextlib
+import html
+import io
+import time
+
+import ipywidgets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
+
+from .i18n import fmt, tr
+
+
+def _ms_since(t0):
+    return (time.perf_counter() - t0) * 1000.0
+
+
+class FigureView:
+    """One persistent matplotlib Figure shown as a PNG ``ipywidgets.Image``.
+
+    Plot your artists before making the FigureView: it shows the figure at once. The layout
+    (constrained layout of ``nnkit.plots.figure``) is computed again on the first ``refresh()`` and
+    then kept (faster); call ``relayout()`` if labels or tick widths change a lot.
+
+    >>> view = FigureView(fig)      # fig from nnkit.plots.figure
+    >>> line.set_ydata(y); view.refresh()
+    """
+
+    def __init__(self, fig, dpi=100):
+        self.figure = fig
+        fig.set_dpi(dpi)
+        self.canvas = FigureCanvasAgg(fig)
+        self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(max_width="100%"))
+        self.last_refresh_ms = None
+        self._layout = fig.get_layout_engine()
+        self._render()
+
+    @property
+    def widget(self):
+        """The widget to display (the Image)."""
+        return self.image
+
+    def refresh(self):
+        """Draw the figure and show it (about 40 ms for two panels on a slow machine)."""
+        t0 = time.perf_counter()
+        self._render()
+        if self._layout is not None and self.figure.get_layout_engine() is self._layout:
+            self.figure.set_layout_engine("none")  # keep the layout of this draw
+        self.last_refresh_ms = _ms_since(t0)
+
+    def _render(self):
+        self.canvas.draw()
+        width, height = self.canvas.get_width_height(physical=True)
+        rgba = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw")
+        buffer = io.BytesIO()
+        rgba.save(buffer, format="png", compress_level=1)
+        self.image.value = buffer.getvalue()
+
+    def relayout(self):
+        """Compute the layout again (after big changes of labels or limits), then refresh."""
+        if self._layout is not None:
+            self._layout.execute(self.figure)
+        self.refresh()
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.image._repr_mimebundle_(**kwargs)
+
+
+def _check_range(symbol, value, min, max):
+    if not min <= value <= max:
+        raise ValueError(f"slider {symbol}: need min <= value <= max, got {min}, {value}, {max}")
+
+
+def slider(symbol, meaning, value, min, max, step=0.01, continuous=True, readout_format=".2f"):
+    """A FloatSlider labelled with its symbol; its meaning is the tooltip and is shown next to it
+    in a View (see ``labelled``). ``continuous=False``: the value changes on release only.
+
+    >>> w2 = slider("w₂", tr(de="Gewicht von h₁ nach ŷ", en="weight from h₁ to ŷ"), 0.5, -2, 2)
+    """
+    _check_range(symbol, value, min, max)
+    return ipywidgets.FloatSlider(
+        value=value, min=min, max=max, step=step, description=symbol, tooltip=meaning,
+        continuous_update=continuous, readout_format=readout_format,
+        style={"description_width": "initial"},
+    )
+
+
+def int_slider(symbol, meaning, value, min, max, step=1, continuous=True):
+    """An IntSlider labelled like ``slider``.
+
+    >>> depth = int_slider("N", tr(de="Tiefe", en="depth"), 3, 1, 10, continuous=False)
+    """
+    _check_range(symbol, value, min, max)
+    return ipywidgets.IntSlider(
+        value=value, min=min, max=max, step=step, description=symbol, tooltip=meaning,
+        continuous_update=continuous, style={"description_width": "initial"},
+    )
+
+
+def labelled(control):
+    """The control with its meaning (its tooltip) as visible text to the right of it."""
+    if not control.tooltip:
+        return control
+    return ipywidgets.HBox([control, ipywidgets.Label(control.tooltip)])
+
+
+class Readout(ipywidgets.HTML):
+    """Live values as text in the notebook language: ``z = −1,90   a = 0,00`` in German.
+
+    >>> r = Readout(digits=2)
+    >>> r.show({"z": -1.9, "a": 0.0})
+    """
+
+    def __init__(self, digits=2, **kwargs):
+        super().__init__(**kwargs)
+        self.digits = digits
+
+    def show(self, values):
+        """Show ``{symbol: number}`` in order; a string value is shown as it is."""
+        parts = [
+            f"{html.escape(name)} = {v if isinstance(v, str) else fmt(v, self.digits)}"
+            for name, v in values.items()
+        ]
+        text = "&emsp;".join(f"<span style='white-space:nowrap'>{p}</span>" for p in parts)
+        self.value = f"<div aria-live='polite' style='font-family:monospace'>{text}</div>"
+
+
+def _as_widget(output):
+    return getattr(output, "widget", output)
+
+
+class View:
+    """Base class of an interactive view. See the module docstring for a full example.
+
+    A subclass builds its controls and figures, then calls
+    ``super().__init__(controls, outputs)``, and implements ``update()``, which reads
+    ``self.controls[name].value`` and updates the outputs in place.
+
+    - ``live=True``: every control change calls ``update()`` at once (synchronously: when
+      ``view.controls["w"].value = 0.3`` returns, the picture is new).
+      ``live=False``: only the Run button (label ``run_label``) or ``run()`` calls ``update()``.
+    - ``reset()`` (and the Reset button) restores the initial values with one ``update()``.
+    - ``button(label, action)`` adds a button, e.g. "Train" for an expensive step.
+    - ``with view.hold_updates(): ...`` sets several controls with one ``update()``.
+    - ``last_update_ms`` and ``update_count``: duration and number of ``update()`` calls.
+    - ``widget``: the layout (controls, buttons, status line, outputs); displaying a View shows it.
+    """
+
+    def __init__(self, controls, outputs=(), *, live=True, run_label=None):
+        self.controls = dict(controls)
+        self.live = live
+        self.last_update_ms = None
+        self.update_count = 0
+        self._initial = {name: w.value for name, w in self.controls.items()}
+        self._held = 0
+        self._pending = False
+        self.status = ipywidgets.HTML()
+        self._buttons = ipywidgets.HBox()
+        self.reset_button = self.button(tr(de="Zurücksetzen", en="Reset"), self.reset)
+        if not live:
+            self.run_button = self.button(run_label or tr(de="Ausführen", en="Run"), self.run)
+        for control in self.controls.values():
+            control.observe(self._changed, names="value")
+        self.widget = ipywidgets.VBox(
+            [labelled(c) for c in self.controls.values()]
+            + [self._buttons, self.status]
+            + [_as_widget(o) for o in outputs]
+        )
+        self._update()
+
+    def update(self):
+        """Read the controls and redraw the outputs in place. Subclasses implement this."""
+        raise NotImplementedError
+
+    def run(self):
+        """Call ``update()`` now (what the Run button does)."""
+        self._update()
+
+    def reset(self):
+        """Restore every control's initial value, then call ``update()`` once."""
+        with self._hold():
+            for name, value in self._initial.items():
+                self.controls[name].value = value
+        self._pending = False
+        self._update()
+
+    @contextlib.contextmanager
+    def hold_updates(self):
+        """Change several controls inside the ``with``; ``update()`` runs once at the end."""
+        with self._hold():
+            yield
+        if self._held == 0 and self._pending and self.live:
+            self._pending = False
+            self._update()
+
+    def button(self, label, action):
+        """Add a button that calls ``action()`` (disabled while it runs); returns the Button."""
+        b = ipywidgets.Button(description=label, tooltip=label)
+
+        def clicked(_):
+            b.disabled = True
+            try:
+                self._guarded(action)
+            finally:
+                b.disabled = False
+
+        b.on_click(clicked)
+        self._buttons.children += (b,)
+        return b
+
+    @contextlib.contextmanager
+    def _hold(self):
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+
+    def _changed(self, change):
+        if self._held:
+            self._pending = True
+        elif self.live:
+            self._update()
+
+    def _update(self):
+        t0 = time.perf_counter()
+        self._guarded(self.update)
+        self.last_update_ms = _ms_since(t0)
+        self.update_count += 1
+
+    def _guarded(self, action):
+        """Run action; show an error in the status line (and raise it) instead of failing silently
+        in the browser's log."""
+        try:
+            action()
+        except Exception as error:
+            message = html.escape(f"{type(error).__name__}: {error}")
+            self.status.value = f"<span style='color:#D55E00' role='alert'>⚠ {message}</span>"
+            raise
+        if self.status.value:
+            self.status.value = ""
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
