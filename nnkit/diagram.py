@@ -44,14 +44,14 @@ def _column_title(layer, last):
     return tr(de=f"Schicht {layer}", en=f"layer {layer}")
 
 
-def _text(x, y, lines, size=12, anchor="middle", extra=""):
+def _text(x, y, lines, size=12, anchor="middle", extra="", cls="label"):
     """An SVG text element with one tspan per line, centred vertically on y."""
     first = y - (len(lines) - 1) * size * 0.6
     spans = "".join(
         f"<tspan x='{x:.1f}' y='{first + i * size * 1.2:.1f}'>{_esc(line)}</tspan>"
         for i, line in enumerate(lines)
     )
-    return (f"<text {FONT} font-size='{size}' text-anchor='{anchor}' "
+    return (f"<text class='{cls}' {FONT} font-size='{size}' text-anchor='{anchor}' "
             f"dominant-baseline='middle' {extra}>{spans}</text>")
 
 
@@ -159,7 +159,7 @@ def network_svg(trace, *, gradients=False, digits=2, title=None):
             edge_lines.append(f"<path class='edge skip' d='M {x1:.1f} {y1:.1f} C {x1 + dx:.1f} "
                               f"{arc:.1f} {x2 - dx:.1f} {arc:.1f} {x2:.1f} {y2:.1f}' {style}>"
                               f"{tip}</path>")
-            labels.append(_text((x1 + x2) / 2, peak, lines, size=11, extra=HALO))
+            labels.append(_text((x1 + x2) / 2, peak, lines, size=11, extra=HALO, cls="weight"))
             obstacles.append(_label_box((x1 + x2) / 2, peak, lines))
         else:
             edge_lines.append(f"<line class='edge' x1='{x1:.1f}' y1='{y1:.1f}' x2='{x2:.1f}' "
@@ -167,7 +167,7 @@ def network_svg(trace, *, gradients=False, digits=2, title=None):
             straight.append((x1, y1, x2, y2, lines))
     for x1, y1, x2, y2, lines in straight:  # each label where it covers the least
         x, y = _place(x1, y1, x2, y2, lines, obstacles)
-        labels.append(_text(x, y, lines, size=11, extra=HALO))
+        labels.append(_text(x, y, lines, size=11, extra=HALO, cls="weight"))
 
     node_parts = []
     for key in sorted(pos):
@@ -186,20 +186,21 @@ def network_svg(trace, *, gradients=False, digits=2, title=None):
                           f"fill='white' stroke='black' stroke-width='1.5'>"
                           f"<title>{_esc(_column_title(key[0], layers[-1]))}, "
                           f"{key[1] + 1}: {_esc('; '.join(lines))}</title></circle>")
-        node_parts.append(_text(x, y, lines, size=12))
+        node_parts.append(_text(x, y, lines, size=12, cls="value"))
         dz = getattr(node, "dz", None)
         if gradients and dz is not None and key[0] != 0:
             node_parts.append(_text(x, y + RADIUS + 12, [f"∂L/∂z = {fmt(dz, digits)}"], size=11,
-                                    extra="font-style='italic' " + HALO))
+                                    extra="font-style='italic' " + HALO, cls="gradient"))
 
     heads = [_text(MARGIN + 40 + col * COLUMN_GAP, MARGIN - 25, [_column_title(layer, layers[-1])],
-                   size=13, extra="font-weight='bold'") for col, layer in enumerate(layers)]
+                   size=13, extra="font-weight='bold'", cls="heading")
+             for col, layer in enumerate(layers)]
     loss = getattr(trace, "loss", None)
     if loss is not None:
         heads.append(_text(MARGIN + 40 + (len(layers) - 1) * COLUMN_GAP, MARGIN - 7,
-                           [f"L = {fmt(loss, digits)}"], size=13))
+                           [f"L = {fmt(loss, digits)}"], size=13, cls="loss"))
     if title is not None:
-        heads.append(_text(10, 15, [title], size=13, anchor="start"))
+        heads.append(_text(10, 15, [title], size=13, anchor="start", cls="title"))
 
     summary = tr(de="Netz mit {n} Schichten", en="network with {n} layers").format(n=len(layers))
     return (
