@@ -1,5 +1,7 @@
 """nnkit.widgets: FigureView, labelled sliders, Readout and the View base class."""
 
+import io
+
 import ipywidgets
 import numpy as np
 import pytest
@@ -64,6 +66,48 @@ def test_layout_is_kept_after_the_first_refresh_and_relayout_works():
     fig.axes[0].set_ylabel("a much longer label\nwith two lines")
     view.relayout()
     assert fig.axes[0].get_position().bounds != position
+
+
+def pixels(view):
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(bytes(view.image.value))).convert("RGB"), dtype=float)
+
+
+def test_moving_artists_are_drawn_over_a_kept_background():
+    x, fig, lines = two_panels()
+    fast = FigureView(fig, moving=lines)
+    fast.refresh()
+    before = bytes(fast.image.value)
+    for line in lines:
+        line.set_ydata(2 * np.cos(x))
+    fast.refresh()
+    assert not fast.last_refresh_full and bytes(fast.image.value) != before
+    # the same picture as a full draw (up to where the lines cross spines and grid)
+    _, fig2, lines2 = two_panels()
+    for line in lines2:
+        line.set_ydata(2 * np.cos(x))
+    slow = FigureView(fig2)
+    slow.refresh()
+    assert slow.last_refresh_full
+    assert np.abs(pixels(fast) - pixels(slow)).mean() < 1.0
+    assert np.abs(pixels(fast) - pixels(slow)).mean() < np.abs(pixels(slow) - 255).mean() / 20
+
+
+def test_moving_redraws_everything_when_limits_change_or_when_asked():
+    _, fig, lines = two_panels()
+    fast = FigureView(fig, moving=lines[:1])
+    fast.refresh()
+    fast.refresh()
+    assert not fast.last_refresh_full
+    fig.axes[0].set_ylim(-10, 10)
+    fast.refresh()
+    assert fast.last_refresh_full
+    fast.refresh()
+    assert not fast.last_refresh_full
+    fig.axes[1].set_title("new title")
+    fast.refresh(full=True)
+    assert fast.last_refresh_full
 
 
 # sliders
