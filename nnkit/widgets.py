@@ -27,7 +27,7 @@ Example::
         def update(self):
             w, b = self.controls["w"].value, self.controls["b"].value
             self.line.set_ydata(np.maximum(0, w * self.x + b))
-            self.readout.show({"z(1)": w + b})
+            self.readout.show({"z": w + b})   # z at x = 1
             self.plot.refresh()
 
     NeuronView()   # the last expression of a cell shows the view
@@ -196,7 +196,8 @@ class View:
       ``view.controls["w"].value = 0.3`` returns, the picture is new).
       ``live=False``: only the Run button (label ``run_label``) or ``run()`` calls ``update()``.
     - ``reset()`` (and the Reset button) restores the initial values with one ``update()``.
-    - ``button(label, action)`` adds a button, e.g. "Train" for an expensive step.
+    - ``button(label, action)`` (after ``super().__init__``) adds a button, e.g. "Train" for an
+      expensive step whose action ends with ``self.update()``.
     - ``with view.hold_updates(): ...`` sets several controls with one ``update()``.
     - ``last_update_ms`` and ``update_count``: duration and number of ``update()`` calls.
     - ``widget``: the layout (controls, buttons, status line, outputs); displaying a View shows it.
