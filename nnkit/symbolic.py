@@ -1,0 +1,480 @@
+r"""The course's formulas in sympy, a safe parser for student expressions, and ``equivalent``.
+
+Student answers are parsed by :func:`parse` with Python's ``ast`` and a whitelist -- never with
+``eval``/``sympify``/``parse_expr`` (those execute Python). Spellings accepted everywhere: ``^`` or
+``**`` for powers, ``f'(z)`` for ``f_prime(z)`` (so ``g'``, ``sigma'``, ``sigmoid'``, ``relu'``),
+``W[1, j]``/``w[2]`` subscripts, and the functions in :data:`FUNCTIONS`. Each exercise brings its
+own symbol table: :func:`net131_symbols`, :func:`chain_symbols`, :func:`sheet11_ex1`.
+"""
+from __future__ import annotations
+
+import ast
+import difflib
+import math
+import random
+import re
+
+import numpy as np
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+MAX_CHARS, MAX_PARENS, MAX_DEPTH, MAX_EXPONENT, MAX_TERMS = 2000, 30, 200, 100, 100
+
+
+class ExpressionError(ValueError):
+    """Unparsable or forbidden student text; ``.en``/``.de`` hold both languages."""
+
+    def __init__(self, en: str, de: str, lang: str = "en"):
+        self.en, self.de = en, de
+        super().__init__(de if lang == "de" else en)
+
+
+class _Prime(sp.Function):
+    """A function whose derivative is the undefined function ``<name>_prime``."""
+
+    def fdiff(self, argindex=1):
+        return sp.Function(f"{type(self).__name__}_prime")(self.args[0])
+
+
+g = type("g", (_Prime,), {})  # the generic activation g of the 1-3-1 network
+sigma = type("sigma", (_Prime,), {})  # the arbitrary activation sigma of sheet 11, exercise 2
+g_prime, sigma_prime = sp.Function("g_prime"), sp.Function("sigma_prime")
+
+
+class sigmoid(sp.Function):
+    r"""$\operatorname{sigmoid}(z) = 1/(1+e^{-z})$, with $\operatorname{sigmoid}' = s(1-s)$."""
+
+    def fdiff(self, argindex=1):
+        return self * (1 - self)
+
+
+class relu(sp.Function):
+    r"""$\operatorname{ReLU}(z) = \max(0, z)$, with $\operatorname{ReLU}'(z) = H(z)$ (Heaviside)."""
+
+    def fdiff(self, argindex=1):
+        return sp.Heaviside(self.args[0])
+
+
+def _d(f, v):
+    return sp.diff(f, v)
+
+
+FUNCTIONS = {
+    "exp": sp.exp, "log": sp.log, "ln": sp.log, "sqrt": sp.sqrt, "tanh": sp.tanh,
+    "sin": sp.sin, "cos": sp.cos, "Abs": sp.Abs, "abs": sp.Abs, "Max": sp.Max, "max": sp.Max,
+    "Min": sp.Min, "min": sp.Min, "sigmoid": sigmoid, "relu": relu, "ReLU": relu,
+    "sigmoid_prime": lambda z: sigmoid(z) * (1 - sigmoid(z)), "relu_prime": sp.Heaviside,
+    "ReLU_prime": sp.Heaviside, "Heaviside": sp.Heaviside, "H": sp.Heaviside,
+    "KroneckerDelta": sp.KroneckerDelta, "delta": sp.KroneckerDelta, "Sum": sp.Sum,
+    "Product": sp.Product, "Derivative": _d, "diff": _d, "pi": sp.pi,
+}
+_CONCRETE = {sigmoid: lambda z: 1 / (1 + sp.exp(-z)), relu: lambda z: sp.Max(0, z)}
+
+
+class Family:
+    """``Family("w")(2)`` and, in student text, ``w[2]`` give the symbol ``w_2``."""
+
+    def __init__(self, stem):
+        self.stem = stem
+
+    def __call__(self, *idx):
+        if not all(isinstance(i, sp.Integer) or isinstance(i, int) for i in idx):
+            raise TypeError("constant indices only")
+        return sp.Symbol(self.stem + "_" + "".join(str(i) for i in idx))
+
+
+# ---------------------------------------------------------------- 1-3-1 network (lecture 003)
+WEIGHTS = ("w2_10", "w2_11", "w2_12", "w2_13", "w1_10", "w1_11", "w1_20", "w1_21", "w1_30", "w1_31")
+W = {name: sp.Symbol(name) for name in WEIGHTS}  # w2_1k = w_{1k}^{(2)}, w1_k0 = w_{k0}^{(1)}
+
+
+def z131(x, k):
+    r"""$z_k = w_{k0}^{(1)} + w_{k1}^{(1)} x$ (hidden unit $k = 1, 2, 3$)."""
+    return W[f"w1_{k}0"] + W[f"w1_{k}1"] * x
+
+
+def yhat131(x, act=g):
+    r"""$\hat y = w_{10}^{(2)} + \sum_{k=1}^3 w_{1k}^{(2)} g(z_k)$."""
+    return W["w2_10"] + sum(W[f"w2_1{k}"] * act(z131(x, k)) for k in (1, 2, 3))
+
+
+def data131(n=1):
+    """Symbols ``(x, y)`` for one point (``n=1``), else tuples ``(x_1..x_n), (y_1..y_n)``."""
+    if n == 1:
+        return (sp.Symbol("x"),), (sp.Symbol("y"),)
+    return sp.symbols(f"x_1:{n + 1}"), sp.symbols(f"y_1:{n + 1}")
+
+
+def cost131(n=1, act=g):
+    r"""$J = \frac{1}{2n}\sum_{i=1}^n (y_i - \hat y_i)^2$ as an explicit sum over ``data131(n)``."""
+    xs, ys = data131(n)
+    return sum((y - yhat131(x, act)) ** 2 for x, y in zip(xs, ys, strict=True)) / (2 * n)
+
+
+def gradient131(n=1, act=g):
+    """``{weight name: dJ/dw}``, derived by sympy's differentiation of :func:`cost131`."""
+    J = cost131(n, act)
+    return {name: sp.diff(J, W[name]) for name in WEIGHTS}
+
+
+def table131(n=1, act=g):
+    r"""The lecture's table (``act=g`` gives $g'$ = ``g_prime``; ``act=sigmoid`` gives $g(1-g)$).
+
+    $\partial J/\partial w_{10}^{(2)} = -\frac1n\sum_i (y_i-\hat y_i)$,
+    $\partial J/\partial w_{1k}^{(2)} = -\frac1n\sum_i (y_i-\hat y_i)\,g(z_k)$,
+    $\partial J/\partial w_{k0}^{(1)} = -\frac{w_{1k}^{(2)}}{n}\sum_i (y_i-\hat y_i)\,g'(z_k)$,
+    $\partial J/\partial w_{k1}^{(1)} = -\frac{w_{1k}^{(2)}}{n}\sum_i (y_i-\hat y_i)\,g'(z_k)\,x_i$.
+    """
+    xs, ys = data131(n)
+    prime = g_prime if act is g else (lambda z: act(z) * (1 - act(z)))
+    r = [(x, y - yhat131(x, act)) for x, y in zip(xs, ys, strict=True)]  # (x_i, y_i - yhat_i)
+    out = {"w2_10": -sum(e for _, e in r) / n}
+    for k in (1, 2, 3):
+        out[f"w2_1{k}"] = -sum(e * act(z131(x, k)) for x, e in r) / n
+        out[f"w1_{k}0"] = -W[f"w2_1{k}"] / n * sum(e * prime(z131(x, k)) for x, e in r)
+        out[f"w1_{k}1"] = -W[f"w2_1{k}"] / n * sum(e * prime(z131(x, k)) * x for x, e in r)
+    return out
+
+
+def net131_symbols(act=g):
+    """Names for one data point: weights, ``x, y, n``, ``z1..z3``/``z[k]``, ``yhat``, ``g, g'``."""
+    x = sp.Symbol("x")
+    table = dict(W, x=x, y=sp.Symbol("y"), n=sp.Symbol("n", positive=True), yhat=yhat131(x, act))
+    table.update({f"z{k}": z131(x, k) for k in (1, 2, 3)}, z=lambda k: z131(x, int(k)))
+    return dict(table, g=act, g_prime=g_prime, dg=g_prime)
+
+
+# ---------------------------------------------------------------- sheet 11, exercise 2
+def chain(N, skip=False):
+    r"""``(o_N, {s_i: expression})`` for $s_i = w_i o_{i-1} + b_i$, $o_i = \sigma(s_i)$, $o_0 = x$.
+
+    With ``skip`` the output layer also receives $o_1$: $s_N = w_N o_{N-1} + b_N + o_1$ ($N\ge2$).
+    """
+    o, s, o1 = sp.Symbol("x"), {}, 0
+    w, b, sym = Family("w"), Family("b"), Family("s")
+    for i in range(1, N + 1):
+        s[sym(i)] = w(i) * o + b(i) + (o1 if skip and i == N else 0)
+        o = sigma(s[sym(i)])
+        o1 = o if i == 1 else o1
+    return o, s
+
+
+def chain_dON_dw1(N, skip=False):
+    r"""$\partial o_N/\partial w_1$ in $x$, $w_i$, $s_i$ and ``sigma_prime``.
+
+    Without skip: $x \prod_{i=1}^N \sigma'(s_i) \prod_{i=2}^N w_i$. With the skip over layers
+    $2..N-1$: $x\,\sigma'(s_1)\,\sigma'(s_N)\,(1 + w_N \prod_{i=2}^{N-1} w_i\,\sigma'(s_i))$.
+    """
+    w, s = Family("w"), Family("s")
+    if not skip:
+        return sp.Symbol("x") * sp.Mul(*(sigma_prime(s(i)) for i in range(1, N + 1))) * sp.Mul(
+            *(w(i) for i in range(2, N + 1)))
+    inner = sp.Mul(*(w(i) * sigma_prime(s(i)) for i in range(2, N)))
+    return sp.Symbol("x") * sigma_prime(s(1)) * sigma_prime(s(N)) * (1 + w(N) * inner)
+
+
+def chain_symbols(N):
+    """``x``, ``w_i``/``wi``/``w[i]``, ``b_i``, ``s_i``, ``o_i`` as symbols; sigma and sigma'."""
+    table = {"x": sp.Symbol("x")}
+    for stem in "wbso":
+        table[stem] = Family(stem)
+        for i in range(N + 1):
+            table[f"{stem}_{i}"] = table[f"{stem}{i}"] = Family(stem)(i)
+    table.update(sigma=sigma, σ=sigma, sigma_prime=sigma_prime, σ_prime=sigma_prime)
+    return dict(table, dsigma=sigma_prime)
+
+
+# ---------------------------------------------------------------- sheet 11, exercise 1
+def sheet11_ex1(n=3):
+    r"""Reference answers ``{"a": ..., "f": ...}`` and the symbol table, for $f = Wx + b$.
+
+    ``W, x, a, b`` are ``IndexedBase`` (``W[1, j]``), ``i, j, k, m`` integer symbols, ``n`` the
+    given number of inputs, and ``f[i]`` stands for $(Wx+b)_i = \sum_{k=1}^n W_{ik}x_k + b_i$.
+    (a) $W_{1j}$, (b) $\delta_{i1}x_j$, (c) $\delta_{i1}$, (d) $W_{1j}H(f_1)$ (for $f_1\ne0$),
+    (e) $s(f_1)(1-s(f_1))W_{1j}$ with $s$ = sigmoid, (f) $\sum_{i=1}^m a_i H(f_i) W_{ij}$.
+    """
+    Wb, x, a, b = (sp.IndexedBase(c) for c in "Wxab")
+    i, j, k, m = sp.symbols("i j k m", integer=True, positive=True)
+
+    def f(r):
+        return sp.Sum(Wb[r, k] * x[k], (k, 1, n)) + b[r]
+
+    d = sp.KroneckerDelta(i, 1)
+    answers = {"a": Wb[1, j], "b": d * x[j], "c": d, "d": Wb[1, j] * sp.Heaviside(f(1)),
+               "e": sigmoid(f(1)) * (1 - sigmoid(f(1))) * Wb[1, j],
+               "f": sp.Sum(a[i] * sp.Heaviside(f(i)) * Wb[i, j], (i, 1, m))}
+    table = dict(W=Wb, x=x, a=a, b=b, i=i, j=j, k=k, m=m, n=sp.Integer(n), f=f, sigma=sigmoid,
+                 sigma_prime=FUNCTIONS["sigmoid_prime"])
+    return answers, table
+
+
+# ---------------------------------------------------------------- safe parsing
+_MSG = {  # key: (English, German); {} is the offending piece of the student's text
+    "empty": ("the answer is empty (or not text)", "die Antwort ist leer (oder kein Text)"),
+    "long": (f"the answer is too long (over {MAX_CHARS} characters)",
+             f"die Antwort ist zu lang (über {MAX_CHARS} Zeichen)"),
+    "deep": ("the expression is nested too deeply", "der Ausdruck ist zu tief verschachtelt"),
+    "unbalanced": ("unbalanced parenthesis: {}", "unausgeglichene Klammern: {}"),
+    "syntax": ("syntax error near '{}' (write 2*x, not 2x)",
+               "Syntaxfehler bei '{}' (schreiben Sie 2*x, nicht 2x)"),
+    "comma": ("a decimal comma in '{}': write 0.5, not 0,5",
+              "ein Dezimalkomma in '{}': schreiben Sie 0.5, nicht 0,5"),
+    "unknown": ("unknown name '{}'", "unbekannter Name '{}'"),
+    "mean": (" — did you mean '{}'?", " — meinten Sie '{}'?"),
+    "attribute": ("attribute access '{}' is not allowed", "Attributzugriff '{}' ist nicht erlaubt"),
+    "lambda": ("'lambda' is not allowed", "'lambda' ist nicht erlaubt"),
+    "string": ("text in quotes {} is not allowed", "Text in Anführungszeichen {} ist verboten"),
+    "forbidden": ("'{}' is not allowed here", "'{}' ist hier nicht erlaubt"),
+    "value": ("'{0}' needs an argument or an index: {0}(...) or {0}[...]",
+              "'{0}' braucht ein Argument oder einen Index: {0}(...) oder {0}[...]"),
+    "big": ("the number or power '{}' is too large", "die Zahl oder Potenz '{}' ist zu groß"),
+    "notfunc": ("'{}' is not a function", "'{}' ist keine Funktion"),
+    "args": ("wrong arguments in '{}'", "falsche Argumente in '{}'"),
+    "index": ("invalid subscript '{}'", "ungültiger Index '{}'"),
+    "limits": ("write Sum(term, (k, 1, n)) with an integer or a symbol as bounds, not '{}'",
+               "schreiben Sie Sum(Term, (k, 1, n)) mit Zahl oder Symbol als Grenzen, nicht '{}'"),
+}
+_MULTI = (sp.Max, sp.Min, sp.KroneckerDelta, sp.Heaviside, sp.Sum, sp.Product, _d)
+_BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
+           ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a**b}
+
+
+def _lang(lang):
+    if lang is None:
+        try:
+            from nnkit.i18n import get_language
+
+            return get_language()
+        except Exception:
+            return "en"
+    return lang
+
+
+class _Parser:
+    def __init__(self, text, table, lang):
+        self.text, self.table, self.lang = text, table, lang
+
+    def fail(self, key, node=None, extra=("", "")):
+        piece = node if isinstance(node, str) else self.piece(node) if node else ""
+        en, de = (m.format(piece) + x for m, x in zip(_MSG[key], extra, strict=True))
+        raise ExpressionError(en, de, self.lang)
+
+    def piece(self, node):
+        return ast.get_source_segment(self.text, node) or type(node).__name__
+
+    def check(self, tree):
+        """Reject forbidden constructs and decimal commas anywhere (breadth first)."""
+        ok = set()  # tuples that are subscripts or Sum limits
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Subscript):
+                ok.add(id(node.slice))
+            fn = self.table.get(node.func.id) if isinstance(node, ast.Call) and isinstance(
+                node.func, ast.Name) else None
+            if fn in (sp.Sum, sp.Product):
+                ok.update(id(a) for a in node.args)
+            if (isinstance(node, ast.Tuple) and id(node) not in ok or isinstance(node, ast.Call)
+                    and len(node.args) > 1 and fn not in _MULTI) and re.search(
+                    r"\d,\d", self.piece(node)):
+                self.fail("comma", node)
+            if isinstance(node, ast.Attribute):
+                self.fail("attribute", "." + node.attr)
+            if isinstance(node, ast.Lambda):
+                self.fail("lambda")
+            if isinstance(node, ast.Constant) and type(node.value) not in (int, float):
+                self.fail("string", node)
+            if isinstance(node, ast.Constant) and abs(node.value) > 1e15:
+                self.fail("big", node)
+
+    def name(self, node):
+        if node.id not in self.table:
+            shown = node.id[:-6] + "'" if node.id.endswith("_prime") else node.id
+            close = difflib.get_close_matches(node.id, list(self.table), n=1)
+            self.fail("unknown", shown, tuple(m.format(*close) for m in _MSG["mean"]) if close
+                      else ("", ""))
+        return self.table[node.id]
+
+    def conv(self, node, depth=0):
+        if depth > MAX_DEPTH:
+            self.fail("deep")
+        c = lambda n: self.conv(n, depth + 1)  # noqa: E731
+        if isinstance(node, ast.Constant):
+            return sp.Integer(node.value) if isinstance(node.value, int) else sp.Float(node.value)
+        if isinstance(node, ast.Name):
+            value = self.name(node)
+            if not isinstance(value, sp.Expr) or isinstance(value, sp.IndexedBase):
+                self.fail("value", node)  # a function or a family used as a value
+            return value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return -c(node.operand) if isinstance(node.op, ast.USub) else c(node.operand)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            a, b = c(node.left), c(node.right)
+            if isinstance(node.op, ast.Pow) and self.too_big(a, b):
+                self.fail("big", node)
+            return _BINOPS[type(node.op)](a, b)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+            return self.call(node, c)
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            base = self.name(node.value)
+            idx = [c(i) for i in (node.slice.elts if isinstance(node.slice, ast.Tuple)
+                                  else [node.slice])]
+            if isinstance(base, sp.IndexedBase):
+                if not all(i.is_integer for i in idx):
+                    self.fail("index", node)
+                return base[tuple(idx)]
+            return self.apply(base, idx, node)
+        self.fail("forbidden", node)
+
+    @staticmethod
+    def too_big(base, e):
+        """Exponents over 100, and exact powers with more than 4096 bits (no 9**9**9)."""
+        if any(a.is_Number and abs(a) > MAX_EXPONENT for a in sp.preorder_traversal(e)):
+            return True
+        return bool(base.is_Rational and e.is_Number and abs(e) * math.log2(
+            max(2, abs(base.p), base.q)) > 4096)
+
+    def apply(self, fn, args, node):
+        if not callable(fn) or isinstance(fn, sp.Basic):
+            self.fail("notfunc", node.func if isinstance(node, ast.Call) else node.value)
+        try:
+            out = fn(*args)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            out = None
+        if not isinstance(out, sp.Expr):
+            self.fail("args" if isinstance(node, ast.Call) else "index", node)
+        return out
+
+    def call(self, node, c):
+        fn = self.name(node.func)
+        if fn not in (sp.Sum, sp.Product):
+            return self.apply(fn, [c(a) for a in node.args], node)
+        lims = node.args[1:]
+        if not lims or not all(isinstance(t, ast.Tuple) and len(t.elts) == 3 for t in lims):
+            self.fail("limits", node)
+        lims = [tuple(c(e) for e in t.elts) for t in lims]
+        for var, lo, hi in lims:  # bounds: an integer or a symbol, at most MAX_TERMS terms
+            if not (var.is_Symbol and all(b.is_Integer or b.is_Symbol for b in (lo, hi))) or (
+                    (hi - lo).is_Number and abs(hi - lo) > MAX_TERMS):
+                self.fail("limits", node)
+        return fn(c(node.args[0]), *lims)
+
+
+def parse(text: str, symbols: dict | None = None, lang: str | None = None) -> sp.Expr:
+    """Turn a student's string into a sympy expression, safely (``ast`` whitelist, no eval).
+
+    ``symbols`` maps names to sympy objects (Symbol, expression, IndexedBase, function, or a
+    callable for ``name[i]``); :data:`FUNCTIONS` are always available. ``^`` means power and
+    ``name'`` means ``name_prime``. Raises :class:`ExpressionError` (message in ``lang``; default
+    the ``nnkit.i18n`` language) for anything else: unknown names, attributes, strings, lambdas,
+    text over 2000 characters, parentheses nested over 30 deep, exponents over 100.
+    """
+    p = _Parser(text, {**FUNCTIONS, **(symbols or {})}, _lang(lang))
+    if not isinstance(text, str) or not text.strip():
+        p.fail("empty")
+    if len(text) > MAX_CHARS:
+        p.fail("long")
+    depth = 0
+    for ch in text:
+        depth += (ch in "([{") - (ch in ")]}")
+        if depth > MAX_PARENS:
+            p.fail("deep")
+    for o, cl in ("()", "[]"):
+        if text.count(o) != text.count(cl):
+            p.fail("unbalanced", f"{text.count(o)} '{o}', {text.count(cl)} '{cl}'")
+    p.text = re.sub(r"([^\W\d]\w*)'\s*\(", r"\1_prime(", text.replace("^", "**")).strip()
+    try:
+        tree, at = ast.parse(p.text, mode="eval"), None
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
+        at = (getattr(err, "offset", None) or 1) - 1
+    if at is not None:
+        p.fail("syntax", p.text[max(0, at - 3) : at + 3])
+    p.check(tree)
+    try:
+        return p.conv(tree.body)
+    except ExpressionError:
+        raise
+    except (TypeError, ValueError, ArithmeticError, RecursionError, AttributeError):
+        p.fail("forbidden", p.text)
+
+
+# ---------------------------------------------------------------- equivalence
+def _concrete(expr):
+    for f, h in _CONCRETE.items():
+        expr = expr.replace(f, h)
+    return expr
+
+
+def to_function(args, expr, **funcs):
+    """``lambdify`` with sigmoid/ReLU made concrete; ``funcs`` implement e.g. ``g``, ``g_prime``."""
+    return sp.lambdify(args, _concrete(sp.sympify(expr)), modules=[funcs, "numpy"])
+
+
+def _opaque(expr):
+    """The functions without a formula: ``g``, ``sigma``, their ``_prime`` s, undefined ones."""
+    return {a.func for a in expr.atoms(sp.Function) if isinstance(a, (AppliedUndef, _Prime))}
+
+
+def _trial(pair, rng):
+    """Values ``(student, reference)`` at one random point; ``None`` if not finite."""
+    e = pair.xreplace({s: rng.randint(1, 3) for s in pair.free_symbols if s.is_integer}).doit()
+    e = _concrete(e)
+    for f in _opaque(e):
+        c = [rng.uniform(0.5, 1.5) * rng.choice((-1, 1)) for _ in range(4)]
+        e = e.replace(f, lambda *a, c=c: c[0] * sp.tanh(c[1] * sum(a) + c[2]) + c[3] * sum(a))
+    e = e.xreplace({a: sp.Dummy() for a in e.atoms(sp.Indexed)})
+    args = sorted(e.free_symbols, key=str)
+    vals = [np.float64(rng.uniform(0.3, 1.7) * rng.choice((-1, 1))) for _ in args]
+    with np.errstate(all="ignore"):
+        out = np.array(sp.lambdify(args, list(e), "numpy")(*vals), dtype=complex)
+    return out if np.all(np.isfinite(out)) else None
+
+
+def _table_for(expr):
+    table = {str(s): s for s in expr.free_symbols if not isinstance(s, sp.Indexed)}
+    table.update({str(a.base): a.base for a in expr.atoms(sp.Indexed)})
+    return dict(table, **{str(f): f for f in _opaque(expr)})
+
+
+def equivalent(student, reference, symbols=None, lang=None, trials=8) -> bool:
+    """Is ``student`` (sympy object or text for :func:`parse`) equal to ``reference``?
+
+    Decided numerically first (deterministic seed): integer symbols (indices i, j, m) get values
+    in 1..3, sums are expanded, opaque functions (g, sigma, g', sigma') become random smooth
+    functions (independent of each other, so g and g' are never confused), the rest random
+    reals. A clear difference at a point proves inequality; agreement at >= 3 points counts as
+    equal. If no point is conclusive, ``simplify(student - reference) == 0`` decides. Never
+    raises for well-formed input; text that cannot be parsed raises :class:`ExpressionError`.
+    """
+    reference = sp.sympify(reference)
+    if isinstance(student, str):
+        student = parse(student, symbols if symbols is not None else _table_for(reference), lang)
+    try:
+        if student == reference or sp.expand(student - reference) == 0:
+            return True
+    except Exception:
+        pass
+    rng, agree = random.Random(20240611), 0
+    for _ in range(trials):
+        try:
+            v = _trial(sp.Tuple(student, reference), rng)
+        except Exception:
+            continue
+        if v is not None and abs(v[0] - v[1]) > 1e-8 * (1 + abs(v[0]) + abs(v[1])):
+            return False
+        agree += v is not None
+    if agree >= 3:
+        return True
+    try:
+        return sp.simplify(_concrete(sp.sympify(student - reference)).doit()) == 0
+    except Exception:
+        return False
+
+
+def is_negation(student, reference, symbols=None) -> bool:
+    """A sign error: ``student == -reference`` (and ``reference != 0``)."""
+    return not equivalent(student, reference, symbols) and equivalent(
+        student, -sp.sympify(reference), symbols or _table_for(sp.sympify(reference)))
+
+
+def which(student, candidates: dict, symbols=None):
+    """The key of the first candidate (e.g. a known wrong form) ``student`` equals, else None."""
+    return next((k for k, c in candidates.items() if equivalent(student, c, symbols)), None)
