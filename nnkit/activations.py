@@ -1,0 +1,99 @@
+"""Activation functions g(z) and their derivatives g'(z), one small class each.
+
+Every class has ``fn(z)`` (the value, elementwise) and ``grad(z)`` (dg/dz at z). At a kink the
+derivative is the left one: ReLU'(0) = 0 and LeakyReLU'(0) = slope (as in micrograd, cs231n,
+TF Playground, numpy-ml).
+"""
+import numpy as np
+
+
+class Activation:
+    name = "activation"
+
+    def __call__(self, z):
+        return self.fn(z)
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class Identity(Activation):
+    """g(z) = z,  g'(z) = 1."""
+
+    name = "identity"
+
+    def fn(self, z):
+        return np.asarray(z, dtype=float)
+
+    def grad(self, z):
+        return np.ones_like(z, dtype=float)
+
+
+class ReLU(Activation):
+    """g(z) = max(0, z),  g'(z) = 1 if z > 0 else 0 (so g'(0) = 0)."""
+
+    name = "relu"
+
+    def fn(self, z):
+        return np.maximum(z, 0.0)
+
+    def grad(self, z):
+        return (np.asarray(z) > 0).astype(float)
+
+
+class LeakyReLU(Activation):
+    """g(z) = max(slope z, z) for 0 < slope < 1,  g'(z) = 1 if z > 0 else slope."""
+
+    name = "leaky_relu"
+
+    def __init__(self, slope=0.1):
+        self.slope = slope
+
+    def fn(self, z):
+        return np.where(np.asarray(z) > 0, z, self.slope * np.asarray(z, dtype=float))
+
+    def grad(self, z):
+        return np.where(np.asarray(z) > 0, 1.0, self.slope)
+
+    def __repr__(self):
+        return f"LeakyReLU(slope={self.slope})"
+
+
+class Sigmoid(Activation):
+    """g(z) = 1 / (1 + e^-z),  g'(z) = s (1 - s) with s = g(z)."""
+
+    name = "sigmoid"
+
+    def fn(self, z):
+        return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))  # = 1/(1+e^-z), no overflow
+
+    def grad(self, z):
+        s = self.fn(z)
+        return s * (1.0 - s)
+
+
+class Tanh(Activation):
+    """g(z) = tanh z,  g'(z) = 1 - tanh(z)^2."""
+
+    name = "tanh"
+
+    def fn(self, z):
+        return np.tanh(z)
+
+    def grad(self, z):
+        return 1.0 - np.tanh(z) ** 2
+
+
+ACTIVATIONS = {c.name: c for c in (Identity, ReLU, LeakyReLU, Sigmoid, Tanh)}
+
+
+def get_activation(name_or_obj):
+    """The activation called ``name`` ("identity", "relu", "leaky_relu", "sigmoid", "tanh"),
+    or the object itself if it already has ``fn`` and ``grad``."""
+    if hasattr(name_or_obj, "fn") and hasattr(name_or_obj, "grad"):
+        return name_or_obj
+    try:
+        return ACTIVATIONS[name_or_obj]()
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown activation {name_or_obj!r}; "
+                         f"choose one of {sorted(ACTIVATIONS)}") from None

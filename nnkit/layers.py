@@ -1,0 +1,79 @@
+"""Layers as forward/backward pairs (cs231n style).
+
+``*_forward`` returns ``(out, cache)``; ``*_backward(dout, cache)`` returns the gradient of the
+loss with respect to each input, named ``d<input>``. Every array may carry an optional leading
+restarts axis R (``x`` may lack it and is then broadcast); one code path serves both through
+``@`` broadcasting.
+"""
+import numpy as np
+
+from .activations import get_activation
+
+
+def _sum_to(grad, shape):
+    """Sum a broadcast gradient back to ``shape`` (drops a restarts axis the input did not have)."""
+    while grad.ndim > len(shape):
+        grad = grad.sum(axis=0)
+    return grad
+
+
+def affine_forward(x, w, b=None):
+    """out = x @ w + b.
+
+    x: (R?, n, inputs); w: (R?, inputs, outputs); b: (R?, outputs) or None (no bias).
+    out: (R?, n, outputs).
+    """
+    out = x @ w
+    if b is not None:
+        out = out + np.expand_dims(b, -2)
+    return out, (x, w, b)
+
+
+def affine_backward(dout, cache):
+    """dx = dout @ w^T,  dw = x^T @ dout,  db = sum of dout over the examples (None if no bias).
+
+    dout: (R?, n, outputs). Returns dx (R?, n, inputs), dw shaped like w, db shaped like b.
+    """
+    x, w, b = cache
+    dx = dout @ np.swapaxes(w, -1, -2)
+    dw = _sum_to(np.swapaxes(x, -1, -2) @ dout, w.shape)
+    db = None if b is None else _sum_to(dout.sum(axis=-2), b.shape)
+    return _sum_to(dx, x.shape), dw, db
+
+
+def activation_forward(z, act):
+    """a = g(z) elementwise. z: any shape; act: a name or an activation object."""
+    act = get_activation(act)
+    return act.fn(z), (z, act)
+
+
+def activation_backward(da, cache):
+    """dz = da * g'(z) (chain rule, elementwise)."""
+    z, act = cache
+    return da * act.grad(z)
+
+
+def maxout_forward(x, w, b=None):
+    """out = max over k pieces of (x @ w[k] + b[k]).
+
+    x: (R?, n, inputs); w: (R?, k, inputs, outputs); b: (R?, k, outputs) or None.
+    out: (R?, n, outputs).
+    """
+    pieces = np.expand_dims(x, -3) @ w  # (R?, k, n, outputs)
+    if b is not None:
+        pieces = pieces + np.expand_dims(b, -2)
+    win = pieces.argmax(axis=-3)
+    mask = np.arange(pieces.shape[-3])[:, None, None] == np.expand_dims(win, -3)
+    return pieces.max(axis=-3), (x, w, b, mask)
+
+
+def maxout_backward(dout, cache):
+    """The gradient flows only into the winning piece (the first one on a tie):
+    dpiece_k = dout * [k wins]; then as affine_backward for every piece.
+    Returns dx (R?, n, inputs), dw shaped like w, db shaped like b (None if no bias)."""
+    x, w, b, mask = cache
+    dpieces = mask * np.expand_dims(dout, -3)  # (R?, k, n, outputs)
+    dx = (dpieces @ np.swapaxes(w, -1, -2)).sum(axis=-3)
+    dw = _sum_to(np.swapaxes(np.expand_dims(x, -3), -1, -2) @ dpieces, w.shape)
+    db = None if b is None else _sum_to(dpieces.sum(axis=-2), b.shape)
+    return _sum_to(dx, x.shape), dw, db

@@ -1,0 +1,162 @@
+"""Networks of fully connected layers, with skip, dense and residual connections.
+
+Layer l (1, 2, ...) reads the outputs h_s of earlier layers s in ``inputs`` (0 = the input X):
+
+    z_l = sum_s h_s @ W_l^(s) + b_l,    h_l = g_l(z_l)  (+ h_{l-1} if residual)
+
+Parameters (``net.params``, a dict name -> array): ``W{l}`` (inputs, outputs) for the source
+l-1, ``W{l}_{s}`` for any other source s, ``b{l}`` (outputs,). With a restarts axis R every
+parameter has a leading axis: (R, inputs, outputs), (R, outputs); losses then have shape (R,).
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import get_activation
+from .layers import activation_backward, activation_forward, affine_backward, affine_forward
+from .losses import get_loss
+from .trace import build_trace
+
+
+@dataclass
+class Layer:
+    """One layer of ``size`` units. ``inputs``: indices of earlier layers it reads
+    (default: the previous one); ``residual``: add h_{l-1} to its output (same size needed)."""
+
+    size: int
+    activation: object = "relu"
+    bias: bool = True
+    inputs: tuple | None = None
+    residual: bool = False
+
+
+class Network:
+    """A feed-forward network: ``Network(input_size, [Layer(...), ...], seed=None)``.
+
+    >>> net = Network(1, [Layer(3, "sigmoid"), Layer(1, "identity")], seed=0)
+    >>> loss, grads = net.loss_and_grads(X, Y, loss="mse")   # grads has the keys of net.params
+    """
+
+    def __init__(self, input_size, layers, seed=None):
+        self.input_size = int(input_size)
+        self.layers = []
+        sizes = [self.input_size]
+        for l, layer in enumerate(layers, 1):
+            inputs = (l - 1,) if layer.inputs is None else tuple(int(s) for s in layer.inputs)
+            if not inputs or any(not 0 <= s < l for s in inputs) or len(set(inputs)) < len(inputs):
+                raise ValueError(f"layer {l}: inputs must be distinct earlier layers, got {inputs}")
+            if layer.residual and sizes[l - 1] != layer.size:
+                raise ValueError(f"layer {l}: residual needs size {sizes[l - 1]}, got {layer.size}")
+            self.layers.append(Layer(int(layer.size), get_activation(layer.activation),
+                                     bool(layer.bias), inputs, bool(layer.residual)))
+            sizes.append(int(layer.size))
+        self.sizes = sizes
+        self.params = self.init_params(seed)
+
+    @staticmethod
+    def weight_name(l, s):
+        """The name of the weights from layer s into layer l: W{l} or W{l}_{s}."""
+        return f"W{l}" if s == l - 1 else f"W{l}_{s}"
+
+    def init_params(self, seed=None, restarts=None):
+        """Fresh parameters (does not change the network): weights normal with standard
+        deviation sqrt(2/fan_in) for ReLU-like layers, sqrt(1/fan_in) otherwise; biases 0.
+        ``restarts=R`` adds the leading axis R (R independent initialisations)."""
+        rng = np.random.default_rng(seed)
+        lead = () if restarts is None else (int(restarts),)
+        params = {}
+        for l, layer in enumerate(self.layers, 1):
+            fan_in = sum(self.sizes[s] for s in layer.inputs)
+            gain = 2.0 if getattr(layer.activation, "name", "") in ("relu", "leaky_relu") else 1.0
+            for s in layer.inputs:
+                shape = (*lead, self.sizes[s], layer.size)
+                params[self.weight_name(l, s)] = rng.normal(0, np.sqrt(gain / fan_in), shape)
+            if layer.bias:
+                params[f"b{l}"] = np.zeros((*lead, layer.size))
+        return params
+
+    def _batch(self, X, size):
+        X = np.asarray(X, dtype=float)
+        if X.ndim == 0:
+            X = X.reshape(1, 1)
+        if X.ndim == 1:  # a column of n values if size == 1, else one example
+            X = X.reshape(-1, 1) if size == 1 else X.reshape(1, -1)
+        return X
+
+    def _forward(self, X, params):
+        """All layer outputs hs[0..L] and the caches for the backward pass."""
+        hs, caches = [self._batch(X, self.input_size)], []
+        for l, layer in enumerate(self.layers, 1):
+            z, aff = 0.0, []
+            for i, s in enumerate(layer.inputs):
+                b = params[f"b{l}"] if layer.bias and i == 0 else None
+                out, cache = affine_forward(hs[s], params[self.weight_name(l, s)], b)
+                z, aff = z + out, aff + [cache]
+            h, act = activation_forward(z, layer.activation)
+            if layer.residual:
+                h = h + hs[l - 1]
+            hs.append(h)
+            caches.append((z, aff, act))
+        return hs, caches
+
+    def _backward(self, dout, caches):
+        """Gradients of every parameter, and dh[l] = dL/dh_l for every layer (0 = input)."""
+        grads, dh = {}, {len(self.layers): dout}
+        for l in range(len(self.layers), 0, -1):
+            layer, (_, aff, act) = self.layers[l - 1], caches[l - 1]
+            if layer.residual:
+                dh[l - 1] = dh.get(l - 1, 0.0) + dh[l]
+            dz = activation_backward(dh[l], act)
+            for i, s in enumerate(layer.inputs):
+                dx, dw, db = affine_backward(dz, aff[i])
+                grads[self.weight_name(l, s)] = dw
+                if db is not None:
+                    grads[f"b{l}"] = db
+                dh[s] = dh.get(s, 0.0) + dx
+        return grads, dh
+
+    def forward(self, X, params=None):
+        """The predictions Yhat (R?, n, outputs) for X (n, inputs)."""
+        return self._forward(X, self.params if params is None else params)[0][-1]
+
+    def preactivations(self, X, params=None):
+        """The pre-activations z_l of every layer (a list, layer 1 first)."""
+        return [c[0] for c in self._forward(X, self.params if params is None else params)[1]]
+
+    def loss_and_grads(self, X, Y, loss="mse", params=None):
+        """The loss (a float, or shape (R,) with restarts) and its gradient for every parameter
+        (a dict with the keys and shapes of ``params``). ``loss``: "mse", "sse", "l1" or a
+        callable (yhat, y) -> (J, dyhat)."""
+        params = self.params if params is None else params
+        hs, caches = self._forward(X, params)
+        J, dyhat = get_loss(loss)(hs[-1], self._batch(Y, self.sizes[-1]))
+        grads, _ = self._backward(dyhat, caches)
+        return (float(J) if np.ndim(J) == 0 else J), grads
+
+    def trace(self, x, y=None, loss="mse"):
+        """The Trace (nnkit.trace) of one forward pass for the single example x, and of the
+        backward pass if the target y is given."""
+        if self.params["W1"].ndim != 2:
+            raise ValueError("trace needs parameters without a restarts axis")
+        X = np.asarray(x, dtype=float).reshape(1, self.input_size)
+        hs, caches = self._forward(X, self.params)
+        J, grads, dh = None, None, None
+        if y is not None:
+            J, dyhat = get_loss(loss)(hs[-1], np.asarray(y, dtype=float).reshape(1, -1))
+            grads, dh = self._backward(dyhat, caches)
+        return build_trace(self, hs, caches, J, grads, dh)
+
+    def __repr__(self):
+        parts = [f"{L.size} {L.activation.name}" + ("" if L.bias else " no bias")
+                 + ("" if L.inputs == (l - 1,) else f" from {L.inputs}")
+                 + (" residual" if L.residual else "") for l, L in enumerate(self.layers, 1)]
+        return f"Network({self.input_size} -> " + " -> ".join(parts) + ")"
+
+
+class MLP(Network):
+    """A plain multilayer perceptron: ``MLP([1, 3, 1], activation="sigmoid")`` has the hidden
+    activation ``activation`` and the output activation ``output``."""
+
+    def __init__(self, sizes, activation="relu", output="identity", bias=True, seed=None):
+        layers = [Layer(n, activation, bias) for n in sizes[1:-1]]
+        super().__init__(sizes[0], layers + [Layer(sizes[-1], output, bias)], seed)
