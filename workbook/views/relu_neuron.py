@@ -1,0 +1,198 @@
+r"""Unit 1: the mini network $z = w_1 x_1 + w_2 x_2$, $y = \mathrm{ReLU}(z)$ and the chain rule.
+
+$$\frac{\partial y}{\partial w_2}
+  = \frac{\partial y}{\partial z}\cdot\frac{\partial z}{\partial w_2}
+  = \mathrm{ReLU}'(z)\, x_2 = \begin{cases} 0, & z \le 0\\ x_2, & z > 0\end{cases}$$
+
+($\mathrm{ReLU}'(0) = 0$, as in nnkit and all common libraries.)
+
+Example::
+
+    from workbook.views.relu_neuron import ReluNeuronView, DeadNeuronView
+    ReluNeuronView()     # sliders w1, w2, x1, x2; ReLU and ReLU' with a marker at z; diagram
+    DeadNeuronView()     # gradient descent on w2 for a "dead" and a "living" data set
+"""
+
+import numpy as np
+
+from nnkit import plots
+from nnkit.activations import get_activation
+from nnkit.diagram import DiagramView
+from nnkit.i18n import tr
+from nnkit.network import Layer, Network
+from nnkit.widgets import FigureView, Readout, View, int_slider, slider
+
+#: The two "current states" of the exercise (seed: w1 = 0,1 etc. with a decimal comma).
+STATES = {
+    1: {"w1": 0.1, "x1": 1.0, "w2": -0.1, "x2": 20.0},
+    2: {"w1": 0.1, "x1": 20.0, "w2": -0.1, "x2": 10.0},
+}
+Z_LIMIT = 12.0  #: |z| <= 0.3 * 20 + 0.3 * 20 with the slider ranges below
+
+
+# ------------------------------------------------------------------ the math
+
+def forward(w1, w2, x1, x2):
+    r"""$z = w_1 x_1 + w_2 x_2$ and $y = \mathrm{ReLU}(z)$; returns ``(z, y)``."""
+    z = w1 * x1 + w2 * x2
+    return z, float(get_activation("relu").fn(np.asarray(z)))
+
+
+def chain_rule(w1, w2, x1, x2):
+    r"""The three factors ``(dy/dz, dz/dw2, dy/dw2)``: $\partial y/\partial z = \mathrm{ReLU}'(z)$,
+    $\partial z/\partial w_2 = x_2$ and their product."""
+    z, _ = forward(w1, w2, x1, x2)
+    dy_dz = float(get_activation("relu").grad(np.asarray(z)))
+    return dy_dz, x2, dy_dz * x2
+
+
+def mini_network(w1, w2):
+    """The mini network as an nnkit Network: 2 inputs, one ReLU neuron, no bias."""
+    net = Network(2, [Layer(1, activation="relu", bias=False)], seed=0)
+    net.params = {"W1": np.array([[w1], [w2]], dtype=float)}
+    return net
+
+
+def mini_trace(net, w1, w2, x1, x2):
+    r"""nnkit's Trace of the mini network with cost $= y$: the target is chosen as $\hat y - 1$,
+    so that with nnkit's $L = \frac12(\hat y - t)^2$ we get $\partial L/\partial \hat y = 1$ and the
+    diagram's $\partial L/\partial w_2$ is $\partial y/\partial w_2$. The shown cost is $L = y$."""
+    net.params = {"W1": np.array([[w1], [w2]], dtype=float)}
+    x = np.array([x1, x2], dtype=float)
+    trace = net.trace(x, net.forward(x[None, :])[0] - 1.0)
+    trace.loss = trace.yhat  # cost = y, as in the exercise
+    return trace
+
+
+def descent_on_w2(w1, w2, X, lr, steps):
+    r"""Gradient descent on $w_2$ alone for the cost $C = \frac1n\sum_i y_i$ (cost $= y$ as in the
+    exercise, averaged over the data set ``X`` of shape (n, 2)):
+    $w_2 \leftarrow w_2 - \varepsilon\,\frac1n\sum_i \mathrm{ReLU}'(z_i)\,x_{2,i}$.
+    Returns the array $w_2^{(0)}, \dots, w_2^{(steps)}$."""
+    relu = get_activation("relu")
+    history = [w2]
+    for _ in range(steps):
+        z = w1 * X[:, 0] + w2 * X[:, 1]
+        w2 = w2 - lr * np.mean(relu.grad(z) * X[:, 1])
+        history.append(w2)
+    return np.array(history)
+
+
+#: Two data sets for the dead-neuron demo with w1 = 0.1, w2 = -0.1 at the start:
+#: DEAD has x1 small and x2 large, so z = 0.1 x1 - 0.1 x2 < 0 for every example;
+#: ALIVE also contains examples of "current state 2" (z > 0).
+DEAD = np.array([[1.0, 20.0], [2.0, 15.0], [0.5, 8.0], [3.0, 12.0]])
+ALIVE = np.array([[1.0, 20.0], [20.0, 10.0], [25.0, 5.0], [3.0, 12.0]])
+
+
+# ------------------------------------------------------------------ the views
+
+class ReluNeuronView(View):
+    r"""Sliders for $w_1, w_2, x_1, x_2$; live readouts of $z$, $y$ and the chain rule; the ReLU
+    and its derivative with a marker at the current $z$; the network diagram with
+    $\partial y/\partial w$.
+    Buttons jump to "current state 1/2". Forward-only: updates continuously."""
+
+    def __init__(self, state=1):
+        start = STATES[state]
+        fig, (ax, ax2) = plots.figure(
+            (tr(de="ReLU: y = max(0, z)", en="ReLU: y = max(0, z)"), "z", "y"),
+            (tr(de="Ableitung ∂y/∂z", en="Derivative ∂y/∂z"), "z", "∂y/∂z"),
+            width=8.0, height=2.8)
+        zs = np.array([-Z_LIMIT, 0.0, Z_LIMIT])  # ReLU is piecewise linear: three points suffice
+        ax.plot(zs, np.maximum(zs, 0.0), color=plots.BLUE)
+        ax.set_xlim(-Z_LIMIT, Z_LIMIT)
+        ax.set_ylim(-1.0, Z_LIMIT)
+        # ReLU' is a step: 0 up to and including z = 0 (filled dot), 1 after (open dot).
+        ax2.plot([-Z_LIMIT, 0.0], [0.0, 0.0], color=plots.ORANGE)
+        ax2.plot([0.0, Z_LIMIT], [1.0, 1.0], color=plots.ORANGE)
+        ax2.plot([0.0], [0.0], "o", color=plots.ORANGE)
+        ax2.plot([0.0], [1.0], "o", mfc="white", color=plots.ORANGE)
+        ax2.set_xlim(-Z_LIMIT, Z_LIMIT)
+        ax2.set_ylim(-0.2, 1.3)
+        (self.dot,) = ax.plot([0.0], [0.0], "D", ms=9, color=plots.VERMILLION)
+        (self.dot2,) = ax2.plot([0.0], [0.0], "D", ms=9, color=plots.VERMILLION)
+        self.guide = ax.axvline(0.0, color=plots.BLACK, lw=1, ls=":")
+        self.guide2 = ax2.axvline(0.0, color=plots.BLACK, lw=1, ls=":")
+        self.plot = FigureView(fig, moving=[self.dot, self.dot2, self.guide, self.guide2])
+        self.readout = Readout(digits=2)
+        self.diagram = DiagramView(gradients=True)
+        self.net = mini_network(start["w1"], start["w2"])
+        weight = dict(min=-0.3, max=0.3, step=0.01)
+        data = dict(min=-20.0, max=20.0, step=0.5)
+        controls = {
+            "w1": slider("w₁", tr(de="Gewicht von x₁", en="weight of x₁"), start["w1"], **weight),
+            "w2": slider("w₂", tr(de="Gewicht von x₂", en="weight of x₂"), start["w2"], **weight),
+            "x1": slider("x₁", tr(de="erste Eingabe", en="first input"), start["x1"], **data),
+            "x2": slider("x₂", tr(de="zweite Eingabe", en="second input"), start["x2"], **data),
+        }
+        super().__init__(controls, [self.readout, self.plot, self.diagram])
+        for number in STATES:
+            self.button(tr(de=f"Current State {number}", en=f"current state {number}"),
+                        lambda number=number: self.show_state(number))
+
+    def show_state(self, number):
+        """Set the sliders to "current state" 1 or 2 (one update)."""
+        with self.hold_updates():
+            for name, value in STATES[number].items():
+                self.controls[name].value = value
+
+    def values(self):
+        """``(w1, w2, x1, x2)`` of the sliders."""
+        return tuple(float(self.controls[n].value) for n in ("w1", "w2", "x1", "x2"))
+
+    def update(self):
+        w1, w2, x1, x2 = self.values()
+        z, y = forward(w1, w2, x1, x2)
+        dy_dz, dz_dw2, dy_dw2 = chain_rule(w1, w2, x1, x2)
+        shown = float(np.clip(z, -Z_LIMIT, Z_LIMIT))
+        self.dot.set_data([shown], [max(shown, 0.0)])
+        self.dot2.set_data([shown], [dy_dz])
+        self.guide.set_xdata([shown, shown])
+        self.guide2.set_xdata([shown, shown])
+        self.readout.show({"z": z, "y": y, "∂y/∂z": dy_dz, "∂z/∂w₂": dz_dw2, "∂y/∂w₂": dy_dw2})
+        self.plot.refresh()
+        self.diagram.update(mini_trace(self.net, w1, w2, x1, x2))
+
+
+class DeadNeuronView(View):
+    r"""Gradient descent on $w_2$ (cost $= y$, averaged) for two data sets from the same start
+    $w_1 = 0.1$, $w_2 = -0.1$: in DEAD every example has $z \le 0$, so $w_2$ stays flat.
+    Controls: learning rate $\varepsilon$ and the number of steps (update on release)."""
+
+    def __init__(self):
+        fig, (ax,) = plots.figure(
+            (tr(de="Gradientenabstieg auf w₂", en="Gradient descent on w₂"),
+             tr(de="Schritt t", en="step t"), "w₂"), width=6.0, height=2.8)
+        (self.dead_line,) = ax.plot([0], [0], "o-", ms=3, color=plots.BLUE,
+                                    label=tr(de="alle z ≤ 0 (totes Neuron)",
+                                             en="all z ≤ 0 (dead neuron)"))
+        (self.alive_line,) = ax.plot([0], [0], "s--", ms=3, color=plots.ORANGE,
+                                     label=tr(de="einige z > 0", en="some z > 0"))
+        ax.legend(loc="lower left", fontsize=8)
+        ax.set_xlim(0, 50)
+        ax.set_ylim(-0.7, 0.0)  # the living neuron dies near w2 = -0.5 (then 25 w1 + 5 w2 <= 0)
+        self.plot = FigureView(fig, moving=[self.dead_line, self.alive_line])
+        self.readout = Readout(digits=3)
+        controls = {
+            "lr": slider("ε", tr(de="Lernrate", en="learning rate"), 0.01, 0.001, 0.05,
+                         step=0.001, continuous=False, readout_format=".3f"),
+            "steps": int_slider("T", tr(de="Anzahl der Schritte", en="number of steps"),
+                                20, 1, 50, continuous=False),
+        }
+        super().__init__(controls, [self.readout, self.plot])
+
+    def update(self):
+        lr, steps = float(self.controls["lr"].value), int(self.controls["steps"].value)
+        dead = descent_on_w2(0.1, -0.1, DEAD, lr, steps)
+        alive = descent_on_w2(0.1, -0.1, ALIVE, lr, steps)
+        t = np.arange(steps + 1)
+        self.dead_line.set_data(t, dead)
+        self.alive_line.set_data(t, alive)
+        self.readout.show({tr(de="w₂ (tot) am Ende", en="w₂ (dead) at the end"): dead[-1],
+                           tr(de="w₂ (lebendig) am Ende", en="w₂ (alive) at the end"): alive[-1]})
+        self.plot.refresh()
+
+
+__all__ = ["ALIVE", "DEAD", "STATES", "DeadNeuronView", "ReluNeuronView", "chain_rule",
+           "descent_on_w2", "forward", "mini_network", "mini_trace"]
