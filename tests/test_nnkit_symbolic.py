@@ -1,0 +1,260 @@
+"""nnkit.symbolic: formulas against independent derivations; the parser against hostile text."""
+import time
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from nnkit import symbolic as S
+from nnkit.symbolic import ExpressionError, equivalent, is_negation, parse
+
+RNG = np.random.default_rng(7)
+
+
+# ---------------------------------------------------------------- 1-3-1 network
+def own_cost(n, act):
+    """J built here from scratch (not with nnkit's helpers)."""
+    w = {name: sp.Symbol(name) for name in S.WEIGHTS}
+    xs, ys = sp.symbols(f"x_1:{n + 1}"), sp.symbols(f"y_1:{n + 1}")
+    if n == 1:
+        xs, ys = (sp.Symbol("x"),), (sp.Symbol("y"),)
+    J = 0
+    for x, y in zip(xs, ys, strict=True):
+        yhat = w["w2_10"]
+        for k in (1, 2, 3):
+            yhat += w[f"w2_1{k}"] * act(w[f"w1_{k}0"] + w[f"w1_{k}1"] * x)
+        J += (y - yhat) ** 2
+    return J / (2 * n), w, xs, ys
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_table131_generic_g_equals_sympy_derivative(n):
+    J, w, _, _ = own_cost(n, S.g)
+    table = S.table131(n)
+    for name in S.WEIGHTS:
+        assert sp.expand(sp.diff(J, w[name]) - table[name]) == 0, name
+        assert sp.expand(S.gradient131(n)[name] - table[name]) == 0, name
+    assert table["w1_21"].has(S.g_prime) and not table["w2_12"].has(S.g_prime)
+
+
+def test_table131_sigmoid_against_centred_differences():
+    n = 4
+    J, w, xs, ys = own_cost(n, lambda z: 1 / (1 + sp.exp(-z)))
+    args = [w[k] for k in S.WEIGHTS] + list(xs) + list(ys)
+    cost = sp.lambdify(args, J)
+    table = S.table131(n, S.sigmoid)
+    grads = {k: S.to_function(args, table[k]) for k in S.WEIGHTS}
+    for _ in range(5):
+        v = RNG.normal(size=len(args))
+        for i, name in enumerate(S.WEIGHTS):
+            up, down = v.copy(), v.copy()
+            up[i] += 1e-6
+            down[i] -= 1e-6
+            numeric = (cost(*up) - cost(*down)) / 2e-6
+            assert abs(grads[name](*v) - numeric) < 1e-6 * (1 + abs(numeric)), name
+
+
+def test_table131_sigmoid_symbolically_equals_sympy_derivative():
+    J, w, _, _ = own_cost(2, lambda z: 1 / (1 + sp.exp(-z)))
+    table = S.table131(2, S.sigmoid)
+    for name in S.WEIGHTS:
+        assert equivalent(table[name], sp.diff(J, w[name])), name
+    J, w, _, _ = own_cost(1, lambda z: 1 / (1 + sp.exp(-z)))
+    for name in ("w2_13", "w1_31"):  # exact, too: sigmoid' = sigmoid (1 - sigmoid)
+        assert sp.simplify(S._concrete(S.table131(1, S.sigmoid)[name]) - sp.diff(J, w[name])) == 0
+
+
+def test_lecture_slide_with_g_prime_in_second_layer_is_wrong():
+    tab = S.net131_symbols()
+    right = S.table131(1)["w2_11"]
+    assert equivalent("-(y - yhat)*g(z1)", right, tab)
+    assert equivalent("(yhat - y) * g(w1_10 + w1_11*x)", right, tab)
+    assert not equivalent("-(y - yhat)*g'(z1)", right, tab)  # the OCR'd slide's confusion
+    assert not equivalent("-(y - yhat)*g(z2)", right, tab)
+    assert is_negation("(y - yhat)*g(z1)", right, tab)
+    assert not is_negation("-(y - yhat)*g(z1)", right, tab)
+    first = S.table131(1)["w1_31"]
+    assert equivalent("-w2_13*(y-yhat)*dg(z[3])*x", first, tab)
+    assert not equivalent("-w2_13*(y-yhat)*g(z[3])*x", first, tab)
+    assert not equivalent("-(y-yhat)*g'(z[3])*x", first, tab)  # forgot w_13^(2)
+
+
+# ---------------------------------------------------------------- sheet 11, exercise 2
+def own_chain(N, skip, act):
+    x = sp.Symbol("x")
+    w, b = sp.symbols(f"w_1:{N + 1}"), sp.symbols(f"b_1:{N + 1}")
+    o, s = [x], []
+    for i in range(N):
+        s.append(w[i] * o[-1] + b[i] + (o[1] if skip and i == N - 1 else 0))
+        o.append(act(s[-1]))
+    return o[-1], s, x, w, b
+
+
+@pytest.mark.parametrize("N", [2, 3, 4, 5, 6])
+@pytest.mark.parametrize("skip", [False, True])
+def test_chain_formula_equals_differentiated_chain(N, skip):
+    # nnkit's own chain with the undefined sigma, differentiated by sympy
+    o, s = S.chain(N, skip)
+    assert sp.expand(sp.diff(o, sp.Symbol("w_1")) - S.chain_dON_dw1(N, skip).xreplace(s)) == 0
+    # a chain built here with tanh, so sigma' = 1 - tanh^2
+    o, s, x, w, b = own_chain(N, skip, sp.tanh)
+    formula = S.chain_dON_dw1(N, skip).replace(S.sigma_prime, lambda t: 1 - sp.tanh(t) ** 2)
+    formula = formula.xreplace({sp.Symbol(f"s_{i + 1}"): s[i] for i in range(N)})
+    assert sp.expand(sp.diff(o, w[0]) - formula) == 0
+    # and numerically, by centred differences
+    f = sp.lambdify([x, *w, *b], o)
+    v = RNG.normal(size=2 * N + 1)
+    up, down = v.copy(), v.copy()
+    up[1] += 1e-6
+    down[1] -= 1e-6
+    num = (f(*up) - f(*down)) / 2e-6
+    assert abs(sp.lambdify([x, *w, *b], formula)(*v) - num) < 1e-7
+
+
+def test_chain_formula_shape():
+    w, s = S.Family("w"), S.Family("s")
+    x, sp_ = sp.Symbol("x"), S.sigma_prime
+    assert S.chain_dON_dw1(3) == x * sp_(s(1)) * sp_(s(2)) * sp_(s(3)) * w(2) * w(3)
+    assert S.chain_dON_dw1(2, skip=True) == x * sp_(s(1)) * sp_(s(2)) * (1 + w(2))
+
+
+@pytest.mark.parametrize("text", [
+    "x*sigma_prime(s_1)*sigma_prime(s_2)*sigma_prime(s_3)*w_2*w_3",
+    "x * sigma'(s1) * sigma'(s2) * sigma'(s3) * w2 * w3",
+    "w[3]*dsigma(s[3])*w[2]*dsigma(s[2])*dsigma(s[1])*x",
+    "x*Derivative(sigma(s_1), s_1)*diff(sigma(s_2), s_2)*σ'(s_3)*w_2*w_3",
+])
+def test_chain_spellings(text):
+    assert equivalent(text, S.chain_dON_dw1(3), S.chain_symbols(3))
+
+
+def test_chain_wrong_answers():
+    tab, ref = S.chain_symbols(3), S.chain_dON_dw1(3)
+    assert not equivalent("x*sigma(s_1)*sigma'(s_2)*sigma'(s_3)*w_2*w_3", ref, tab)
+    assert not equivalent("sigma'(s_1)*sigma'(s_2)*sigma'(s_3)*w_2*w_3", ref, tab)  # no x
+    assert not equivalent("x*sigma'(s_1)*sigma'(s_2)*sigma'(s_3)*w_1*w_2*w_3", ref, tab)
+    ref = S.chain_dON_dw1(4, skip=True)
+    tab = S.chain_symbols(4)
+    assert equivalent("x*σ'(s1)*σ'(s4)*(1 + w4*w3*w2*σ'(s2)*σ'(s3))", ref, tab)
+    assert equivalent("x*σ'(s1)*σ'(s4) + x*σ'(s1)*σ'(s2)*σ'(s3)*σ'(s4)*w2*w3*w4", ref, tab)
+    assert not equivalent("x*σ'(s1)*σ'(s4)*w4*w3*w2*σ'(s2)*σ'(s3)", ref, tab)  # lost the 1
+
+
+# ---------------------------------------------------------------- sheet 11, exercise 1
+def test_sheet11_ex1_against_own_derivation():
+    m = n = 3
+    answers, tab = S.sheet11_ex1(n)
+    W, x, a, b = (sp.IndexedBase(c) for c in "Wxab")
+    f = [sum(W[r, k] * x[k] for k in range(1, n + 1)) + b[r] for r in range(1, m + 1)]
+    relu = [sp.Max(0, fr) for fr in f]
+    g = sum(a[r + 1] * relu[r] for r in range(m))
+    sig = 1 / (1 + sp.exp(-f[0]))
+    i, j, msym = tab["i"], tab["j"], tab["m"]
+    for jj in range(1, n + 1):
+        at = {j: jj, msym: m}
+        for ii in range(1, m + 1):
+            assert equivalent(answers["b"].subs({i: ii, **at}), sp.diff(f[0], W[ii, jj]))
+            assert equivalent(answers["c"].subs({i: ii, **at}), sp.diff(f[0], b[ii]))
+        assert equivalent(answers["a"].subs(at), sp.diff(f[0], x[jj]))
+        assert equivalent(answers["d"].subs(at), sp.diff(relu[0], x[jj]))
+        assert equivalent(answers["e"].subs(at), sp.diff(sig, x[jj]))
+        assert equivalent(answers["f"].subs(at), sp.diff(g, x[jj]))
+        assert not equivalent(answers["f"].subs(at), sp.diff(relu[0], x[jj]))
+
+
+def test_sheet11_ex1_student_spellings():
+    ans, tab = S.sheet11_ex1()
+    good = {"a": "W[1,j]", "b": "KroneckerDelta(i, 1)*x[j]", "c": "delta(1, i)",
+            "d": "W[1, j]*relu'(f[1])", "e": "sigma(f[1])*(1 - sigma(f[1]))*W[1,j]",
+            "f": "Sum(a[i]*H(Sum(W[i,k]*x[k], (k, 1, n)) + b[i])*W[i,j], (i, 1, m))"}
+    for key, text in good.items():
+        assert equivalent(text, ans[key], tab), key
+    assert equivalent("W[1,j]*Heaviside(f[1])", ans["d"], tab)
+    assert equivalent("sigmoid'(f[1])*W[1,j]", ans["e"], tab)
+    wrong = {"a": "W[j,1]", "b": "x[j]", "c": "1", "d": "W[1,j]", "e": "sigmoid(f[1])*W[1,j]",
+             "f": "Sum(a[i]*Heaviside(f[i])*W[j,i], (i, 1, m))"}
+    for key, text in wrong.items():
+        assert not equivalent(text, ans[key], tab), key
+
+
+# ---------------------------------------------------------------- parse
+def test_parse_good_input():
+    x, y = sp.symbols("x y")
+    tab = {"x": x, "y": y}
+    assert parse("x^2 + 3*x", tab) == x**2 + 3 * x
+    assert parse("-(x - y)/2", tab) == -(x - y) / 2
+    assert parse("exp(-x) * sqrt(y) + log(x)", tab) == sp.exp(-x) * sp.sqrt(y) + sp.log(x)
+    assert parse("sigmoid'(x)", tab) == S.sigmoid(x) * (1 - S.sigmoid(x))
+    assert parse("Max(0, x) + Abs(y)", tab) == sp.Max(0, x) + sp.Abs(y)
+    assert parse("0.5*x", tab) == sp.Float(0.5) * x
+
+
+HOSTILE = [
+    "__import__('os').system('touch {p}')",
+    '__import__("os").system("touch {p}")',
+    "().__class__", "().__class__.__bases__[0].__subclasses__()",
+    "lambda: 1", "(lambda: __import__('os'))()", "x.real", "exp.__globals__",
+    "9**9**9", "2**(2**200)", "x**(10**6)", "(9**100)**100**100", "x" * 10000,
+    "(" * 200 + "x" + ")" * 200, "-" * 1999 + "x", "[x for x in ()]", "{1: 2}",
+    "x if x else 1", "open('{p}', 'w')", "eval('1')", "exec", "'text'", "x == 1", "x and y",
+    "Sum(x, (x, 1, 10**9))", "Sum(x, (x, 1, y**100))", "diff(x, x, 10**9)", "1e300", "",
+    "exp(x)(x)", "x[[1]]", "f'(x)" + "+1" * 1000, "x; y",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_parse_rejects_hostile_input(text, tmp_path):
+    p = tmp_path / "pwned"
+    t0 = time.perf_counter()
+    with pytest.raises(ExpressionError):
+        parse(text.replace("{p}", str(p)), {"x": sp.Symbol("x"), "y": sp.Symbol("y")})
+    assert time.perf_counter() - t0 < 1
+    assert not p.exists()
+
+
+def test_error_messages_are_specific_and_bilingual():
+    tab = S.net131_symbols()
+    with pytest.raises(ExpressionError, match="did you mean 'sigmoid'") as e:
+        parse("sigm(x)", tab)
+    assert "meinten Sie 'sigmoid'" in e.value.de and "sigm" in e.value.en
+    with pytest.raises(ExpressionError, match="decimal comma") as e:
+        parse("0,5*x", tab)
+    assert "Dezimalkomma" in e.value.de
+    with pytest.raises(ExpressionError, match="Dezimalkomma"):
+        parse("exp(0,5*x)", tab, lang="de")
+    with pytest.raises(ExpressionError, match="unbalanced parenthesis"):
+        parse("(x + 1", tab)
+    with pytest.raises(ExpressionError, match="unbekannter Name 'h'"):
+        parse("h(x)", tab, lang="de")
+    with pytest.raises(ExpressionError, match="2\\*x"):
+        parse("2x", tab)
+    with pytest.raises(ExpressionError, match="'.__class__'"):
+        parse("().__class__", tab)
+    assert isinstance(ExpressionError("a", "b"), ValueError)
+    # subscripts with two constant indices are no decimal commas
+    assert parse("W[1,2]", {"W": sp.IndexedBase("W")}) == sp.IndexedBase("W")[1, 2]
+
+
+# ---------------------------------------------------------------- equivalent
+def test_equivalent_forms():
+    x, y = sp.symbols("x y")
+    tab = {"x": x, "y": y}
+    s = 1 / (1 + sp.exp(-x))
+    assert equivalent("sigmoid(x)*(1 - sigmoid(x))", sp.exp(-x) / (1 + sp.exp(-x)) ** 2, tab)
+    assert equivalent("exp(-x)/(1+exp(-x))^2", s * (1 - s), tab)
+    assert equivalent("(x+y)^2", x**2 + 2 * x * y + y**2)  # table from the reference
+    assert equivalent("x*Heaviside(x)", sp.Max(0, x), tab)  # equal except nowhere
+    assert equivalent("log(x**2)/2", sp.log(sp.Abs(x)), tab)  # simplify alone cannot
+    assert not equivalent("(x-y)^2", x**2 + y**2, tab)
+    assert is_negation("y - x", x - y, tab) and not is_negation("x - y", x - y, tab)
+    assert not is_negation("0", sp.Integer(0), tab)
+    assert S.which("x + y", {"swap": y + x, "neg": -x - y}, tab) == "swap"
+    assert S.which("2*x", {"neg": -x}, tab) is None
+
+
+def test_equivalent_never_raises_on_well_formed_input():
+    x = sp.Symbol("x")
+    for text in ["1/(x-x)", "log(-1-x^2)", "sqrt(-x^2-1)", "exp(exp(exp(exp(x^50))))", "0*x"]:
+        assert equivalent(text, x, {"x": x}) in (True, False)
+    with pytest.raises(ExpressionError):
+        equivalent("x +* 2", x, {"x": x})
