@@ -1,0 +1,154 @@
+"""Cell builders for the unit sources (``workbook/units/unitN.py``).
+
+A unit module defines ``UNIT = Unit(...)``, ``EXERCISES = [...]`` and ``CELLS = [...]``; the build
+(:mod:`workbook.build`) turns ``CELLS`` into one German and one English notebook::
+
+    CELLS = [
+        md(de="# ReLU", en="# ReLU"),
+        code("z = np.linspace(-2, 2, 5)"),                      # identical in both languages
+        answer("u1_relu_grad", "def relu_grad(z):\\n    ### BEGIN SOLUTION\\n"
+               "    return (z > 0).astype(float)\\n    ### END SOLUTION"),
+        tests("u1_relu_grad", 1),                               # grade id "u1_relu_grad_check"
+        manual("u1_why", 2, de="Warum ...?", en="Why ...?",       # question + answer cell
+               solution_de="Weil ...", solution_en="Because ..."),
+        md(de="Warum ...?", en="Why ...?"),                     # or: the question as md,
+        manual("u1_why2", 1, de="Weil ...", en="Because ..."),   # then the model answer
+    ]
+
+Grade ids: the answer cell carries the exercise id, its test cell ``f"{id}_check"``; a manual
+answer cell carries its own id and a question built by ``manual`` ``f"{id}_question"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LANGS = ("de", "en")
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+
+def _both(name, value):
+    if not isinstance(value, dict) or set(value) != set(LANGS):
+        raise ValueError(f"{name} needs exactly the keys {LANGS}: {value!r}")
+    return dict(value)
+
+
+@dataclass
+class Unit:
+    """One unit: ``id`` "unit1" (or ``number`` 1), texts as ``{"de": ..., "en": ...}``.
+
+    ``filename`` is the notebook name without ``.ipynb``; ``seeds`` are the unit's random seeds
+    (recorded in the notebook metadata).
+    """
+
+    title: dict
+    filename: dict
+    summary: dict | None = None
+    seeds: tuple = ()
+    id: str | None = None
+    number: int | None = None
+
+    def __post_init__(self):
+        if self.id is None and self.number is None:
+            raise ValueError("Unit needs an id ('unit1') or a number")
+        self.id = self.id or f"unit{self.number}"
+        self.number = self.number if self.number is not None else int(self.id.removeprefix("unit"))
+        self.title = _both("title", self.title)
+        names = _both("filename", self.filename)
+        self.filename = {k: v.removesuffix(".ipynb") for k, v in names.items()}
+        self.summary = _both("summary", self.summary or self.title)
+        self.seeds = tuple(self.seeds)
+
+    def assignment(self, lang):
+        """The nbgrader assignment id: ``unit1_de``."""
+        return f"{self.id}_{lang}"
+
+
+@dataclass
+class Cell:
+    """A cell: ``source`` ``{"de": .., "en": ..}``; ``nbgrader`` its nbgrader metadata or None."""
+
+    cell_type: str
+    source: dict
+    nbgrader: dict | None = field(default=None)
+
+    def text(self, lang):
+        return self.source[lang]
+
+
+def _grading(grade_id, *, solution=False, grade=False, locked=False, points=None):
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
+            "solution": solution}
+    if grade:
+        if not (isinstance(points, (int, float)) and points > 0):
+            raise ValueError(f"{grade_id}: points must be a positive number, not {points!r}")
+        meta["points"] = points
+    return meta
+
+
+def md(*, de, en):
+    """A markdown cell in German and English."""
+    return Cell("markdown", _both("md", {"de": de, "en": en}))
+
+
+def code(src):
+    """A code cell, identical in both languages (user-facing strings through ``tr``)."""
+    return Cell("code", {"de": src, "en": src})
+
+
+def answer(grade_id, src):
+    """The student's answer cell; ``src`` has one ``### BEGIN SOLUTION``/``### END SOLUTION``."""
+    if src.count(BEGIN) != 1 or src.count(END) != 1 or src.index(BEGIN) > src.index(END):
+        raise ValueError(f"{grade_id}: the answer needs one {BEGIN} ... {END} region")
+    return Cell("code", {"de": src, "en": src}, _grading(grade_id, solution=True))
+
+
+def tests(*args, points=None):
+    """The locked test cell of an exercise, grade id ``f"{exercise_id}_check"``.
+
+    ``tests(exercise_id, points)`` or ``tests(grade_id, exercise, points)`` (the form in
+    ARCHITECTURE.md; ``grade_id`` must be the exercise id or ``f"{exercise_id}_check"``).
+    ``exercise`` may be an Exercise or its id; ``points`` may be given by keyword.
+    """
+    args = args + ((points,) if points is not None else ())
+    if len(args) == 2:
+        grade_id, (exercise, points) = None, args
+    elif len(args) == 3:
+        grade_id, exercise, points = args
+    else:
+        raise TypeError("tests(exercise_id, points) or tests(grade_id, exercise, points)")
+    exercise_id = getattr(exercise, "id", exercise)
+    if grade_id not in (None, exercise_id, f"{exercise_id}_check"):
+        raise ValueError(f"the test cell of {exercise_id!r} has the grade id {exercise_id}_check")
+    src = (f'check("{exercise_id}")\n{BEGIN_HIDDEN}\n'
+           f'check("{exercise_id}", hidden=True)\n{END_HIDDEN}')
+    return Cell("code", {"de": src, "en": src},
+                _grading(f"{exercise_id}_check", grade=True, locked=True, points=points))
+
+
+def manual(grade_id, points, *, de, en, solution_de=None, solution_en=None):
+    """A manually graded written answer (markdown); the release shows "IHRE ANTWORT HIER".
+
+    ``manual(id, points, de=model answer, en=model answer)``: the answer cell only (the question
+    is the md cell before it). With ``solution_de``/``solution_en``, ``de``/``en`` are the question:
+    a locked question cell (grade id ``f"{id}_question"``) and the answer cell.
+    """
+    if (solution_de is None) != (solution_en is None):
+        raise ValueError(f"{grade_id}: give both solution_de and solution_en, or neither")
+    solution = _grading(grade_id, solution=True, grade=True, points=points)
+    if solution_de is None:
+        return Cell("markdown", _both("manual", {"de": de, "en": en}), solution)
+    question = Cell("markdown", _both("manual", {"de": de, "en": en}),
+                    _grading(f"{grade_id}_question", locked=True))
+    return [question, Cell("markdown", {"de": solution_de, "en": solution_en}, solution)]
+
+
+def flatten(cells):
+    """``CELLS`` may contain lists (``manual`` returns two cells): one flat list of Cell."""
+    flat = []
+    for c in cells:
+        flat.extend(flatten(c) if isinstance(c, (list, tuple)) else [c])
+    if not all(isinstance(c, Cell) for c in flat):
+        raise TypeError("CELLS must hold cells built with workbook.source")
+    return flat
