@@ -1,11 +1,24 @@
 r"""The course's formulas in sympy, a safe parser for student expressions, and ``equivalent``.
 
+Formulas: the 1-3-1 network of the lecture (:func:`cost131`, :func:`gradient131` = sympy's
+derivative, :func:`table131` = the lecture's table), sheet 11 exercise 2 (:func:`chain`,
+:func:`chain_dON_dw1`) and exercise 1 (:func:`sheet11_ex1`). Numbers: :func:`to_function`.
+
 Student answers are parsed by :func:`parse` with Python's ``ast`` and a whitelist -- never with
-``eval``/``sympify``/``parse_expr`` (those execute Python). Spellings accepted everywhere: ``^`` or
-``**`` for powers, ``f'(z)`` for ``f_prime(z)`` (so ``g'``, ``sigma'``, ``sigmoid'``, ``relu'``),
-``W[1, j]``/``w[2]`` subscripts, and the functions in :data:`FUNCTIONS`. Each exercise brings its
-own symbol table: :func:`net131_symbols`, :func:`chain_symbols`, :func:`sheet11_ex1`.
+``eval``/``sympify``/``parse_expr`` (those execute Python). Spellings accepted everywhere:
+
+- ``^`` or ``**`` for powers; ``*`` (or ``·``, ``×``) is required: ``2*x``, not ``2x``; a decimal
+  point, not a comma; ``−`` (the minus sign ``nnkit.i18n.fmt`` prints) is ``-``;
+- ``f'(z)`` means ``f_prime(z)``: ``g'``, ``sigma'``/``σ'``, ``sigmoid'`` (= s(1-s)), ``relu'``
+  (= Heaviside); also ``dg(z)``, ``dsigma(z)``, ``Derivative(sigma(s_1), s_1)``/``diff(...)``;
+- subscripts ``W[1, j]``, ``x[j]``, ``w[2]``, ``z[3]``; ``Sum(term, (k, 1, n))``, ``Product``;
+- functions: exp log ln sqrt tanh sin cos Abs/abs Max/max Min/min sigmoid relu/ReLU
+  Heaviside/H KroneckerDelta/delta, and ``pi``.
+
+Each exercise brings its own names (:func:`net131_symbols`, :func:`chain_symbols`,
+:func:`sheet11_ex1`); :func:`equivalent` then decides (numerically, seeded) whether it is right.
 """
+
 from __future__ import annotations
 
 import ast
@@ -379,7 +392,9 @@ def parse(text: str, symbols: dict | None = None, lang: str | None = None) -> sp
     for o, cl in ("()", "[]"):
         if text.count(o) != text.count(cl):
             p.fail("unbalanced", f"{text.count(o)} '{o}', {text.count(cl)} '{cl}'")
-    p.text = re.sub(r"([^\W\d]\w*)'\s*\(", r"\1_prime(", text.replace("^", "**")).strip()
+    for old, new in (("^", "**"), ("−", "-"), ("·", "*"), ("×", "*")):
+        text = text.replace(old, new)
+    p.text = re.sub(r"([^\W\d]\w*)'\s*\(", r"\1_prime(", text).strip()
     try:
         tree, at = ast.parse(p.text, mode="eval"), None
     except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
@@ -429,7 +444,7 @@ def _compile(pair, ints):
     args = sorted((s for s in e.free_symbols if s.is_Symbol and s not in shapes), key=str)
     args += list(shapes)
     fn = sp.lambdify(args, list(e), modules=[funcs, "numpy"])
-    return fn, [shapes.get(a, ()) for a in args], coef, list(funcs)
+    return fn, [(shapes.get(a, ()), bool(a.is_nonnegative)) for a in args], coef, list(funcs)
 
 
 def _points(pair, trials, seed=20240611):
@@ -443,7 +458,8 @@ def _points(pair, trials, seed=20240611):
                 cache[key] = _compile(pair, dict(zip(ints, key, strict=True)))
             fn, shapes, coef, names = cache[key]
             coef.update({n: rng.uniform(0.5, 1.5, 4) * rng.choice((-1, 1), 4) for n in names})
-            vals = [rng.uniform(0.3, 1.7, sh) * rng.choice((-1, 1), sh) for sh in shapes]
+            vals = [rng.uniform(0.3, 1.7, sh) * rng.choice((1,) if pos else (-1, 1), sh)
+                    for sh, pos in shapes]
             with np.errstate(all="ignore"):
                 out = np.array(fn(*vals), dtype=complex)
             yield out if np.all(np.isfinite(out)) else None
@@ -488,12 +504,13 @@ def equivalent(student, reference, symbols=None, lang=None, trials=8) -> bool:
         return False
 
 
-def is_negation(student, reference, symbols=None) -> bool:
+def is_negation(student, reference, symbols=None, lang=None) -> bool:
     """A sign error: ``student == -reference`` (and ``reference != 0``)."""
-    return not equivalent(student, reference, symbols) and equivalent(
-        student, -sp.sympify(reference), symbols or _table_for(sp.sympify(reference)))
+    table = symbols or _table_for(sp.sympify(reference))
+    return not equivalent(student, reference, table, lang) and equivalent(
+        student, -sp.sympify(reference), table, lang)
 
 
-def which(student, candidates: dict, symbols=None):
+def which(student, candidates: dict, symbols=None, lang=None):
     """The key of the first candidate (e.g. a known wrong form) ``student`` equals, else None."""
-    return next((k for k, c in candidates.items() if equivalent(student, c, symbols)), None)
+    return next((k for k, c in candidates.items() if equivalent(student, c, symbols, lang)), None)

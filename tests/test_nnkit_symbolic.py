@@ -187,6 +187,22 @@ def test_parse_good_input():
     assert parse("sigmoid'(x)", tab) == S.sigmoid(x) * (1 - S.sigmoid(x))
     assert parse("Max(0, x) + Abs(y)", tab) == sp.Max(0, x) + sp.Abs(y)
     assert parse("0.5*x", tab) == sp.Float(0.5) * x
+    assert parse("−2·x × y", tab) == -2 * x * y  # as nnkit.i18n.fmt prints a minus
+
+
+def test_messages_follow_the_notebook_language():
+    from nnkit import i18n
+
+    before = i18n.get_language()
+    try:
+        i18n.set_language("de")
+        with pytest.raises(ExpressionError, match="Dezimalkomma"):
+            parse("0,1", {})
+        i18n.set_language("en")
+        with pytest.raises(ExpressionError, match="decimal comma"):
+            parse("0,1", {})
+    finally:
+        i18n.set_language(before)
 
 
 HOSTILE = [
@@ -215,21 +231,21 @@ def test_parse_rejects_hostile_input(text, tmp_path):
 def test_error_messages_are_specific_and_bilingual():
     tab = S.net131_symbols()
     with pytest.raises(ExpressionError, match="did you mean 'sigmoid'") as e:
-        parse("sigm(x)", tab)
+        parse("sigm(x)", tab, lang="en")
     assert "meinten Sie 'sigmoid'" in e.value.de and "sigm" in e.value.en
     with pytest.raises(ExpressionError, match="decimal comma") as e:
-        parse("0,5*x", tab)
+        parse("0,5*x", tab, lang="en")
     assert "Dezimalkomma" in e.value.de
     with pytest.raises(ExpressionError, match="Dezimalkomma"):
         parse("exp(0,5*x)", tab, lang="de")
     with pytest.raises(ExpressionError, match="unbalanced parenthesis"):
-        parse("(x + 1", tab)
+        parse("(x + 1", tab, lang="en")
     with pytest.raises(ExpressionError, match="unbekannter Name 'h'"):
         parse("h(x)", tab, lang="de")
     with pytest.raises(ExpressionError, match="2\\*x"):
-        parse("2x", tab)
-    with pytest.raises(ExpressionError, match="'.__class__'"):
-        parse("().__class__", tab)
+        parse("2x", tab, lang="en")
+    with pytest.raises(ExpressionError, match="attribute access '.__class__'"):
+        parse("().__class__", tab, lang="en")
     assert isinstance(ExpressionError("a", "b"), ValueError)
     # subscripts with two constant indices are no decimal commas
     assert parse("W[1,2]", {"W": sp.IndexedBase("W")}) == sp.IndexedBase("W")[1, 2]
