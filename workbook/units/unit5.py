@@ -1,0 +1,948 @@
+# ruff: noqa: E501  (long lines are Markdown text and LaTeX; pyproject ignores E501 for notebooks/units, not workbook/units)
+r"""Unit 5: derivatives in matrix form, vanishing gradients, skip connections (sheet 11, 15 points).
+
+Sub-question -> grade id (points):
+  1a u5_1a (1)  1b u5_1b (1)  1c u5_1c (1)  1d u5_1d (1)  1e u5_1e (1)  1f u5_1f (1)
+  2a u5_2a_formula (1) + u5_2a_function (1)   2b u5_2b (1, manual)   2c u5_2c (1)
+  2d u5_2d_formula (1) + u5_2d_function (1)   2e u5_2e (1, manual)   2f u5_2f (2, manual)
+"""
+
+import functools
+
+import numpy as np
+import sympy as sp
+
+from nnkit import symbolic
+from nnkit.activations import get_activation
+from workbook.exercise import Exercise, Mistake
+from workbook.source import Unit, answer, code, manual, md, tests
+from workbook.views.vanishing import network_dON_dw1, sheet11_symbols
+
+UNIT = Unit(
+    number=5,
+    title={"de": "Ableitungen in Matrixform, verschwindende Gradienten, Skip-Verbindungen",
+           "en": "Derivatives in matrix form, vanishing gradients, skip connections"},
+    filename={"de": "5_verschwindende_gradienten", "en": "5_vanishing_gradients"},
+)
+
+
+# ====================================================================== exercise 1: symbols
+def _ex1():
+    """Reference answers (a)..(f) and the indexed symbols of exercise 1."""
+    answers, table = symbolic.sheet11_ex1()
+    return answers, table
+
+
+def _sym(name):
+    return lambda: _ex1()[1][name]
+
+
+def _ans(part):
+    return lambda: _ex1()[0][part]
+
+
+def _W(r, c):
+    return _ex1()[1]["W"][r, c]
+
+
+def _t():
+    """``(W, x, a, i, j, m, f)`` for writing wrong answers."""
+    _, t = _ex1()
+    return t["W"], t["x"], t["a"], t["i"], t["j"], t["m"], t["f"]
+
+
+def _hint(de, en):
+    return {"de": de, "en": en}
+
+
+def _expr_exercise(part, answer_name, mistakes, express_sigmoid=False):
+    return Exercise(
+        id=f"u5_1{part}", answer=answer_name, kind="expression", expected=_ans(part),
+        symbols=functools.partial(sheet11_symbols, express_sigmoid),
+        mistakes=mistakes)
+
+
+def _m_1a():
+    W, x, a, i, j, m, f = _t()
+    return [
+        Mistake("transposed", lambda: W[j, 1], _hint(
+            de="Die Indizes sind vertauscht: Schreiben Sie die erste Komponente als Summe "
+               "(Wx + b)₁ = Σₖ W₁ₖ xₖ + b₁ aus. Welcher Index von W gehört zur Zeile?",
+            en="The indices are swapped: write the first component out as the sum "
+               "(Wx + b)₁ = Σₖ W₁ₖ xₖ + b₁. Which index of W is the row?")),
+        Mistake("kept_x", lambda: W[1, j] * x[j], _hint(
+            de="Sie haben den Summanden W₁ⱼxⱼ angegeben, nicht seine Ableitung nach xⱼ.",
+            en="You gave the term W₁ⱼxⱼ, not its derivative with respect to xⱼ.")),
+        Mistake("x_instead_of_W", lambda: x[j], _hint(
+            de="Sie haben nach W₁ⱼ abgeleitet. Gefragt ist die Ableitung nach xⱼ.",
+            en="You differentiated with respect to W₁ⱼ. The question asks for xⱼ.")),
+    ]
+
+
+def _m_1b():
+    W, x, a, i, j, m, f = _t()
+    d = sp.KroneckerDelta(i, 1)
+    return [
+        Mistake("no_delta", lambda: x[j], _hint(
+            de="Das stimmt nur für i = 1. Hängt die erste Komponente überhaupt von W₂ⱼ ab? "
+               "Das Kronecker-Delta delta(i, 1) drückt die Fallunterscheidung aus.",
+            en="This holds for i = 1 only. Does the first component depend on W₂ⱼ at all? "
+               "The Kronecker delta delta(i, 1) expresses the case distinction.")),
+        Mistake("W_instead_of_x", lambda: d * W[1, j], _hint(
+            de="Der Faktor vor W₁ⱼ in der Summe Σₖ W₁ₖ xₖ ist nicht W₁ⱼ selbst.",
+            en="The factor in front of W₁ⱼ in the sum Σₖ W₁ₖ xₖ is not W₁ⱼ itself.")),
+        Mistake("x_i", lambda: d * x[i], _hint(
+            de="Prüfen Sie den Index von x: W₁ⱼ wird mit dem x derselben Spalte multipliziert.",
+            en="Check the index of x: W₁ⱼ is multiplied by the x of the same column.")),
+    ]
+
+
+def _m_1c():
+    W, x, a, i, j, m, f = _t()
+    return [
+        Mistake("no_delta", lambda: sp.Integer(1), _hint(
+            de="Das gilt nur für i = 1: Die erste Komponente enthält nur den Bias b₁.",
+            en="This holds for i = 1 only: the first component contains only the bias b₁.")),
+        Mistake("zero", lambda: sp.Integer(0), _hint(
+            de="Für i = 1 hängt (Wx + b)₁ sehr wohl von bᵢ ab.",
+            en="For i = 1, (Wx + b)₁ does depend on bᵢ.")),
+    ]
+
+
+def _m_1d():
+    W, x, a, i, j, m, f = _t()
+    return [
+        Mistake("no_indicator", lambda: W[1, j], _hint(
+            de="Kettenregel: Es fehlt die Ableitung der ReLU an der Stelle (Wx + b)₁.",
+            en="Chain rule: the derivative of ReLU at (Wx + b)₁ is missing.")),
+        Mistake("relu_for_relu_prime", lambda: W[1, j] * symbolic.relu(f(1)), _hint(
+            de="Sie haben ReLU(z) verwendet, wo die Ableitung ReLU'(z) hingehört.",
+            en="You used ReLU(z) where its derivative ReLU'(z) belongs.")),
+        Mistake("only_indicator", lambda: sp.Heaviside(f(1)), _hint(
+            de="Kettenregel: Die innere Ableitung ∂(Wx + b)₁/∂xⱼ fehlt.",
+            en="Chain rule: the inner derivative ∂(Wx + b)₁/∂xⱼ is missing.")),
+        Mistake("transposed", lambda: W[j, 1] * sp.Heaviside(f(1)), _hint(
+            de="Die Indizes von W sind vertauscht (vgl. Teil a).",
+            en="The indices of W are swapped (compare part a).")),
+    ]
+
+
+def _m_1e():
+    W, x, a, i, j, m, f = _t()
+    s = symbolic.sigmoid(f(1))
+    sigmoid_prime = sp.Function("sigmoid_prime")
+    return [
+        Mistake("sigmoid_for_sigmoid_prime", lambda: s * W[1, j], _hint(
+            de="Sie haben sigmoid(z) verwendet, wo die Ableitung sigmoid'(z) hingehört.",
+            en="You used sigmoid(z) where its derivative sigmoid'(z) belongs.")),
+        Mistake("not_expressed", lambda: sigmoid_prime(f(1)) * W[1, j], _hint(
+            de="Die Aufgabe verlangt, sigmoid' durch die Sigmoid-Funktion selbst auszudrücken. "
+               "Leiten Sie 1/(1 + e⁻ᶻ) einmal ab.",
+            en="The task asks you to express sigmoid' by the sigmoid itself. "
+               "Differentiate 1/(1 + e⁻ᶻ) once.")),
+        Mistake("no_inner", lambda: s * (1 - s), _hint(
+            de="Kettenregel: Die innere Ableitung ∂(Wx + b)₁/∂xⱼ fehlt.",
+            en="Chain rule: the inner derivative ∂(Wx + b)₁/∂xⱼ is missing.")),
+        Mistake("sign", lambda: s * (s - 1) * W[1, j], _hint(
+            de="Vorzeichen prüfen: Die Sigmoid-Funktion ist monoton steigend.",
+            en="Check the sign: the sigmoid is increasing.")),
+        Mistake("transposed", lambda: s * (1 - s) * W[j, 1], _hint(
+            de="Die Indizes von W sind vertauscht (vgl. Teil a).",
+            en="The indices of W are swapped (compare part a).")),
+    ]
+
+
+def _m_1f():
+    W, x, a, i, j, m, f = _t()
+    H = sp.Heaviside
+    return [
+        Mistake("no_indicator", lambda: sp.Sum(a[i] * W[i, j], (i, 1, m)), _hint(
+            de="Das wäre die Ableitung ohne ReLU. Wo steht in jedem Summanden ReLU'?",
+            en="That is the derivative without the ReLU. Where is ReLU' in each term?")),
+        Mistake("relu_for_relu_prime",
+                lambda: sp.Sum(a[i] * symbolic.relu(f(i)) * W[i, j], (i, 1, m)), _hint(
+                    de="Sie haben ReLU(z) verwendet, wo die Ableitung ReLU'(z) hingehört.",
+                    en="You used ReLU(z) where its derivative ReLU'(z) belongs.")),
+        Mistake("transposed", lambda: sp.Sum(a[i] * H(f(i)) * W[j, i], (i, 1, m)), _hint(
+            de="Die Indizes von W sind vertauscht: Komponente i von Wx + b hängt über Wᵢⱼ von xⱼ ab.",
+            en="The indices of W are swapped: component i of Wx + b depends on xⱼ through Wᵢⱼ.")),
+        Mistake("first_component_only", lambda: a[1] * H(f(1)) * W[1, j], _hint(
+            de="g ist ein Skalarprodukt: Alle m Komponenten von ReLU(Wx + b) hängen von xⱼ ab.",
+            en="g is a dot product: all m components of ReLU(Wx + b) depend on xⱼ.")),
+    ]
+
+
+# ====================================================================== exercise 2: the chain
+def _chain():
+    return symbolic.chain_symbols(4)
+
+
+def _f(stem, k):
+    return _chain()[f"{stem}_{k}"]
+
+
+def _sig(k):
+    """sigma'(s_k)"""
+    return symbolic.sigma_prime(_f("s", k))
+
+
+def _expected_2a():
+    return symbolic.chain_dON_dw1(4)
+
+
+def _expected_2d():
+    return symbolic.chain_dON_dw1(4, skip=True)
+
+
+def _expected_2c():
+    """o_4 = sigma(s_4) with s_4 = w_4 o_3 + b_4 + o_1 (the skip adds o_1 with weight 1)."""
+    w4, o3, b4, o1 = _f("w", 4), _f("o", 3), _f("b", 4), _f("o", 1)
+    return symbolic.sigma(w4 * o3 + b4 + o1)
+
+
+def _m_2a():
+    x = sp.Symbol("x")
+    w2, w3, w4, w1 = (_f("w", k) for k in (2, 3, 4, 1))
+    sigma = symbolic.sigma
+    return [
+        Mistake("with_w1", lambda: _expected_2a() * _f("w", 1), _hint(
+            de="w₁ kommt nur über s₁ = w₁x + b₁ vor. Was ist ∂s₁/∂w₁?",
+            en="w₁ enters only through s₁ = w₁x + b₁. What is ∂s₁/∂w₁?")),
+        Mistake("no_x", lambda: _expected_2a() / x, _hint(
+            de="Der letzte Schritt der Kettenregel fehlt: ∂s₁/∂w₁.",
+            en="The last step of the chain rule is missing: ∂s₁/∂w₁.")),
+        Mistake("w1_for_x", lambda: _expected_2a() / x * w1, _hint(
+            de="∂s₁/∂w₁ ist nicht w₁: Leiten Sie s₁ = w₁x + b₁ nach w₁ ab.",
+            en="∂s₁/∂w₁ is not w₁: differentiate s₁ = w₁x + b₁ with respect to w₁.")),
+        Mistake("sigma_for_sigma_prime", lambda: x * w2 * w3 * w4 * sp.Mul(
+            *(sigma(_f("s", k)) for k in (1, 2, 3, 4))), _hint(
+            de="Sie haben σ(sᵢ) verwendet, wo die Ableitung σ'(sᵢ) hingehört.",
+            en="You used σ(sᵢ) where the derivative σ'(sᵢ) belongs.")),
+        Mistake("missing_first_factor", lambda: _expected_2a() / _sig(1), _hint(
+            de="Zählen Sie die Faktoren σ': Jede der N Schichten trägt einen bei, auch die erste.",
+            en="Count the factors σ': each of the N layers contributes one, the first one too.")),
+        Mistake("missing_last_factor", lambda: _expected_2a() / _sig(4), _hint(
+            de="Zählen Sie die Faktoren σ': Auch die Ausgabeschicht o₄ = σ(s₄) trägt einen bei.",
+            en="Count the factors σ': the output layer o₄ = σ(s₄) contributes one too.")),
+    ]
+
+
+def _m_2c():
+    w4, o3, b4, o1 = _f("w", 4), _f("o", 3), _f("b", 4), _f("o", 1)
+    sigma, x = symbolic.sigma, sp.Symbol("x")
+    return [
+        Mistake("after_activation", lambda: sigma(w4 * o3 + b4) + o1, _hint(
+            de="Hier wird o₁ erst nach der Aktivierungsfunktion addiert. In dieser Aufgabe geht "
+               "die Skip-Verbindung in die Summe s₄ ein (siehe Aufgabentext).",
+            en="Here o₁ is added after the activation function. In this exercise the skip "
+               "connection enters the sum s₄ (see the task text).")),
+        Mistake("replaced", lambda: sigma(w4 * o1 + b4), _hint(
+            de="Die Skip-Verbindung ersetzt den normalen Weg nicht, sie kommt hinzu: o₃ fließt "
+               "weiterhin in Schicht 4 ein.",
+            en="The skip connection does not replace the normal path, it adds to it: o₃ still "
+               "feeds into layer 4.")),
+        Mistake("from_input", lambda: sigma(w4 * o3 + b4 + x), _hint(
+            de="Übersprungen werden die Schichten 2 bis N − 1. Wessen Ausgabe kommt also an?",
+            en="The skipped layers are 2 to N − 1. Whose output arrives, then?")),
+        Mistake("weighted", lambda: sigma(w4 * (o3 + o1) + b4), _hint(
+            de="Hier wird o₁ mit w₄ gewichtet. Die Skip-Verbindung dieser Aufgabe hat das "
+               "Gewicht 1 (siehe Aufgabentext).",
+            en="Here o₁ is weighted by w₄. The skip connection of this exercise has weight 1 "
+               "(see the task text).")),
+        Mistake("only_s", lambda: w4 * o3 + b4 + o1, _hint(
+            de="Das ist s₄. Gefragt ist die Ausgabe o₄, also auch Formel (2).",
+            en="That is s₄. The question asks for the output o₄, i.e. formula (2) as well.")),
+    ]
+
+
+def _m_2d():
+    x = sp.Symbol("x")
+    return [
+        Mistake("no_skip", lambda: _expected_2a(), _hint(
+            de="Das ist die Ableitung ohne Skip-Verbindung. s₄ hängt jetzt auf zwei Wegen von "
+               "o₁ ab – beide tragen zur Ableitung bei.",
+            en="That is the derivative without the skip connection. s₄ now depends on o₁ along "
+               "two paths, and both contribute to the derivative.")),
+        Mistake("skip_path_without_sigma_prime",
+                lambda: x * _sig(1) * (1 + _f("w", 4) * _sig(4) * sp.Mul(
+                    *(_f("w", k) * _sig(k) for k in (2, 3)))), _hint(
+                    de="Auch der kurze Weg über die Skip-Verbindung läuft durch o₄ = σ(s₄).",
+                    en="The short path through the skip connection also passes o₄ = σ(s₄).")),
+        Mistake("skip_path_only", lambda: x * _sig(1) * _sig(4), _hint(
+            de="Der lange Weg über die Schichten 2 und 3 existiert weiterhin.",
+            en="The long path through layers 2 and 3 still exists.")),
+        Mistake("with_w1", lambda: _expected_2d() * _f("w", 1), _hint(
+            de="w₁ kommt nur über s₁ = w₁x + b₁ vor. Was ist ∂s₁/∂w₁?",
+            en="w₁ enters only through s₁ = w₁x + b₁. What is ∂s₁/∂w₁?")),
+    ]
+
+
+# ---------------------------------------------------------------- function exercises (any N)
+def chain_gradient(x, w, b, act, skip=False, *, prime=None, with_w1=False, skip_path=True):
+    r"""$\partial o_N/\partial w_1$ of the chain by the formulas of (a) and (d) -- with switches
+    that reproduce typical mistakes (``prime``: the function used for $\sigma'$)."""
+    act = get_activation(act)
+    prime = prime or act.grad
+    N = len(w)
+    skip = skip and N >= 3
+    s, o = np.zeros(N), x
+    o1 = None
+    for i in range(N):
+        s[i] = w[i] * o + b[i] + (o1 if skip and i == N - 1 else 0.0)
+        o = float(act.fn(np.asarray(s[i])))
+        o1 = o if i == 0 else o1
+    d = np.asarray(prime(s), float)
+    long_path = np.prod(w[1:] * d[1:])
+    factor = w[0] if with_w1 else 1.0
+    if skip:
+        long_path = d[-1] * w[-1] * np.prod(w[1:-1] * d[1:-1])
+        return float(factor * x * d[0] * ((d[-1] if skip_path else 0.0) + long_path))
+    return float(factor * x * d[0] * long_path)
+
+
+def _relu_prime_one_at_zero(act):
+    """The derivative a student gets with ReLU'(0) = 1 (only differs for ReLU at s = 0)."""
+    act = get_activation(act)
+
+    def prime(s):
+        g = np.asarray(act.grad(s), float)
+        if act.grad(np.array([0.0]))[0] == 0.0 and act.grad(np.array([1.0]))[0] == 1.0:
+            return np.where(np.asarray(s) == 0.0, 1.0, g)
+        return g
+
+    return prime
+
+
+ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "identity", "leaky_relu")
+
+
+def _chain_cases(min_depth):
+    def cases(rng, hidden):
+        out = []
+        for name in ACTIVATION_NAMES * 2:
+            N = int(rng.integers(min_depth, 8))
+            w = rng.uniform(0.3, 2.0, N) * rng.choice([-1.0, 1.0], N)
+            b = rng.uniform(-1.0, 1.0, N)
+            x = float(rng.uniform(0.2, 2.0) * rng.choice([-1.0, 1.0]))
+            if name in ("relu", "leaky_relu"):  # keep the chain alive (ReLU: positive s)
+                w, b, x = np.abs(w), np.abs(b), abs(x)
+            out.append((x, w, b, get_activation(name)))
+        if hidden:
+            w = np.array([1.5, 0.8, 1.2, 0.9])
+            out.append((0.5, w, np.array([-0.75, 0.1, 0.2, 0.1]), get_activation("relu")))  # s₁ = 0
+            out.append((1.0, w, np.array([0.1, -2.0, 0.1, 0.1]), get_activation("relu")))   # dead
+            out.append((0.7, rng.uniform(0.5, 1.5, 25), rng.normal(0, 0.1, 25),
+                        get_activation("sigmoid")))                                        # deep
+            if min_depth <= 1:
+                out.append((0.3, np.array([2.0]), np.array([0.5]), get_activation("tanh")))
+        return out
+    return cases
+
+
+def _function_mistakes(skip):
+    """Wrong functions ``(x, w, b, act) -> number`` (the shape of the reference)."""
+
+    def wrong(**kw):
+        return lambda x, w, b, act: chain_gradient(x, w, b, act, skip, **kw)
+
+    def sigma_for_prime(x, w, b, act):
+        return chain_gradient(x, w, b, act, skip, prime=get_activation(act).fn)
+
+    def relu_prime_one(x, w, b, act):
+        return chain_gradient(x, w, b, act, skip, prime=_relu_prime_one_at_zero(act))
+
+    mistakes = [
+        Mistake("sigma_for_sigma_prime", sigma_for_prime, _hint(
+            de="Sie verwenden act.fn(s) (also σ), wo act.grad(s) (also σ') hingehört.",
+            en="You use act.fn(s) (that is σ) where act.grad(s) (σ') belongs.")),
+        Mistake("with_w1", wrong(with_w1=True), _hint(
+            de="w₁ kommt nur über s₁ = w₁x + b₁ vor; ∂s₁/∂w₁ enthält kein w₁. Achtung: w[0] "
+               "ist w₁.",
+            en="w₁ enters only through s₁ = w₁x + b₁; ∂s₁/∂w₁ contains no w₁. Note: w[0] is w₁.")),
+        Mistake("relu_prime_zero_is_one", relu_prime_one, _hint(
+            de="An der Stelle s = 0 gilt in nnkit ReLU'(0) = 0, nicht 1. Verwenden Sie act.grad.",
+            en="At s = 0 nnkit takes ReLU'(0) = 0, not 1. Use act.grad.")),
+    ]
+    if skip:
+        mistakes += [
+            Mistake("no_skip", lambda x, w, b, act: chain_gradient(x, w, b, act, False), _hint(
+                de="Das ist das Netz ohne Skip-Verbindung: o₁ muss in s_N eingehen, und die "
+                   "Ableitung hat dann zwei Wege.",
+                en="That is the network without the skip connection: o₁ must enter s_N, and "
+                   "the derivative then has two paths.")),
+            Mistake("no_short_path", wrong(skip_path=False), _hint(
+                de="Der Vorwärtsdurchlauf stimmt, aber der kurze Weg o₁ → s_N fehlt in der "
+                   "Ableitung.",
+                en="The forward pass is right, but the short path o₁ → s_N is missing in the "
+                   "derivative.")),
+        ]
+    return mistakes
+
+
+# ====================================================================== exercises
+EXERCISES = [
+    _expr_exercise("a", "answer_1a", _m_1a()),
+    _expr_exercise("b", "answer_1b", _m_1b()),
+    _expr_exercise("c", "answer_1c", _m_1c()),
+    _expr_exercise("d", "answer_1d", _m_1d()),
+    _expr_exercise("e", "answer_1e", _m_1e(), express_sigmoid=True),
+    _expr_exercise("f", "answer_1f", _m_1f()),
+    Exercise(id="u5_2a_formula", answer="answer_2a", kind="expression", expected=_expected_2a,
+             symbols=_chain, mistakes=_m_2a()),
+    Exercise(id="u5_2a_function", answer="do_dw1", kind="function", expected=network_dON_dw1,
+             cases=_chain_cases(1), mistakes=_function_mistakes(skip=False)),
+    Exercise(id="u5_2c", answer="answer_2c", kind="expression", expected=_expected_2c,
+             symbols=_chain, mistakes=_m_2c()),
+    Exercise(id="u5_2d_formula", answer="answer_2d", kind="expression", expected=_expected_2d,
+             symbols=_chain, mistakes=_m_2d()),
+    Exercise(id="u5_2d_function", answer="do_dw1_skip", kind="function",
+             expected=functools.partial(network_dON_dw1, skip=True),
+             cases=_chain_cases(3), mistakes=_function_mistakes(skip=True)),
+]
+_EX = {e.id: e for e in EXERCISES}
+
+
+# ====================================================================== cells
+def _graded(ex_id, src, points):
+    """Answer cell (grade id = the exercise id) and its locked test cell."""
+    return [answer(ex_id, src), tests(f"{ex_id}_check", _EX[ex_id], points)]
+
+
+def _q1(part, de, en, src):
+    return [md(de=f"**({part})** {de}", en=f"**({part})** {en}"), *_graded(f"u5_1{part}", src, 1)]
+
+
+CELLS = [
+    md(de=r"""# Einheit 5: Ableitungen in Matrixform, verschwindende Gradienten, Skip-Verbindungen
+
+*Übungsblatt 11 – 15 Punkte (Aufgabe 1: 6 P., Aufgabe 2: 9 P.)*
+
+Warum lernen tiefe Netze oft so schlecht – und warum lernen Netze mit Hunderten von Schichten
+(ResNets) trotzdem gut? Die Antwort steckt in der Kettenregel: Der Gradient nach einem Gewicht der
+ersten Schicht ist ein **Produkt aus einem Faktor pro Schicht**. Sind diese Faktoren kleiner als 1,
+schrumpft das Produkt exponentiell mit der Tiefe (**verschwindende Gradienten**); sind sie größer
+als 1, wächst es exponentiell (**explodierende Gradienten**). Eine **Skip-Verbindung** schafft einen
+kurzen Weg, auf dem der Gradient nur wenige Faktoren sieht.
+
+In dieser Einheit
+
+1. bestimmen Sie die partiellen Ableitungen einer Schicht $\mathbf W\mathbf x + \mathbf b$ mit und
+   ohne Aktivierungsfunktion – komponentenweise, also so, wie Backpropagation sie braucht
+   (Aufgabe 1);
+2. leiten Sie den Gradienten einer Kette aus $N$ Schichten her, beobachten ihn für wachsendes $N$
+   und sehen, was eine Skip-Verbindung daran ändert (Aufgabe 2).
+
+**So geben Sie Formeln ein.** Formeln schreiben Sie als Text in Anführungszeichen, z. B.
+`answer_1a = "W[2, j] * x[j]"`. Die Zelle darunter prüft Ihre Antwort (`check`) und gibt bei
+typischen Fehlern einen Hinweis. Die Schreibweisen stehen jeweils vor den Aufgaben.""",
+       en=r"""# Unit 5: Derivatives in matrix form, vanishing gradients, skip connections
+
+*Exercise sheet 11 – 15 points (exercise 1: 6 points, exercise 2: 9 points)*
+
+Why do deep networks often learn so badly – and why do networks with hundreds of layers (ResNets)
+learn well all the same? The answer lies in the chain rule: the gradient with respect to a weight
+of the first layer is a **product with one factor per layer**. If these factors are smaller than 1,
+the product shrinks exponentially with the depth (**vanishing gradients**); if they are larger than
+1, it grows exponentially (**exploding gradients**). A **skip connection** opens a short path on
+which the gradient meets only a few factors.
+
+In this unit you
+
+1. determine the partial derivatives of a layer $\mathbf W\mathbf x + \mathbf b$ with and without an
+   activation function – component by component, the way backpropagation needs them (exercise 1);
+2. derive the gradient of a chain of $N$ layers, watch it as $N$ grows and see what a skip
+   connection changes (exercise 2).
+
+**How to enter formulas.** Write formulas as text in quotes, e.g. `answer_1a = "W[2, j] * x[j]"`.
+The cell below checks your answer (`check`) and gives a hint for typical mistakes. The spellings
+are listed before the exercises."""),
+
+    # ------------------------------------------------------------------ exercise 1
+    md(de=r"""## Aufgabe 1: Ableitungen (6 P.)
+
+Es seien
+
+$$f:\ \mathbb R^n\times\mathbb R^{m\times n}\times\mathbb R^m\to\mathbb R^m,\quad
+(\mathbf x,\mathbf W,\mathbf b)\mapsto\mathbf W\mathbf x+\mathbf b,$$
+
+$$g:\ \mathbb R^n\times\mathbb R^m\times\mathbb R^{m\times n}\times\mathbb R^m\to\mathbb R,\quad
+(\mathbf x,\mathbf a,\mathbf W,\mathbf b)\mapsto\mathbf a^\top\operatorname{ReLU}(\mathbf W\mathbf x+\mathbf b).$$
+
+Bestimmen Sie die folgenden partiellen Ableitungen (wo sie wohldefiniert sind). Hierbei steht
+$[\cdot]_1$ für die erste Komponente eines Vektors; ReLU und sigmoid wirken komponentenweise.
+
+**Der Schlüssel** ist, jede Komponente als Summe auszuschreiben:
+
+$$[f(\mathbf x,\mathbf W,\mathbf b)]_i = (\mathbf W\mathbf x+\mathbf b)_i = \sum_{k=1}^n W_{ik}\,x_k + b_i .$$
+
+Dann ist jede Ableitung eine Ableitung nach einer einzelnen reellen Variablen.
+
+**Schreibweisen** (Indizes beginnen bei 1 wie auf dem Blatt):
+
+| Mathematik | Eingabe |
+|---|---|
+| $W_{1j}$, $x_j$, $a_i$, $b_i$ | `W[1, j]`, `x[j]`, `a[i]`, `b[i]` |
+| $(\mathbf W\mathbf x+\mathbf b)_i$, $(\mathbf W\mathbf x+\mathbf b)_1$ | `f[i]`, `f[1]` |
+| $\delta_{i1}$ (Kronecker-Delta: 1 für $i = 1$, sonst 0) | `delta(i, 1)` |
+| $\mathbb 1[z>0] = \operatorname{ReLU}'(z)$ (Heaviside-Funktion) | `H(z)` oder `relu'(z)` |
+| $\operatorname{sigmoid}(z)$, $\operatorname{ReLU}(z)$ | `sigmoid(z)`, `relu(z)` |
+| $\sum_{i=1}^m \ldots$ | `Sum(..., (i, 1, m))` |
+
+Produkte brauchen ein `*`: `2*x[j]`, nicht `2x[j]`.""",
+       en=r"""## Exercise 1: Derivatives (6 points)
+
+Let
+
+$$f:\ \mathbb R^n\times\mathbb R^{m\times n}\times\mathbb R^m\to\mathbb R^m,\quad
+(\mathbf x,\mathbf W,\mathbf b)\mapsto\mathbf W\mathbf x+\mathbf b,$$
+
+$$g:\ \mathbb R^n\times\mathbb R^m\times\mathbb R^{m\times n}\times\mathbb R^m\to\mathbb R,\quad
+(\mathbf x,\mathbf a,\mathbf W,\mathbf b)\mapsto\mathbf a^\top\operatorname{ReLU}(\mathbf W\mathbf x+\mathbf b).$$
+
+Determine the following partial derivatives (where they are well defined). Here $[\cdot]_1$ denotes
+the first component of a vector; ReLU and sigmoid act component-wise.
+
+**The key** is to write every component out as a sum:
+
+$$[f(\mathbf x,\mathbf W,\mathbf b)]_i = (\mathbf W\mathbf x+\mathbf b)_i = \sum_{k=1}^n W_{ik}\,x_k + b_i .$$
+
+Then every derivative is a derivative with respect to a single real variable.
+
+**Spellings** (indices start at 1 as on the sheet):
+
+| Mathematics | Input |
+|---|---|
+| $W_{1j}$, $x_j$, $a_i$, $b_i$ | `W[1, j]`, `x[j]`, `a[i]`, `b[i]` |
+| $(\mathbf W\mathbf x+\mathbf b)_i$, $(\mathbf W\mathbf x+\mathbf b)_1$ | `f[i]`, `f[1]` |
+| $\delta_{i1}$ (Kronecker delta: 1 for $i = 1$, else 0) | `delta(i, 1)` |
+| $\mathbb 1[z>0] = \operatorname{ReLU}'(z)$ (Heaviside function) | `H(z)` or `relu'(z)` |
+| $\operatorname{sigmoid}(z)$, $\operatorname{ReLU}(z)$ | `sigmoid(z)`, `relu(z)` |
+| $\sum_{i=1}^m \ldots$ | `Sum(..., (i, 1, m))` |
+
+Products need a `*`: `2*x[j]`, not `2x[j]`."""),
+    md(de="Wie eine Eingabe gelesen wird, sehen Sie, wenn Sie sie übersetzen lassen "
+          "(probieren Sie eigene Ausdrücke aus; ein Tippfehler ergibt eine Fehlermeldung "
+          "mit Hinweis):",
+       en="To see how an input is read, let it be translated (try your own expressions; a typo "
+          "gives an error message with a hint):"),
+    code("""from nnkit.symbolic import parse
+from workbook.views.vanishing import sheet11_symbols
+
+parse("Sum(a[i] * W[i, j], (i, 1, m)) + delta(i, 1) * sigmoid(f[1])", sheet11_symbols())"""),
+    *_q1("a", r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial x_j}$.",
+         r"Determine $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial x_j}$.",
+         '### BEGIN SOLUTION\nanswer_1a = "W[1, j]"\n### END SOLUTION'),
+    *_q1("b", r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial W_{ij}}$"
+              r" (für beliebige $i$ und $j$).",
+         r"Determine $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial W_{ij}}$"
+         r" (for any $i$ and $j$).",
+         '### BEGIN SOLUTION\nanswer_1b = "delta(i, 1) * x[j]"\n### END SOLUTION'),
+    *_q1("c", r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial b_i}$.",
+         r"Determine $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial b_i}$.",
+         '### BEGIN SOLUTION\nanswer_1c = "delta(i, 1)"\n### END SOLUTION'),
+    *_q1("d", r"Bestimmen Sie $\dfrac{\partial\,[\operatorname{ReLU}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
+              r"{\partial x_j}$. Wo ist die Ableitung nicht definiert?",
+         r"Determine $\dfrac{\partial\,[\operatorname{ReLU}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
+         r"{\partial x_j}$. Where is the derivative not defined?",
+         '### BEGIN SOLUTION\nanswer_1d = "W[1, j] * H(f[1])"\n### END SOLUTION'),
+    md(de=r"""*Zu (d):* Bei $(\mathbf W\mathbf x+\mathbf b)_1 = 0$ hat die ReLU einen Knick; dort
+existiert die Ableitung nicht. Backpropagation braucht trotzdem eine Zahl: nnkit nimmt, wie fast
+alle Bibliotheken, $\operatorname{ReLU}'(0) = 0$.""",
+       en=r"""*On (d):* at $(\mathbf W\mathbf x+\mathbf b)_1 = 0$ the ReLU has a kink; the derivative
+does not exist there. Backpropagation still needs a number: nnkit, like almost every library, takes
+$\operatorname{ReLU}'(0) = 0$."""),
+    *_q1("e", r"Bestimmen Sie $\dfrac{\partial\,[\operatorname{sigmoid}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
+              r"{\partial x_j}$. Drücken Sie die Ableitung mithilfe der Sigmoid-Funktion aus "
+              r"(also ohne `sigmoid'`).",
+         r"Determine $\dfrac{\partial\,[\operatorname{sigmoid}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
+         r"{\partial x_j}$. Express the derivative by means of the sigmoid function (that is, "
+         r"without `sigmoid'`).",
+         '### BEGIN SOLUTION\nanswer_1e = "sigmoid(f[1]) * (1 - sigmoid(f[1])) * W[1, j]"\n'
+         '### END SOLUTION'),
+    *_q1("f", r"Bestimmen Sie $\dfrac{\partial\, g(\mathbf x,\mathbf a,\mathbf W,\mathbf b)}{\partial x_j}$. "
+              r"Verwenden Sie $i$ als Summationsindex.",
+         r"Determine $\dfrac{\partial\, g(\mathbf x,\mathbf a,\mathbf W,\mathbf b)}{\partial x_j}$. "
+         r"Use $i$ as the summation index.",
+         '### BEGIN SOLUTION\nanswer_1f = "Sum(a[i] * H(f[i]) * W[i, j], (i, 1, m))"\n'
+         '### END SOLUTION'),
+    md(de=r"""### Gegenprobe mit Zahlen (ohne Punkte)
+
+Die folgende Zelle setzt zufällige $\mathbf W$, $\mathbf x$, $\mathbf a$, $\mathbf b$ (mit $n = 3$,
+$m = 2$) in Ihre Formeln ein und vergleicht mit zentralen Differenzenquotienten
+$\frac{h(v + \varepsilon) - h(v - \varepsilon)}{2\varepsilon}$ (`nnkit.gradcheck.numerical_gradient`).
+Stimmen die Spalten überein, ist Ihre Formel an dieser Stelle richtig.""",
+       en=r"""### Numerical cross-check (no points)
+
+The next cell puts random $\mathbf W$, $\mathbf x$, $\mathbf a$, $\mathbf b$ (with $n = 3$, $m = 2$)
+into your formulas and compares with centred difference quotients
+$\frac{h(v + \varepsilon) - h(v - \varepsilon)}{2\varepsilon}$ (`nnkit.gradcheck.numerical_gradient`).
+If the columns agree, your formula is right at this point."""),
+    code("""from workbook.views.vanishing import print_sheet11_check
+
+# your answers answer_1a ... answer_1f (parts not answered yet are skipped)
+print_sheet11_check({part: globals().get(f"answer_1{part}") for part in "abcdef"})"""),
+    md(de=r"""### Dieselben Ergebnisse in Matrixform
+
+Fasst man die Komponenten zusammen, wird aus (d) bis (f) eine Zeile Backpropagation:
+
+$$\nabla_{\mathbf x}\, g = \mathbf W^\top\big(\mathbf a\odot\operatorname{ReLU}'(\mathbf W\mathbf x+\mathbf b)\big),
+\qquad
+\frac{\partial\,\sigma(\mathbf W\mathbf x+\mathbf b)}{\partial\mathbf x} = \operatorname{diag}\big(\sigma'(\mathbf W\mathbf x+\mathbf b)\big)\,\mathbf W .$$
+
+Jede Schicht multipliziert den Gradienten also mit $\mathbf W^\top$ und mit den Ableitungen
+$\sigma'$ ihrer Aktivierungsfunktion. Bei der ReLU sind diese Ableitungen 0 oder 1: Eine Komponente
+mit $(\mathbf W\mathbf x+\mathbf b)_i < 0$ lässt keinen Gradienten durch – bei allen Eingaben wird
+daraus ein totes Neuron. Bei der Sigmoid-Funktion gilt $\sigma' = \sigma(1-\sigma)\le\frac14$.
+Genau diese Faktoren stapeln sich in Aufgabe 2.""",
+       en=r"""### The same results in matrix form
+
+Collecting the components turns (d) to (f) into one line of backpropagation:
+
+$$\nabla_{\mathbf x}\, g = \mathbf W^\top\big(\mathbf a\odot\operatorname{ReLU}'(\mathbf W\mathbf x+\mathbf b)\big),
+\qquad
+\frac{\partial\,\sigma(\mathbf W\mathbf x+\mathbf b)}{\partial\mathbf x} = \operatorname{diag}\big(\sigma'(\mathbf W\mathbf x+\mathbf b)\big)\,\mathbf W .$$
+
+So every layer multiplies the gradient by $\mathbf W^\top$ and by the derivatives $\sigma'$ of its
+activation function. For ReLU these derivatives are 0 or 1: a component with
+$(\mathbf W\mathbf x+\mathbf b)_i < 0$ lets no gradient through – for all inputs this is a dead
+neuron. For the sigmoid, $\sigma' = \sigma(1-\sigma)\le\frac14$. Exactly these factors pile up in
+exercise 2."""),
+
+    # ------------------------------------------------------------------ exercise 2
+    md(de=r"""## Aufgabe 2: Verschwindende Gradienten (9 P.)
+
+Gegeben sei ein neuronales Netz mit $N$ Schichten, das auf skalaren Eingabedaten $x\in\mathbb R$
+operiert. Für jede Schicht $i = 1,\dots,N$ gilt
+
+$$s_i = f_i(o_{i-1}) = w_i\,o_{i-1} + b_i \qquad (1)$$
+
+$$o_i = \sigma(s_i) \qquad (2)$$
+
+wobei $\sigma$ eine (beliebige) Aktivierungsfunktion ist und $o_0 = x$. Einfachheitshalber
+besteht jede Schicht aus nur einem Neuron, sodass $w_i, b_i, o_i, s_i\in\mathbb R$ skalar sind.
+
+*Zur Sprechweise:* Das Blatt nennt die Schichten „lineare Layer“ (wie `nn.Linear` in PyTorch).
+Genau genommen ist (1) affin und erst (1) und (2) zusammen bilden eine Schicht – und die ist wegen
+$\sigma$ im Allgemeinen nicht linear. Der Index $i$ zählt hier die Schichten, nicht die
+Datenpunkte.""",
+       en=r"""## Exercise 2: Vanishing gradients (9 points)
+
+Consider a neural network with $N$ layers operating on scalar inputs $x\in\mathbb R$. For every
+layer $i = 1,\dots,N$,
+
+$$s_i = f_i(o_{i-1}) = w_i\,o_{i-1} + b_i \qquad (1)$$
+
+$$o_i = \sigma(s_i) \qquad (2)$$
+
+where $\sigma$ is an (arbitrary) activation function and $o_0 = x$. For simplicity every layer has
+a single neuron, so $w_i, b_i, o_i, s_i\in\mathbb R$ are scalars.
+
+*A word on terms:* the sheet calls the layers "linear layers" (like `nn.Linear` in PyTorch).
+Strictly, (1) is affine, and only (1) and (2) together form a layer – which, because of $\sigma$, is
+not linear in general. The index $i$ counts layers here, not data points."""),
+    md(de=r"""**(a) (2 P.)** Bestimmen Sie die Ableitung $\dfrac{\partial o_N}{\partial w_1}$ des Outputs
+nach dem Gewicht der ersten Schicht in Abhängigkeit von $s_i$, $w_i$ (für $i = 1,\dots,N$), $x$ und
+der Ableitung der Aktivierungsfunktion $\sigma'(\cdot)$.
+
+Die Formel für allgemeines $N$ gehört in Ihre Aufzeichnungen; bewertet wird sie in zwei Teilen:
+
+* **(a1, 1 P.)** die Formel für $N = 4$, als Text. Schreibweisen: `x`, `w1` oder `w_1` oder
+  `w[1]`, ebenso `s2`, `b3`, `o1`; $\sigma(z)$ als `sigma(z)`, $\sigma'(z)$ als `sigma'(z)` oder
+  `sigma_prime(z)`.
+* **(a2, 1 P.)** eine Python-Funktion für beliebiges $N$ (nächste Aufgabe).""",
+       en=r"""**(a) (2 points)** Determine the derivative $\dfrac{\partial o_N}{\partial w_1}$ of the
+output with respect to the weight of the first layer in terms of $s_i$, $w_i$ (for
+$i = 1,\dots,N$), $x$ and the derivative of the activation function $\sigma'(\cdot)$.
+
+The formula for general $N$ belongs in your notes; it is graded in two parts:
+
+* **(a1, 1 point)** the formula for $N = 4$, as text. Spellings: `x`, `w1` or `w_1` or `w[1]`,
+  likewise `s2`, `b3`, `o1`; $\sigma(z)$ as `sigma(z)`, $\sigma'(z)$ as `sigma'(z)` or
+  `sigma_prime(z)`.
+* **(a2, 1 point)** a Python function for any $N$ (next task)."""),
+    *_graded("u5_2a_formula",
+             '### BEGIN SOLUTION\nanswer_2a = "x * sigma\'(s1) * sigma\'(s2) * sigma\'(s3) * '
+             'sigma\'(s4) * w2 * w3 * w4"\n### END SOLUTION', 1),
+    md(de=r"""**(a2)** Implementieren Sie `do_dw1(x, w, b, act)`: $\partial o_N/\partial w_1$ für eine
+Kette beliebiger Länge $N$ = `len(w)`.
+
+* `w` und `b` sind NumPy-Arrays der Länge $N$. **Python zählt ab 0:** `w[0]` ist $w_1$,
+  `w[N-1]` ist $w_N$.
+* `act` ist eine Aktivierungsfunktion aus nnkit: `act.fn(s)` ist $\sigma(s)$, `act.grad(s)` ist
+  $\sigma'(s)$.
+* Berechnen Sie erst im Vorwärtsdurchlauf alle $s_i$, dann das Produkt aus (a).
+* Zahlen schreibt Python mit Dezimalpunkt: `0.5`, nicht `0,5` (`0,5` wäre ein Paar aus zwei
+  Zahlen).
+
+Getestet wird mit zufälligen Ketten und verschiedenen Aktivierungsfunktionen gegen die
+Backpropagation von nnkit.""",
+       en=r"""**(a2)** Implement `do_dw1(x, w, b, act)`: $\partial o_N/\partial w_1$ for a chain of any
+length $N$ = `len(w)`.
+
+* `w` and `b` are NumPy arrays of length $N$. **Python counts from 0:** `w[0]` is $w_1$,
+  `w[N-1]` is $w_N$.
+* `act` is an nnkit activation function: `act.fn(s)` is $\sigma(s)$, `act.grad(s)` is
+  $\sigma'(s)$.
+* First compute all $s_i$ in a forward pass, then the product from (a).
+
+It is tested with random chains and several activation functions against nnkit's
+backpropagation."""),
+    *_graded("u5_2a_function", '''import numpy as np
+
+
+def do_dw1(x, w, b, act):
+    """d o_N / d w_1 = x * sigma'(s_1) * prod_{i=2}^N w_i sigma'(s_i)."""
+    ### BEGIN SOLUTION
+    N = len(w)
+    s = np.zeros(N)
+    o = x
+    for i in range(N):          # forward pass: s[i] is s_{i+1}
+        s[i] = w[i] * o + b[i]
+        o = act.fn(s[i])
+    d = act.grad(s)             # sigma'(s_1), ..., sigma'(s_N)
+    return x * d[0] * np.prod(w[1:] * d[1:])
+    ### END SOLUTION''', 1),
+    md(de=r"""### Ausprobieren: der Gradient über der Tiefe
+
+Die Ansicht berechnet $|\partial o_n/\partial w_1|$ für alle Tiefen $n = 1,\dots,30$ mit Ihrer
+Formel aus (a) (logarithmische Achse!). Die Gewichte sind $w_i = w\cdot u_i$ mit festen
+$u_i\in[0{,}8;\,1{,}2]$, die Biases klein und fest, $x = 0{,}5$. Rechts sehen Sie die Faktoren
+$|w_i\,\sigma'(s_i)|$ der Kette für die gewählte Tiefe $N$, darunter die Kette als Diagramm mit
+$\partial o_N/\partial w_i$ an den Kanten (wir wählen die Verlustfunktion so, dass
+$\partial L/\partial o_N = 1$; dann ist $\partial L/\partial w_i = \partial o_N/\partial w_i$).
+
+Probieren Sie:
+
+* sigmoid mit $w = 1$: Wie schnell fällt der Gradient? Wie groß sind die Faktoren höchstens?
+* Identität mit $w = 0{,}8$ und mit $w = 1{,}3$;
+* ReLU mit $w = 1{,}5$ – und dann tanh mit $w = 3$.""",
+       en=r"""### Try it: the gradient over the depth
+
+The view computes $|\partial o_n/\partial w_1|$ for every depth $n = 1,\dots,30$ with your formula
+from (a) (logarithmic axis!). The weights are $w_i = w\cdot u_i$ with fixed $u_i\in[0.8, 1.2]$, the
+biases small and fixed, $x = 0.5$. On the right you see the factors $|w_i\,\sigma'(s_i)|$ of the
+chain for the chosen depth $N$, below it the chain as a diagram with $\partial o_N/\partial w_i$ on
+the edges (we choose the loss so that $\partial L/\partial o_N = 1$; then
+$\partial L/\partial w_i = \partial o_N/\partial w_i$).
+
+Try:
+
+* sigmoid with $w = 1$: how fast does the gradient fall? How large can the factors be?
+* identity with $w = 0.8$ and with $w = 1.3$;
+* ReLU with $w = 1.5$ – and then tanh with $w = 3$."""),
+    code("""from workbook.views.vanishing import VanishingView
+
+VanishingView(depth=6, scale=1.0, activation="sigmoid")"""),
+    manual("u5_2b", 1,
+           de=r"""**(b) (1 P.)** Erklären Sie mithilfe von (a) und Aufgabe 1 das Problem der
+verschwindenden bzw. explodierenden Gradienten.""",
+           en=r"""**(b) (1 point)** Using (a) and exercise 1, explain the problem of vanishing and
+exploding gradients.""",
+           solution_de=r"""Nach (a) ist $\left|\frac{\partial o_N}{\partial w_1}\right| = |x|\,|\sigma'(s_1)|
+\prod_{i=2}^N |w_i\,\sigma'(s_i)|$: ein Produkt aus $N-1$ Faktoren, einem pro Schicht. Liegen die
+Faktoren $|w_i\sigma'(s_i)|$ typischerweise unter 1, fällt das Produkt **exponentiell** mit $N$:
+Die Gewichte der ersten Schichten erhalten praktisch keinen Gradienten und lernen mit
+Gradientenabstieg kaum (verschwindende Gradienten). Bei der Sigmoid-Funktion ist
+$\sigma' = \sigma(1-\sigma)\le\frac14$, also ist jeder Faktor kleiner als 1, solange $|w_i| < 4$
+(bei tanh: $\tanh'\le 1$, mit Gleichheit nur bei 0). Liegen die Faktoren über 1 (große Gewichte
+und $\sigma'$ nicht klein, z. B. ReLU/Identität mit $|w_i| > 1$), wächst das Produkt exponentiell
+(explodierende Gradienten): Ein Schritt des Gradientenabstiegs wird riesig, das Training
+instabil. Aufgabe 1 zeigt, dass dasselbe für Vektoren gilt: Jede Schicht multipliziert den
+Gradienten mit $\mathbf W^\top\operatorname{diag}(\sigma'(\mathbf W\mathbf x+\mathbf b))$;
+Produkte vieler solcher Matrizen schrumpfen oder wachsen ebenfalls exponentiell, und bei der ReLU
+setzt jedes $\operatorname{ReLU}'=0$ den Anteil ganz auf 0.""",
+           solution_en=r"""By (a), $\left|\frac{\partial o_N}{\partial w_1}\right| = |x|\,|\sigma'(s_1)|
+\prod_{i=2}^N |w_i\,\sigma'(s_i)|$: a product of $N-1$ factors, one per layer. If the factors
+$|w_i\sigma'(s_i)|$ are typically below 1, the product falls **exponentially** with $N$: the
+weights of the first layers get practically no gradient and hardly learn with gradient descent
+(vanishing gradients). For the sigmoid, $\sigma' = \sigma(1-\sigma)\le\frac14$, so every factor is
+below 1 as long as $|w_i| < 4$ (for tanh: $\tanh'\le 1$, with equality only at 0). If the factors
+are above 1 (large weights and $\sigma'$ not small, e.g. ReLU/identity with $|w_i| > 1$), the
+product grows exponentially (exploding gradients): one step of gradient descent becomes huge and
+training unstable. Exercise 1 shows that the same holds for vectors: every layer multiplies the
+gradient by $\mathbf W^\top\operatorname{diag}(\sigma'(\mathbf W\mathbf x+\mathbf b))$; products of
+many such matrices also shrink or grow exponentially, and for ReLU every $\operatorname{ReLU}'=0$
+sets the contribution to 0 altogether."""),
+
+    md(de=r"""### Die Skip-Verbindung
+
+Wir ändern nun die Architektur durch das Einführen einer sogenannten **Skip-Verbindung**, die die
+Schichten 2 bis $N-1$ überspringt: Die Ausgabe $o_1$ der ersten Schicht wird zusätzlich direkt in
+die letzte Schicht geleitet. Wie in ResNets wird sie dort **ungewichtet (mit Gewicht 1) zur Summe
+$s_N$ addiert**, also vor der Aktivierungsfunktion. (Andere Varianten – ein eigenes Gewicht für die
+Skip-Verbindung oder die Addition nach $\sigma$ – sind auch üblich; bewertet wird die hier
+beschriebene.)""",
+       en=r"""### The skip connection
+
+We now change the architecture by introducing a so-called **skip connection** that skips layers 2
+to $N-1$: the output $o_1$ of the first layer is also fed directly into the last layer. As in
+ResNets, it is **added to the sum $s_N$ without a weight (with weight 1)**, i.e. before the
+activation function. (Other variants – a weight of its own for the skip connection, or adding
+after $\sigma$ – are common too; the one described here is graded.)"""),
+    md(de=r"""**(c) (1 P.)** Adaptieren Sie die Formeln (1) und (2) für $i = N$ auf die geänderte
+Architektur.
+
+Für die Bewertung: Geben Sie für $N = 4$ die Ausgabe $o_4$ als **einen** Ausdruck in $o_3$, $o_1$,
+$w_4$, $b_4$ an (Formel (1) in Formel (2) eingesetzt), z. B. in der Form
+`"sigma(...)"`.""",
+       en=r"""**(c) (1 point)** Adapt formulas (1) and (2) for $i = N$ to the changed architecture.
+
+For grading: for $N = 4$, give the output $o_4$ as **one** expression in $o_3$, $o_1$, $w_4$, $b_4$
+(formula (1) substituted into formula (2)), e.g. in the form `"sigma(...)"`."""),
+    *_graded("u5_2c", '### BEGIN SOLUTION\nanswer_2c = "sigma(w4 * o3 + b4 + o1)"\n### END SOLUTION', 1),
+    md(de=r"""**(d) (2 P.)** Bestimmen Sie $\dfrac{\partial o_N}{\partial w_1}$ für die geänderte
+Architektur. Beachten Sie: $s_N$ hängt jetzt auf zwei Wegen von $o_1$ ab.
+
+* **(d1, 1 P.)** die Formel für $N = 4$ als Text (Schreibweisen wie in (a1); $s_4$ ist das neue
+  $s_4$ aus (c));
+* **(d2, 1 P.)** die Funktion `do_dw1_skip(x, w, b, act)` für beliebiges $N\ge 3$ (Argumente wie
+  bei `do_dw1`).""",
+       en=r"""**(d) (2 points)** Determine $\dfrac{\partial o_N}{\partial w_1}$ for the changed
+architecture. Note: $s_N$ now depends on $o_1$ along two paths.
+
+* **(d1, 1 point)** the formula for $N = 4$ as text (spellings as in (a1); $s_4$ is the new $s_4$
+  from (c));
+* **(d2, 1 point)** the function `do_dw1_skip(x, w, b, act)` for any $N\ge 3$ (arguments as for
+  `do_dw1`)."""),
+    *_graded("u5_2d_formula",
+             '### BEGIN SOLUTION\nanswer_2d = "x * sigma\'(s1) * sigma\'(s4) * '
+             '(1 + w4 * w3 * sigma\'(s3) * w2 * sigma\'(s2))"\n### END SOLUTION', 1),
+    *_graded("u5_2d_function", '''def do_dw1_skip(x, w, b, act):
+    """d o_N / d w_1 with s_N = w_N o_{N-1} + b_N + o_1:
+    x sigma'(s_1) sigma'(s_N) (1 + w_N prod_{i=2}^{N-1} w_i sigma'(s_i))."""
+    ### BEGIN SOLUTION
+    N = len(w)
+    s = np.zeros(N)
+    o = x
+    for i in range(N):
+        s[i] = w[i] * o + b[i]
+        if i == N - 1:
+            s[i] += o1          # the skip connection
+        o = act.fn(s[i])
+        if i == 0:
+            o1 = o
+    d = act.grad(s)
+    long_path = w[N - 1] * np.prod(w[1:N - 1] * d[1:N - 1])
+    return x * d[0] * d[N - 1] * (1 + long_path)
+    ### END SOLUTION''', 1),
+    md(de=r"""### Ausprobieren: mit Skip-Verbindung
+
+Vergleichen Sie in der Ansicht die blaue Kurve (ohne) mit der orangen (mit Skip-Verbindung
+$1\to N$), für sigmoid mit $w = 1$ und für die Identität mit $w = 1{,}3$. Schalten Sie die
+Skip-Verbindung im Diagramm ein und vergleichen Sie $\partial o_N/\partial w_1$ und
+$\partial o_N/\partial w_2$.""",
+       en=r"""### Try it: with the skip connection
+
+In the view, compare the blue curve (without) with the orange one (with the skip connection
+$1\to N$), for sigmoid with $w = 1$ and for the identity with $w = 1.3$. Switch the skip connection
+on in the diagram and compare $\partial o_N/\partial w_1$ with $\partial o_N/\partial w_2$."""),
+    code("""VanishingView(depth=5, scale=1.0, activation="sigmoid")"""),
+    manual("u5_2e", 1,
+           de=r"""**(e) (1 P.)** Wie wirkt sich die Skip-Verbindung auf das Problem der verschwindenden
+bzw. explodierenden Gradienten aus?""",
+           en=r"""**(e) (1 point)** How does the skip connection affect the problem of vanishing and
+exploding gradients?""",
+           solution_de=r"""Nach (d) ist $\frac{\partial o_N}{\partial w_1} = x\,\sigma'(s_1)\,\sigma'(s_N)
++ x\,\sigma'(s_1)\,\sigma'(s_N)\,w_N\prod_{i=2}^{N-1} w_i\,\sigma'(s_i)$. Der erste Summand gehört
+zum kurzen Weg über die Skip-Verbindung: Er enthält unabhängig von $N$ nur zwei Faktoren $\sigma'$
+und kein Produkt über die Zwischenschichten. Selbst wenn der zweite Summand (der lange Weg)
+exponentiell verschwindet, bleibt der Gradient nach $w_1$ also in der Größenordnung
+$|x\,\sigma'(s_1)\,\sigma'(s_N)|$ – das Verschwinden wird für $w_1$ behoben. Gegen explodierende
+Gradienten hilft die Skip-Verbindung nicht: Der lange Weg ist weiterhin da und wächst
+exponentiell, wenn seine Faktoren größer als 1 sind. Außerdem profitiert nur $w_1$; die Gewichte
+$w_2,\dots,w_{N-1}$ der übersprungenen Schichten haben keinen kurzen Weg.""",
+           solution_en=r"""By (d), $\frac{\partial o_N}{\partial w_1} = x\,\sigma'(s_1)\,\sigma'(s_N)
++ x\,\sigma'(s_1)\,\sigma'(s_N)\,w_N\prod_{i=2}^{N-1} w_i\,\sigma'(s_i)$. The first term belongs to
+the short path through the skip connection: independent of $N$ it contains only two factors
+$\sigma'$ and no product over the intermediate layers. Even when the second term (the long path)
+vanishes exponentially, the gradient with respect to $w_1$ stays of the order of
+$|x\,\sigma'(s_1)\,\sigma'(s_N)|$ – vanishing is fixed for $w_1$. Against exploding gradients the
+skip connection does not help: the long path is still there and grows exponentially when its
+factors exceed 1. Moreover only $w_1$ benefits; the weights $w_2,\dots,w_{N-1}$ of the skipped
+layers have no short path."""),
+    md(de=r"""### Mehr Skip-Verbindungen
+
+Die Abbildung vergleicht für eine Kette mit $N = 12$ Schichten (sigmoid, $w = 1$) vier
+Architekturen, berechnet mit der Backpropagation von nnkit:
+
+1. ohne Skip-Verbindung,
+2. mit der einen Skip-Verbindung $1\to N$ aus (c),
+3. mit Skip-Verbindungen von *jeder* Schicht $j = 1,\dots,N-2$ in die Summe $s_N$,
+4. mit Residualverbindungen um jede Zwischenschicht: $o_i = \sigma(s_i) + o_{i-1}$ für
+   $i = 2,\dots,N-1$.
+
+Aufgetragen ist $|\partial o_N/\partial w_j|$ **relativ zur letzten Schicht**, also geteilt durch
+$|\partial o_N/\partial w_N|$: Wie viel schwächer als die letzte Schicht lernt Schicht $j$?""",
+       en=r"""### More skip connections
+
+The figure compares four architectures for a chain with $N = 12$ layers (sigmoid, $w = 1$),
+computed with nnkit's backpropagation:
+
+1. without skip connection,
+2. with the single skip connection $1\to N$ from (c),
+3. with skip connections from *every* layer $j = 1,\dots,N-2$ into the sum $s_N$,
+4. with residual connections around every intermediate layer: $o_i = \sigma(s_i) + o_{i-1}$ for
+   $i = 2,\dots,N-1$.
+
+It shows $|\partial o_N/\partial w_j|$ **relative to the last layer**, i.e. divided by
+$|\partial o_N/\partial w_N|$: how much weaker than the last layer does layer $j$ learn?"""),
+    code("""from workbook.views.vanishing import architecture_figure
+
+architecture_figure(N=12, activation="sigmoid", scale=1.0)"""),
+    manual("u5_2f", 2,
+           de=r"""**(f) (2 P.)** Wie lässt sich die Netzwerkarchitektur anpassen, sodass auch die
+Schicht $f_j$ (für $j > 1$, aber klein) günstigere Gradienten bekommt? Begründen Sie mit der
+Kettenregel.""",
+           en=r"""**(f) (2 points)** How can the network architecture be adapted so that layer $f_j$
+(for $j > 1$ but small) gets better gradients too? Justify with the chain rule.""",
+           solution_de=r"""Die Schicht $f_j$ braucht ebenfalls einen kurzen Weg zur Ausgabe.
+(1) Eine Skip-Verbindung von $o_j$ direkt in $s_N$ – für alle $j$ zugleich also Skip-Verbindungen
+von jeder Schicht zur Ausgabe (ähnlich DenseNets, in denen jede Schicht die Ausgaben aller früheren
+erhält). Dann enthält $\partial o_N/\partial w_j$ den Summanden
+$o_{j-1}\,\sigma'(s_j)\,\sigma'(s_N)$ mit nur zwei Faktoren $\sigma'$, unabhängig von $N - j$.
+(2) Residualverbindungen um jede Schicht, $o_i = \sigma(s_i) + o_{i-1}$ (wie in ResNets): Dann ist
+$\frac{\partial o_i}{\partial o_{i-1}} = 1 + w_i\,\sigma'(s_i)$; das Produkt dieser Faktoren
+verschwindet nicht, weil jeder den Summanden 1 enthält (bei großen $w_i\sigma'(s_i)$ kann es
+allerdings wachsen). In der Abbildung fällt der relative Gradient ohne Skip-Verbindung für $j = 1$
+auf etwa $10^{-8}$; die eine Skip-Verbindung $1\to N$ hilft nur $w_1$; mit Skip-Verbindungen von
+jeder Schicht bleiben alle Schichten in derselben Größenordnung wie die letzte. Mit
+Residualverbindungen liegen die frühen Schichten um viele Zehnerpotenzen höher als ohne; dass die
+Kurve zu den späteren Schichten hin fällt, ist kein Effekt des Produkts, sondern Sättigung: Die
+Summe $o_i$ wächst mit $i$, damit wird $s_i$ groß und der lokale Faktor $\sigma'(s_i)$ klein (in der
+Praxis helfen hier zentrierte Aktivierungsfunktionen und Normierung).""",
+           solution_en=r"""Layer $f_j$ needs a short path to the output as well. (1) A skip connection
+from $o_j$ directly into $s_N$ – for all $j$ at once, skip connections from every layer to the
+output (similar to DenseNets, in which every layer receives the outputs of all earlier ones). Then
+$\partial o_N/\partial w_j$ contains the term $o_{j-1}\,\sigma'(s_j)\,\sigma'(s_N)$ with only two
+factors $\sigma'$, independent of $N - j$. (2) Residual connections around every layer,
+$o_i = \sigma(s_i) + o_{i-1}$ (as in ResNets): then $\frac{\partial o_i}{\partial o_{i-1}} =
+1 + w_i\,\sigma'(s_i)$; the product of these factors does not vanish because each contains the term
+1 (it can grow, though, for large $w_i\sigma'(s_i)$). In the figure, the relative gradient without
+skip connection falls to about $10^{-8}$ for $j = 1$; the single skip connection $1\to N$ helps only
+$w_1$; with skip connections from every layer all layers stay of the same order as the last one.
+With residual connections the early layers are many powers of ten higher than without; that the
+curve falls towards the later layers is not an effect of the product but saturation: the sum $o_i$
+grows with $i$, so $s_i$ becomes large and the local factor $\sigma'(s_i)$ small (in practice,
+zero-centred activation functions and normalisation help here)."""),
+    md(de=r"""## Zusammenfassung
+
+* Komponentenweise abgeleitet: $\partial(\mathbf W\mathbf x+\mathbf b)_1/\partial x_j = W_{1j}$,
+  $\partial(\mathbf W\mathbf x+\mathbf b)_1/\partial W_{ij} = \delta_{i1}x_j$; eine
+  Aktivierungsfunktion fügt nach der Kettenregel den Faktor $\sigma'$ an der Stelle
+  $(\mathbf W\mathbf x+\mathbf b)_i$ hinzu.
+* In einer Kette ist der Gradient nach einem frühen Gewicht ein Produkt aus einem Faktor
+  $w_i\,\sigma'(s_i)$ pro Schicht: verschwindende Gradienten bei Faktoren unter 1, explodierende
+  bei Faktoren über 1.
+* Skip-Verbindungen schaffen kurze Wege mit wenigen Faktoren. Sie verhindern das Verschwinden,
+  nicht aber das Explodieren des langen Weges.""",
+       en=r"""## Summary
+
+* Differentiated component by component: $\partial(\mathbf W\mathbf x+\mathbf b)_1/\partial x_j =
+  W_{1j}$, $\partial(\mathbf W\mathbf x+\mathbf b)_1/\partial W_{ij} = \delta_{i1}x_j$; by the chain
+  rule, an activation function adds the factor $\sigma'$ at $(\mathbf W\mathbf x+\mathbf b)_i$.
+* In a chain, the gradient with respect to an early weight is a product with one factor
+  $w_i\,\sigma'(s_i)$ per layer: vanishing gradients for factors below 1, exploding ones for
+  factors above 1.
+* Skip connections open short paths with few factors. They prevent vanishing, but not the
+  explosion of the long path."""),
+]
