@@ -246,6 +246,10 @@ def test_error_messages_are_specific_and_bilingual():
         parse("2x", tab, lang="en")
     with pytest.raises(ExpressionError, match="attribute access '.__class__'"):
         parse("().__class__", tab, lang="en")
+    ijk = dict(zip("ijk", sp.symbols("i j k", integer=True), strict=True), x=sp.Symbol("x"))
+    assert parse("Sum(Sum(x*i*j, (i, 1, 99)), (j, 1, 99))", ijk).doit() == 99**2 * 50**2 * ijk["x"]
+    with pytest.raises(ExpressionError, match="Sum\\(term"):  # 99**3 terms would hang doit()
+        parse("Sum(Sum(Sum(x, (i, 1, 99)), (j, 1, 99)), (k, 1, 99))", ijk, lang="en")
     assert isinstance(ExpressionError("a", "b"), ValueError)
     # subscripts with two constant indices are no decimal commas
     assert parse("W[1,2]", {"W": sp.IndexedBase("W")}) == sp.IndexedBase("W")[1, 2]
@@ -274,3 +278,7 @@ def test_equivalent_never_raises_on_well_formed_input():
         assert equivalent(text, x, {"x": x}) in (True, False)
     with pytest.raises(ExpressionError):
         equivalent("x +* 2", x, {"x": x})
+    t0 = time.perf_counter()  # big but allowed: decided numerically, no expand/simplify
+    assert not equivalent("(x+1)^100*(x-1)^100*(x+2)^100", x, {"x": x})
+    assert not equivalent("sqrt(-1-x^2)*(x+1)^100", x, {"x": x})
+    assert time.perf_counter() - t0 < 2
