@@ -1,0 +1,972 @@
+# ruff: noqa: E501  (long lines are Markdown text and LaTeX; pyproject ignores E501 for notebooks/units, not workbook/units)
+"""Unit 4: backpropagation by hand through a network with a skip connection; dead ReLUs.
+
+Seed 001 (sheet 03 and "Exercise 4"). Sub-question -> grade id (points):
+  1  backpropagation, all partial derivatives:
+     dL/dyhat                   u4_dyhat (1, function, fresh random cases)
+     dL/dh0 (two paths)         u4_dh0 (1, expression)
+     all dL/dw0..dL/dw3         u4_backward (2, function against nnkit, all sign cases)
+  2  why a skip connection      u4_skip_why (2, manual)
+  3  one step by hand, (x, y) = (1, -3), w = 1/2, lr 1:
+     forward values             u4_step_forward (1)     loss 27/8    u4_step_loss (1)
+     gradients                  u4_step_grads (2)       new weights  u4_step_weights (1)
+     after the step: dead       u4_after_step (1, choice), u4_after_loss (1), u4_dead_explain (2, manual)
+  Exercise 4 (1000 restarts, nnkit.train):
+     4.1 loss after one step    u4_ex4_one_step (1, manual)
+     4.2 many steps             u4_ex4_many_steps (2, manual)
+     4.3 always right?          u4_ex4_repeat (2, manual)
+     4.4 learning rate          u4_ex4_lr (2, manual)
+     4.5 runs killed by training (numeric)  u4_killed (2)
+  Total 24 points.
+
+The network: z0 = w0 x, h0 = ReLU(z0); z1 = w1 h0, h1 = ReLU(z1); yhat = z2 = w2 h1 + w3 h0;
+L = |y - yhat|. Worked example (x, y) = (1, -3), all weights 1/2, learning rate 1:
+forward z0 = h0 = 1/2, z1 = h1 = 1/4, yhat = 1/8 + 1/4 = 3/8, L = 27/8; backward dL/dyhat = +1,
+dw2 = h1 = 1/4, dw3 = h0 = 1/2, dz1 = w2 = 1/2, dw1 = 1/4, dh0 = w3 + dz1 w1 = 3/4, dw0 = 3/4;
+new weights (-1/4, 1/4, 1/4, 0): z0 = -1/4, yhat = 0, L = 3, all gradients 0 (dead).
+"""
+
+import numpy as np
+import sympy as sp
+
+from nnkit.losses import l1
+from workbook.exercise import Exercise, Mistake
+from workbook.source import Unit, answer, code, manual, md, tests
+from workbook.views import dead_relu as dr
+
+UNIT = Unit(
+    number=4,
+    title={
+        "de": "Backpropagation von Hand: Skip-Verbindung und tote ReLUs",
+        "en": "Backpropagation by hand: skip connection and dead ReLUs",
+    },
+    filename={"de": "4_backprop_skip_tote_relus", "en": "4_backprop_skip_dead_relus"},
+)
+
+
+# ---------------------------------------------------------------- references (nnkit)
+
+def _dyhat_reference(yhat, y):
+    """dL/dyhat of L = |y - yhat| for one example, by nnkit's l1 loss."""
+    _, d = l1(np.array([[float(yhat)]]), np.array([[float(y)]]))
+    return float(np.asarray(d).ravel()[0])
+
+
+def _dyhat_cases(rng, hidden):
+    cases = [(0.5, 2.0), (-1.0, -3.0), (2.0, 0.5), (-0.5, 1.5)]  # yhat<y, yhat>y, both signs
+    cases += [tuple(rng.normal(0, 2, 2)) for _ in range(6)]
+    if hidden:
+        cases += [(1.5, 1.5), (0.0, 0.0), (0.0, -1.0), (0.0, 2.0)]  # equality: subgradient 0
+    return cases
+
+
+def _backward_cases(rng, hidden):
+    """Every sign case: z0 > 0 or < 0, z1 > 0 or < 0, yhat > y or < y (and x of both signs)."""
+    cases = []
+    for s0 in (1, -1):
+        for s1 in (1, -1):
+            for sy in (1, -1):
+                x = float(rng.choice([-1, 1]) * rng.uniform(0.3, 2))
+                w0 = float(s0 * np.sign(x) * rng.uniform(0.3, 2))  # sign of z0 = s0
+                w = (w0, float(s1 * rng.uniform(0.3, 2)), *map(float, rng.normal(0, 1, 2)))
+                yhat = dr.by_hand(x, 0.0, w).yhat
+                cases.append((x, yhat - sy * float(rng.uniform(0.3, 2)), w))
+    cases.append((1.0, 1.0, (0.0, 1.0, 1.0, 1.0)))  # z0 = 0: ReLU'(0) = 0 gives dw0 = 0
+    if hidden:
+        cases += [
+            (0.0, 1.0, (1.0, 1.0, 1.0, 1.0)),       # x = 0
+            (1.0, -1.0, (1.0, 0.0, 1.0, 1.0)),      # z1 = 0
+            (2.0, 1.0, (0.5, -1.0, 1.0, 0.5)),      # z1 < 0, but the skip path carries
+            (1.0, 2.0, (1.0, 1.0, 1.0, 1.0)),       # yhat = y = 2: subgradient 0
+            (1.0, -3.0, dr.W_HAND),                 # the worked example
+        ]
+    return cases
+
+
+def _symbols():
+    """Names allowed in the expression for dL/dh0 (d2 = dL/dz2; d1 = dL/dz1, dh1 = dL/dh1)."""
+    names = "d2 w0 w1 w2 w3 x y z0 z1 h0 h1"
+    table = dict(zip(names.split(), sp.symbols(names), strict=True))
+    table["dh1"] = table["d2"] * table["w2"]
+    table["d1"] = table["dh1"] * sp.Heaviside(table["z1"])
+    return table
+
+
+def _S(name):
+    return _symbols()[name]
+
+
+def _forward_values():
+    """[z0, h0, z1, h1, yhat] of the worked example, from nnkit's trace."""
+    net = dr.set_weights(dr.skip_net(), dr.W_HAND)
+    trace = net.trace(np.array([dr.X_HAND]), np.array([dr.Y_HAND]), loss="l1")
+    nodes = {(n.layer, n.unit): n for n in trace.nodes}
+    return np.array([nodes[(1, 0)].z, nodes[(1, 0)].a, nodes[(2, 0)].z, nodes[(2, 0)].a,
+                     nodes[(3, 0)].a])
+
+
+def _loss(w):
+    net = dr.set_weights(dr.skip_net(), w)
+    loss, _ = net.loss_and_grads(np.array([[dr.X_HAND]]), np.array([[dr.Y_HAND]]), loss="l1")
+    return float(loss)
+
+
+def _grads():
+    return np.array(dr.nnkit_gradients(dr.X_HAND, dr.Y_HAND, dr.W_HAND))
+
+
+def _new_weights():
+    return np.array(dr.gd_weights(dr.W_HAND, dr.X_HAND, dr.Y_HAND, 1.0))
+
+
+KILLED_LR, KILLED_STEPS = 0.3, 100  # exercise 4.5
+
+
+def _killed_fraction():
+    """Share of all runs alive at the start (w0 > 0) and dead at the end, by nnkit.train."""
+    out = dr.experiment(lr=KILLED_LR, steps=KILLED_STEPS)
+    alive_start = ~dr.is_dead(out.start["w0"])
+    return float(np.mean(alive_start & dr.is_dead(out.end["w0"])))
+
+
+def _experiment_fractions():
+    out = dr.experiment(lr=KILLED_LR, steps=KILLED_STEPS)
+    return dr.is_dead(out.start["w0"]), dr.is_dead(out.end["w0"])
+
+
+# ---------------------------------------------------------------- exercises
+
+def _hint(de, en):
+    return {"de": de, "en": en}
+
+
+SIGN_HINT = _hint(
+    de="Das Vorzeichen ist umgekehrt. Ist ŷ größer als y, wächst L = |y − ŷ| mit ŷ – "
+       "welches Vorzeichen hat die Ableitung dann?",
+    en="The sign is reversed. If ŷ is larger than y, L = |y − ŷ| grows with ŷ – "
+       "so what is the sign of the derivative there?")
+
+EXERCISES = [
+    Exercise(
+        "u4_dyhat", "dL_dyhat", "function", _dyhat_reference, cases=_dyhat_cases,
+        mistakes=[
+            Mistake("sign", lambda yhat, y: float(np.sign(y - yhat)), hint=SIGN_HINT),
+            Mistake("always_one", lambda yhat, y: 1.0, hint=_hint(
+                de="Die Ableitung des Betrags ist nicht überall 1: Auf einer Seite des Knicks "
+                   "fällt |y − ŷ|, wenn ŷ wächst.",
+                en="The derivative of the absolute value is not 1 everywhere: on one side of "
+                   "the kink |y − ŷ| decreases as ŷ grows.")),
+            Mistake("sign_of_yhat", lambda yhat, y: float(np.sign(yhat)), hint=_hint(
+                de="Sie unterscheiden die Fälle nach dem Vorzeichen von ŷ. Der Betrag hat "
+                   "seinen Knick aber nicht bei ŷ = 0 – wo liegt er?",
+                en="You split the cases by the sign of ŷ. But the absolute value does not have "
+                   "its kink at ŷ = 0 – where is it?")),
+        ],
+    ),
+    Exercise(
+        "u4_dh0", "dL_dh0", "expression",
+        lambda: _S("d2") * _S("w3") + _S("d2") * _S("w2") * sp.Heaviside(_S("z1")) * _S("w1"),
+        symbols=_symbols,
+        mistakes=[
+            Mistake("no_skip", lambda: _S("d2") * _S("w2") * sp.Heaviside(_S("z1")) * _S("w1"),
+                    hint=_hint(
+                        de="Es fehlt ein Weg: h₀ erreicht die Ausgabe auch direkt über die "
+                           "Skip-Verbindung.",
+                        en="A path is missing: h₀ also reaches the output directly through "
+                           "the skip connection.")),
+            Mistake("only_skip", lambda: _S("d2") * _S("w3"), hint=_hint(
+                de="Es fehlt ein Weg: h₀ wirkt auch über z₁ und h₁ auf die Ausgabe.",
+                en="A path is missing: h₀ also acts on the output through z₁ and h₁.")),
+            Mistake("no_gate", lambda: _S("d2") * _S("w3") + _S("d2") * _S("w2") * _S("w1"),
+                    hint=_hint(
+                        de="Auf dem Weg über z₁ liegt eine ReLU. Womit wird die partielle "
+                           "Ableitung dort multipliziert?",
+                        en="There is a ReLU on the path through z₁. What is the partial "
+                           "derivative multiplied by there?")),
+            Mistake("gate_z0", lambda: (_S("d2") * _S("w3") + _S("d2") * _S("w2")
+                                        * sp.Heaviside(_S("z1")) * _S("w1"))
+                    * sp.Heaviside(_S("z0")), hint=_hint(
+                        de="Das ist schon ∂L/∂z₀: Die ReLU zwischen z₀ und h₀ gehört nicht "
+                           "mehr zu ∂L/∂h₀.",
+                        en="That is already ∂L/∂z₀: the ReLU between z₀ and h₀ is not part "
+                           "of ∂L/∂h₀.")),
+        ],
+    ),
+    Exercise(
+        "u4_backward", "backward", "function", dr.nnkit_gradients, cases=_backward_cases,
+        mistakes=[
+            Mistake("no_skip_path", lambda x, y, w: _wrong_backward(x, y, w, skip=False),
+                    hint=_hint(
+                        de="∂L/∂w₀ stimmt nicht immer: h₀ erreicht L auf zwei Wegen. "
+                           "Addieren Sie beide Beiträge zu ∂L/∂h₀.",
+                        en="∂L/∂w₀ is not always right: h₀ reaches L along two paths. "
+                           "Add both contributions to ∂L/∂h₀.")),
+            Mistake("sign", lambda x, y, w: _wrong_backward(x, y, w, sign=-1), hint=SIGN_HINT),
+            Mistake("relu_grad_at_zero", lambda x, y, w: _wrong_backward(x, y, w, at_zero=1.0),
+                    hint=_hint(
+                        de="Fast richtig – aber prüfen Sie z = 0: Hier gilt ReLU'(0) = 0 "
+                           "(wie in nnkit).",
+                        en="Almost – but check z = 0: here ReLU'(0) = 0 (as in nnkit).")),
+            Mistake("no_gates", lambda x, y, w: _wrong_backward(x, y, w, gate="none"),
+                    hint=_hint(
+                        de="Ist z ≤ 0, gibt eine ReLU keinen Gradienten weiter. Haben Sie an "
+                           "beiden ReLUs mit ReLU'(z) multipliziert?",
+                        en="If z ≤ 0, a ReLU passes no gradient back. Did you multiply by "
+                           "ReLU'(z) at both ReLUs?")),
+            Mistake("g_for_grad", lambda x, y, w: _wrong_backward(x, y, w, gate="value"),
+                    hint=_hint(
+                        de="An den ReLUs gehört die Ableitung ReLU'(z) in die Kettenregel, "
+                           "nicht der Wert ReLU(z).",
+                        en="At the ReLUs the chain rule needs the derivative ReLU'(z), not the "
+                           "value ReLU(z).")),
+        ],
+    ),
+    Exercise(
+        "u4_step_forward", "forward_values", "value", _forward_values,
+        mistakes=[
+            Mistake("no_skip", lambda: np.array([0.5, 0.5, 0.25, 0.25, 0.125]), hint=_hint(
+                de="ŷ ist zu klein: Die Ausgabe bekommt auch h₀ über die Skip-Verbindung.",
+                en="ŷ is too small: the output also receives h₀ through the skip connection.")),
+            Mistake("skip_from_x", lambda: np.array([0.5, 0.5, 0.25, 0.25, 0.625]), hint=_hint(
+                de="Die Skip-Verbindung beginnt bei h₀, nicht bei der Eingabe x.",
+                en="The skip connection starts at h₀, not at the input x.")),
+        ],
+    ),
+    Exercise(
+        "u4_step_loss", "L_before", "value", lambda: _loss(dr.W_HAND),
+        mistakes=[
+            Mistake("signed", lambda: -27 / 8, hint=_hint(
+                de="Ein Betrag ist nie negativ.", en="An absolute value is never negative.")),
+            Mistake("squared", lambda: (27 / 8) ** 2, hint=_hint(
+                de="Die Verlustfunktion ist hier der Betrag, nicht das Quadrat.",
+                en="The loss here is the absolute value, not the square.")),
+            Mistake("half_squared", lambda: (27 / 8) ** 2 / 2, hint=_hint(
+                de="Die Verlustfunktion ist hier der Betrag, nicht das halbe Quadrat.",
+                en="The loss here is the absolute value, not half the square.")),
+            Mistake("no_skip", lambda: 25 / 8, hint=_hint(
+                de="Ihr ŷ ist zu klein: Haben Sie den Beitrag der Skip-Verbindung vergessen?",
+                en="Your ŷ is too small: did you forget the contribution of the skip "
+                   "connection?")),
+        ],
+    ),
+    Exercise(
+        "u4_step_grads", "grads", "value", _grads,
+        mistakes=[
+            Mistake("sign", lambda: -_grads(), hint=SIGN_HINT),
+            Mistake("no_skip_path", lambda: np.array([0.25, 0.25, 0.25, 0.5]), hint=_hint(
+                de="∂L/∂w₀ ist zu klein: ∂L/∂h₀ hat zwei Summanden, einen je Weg von h₀ zu L.",
+                en="∂L/∂w₀ is too small: ∂L/∂h₀ has two terms, one for each path from h₀ "
+                   "to L.")),
+            Mistake("swapped", lambda: np.array([0.75, 0.25, 0.5, 0.25]), hint=_hint(
+                de="∂L/∂w₂ und ∂L/∂w₃ sind vertauscht: Welches Gewicht multipliziert h₁, "
+                   "welches h₀?",
+                en="∂L/∂w₂ and ∂L/∂w₃ are swapped: which weight multiplies h₁, which h₀?")),
+        ],
+    ),
+    Exercise(
+        "u4_step_weights", "w_new", "value", _new_weights,
+        mistakes=[
+            Mistake("ascent", lambda: np.array(dr.W_HAND) + _grads(), hint=_hint(
+                de="Sie sind bergauf gegangen: Beim Gradientenabstieg wird der Gradient "
+                   "(mal Lernrate) abgezogen.",
+                en="You went uphill: gradient descent subtracts the gradient (times the "
+                   "learning rate).")),
+            Mistake("no_skip_path", lambda: np.array([0.25, 0.25, 0.25, 0.0]), hint=_hint(
+                de="w₀ stimmt nicht: Prüfen Sie ∂L/∂h₀ – beide Wege von h₀ zu L zählen.",
+                en="w₀ is wrong: check ∂L/∂h₀ – both paths from h₀ to L count.")),
+            Mistake("swapped", lambda: np.array([-0.25, 0.25, 0.0, 0.25]), hint=_hint(
+                de="w₂ und w₃ sind vertauscht: w₂ gehört zur Kante h₁ → ŷ, w₃ zur "
+                   "Skip-Verbindung h₀ → ŷ.",
+                en="w₂ and w₃ are swapped: w₂ belongs to the edge h₁ → ŷ, w₃ to the skip "
+                   "connection h₀ → ŷ.")),
+        ],
+    ),
+    Exercise(
+        "u4_after_step", "after_step", "choice", "dead",
+        options={
+            "better": {
+                "de": "Der Verlust sinkt weiter; mit jedem Schritt nähert sich ŷ dem Zielwert −3.",
+                "en": "The loss keeps decreasing; with every step ŷ gets closer to the target −3."},
+            "dead": {
+                "de": "Für jedes x > 0 ist h₀ = h₁ = 0 und ŷ = 0; alle Gradienten sind 0, "
+                      "weitere Schritte ändern nichts mehr.",
+                "en": "For every x > 0, h₀ = h₁ = 0 and ŷ = 0; all gradients are 0, further "
+                      "steps change nothing."},
+            "skip_alive": {
+                "de": "Nur h₁ ist tot; über die Skip-Verbindung lernt das Netz weiter.",
+                "en": "Only h₁ is dead; the network keeps learning through the skip connection."},
+            "undo": {
+                "de": "Der Verlust ist gestiegen; der nächste Schritt macht den ersten rückgängig.",
+                "en": "The loss went up; the next step undoes the first one."},
+        },
+        mistakes=[
+            Mistake("better", "better", hint=_hint(
+                de="Rechnen Sie den Vorwärtsdurchlauf mit den neuen Gewichten: Was ist z₀?",
+                en="Do the forward pass with the new weights: what is z₀?")),
+            Mistake("skip_alive", "skip_alive", hint=_hint(
+                de="Die Skip-Verbindung beginnt bei h₀. Was ist h₀ nach dem Schritt?",
+                en="The skip connection starts at h₀. What is h₀ after the step?")),
+            Mistake("undo", "undo", hint=_hint(
+                de="Vergleichen Sie den Verlust vor und nach dem Schritt.",
+                en="Compare the loss before and after the step.")),
+        ],
+    ),
+    Exercise(
+        "u4_after_loss", "L_after", "value", lambda: _loss(_new_weights()),
+        mistakes=[
+            Mistake("old_loss", lambda: 27 / 8, hint=_hint(
+                de="Das ist der Verlust vor dem Schritt. Rechnen Sie mit den neuen Gewichten.",
+                en="That is the loss before the step. Use the new weights.")),
+            Mistake("signed", lambda: -3.0, hint=_hint(
+                de="Ein Betrag ist nie negativ.", en="An absolute value is never negative.")),
+        ],
+    ),
+    Exercise(
+        "u4_killed", "killed_fraction", "value", _killed_fraction, rtol=1e-9, atol=1e-9,
+        mistakes=[
+            Mistake("dead_at_end", lambda: float(np.mean(_experiment_fractions()[1])), hint=_hint(
+                de="Sie zählen auch die Läufe, die schon zu Beginn tot waren.",
+                en="You also count the runs that were dead from the start.")),
+            Mistake("dead_at_start", lambda: float(np.mean(_experiment_fractions()[0])),
+                    hint=_hint(
+                        de="Gefragt ist, was das Training anrichtet: lebendig zu Beginn, "
+                           "tot am Ende.",
+                        en="The question is what training does: alive at the start, dead at "
+                           "the end.")),
+            Mistake("count", lambda: 1000 * _killed_fraction(), hint=_hint(
+                de="Gefragt ist ein Anteil zwischen 0 und 1, keine Anzahl.",
+                en="The answer is a share between 0 and 1, not a count.")),
+            Mistake("of_alive", lambda: _killed_fraction()
+                    / float(np.mean(~_experiment_fractions()[0])), hint=_hint(
+                        de="Beziehen Sie den Anteil auf alle 1000 Läufe, nicht nur auf die "
+                           "anfangs lebendigen.",
+                        en="Take the share of all 1000 runs, not only of those alive at the "
+                           "start.")),
+        ],
+    ),
+]
+
+
+def _wrong_backward(x, y, w, sign=1, skip=True, at_zero=0.0, gate="derivative"):
+    """The gradients as a student with one typical mistake computes them."""
+    w0, w1, w2, w3 = w
+    z0 = w0 * x
+    h0 = max(0.0, z0)
+    z1 = w1 * h0
+    h1 = max(0.0, z1)
+    yhat = w2 * h1 + w3 * h0
+
+    def d(z):  # what the student multiplies by at a ReLU
+        if gate == "none":
+            return 1.0
+        if gate == "value":
+            return max(0.0, z)
+        return 1.0 if z > 0 else (at_zero if z == 0 else 0.0)
+
+    dz2 = sign * float(np.sign(yhat - y))
+    dz1 = dz2 * w2 * d(z1)
+    dh0 = (dz2 * w3 if skip else 0.0) + dz1 * w1
+    return (dh0 * d(z0) * x, dz1 * h0, dz2 * h1, dz2 * h0)
+
+
+# ---------------------------------------------------------------- cells
+
+INTRO = md(
+    de=r"""# Einheit 4: Backpropagation von Hand – Skip-Verbindung und tote ReLUs
+
+In dieser Einheit rechnen Sie die Backpropagation für ein kleines Netz vollständig von Hand durch.
+Das Netz hat nur vier Gewichte, zeigt aber zwei Effekte, die auch in großen Netzen eine Rolle
+spielen:
+
+* Eine **Skip-Verbindung** überspringt eine Schicht. Dadurch erreicht der Gradient die erste
+  Schicht auf zwei Wegen.
+* **ReLU**-Neuronen können „sterben“: Ein einziger Schritt des Gradientenabstiegs genügt, um das
+  Netz in einen Zustand zu bringen, den es nie wieder verlässt.
+
+Sie werden
+
+1. alle partiellen Ableitungen aufstellen und als Funktion implementieren,
+2. begründen, wozu eine Skip-Verbindung gut ist,
+3. einen Schritt des Gradientenabstiegs von Hand ausführen und zusehen, wie das Netz stirbt, und
+4. in einem Experiment mit 1000 zufälligen Initialisierungen untersuchen, wie oft das passiert
+   und welche Rolle die Lernrate spielt.""",
+    en=r"""# Unit 4: Backpropagation by hand – skip connection and dead ReLUs
+
+In this unit you work through backpropagation for a small network completely by hand. The network
+has only four weights, but it shows two effects that matter in large networks as well:
+
+* A **skip connection** jumps over a layer. The gradient therefore reaches the first layer along
+  two paths.
+* **ReLU** neurons can "die": a single step of gradient descent is enough to bring the network
+  into a state it never leaves again.
+
+You will
+
+1. set up all partial derivatives and implement them as a function,
+2. explain what a skip connection is good for,
+3. take one step of gradient descent by hand and watch the network die, and
+4. find out in an experiment with 1000 random initialisations how often that happens and what
+   role the learning rate plays.""",
+)
+
+NETWORK = md(
+    de=r"""## Das Netz
+
+Die Eingabe ist eine Zahl $x$, die Ausgabe eine Zahl $\hat y$; es gibt keine Bias-Terme.
+
+$$z_0 = w_0\,x,\qquad h_0 = \mathrm{ReLU}(z_0)$$
+$$z_1 = w_1\,h_0,\qquad h_1 = \mathrm{ReLU}(z_1)$$
+$$z_2 = w_2\,h_1 + w_3\,h_0,\qquad \hat y = g_2(z_2) = z_2$$
+
+Das Gewicht $w_3$ gehört zur **Skip-Verbindung**: Sie führt $h_0$ an der zweiten Schicht vorbei
+direkt zur Ausgabe. Die Verlustfunktion ist der absolute Fehler
+$$L(\hat y, y) = |y - \hat y|.$$
+
+Die ReLU ist $\mathrm{ReLU}(z) = \max(0, z)$ mit der Ableitung $\mathrm{ReLU}'(z) = 1$ für $z > 0$
+und $0$ für $z < 0$. Bei $z = 0$ hat die ReLU einen Knick und ist dort nicht differenzierbar; wir
+verwenden wie nnkit und die meisten Bibliotheken $\mathrm{ReLU}'(0) = 0$. Kurz:
+$\mathrm{ReLU}'(z) = \mathbb 1[z > 0]$.
+
+Mit den Schiebereglern wählen Sie $x$, $y$ und die vier Gewichte. Das Diagramm zeigt an jedem
+Knoten $z$, $a = g(z)$ und $\partial L/\partial z$, an jeder Kante das Gewicht und
+$\partial L/\partial w$; durchgezogene Kanten sind positive, gestrichelte negative Gewichte. Die
+gebogene Kante ist die Skip-Verbindung. Probieren Sie: Was geschieht mit allen Gradienten, wenn Sie
+bei $x > 0$ das Gewicht $w_0$ negativ machen? Und was, wenn nur $w_1$ negativ wird?""",
+    en=r"""## The network
+
+The input is a number $x$, the output a number $\hat y$; there are no biases.
+
+$$z_0 = w_0\,x,\qquad h_0 = \mathrm{ReLU}(z_0)$$
+$$z_1 = w_1\,h_0,\qquad h_1 = \mathrm{ReLU}(z_1)$$
+$$z_2 = w_2\,h_1 + w_3\,h_0,\qquad \hat y = g_2(z_2) = z_2$$
+
+The weight $w_3$ belongs to the **skip connection**: it carries $h_0$ past the second layer
+straight to the output. The loss is the absolute error
+$$L(\hat y, y) = |y - \hat y|.$$
+
+The ReLU is $\mathrm{ReLU}(z) = \max(0, z)$ with the derivative $\mathrm{ReLU}'(z) = 1$ for
+$z > 0$ and $0$ for $z < 0$. At $z = 0$ the ReLU has a kink and is not differentiable there; like
+nnkit and most libraries we use $\mathrm{ReLU}'(0) = 0$. In short:
+$\mathrm{ReLU}'(z) = \mathbb 1[z > 0]$.
+
+With the sliders you choose $x$, $y$ and the four weights. The diagram shows $z$, $a = g(z)$ and
+$\partial L/\partial z$ at every node, and the weight and $\partial L/\partial w$ at every edge;
+solid edges are positive weights, dashed ones negative. The curved edge is the skip connection.
+Try it: what happens to all gradients if you make $w_0$ negative while $x > 0$? And what if only
+$w_1$ becomes negative?""",
+)
+
+DYHAT = md(
+    de=r"""## 1 Backpropagation
+
+### Der Anfang: $\partial L/\partial \hat y$
+
+Für $\hat y > y$ ist $L = \hat y - y$, also $\partial L/\partial \hat y = +1$. Für $\hat y < y$ ist
+$L = y - \hat y$, also $\partial L/\partial \hat y = -1$. Zusammen:
+$$\frac{\partial L}{\partial \hat y} = \operatorname{sign}(\hat y - y).$$
+Bei $\hat y = y$ hat der Betrag einen Knick; dort nehmen wir (wie nnkit) den Wert $0$, einen
+Subgradienten.
+
+> **Vorsicht.** In manchen Mitschriften steht
+> „$\partial L/\partial \hat y = 1$ falls $\hat y > 0$, $1$ falls $\hat y < 0$“.
+> Das ist doppelt falsch: Entscheidend ist nicht das Vorzeichen von $\hat y$, sondern das von
+> $\hat y - y$ – der Betrag $|y - \hat y|$ hat seinen Knick bei $\hat y = y$, nicht bei $0$. Und
+> in einem der beiden Fälle ist die Ableitung $-1$: Wäre sie überall $+1$, würde $L$ mit $\hat y$
+> immer nur wachsen und hätte bei $\hat y = y$ kein Minimum. Leiten Sie solche Formeln lieber
+> selbst her, als sie abzuschreiben.
+
+**Aufgabe 1a (1 Punkt).** Implementieren Sie `dL_dyhat(yhat, y)` für $L = |y - \hat y|$, mit dem
+Wert $0$ bei $\hat y = y$.""",
+    en=r"""## 1 Backpropagation
+
+### The start: $\partial L/\partial \hat y$
+
+For $\hat y > y$ we have $L = \hat y - y$, so $\partial L/\partial \hat y = +1$. For $\hat y < y$
+we have $L = y - \hat y$, so $\partial L/\partial \hat y = -1$. Together:
+$$\frac{\partial L}{\partial \hat y} = \operatorname{sign}(\hat y - y).$$
+At $\hat y = y$ the absolute value has a kink; there we take (like nnkit) the value $0$, a
+subgradient.
+
+> **Careful.** Some lecture notes say
+> "$\partial L/\partial \hat y = 1$ if $\hat y > 0$, $1$ if $\hat y < 0$".
+> That is wrong twice: what matters is not the sign of $\hat y$ but the sign of $\hat y - y$ –
+> the absolute value $|y - \hat y|$ has its kink at $\hat y = y$, not at $0$. And in one of the
+> two cases the derivative is $-1$: if it were $+1$ everywhere, $L$ would only ever grow with
+> $\hat y$ and would have no minimum at $\hat y = y$. Derive such formulas yourself rather than
+> copying them.
+
+**Exercise 1a (1 point).** Implement `dL_dyhat(yhat, y)` for $L = |y - \hat y|$, with the value
+$0$ at $\hat y = y$.""",
+)
+
+BACKWARD_TEXT = md(
+    de=r"""### Rückwärts durch das Netz
+
+Wir kürzen ab: $\delta_2 = \partial L/\partial z_2$, $\delta_1 = \partial L/\partial z_1$,
+$\delta_0 = \partial L/\partial z_0$. An jedem Knoten braucht die Kettenregel nur zwei Dinge: die
+partielle Ableitung, die von oben ankommt, und die lokale Ableitung des Knotens.
+
+Die Ausgabe ist die Identität, also $\delta_2 = \frac{\partial L}{\partial \hat y}\,g_2'(z_2) =
+\frac{\partial L}{\partial \hat y}$. Aus $z_2 = w_2 h_1 + w_3 h_0$ folgt zum Beispiel
+$$\frac{\partial L}{\partial w_2} = \delta_2\,\frac{\partial z_2}{\partial w_2} = \delta_2\,h_1.$$
+Auf dieselbe Weise erhalten Sie nacheinander $\partial L/\partial w_3$, $\partial L/\partial h_1$,
+$\delta_1$, $\partial L/\partial w_1$, $\partial L/\partial h_0$, $\delta_0$ und
+$\partial L/\partial w_0$. Zwei Stellen verdienen Aufmerksamkeit:
+
+* **An jeder ReLU** wird die ankommende partielle Ableitung mit $\mathrm{ReLU}'(z) =
+  \mathbb 1[z > 0]$ multipliziert – mit der Ableitung, nicht mit dem Wert $\mathrm{ReLU}(z)$. Ist
+  $z \le 0$, kommt dort kein Gradient durch.
+* **$h_0$ wirkt auf zwei Wegen auf $L$**: über $z_1$ und $h_1$, und direkt über die
+  Skip-Verbindung in $z_2$. Die mehrdimensionale Kettenregel **addiert** die Beiträge beider
+  Wege:
+  $$\frac{\partial L}{\partial h_0} = \frac{\partial L}{\partial z_2}\,\frac{\partial z_2}{\partial h_0}
+  + \frac{\partial L}{\partial z_1}\,\frac{\partial z_1}{\partial h_0}.$$
+  In den beiden Summanden stehen verschiedene Gewichte. Die Anzeige über dem Diagramm zeigt beide
+  Summanden einzeln.
+
+**Aufgabe 1b (1 Punkt).** Geben Sie $\partial L/\partial h_0$ als Ausdruck (als Text in
+Anführungszeichen) an. Erlaubt sind `d2` für $\delta_2$, `w0` … `w3`, `x`, `y`, `z0`, `z1`, `h0`,
+`h1` und `relu_prime(z)` für $\mathrm{ReLU}'(z)$ (auch `relu'(z)` oder `H(z)`). So sähe zum
+Beispiel $\partial L/\partial w_2$ aus: `"d2*h1"`.""",
+    en=r"""### Backwards through the network
+
+We abbreviate: $\delta_2 = \partial L/\partial z_2$, $\delta_1 = \partial L/\partial z_1$,
+$\delta_0 = \partial L/\partial z_0$. At every node the chain rule needs only two things: the
+partial derivative arriving from above, and the node's local derivative.
+
+The output is the identity, so $\delta_2 = \frac{\partial L}{\partial \hat y}\,g_2'(z_2) =
+\frac{\partial L}{\partial \hat y}$. From $z_2 = w_2 h_1 + w_3 h_0$ we get, for example,
+$$\frac{\partial L}{\partial w_2} = \delta_2\,\frac{\partial z_2}{\partial w_2} = \delta_2\,h_1.$$
+In the same way you obtain, one after the other, $\partial L/\partial w_3$,
+$\partial L/\partial h_1$, $\delta_1$, $\partial L/\partial w_1$, $\partial L/\partial h_0$,
+$\delta_0$ and $\partial L/\partial w_0$. Two places deserve attention:
+
+* **At every ReLU** the arriving partial derivative is multiplied by $\mathrm{ReLU}'(z) =
+  \mathbb 1[z > 0]$ – by the derivative, not by the value $\mathrm{ReLU}(z)$. If $z \le 0$, no
+  gradient gets through.
+* **$h_0$ acts on $L$ along two paths**: through $z_1$ and $h_1$, and directly through the skip
+  connection into $z_2$. The multivariable chain rule **adds** the contributions of both paths:
+  $$\frac{\partial L}{\partial h_0} = \frac{\partial L}{\partial z_2}\,\frac{\partial z_2}{\partial h_0}
+  + \frac{\partial L}{\partial z_1}\,\frac{\partial z_1}{\partial h_0}.$$
+  The two terms contain different weights. The readout above the diagram shows both terms
+  separately.
+
+**Exercise 1b (1 point).** Give $\partial L/\partial h_0$ as an expression (as text in quotes).
+Allowed are `d2` for $\delta_2$, `w0` … `w3`, `x`, `y`, `z0`, `z1`, `h0`, `h1` and
+`relu_prime(z)` for $\mathrm{ReLU}'(z)$ (also `relu'(z)` or `H(z)`). For example,
+$\partial L/\partial w_2$ would be `"d2*h1"`.""",
+)
+
+BACKWARD_TASK = md(
+    de=r"""**Aufgabe 1c (2 Punkte).** Implementieren Sie `backward(x, y, w)` für ein Beispiel $(x, y)$
+und die Gewichte `w = (w0, w1, w2, w3)`: zuerst der Vorwärtsdurchlauf, dann der
+Rückwärtsdurchlauf mit allen partiellen Ableitungen. Die Funktion gibt das Tupel
+$(\partial L/\partial w_0, \partial L/\partial w_1, \partial L/\partial w_2, \partial L/\partial w_3)$
+zurück. Sie dürfen `dL_dyhat` von oben verwenden. Die Selbstkontrolle vergleicht Ihre Funktion auf
+frischen zufälligen Eingaben, in denen alle Vorzeichenfälle vorkommen, mit nnkit.""",
+    en=r"""**Exercise 1c (2 points).** Implement `backward(x, y, w)` for one example $(x, y)$ and the
+weights `w = (w0, w1, w2, w3)`: first the forward pass, then the backward pass with all partial
+derivatives. The function returns the tuple
+$(\partial L/\partial w_0, \partial L/\partial w_1, \partial L/\partial w_2, \partial L/\partial w_3)$.
+You may use `dL_dyhat` from above. The self-check compares your function with nnkit on fresh
+random inputs covering all sign cases.""",
+)
+
+BACKWARD_SOLUTION = (
+    "def backward(x, y, w):\n"
+    '    """(dL/dw0, dL/dw1, dL/dw2, dL/dw3) for one example (x, y), w = (w0, w1, w2, w3)."""\n'
+    "    w0, w1, w2, w3 = w\n"
+    "    ### BEGIN SOLUTION\n"
+    "    # forward pass\n"
+    "    z0 = w0 * x\n"
+    "    h0 = max(0.0, z0)\n"
+    "    z1 = w1 * h0\n"
+    "    h1 = max(0.0, z1)\n"
+    "    yhat = w2 * h1 + w3 * h0\n"
+    "    # backward pass; ReLU'(z) = 1 if z > 0 else 0\n"
+    "    d2 = dL_dyhat(yhat, y)               # dL/dz2 = dL/dyhat, since g2 is the identity\n"
+    "    dw2 = d2 * h1                        # z2 = w2 h1 + w3 h0\n"
+    "    dw3 = d2 * h0\n"
+    "    dh1 = d2 * w2\n"
+    "    d1 = dh1 * (1.0 if z1 > 0 else 0.0)  # dL/dz1\n"
+    "    dw1 = d1 * h0\n"
+    "    dh0 = d2 * w3 + d1 * w1              # two paths: skip connection + through z1\n"
+    "    d0 = dh0 * (1.0 if z0 > 0 else 0.0)  # dL/dz0\n"
+    "    dw0 = d0 * x\n"
+    "    return (dw0, dw1, dw2, dw3)\n"
+    "    ### END SOLUTION"
+)
+
+SKIP = [
+    md(
+        de=r"""## 2 Wozu eine Skip-Verbindung?
+
+Stellen Sie im Diagramm oben $x = 1$ und $w_1 < 0$ ein: Dann ist $z_1 < 0$, das Neuron $h_1$ ist
+tot und gibt keinen Gradienten weiter. Beobachten Sie $\hat y$, $\partial L/\partial w_0$ und
+$\partial L/\partial w_3$. Setzen Sie danach zusätzlich $w_3 = 0$.""",
+        en=r"""## 2 What is a skip connection for?
+
+In the diagram above, set $x = 1$ and $w_1 < 0$: then $z_1 < 0$, the neuron $h_1$ is dead and
+passes no gradient back. Watch $\hat y$, $\partial L/\partial w_0$ and $\partial L/\partial w_3$.
+Then also set $w_3 = 0$.""",
+    ),
+    manual(
+        "u4_skip_why", 2,
+        de=r"""**Aufgabe 2 (2 Punkte).** Erklären Sie, warum eine Skip-Verbindung einen Unterschied
+machen kann. Gehen Sie auf zwei Gesichtspunkte ein: (a) welche Merkmale die Ausgabe mit
+Skip-Verbindung kombinieren kann, und (b) wie der Gradient zu den frühen Schichten gelangt.""",
+        en=r"""**Exercise 2 (2 points).** Explain why a skip connection can make a difference. Address
+two aspects: (a) which features the output can combine with a skip connection, and (b) how the
+gradient reaches the early layers.""",
+        solution_de=r"""(a) **Darstellung:** Die Ausgabe $\hat y = w_2 h_1 + w_3 h_0$ kombiniert ein einfaches
+Merkmal ($h_0$, eine ReLU der Eingabe) mit einem komplexeren aus der tieferen Schicht ($h_1$, ein
+Merkmal von Merkmalen). Das Netz kann also alles, was das flachere Netz ohne die zweite Schicht
+kann: Mit $w_2 = 0$ bleibt $\hat y = w_3 h_0$. Die tiefere Schicht muss nur noch eine Korrektur
+lernen. Selbst wenn $h_1$ tot ist ($z_1 \le 0$), liefert das Netz über $w_3$ weiter sinnvolle
+Ausgaben.
+
+(b) **Gradientenfluss:** $\partial L/\partial h_0 = \delta_2 w_3 + \delta_1 w_1$ mit
+$\delta_1 = \delta_2 w_2\,\mathrm{ReLU}'(z_1)$. Der Summand $\delta_2 w_3$ läuft an der zweiten
+Schicht vorbei: Er hängt weder von $\mathrm{ReLU}'(z_1)$ noch von $w_1 w_2$ ab. Ist $h_1$ tot
+oder $w_1 w_2$ klein, erreicht trotzdem ein Gradient $w_0$, und die erste Schicht lernt weiter.
+In tiefen Netzen ist der lange Weg ein Produkt vieler Faktoren, das verschwinden kann
+(verschwindende Gradienten); Skip-Verbindungen schaffen kurze Wege mit wenigen Faktoren.""",
+        solution_en=r"""(a) **Representation:** the output $\hat y = w_2 h_1 + w_3 h_0$ combines a simple
+feature ($h_0$, one ReLU of the input) with a more complex one from the deeper layer ($h_1$, a
+feature of features). So the network can do everything the shallower network without the second
+layer can: with $w_2 = 0$ we still have $\hat y = w_3 h_0$. The deeper layer only has to learn a
+correction. Even if $h_1$ is dead ($z_1 \le 0$), the network still produces useful outputs
+through $w_3$.
+
+(b) **Gradient flow:** $\partial L/\partial h_0 = \delta_2 w_3 + \delta_1 w_1$ with
+$\delta_1 = \delta_2 w_2\,\mathrm{ReLU}'(z_1)$. The term $\delta_2 w_3$ bypasses the second
+layer: it depends neither on $\mathrm{ReLU}'(z_1)$ nor on $w_1 w_2$. If $h_1$ is dead or
+$w_1 w_2$ is small, a gradient still reaches $w_0$ and the first layer keeps learning. In deep
+networks the long path is a product of many factors that can vanish (vanishing gradients); skip
+connections create short paths with few factors.""",
+    ),
+]
+
+STEP_TEXT = md(
+    de=r"""## 3 Ein Schritt des Gradientenabstiegs von Hand
+
+Gegeben sind das Trainingsbeispiel $(x, y) = (1, -3)$, die Startgewichte
+$w_0 = w_1 = w_2 = w_3 = \tfrac12$ und die Lernrate $\eta = 1$. Ein Schritt des
+Gradientenabstiegs ersetzt jedes Gewicht durch
+$$w_i \leftarrow w_i - \eta\,\frac{\partial L}{\partial w_i}.$$
+Rechnen Sie zuerst auf Papier, dann tragen Sie die Ergebnisse ein.
+
+*Hinweis:* Python schreibt Dezimalzahlen mit Punkt: `0.25`, nicht `0,25` (das wäre ein Tupel aus
+zwei Zahlen). Brüche wie `3/8` dürfen Sie direkt hinschreiben.
+
+**Aufgabe 3a (1 Punkt).** Der Vorwärtsdurchlauf: `forward_values = [z0, h0, z1, h1, yhat]`.""",
+    en=r"""## 3 One step of gradient descent by hand
+
+Given are the training example $(x, y) = (1, -3)$, the start weights
+$w_0 = w_1 = w_2 = w_3 = \tfrac12$ and the learning rate $\eta = 1$. One step of gradient descent
+replaces every weight by
+$$w_i \leftarrow w_i - \eta\,\frac{\partial L}{\partial w_i}.$$
+Compute on paper first, then enter your results. Fractions such as `3/8` are fine in Python.
+
+**Exercise 3a (1 point).** The forward pass: `forward_values = [z0, h0, z1, h1, yhat]`.""",
+)
+
+AFTER_TEXT = md(
+    de=r"""### Was das Netz nach dem Schritt tut
+
+Hier sehen Sie das Netz vor und nach einem Schritt, mit allen Werten und Gradienten, und darüber
+die Funktion $\hat y(x)$ vorher und nachher. Mit **Schritt** führen Sie den Schritt aus; die neuen
+Gewichte werden dann die aktuellen. Drücken Sie mehrmals. **Zurücksetzen** beginnt wieder bei
+$w_i = \tfrac12$. Die Lernrate $\eta$ können Sie verändern; die Aufgaben beziehen sich auf
+$\eta = 1$.
+
+**Aufgabe 3e (1 Punkt).** Welche Aussage beschreibt das Netz nach dem ersten Schritt (mit
+$\eta = 1$)? Setzen Sie `after_step` auf einen der Schlüssel:
+
+* `"better"`: Der Verlust sinkt weiter; mit jedem Schritt nähert sich $\hat y$ dem Zielwert $-3$.
+* `"dead"`: Für jedes $x > 0$ ist $h_0 = h_1 = 0$ und $\hat y = 0$; alle Gradienten sind $0$,
+  weitere Schritte ändern nichts mehr.
+* `"skip_alive"`: Nur $h_1$ ist tot; über die Skip-Verbindung lernt das Netz weiter.
+* `"undo"`: Der Verlust ist gestiegen; der nächste Schritt macht den ersten rückgängig.""",
+    en=r"""### What the network does after the step
+
+Here you see the network before and after one step, with all values and gradients, and above it
+the function $\hat y(x)$ before and after. **Step** takes the step; the new weights then become
+the current ones. Press it several times. **Reset** starts again at $w_i = \tfrac12$. You can
+change the learning rate $\eta$; the exercises refer to $\eta = 1$.
+
+**Exercise 3e (1 point).** Which statement describes the network after the first step (with
+$\eta = 1$)? Set `after_step` to one of the keys:
+
+* `"better"`: the loss keeps decreasing; with every step $\hat y$ gets closer to the target $-3$.
+* `"dead"`: for every $x > 0$, $h_0 = h_1 = 0$ and $\hat y = 0$; all gradients are $0$, further
+  steps change nothing.
+* `"skip_alive"`: only $h_1$ is dead; the network keeps learning through the skip connection.
+* `"undo"`: the loss went up; the next step undoes the first one.""",
+)
+
+DEAD_EXPLAIN = manual(
+    "u4_dead_explain", 2,
+    de=r"""**Aufgabe 3g (2 Punkte).** Der Verlust ist von $27/8$ auf $3$ gesunken – und trotzdem ist
+das Netz nach diesem Schritt unbrauchbar. Erklären Sie, warum der Gradientenabstieg es nie wieder
+verändert, und nennen Sie mindestens eine Maßnahme, die das verhindert hätte.""",
+    en=r"""**Exercise 3g (2 points).** The loss went down from $27/8$ to $3$ – and yet the network is
+useless after this step. Explain why gradient descent never changes it again, and name at least
+one measure that would have prevented this.""",
+    solution_de=r"""Nach dem Schritt ist $w = (-\tfrac14, \tfrac14, \tfrac14, 0)$. Für $x = 1$ (und jedes
+$x > 0$) ist $z_0 = -\tfrac14 x < 0$, also $h_0 = 0$, damit $z_1 = 0$, $h_1 = 0$ und $\hat y = 0$:
+Der Verlust ist $|{-3} - 0| = 3$. Im Rückwärtsdurchlauf ist zwar $\delta_2 = +1$, aber
+$\partial L/\partial w_2 = \delta_2 h_1 = 0$, $\partial L/\partial w_3 = \delta_2 h_0 = 0$,
+$\delta_1 = \delta_2 w_2\,\mathrm{ReLU}'(0) = 0$, also $\partial L/\partial w_1 = 0$, und
+$\delta_0 = \partial L/\partial h_0 \cdot \mathrm{ReLU}'(-\tfrac14) = 0$, also
+$\partial L/\partial w_0 = 0$. Alle Gradienten sind $0$: Der nächste Schritt ändert kein Gewicht –
+und damit auch kein späterer. Das Neuron $h_0$ ist tot, und weil alles Weitere an ihm hängt, ist
+das ganze Netz tot; es sitzt in einem flachen Bereich der Kostenfunktion fest. Der gesunkene
+Verlust täuscht: Das Minimum $L = 0$ (mit $\hat y = -3$) ist unerreichbar geworden.
+
+Abhilfe: eine kleinere Lernrate (der Schritt hat $w_0$ über $0$ hinaus ins Negative getragen),
+eine Leaky ReLU oder eine andere Aktivierungsfunktion mit $g'(z) > 0$ für $z < 0$, ein Bias, der
+$z_0$ positiv hält, eine andere Initialisierung oder ein Neustart.""",
+    solution_en=r"""After the step $w = (-\tfrac14, \tfrac14, \tfrac14, 0)$. For $x = 1$ (and every
+$x > 0$), $z_0 = -\tfrac14 x < 0$, so $h_0 = 0$, hence $z_1 = 0$, $h_1 = 0$ and $\hat y = 0$: the
+loss is $|{-3} - 0| = 3$. In the backward pass $\delta_2 = +1$, but
+$\partial L/\partial w_2 = \delta_2 h_1 = 0$, $\partial L/\partial w_3 = \delta_2 h_0 = 0$,
+$\delta_1 = \delta_2 w_2\,\mathrm{ReLU}'(0) = 0$, so $\partial L/\partial w_1 = 0$, and
+$\delta_0 = \partial L/\partial h_0 \cdot \mathrm{ReLU}'(-\tfrac14) = 0$, so
+$\partial L/\partial w_0 = 0$. All gradients are $0$: the next step changes no weight – and so
+neither does any later one. The neuron $h_0$ is dead, and since everything after it depends on
+it, the whole network is dead; it is stuck in a flat region of the cost. The lower loss is
+deceptive: the minimum $L = 0$ (with $\hat y = -3$) has become unreachable.
+
+Remedies: a smaller learning rate (the step carried $w_0$ past $0$ into the negative), a leaky
+ReLU or another activation with $g'(z) > 0$ for $z < 0$, a bias that keeps $z_0$ positive, a
+different initialisation, or a restart.""",
+)
+
+EXPERIMENT_TEXT = md(
+    de=r"""## 4 Das Experiment: 1000 zufällige Initialisierungen
+
+Ein einzelnes Beispiel kann täuschen. Wir trainieren das Netz deshalb auf einer kleinen
+Trainingsmenge und wiederholen das Training 1000-mal mit zufälligen Startgewichten – alle Läufe
+in einem einzigen vektorisierten Aufruf von `nnkit.train` (fester Seed, also reproduzierbar).
+
+* Trainingsmenge: $x \in \{0{,}5;\ 1;\ 1{,}5;\ 2\}$ mit Zielwerten $y = -x$.
+  Das Netz kann sie exakt darstellen, zum Beispiel mit $w = (1, 0, 0, -1)$ – über die
+  Skip-Verbindung.
+* Kostenfunktion: $J = \frac14 \sum_i |y_i - \hat y_i|$, der Mittelwert der Verluste.
+* Eine Vorhersage gilt als richtig, wenn $|\hat y_i - y_i| < 0{,}25$.
+* Ein Lauf ist **tot**, wenn $h_0 = 0$ für alle Trainingspunkte: Dann sind alle Gradienten $0$.
+  Weil alle $x_i > 0$ sind, heißt das genau $w_0 \le 0$.
+
+Links sehen Sie, bei wie vielen der vier Trainingspunkte die Läufe am Ende danebenliegen, rechts
+die Kosten während des Trainings (einige Läufe dünn, der Mittelwert aller Läufe dick). Die Anzeige
+nennt den Anteil toter Läufe am Anfang und am Ende und wie sich $J$ im ersten Schritt verändert.
+Verändern Sie die Lernrate $\eta$ und die Anzahl $T$ der Schritte; gerechnet wird, sobald Sie den
+Schieberegler loslassen.""",
+    en=r"""## 4 The experiment: 1000 random initialisations
+
+A single example can be misleading. So we train the network on a small training set and repeat
+the training 1000 times with random start weights – all runs in one vectorised call of
+`nnkit.train` (fixed seed, so reproducible).
+
+* Training set: $x \in \{0.5,\ 1,\ 1.5,\ 2\}$ with targets $y = -x$. The network can represent
+  it exactly, for example with $w = (1, 0, 0, -1)$ – through the skip connection.
+* Cost: $J = \frac14 \sum_i |y_i - \hat y_i|$, the mean of the losses.
+* A prediction counts as right if $|\hat y_i - y_i| < 0.25$.
+* A run is **dead** if $h_0 = 0$ for all training points: then all gradients are $0$. Since all
+  $x_i > 0$, that means exactly $w_0 \le 0$.
+
+On the left you see at how many of the four training points the runs are wrong at the end, on
+the right the cost during training (a few runs thin, the mean of all runs thick). The readout
+gives the share of dead runs at the start and at the end and how $J$ changes in the first step.
+Change the learning rate $\eta$ and the number $T$ of steps; the runs are recomputed when you
+release the slider.""",
+)
+
+EXPERIMENT_QUESTIONS = [
+    manual(
+        "u4_ex4_one_step", 1,
+        de=r"""**Aufgabe 4.1 (1 Punkt).** Stellen Sie $T = 1$ ein. Was beobachten Sie am Verlust nach
+einem Schritt? Erklären Sie die drei Fälle (gesunken, gleich, gestiegen).""",
+        en=r"""**Exercise 4.1 (1 point).** Set $T = 1$. What do you observe about the loss after one
+step? Explain the three cases (lower, same, higher).""",
+        solution_de=r"""In etwa der Hälfte der Läufe ändert sich $J$ überhaupt nicht: Sie sind schon am
+Anfang tot ($w_0 \le 0$, also $h_0 = 0$ an allen Trainingspunkten, alle Gradienten $0$). In den
+meisten übrigen Läufen sinkt $J$, in einigen steigt es: Ein Schritt der Länge $\eta$ in Richtung
+des negativen Gradienten kann über das Ziel hinausschießen – beim Betragsverlust wird der
+Gradient nahe am Minimum nicht kleiner, und an den Knicken der ReLU ändert sich, welche Wege
+aktiv sind. Der erste Schritt sagt also wenig über das Endergebnis.""",
+        solution_en=r"""In about half of the runs $J$ does not change at all: they are dead from the start
+($w_0 \le 0$, so $h_0 = 0$ at all training points, all gradients $0$). In most other runs $J$
+goes down, in some it goes up: a step of length $\eta$ along the negative gradient can overshoot
+– with the absolute loss the gradient does not get smaller near the minimum, and at the kinks of
+the ReLU the active paths change. So the first step says little about the outcome.""",
+    ),
+    manual(
+        "u4_ex4_many_steps", 2,
+        de=r"""**Aufgabe 4.2 (2 Punkte).** Was beobachten Sie nach vielen Schritten? Sinkt der Verlust
+immer? Erklären Sie, warum er das nicht muss.""",
+        en=r"""**Exercise 4.2 (2 points).** What do you observe after many steps? Does the loss always
+decrease? Explain why it need not.""",
+        solution_de=r"""Nein. Viele Läufe erreichen $J \approx 0$, aber nicht alle und nicht monoton. Der
+Gradientenabstieg garantiert nur für hinreichend kleine Schritte auf einer glatten Kostenfunktion,
+dass $J$ sinkt. Hier ist die Ableitung des Betrags immer $\pm 1$ (mal weitere Faktoren), auch ganz
+nahe am Minimum: Die Schritte werden nicht kleiner, $J$ springt um das Minimum hin und her. Die
+Knicke der ReLU erzeugen Sprünge im Gradienten. Ist $\eta$ zu groß, trägt ein Schritt $w_0$ unter
+$0$: Der Lauf stirbt, und $J$ bleibt für immer auf einem hohen Wert stehen. Läufe, die schon am
+Anfang tot sind, zeigen von Beginn an eine waagerechte Kostenkurve.""",
+        solution_en=r"""No. Many runs reach $J \approx 0$, but not all, and not monotonically. Gradient
+descent only guarantees that $J$ decreases for small enough steps on a smooth cost. Here the
+derivative of the absolute value is always $\pm 1$ (times further factors), even very close to
+the minimum: the steps do not get smaller, and $J$ jumps back and forth around the minimum. The
+kinks of the ReLU cause jumps in the gradient. If $\eta$ is too large, a step carries $w_0$ below
+$0$: the run dies, and $J$ stays at a high value forever. Runs that are dead at the start show a
+flat cost curve from the beginning.""",
+    ),
+    manual(
+        "u4_ex4_repeat", 2,
+        de=r"""**Aufgabe 4.3 (2 Punkte).** Betrachten Sie die 1000 Läufe (das Histogramm) wie 1000
+Wiederholungen des Experiments. Erhalten Sie immer die richtigen Vorhersagen? Erklären Sie, warum
+(nicht).""",
+        en=r"""**Exercise 4.3 (2 points).** Look at the 1000 runs (the histogram) as 1000 repetitions of
+the experiment. Do you always end up with the right predictions? Explain why (not).""",
+        solution_de=r"""Nein, es gibt mehrere Endzustände: Läufe mit allen vier Punkten richtig, Läufe mit
+allen vier falsch ($\hat y = 0$ überall: tot) und Läufe dazwischen (noch nicht konvergiert oder
+pendelnd). Gründe: (1) die zufällige Initialisierung – ist $w_0 \le 0$, fließt von Anfang an kein
+Gradient; (2) tote ReLUs sind absorbierend: Mit Gradient $0$ kann der Gradientenabstieg diesen
+Zustand nie verlassen, und zu große Schritte führen auch Läufe, die lebendig begonnen haben,
+dorthin (wie im Beispiel von Hand); (3) flache Bereiche und Knicke der Kostenfunktion, in denen
+der Gradientenabstieg stecken bleibt oder pendelt. Stirbt nur $h_1$ ($w_1 \le 0$), kann das Netz
+über die Skip-Verbindung trotzdem alles richtig lernen. Abhilfen: eine andere Initialisierung,
+Leaky ReLU, eine kleinere Lernrate, mehrere Neustarts.""",
+        solution_en=r"""No, there are several end states: runs with all four points right, runs with all
+four wrong ($\hat y = 0$ everywhere: dead) and runs in between (not yet converged or
+oscillating). Reasons: (1) the random initialisation – if $w_0 \le 0$, no gradient flows from the
+start; (2) dead ReLUs are absorbing: with gradient $0$, gradient descent can never leave that
+state, and steps that are too large carry runs that started alive into it as well (as in the
+example by hand); (3) flat regions and kinks of the cost where gradient descent gets stuck or
+oscillates. If only $h_1$ dies ($w_1 \le 0$), the network can still learn everything through the
+skip connection. Remedies: a different initialisation, leaky ReLU, a smaller learning rate,
+several restarts.""",
+    ),
+    manual(
+        "u4_ex4_lr", 2,
+        de=r"""**Aufgabe 4.4 (2 Punkte).** Welche Rolle spielt die Lernrate $\eta$? Wann würden Sie sie
+eher größer, wann eher kleiner wählen? Begründen Sie mit Ihren Beobachtungen (probieren Sie etwa
+$\eta = 0{,}001$, $0{,}03$, $0{,}3$ und $1$).""",
+        en=r"""**Exercise 4.4 (2 points).** What role does the learning rate $\eta$ play? When would you
+rather choose it larger, when smaller? Support your answer with your observations (try, say,
+$\eta = 0.001$, $0.03$, $0.3$ and $1$).""",
+        solution_de=r"""$\eta$ ist die Schrittweite: $w \leftarrow w - \eta\,\nabla J$. Größer wählen, wenn
+die Kosten gleichmäßig, aber langsam sinken oder nur wenige Schritte zur Verfügung stehen: Mit
+$\eta = 0{,}001$ sind nach 100 Schritten die meisten lebendigen Läufe noch nicht am Ziel. Kleiner
+wählen, wenn die Kosten springen, pendeln oder steigen, wenn Neuronen sterben, und nahe am
+Minimum: Mit $\eta = 0{,}3$ sterben deutlich mehr Läufe, mit $\eta = 1$ alle, weil große Schritte
+$w_0$ unter $0$ tragen; beim Betragsverlust pendeln große Schritte außerdem um das Minimum.
+Dazwischen ($\eta \approx 0{,}01$ bis $0{,}03$) liegt der beste Kompromiss. Oft verkleinert man
+$\eta$ im Lauf des Trainings.""",
+        solution_en=r"""$\eta$ is the step size: $w \leftarrow w - \eta\,\nabla J$. Choose it larger when the
+cost decreases steadily but slowly, or when only a few steps are available: with $\eta = 0.001$,
+most live runs have not reached the target after 100 steps. Choose it smaller when the cost
+jumps, oscillates or rises, when neurons die, and near the minimum: with $\eta = 0.3$ clearly
+more runs die, with $\eta = 1$ all of them, because large steps carry $w_0$ below $0$; with the
+absolute loss, large steps also oscillate around the minimum. In between ($\eta \approx 0.01$ to
+$0.03$) lies the best compromise. Often $\eta$ is reduced during training.""",
+    ),
+]
+
+KILLED_TEXT = md(
+    de=r"""**Aufgabe 4.5 (2 Punkte).** Wie viele Läufe bringt das Training selbst um?
+`experiment(lr, steps)` gibt ein Objekt zurück, dessen Einträge `start["w0"]` und `end["w0"]` die
+Werte von $w_0$ aller 1000 Läufe zu Beginn und am Ende enthalten (Arrays). Berechnen Sie für
+$\eta = 0{,}3$ und $T = 100$ den Anteil **aller** 1000 Läufe, die zu Beginn lebendig und am Ende
+tot sind, als Zahl zwischen 0 und 1: `killed_fraction`.""",
+    en=r"""**Exercise 4.5 (2 points).** How many runs are killed by the training itself?
+`experiment(lr, steps)` returns an object whose entries `start["w0"]` and `end["w0"]` hold the
+values of $w_0$ of all 1000 runs at the start and at the end (arrays). For $\eta = 0.3$ and
+$T = 100$, compute the share of **all** 1000 runs that are alive at the start and dead at the end,
+as a number between 0 and 1: `killed_fraction`.""",
+)
+
+
+def _value_answer(grade_id, line):
+    return answer(grade_id, f"### BEGIN SOLUTION\n{line}\n### END SOLUTION")
+
+
+CELLS = [
+    INTRO,
+    NETWORK,
+    code("import numpy as np\n"
+         "from workbook.views.dead_relu import BackpropView, ExperimentView, StepView, experiment\n"
+         "\n"
+         "BackpropView()"),
+    DYHAT,
+    answer("u4_dyhat",
+           "def dL_dyhat(yhat, y):\n"
+           '    """Partial derivative of L = |y - yhat| with respect to yhat (0 at yhat = y)."""\n'
+           "    ### BEGIN SOLUTION\n"
+           "    if yhat > y:\n"
+           "        return 1.0\n"
+           "    if yhat < y:\n"
+           "        return -1.0\n"
+           "    return 0.0\n"
+           "    ### END SOLUTION"),
+    tests("u4_dyhat", 1),
+    BACKWARD_TEXT,
+    _value_answer("u4_dh0", "dL_dh0 = \"d2*w3 + d2*w2*relu'(z1)*w1\"  # skip path + path through z1"),
+    tests("u4_dh0", 1),
+    BACKWARD_TASK,
+    answer("u4_backward", BACKWARD_SOLUTION),
+    tests("u4_backward", 2),
+    SKIP,
+    STEP_TEXT,
+    _value_answer("u4_step_forward",
+                  "forward_values = [1/2, 1/2, 1/4, 1/4, 1/2 * 1/4 + 1/2 * 1/2]  # yhat = 3/8"),
+    tests("u4_step_forward", 1),
+    md(de=r"**Aufgabe 3b (1 Punkt).** Der Verlust vor dem Schritt: `L_before`.",
+       en=r"**Exercise 3b (1 point).** The loss before the step: `L_before`."),
+    _value_answer("u4_step_loss", "L_before = abs(-3 - 3/8)  # 27/8"),
+    tests("u4_step_loss", 1),
+    md(de=r"""**Aufgabe 3c (2 Punkte).** Die Gradienten als Zahlen:
+`grads = [dL/dw0, dL/dw1, dL/dw2, dL/dw3]`. Achten Sie darauf, welches Gewicht zu welcher Kante
+gehört: $w_2$ zu $h_1 \to \hat y$, $w_3$ zur Skip-Verbindung $h_0 \to \hat y$.""",
+       en=r"""**Exercise 3c (2 points).** The gradients as numbers:
+`grads = [dL/dw0, dL/dw1, dL/dw2, dL/dw3]`. Mind which weight belongs to which edge: $w_2$ to
+$h_1 \to \hat y$, $w_3$ to the skip connection $h_0 \to \hat y$."""),
+    answer("u4_step_grads",
+           "### BEGIN SOLUTION\n"
+           "# d2 = dL/dyhat = sign(3/8 - (-3)) = +1\n"
+           "# dw2 = d2 h1 = 1/4;  dw3 = d2 h0 = 1/2\n"
+           "# d1 = d2 w2 ReLU'(1/4) = 1/2;  dw1 = d1 h0 = 1/4\n"
+           "# dh0 = d2 w3 + d1 w1 = 1/2 + 1/4 = 3/4;  d0 = dh0 ReLU'(1/2) = 3/4;  dw0 = d0 x = 3/4\n"
+           "grads = [3/4, 1/4, 1/4, 1/2]\n"
+           "### END SOLUTION"),
+    tests("u4_step_grads", 2),
+    md(de=r"**Aufgabe 3d (1 Punkt).** Die Gewichte nach dem Schritt: `w_new = [w0, w1, w2, w3]`.",
+       en=r"**Exercise 3d (1 point).** The weights after the step: `w_new = [w0, w1, w2, w3]`."),
+    _value_answer("u4_step_weights",
+                  "w_new = [1/2 - 3/4, 1/2 - 1/4, 1/2 - 1/4, 1/2 - 1/2]  # [-1/4, 1/4, 1/4, 0]"),
+    tests("u4_step_weights", 1),
+    AFTER_TEXT,
+    code("StepView()"),
+    _value_answer("u4_after_step", 'after_step = "dead"'),
+    tests("u4_after_step", 1),
+    md(de=r"**Aufgabe 3f (1 Punkt).** Der Verlust nach dem Schritt: `L_after`.",
+       en=r"**Exercise 3f (1 point).** The loss after the step: `L_after`."),
+    _value_answer("u4_after_loss",
+                  "L_after = abs(-3 - 0)  # z0 = -1/4 < 0, so h0 = h1 = 0 and yhat = 0"),
+    tests("u4_after_loss", 1),
+    DEAD_EXPLAIN,
+    EXPERIMENT_TEXT,
+    code("ExperimentView()"),
+    EXPERIMENT_QUESTIONS,
+    KILLED_TEXT,
+    answer("u4_killed",
+           "### BEGIN SOLUTION\n"
+           "result = experiment(lr=0.3, steps=100)\n"
+           "alive_start = result.start[\"w0\"] > 0  # all x > 0: h0 = 0 everywhere <=> w0 <= 0\n"
+           "dead_end = result.end[\"w0\"] <= 0\n"
+           "killed_fraction = np.mean(alive_start & dead_end)\n"
+           "### END SOLUTION"),
+    tests("u4_killed", 2),
+]

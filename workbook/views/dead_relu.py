@@ -1,0 +1,313 @@
+"""Unit 4: a small network with a skip connection, its gradients by hand, one step of gradient
+descent that kills it, and 1000 training runs at once.
+
+The network (no biases, absolute loss)::
+
+    z0 = w0 x,             h0 = ReLU(z0)
+    z1 = w1 h0,            h1 = ReLU(z1)
+    z2 = w2 h1 + w3 h0,    yhat = z2            (w3: the skip connection h0 -> output)
+    L  = |y - yhat|
+
+In nnkit it is ``Network(1, [Layer(1, "relu"), Layer(1, "relu"), Layer(1, "identity",
+inputs=(2, 1))])`` without biases; its weights ``W1, W2, W3, W3_1`` are ``w0, w1, w2, w3``.
+"""
+
+from types import SimpleNamespace
+
+import ipywidgets
+import numpy as np
+
+from nnkit import plots
+from nnkit.diagram import DiagramView
+from nnkit.i18n import fmt, tr
+from nnkit.network import Layer, Network
+from nnkit.train import gd_step, train
+from nnkit.widgets import FigureView, Readout, View, int_slider, slider
+
+#: nnkit's parameter names of w0, w1, w2, w3.
+NNKIT_NAMES = ("W1", "W2", "W3", "W3_1")
+SYMBOLS = ("w₀", "w₁", "w₂", "w₃")
+
+#: Part 3: one training point and the start weights.
+X_HAND, Y_HAND = 1.0, -3.0
+W_HAND = (0.5, 0.5, 0.5, 0.5)
+
+#: Part 4: the training set of the experiment. The target y = -x is exactly what the network
+#: computes with w0 > 0 and w3 + w2 max(0, w1) = -1/w0, e.g. w = (1, 0, 0, -1).
+X_TRAIN = np.array([[0.5], [1.0], [1.5], [2.0]])
+Y_TRAIN = -X_TRAIN
+#: A prediction counts as correct if it is closer than this to its target.
+TOLERANCE = 0.25
+SEED = 4
+
+
+def skip_net():
+    """The unit's network in nnkit (weights set by ``set_weights``)."""
+    return Network(1, [
+        Layer(1, "relu", bias=False),
+        Layer(1, "relu", bias=False),
+        Layer(1, "identity", bias=False, inputs=(2, 1)),
+    ])
+
+
+def set_weights(net, w):
+    """Set ``(w0, w1, w2, w3)`` (numbers) as the network's 1x1 weight matrices."""
+    net.params = {name: np.array([[float(v)]]) for name, v in zip(NNKIT_NAMES, w, strict=True)}
+    return net
+
+
+def get_weights(params):
+    """``(w0, w1, w2, w3)`` from nnkit parameters (floats; arrays of shape (R,) with restarts)."""
+    out = tuple(np.asarray(params[name])[..., 0, 0] for name in NNKIT_NAMES)
+    return tuple(float(v) if v.ndim == 0 else v for v in out)
+
+
+def nnkit_gradients(x, y, w):
+    """``(dL/dw0, dL/dw1, dL/dw2, dL/dw3)`` for one example, computed by nnkit."""
+    net = set_weights(skip_net(), w)
+    _, grads = net.loss_and_grads(np.array([[float(x)]]), np.array([[float(y)]]), loss="l1")
+    return get_weights(grads)
+
+
+def by_hand(x, y, w):
+    """Forward and backward pass written out, one line per node (the unit's derivation).
+
+    ``ReLU'(z) = 1[z > 0]`` and ``dL/dyhat = sign(yhat - y)`` (0 at equality).
+    Returns a namespace with every value, every partial derivative and the two paths into h0.
+    """
+    w0, w1, w2, w3 = (float(v) for v in w)
+    v = SimpleNamespace(x=float(x), y=float(y))
+    v.z0 = w0 * v.x
+    v.h0 = max(0.0, v.z0)
+    v.z1 = w1 * v.h0
+    v.h1 = max(0.0, v.z1)
+    v.z2 = w2 * v.h1 + w3 * v.h0
+    v.yhat = v.z2
+    v.L = abs(v.y - v.yhat)
+    v.dyhat = float(np.sign(v.yhat - v.y))      # dL/dyhat
+    v.dz2 = v.dyhat                              # g2 = identity
+    v.dw2, v.dw3 = v.dz2 * v.h1, v.dz2 * v.h0
+    v.dh1 = v.dz2 * w2
+    v.dz1 = v.dh1 * (v.z1 > 0)
+    v.dw1 = v.dz1 * v.h0
+    v.skip_path, v.main_path = v.dz2 * w3, v.dz1 * w1
+    v.dh0 = v.skip_path + v.main_path           # two paths from h0 to L
+    v.dz0 = v.dh0 * (v.z0 > 0)
+    v.dw0 = v.dz0 * v.x
+    v.grads = (v.dw0, v.dw1, v.dw2, v.dw3)
+    return v
+
+
+def named_trace(net, x, y):
+    """nnkit's Trace of one example with the edges named w0..w3 (for the diagram's tooltips)."""
+    trace = net.trace(np.array([float(x)]), np.array([float(y)]), loss="l1")
+    rename = dict(zip(NNKIT_NAMES, SYMBOLS, strict=True))  # "W3_1[0,0]" -> "w₃"
+    edges = [SimpleNamespace(src=e.src, dst=e.dst, name=rename[e.name.split("[")[0]], w=e.w,
+                             dw=e.dw) for e in trace.edges]
+    return SimpleNamespace(nodes=trace.nodes, edges=edges, loss=trace.loss, yhat=trace.yhat)
+
+
+def gd_weights(w, x, y, lr):
+    """One step of gradient descent ``w <- w - lr dL/dw`` on one example, by nnkit."""
+    net = set_weights(skip_net(), w)
+    _, grads = net.loss_and_grads(np.array([[float(x)]]), np.array([[float(y)]]), loss="l1")
+    return get_weights(gd_step(net.params, grads, lr))
+
+
+def _weight_sliders(w):
+    meanings = (
+        tr(de="Gewicht x → h₀", en="weight x → h₀"),
+        tr(de="Gewicht h₀ → h₁", en="weight h₀ → h₁"),
+        tr(de="Gewicht h₁ → ŷ", en="weight h₁ → ŷ"),
+        tr(de="Gewicht der Skip-Verbindung h₀ → ŷ", en="weight of the skip connection h₀ → ŷ"),
+    )
+    return {f"w{i}": slider(s, m, v, -2.0, 2.0, step=0.05)
+            for i, (s, m, v) in enumerate(zip(SYMBOLS, meanings, w, strict=True))}
+
+
+class BackpropView(View):
+    """Sliders for x, y and the four weights; the diagram shows every value and gradient, the
+    readout every partial derivative, with the two paths into h0 separately."""
+
+    def __init__(self, x=X_HAND, y=Y_HAND, w=W_HAND):
+        self.net = skip_net()
+        self.readout = Readout(digits=3)
+        self.diagram = DiagramView(gradients=True)
+        controls = {
+            "x": slider("x", tr(de="Eingabe", en="input"), x, -2.0, 2.0, step=0.05),
+            "y": slider("y", tr(de="Zielwert", en="target"), y, -4.0, 4.0, step=0.05),
+            **_weight_sliders(w),
+        }
+        super().__init__(controls, [self.readout, self.diagram])
+
+    def weights(self):
+        return tuple(self.controls[f"w{i}"].value for i in range(4))
+
+    def update(self):
+        x, y, w = self.controls["x"].value, self.controls["y"].value, self.weights()
+        v = by_hand(x, y, w)
+        self.readout.show({
+            "ŷ": v.yhat, "L": v.L, "∂L/∂ŷ": v.dyhat, "∂L/∂h₁": v.dh1, "∂L/∂z₁": v.dz1,
+            tr(de="∂L/∂h₀ über w₃", en="∂L/∂h₀ via w₃"): v.skip_path,
+            tr(de="+ über w₁", en="+ via w₁"): v.main_path,
+            "= ∂L/∂h₀": v.dh0, "∂L/∂z₀": v.dz0,
+        })
+        self.diagram.update(named_trace(set_weights(self.net, w), x, y))
+
+
+class StepView(View):
+    """Part 3: the network before and after one step of gradient descent on (x, y) = (1, -3).
+
+    "Step" takes the step (the new weights become the current ones); "Reset" starts again from
+    w0 = w1 = w2 = w3 = 1/2. The plot shows yhat(x) before and after the step.
+    """
+
+    def __init__(self, x=X_HAND, y=Y_HAND, w=W_HAND, lr=1.0):
+        self.x, self.y, self.w_start = x, y, tuple(w)
+        self.w, self.steps = self.w_start, 0
+        self.net = skip_net()
+        self.before = DiagramView(gradients=True)
+        self.after = DiagramView(gradients=True)
+        self.readout = Readout(digits=3)
+        self.xs = np.linspace(-2.0, 2.0, 201)
+        fig, (ax,) = plots.figure((tr(de="Die Funktion des Netzes", en="The network's function"),
+                                   "x", "ŷ(x)"), width=6.0, height=3.0)
+        self.line_before, = ax.plot(self.xs, self.xs, label=tr(de="vorher", en="before"))
+        self.line_after, = ax.plot(self.xs, self.xs, "--", label=tr(de="nachher", en="after"))
+        ax.plot([x], [y], "o", color=plots.BLACK,
+                label=tr(de="Trainingspunkt", en="training point"))
+        ax.set_ylim(-3.5, 1.5)
+        ax.legend(loc="lower left")
+        self.plot = FigureView(fig, moving=[self.line_before, self.line_after])
+        controls = {"lr": slider("η", tr(de="Lernrate", en="learning rate"), lr, 0.05, 2.0,
+                                 step=0.05)}
+        headings = [ipywidgets.HTML(f"<b>{tr(de='Vorher', en='Before')}</b>"), self.before,
+                    ipywidgets.HTML(f"<b>{tr(de='Nach einem Schritt', en='After one step')}</b>"),
+                    self.after]
+        super().__init__(controls, [self.readout, self.plot, *headings])
+        self.step_button = self.button(tr(de="Schritt", en="Step"), self.step)
+
+    def predict(self, w):
+        """yhat(x) on the plot's grid, by nnkit."""
+        return set_weights(self.net, w).forward(self.xs[:, None])[:, 0]
+
+    def step(self):
+        """Take the step: the weights after become the current weights."""
+        self.w = gd_weights(self.w, self.x, self.y, self.controls["lr"].value)
+        self.steps += 1
+        self.update()
+
+    def reset(self):
+        self.w, self.steps = self.w_start, 0
+        super().reset()
+
+    def update(self):
+        lr = self.controls["lr"].value
+        new = gd_weights(self.w, self.x, self.y, lr)
+        self.before.update(named_trace(set_weights(self.net, self.w), self.x, self.y))
+        self.after.update(named_trace(set_weights(self.net, new), self.x, self.y))
+        self.line_before.set_ydata(self.predict(self.w))
+        self.line_after.set_ydata(self.predict(new))
+        self.plot.refresh()
+        loss = by_hand(self.x, self.y, self.w).L
+        values = {tr(de="Schritte", en="steps"): str(self.steps), "L": loss,
+                  tr(de="L nachher", en="L after"): by_hand(self.x, self.y, new).L}
+        values.update({f"{s} → ": f"{fmt(a, 3)} → {fmt(b, 3)}"
+                       for s, a, b in zip(SYMBOLS, self.w, new, strict=True)})
+        self.readout.show(values)
+
+
+# ---------------------------------------------------------------- part 4: the experiment
+
+def experiment(lr=0.1, steps=100, restarts=1000, seed=SEED):
+    """Train the network on (X_TRAIN, Y_TRAIN) from ``restarts`` random initialisations at once
+    (one vectorised ``nnkit.train`` call, loss |y - yhat| averaged over the points).
+
+    Returns a namespace with
+    ``losses`` (steps+1, restarts): the cost J after every step (row 0: at the start);
+    ``start``, ``end``: dicts ``{"w0": ..., "w3": ...}`` of arrays (restarts,);
+    ``yhat`` (restarts, n): the final predictions; ``wrong`` (restarts,): how many training points
+    are predicted wrongly (|yhat - y| >= TOLERANCE) at the end.
+    """
+    net = skip_net()
+    start = net.init_params(seed=seed, restarts=restarts)
+    net.params = start
+    history = train(net, X_TRAIN, Y_TRAIN, lr, steps, loss="l1", restarts=restarts, seed=seed)
+    net.params = history.params
+    yhat = np.asarray(net.forward(X_TRAIN))[..., 0]
+    wrong = np.sum(np.abs(yhat - Y_TRAIN[:, 0]) >= TOLERANCE, axis=-1)
+    names = ("w0", "w1", "w2", "w3")
+    return SimpleNamespace(
+        losses=np.asarray(history.losses),
+        start=dict(zip(names, get_weights(start), strict=True)),
+        end=dict(zip(names, get_weights(history.params), strict=True)),
+        yhat=yhat, wrong=wrong)
+
+
+def is_dead(w0):
+    """A run is dead when h0 = ReLU(w0 x) = 0 on every training point: all gradients are 0 and
+    gradient descent never changes it again. All training inputs are positive: dead <=> w0 <= 0."""
+    return np.all(np.multiply.outer(np.asarray(w0), X_TRAIN[:, 0]) <= 0, axis=-1)
+
+
+class ExperimentView(View):
+    """Part 4: 1000 runs at once; a histogram of the wrongly predicted training points at the end
+    and the cost curves; recomputed on release of the sliders (learning rate, steps)."""
+
+    SAMPLES = 12
+
+    def __init__(self, lr=0.1, steps=100, restarts=1000, seed=SEED):
+        self.restarts, self.seed = restarts, seed
+        n = len(X_TRAIN)
+        fig, (hist, curves) = plots.figure(
+            (tr(de="Ergebnis der Läufe", en="Outcome of the runs"),
+             tr(de="falsch vorhergesagte Trainingspunkte", en="wrongly predicted training points"),
+             tr(de="Anteil der Läufe", en="share of runs")),
+            (tr(de="Kosten während des Trainings", en="Cost during training"),
+             tr(de="Schritt", en="step"), "J"),
+            width=9.0, height=3.2)
+        self.bars = hist.bar(np.arange(n + 1), np.zeros(n + 1), color=plots.BLUE)
+        hist.set_xticks(np.arange(n + 1))
+        hist.set_ylim(0, 1)
+        self.samples = [curves.plot([0, 1], [0, 0], color=plots.SKY_BLUE, lw=0.8, alpha=0.7)[0]
+                        for _ in range(self.SAMPLES)]
+        self.mean, = curves.plot([0, 1], [0, 0], color=plots.VERMILLION, lw=2.5,
+                                 label=tr(de="Mittelwert aller Läufe", en="mean of all runs"))
+        curves.legend(loc="upper right")
+        curves.set_ylim(0, 3)
+        self.curves = curves
+        self.plot = FigureView(fig, moving=[*self.bars, *self.samples, self.mean])
+        self.readout = Readout(digits=3)
+        controls = {
+            "lr": ipywidgets.FloatLogSlider(
+                value=lr, base=10, min=-3, max=0.5, step=0.05, description="η",
+                tooltip=tr(de="Lernrate", en="learning rate"), continuous_update=False,
+                readout_format=".3f", style={"description_width": "initial"}),
+            "steps": int_slider("T", tr(de="Anzahl der Schritte", en="number of steps"), steps,
+                                1, 500, continuous=False),
+        }
+        super().__init__(controls, [self.readout, self.plot])
+
+    def update(self):
+        lr, steps = self.controls["lr"].value, self.controls["steps"].value
+        out = experiment(lr, steps, self.restarts, self.seed)
+        counts = np.bincount(out.wrong, minlength=len(self.bars)) / self.restarts
+        for bar, share in zip(self.bars, counts, strict=True):
+            bar.set_height(share)
+        t = np.arange(steps + 1)
+        for i, line in enumerate(self.samples):
+            line.set_data(t, out.losses[:, i])
+        self.mean.set_data(t, out.losses.mean(axis=1))
+        self.curves.set_xlim(0, steps)
+        change = out.losses[1] - out.losses[0]
+        dead_start, dead_end = is_dead(out.start["w0"]), is_dead(out.end["w0"])
+        self.readout.show({
+            tr(de="tot am Anfang", en="dead at the start"): dead_start.mean(),
+            tr(de="tot am Ende", en="dead at the end"): dead_end.mean(),
+            tr(de="alle Punkte richtig", en="all points right"): np.mean(out.wrong == 0),
+            tr(de="J nach Schritt 1: gesunken", en="J after step 1: lower"):
+                np.mean(change < -1e-12),
+            tr(de="gleich", en="same"): np.mean(np.abs(change) <= 1e-12),
+            tr(de="gestiegen", en="higher"): np.mean(change > 1e-12),
+        })
+        self.plot.refresh()
