@@ -30,8 +30,9 @@ def rel_error(a, b, tiny=1e-12):
 
 
 def kink_crossed(g, x, h=1e-5):
-    """Whether the centred step x[i] +- h moves any value of ``g`` across (or onto) 0, for
-    every entry i of ``x`` (a bool array shaped like x).
+    """Whether the centred step x[i] +- h moves any value of ``g`` across 0 (its sign differs
+    between x[i] - h and x[i] + h, 0 counting as a sign of its own), for every entry i of ``x``
+    (a bool array shaped like x). Values that sit at 0 and do not move are no crossing.
 
     ``g`` returns the values at which a kink sits at 0, e.g. the pre-activations of ReLU
     units (``lambda _: np.concatenate([z.ravel() for z in net.preactivations(X)])``).
@@ -46,5 +47,5 @@ def kink_crossed(g, x, h=1e-5):
         x[i] = old - h
         minus = np.sign(np.asarray(g(x), dtype=float))
         x[i] = old
-        crossed[i] = bool(np.any(plus != minus) or np.any(plus == 0) or np.any(minus == 0))
+        crossed[i] = bool(np.any(plus != minus))
     return crossed
