@@ -200,22 +200,23 @@ def chain_symbols(N):
 def sheet11_ex1(n=3):
     r"""Reference answers ``{"a": ..., "f": ...}`` and the symbol table, for $f = Wx + b$.
 
-    ``W, x, a, b`` are ``IndexedBase`` (``W[1, j]``), ``i, j, k, m`` integer symbols, ``n`` the
+    ``W, x, a, b`` are ``IndexedBase`` (``W[1, j]``), ``i, j, k, l, m`` integer symbols, ``n`` the
     given number of inputs, and ``f[i]`` stands for $(Wx+b)_i = \sum_{k=1}^n W_{ik}x_k + b_i$.
     (a) $W_{1j}$, (b) $\delta_{i1}x_j$, (c) $\delta_{i1}$, (d) $W_{1j}H(f_1)$ (for $f_1\ne0$),
     (e) $s(f_1)(1-s(f_1))W_{1j}$ with $s$ = sigmoid, (f) $\sum_{i=1}^m a_i H(f_i) W_{ij}$.
     """
     Wb, x, a, b = (sp.IndexedBase(c) for c in "Wxab")
-    i, j, k, m = sp.symbols("i j k m", integer=True, positive=True)
+    i, j, k, l, m = sp.symbols("i j k l m", integer=True, positive=True)
 
-    def f(r):
-        return sp.Sum(Wb[r, k] * x[k], (k, 1, n)) + b[r]
+    def f(r):  # sum index k, or l for f[k] (a student's own Sum(..f[k].., (k, 1, m)))
+        q = l if k in sp.sympify(r).free_symbols else k
+        return sp.Sum(Wb[r, q] * x[q], (q, 1, n)) + b[r]
 
     d = sp.KroneckerDelta(i, 1)
     answers = {"a": Wb[1, j], "b": d * x[j], "c": d, "d": Wb[1, j] * sp.Heaviside(f(1)),
                "e": sigmoid(f(1)) * (1 - sigmoid(f(1))) * Wb[1, j],
                "f": sp.Sum(a[i] * sp.Heaviside(f(i)) * Wb[i, j], (i, 1, m))}
-    table = dict(W=Wb, x=x, a=a, b=b, i=i, j=j, k=k, m=m, n=sp.Integer(n), f=f, sigma=sigmoid,
+    table = dict(W=Wb, x=x, a=a, b=b, i=i, j=j, k=k, l=l, m=m, n=sp.Integer(n), f=f, sigma=sigmoid,
                  sigma_prime=FUNCTIONS["sigmoid_prime"])
     return answers, table
 

@@ -170,6 +170,7 @@ def test_sheet11_ex1_student_spellings():
     for key, text in good.items():
         assert equivalent(text, ans[key], tab), key
     assert equivalent("W[1,j]*Heaviside(f[1])", ans["d"], tab)
+    assert equivalent("Sum(a[k]*H(f[k])*W[k,j], (k, 1, m))", ans["f"], tab)  # own index k
     assert equivalent("sigmoid'(f[1])*W[1,j]", ans["e"], tab)
     wrong = {"a": "W[j,1]", "b": "x[j]", "c": "1", "d": "W[1,j]", "e": "sigmoid(f[1])*W[1,j]",
              "f": "Sum(a[i]*Heaviside(f[i])*W[j,i], (i, 1, m))"}
