@@ -36,6 +36,7 @@ MAX_DEPTH = 4
 MAX_TEXT = 2_000
 DEFAULT_SEED = 0
 KINDS = ("value", "function", "expression", "choice")
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -299,18 +300,18 @@ class Exercise:
 
     def collect(self, namespace, seed=None, hidden=False):
         """The student's answer from ``namespace`` as a JSON-serialisable payload."""
-        if self.answer not in namespace:
-            answer = {"t": "missing"}
-        else:
-            value = namespace[self.answer]
-            if self.kind == "function":
-                return {"kind": "function", "results": self._call(value, seed, hidden)}
-            if self.kind == "expression" and not isinstance(value, (str, type(None), type(...))):
-                value = str(value)  # sympy objects, numbers
-            answer = encode(value)
-        return {"kind": self.kind, "answer": answer}
+        value = namespace.get(self.answer, _MISSING)
+        if self.kind == "function":
+            return {"kind": "function", "results": self._call(value, seed, hidden)}
+        if value is _MISSING:
+            return {"kind": self.kind, "answer": {"t": "missing"}}
+        if self.kind == "expression" and not isinstance(value, (str, type(None), type(...))):
+            value = str(value)  # sympy objects, numbers
+        return {"kind": self.kind, "answer": encode(value)}
 
     def _call(self, fn, seed, hidden):
+        if fn is _MISSING:
+            return {"t": "missing"}
         if not callable(fn):
             return encode(fn)
         results = []
