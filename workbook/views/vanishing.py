@@ -164,14 +164,10 @@ def sheet11_symbols(express_sigmoid=False):
     r"""The names students may use in exercise 1 (``nnkit.symbolic.sheet11_ex1``): ``W[i, j]``,
     ``x[j]``, ``a[i]``, ``b[i]``, ``i, j, m``, ``f[i]`` $= (Wx+b)_i$, ``sigma`` = sigmoid.
 
-    ``f[i]`` sums over a dummy index, so a student's own sum index ``k`` cannot collide with it.
     ``express_sigmoid=True`` (part e): ``sigmoid'``/``sigma'`` become an unknown function, so an
     answer that is not written with the sigmoid itself does not count.
     """
     _, table = symbolic.sheet11_ex1()
-    W, x, b, n = table["W"], table["x"], table["b"], table["n"]
-    k = sp.Dummy("k", integer=True, positive=True)
-    table["f"] = lambda r: sp.Sum(W[r, k] * x[k], (k, 1, n)) + b[r]
     if express_sigmoid:
         unknown = sp.Function("sigmoid_prime")
         table.update(sigmoid_prime=unknown, sigma_prime=unknown)
@@ -185,18 +181,26 @@ SHEET11_PARTS = {"a": ("f1", "x"), "b": ("f1", "W"), "c": ("f1", "b"), "d": ("re
 
 def sheet11_numeric_check(text, part, seed=0):
     r"""Compare a formula for part ``a``..``f`` of exercise 1 with centred differences
-    (``nnkit.gradcheck.numerical_gradient``) at a random point with $n = 3$, $m = 2$.
+    (``nnkit.gradcheck.numerical_gradient``) at two random points with $n = 3$, $m = 2$: one with
+    $(Wx+b) = (0.7, -0.4)$, one with $(Wx+b) = (-0.6, 0.5)$, so both cases of ReLU' occur.
 
-    Returns rows ``(index, formula value, numerical value)``: index $j$ for $\partial/\partial x_j$,
-    $(i, j)$ for $\partial/\partial W_{ij}$, $i$ for $\partial/\partial b_i$.
+    Returns rows ``(point, index, formula value, numerical value)``: index $j$ for
+    $\partial/\partial x_j$, $(i, j)$ for $\partial/\partial W_{ij}$, $i$ for
+    $\partial/\partial b_i$.
     """
     rng = np.random.default_rng(seed)
-    n, m = 3, 2
-    W, x = rng.normal(size=(m, n)), rng.normal(size=n)
-    z = np.array([0.7, -0.4])  # (Wx + b)_1 > 0 > (Wx + b)_2: both cases of ReLU' occur
-    values = {"W": W, "x": x, "b": z - W @ x, "a": rng.normal(size=m)}
     table = sheet11_symbols(express_sigmoid=part == "e")
     expr = symbolic.parse(text, table)
+    rows = []
+    for point, z in enumerate(([0.7, -0.4], [-0.6, 0.5]), start=1):
+        W, x = rng.normal(size=(2, 3)), rng.normal(size=3)
+        values = {"W": W, "x": x, "b": np.array(z) - W @ x, "a": rng.normal(size=2)}
+        rows += [(point, *row) for row in _compare(expr, part, values, table)]
+    return rows
+
+
+def _compare(expr, part, values, table):
+    """Rows ``(index, formula, numerical)`` of one point ``values`` (W, x, b, a)."""
     target, var = SHEET11_PARTS[part]
 
     def output(W, x, b, a):
@@ -204,17 +208,14 @@ def sheet11_numeric_check(text, part, seed=0):
         return {"f1": z[0], "relu_f1": max(z[0], 0.0), "sigmoid_f1": 1 / (1 + np.exp(-z[0])),
                 "g": a @ np.maximum(z, 0.0)}[target]
 
-    def with_var(v):
-        return output(**{**values, var: v})
-
-    numeric = numerical_gradient(with_var, values[var].copy())
+    numeric = numerical_gradient(lambda v: output(**{**values, var: v}), values[var].copy())
     i, j = table["i"], table["j"]
     rows = []
     for index in np.ndindex(values[var].shape):
         one_based = [int(q) + 1 for q in index]
         fix = {"x": {j: one_based[0]}, "W": {i: one_based[0], j: one_based[-1]},
                "b": {i: one_based[0]}}[var]
-        e = expr.subs({**fix, table["m"]: m}).doit()
+        e = expr.subs({**fix, table["m"]: len(values["b"])}).doit()
         e = e.xreplace({table[name][idx]: values[name][tuple(q - 1 for q in idx)]
                         for name in "Wxab" for idx in _indices(values[name].shape)})
         try:
@@ -238,10 +239,11 @@ def print_sheet11_check(answers, seed=0):
         except (symbolic.ExpressionError, ValueError, TypeError) as err:
             print("   ", tr(de="nicht lesbar:", en="cannot be read:"), err)
             continue
-        for index, formula, numeric in rows:
+        for point, index, formula, numeric in rows:
             ok = np.isclose(formula, numeric, rtol=1e-4, atol=1e-6)
             mark = "✔" if ok else "✘"
-            print(f"    {mark} {index}: {tr(de='Formel', en='formula')} {fmt(formula, 4):>9}   "
+            print(f"    {mark} {tr(de='Punkt', en='point')} {point}, {index}: "
+                  f"{tr(de='Formel', en='formula')} {fmt(formula, 4):>9}   "
                   f"{tr(de='numerisch', en='numerical')} {fmt(numeric, 4):>9}")
 
 
