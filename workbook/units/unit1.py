@@ -385,18 +385,21 @@ def relu_grad(z):
 $z = w_1 x_1 + w_2 x_2$. Bei der partiellen Ableitung nach $w_2$ sind alle anderen Größen
 ($w_1, x_1, x_2$) Konstanten.
 
-**Aufgabe b)** Geben Sie $\partial z/\partial w_2$ als Formel in Anführungszeichen an, mit den
-Namen `w1`, `w2`, `x1`, `x2` (zum Beispiel `"w1*x2 + 3"`; Multiplikation mit `*`, Potenzen mit
+**Aufgabe b)** Weisen Sie `dz_dw2` die Ableitung $\partial z/\partial w_2$ als Formel in
+Anführungszeichen zu, mit den Namen `w1`, `w2`, `x1`, `x2` (zum Beispiel `"w1*x2 + 3"`;
+Multiplikation mit `*`, Potenzen mit
 `**` oder `^`).
 """, en=r"""## b) The derivative of $z$ with respect to $w_2$
 
 $z = w_1 x_1 + w_2 x_2$. In the partial derivative with respect to $w_2$ all other quantities
 ($w_1, x_1, x_2$) are constants.
 
-**Exercise b)** Give $\partial z/\partial w_2$ as a formula in quotes, using the names `w1`, `w2`,
+**Exercise b)** Assign $\partial z/\partial w_2$ to `dz_dw2` as a formula in quotes, using the
+names `w1`, `w2`,
 `x1`, `x2` (for example `"w1*x2 + 3"`; multiplication with `*`, powers with `**` or `^`).
 """),
-    answer("u1_dz_dw2", """### BEGIN SOLUTION
+    answer("u1_dz_dw2", """# dz_dw2 = "..."
+### BEGIN SOLUTION
 dz_dw2 = "x2"
 ### END SOLUTION"""),
     tests(DZ_DW2, 1),
@@ -459,8 +462,8 @@ look like.
 das und weist Sie darauf hin.
 
 **Aufgabe c) (i)** Bestimmen Sie im Zustand 1 die Werte $z|_{cs}$ und
-$\partial y/\partial w_2|_{cs}$ (als Zahlen oder als Rechenausdruck in Python; Ihre Funktion
-aus c) dürfen Sie benutzen).
+$\partial y/\partial w_2|_{cs}$ als `z_cs1` und `dy_dw2_cs1` (als Zahlen oder als Rechenausdruck in
+Python; Ihre Funktion aus c) dürfen Sie benutzen).
 Prüfen Sie Ihr Ergebnis anschließend mit der Schaltfläche „Current State 1“ oben.
 """, en=r"""### Two concrete states
 
@@ -471,35 +474,43 @@ Prüfen Sie Ihr Ergebnis anschließend mit der Schaltfläche „Current State 1�
 
 (The German lecture notes write 0,1 with a decimal comma; in Python it is always `0.1`.)
 
-**Exercise c) (i)** Determine $z|_{cs}$ and $\partial y/\partial w_2|_{cs}$ in state 1 (as numbers
-or as a Python expression; you may use your function from c)). Then check your result with the
+**Exercise c) (i)** Determine $z|_{cs}$ and $\partial y/\partial w_2|_{cs}$ in state 1 as `z_cs1`
+and `dy_dw2_cs1` (as numbers or as a Python expression; you may use your function from c)). Then
+check your result with the
 button "current state 1" above.
 """),
-    answer("u1_z_cs1", """### BEGIN SOLUTION
+    answer("u1_z_cs1", """# z_cs1 = ...
+### BEGIN SOLUTION
 z_cs1 = 0.1 * 1 + (-0.1) * 20
 ### END SOLUTION"""),
     tests(Z_CS1, 1),
-    answer("u1_dy_dw2_cs1", """### BEGIN SOLUTION
+    answer("u1_dy_dw2_cs1", """# dy_dw2_cs1 = ...
+### BEGIN SOLUTION
 dy_dw2_cs1 = 0.0  # z = -1.9 <= 0, so dy/dz = 0
 ### END SOLUTION"""),
     tests(DY_DW2_CS1, 1),
-    md(de=r"""**Aufgabe c) (ii)** Dasselbe für Zustand 2.""",
-       en=r"""**Exercise c) (ii)** The same for state 2."""),
-    answer("u1_z_cs2", """### BEGIN SOLUTION
+    md(de=r"""**Aufgabe c) (ii)** Dasselbe für Zustand 2: `z_cs2` und `dy_dw2_cs2`.""",
+       en=r"""**Exercise c) (ii)** The same for state 2: `z_cs2` and `dy_dw2_cs2`."""),
+    answer("u1_z_cs2", """# z_cs2 = ...
+### BEGIN SOLUTION
 z_cs2 = 0.1 * 20 + (-0.1) * 10
 ### END SOLUTION"""),
     tests(Z_CS2, 1),
-    answer("u1_dy_dw2_cs2", """### BEGIN SOLUTION
+    answer("u1_dy_dw2_cs2", """# dy_dw2_cs2 = ...
+### BEGIN SOLUTION
 dy_dw2_cs2 = 10.0  # z = 1 > 0, so dy/dw2 = 1 * x2
 ### END SOLUTION"""),
     tests(DY_DW2_CS2, 1),
     md(de=r"""**Aufgabe c) (iii)** Führen Sie im Zustand 2 einen Schritt der Update-Regel mit der
-Lernrate $\epsilon = 0{,}01$ aus: Welchen Wert hat $w_2^{(t+1)}$? (Und im Zustand 1? Überlegen
+Lernrate $\epsilon = 0{,}01$ aus: Welchen Wert hat $w_2^{(t+1)}$ (`w2_next_cs2`)? (Und im Zustand
+1? Überlegen
 Sie es sich, ohne zu rechnen.)
 """, en=r"""**Exercise c) (iii)** Take one step of the update rule in state 2 with the learning rate
-$\epsilon = 0.01$: what is $w_2^{(t+1)}$? (And in state 1? Think about it without computing.)
+$\epsilon = 0.01$: what is $w_2^{(t+1)}$ (`w2_next_cs2`)? (And in state 1? Think about it without
+computing.)
 """),
-    answer("u1_w2_next_cs2", """### BEGIN SOLUTION
+    answer("u1_w2_next_cs2", """# w2_next_cs2 = ...
+### BEGIN SOLUTION
 w2_next_cs2 = -0.1 - 0.01 * 10.0
 ### END SOLUTION"""),
     tests(W2_NEXT_CS2, 1),
@@ -529,7 +540,8 @@ $\partial y/\partial w_2|_{cs} = 0$ holds for **all** data in the training set.
 - `"unchanged"`: $w_2$ does not change.
 - `"zero"`: $w_2$ is set to 0.
 """),
-    answer("u1_dead_choice", """### BEGIN SOLUTION
+    answer("u1_dead_choice", """# w2_fate = "..."
+### BEGIN SOLUTION
 w2_fate = "unchanged"
 ### END SOLUTION"""),
     tests(DEAD_CHOICE, 1),

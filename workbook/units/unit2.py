@@ -765,7 +765,8 @@ $$a = W^{(2)}\big(W^{(1)} x + b^{(1)}\big) + b^{(2)}.$$
 `"affine"` (again an affine function $Ax + c$ of $x$), `"quadratic"` (a quadratic function of
 $x$), `"universal"` (with enough neurons, any continuous function of $x$).
 """),
-    answer("u2_nonlinear", """### BEGIN SOLUTION
+    answer("u2_nonlinear", """# two_linear_layers = "..."
+### BEGIN SOLUTION
 two_linear_layers = "affine"
 ### END SOLUTION"""),
     tests(NONLINEAR, 1),
@@ -897,8 +898,9 @@ Geometrisch ist das die Steigung der Tangente.
 > richtige selbst: Multiplizieren Sie $(x+h)^3$ im Differenzenquotienten aus und lassen Sie
 > $h \to 0$ gehen.
 
-**Aufgabe 4a)** Geben Sie $f'(x)$ für $f(x) = x^3$ als Formel in Anführungszeichen an (Variable
-`x`, Potenzen mit `**` oder `^`) und den Wert $f'(2)$ als Zahl.
+**Aufgabe 4a)** Geben Sie $f'(x)$ für $f(x) = x^3$ als Formel in Anführungszeichen an
+(`derivative_x3`; Variable `x`, Potenzen mit `**` oder `^`) und den Wert $f'(2)$ als Zahl
+(`derivative_at_2`).
 """, en=r"""## 4. The derivative as a limit
 
 For gradient descent we need the derivatives of the cost with respect to every weight and every
@@ -915,15 +917,17 @@ Geometrically this is the slope of the tangent.
 > derivative is **wrong** (probably mixed up with an antiderivative). Find the right one yourself:
 > expand $(x+h)^3$ in the difference quotient and let $h \to 0$.
 
-**Exercise 4a)** Give $f'(x)$ for $f(x) = x^3$ as a formula in quotes (variable `x`, powers with
-`**` or `^`) and the value $f'(2)$ as a number.
+**Exercise 4a)** Give $f'(x)$ for $f(x) = x^3$ as a formula in quotes (`derivative_x3`; variable
+`x`, powers with `**` or `^`) and the value $f'(2)$ as a number (`derivative_at_2`).
 """),
-    answer("u2_derivative_x3", """### BEGIN SOLUTION
+    answer("u2_derivative_x3", """# derivative_x3 = "..."
+### BEGIN SOLUTION
 # ((x+h)^3 - x^3) / h = (3x^2 h + 3x h^2 + h^3) / h = 3x^2 + 3x h + h^2  ->  3x^2 for h -> 0
 derivative_x3 = "3*x**2"
 ### END SOLUTION"""),
     tests(DERIVATIVE_X3, 1),
-    answer("u2_derivative_at_2", """### BEGIN SOLUTION
+    answer("u2_derivative_at_2", """# derivative_at_2 = ...
+### BEGIN SOLUTION
 derivative_at_2 = 3 * 2**2
 ### END SOLUTION"""),
     tests(DERIVATIVE_AT_2, 1),
@@ -1069,7 +1073,8 @@ genau für $0 < \eta <$ `lr_max`). *Tipp:* Schreiben Sie einen Schritt für $w_t
 $C(w) = (w-3)^2 + 1$ converge from every starting point? Give the boundary as `lr_max`
 (convergence exactly for $0 < \eta <$ `lr_max`). *Hint:* write out one step for $w_t - 3$.
 """),
-    answer("u2_lr_max", """### BEGIN SOLUTION
+    answer("u2_lr_max", """# lr_max = ...
+### BEGIN SOLUTION
 # C'(w) = 2 (w - 3), so w_{t+1} - 3 = w_t - 3 - 2 eta (w_t - 3) = (1 - 2 eta)(w_t - 3)
 # and w_t - 3 = (1 - 2 eta)^t (w_0 - 3) -> 0  iff  |1 - 2 eta| < 1  iff  0 < eta < 1.
 lr_max = 1.0
