@@ -89,17 +89,11 @@ def test_sheet03_dead_relu_experiment_with_restarts():
     """Run the sheet 03 network 1000 times for 1000 steps in one call (exercise 4).
     With inputs x > 0 a restart is dead as soon as w0 <= 0: then z0 = w0 x <= 0 for every x,
     h0 = h1 = yhat = 0 and every gradient is 0 (as in the worked step above)."""
-    import time
-
     net = sheet03()
     X = np.array([[0.5], [1.0], [1.5], [2.0]])
     Y = np.array([[-1.0], [0.5], [1.0], [3.0]])
-    best = np.inf
-    for _ in range(2):
-        start = time.perf_counter()
-        hist = train(net, X, Y, lr=0.1, steps=1000, loss="l1", restarts=1000, seed=0)
-        best = min(best, time.perf_counter() - start)
-    assert best < 1.0, f"{best:.2f} s"
+    # How fast this is, is measured by `make bench`, not asserted here.
+    hist = train(net, X, Y, lr=0.1, steps=1000, loss="l1", restarts=1000, seed=0)
     assert hist.losses.shape == (1001, 1000) and hist.params["W1"].shape == (1000, 1, 1)
     # Some restarts end dead (all gradients 0, loss frozen), some do not.
     J, grads = net.loss_and_grads(X, Y, "l1", params=hist.params)
