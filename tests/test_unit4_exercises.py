@@ -200,7 +200,8 @@ def test_killed_fraction_is_deterministic_and_checked_against_a_loop():
     for r in range(50):
         w = np.array([out.start[k][r] for k in ("w0", "w1", "w2", "w3")])
         for _ in range(100):
-            w = w - 0.3 * np.mean([dr.by_hand(x, y, w).grads for x, y in zip(X, Y)], axis=0)
+            grads = [dr.by_hand(x, y, w).grads for x, y in zip(X, Y, strict=True)]
+            w = w - 0.3 * np.mean(grads, axis=0)
         np.testing.assert_allclose(w, [out.end[k][r] for k in ("w0", "w1", "w2", "w3")],
                                    atol=1e-9)
     killed = np.mean((out.start["w0"] > 0) & (out.end["w0"] <= 0))

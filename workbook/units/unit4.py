@@ -889,8 +889,9 @@ as a number between 0 and 1: `killed_fraction`.""",
 )
 
 
-def _value_answer(grade_id, line):
-    return answer(grade_id, f"### BEGIN SOLUTION\n{line}\n### END SOLUTION")
+def _value_answer(grade_id, template, line):
+    """An answer cell whose first line (kept in the student version) names the variable."""
+    return answer(grade_id, f"# {template}\n### BEGIN SOLUTION\n{line}\n### END SOLUTION")
 
 
 CELLS = [
@@ -913,19 +914,19 @@ CELLS = [
            "    ### END SOLUTION"),
     tests("u4_dyhat", 1),
     BACKWARD_TEXT,
-    _value_answer("u4_dh0", "dL_dh0 = \"d2*w3 + d2*w2*relu'(z1)*w1\"  # skip path + path through z1"),
+    _value_answer("u4_dh0", 'dL_dh0 = "..."', "dL_dh0 = \"d2*w3 + d2*w2*relu'(z1)*w1\"  # skip path + path through z1"),
     tests("u4_dh0", 1),
     BACKWARD_TASK,
     answer("u4_backward", BACKWARD_SOLUTION),
     tests("u4_backward", 2),
     SKIP,
     STEP_TEXT,
-    _value_answer("u4_step_forward",
+    _value_answer("u4_step_forward", "forward_values = [z0, h0, z1, h1, yhat]",
                   "forward_values = [1/2, 1/2, 1/4, 1/4, 1/2 * 1/4 + 1/2 * 1/2]  # yhat = 3/8"),
     tests("u4_step_forward", 1),
     md(de=r"**Aufgabe 3b (1 Punkt).** Der Verlust vor dem Schritt: `L_before`.",
        en=r"**Exercise 3b (1 point).** The loss before the step: `L_before`."),
-    _value_answer("u4_step_loss", "L_before = abs(-3 - 3/8)  # 27/8"),
+    _value_answer("u4_step_loss", "L_before = ...", "L_before = abs(-3 - 3/8)  # 27/8"),
     tests("u4_step_loss", 1),
     md(de=r"""**Aufgabe 3c (2 Punkte).** Die Gradienten als Zahlen:
 `grads = [dL/dw0, dL/dw1, dL/dw2, dL/dw3]`. Achten Sie darauf, welches Gewicht zu welcher Kante
@@ -934,6 +935,7 @@ gehört: $w_2$ zu $h_1 \to \hat y$, $w_3$ zur Skip-Verbindung $h_0 \to \hat y$."
 `grads = [dL/dw0, dL/dw1, dL/dw2, dL/dw3]`. Mind which weight belongs to which edge: $w_2$ to
 $h_1 \to \hat y$, $w_3$ to the skip connection $h_0 \to \hat y$."""),
     answer("u4_step_grads",
+           "# grads = [dL/dw0, dL/dw1, dL/dw2, dL/dw3]\n"
            "### BEGIN SOLUTION\n"
            "# d2 = dL/dyhat = sign(3/8 - (-3)) = +1\n"
            "# dw2 = d2 h1 = 1/4;  dw3 = d2 h0 = 1/2\n"
@@ -944,16 +946,16 @@ $h_1 \to \hat y$, $w_3$ to the skip connection $h_0 \to \hat y$."""),
     tests("u4_step_grads", 2),
     md(de=r"**Aufgabe 3d (1 Punkt).** Die Gewichte nach dem Schritt: `w_new = [w0, w1, w2, w3]`.",
        en=r"**Exercise 3d (1 point).** The weights after the step: `w_new = [w0, w1, w2, w3]`."),
-    _value_answer("u4_step_weights",
+    _value_answer("u4_step_weights", "w_new = [w0, w1, w2, w3]",
                   "w_new = [1/2 - 3/4, 1/2 - 1/4, 1/2 - 1/4, 1/2 - 1/2]  # [-1/4, 1/4, 1/4, 0]"),
     tests("u4_step_weights", 1),
     AFTER_TEXT,
     code("StepView()"),
-    _value_answer("u4_after_step", 'after_step = "dead"'),
+    _value_answer("u4_after_step", 'after_step = "..."', 'after_step = "dead"'),
     tests("u4_after_step", 1),
     md(de=r"**Aufgabe 3f (1 Punkt).** Der Verlust nach dem Schritt: `L_after`.",
        en=r"**Exercise 3f (1 point).** The loss after the step: `L_after`."),
-    _value_answer("u4_after_loss",
+    _value_answer("u4_after_loss", "L_after = ...",
                   "L_after = abs(-3 - 0)  # z0 = -1/4 < 0, so h0 = h1 = 0 and yhat = 0"),
     tests("u4_after_loss", 1),
     DEAD_EXPLAIN,
@@ -962,6 +964,7 @@ $h_1 \to \hat y$, $w_3$ to the skip connection $h_0 \to \hat y$."""),
     EXPERIMENT_QUESTIONS,
     KILLED_TEXT,
     answer("u4_killed",
+           "# killed_fraction = ...\n"
            "### BEGIN SOLUTION\n"
            "result = experiment(lr=0.3, steps=100)\n"
            "alive_start = result.start[\"w0\"] > 0  # all x > 0: h0 = 0 everywhere <=> w0 <= 0\n"

@@ -1,0 +1,174 @@
+"""Unit 4 views (workbook/views/dead_relu.py): they build, react to their controls, reset, are
+fast, and their math agrees with nnkit. Expected numbers are derived by hand in the comments."""
+
+import statistics
+
+import numpy as np
+import pytest
+
+from nnkit.i18n import set_language
+from workbook.views import dead_relu as dr
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    yield
+    set_language("en")
+
+
+def png(view):
+    return bytes(view.plot.image.value)
+
+
+# ------------------------------------------------------------------ the math
+
+def test_by_hand_worked_example():
+    # (x, y) = (1, -3), w = 1/2: yhat = 3/8, L = 27/8; dL/dh0 = w3 (skip) + dz1 w1 = 1/2 + 1/4
+    v = dr.by_hand(1.0, -3.0, dr.W_HAND)
+    assert (v.z0, v.h0, v.z1, v.h1, v.yhat) == (0.5, 0.5, 0.25, 0.25, 0.375)
+    assert v.L == 27 / 8 and v.dyhat == 1.0
+    assert (v.skip_path, v.main_path, v.dh0) == (0.5, 0.25, 0.75)
+    assert v.grads == (0.75, 0.25, 0.25, 0.5)
+
+
+def test_by_hand_relu_gates_and_subgradient():
+    # w1 < 0: z1 < 0, h1 dead -> dw1 = dw2 = 0, but the skip path still reaches w0:
+    # x = 1, w = (1, -1, 1, 1): h0 = 1, z1 = -1, yhat = w3 h0 = 1; y = 0 -> dyhat = +1, dw0 = w3 = 1
+    assert dr.by_hand(1.0, 0.0, (1.0, -1.0, 1.0, 1.0)).grads == (1.0, 0.0, 0.0, 1.0)
+    # z0 = 0 exactly (w0 = 0): ReLU'(0) = 0, so dw0 = 0
+    assert dr.by_hand(1.0, 1.0, (0.0, 1.0, 1.0, 1.0)).dw0 == 0.0
+    # yhat = y: subgradient 0 everywhere (x = 1, w = 1: yhat = 1 + 1 = 2)
+    assert dr.by_hand(1.0, 2.0, (1.0, 1.0, 1.0, 1.0)).grads == (0.0, 0.0, 0.0, 0.0)
+
+
+def test_by_hand_matches_nnkit_in_every_sign_case():
+    rng = np.random.default_rng(3)
+    for x in (-1.5, -0.3, 0.0, 0.7, 2.0):
+        for _ in range(40):
+            w = tuple(rng.choice([-1, 0, 1]) * rng.uniform(0.1, 2, 4))
+            y = float(rng.normal(0, 2))
+            np.testing.assert_allclose(dr.by_hand(x, y, w).grads, dr.nnkit_gradients(x, y, w),
+                                       atol=1e-12)
+
+
+def test_named_trace_has_the_four_weights_and_the_skip_edge():
+    net = dr.set_weights(dr.skip_net(), dr.W_HAND)
+    trace = dr.named_trace(net, 1.0, -3.0)
+    edges = {e.name: e for e in trace.edges}
+    assert set(edges) == {"w₀", "w₁", "w₂", "w₃"}
+    assert edges["w₃"].src == (1, 0) and edges["w₃"].dst == (3, 0)  # h0 -> output
+    assert [edges[s].dw for s in dr.SYMBOLS] == [0.75, 0.25, 0.25, 0.5]
+    assert trace.loss == 27 / 8
+
+
+def test_is_dead_means_h0_is_zero_on_every_training_point():
+    w0 = np.array([-1.0, 0.0, 1e-9, 2.0])
+    np.testing.assert_array_equal(dr.is_dead(w0), [True, True, False, False])
+    net = dr.skip_net()
+    for value in w0:
+        net = dr.set_weights(net, (value, 1.0, 1.0, 1.0))
+        h0 = np.maximum(0, net.preactivations(dr.X_TRAIN)[0])
+        assert dr.is_dead(value) == bool(np.all(h0 == 0))
+
+
+def test_experiment_shapes_and_wrong_counts():
+    out = dr.experiment(lr=0.1, steps=20, restarts=50)
+    assert out.losses.shape == (21, 50)
+    assert out.yhat.shape == (50, 4) and out.wrong.shape == (50,)
+    assert set(out.start) == set(out.end) == {"w0", "w1", "w2", "w3"}
+    # wrong counts agree with the final predictions by the hand formulas
+    for r in range(50):
+        w = [out.end[k][r] for k in ("w0", "w1", "w2", "w3")]
+        points = zip(dr.X_TRAIN[:, 0], dr.Y_TRAIN[:, 0], strict=True)
+        yhat = [dr.by_hand(x, y, w).yhat for x, y in points]
+        np.testing.assert_allclose(out.yhat[r], yhat, atol=1e-12)
+        assert out.wrong[r] == np.sum(np.abs(np.array(yhat) + dr.X_TRAIN[:, 0]) >= 0.25)
+
+
+def test_the_target_is_representable():
+    # w = (1, 0, 0, -1): h0 = x, h1 = 0, yhat = -h0 = -x for x > 0: zero loss
+    net = dr.set_weights(dr.skip_net(), (1.0, 0.0, 0.0, -1.0))
+    np.testing.assert_allclose(net.forward(dr.X_TRAIN), dr.Y_TRAIN)
+
+
+# ------------------------------------------------------------------ BackpropView
+
+def test_backprop_view_updates_diagram_and_readout_and_resets():
+    view = dr.BackpropView()
+    svg, text = view.diagram.value, view.readout.value
+    assert "0.750" in text  # dL/dh0 = 1/2 + 1/4 at the worked example
+    view.controls["w0"].value = -0.5  # z0 < 0: every gradient 0
+    assert view.diagram.value != svg and view.readout.value != text
+    v = dr.by_hand(1.0, -3.0, (-0.5, 0.5, 0.5, 0.5))
+    assert v.grads == (0.0, 0.0, 0.0, 0.0)
+    view.reset()
+    assert view.diagram.value == svg and view.readout.value == text
+
+
+def test_backprop_view_is_fast():
+    view = dr.BackpropView()
+    times = []
+    for i in range(30):
+        view.controls["w1"].value = -1.0 + 0.07 * i
+        times.append(view.last_update_ms)
+    assert statistics.median(times) < 20
+
+
+def test_backprop_view_speaks_german():
+    set_language("de")
+    view = dr.BackpropView()
+    assert "über w₃" in view.readout.value and "0,750" in view.readout.value
+    assert "Eingabe" in view.diagram.value
+
+
+# ------------------------------------------------------------------ StepView
+
+def test_step_view_step_kills_the_network_and_reset_restores():
+    view = dr.StepView()
+    picture, before = png(view), view.before.value
+    view.step_button.click()
+    assert view.w == (-0.25, 0.25, 0.25, 0.0) and view.steps == 1
+    assert png(view) != picture and view.before.value != before
+    assert "3.000 → 3.000" in view.readout.value  # dead: the loss stays 3
+    view.step()  # dead: nothing changes any more
+    assert view.w == (-0.25, 0.25, 0.25, 0.0) and view.steps == 2
+    view.reset_button.click()
+    assert view.w == dr.W_HAND and view.steps == 0
+    assert png(view) == picture and view.before.value == before
+
+
+def test_step_view_learning_rate_changes_the_preview_only():
+    view = dr.StepView()
+    before, after, picture = view.before.value, view.after.value, png(view)
+    view.controls["lr"].value = 0.5
+    # lr 1/2: w0 = 1/2 - 3/8 = 1/8 > 0, the network stays alive
+    assert view.before.value == before and view.after.value != after and png(view) != picture
+    assert "0.125" in view.readout.value
+    times = []
+    for i in range(15):
+        view.controls["lr"].value = 0.3 + 0.1 * i
+        times.append(view.last_update_ms)
+    assert statistics.median(times) < 40
+
+
+# ------------------------------------------------------------------ ExperimentView
+
+def test_experiment_view_recomputes_on_release_and_resets():
+    view = dr.ExperimentView(restarts=200)
+    assert not view.controls["lr"].continuous_update
+    assert not view.controls["steps"].continuous_update
+    picture, text = png(view), view.readout.value
+    view.controls["lr"].value = 1.0
+    assert png(view) != picture and view.readout.value != text
+    assert view.bars[4].get_height() == 1.0  # lr = 1: every run ends dead, 4 of 4 wrong
+    assert view.last_update_ms < 1000
+    view.reset()
+    assert png(view) == picture and view.readout.value == text
+
+
+def test_experiment_view_with_1000_runs_is_fast_enough():
+    view = dr.ExperimentView()
+    view.controls["steps"].value = 200
+    assert view.last_update_ms < 1000
+    heights = [bar.get_height() for bar in view.bars]
+    assert sum(heights) == pytest.approx(1.0)
