@@ -531,20 +531,20 @@ from workbook.views.vanishing import sheet11_symbols
 parse("Sum(a[i] * W[i, j], (i, 1, m)) + delta(i, 1) * sigmoid(f[1])", sheet11_symbols())"""),
     *_q1("a", r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial x_j}$.",
          r"Determine $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial x_j}$.",
-         '### BEGIN SOLUTION\nanswer_1a = "W[1, j]"\n### END SOLUTION'),
+         'answer_1a = None  # "..."\n### BEGIN SOLUTION\nanswer_1a = "W[1, j]"\n### END SOLUTION'),
     *_q1("b", r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial W_{ij}}$"
               r" (für beliebige $i$ und $j$).",
          r"Determine $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial W_{ij}}$"
          r" (for any $i$ and $j$).",
-         '### BEGIN SOLUTION\nanswer_1b = "delta(i, 1) * x[j]"\n### END SOLUTION'),
+         'answer_1b = None  # "..."\n### BEGIN SOLUTION\nanswer_1b = "delta(i, 1) * x[j]"\n### END SOLUTION'),
     *_q1("c", r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial b_i}$.",
          r"Determine $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial b_i}$.",
-         '### BEGIN SOLUTION\nanswer_1c = "delta(i, 1)"\n### END SOLUTION'),
+         'answer_1c = None  # "..."\n### BEGIN SOLUTION\nanswer_1c = "delta(i, 1)"\n### END SOLUTION'),
     *_q1("d", r"Bestimmen Sie $\dfrac{\partial\,[\operatorname{ReLU}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
               r"{\partial x_j}$. Wo ist die Ableitung nicht definiert?",
          r"Determine $\dfrac{\partial\,[\operatorname{ReLU}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
          r"{\partial x_j}$. Where is the derivative not defined?",
-         '### BEGIN SOLUTION\nanswer_1d = "W[1, j] * H(f[1])"\n### END SOLUTION'),
+         'answer_1d = None  # "..."\n### BEGIN SOLUTION\nanswer_1d = "W[1, j] * H(f[1])"\n### END SOLUTION'),
     md(de=r"""*Zu (d):* Bei $(\mathbf W\mathbf x+\mathbf b)_1 = 0$ hat die ReLU einen Knick; dort
 existiert die Ableitung nicht. Backpropagation braucht trotzdem eine Zahl: nnkit nimmt, wie fast
 alle Bibliotheken, $\operatorname{ReLU}'(0) = 0$.""",
@@ -557,13 +557,13 @@ $\operatorname{ReLU}'(0) = 0$."""),
          r"Determine $\dfrac{\partial\,[\operatorname{sigmoid}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
          r"{\partial x_j}$. Express the derivative by means of the sigmoid function (that is, "
          r"without `sigmoid'`).",
-         '### BEGIN SOLUTION\nanswer_1e = "sigmoid(f[1]) * (1 - sigmoid(f[1])) * W[1, j]"\n'
+         'answer_1e = None  # "..."\n### BEGIN SOLUTION\nanswer_1e = "sigmoid(f[1]) * (1 - sigmoid(f[1])) * W[1, j]"\n'
          '### END SOLUTION'),
     *_q1("f", r"Bestimmen Sie $\dfrac{\partial\, g(\mathbf x,\mathbf a,\mathbf W,\mathbf b)}{\partial x_j}$. "
               r"Verwenden Sie $i$ als Summationsindex.",
          r"Determine $\dfrac{\partial\, g(\mathbf x,\mathbf a,\mathbf W,\mathbf b)}{\partial x_j}$. "
          r"Use $i$ as the summation index.",
-         '### BEGIN SOLUTION\nanswer_1f = "Sum(a[i] * H(f[i]) * W[i, j], (i, 1, m))"\n'
+         'answer_1f = None  # "..."\n### BEGIN SOLUTION\nanswer_1f = "Sum(a[i] * H(f[i]) * W[i, j], (i, 1, m))"\n'
          '### END SOLUTION'),
     md(de=r"""### Gegenprobe mit Zahlen (ohne Punkte)
 
@@ -661,7 +661,7 @@ The formula for general $N$ belongs in your notes; it is graded in two parts:
   `sigma_prime(z)`.
 * **(a2, 1 point)** a Python function for any $N$ (next task)."""),
     *_graded("u5_2a_formula",
-             '### BEGIN SOLUTION\nanswer_2a = "x * sigma\'(s1) * sigma\'(s2) * sigma\'(s3) * '
+             'answer_2a = None  # "..."\n### BEGIN SOLUTION\nanswer_2a = "x * sigma\'(s1) * sigma\'(s2) * sigma\'(s3) * '
              'sigma\'(s4) * w2 * w3 * w4"\n### END SOLUTION', 1),
     md(de=r"""**(a2)** Implementieren Sie `do_dw1(x, w, b, act)`: $\partial o_N/\partial w_1$ für eine
 Kette beliebiger Länge $N$ = `len(w)`.
@@ -691,7 +691,8 @@ backpropagation."""),
 
 
 def do_dw1(x, w, b, act):
-    """d o_N / d w_1 = x * sigma'(s_1) * prod_{i=2}^N w_i sigma'(s_i)."""
+    """d o_N / d w_1 of the chain s_i = w_i o_{i-1} + b_i, o_i = act(s_i), o_0 = x;
+    w[0] is w_1, ..., w[N-1] is w_N."""
     ### BEGIN SOLUTION
     N = len(w)
     s = np.zeros(N)
@@ -704,7 +705,7 @@ def do_dw1(x, w, b, act):
     ### END SOLUTION''', 1),
     md(de=r"""### Ausprobieren: der Gradient über der Tiefe
 
-Die Ansicht berechnet $|\partial o_n/\partial w_1|$ für alle Tiefen $n = 1,\dots,30$ mit Ihrer
+Die Ansicht berechnet $|\partial o_n/\partial w_1|$ für alle Tiefen $n = 1,\dots,30$ mit der
 Formel aus (a) (logarithmische Achse!). Die Gewichte sind $w_i = w\cdot u_i$ mit festen
 $u_i\in[0{,}8;\,1{,}2]$, die Biases klein und fest, $x = 0{,}5$. Rechts sehen Sie die Faktoren
 $|w_i\,\sigma'(s_i)|$ der Kette für die gewählte Tiefe $N$, darunter die Kette als Diagramm mit
@@ -718,7 +719,7 @@ Probieren Sie:
 * ReLU mit $w = 1{,}5$ – und dann tanh mit $w = 3$.""",
        en=r"""### Try it: the gradient over the depth
 
-The view computes $|\partial o_n/\partial w_1|$ for every depth $n = 1,\dots,30$ with your formula
+The view computes $|\partial o_n/\partial w_1|$ for every depth $n = 1,\dots,30$ with the formula
 from (a) (logarithmic axis!). The weights are $w_i = w\cdot u_i$ with fixed $u_i\in[0.8, 1.2]$, the
 biases small and fixed, $x = 0.5$. On the right you see the factors $|w_i\,\sigma'(s_i)|$ of the
 chain for the chosen depth $N$, below it the chain as a diagram with $\partial o_N/\partial w_i$ on
@@ -789,7 +790,7 @@ $w_4$, $b_4$ an (Formel (1) in Formel (2) eingesetzt), z. B. in der Form
 
 For grading: for $N = 4$, give the output $o_4$ as **one** expression in $o_3$, $o_1$, $w_4$, $b_4$
 (formula (1) substituted into formula (2)), e.g. in the form `"sigma(...)"`."""),
-    *_graded("u5_2c", '### BEGIN SOLUTION\nanswer_2c = "sigma(w4 * o3 + b4 + o1)"\n### END SOLUTION', 1),
+    *_graded("u5_2c", 'answer_2c = None  # "..."\n### BEGIN SOLUTION\nanswer_2c = "sigma(w4 * o3 + b4 + o1)"\n### END SOLUTION', 1),
     md(de=r"""**(d) (2 P.)** Bestimmen Sie $\dfrac{\partial o_N}{\partial w_1}$ für die geänderte
 Architektur. Beachten Sie: $s_N$ hängt jetzt auf zwei Wegen von $o_1$ ab.
 
@@ -805,11 +806,10 @@ architecture. Note: $s_N$ now depends on $o_1$ along two paths.
 * **(d2, 1 point)** the function `do_dw1_skip(x, w, b, act)` for any $N\ge 3$ (arguments as for
   `do_dw1`)."""),
     *_graded("u5_2d_formula",
-             '### BEGIN SOLUTION\nanswer_2d = "x * sigma\'(s1) * sigma\'(s4) * '
+             'answer_2d = None  # "..."\n### BEGIN SOLUTION\nanswer_2d = "x * sigma\'(s1) * sigma\'(s4) * '
              '(1 + w4 * w3 * sigma\'(s3) * w2 * sigma\'(s2))"\n### END SOLUTION', 1),
     *_graded("u5_2d_function", '''def do_dw1_skip(x, w, b, act):
-    """d o_N / d w_1 with s_N = w_N o_{N-1} + b_N + o_1:
-    x sigma'(s_1) sigma'(s_N) (1 + w_N prod_{i=2}^{N-1} w_i sigma'(s_i))."""
+    """d o_N / d w_1 of the chain with the skip connection from layer 1 to layer N (N >= 3)."""
     ### BEGIN SOLUTION
     N = len(w)
     s = np.zeros(N)
