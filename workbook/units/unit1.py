@@ -10,7 +10,7 @@ Sub-question -> grade id (points):
      current state 2: z, dy/dw2        u1_z_cs2 (1), u1_dy_dw2_cs2 (1)
      the update rule w2 <- w2 - eps dcost/dw2 in state 2    u1_w2_next_cs2 (1)
   d) what happens to w2?               u1_dead_choice (1) + u1_dead_explain (2, manual)
-Total: 14 points.
+Total: 13 points.
 """
 
 import numpy as np
