@@ -21,6 +21,7 @@ answer cell carries its own id and a question built by ``manual`` ``f"{id}_quest
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 LANGS = ("de", "en")
@@ -98,9 +99,10 @@ def code(src):
 
 
 def answer(grade_id, src):
-    """The student's answer cell; ``src`` has one ``### BEGIN SOLUTION``/``### END SOLUTION``."""
-    if src.count(BEGIN) != 1 or src.count(END) != 1 or src.index(BEGIN) > src.index(END):
-        raise ValueError(f"{grade_id}: the answer needs one {BEGIN} ... {END} region")
+    """The answer cell: ``src`` has ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` regions."""
+    markers = re.findall(f"{BEGIN}|{END}", src)
+    if not markers or markers != [BEGIN, END] * (len(markers) // 2):
+        raise ValueError(f"{grade_id}: the answer needs {BEGIN} ... {END} regions")
     return Cell("code", {"de": src, "en": src}, _grading(grade_id, solution=True))
 
 
