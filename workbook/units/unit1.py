@@ -398,7 +398,7 @@ $z = w_1 x_1 + w_2 x_2$. In the partial derivative with respect to $w_2$ all oth
 names `w1`, `w2`,
 `x1`, `x2` (for example `"w1*x2 + 3"`; multiplication with `*`, powers with `**` or `^`).
 """),
-    answer("u1_dz_dw2", """# dz_dw2 = "..."
+    answer("u1_dz_dw2", """dz_dw2 = None  # "..."
 ### BEGIN SOLUTION
 dz_dw2 = "x2"
 ### END SOLUTION"""),
@@ -479,24 +479,24 @@ and `dy_dw2_cs1` (as numbers or as a Python expression; you may use your functio
 check your result with the
 button "current state 1" above.
 """),
-    answer("u1_z_cs1", """# z_cs1 = ...
+    answer("u1_z_cs1", """z_cs1 = None
 ### BEGIN SOLUTION
 z_cs1 = 0.1 * 1 + (-0.1) * 20
 ### END SOLUTION"""),
     tests(Z_CS1, 1),
-    answer("u1_dy_dw2_cs1", """# dy_dw2_cs1 = ...
+    answer("u1_dy_dw2_cs1", """dy_dw2_cs1 = None
 ### BEGIN SOLUTION
 dy_dw2_cs1 = 0.0  # z = -1.9 <= 0, so dy/dz = 0
 ### END SOLUTION"""),
     tests(DY_DW2_CS1, 1),
     md(de=r"""**Aufgabe c) (ii)** Dasselbe für Zustand 2: `z_cs2` und `dy_dw2_cs2`.""",
        en=r"""**Exercise c) (ii)** The same for state 2: `z_cs2` and `dy_dw2_cs2`."""),
-    answer("u1_z_cs2", """# z_cs2 = ...
+    answer("u1_z_cs2", """z_cs2 = None
 ### BEGIN SOLUTION
 z_cs2 = 0.1 * 20 + (-0.1) * 10
 ### END SOLUTION"""),
     tests(Z_CS2, 1),
-    answer("u1_dy_dw2_cs2", """# dy_dw2_cs2 = ...
+    answer("u1_dy_dw2_cs2", """dy_dw2_cs2 = None
 ### BEGIN SOLUTION
 dy_dw2_cs2 = 10.0  # z = 1 > 0, so dy/dw2 = 1 * x2
 ### END SOLUTION"""),
@@ -509,7 +509,7 @@ Sie es sich, ohne zu rechnen.)
 $\epsilon = 0.01$: what is $w_2^{(t+1)}$ (`w2_next_cs2`)? (And in state 1? Think about it without
 computing.)
 """),
-    answer("u1_w2_next_cs2", """# w2_next_cs2 = ...
+    answer("u1_w2_next_cs2", """w2_next_cs2 = None
 ### BEGIN SOLUTION
 w2_next_cs2 = -0.1 - 0.01 * 10.0
 ### END SOLUTION"""),
@@ -540,7 +540,7 @@ $\partial y/\partial w_2|_{cs} = 0$ holds for **all** data in the training set.
 - `"unchanged"`: $w_2$ does not change.
 - `"zero"`: $w_2$ is set to 0.
 """),
-    answer("u1_dead_choice", """# w2_fate = "..."
+    answer("u1_dead_choice", """w2_fate = None  # "..."
 ### BEGIN SOLUTION
 w2_fate = "unchanged"
 ### END SOLUTION"""),

@@ -765,7 +765,7 @@ $$a = W^{(2)}\big(W^{(1)} x + b^{(1)}\big) + b^{(2)}.$$
 `"affine"` (again an affine function $Ax + c$ of $x$), `"quadratic"` (a quadratic function of
 $x$), `"universal"` (with enough neurons, any continuous function of $x$).
 """),
-    answer("u2_nonlinear", """# two_linear_layers = "..."
+    answer("u2_nonlinear", """two_linear_layers = None  # "..."
 ### BEGIN SOLUTION
 two_linear_layers = "affine"
 ### END SOLUTION"""),
@@ -920,13 +920,13 @@ Geometrically this is the slope of the tangent.
 **Exercise 4a)** Give $f'(x)$ for $f(x) = x^3$ as a formula in quotes (`derivative_x3`; variable
 `x`, powers with `**` or `^`) and the value $f'(2)$ as a number (`derivative_at_2`).
 """),
-    answer("u2_derivative_x3", """# derivative_x3 = "..."
+    answer("u2_derivative_x3", """derivative_x3 = None  # "..."
 ### BEGIN SOLUTION
 # ((x+h)^3 - x^3) / h = (3x^2 h + 3x h^2 + h^3) / h = 3x^2 + 3x h + h^2  ->  3x^2 for h -> 0
 derivative_x3 = "3*x**2"
 ### END SOLUTION"""),
     tests(DERIVATIVE_X3, 1),
-    answer("u2_derivative_at_2", """# derivative_at_2 = ...
+    answer("u2_derivative_at_2", """derivative_at_2 = None
 ### BEGIN SOLUTION
 derivative_at_2 = 3 * 2**2
 ### END SOLUTION"""),
@@ -1073,7 +1073,7 @@ genau für $0 < \eta <$ `lr_max`). *Tipp:* Schreiben Sie einen Schritt für $w_t
 $C(w) = (w-3)^2 + 1$ converge from every starting point? Give the boundary as `lr_max`
 (convergence exactly for $0 < \eta <$ `lr_max`). *Hint:* write out one step for $w_t - 3$.
 """),
-    answer("u2_lr_max", """# lr_max = ...
+    answer("u2_lr_max", """lr_max = None
 ### BEGIN SOLUTION
 # C'(w) = 2 (w - 3), so w_{t+1} - 3 = w_t - 3 - 2 eta (w_t - 3) = (1 - 2 eta)(w_t - 3)
 # and w_t - 3 = (1 - 2 eta)^t (w_0 - 3) -> 0  iff  |1 - 2 eta| < 1  iff  0 < eta < 1.
