@@ -52,6 +52,14 @@ def test_every_exercise_has_an_answer_and_a_test_cell():
         assert ids.index(ex_id) < ids.index(f"{ex_id}_check")
 
 
+def test_german_text_uses_the_glossary_and_sie():
+    from workbook.glossary import violations
+
+    for cell in CELLS:
+        if cell.cell_type == "markdown":
+            assert violations(cell.text("de")) == [], cell.text("de")[:80]
+
+
 def test_every_exercise_has_mistakes():
     for ex in EXERCISES.values():
         assert len(ex.mistakes) >= 2, ex.id

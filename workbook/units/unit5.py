@@ -468,6 +468,8 @@ $$f:\ \mathbb R^n\times\mathbb R^{m\times n}\times\mathbb R^m\to\mathbb R^m,\qua
 $$g:\ \mathbb R^n\times\mathbb R^m\times\mathbb R^{m\times n}\times\mathbb R^m\to\mathbb R,\quad
 (\mathbf x,\mathbf a,\mathbf W,\mathbf b)\mapsto\mathbf a^\top\operatorname{ReLU}(\mathbf W\mathbf x+\mathbf b).$$
 
+(Auf dem Übungsblatt fehlen die Zielmengen: $f$ bildet nach $\mathbb R^m$ ab, $g$ nach $\mathbb R$.)
+
 Bestimmen Sie die folgenden partiellen Ableitungen (wo sie wohldefiniert sind). Hierbei steht
 $[\cdot]_1$ für die erste Komponente eines Vektors; ReLU und sigmoid wirken komponentenweise.
 
@@ -498,6 +500,8 @@ $$f:\ \mathbb R^n\times\mathbb R^{m\times n}\times\mathbb R^m\to\mathbb R^m,\qua
 
 $$g:\ \mathbb R^n\times\mathbb R^m\times\mathbb R^{m\times n}\times\mathbb R^m\to\mathbb R,\quad
 (\mathbf x,\mathbf a,\mathbf W,\mathbf b)\mapsto\mathbf a^\top\operatorname{ReLU}(\mathbf W\mathbf x+\mathbf b).$$
+
+(The exercise sheet leaves out the codomains: $f$ maps to $\mathbb R^m$, $g$ to $\mathbb R$.)
 
 Determine the following partial derivatives (where they are well defined). Here $[\cdot]_1$ denotes
 the first component of a vector; ReLU and sigmoid act component-wise.
@@ -640,7 +644,7 @@ a single neuron, so $w_i, b_i, o_i, s_i\in\mathbb R$ are scalars.
 *A word on terms:* the sheet calls the layers "linear layers" (like `nn.Linear` in PyTorch).
 Strictly, (1) is affine, and only (1) and (2) together form a layer – which, because of $\sigma$, is
 not linear in general. The index $i$ counts layers here, not data points."""),
-    md(de=r"""**(a) (2 P.)** Bestimmen Sie die Ableitung $\dfrac{\partial o_N}{\partial w_1}$ des Outputs
+    md(de=r"""**(a) (2 P.)** Bestimmen Sie die Ableitung $\dfrac{\partial o_N}{\partial w_1}$ der Ausgabe
 nach dem Gewicht der ersten Schicht in Abhängigkeit von $s_i$, $w_i$ (für $i = 1,\dots,N$), $x$ und
 der Ableitung der Aktivierungsfunktion $\sigma'(\cdot)$.
 
@@ -890,7 +894,7 @@ $|\partial o_N/\partial w_N|$: how much weaker than the last layer does layer $j
 
 architecture_figure(N=12, activation="sigmoid", scale=1.0)"""),
     manual("u5_2f", 2,
-           de=r"""**(f) (2 P.)** Wie lässt sich die Netzwerkarchitektur anpassen, sodass auch die
+           de=r"""**(f) (2 P.)** Wie lässt sich die Architektur des Netzes anpassen, sodass auch die
 Schicht $f_j$ (für $j > 1$, aber klein) günstigere Gradienten bekommt? Begründen Sie mit der
 Kettenregel.""",
            en=r"""**(f) (2 points)** How can the network architecture be adapted so that layer $f_j$
