@@ -1,0 +1,124 @@
+"""Unit 3 views and the math of workbook/views/sine_network.py, checked against nnkit."""
+import numpy as np
+import pytest
+
+from nnkit import MLP
+from nnkit.i18n import set_language
+from workbook.views import sine_network as sn
+
+
+@pytest.fixture(autouse=True)
+def german():
+    set_language("de")
+    yield
+    set_language("en")
+
+
+def random_params(rng):
+    return {k: rng.normal(0, 1.5, shape) for k, shape in sn.SHAPES.items()}
+
+
+def test_mapping_follows_the_lecture():
+    # w_k1^(1) -> W1[0, k-1], w_k0^(1) -> b1[k-1], w_1k^(2) -> W2[k-1, 0], w_10^(2) -> b2[0]
+    p = sn.given_params()
+    assert p["W1"][0, 1] == 2.23 and p["b1"][2] == -6.19
+    assert p["W2"][2, 0] == 3.26 and p["b2"][0] == -2.93
+    assert sn.from_params(p) == sn.GIVEN
+
+
+def test_forward_and_cost_match_nnkit():
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-3, 3, 17)
+    y = rng.normal(size=17)
+    for _ in range(5):
+        p = random_params(rng)
+        net = MLP([1, 3, 1], activation="sigmoid")
+        net.params = p
+        assert np.allclose(sn.predict(x, p), net.forward(x.reshape(-1, 1))[:, 0])
+        J, _ = net.loss_and_grads(x.reshape(-1, 1), y.reshape(-1, 1))
+        assert np.isclose(sn.cost(x, y, p), J)
+
+
+def test_table_gradients_match_nnkit_backward_pass():
+    rng = np.random.default_rng(2)
+    for n in (1, 5, 40):
+        x, y = rng.uniform(-3, 3, n), rng.normal(size=n)
+        p = random_params(rng)
+        table, ref = sn.table_gradients(x, y, p), sn.nnkit_gradients(x, y, p)
+        for k in sn.KEYS:
+            assert table[k].shape == sn.SHAPES[k]
+            assert np.allclose(table[k], ref[k], rtol=1e-10, atol=1e-12)
+    # the slide error (g' in layer 2) gives a different gradient
+    wrong = sn.table_gradients(x, y, p, layer2="g'")
+    assert not np.allclose(wrong["W2"], ref["W2"])
+
+
+def test_given_weights_fit_well():
+    x, y = sn.sine_data()
+    assert x.shape == y.shape == (40,) and np.all(np.diff(x) > 0)
+    # noise floor: E[(eps)^2]/2 = 0.25^2/2 = 0.03125; a good fit is about there
+    assert sn.cost(x, y, sn.given_params()) < 0.032
+    # and the given weights are (near) a minimum: the gradient is small
+    g = sn.nnkit_gradients(x, y, sn.given_params())
+    assert max(np.abs(v).max() for v in g.values()) < 0.05
+
+
+def test_symbols_and_meanings():
+    assert sn.symbol("w1_21") == "w₂₁⁽¹⁾" and sn.symbol("w2_10") == "w₁₀⁽²⁾"
+    assert sn.meaning("w1_21") == "Gewicht Eingabe → verdecktes Neuron 2"
+    set_language("en")
+    assert sn.meaning("w2_13") == "weight hidden neuron 3 → output"
+
+
+def test_forward_view_updates_and_resets():
+    view = sn.ForwardView()
+    image, text, svg = view.plot.image.value, view.readout.value, view.diagram.value
+    assert "ŷ = 2,33" in text  # German decimal comma; yhat(2) = 2.332 by hand
+    view.controls["x"].value = -1.0
+    assert view.plot.image.value != image and view.readout.value != text
+    assert view.diagram.value != svg
+    view.controls["show"].value = "curve"
+    assert view.curve.get_visible() and not view.points.get_visible()
+    view.reset()
+    assert view.controls["x"].value == 2.0 and view.readout.value == text
+    assert view.plot.image.value == image
+
+
+def test_weights_view_sliders_and_reset():
+    view = sn.WeightsView()
+    assert len(view.controls) == 10
+    assert view.controls["w1_11"].description == "w₁₁⁽¹⁾"
+    assert view.controls["w1_11"].tooltip == "Gewicht Eingabe → verdecktes Neuron 1"
+    image, text = view.plot.image.value, view.readout.value
+    view.controls["w2_12"].value = 0.0
+    assert view.plot.image.value != image and view.readout.value != text
+    # sum of the three contributions plus bias is the fit
+    assert np.allclose(view.sum.get_ydata(), view.fit.get_ydata())
+    parts = sum(line.get_ydata() for line in view.parts) + view.bias.get_ydata()
+    assert np.allclose(parts, view.sum.get_ydata())
+    view.reset()
+    assert view.weights() == sn.GIVEN and view.readout.value == text
+
+
+def test_training_view_learns_diverges_and_resets():
+    view = sn.TrainingView()
+    start = view.losses[0]
+    image = view.plot.image.value
+    view.train(100)
+    assert view.steps == 100 and view.losses[-1] < start
+    assert view.plot.image.value != image
+    view.controls["lr"].value = 3.0
+    view.train(300)
+    assert "Divergenz" in view.note.value
+    view.reset()
+    assert view.steps == 0 and view.losses == [start] and view.note.value == ""
+    assert view.controls["lr"].value == sn.LEARNING_RATE
+
+
+def test_views_are_cheap():
+    view = sn.WeightsView()
+    times = []
+    for v in np.linspace(1.0, 2.0, 15):
+        view.controls["w1_11"].value = float(v)
+        times.append(view.last_update_ms)
+    assert np.median(times) < 100  # generous for loaded CI machines; ~10-20 ms idle

@@ -1,0 +1,1196 @@
+r"""Unit 3: a small network learns a sine curve (lecture 003, the 1-3-1 network; 15 points).
+
+Seed part -> cells (grade id, points):
+  Ausgangslage (regression, non-linear data) ........ md "Ausgangslage" + data plot
+  Architektur, gegebene Gewichte ..................... md "Architektur" + weights table (code)
+  Vorhersage für x = 2, Schritte 1-5 ................. u3_z (1), u3_a (1), u3_yhat (1); ForwardView
+  Vorhersagen im Streudiagramm (1)-(3) ............... ForwardView (point / points / curve),
+u3_predict (1)
+  Aktivierungen (drei Kurven ergeben die Kurve) ...... WeightsView, u3_combine (1, manual)
+  Kostenfunktion MSE, Gewichte explizit .............. md + u3_cost (1)
+  Ableitungsregeln, Beispiel ln(3x²) ................. u3_chain (1)
+  Ableitung nach Gewichten im ZWEITEN Layer .......... u3_layer2 (1) + "Vorsicht" box (slide error
+g')
+  Ableitung nach Gewichten im ERSTEN Layer ........... u3_layer1 (1)
+  Alle Ableitungen auf einen Blick ................... md table
+  Was benötigen wir, um die Ableitungen zu rechnen? .. md table of ingredients + u3_needed (1)
+  Forward Pass, Backward Pass ........................ u3_gradients (2), u3_step (1), TrainingView
+  (manual) ........................................... u3_random_init (1), u3_learning_rate (1)
+"""
+
+import numpy as np
+import sympy as sp
+
+from nnkit import symbolic
+from nnkit.activations import Sigmoid
+from nnkit.i18n import tr
+from workbook.exercise import Exercise, Mistake
+from workbook.source import Unit, answer, code, manual, md, tests
+from workbook.views.sine_network import (
+    DATA_SEED,
+    GIVEN,
+    INIT_SEED,
+    NAMES,
+    from_params,
+    network,
+    nnkit_gradients,
+    sine_data,
+    table_gradients,
+    to_params,
+)
+
+UNIT = Unit(
+    number=3,
+    title={"de": "Ein kleines Netz lernt eine Sinuskurve",
+           "en": "A small network learns a sine curve"},
+    filename={"de": "3_sinus_netz", "en": "3_sine_network"},
+    summary={"de": "Vorwärtsdurchlauf, Kostenfunktion, Ableitungen und Gradientenabstieg für "
+                   "ein 1-3-1-Netz mit Sigmoid-Neuronen",
+             "en": "Forward pass, cost function, derivatives and gradient descent for a 1-3-1 "
+                   "network of sigmoid neurons"},
+    seeds=(DATA_SEED, INIT_SEED),
+)
+
+X0 = 2.0  # the input of the worked example
+SIGMOID = Sigmoid()
+
+
+def _hint(de, en):
+    return {"de": de, "en": en}
+
+
+# ====================================================================== references (nnkit)
+def _given_trace():
+    """nnkit's trace of the forward pass at x = 2 with the given weights."""
+    return network().trace(X0)
+
+
+def _z_expected():
+    return np.array([_given_trace().node(1, k).z for k in range(3)])
+
+
+def _a_expected():
+    return np.array([_given_trace().node(1, k).a for k in range(3)])
+
+
+def _yhat_expected():
+    return _given_trace().yhat
+
+
+def _w(name):
+    return GIVEN[name]
+
+
+def _z_list(x, w):
+    return [w[f"w1_{k}0"] + w[f"w1_{k}1"] * x for k in (1, 2, 3)]
+
+
+def _output(x, w, act=SIGMOID.fn, bias=True):
+    """ŷ with ``act`` in place of g (a mistake if act is not the sigmoid) and optionally no bias."""
+    out = sum(w[f"w2_1{k}"] * act(z) for k, z in zip((1, 2, 3), _z_list(x, w), strict=True))
+    return out + (w["w2_10"] if bias else 0.0)
+
+
+def _identity(z):
+    return z
+
+
+def _predict_reference(x, w):
+    """ŷ for every x by nnkit (MLP.forward); w has the lecture's names."""
+    x = np.asarray(x, dtype=float)
+    return network(to_params(w)).forward(x.reshape(-1, 1))[:, 0]
+
+
+def _random_weights(rng, scale=2.0):
+    return {name: float(rng.normal(0.0, scale)) for name in NAMES}
+
+
+def _predict_cases(rng, hidden):
+    cases = [(rng.uniform(-3, 3, int(rng.integers(3, 20))), _random_weights(rng))
+             for _ in range(6)]
+    if hidden:
+        x, _ = sine_data()
+        cases.append((x, dict(GIVEN)))
+        cases.append((np.array([X0]), dict(GIVEN)))  # one point
+        w = _random_weights(rng)
+        w["w1_11"] = 40.0  # |z| up to 120: the sigmoid saturates
+        cases.append((rng.uniform(-3, 3, 7), w))
+    return cases
+
+
+def _cost_expected():
+    x, y = sine_data()
+    return network().loss_and_grads(x.reshape(-1, 1), y.reshape(-1, 1), loss="mse")[0]
+
+
+def _sum_of_squares():
+    x, y = sine_data()
+    return float(np.sum((y - _predict_reference(x, GIVEN)) ** 2))
+
+
+# ------------------------------------------------ functions that return a dict of ten numbers
+class _DictFunction:
+    """Calls the student's function and turns its dict of the ten weights into a tuple in the
+    order NAMES (the payload carries numbers, not dicts)."""
+
+    def __init__(self, fn, name):
+        self.fn, self.name = fn, name
+
+    def __call__(self, *args):
+        result = self.fn(*args)
+        if not isinstance(result, dict):
+            return result  # None ("not implemented") or a wrong type: judged as usual
+        missing = [k for k in NAMES if k not in result]
+        if missing:
+            raise KeyError(tr(de=f"{self.name} soll ein dict mit den zehn Schlüsseln {NAMES} "
+                                 f"zurückgeben; es fehlt: {missing}",
+                              en=f"{self.name} should return a dict with the ten keys {NAMES}; "
+                                 f"missing: {missing}"))
+        return tuple(float(np.asarray(result[k], dtype=float)) for k in NAMES)
+
+
+def _as_tuple(fn):
+    """The reference/mistake ``fn`` (returning a dict) as a function returning the tuple."""
+    return lambda *args: tuple(float(fn(*args)[k]) for k in NAMES)
+
+
+class DictExercise(Exercise):
+    """A function exercise whose answer returns a dict with the keys NAMES."""
+
+    def collect(self, namespace, seed=None, hidden=False):
+        fn = namespace.get(self.answer)
+        if callable(fn):
+            namespace = {**namespace, self.answer: _DictFunction(fn, self.answer)}
+        return super().collect(namespace, seed, hidden)
+
+
+def _gradients_reference(x, y, w):
+    """The ten partial derivatives by nnkit's backward pass (Network.loss_and_grads)."""
+    return from_params(nnkit_gradients(x, y, to_params(w)))
+
+
+def _gradients_wrong(**mistake):
+    return _as_tuple(lambda x, y, w: from_params(table_gradients(x, y, to_params(w), **mistake)))
+
+
+def _gradient_cases(rng, hidden):
+    cases = []
+    for _ in range(5):
+        n = int(rng.integers(2, 15))
+        x = rng.uniform(-3, 3, n)
+        cases.append((x, rng.normal(0, 2, n), _random_weights(rng, 1.5)))
+    if hidden:
+        x, y = sine_data()
+        cases.append((x, y, dict(GIVEN)))
+        cases.append((np.array([X0]), np.array([1.0]), _random_weights(rng)))  # n = 1
+        cases.append((x, y, {name: 0.5 for name in NAMES}))  # all weights equal
+    return cases
+
+
+def _step_reference(x, y, w, alpha):
+    """One gradient descent step w := w - alpha dJ/dw, with nnkit's gradient."""
+    grads = _gradients_reference(x, y, w)
+    return {name: w[name] - alpha * grads[name] for name in NAMES}
+
+
+def _step_cases(rng, hidden):
+    cases = [(c[0], c[1], c[2], float(rng.uniform(0.05, 1.5))) for c in _gradient_cases(rng, False)]
+    if hidden:
+        x, y = sine_data()
+        cases.append((x, y, from_params(network().init_params(INIT_SEED)), 1.0))
+    return cases
+
+
+# ------------------------------------------------ symbolic derivatives for one data point
+def _symbols():
+    return symbolic.net131_symbols()
+
+
+def _S(name):
+    return _symbols()[name]
+
+
+def _expected_layer2():
+    """∂J/∂w₁₂⁽²⁾ for n = 1: −(y − ŷ) g(z₂)."""
+    return symbolic.table131(n=1)["w2_12"]
+
+
+def _expected_layer1():
+    """∂J/∂w₂₁⁽¹⁾ for n = 1: −w₁₂⁽²⁾ (y − ŷ) g'(z₂) x."""
+    return symbolic.table131(n=1)["w1_21"]
+
+
+def _residual():
+    return _S("y") - _S("yhat")
+
+
+def _g(k):
+    return symbolic.g(_S(f"z{k}"))
+
+
+def _gp(k):
+    return symbolic.g_prime(_S(f"z{k}"))
+
+
+# ====================================================================== exercises
+EXERCISES = [
+    Exercise(
+        id="u3_z", answer="z_x2", kind="value", expected=_z_expected, rtol=1e-4, atol=1e-6,
+        mistakes=[
+            Mistake("no_bias", lambda: np.array([_w(f"w1_{k}1") * X0 for k in (1, 2, 3)]), _hint(
+                de="Es fehlt der Bias w_k0⁽¹⁾: zₖ ist eine Gerade in x mit Achsenabschnitt.",
+                en="The bias w_k0⁽¹⁾ is missing: zₖ is a straight line in x with an intercept.")),
+            Mistake("swapped", lambda: np.array([_w(f"w1_{k}0") * X0 + _w(f"w1_{k}1")
+                                                 for k in (1, 2, 3)]), _hint(
+                de="Bias und Gewicht sind vertauscht: Der zweite Index 1 gehört zur Eingabe x, "
+                   "der Index 0 zur konstanten Eingabe 1.",
+                en="Bias and weight are swapped: the second index 1 belongs to the input x, "
+                   "the index 0 to the constant input 1.")),
+            Mistake("activated", lambda: SIGMOID.fn(_z_expected()), _hint(
+                de="Das sind schon die Aktivierungen g(zₖ). Gefragt ist die gewichtete Summe zₖ "
+                   "vor der Aktivierungsfunktion.",
+                en="These are already the activations g(zₖ). The question asks for the weighted "
+                   "sum zₖ before the activation function.")),
+        ]),
+    Exercise(
+        id="u3_a", answer="a_x2", kind="value", expected=_a_expected, rtol=1e-4, atol=1e-6,
+        mistakes=[
+            Mistake("derivative", lambda: SIGMOID.grad(_z_expected()), _hint(
+                de="Das ist die Ableitung g'(zₖ). Gefragt ist der Wert g(zₖ) selbst.",
+                en="That is the derivative g'(zₖ). The question asks for the value g(zₖ).")),
+            Mistake("sign_in_exp", lambda: 1.0 / (1.0 + np.exp(_z_expected())), _hint(
+                de="Vorzeichen im Exponenten prüfen: g(z) = 1/(1 + e^(−z)) wächst mit z.",
+                en="Check the sign in the exponent: g(z) = 1/(1 + e^(−z)) increases with z.")),
+        ]),
+    Exercise(
+        id="u3_yhat", answer="yhat_x2", kind="value", expected=_yhat_expected, rtol=1e-4,
+        atol=1e-6,
+        mistakes=[
+            Mistake("z_for_g", lambda: _output(X0, GIVEN, act=_identity), _hint(
+                de="Sie haben zₖ gewichtet. In die Ausgabe gehen die Aktivierungen g(zₖ) ein.",
+                en="You weighted zₖ. The output combines the activations g(zₖ).")),
+            Mistake("no_bias", lambda: _output(X0, GIVEN, bias=False), _hint(
+                de="Es fehlt der Bias w₁₀⁽²⁾ des Ausgabeneurons.",
+                en="The bias w₁₀⁽²⁾ of the output neuron is missing.")),
+            Mistake("g_prime", lambda: _output(X0, GIVEN, act=SIGMOID.grad), _hint(
+                de="Sie haben g'(zₖ) verwendet, wo g(zₖ) hingehört.",
+                en="You used g'(zₖ) where g(zₖ) belongs.")),
+        ]),
+    Exercise(
+        id="u3_predict", answer="predict_131", kind="function", expected=_predict_reference,
+        cases=_predict_cases,
+        mistakes=[
+            Mistake("z_for_g", lambda x, w: _output(np.asarray(x, float), w, act=_identity), _hint(
+                de="In die Ausgabe gehen die Aktivierungen g(zₖ) ein, nicht zₖ.",
+                en="The output combines the activations g(zₖ), not zₖ.")),
+            Mistake("no_bias", lambda x, w: _output(np.asarray(x, float), w, bias=False), _hint(
+                de="Es fehlt der Bias w₁₀⁽²⁾ = w[\"w2_10\"].",
+                en="The bias w₁₀⁽²⁾ = w[\"w2_10\"] is missing.")),
+        ]),
+    Exercise(
+        id="u3_cost", answer="J_given", kind="value", expected=_cost_expected, rtol=1e-4,
+        atol=1e-8,
+        mistakes=[
+            Mistake("no_half", lambda: 2 * _cost_expected(), _hint(
+                de="Der Faktor ist 1/(2n), nicht 1/n.", en="The factor is 1/(2n), not 1/n.")),
+            Mistake("no_n", lambda: _sum_of_squares() / 2, _hint(
+                de="Es fehlt der Mittelwert: Teilen Sie durch 2n, nicht nur durch 2.",
+                en="The mean is missing: divide by 2n, not by 2 only.")),
+            Mistake("sum", lambda: _sum_of_squares(), _hint(
+                de="Das ist die Summe der quadrierten Fehler. Es fehlt der Faktor 1/(2n).",
+                en="That is the sum of squared errors. The factor 1/(2n) is missing.")),
+            Mistake("rmse", lambda: float(np.sqrt(2 * _cost_expected())), _hint(
+                de="Keine Wurzel: J ist der halbe mittlere quadratische Fehler.",
+                en="No square root: J is half the mean squared error.")),
+        ]),
+    Exercise(
+        id="u3_chain", answer="d_ln", kind="expression",
+        expected=lambda: 2 / sp.Symbol("x"), symbols=lambda: {"x": sp.Symbol("x")},
+        mistakes=[
+            Mistake("outer_only", lambda: 1 / (3 * sp.Symbol("x") ** 2), _hint(
+                de="Das ist nur die äußere Ableitung ln'(u) = 1/u an der Stelle u = 3x². "
+                   "Die Kettenregel verlangt noch die innere Ableitung.",
+                en="That is only the outer derivative ln'(u) = 1/u at u = 3x². The chain rule "
+                   "also needs the inner derivative.")),
+            Mistake("inner_only", lambda: 6 * sp.Symbol("x"), _hint(
+                de="Das ist nur die innere Ableitung von 3x². Es fehlt die äußere Ableitung "
+                   "ln'(u) = 1/u.",
+                en="That is only the inner derivative of 3x². The outer derivative ln'(u) = 1/u "
+                   "is missing.")),
+            Mistake("outer_without_inner_x", lambda: 1 / sp.Symbol("x") ** 2, _hint(
+                de="Leiten Sie schrittweise ab: äußere Ableitung an der Stelle 3x², mal innere "
+                   "Ableitung (3x²)'.",
+                en="Differentiate step by step: the outer derivative at 3x², times the inner "
+                   "derivative (3x²)'.")),
+        ]),
+    Exercise(
+        id="u3_layer2", answer="dJ_dw2_12", kind="expression", expected=_expected_layer2,
+        symbols=_symbols,
+        mistakes=[
+            Mistake("g_prime_for_g", lambda: -_residual() * _gp(2), _hint(
+                de="Sie haben g'(z₂) verwendet, wo g(z₂) hingehört: ŷ hängt über den Summanden "
+                   "w₁₂⁽²⁾·g(z₂) linear von w₁₂⁽²⁾ ab, und g(z₂) hängt nicht von w₁₂⁽²⁾ ab. "
+                   "(Auf einigen Folien steht hier fälschlich g'.)",
+                en="You used g'(z₂) where g(z₂) belongs: ŷ depends on w₁₂⁽²⁾ linearly through the "
+                   "term w₁₂⁽²⁾·g(z₂), and g(z₂) does not depend on w₁₂⁽²⁾. (Some slides wrongly "
+                   "show g' here.)")),
+            Mistake("sign", lambda: _residual() * _g(2), _hint(
+                de="Vorzeichen prüfen: Die innere Ableitung von (y − ŷ) nach dem Gewicht bringt "
+                   "ein Minus.",
+                en="Check the sign: the inner derivative of (y − ŷ) with respect to the weight "
+                   "brings a minus.")),
+            Mistake("factor_two", lambda: -2 * _residual() * _g(2), _hint(
+                de="Der Faktor 2 aus der Ableitung des Quadrats kürzt sich mit dem 1/2 in J.",
+                en="The factor 2 from differentiating the square cancels the 1/2 in J.")),
+            Mistake("no_inner", lambda: -_residual(), _hint(
+                de="Kettenregel: Es fehlt die innere Ableitung ∂ŷ/∂w₁₂⁽²⁾.",
+                en="Chain rule: the inner derivative ∂ŷ/∂w₁₂⁽²⁾ is missing.")),
+        ]),
+    Exercise(
+        id="u3_layer1", answer="dJ_dw1_21", kind="expression", expected=_expected_layer1,
+        symbols=_symbols,
+        mistakes=[
+            Mistake("no_x", lambda: -_residual() * _S("w2_12") * _gp(2), _hint(
+                de="Kettenregel bis zum Ende: z₂ = w₂₀⁽¹⁾ + w₂₁⁽¹⁾·x; was ist ∂z₂/∂w₂₁⁽¹⁾?",
+                en="Follow the chain rule to the end: z₂ = w₂₀⁽¹⁾ + w₂₁⁽¹⁾·x; what is "
+                   "∂z₂/∂w₂₁⁽¹⁾?")),
+            Mistake("g_for_g_prime", lambda: -_residual() * _S("w2_12") * _g(2) * _S("x"), _hint(
+                de="Sie haben g(z₂) verwendet, wo die Ableitung g'(z₂) hingehört: Das Gewicht "
+                   "sitzt hier innerhalb von g.",
+                en="You used g(z₂) where the derivative g'(z₂) belongs: here the weight sits "
+                   "inside g.")),
+            Mistake("no_w2", lambda: -_residual() * _gp(2) * _S("x"), _hint(
+                de="Es fehlt ein Faktor: Wie hängt ŷ von g(z₂) ab?",
+                en="A factor is missing: how does ŷ depend on g(z₂)?")),
+            Mistake("sign", lambda: _residual() * _S("w2_12") * _gp(2) * _S("x"), _hint(
+                de="Vorzeichen prüfen: Die Ableitung von (y − ŷ) nach ŷ ist −1.",
+                en="Check the sign: the derivative of (y − ŷ) with respect to ŷ is −1.")),
+            Mistake("wrong_neuron", lambda: -_residual() * _S("w2_11") * _gp(1) * _S("x"), _hint(
+                de="Das ist die Ableitung nach w₁₁⁽¹⁾ (Neuron 1). Gefragt ist das Gewicht zu "
+                   "Neuron 2.",
+                en="That is the derivative with respect to w₁₁⁽¹⁾ (neuron 1). The question asks "
+                   "for the weight of neuron 2.")),
+        ]),
+    Exercise(
+        id="u3_needed", answer="needed_x", kind="choice", expected="c",
+        options={
+            "a": {"de": "in allen zehn", "en": "in all ten"},
+            "b": {"de": "nur in den vier Ableitungen der zweiten Schicht",
+                  "en": "only in the four derivatives of the second layer"},
+            "c": {"de": "nur in ∂J/∂w₁₁⁽¹⁾, ∂J/∂w₂₁⁽¹⁾, ∂J/∂w₃₁⁽¹⁾",
+                  "en": "only in ∂J/∂w₁₁⁽¹⁾, ∂J/∂w₂₁⁽¹⁾, ∂J/∂w₃₁⁽¹⁾"},
+            "d": {"de": "in allen sechs Ableitungen der ersten Schicht",
+                  "en": "in all six derivatives of the first layer"},
+        },
+        mistakes=[
+            Mistake("bias_too", "d", _hint(
+                de="Betrachten Sie die Bias-Gewichte w_k0⁽¹⁾: Was ist ∂zₖ/∂w_k0⁽¹⁾?",
+                en="Look at the bias weights w_k0⁽¹⁾: what is ∂zₖ/∂w_k0⁽¹⁾?")),
+            Mistake("all", "a", _hint(
+                de="Gefragt ist, wo xᵢ als eigener Faktor steht, nicht, wovon ŷᵢ abhängt.",
+                en="The question is where xᵢ stands as a factor of its own, not what ŷᵢ "
+                   "depends on.")),
+        ]),
+    DictExercise(
+        id="u3_gradients", answer="gradients", kind="function",
+        expected=_as_tuple(_gradients_reference), cases=_gradient_cases, rtol=1e-5, atol=1e-9,
+        mistakes=[
+            Mistake("g_prime_in_layer2", _gradients_wrong(layer2="g'"), _hint(
+                de="In der zweiten Schicht gehört g(zₖ) in die Formel, nicht g'(zₖ) (der Fehler "
+                   "einiger Folien): ŷ hängt linear von w_1k⁽²⁾ ab.",
+                en="The second layer needs g(zₖ), not g'(zₖ) (the mistake on some slides): ŷ "
+                   "depends linearly on w_1k⁽²⁾.")),
+            Mistake("sign", _gradients_wrong(sign=-1.0), _hint(
+                de="Alle Vorzeichen sind falsch: Die innere Ableitung von (yᵢ − ŷᵢ) bringt ein "
+                   "Minus (oder Sie rechnen mit ŷᵢ − yᵢ und zusätzlichem Minus).",
+                en="Every sign is wrong: the inner derivative of (yᵢ − ŷᵢ) brings a minus (or you "
+                   "use ŷᵢ − yᵢ with an extra minus).")),
+            Mistake("half", _gradients_wrong(scale=0.5), _hint(
+                de="Alles ist halb so groß wie richtig: Der Faktor 2 aus der Ableitung des "
+                   "Quadrats macht aus 1/(2n) den Faktor 1/n.",
+                en="Everything is half the right size: the factor 2 from differentiating the "
+                   "square turns 1/(2n) into 1/n.")),
+            Mistake("no_x", _gradients_wrong(with_x=False), _hint(
+                de="Bei ∂J/∂w_k1⁽¹⁾ fehlt der Faktor xᵢ (innere Ableitung von zₖ nach w_k1⁽¹⁾).",
+                en="∂J/∂w_k1⁽¹⁾ lacks the factor xᵢ (the inner derivative of zₖ with respect to "
+                   "w_k1⁽¹⁾).")),
+            Mistake("g_in_layer1", _gradients_wrong(layer1="g"), _hint(
+                de="In der ersten Schicht gehört g'(zₖ) = g(zₖ)(1 − g(zₖ)) in die Formel, nicht "
+                   "g(zₖ).",
+                en="The first layer needs g'(zₖ) = g(zₖ)(1 − g(zₖ)), not g(zₖ).")),
+            Mistake("no_w2", _gradients_wrong(with_w2=False), _hint(
+                de="In der ersten Schicht fehlt der Faktor w_1k⁽²⁾ vor der Summe.",
+                en="The first layer lacks the factor w_1k⁽²⁾ in front of the sum.")),
+        ]),
+    DictExercise(
+        id="u3_step", answer="train_step", kind="function", expected=_as_tuple(_step_reference),
+        cases=_step_cases, rtol=1e-5, atol=1e-9,
+        mistakes=[
+            Mistake("ascent", _as_tuple(lambda x, y, w, alpha: _step_reference(x, y, w, -alpha)),
+                    _hint(de="Sie gehen bergauf: Beim Gradientenabstieg wird α·∂J/∂w abgezogen.",
+                          en="You walk uphill: gradient descent subtracts α·∂J/∂w.")),
+            Mistake("no_alpha", _as_tuple(lambda x, y, w, alpha: _step_reference(x, y, w, 1.0)),
+                    _hint(de="Die Lernrate α fehlt.", en="The learning rate α is missing.")),
+            Mistake("unchanged", _as_tuple(lambda x, y, w, alpha: dict(w)), _hint(
+                de="Die Gewichte haben sich nicht verändert: Geben Sie die neuen Gewichte zurück.",
+                en="The weights did not change: return the new weights.")),
+        ]),
+]
+
+
+# ====================================================================== cells
+INTRO = md(
+    de=r"""# Einheit 3: Ein kleines Netz lernt eine Sinuskurve
+
+Ein Netz mit **einer Eingabe, drei Neuronen und einer Ausgabe** – zehn Gewichte insgesamt – kann
+eine
+Sinuskurve erstaunlich gut nachbilden. In dieser Einheit verfolgen Sie Schritt für Schritt, wie es
+das tut:
+
+1. **Wie rechnet das Netz eine Vorhersage?** Vorwärtsdurchlauf für $x = 2$, dann für viele $x$.
+2. **Wie setzen sich die drei Aktivierungskurven zur Modellkurve zusammen?** Zehn Schieberegler.
+3. **Wie findet man die Gewichte?** Kostenfunktion, Kettenregel, alle zehn partiellen Ableitungen,
+   Gradientenabstieg – und ein Netz, das vor Ihren Augen lernt.
+
+Aufgaben mit Punkten erkennen Sie an **Aufgabe**; unter jeder Antwortzelle prüft eine Testzelle
+Ihre Antwort und gibt bei typischen Fehlern einen Hinweis.
+
+> **Hinweis zu Dezimalzahlen:** Python schreibt Dezimalzahlen mit Punkt: `0.1`, nicht `0,1`
+> (`w = 0,1` wäre ein Tupel aus zwei Zahlen). Die Grafiken zeigen Zahlen mit Dezimalkomma.""",
+    en=r"""# Unit 3: A small network learns a sine curve
+
+A network with **one input, three neurons and one output** – ten weights in all – can reproduce a
+sine
+curve remarkably well. In this unit you follow step by step how it does that:
+
+1. **How does the network compute a prediction?** The forward pass for $x = 2$, then for many $x$.
+2. **How do the three activation curves combine into the model curve?** Ten sliders.
+3. **How do we find the weights?** Cost function, chain rule, all ten partial derivatives, gradient
+   descent – and a network that learns before your eyes.
+
+Exercises that earn points are marked **Exercise**; below each answer cell a test cell checks your
+answer and gives a hint for typical mistakes.""")
+
+SETUP_CODE = code(
+    "from nnkit.i18n import fmt\n"
+    "from workbook.views.sine_network import (\n"
+    "    GIVEN, NAMES, ForwardView, TrainingView, WeightsView, data_view, initial_weights,\n"
+    "    sine_data, symbol, weights_cost)")
+
+DATA = md(
+    de=r"""## 1 Ausgangslage
+
+Wir betrachten ein **einfaches Regressionsproblem**:
+
+- eine quantitative Eingabevariable $x_i$ und
+- eine quantitative Zielvariable $y_i$, $\;i = 1, \dots, n$.
+
+Der wahre Zusammenhang ist stark **nicht linear**: eine Sinuskurve. Der Datensatz hat $n = 40$
+Punkte, $x_i$ gleichverteilt auf $[-3, 3]$ (etwa eine Periode) und
+$y_i = 2{,}5 \cdot \sin(x_i) + \varepsilon_i$ mit kleinem zufälligem Rauschen $\varepsilon_i$
+(fester Startwert, alle sehen dieselben Daten). Eine Gerade kann diesen Zusammenhang nicht
+beschreiben.""",
+    en=r"""## 1 The setting
+
+We look at a **simple regression problem**:
+
+- one quantitative input variable $x_i$ and
+- one quantitative target variable $y_i$, $\;i = 1, \dots, n$.
+
+The true relationship is strongly **non-linear**: a sine curve. The data set has $n = 40$ points,
+$x_i$ uniform on $[-3, 3]$ (about one period) and $y_i = 2.5 \cdot \sin(x_i) + \varepsilon_i$ with a
+little random noise $\varepsilon_i$ (fixed seed: everybody sees the same data). A straight line
+cannot describe this relationship.""")
+
+DATA_CODE = code(
+    "x_data, y_data = sine_data()\n"
+    "print(tr(de=\"Anzahl Datenpunkte n =\", en=\"number of data points n =\"), len(x_data))\n"
+    "data_view()")
+
+ARCHITECTURE = md(
+    de=r"""## 2 Die Architektur: ein 1-3-1-Netz
+
+Eine Eingabe $x$, eine verdeckte Schicht mit drei Neuronen (Aktivierungsfunktion $g$ = Sigmoid),
+ein Ausgabeneuron ohne Aktivierungsfunktion. Für $k = 1, 2, 3$:
+
+$$z_k^{(1)} = w_{k0}^{(1)} + w_{k1}^{(1)}\,x, \qquad
+  g(z) = \frac{1}{1 + e^{-z}}, \qquad
+  \hat y = w_{10}^{(2)} + w_{11}^{(2)}\,g\big(z_1^{(1)}\big) + w_{12}^{(2)}\,g\big(z_2^{(1)}\big)
+         + w_{13}^{(2)}\,g\big(z_3^{(1)}\big).$$
+
+Lesen Sie die Indizes so: $w_{k1}^{(1)}$ ist das Gewicht von der Eingabe $x$ zum Neuron $k$ der
+ersten Schicht, $w_{k0}^{(1)}$ sein Bias (das Gewicht einer konstanten Eingabe 1); $w_{1k}^{(2)}$
+ist das Gewicht vom Neuron $k$ zur Ausgabe, $w_{10}^{(2)}$ der Bias der Ausgabe. Kurz schreiben wir
+$z_k$ für $z_k^{(1)}$.
+
+**Die Gewichte sind gegeben.** In diesem ersten Teil nehmen wir an, dass alle zehn Gewichte schon
+optimiert wurden. Wir haben sie mit Gradientenabstieg gefunden (40 000 Schritte mit nnkit, wie im
+dritten Teil dieser Einheit) und auf zwei Nachkommastellen gerundet. Im Code heißen sie wie in der
+Vorlesung: `w["w1_21"]` ist $w_{21}^{(1)}$, `w["w2_13"]` ist $w_{13}^{(2)}$.""",
+    en=r"""## 2 The architecture: a 1-3-1 network
+
+One input $x$, one hidden layer of three neurons (activation function $g$ = sigmoid), one output
+neuron without an activation function. For $k = 1, 2, 3$:
+
+$$z_k^{(1)} = w_{k0}^{(1)} + w_{k1}^{(1)}\,x, \qquad
+  g(z) = \frac{1}{1 + e^{-z}}, \qquad
+  \hat y = w_{10}^{(2)} + w_{11}^{(2)}\,g\big(z_1^{(1)}\big) + w_{12}^{(2)}\,g\big(z_2^{(1)}\big)
+         + w_{13}^{(2)}\,g\big(z_3^{(1)}\big).$$
+
+Read the indices like this: $w_{k1}^{(1)}$ is the weight from the input $x$ to neuron $k$ of the
+first layer, $w_{k0}^{(1)}$ its bias (the weight of a constant input 1); $w_{1k}^{(2)}$ is the
+weight from neuron $k$ to the output, $w_{10}^{(2)}$ the bias of the output. For short we write
+$z_k$ for $z_k^{(1)}$.
+
+**The weights are given.** In this first part we assume that all ten weights have already been
+optimised. We found them by gradient descent (40,000 steps with nnkit, as in the third part of
+this unit) and rounded them to two decimals. In code they have the lecture's names: `w["w1_21"]` is
+$w_{21}^{(1)}$, `w["w2_13"]` is $w_{13}^{(2)}$.""")
+
+WEIGHTS_CODE = code(
+    "w = dict(GIVEN)  # the given weights: w[\"w1_10\"], w[\"w1_11\"], ..., w[\"w2_13\"]\n"
+    "for name in NAMES:\n"
+    "    print(f\"{symbol(name):8} w[{name!r}] = {fmt(w[name]):>6}\")")
+
+FORWARD = md(
+    de=r"""## 3 Vorhersage für $x = 2$ in fünf Schritten
+
+Der **Vorwärtsdurchlauf** rechnet die Vorhersage von links nach rechts durch das Netz:
+
+1. Die Eingabe $x = 2$ liegt am Eingabeneuron an.
+2. Jedes verdeckte Neuron bildet seine gewichtete Summe $z_k = w_{k0}^{(1)} + w_{k1}^{(1)} \cdot 2$.
+3. Jedes verdeckte Neuron wendet die Aktivierungsfunktion an: $g(z_k)$.
+4. Das Ausgabeneuron gewichtet die drei Aktivierungen: $w_{1k}^{(2)}\,g(z_k)$ …
+5. … und addiert sie zu seinem Bias: $\hat y = w_{10}^{(2)} + \sum_k w_{1k}^{(2)}\,g(z_k)$.
+
+**Aufgabe 1a (1 Punkt).** Berechnen Sie $z_1, z_2, z_3$ für $x = 2$ mit den gegebenen Gewichten
+`w`, als Array `z_x2` aus drei Zahlen.""",
+    en=r"""## 3 The prediction for $x = 2$ in five steps
+
+The **forward pass** computes the prediction from left to right through the network:
+
+1. The input $x = 2$ is applied to the input neuron.
+2. Each hidden neuron forms its weighted sum $z_k = w_{k0}^{(1)} + w_{k1}^{(1)} \cdot 2$.
+3. Each hidden neuron applies the activation function: $g(z_k)$.
+4. The output neuron weights the three activations: $w_{1k}^{(2)}\,g(z_k)$ …
+5. … and adds them to its bias: $\hat y = w_{10}^{(2)} + \sum_k w_{1k}^{(2)}\,g(z_k)$.
+
+**Exercise 1a (1 point).** Compute $z_1, z_2, z_3$ for $x = 2$ with the given weights `w`, as an
+array `z_x2` of three numbers.""")
+
+A_TASK = md(
+    de=r"""**Aufgabe 1b (1 Punkt).** Schreiben Sie die Sigmoid-Funktion `g(z)` und berechnen Sie die
+drei Aktivierungen $g(z_1), g(z_2), g(z_3)$ als Array `a_x2`.""",
+    en=r"""**Exercise 1b (1 point).** Write the sigmoid function `g(z)` and compute the three
+activations $g(z_1), g(z_2), g(z_3)$ as an array `a_x2`.""")
+
+YHAT_TASK = md(
+    de=r"""**Aufgabe 1c (1 Punkt).** Berechnen Sie die Vorhersage $\hat y$ für $x = 2$ als Zahl
+`yhat_x2` (Schritte 4 und 5).""",
+    en=r"""**Exercise 1c (1 point).** Compute the prediction $\hat y$ for $x = 2$ as a number
+`yhat_x2`
+(steps 4 and 5).""")
+
+FORWARD_VIEW = md(
+    de=r"""### Das Netz als Diagramm
+
+Das Diagramm zeigt den Vorwärtsdurchlauf für das $x$ des Schiebereglers: an jedem verdeckten
+Neuron $z$ und $a = g(z)$, an jeder Kante das Gewicht (durchgezogen blau: positiv, gestrichelt
+orange: negativ). Die Biaswerte stehen nicht im Bild; sie stecken in $z$. Stellen Sie $x = 2$ ein
+und vergleichen Sie mit Ihren Ergebnissen aus Aufgabe 1.
+
+## 4 Vorhersagen im Streudiagramm
+
+Die Vorhersage für $x = 2$ ist **ein Punkt** $(2, \hat y)$ im Streudiagramm der Daten (Anzeige
+„ein Punkt“). Dasselbe können wir für **viele** $x$ rechnen („viele Punkte“). Verbinden wir diese
+Punkte, entsteht eine **Kurve**, die das Modell darstellt („Kurve“): Das kleine Netz gibt den nicht
+linearen Zusammenhang gut wieder, ohne dass wir ihm gesagt hätten, dass es sich um einen Sinus
+handelt. Bewegen Sie $x$ und beobachten Sie, wie sich die Werte im Netz ändern.""",
+    en=r"""### The network as a diagram
+
+The diagram shows the forward pass for the $x$ of the slider: at each hidden neuron $z$ and
+$a = g(z)$, at each edge the weight (solid blue: positive, dashed orange: negative). The biases
+are not drawn; they are contained in $z$. Set $x = 2$ and compare with your results of
+exercise 1.
+
+## 4 Predictions in a scatter plot
+
+The prediction for $x = 2$ is **one point** $(2, \hat y)$ in the scatter plot of the data (show
+"one point"). We can compute the same for **many** $x$ ("many points"). Joining these points gives
+a **curve** that represents the model ("curve"): the small network reproduces the non-linear
+relationship well without being told that it is a sine. Move $x$ and watch how the values in the
+network change.""")
+
+PREDICT_TASK = md(
+    de=r"""**Aufgabe 2 (1 Punkt).** Schreiben Sie `predict_131(x, w)`: Für ein Array `x` aus $n$
+Eingaben und Gewichte `w` (ein dict wie oben) gibt die Funktion das Array der $n$ Vorhersagen
+$\hat y_i$ zurück. Rechnen Sie mit ganzen Arrays (numpy rechnet elementweise), ohne Schleife über
+$i$. Die Funktion `g` aus Aufgabe 1b dürfen Sie verwenden.""",
+    en=r"""**Exercise 2 (1 point).** Write `predict_131(x, w)`: for an array `x` of $n$ inputs and
+weights `w` (a dict as above) the function returns the array of the $n$ predictions $\hat y_i$.
+Compute with whole arrays (numpy works elementwise), without a loop over $i$. You may use the
+function `g` of exercise 1b.""")
+
+COMBINE = md(
+    de=r"""## 5 Wie die drei Aktivierungskurven die Modellkurve ergeben
+
+Die Ausgabe ist eine gewichtete Summe: $\hat y(x) = w_{10}^{(2)} + \sum_k w_{1k}^{(2)}\, g(z_k(x))$.
+Jeder Summand $w_{1k}^{(2)} g(z_k(x))$ ist eine **Sigmoid-Stufe**: Sie liegt dort, wo $z_k = 0$ ist,
+also bei $x = -w_{k0}^{(1)}/w_{k1}^{(1)}$; $|w_{k1}^{(1)}|$ bestimmt, wie steil sie ist, und
+$w_{1k}^{(2)}$, wie hoch sie ist und in welche Richtung sie geht. Das Netz **kombiniert** die drei
+Stufen geschickt zur Sinuskurve.
+
+Rechts sehen Sie die drei Summanden, den Bias und ihre Summe $\hat y(x)$; links die Modellkurve
+mit den Daten und die Kosten $J$ (Abschnitt 6). Alle zehn Gewichte sind einstellbar;
+„Zurücksetzen“ stellt die gegebenen Gewichte wieder her.""",
+    en=r"""## 5 How the three activation curves make the model curve
+
+The output is a weighted sum: $\hat y(x) = w_{10}^{(2)} + \sum_k w_{1k}^{(2)}\, g(z_k(x))$. Each
+term
+$w_{1k}^{(2)} g(z_k(x))$ is a **sigmoid step**: it sits where $z_k = 0$, that is at
+$x = -w_{k0}^{(1)}/w_{k1}^{(1)}$; $|w_{k1}^{(1)}|$ sets how steep it is, and $w_{1k}^{(2)}$ how high
+it is and which way it goes. The network **combines** the three steps cleverly into the sine
+curve.
+
+On the right you see the three terms, the bias and their sum $\hat y(x)$; on the left the model
+curve with the data and the cost $J$ (section 6). All ten weights can be set; "Reset" restores
+the given weights.""")
+
+COMBINE_TASK = md(
+    de=r"""**Aufgabe 3 (1 Punkt, manuell bewertet).** Beschreiben Sie in zwei bis vier Sätzen,
+welchen
+Teil der Sinuskurve jedes der drei verdeckten Neuronen beiträgt (wo liegt seine Stufe, steigt oder
+fällt sie?). Was passiert mit der Modellkurve und mit $J$, wenn Sie $w_{12}^{(2)}$ auf 0 setzen?""",
+    en=r"""**Exercise 3 (1 point, graded by hand).** Describe in two to four sentences which part
+of the
+sine curve each of the three hidden neurons contributes (where is its step, does it rise or
+fall?). What happens to the model curve and to $J$ when you set $w_{12}^{(2)}$ to 0?""")
+
+COMBINE_ANSWER = manual(
+    "u3_combine", 1,
+    de=r"""*Musterlösung:* Neuron 1 ($z_1 = -0{,}16 + 1{,}74\,x$) hat seine Stufe bei $x \approx
+0{,}09$
+und steigt um $w_{11}^{(2)} = 6{,}12$: Es erzeugt den Anstieg in der Mitte. Neuron 2 hat seine
+Stufe bei $x \approx 2{,}79$ und fällt (Höhe $-4{,}39$): der Abfall nach dem Maximum am rechten
+Rand. Neuron 3 ($w_{31}^{(1)} < 0$) ist eine fallende Sigmoidkurve mit Stufe bei $x \approx
+-2{,}63$;
+mit $w_{13}^{(2)} = 3{,}26$ ist sein Beitrag links hoch und fällt dann auf 0: der Abfall am linken
+Rand bis zum Minimum. Der Bias $-2{,}93$ verschiebt alles nach unten. Mit $w_{12}^{(2)} = 0$ fehlt
+der Abfall rechts: Die Kurve bleibt für $x > 2$ oben, $J$ steigt deutlich (von etwa 0,03 auf
+etwa 0,3).""",
+    en=r"""*Model answer:* Neuron 1 ($z_1 = -0.16 + 1.74\,x$) has its step at $x \approx 0.09$ and
+rises
+by $w_{11}^{(2)} = 6.12$: it makes the rise in the middle. Neuron 2 has its step at $x \approx 2.79$
+and falls (height $-4.39$): the drop after the maximum at the right end. Neuron 3
+($w_{31}^{(1)} < 0$) is a falling sigmoid with its step at $x \approx -2.63$; with
+$w_{13}^{(2)} = 3.26$ its contribution is high on the left and then falls to 0: the drop at the
+left end down to the minimum. The bias $-2.93$ shifts everything down. With $w_{12}^{(2)} = 0$ the
+drop on the right is missing: the curve stays up for $x > 2$ and $J$ rises clearly (from about
+0.03 to about 0.3).""")
+
+COST = md(
+    de=r"""## 6 Die Kostenfunktion
+
+Wie gut passen die Gewichte zu den Daten? Für die Regression messen wir das mit dem **mittleren
+quadratischen Fehler** (MSE), in der Form der Vorlesung mit dem Faktor $\tfrac12$:
+
+$$J(\mathbf w) = \frac{1}{2n} \sum_{i=1}^n \big(y_i - \hat y_i\big)^2 .$$
+
+Um $J$ nach den Gewichten abzuleiten, schreiben wir die Kostenfunktion so, dass die **Gewichte
+explizit** auftauchen:
+
+$$J(\mathbf w) = \frac{1}{2n} \sum_{i=1}^n \Big(y_i - \underbrace{\big(w_{10}^{(2)}
+  + w_{11}^{(2)}\, g(z_{i1}) + w_{12}^{(2)}\, g(z_{i2}) + w_{13}^{(2)}\, g(z_{i3})\big)}_{\hat y_i}
+  \Big)^2, \qquad z_{ik} = w_{k0}^{(1)} + w_{k1}^{(1)}\, x_i .$$
+
+Dabei ist $z_{ik}$ der Wert von $z_k$ für den Datenpunkt $i$.
+
+**Aufgabe 4 (1 Punkt).** Berechnen Sie $J$ für die gegebenen Gewichte `w` auf dem Datensatz
+`x_data, y_data` als Zahl `J_given`.""",
+    en=r"""## 6 The cost function
+
+How well do the weights fit the data? For regression we measure this with the **mean squared
+error** (MSE), in the lecture's form with the factor $\tfrac12$:
+
+$$J(\mathbf w) = \frac{1}{2n} \sum_{i=1}^n \big(y_i - \hat y_i\big)^2 .$$
+
+To differentiate $J$ with respect to the weights, we write the cost function so that the **weights
+appear explicitly**:
+
+$$J(\mathbf w) = \frac{1}{2n} \sum_{i=1}^n \Big(y_i - \underbrace{\big(w_{10}^{(2)}
+  + w_{11}^{(2)}\, g(z_{i1}) + w_{12}^{(2)}\, g(z_{i2}) + w_{13}^{(2)}\, g(z_{i3})\big)}_{\hat y_i}
+  \Big)^2, \qquad z_{ik} = w_{k0}^{(1)} + w_{k1}^{(1)}\, x_i .$$
+
+Here $z_{ik}$ is the value of $z_k$ for data point $i$.
+
+**Exercise 4 (1 point).** Compute $J$ for the given weights `w` on the data set `x_data, y_data`
+as a number `J_given`.""")
+
+RULES = md(
+    de=r"""## 7 Ableitungsregeln
+
+Gradientenabstieg braucht die partiellen Ableitungen $\partial J/\partial w$ nach allen zehn
+Gewichten. Zwei Regeln genügen:
+
+- **Summenregel:** $\Big(\sum_{i=1}^n f_i(x)\Big)' = \sum_{i=1}^n f_i'(x)$ – die Ableitung einer
+Summe
+  ist die Summe der Ableitungen. Wir dürfen also jeden Summanden von $J$ einzeln ableiten.
+- **Kettenregel:** $\big[f(h(x))\big]' = f'(h(x)) \cdot h'(x)$ – äußere Ableitung an der Stelle
+  der inneren Funktion mal innere Ableitung.
+
+**Aufgabe 5 (1 Punkt).** Leiten Sie $\ln(3x^2)$ nach $x$ ab (für $x \neq 0$) und vereinfachen Sie
+so weit wie möglich. Geben Sie das Ergebnis als Text `d_ln` an, z. B. `"3*x + 1"`
+(Potenzen mit `**` oder `^`).""",
+    en=r"""## 7 Rules of differentiation
+
+Gradient descent needs the partial derivatives $\partial J/\partial w$ for all ten weights. Two
+rules
+are enough:
+
+- **Sum rule:** $\Big(\sum_{i=1}^n f_i(x)\Big)' = \sum_{i=1}^n f_i'(x)$ – the derivative of a sum is
+  the sum of the derivatives. So we may differentiate each term of $J$ on its own.
+- **Chain rule:** $\big[f(h(x))\big]' = f'(h(x)) \cdot h'(x)$ – the outer derivative at the inner
+  function times the inner derivative.
+
+**Exercise 5 (1 point).** Differentiate $\ln(3x^2)$ with respect to $x$ (for $x \neq 0$) and
+simplify as far as possible. Give the result as text `d_ln`, e.g. `"3*x + 1"` (powers with `**`
+or `^`).""")
+
+LAYER2 = md(
+    de=r"""## 8 Ableitungen nach den Gewichten der zweiten Schicht
+
+In $J$ kommt $w_{1k}^{(2)}$ nur im Summanden $w_{1k}^{(2)}\, g(z_{ik})$ von $\hat y_i$ vor, und
+$g(z_{ik})$ hängt nicht von $w_{1k}^{(2)}$ ab. Also ist $\partial \hat y_i/\partial w_{1k}^{(2)} =
+g(z_{ik})$ und $\partial \hat y_i/\partial w_{10}^{(2)} = 1$. Summenregel und Kettenregel (außen
+das Quadrat, innen $y_i - \hat y_i$) geben:
+
+$$\frac{\partial J}{\partial w_{10}^{(2)}} = \frac{2}{2n}\sum_{i=1}^n (y_i - \hat y_i)\cdot(-1)
+  = -\frac1n \sum_{i=1}^n (y_i - \hat y_i), \qquad
+  \frac{\partial J}{\partial w_{1k}^{(2)}} = \frac{2}{2n}\sum_{i=1}^n (y_i - \hat y_i)\cdot
+  \big(-g(z_{ik})\big) = -\frac1n \sum_{i=1}^n (y_i - \hat y_i)\, g(z_{ik}).$$
+
+Der Faktor 2 aus der Ableitung des Quadrats kürzt sich mit dem $\tfrac12$ – deshalb steht es in $J$.
+
+> **Vorsicht.** Auf einigen Folien („Was benötigen wir, um die Ableitungen zu rechnen?“) steht in
+> den Formeln der zweiten Schicht $g'(z_k)$. Das ist **falsch**: Richtig ist $g(z_k)$, wie oben
+> hergeleitet. Die Ableitung $g'$ entsteht erst, wenn das Gewicht *innerhalb* von $g$ sitzt – also
+> in der ersten Schicht.
+
+**Aufgabe 6 (1 Punkt).** Für **einen** Datenpunkt ($n = 1$) ist $J = \tfrac12 (y - \hat y)^2$. Geben
+Sie $\partial J/\partial w_{12}^{(2)}$ als Text `dJ_dw2_12` an. Erlaubte Namen: `x`, `y`, `yhat`,
+`z1`, `z2`, `z3`, die Gewichte wie `w2_12` oder `w1_21`, die Funktion `g` und ihre Ableitung
+`g'` – z. B. `"-(y - yhat) * w1_10 * g'(z3)"`.""",
+    en=r"""## 8 Derivatives with respect to the weights of the second layer
+
+In $J$, $w_{1k}^{(2)}$ occurs only in the term $w_{1k}^{(2)}\, g(z_{ik})$ of $\hat y_i$, and
+$g(z_{ik})$ does not depend on $w_{1k}^{(2)}$. So $\partial \hat y_i/\partial w_{1k}^{(2)} =
+g(z_{ik})$ and $\partial \hat y_i/\partial w_{10}^{(2)} = 1$. The sum rule and the chain rule
+(outside the square, inside $y_i - \hat y_i$) give:
+
+$$\frac{\partial J}{\partial w_{10}^{(2)}} = \frac{2}{2n}\sum_{i=1}^n (y_i - \hat y_i)\cdot(-1)
+  = -\frac1n \sum_{i=1}^n (y_i - \hat y_i), \qquad
+  \frac{\partial J}{\partial w_{1k}^{(2)}} = \frac{2}{2n}\sum_{i=1}^n (y_i - \hat y_i)\cdot
+  \big(-g(z_{ik})\big) = -\frac1n \sum_{i=1}^n (y_i - \hat y_i)\, g(z_{ik}).$$
+
+The factor 2 from differentiating the square cancels the $\tfrac12$ – that is why it is in $J$.
+
+> **Careful.** Some slides ("What do we need to compute the derivatives?") show $g'(z_k)$ in the
+> second-layer formulas. That is **wrong**: the right factor is $g(z_k)$, as derived above. The
+> derivative $g'$ only appears when the weight sits *inside* $g$ – that is, in the first layer.
+
+**Exercise 6 (1 point).** For **one** data point ($n = 1$), $J = \tfrac12 (y - \hat y)^2$. Give
+$\partial J/\partial w_{12}^{(2)}$ as text `dJ_dw2_12`. Allowed names: `x`, `y`, `yhat`, `z1`,
+`z2`, `z3`, the weights such as `w2_12` or `w1_21`, the function `g` and its derivative `g'` –
+e.g. `"-(y - yhat) * w1_10 * g'(z3)"`.""")
+
+LAYER1 = md(
+    de=r"""## 9 Ableitungen nach den Gewichten der ersten Schicht
+
+Jetzt sitzt das Gewicht *innerhalb* von $g$. Schreiben wir $z_{i1}$ aus:
+
+$$J(\mathbf w) = \frac{1}{2n}\sum_{i=1}^n \Big(y_i - \big(w_{10}^{(2)} + w_{11}^{(2)}\,
+  g\big(w_{10}^{(1)} + w_{11}^{(1)} x_i\big) + w_{12}^{(2)}\, g(z_{i2}) + w_{13}^{(2)}\, g(z_{i3})
+  \big)\Big)^2 .$$
+
+Die Kettenregel hat jetzt drei Glieder: Quadrat → $w_{11}^{(2)}\,g(\cdot)$ → $z_{i1}$. Mit
+$\partial z_{i1}/\partial w_{10}^{(1)} = 1$ und $\partial z_{i1}/\partial w_{11}^{(1)} = x_i$:
+
+$$\frac{\partial J}{\partial w_{10}^{(1)}} = \frac{2}{2n}\sum_{i=1}^n (y_i - \hat y_i)\cdot
+  \big(-w_{11}^{(2)}\big)\, g'(z_{i1}) \cdot 1 = -\frac{w_{11}^{(2)}}{n}\sum_{i=1}^n
+  (y_i - \hat y_i)\, g'(z_{i1}),$$
+$$\frac{\partial J}{\partial w_{11}^{(1)}} = -\frac{w_{11}^{(2)}}{n}\sum_{i=1}^n
+  (y_i - \hat y_i)\, g'(z_{i1})\, x_i .$$
+
+Für die Sigmoid-Funktion gilt $g'(z) = g(z)\,\big(1 - g(z)\big)$: Die Ableitung lässt sich aus der
+Aktivierung selbst berechnen.
+
+**Aufgabe 7 (1 Punkt).** Wieder für einen Datenpunkt ($n = 1$): Geben Sie
+$\partial J/\partial w_{21}^{(1)}$ als Text `dJ_dw1_21` an (dieselben Namen wie in Aufgabe 6).""",
+    en=r"""## 9 Derivatives with respect to the weights of the first layer
+
+Now the weight sits *inside* $g$. Writing $z_{i1}$ out:
+
+$$J(\mathbf w) = \frac{1}{2n}\sum_{i=1}^n \Big(y_i - \big(w_{10}^{(2)} + w_{11}^{(2)}\,
+  g\big(w_{10}^{(1)} + w_{11}^{(1)} x_i\big) + w_{12}^{(2)}\, g(z_{i2}) + w_{13}^{(2)}\, g(z_{i3})
+  \big)\Big)^2 .$$
+
+The chain rule now has three links: square → $w_{11}^{(2)}\,g(\cdot)$ → $z_{i1}$. With
+$\partial z_{i1}/\partial w_{10}^{(1)} = 1$ and $\partial z_{i1}/\partial w_{11}^{(1)} = x_i$:
+
+$$\frac{\partial J}{\partial w_{10}^{(1)}} = \frac{2}{2n}\sum_{i=1}^n (y_i - \hat y_i)\cdot
+  \big(-w_{11}^{(2)}\big)\, g'(z_{i1}) \cdot 1 = -\frac{w_{11}^{(2)}}{n}\sum_{i=1}^n
+  (y_i - \hat y_i)\, g'(z_{i1}),$$
+$$\frac{\partial J}{\partial w_{11}^{(1)}} = -\frac{w_{11}^{(2)}}{n}\sum_{i=1}^n
+  (y_i - \hat y_i)\, g'(z_{i1})\, x_i .$$
+
+For the sigmoid, $g'(z) = g(z)\,\big(1 - g(z)\big)$: the derivative can be computed from the
+activation itself.
+
+**Exercise 7 (1 point).** Again for one data point ($n = 1$): give $\partial J/\partial
+w_{21}^{(1)}$
+as text `dJ_dw1_21` (the same names as in exercise 6).""")
+
+# The table of section 10, coloured like the list of ingredients below it.
+_G, _GP = r"{\color{#0072B2}g(z_{ik})}", r"{\color{#D55E00}g'(z_{ik})}"
+_W2, _X = r"{\color{#009E73}w_{1k}^{(2)}}", r"{\color{#CC79A7}x_i}"
+TABLE_ROWS = "\n".join([
+    r"| $w_{10}^{(2)}$ | $-\dfrac1n \sum_i r_i$ |",
+    r"| $w_{1k}^{(2)}$ | $-\dfrac1n \sum_i r_i\; " + _G + "$ |",
+    r"| $w_{k0}^{(1)}$ | $-\dfrac{" + _W2 + r"}{n} \sum_i r_i\; " + _GP + "$ |",
+    r"| $w_{k1}^{(1)}$ | $-\dfrac{" + _W2 + r"}{n} \sum_i r_i\; " + _GP + r"\; " + _X + "$ |",
+]) + "\n"
+
+TABLE = md(
+    de=r"""## 10 Alle Ableitungen auf einen Blick
+
+Mit $r_i = y_i - \hat y_i$ (Residuum) und $k = 1, 2, 3$:
+
+| Gewicht | partielle Ableitung von $J$ |
+|---|---|
+""" + TABLE_ROWS + r"""
+### Was benötigen wir, um die Ableitungen zu rechnen?
+
+- die Werte der Zielvariable $y_i$ im Trainingsdatensatz und die **aktuellen Vorhersagen**
+  $\hat y_i$ (zusammen das Residuum $r_i$),
+- die **Aktivierungen** $\color{#0072B2}g(z_{ik})$ für jeden Datenpunkt (zweite Schicht),
+- die **Ableitungen der Aktivierungen** $\color{#D55E00}g'(z_{ik}) = g(z_{ik})(1 - g(z_{ik}))$
+  (erste Schicht),
+- die **aktuellen Gewichte der zweiten Schicht** $\color{#009E73}w_{11}^{(2)}, w_{12}^{(2)},
+  w_{13}^{(2)}$ (erste Schicht),
+- die **Eingaben** $\color{#CC79A7}x_i$ im Trainingsdatensatz.
+
+**Aufgabe 8 (1 Punkt).** In welchen der zehn Formeln steht $x_i$ als eigener Faktor? Setzen Sie
+`needed_x` auf den Buchstaben der richtigen Antwort:
+
+- `"a"`: in allen zehn
+- `"b"`: nur in den vier Ableitungen der zweiten Schicht
+- `"c"`: nur in $\partial J/\partial w_{11}^{(1)}$, $\partial J/\partial w_{21}^{(1)}$,
+  $\partial J/\partial w_{31}^{(1)}$
+- `"d"`: in allen sechs Ableitungen der ersten Schicht""",
+    en=r"""## 10 All derivatives at a glance
+
+With $r_i = y_i - \hat y_i$ (the residual) and $k = 1, 2, 3$:
+
+| weight | partial derivative of $J$ |
+|---|---|
+""" + TABLE_ROWS + r"""
+### What do we need to compute the derivatives?
+
+- the values of the target $y_i$ in the training data and the **current predictions** $\hat y_i$
+  (together the residual $r_i$),
+- the **activations** $\color{#0072B2}g(z_{ik})$ for every data point (second layer),
+- the **derivatives of the activations** $\color{#D55E00}g'(z_{ik}) = g(z_{ik})(1 - g(z_{ik}))$
+  (first layer),
+- the **current weights of the second layer** $\color{#009E73}w_{11}^{(2)}, w_{12}^{(2)},
+  w_{13}^{(2)}$ (first layer),
+- the **inputs** $\color{#CC79A7}x_i$ of the training data.
+
+**Exercise 8 (1 point).** In which of the ten formulas does $x_i$ stand as a factor of its own? Set
+`needed_x` to the letter of the right answer:
+
+- `"a"`: in all ten
+- `"b"`: only in the four derivatives of the second layer
+- `"c"`: only in $\partial J/\partial w_{11}^{(1)}$, $\partial J/\partial w_{21}^{(1)}$,
+  $\partial J/\partial w_{31}^{(1)}$
+- `"d"`: in all six derivatives of the first layer""")
+
+PASSES = md(
+    de=r"""## 11 Vorwärtsdurchlauf und Rückwärtsdurchlauf
+
+Die Trainingsdaten $(x_i, y_i)$ und die aktuellen Gewichte kennen wir. Die aktuellen Aktivierungen
+und Vorhersagen liefert der **Vorwärtsdurchlauf** – genau das, was Sie in Abschnitt 3 gerechnet
+haben, jetzt für alle Datenpunkte auf einmal. Ganz am Anfang des Trainings verwendet er die
+**zufällig initialisierten** Gewichte.
+
+Danach haben wir alle Zutaten für die Ableitungen (den **Rückwärtsdurchlauf**) und können für
+**jedes Gewicht** einen Schritt des **Gradientenabstiegs** machen, mit der Lernrate $\alpha$:
+
+$$w_{10}^{(2)} := w_{10}^{(2)} - \alpha\, \frac{\partial J}{\partial w_{10}^{(2)}}, \qquad \dots,
+\qquad
+  w_{31}^{(1)} := w_{31}^{(1)} - \alpha\, \frac{\partial J}{\partial w_{31}^{(1)}} .$$
+
+Diese Folge aus Vorwärts- und Rückwärtsdurchlauf **wiederholen** wir sehr oft; so nähern sich die
+Gewichte immer mehr einem Minimum von $J$.
+
+**Aufgabe 9 (2 Punkte).** Schreiben Sie `gradients(x, y, w)`: Für Arrays `x`, `y` aus $n$
+Datenpunkten und Gewichte `w` (ein dict mit den zehn Namen) gibt die Funktion ein dict mit
+**denselben zehn Schlüsseln** zurück, unter jedem Schlüssel die Zahl $\partial J/\partial w$ nach
+der Tabelle in Abschnitt 10. Machen Sie zuerst den Vorwärtsdurchlauf (die Funktionen `g` und
+`predict_131` dürfen Sie verwenden); `np.mean` ist $\frac1n\sum_i$. Die Testzelle vergleicht mit
+dem Rückwärtsdurchlauf von nnkit, auf zufälligen Daten und Gewichten.""",
+    en=r"""## 11 Forward pass and backward pass
+
+We know the training data $(x_i, y_i)$ and the current weights. The current activations and
+predictions come from the **forward pass** – exactly what you computed in section 3, now for all
+data points at once. At the very start of training it uses the **randomly initialised** weights.
+
+Then we have all the ingredients for the derivatives (the **backward pass**) and can take one step
+of
+**gradient descent** for **every weight**, with the learning rate $\alpha$:
+
+$$w_{10}^{(2)} := w_{10}^{(2)} - \alpha\, \frac{\partial J}{\partial w_{10}^{(2)}}, \qquad \dots,
+\qquad
+  w_{31}^{(1)} := w_{31}^{(1)} - \alpha\, \frac{\partial J}{\partial w_{31}^{(1)}} .$$
+
+We **repeat** this sequence of forward and backward pass very often; the weights then get closer
+and closer to a minimum of $J$.
+
+**Exercise 9 (2 points).** Write `gradients(x, y, w)`: for arrays `x`, `y` of $n$ data points and
+weights `w` (a dict with the ten names) the function returns a dict with **the same ten keys**,
+under each key the number $\partial J/\partial w$ from the table in section 10. Do the forward pass
+first (you may use the functions `g` and `predict_131`); `np.mean` is $\frac1n\sum_i$. The test
+cell compares with nnkit's backward pass on random data and weights.""")
+
+STEP_TASK = md(
+    de=r"""**Aufgabe 10 (1 Punkt).** Schreiben Sie `train_step(x, y, w, alpha)`: ein
+Vorwärts- und Rückwärtsdurchlauf mit Ihrer Funktion `gradients`, dann ein Schritt des
+Gradientenabstiegs für alle zehn Gewichte. Die Funktion gibt die **neuen** Gewichte als dict zurück
+(mit denselben Schlüsseln).""",
+    en=r"""**Exercise 10 (1 point).** Write `train_step(x, y, w, alpha)`: one forward and backward
+pass with
+your function `gradients`, then one step of gradient descent for all ten weights. The function
+returns the **new** weights as a dict (with the same keys).""")
+
+LOOP = md(
+    de=r"""Ihr eigenes Training: 2000 Schritte mit $\alpha = 1$ aus einem zufälligen Start. (Das
+dauert
+ein paar Sekunden.) $J$ sollte deutlich fallen.""",
+    en=r"""Your own training: 2000 steps with $\alpha = 1$ from a random start. (This takes a few
+seconds.) $J$ should fall clearly.""")
+
+LOOP_CODE = code(
+    "w_train = initial_weights()  # a random start (fixed seed)\n"
+    "if train_step(x_data, y_data, w_train, 1.0) is None:\n"
+    "    print(tr(de=\"Lösen Sie zuerst Aufgabe 10.\", en=\"Solve exercise 10 first.\"))\n"
+    "else:\n"
+    "    for step in range(2001):\n"
+    "        if step % 500 == 0:\n"
+    "            J = weights_cost(w_train)\n"
+    "            print(tr(de=\"Schritt\", en=\"step\"), step, \" J =\", fmt(J, 4))\n"
+    "        if step < 2000:\n"
+    "            w_train = train_step(x_data, y_data, w_train, 1.0)")
+
+TRAINING = md(
+    de=r"""### Das Netz lernt
+
+Dieselbe Rechnung mit nnkit, schnell und sichtbar: Jeder Klick auf die Schaltfläche macht 500
+Schritte des Gradientenabstiegs mit der Lernrate $\alpha$ und zeichnet alle 50 Schritte neu. Links
+die Modellkurve (gepunktet: der zufällige Start), rechts $J$ pro Schritt auf logarithmischer
+Skala. Das Diagramm zeigt für einen Datenpunkt $i$ (Schieberegler) den Vorwärtsdurchlauf und die
+Gradienten seines Anteils $L_i = \tfrac12 (y_i - \hat y_i)^2$ an den Knoten ($\partial L/\partial
+z$)
+und Kanten ($\partial L/\partial w$); der Gradient von $J$ ist der Mittelwert dieser Gradienten
+über alle $i$. Probieren Sie auch andere Lernraten (nach „Zurücksetzen“), etwa $\alpha = 0{,}3$
+und $\alpha = 2{,}5$.""",
+    en=r"""### The network learns
+
+The same computation with nnkit, fast and visible: each click on the button runs 500 steps of
+gradient descent with the learning rate $\alpha$ and redraws every 50 steps. On the left the model
+curve (dotted: the random start), on the right $J$ per step on a log scale. For one data point $i$
+(slider) the diagram shows the forward pass and the gradients of its share
+$L_i = \tfrac12 (y_i - \hat y_i)^2$ at the nodes ($\partial L/\partial z$) and edges
+($\partial L/\partial w$); the gradient of $J$ is the mean of these gradients over all $i$. Also
+try other learning rates (after "Reset"), such as $\alpha = 0.3$ and $\alpha = 2.5$.""")
+
+RANDOM_TASK = md(
+    de=r"""**Aufgabe 11 (1 Punkt, manuell bewertet).** Warum beginnt das Training mit **zufälligen**
+Gewichten? Was würde passieren, wenn alle zehn Gewichte am Anfang 0 wären (oder alle gleich)?
+Begründen Sie mit der Tabelle aus Abschnitt 10.""",
+    en=r"""**Exercise 11 (1 point, graded by hand).** Why does training start from **random**
+weights?
+What would happen if all ten weights were 0 at the start (or all equal)? Argue with the table of
+section 10.""")
+
+RANDOM_ANSWER = manual(
+    "u3_random_init", 1,
+    de=r"""*Musterlösung:* Sind alle Gewichte gleich, sind auch $z_{ik}$, $g(z_{ik})$ und
+$g'(z_{ik})$
+für die drei Neuronen gleich, und nach der Tabelle erhalten $w_{11}^{(2)}, w_{12}^{(2)},
+w_{13}^{(2)}$ dieselbe Ableitung, ebenso die drei $w_{k0}^{(1)}$ und die drei $w_{k1}^{(1)}$. Nach
+jedem Schritt sind die drei Neuronen also wieder gleich: Das Netz verhält sich wie eines mit nur
+**einem** verdeckten Neuron (eine einzige Sigmoid-Stufe) und kann den Sinus nicht lernen. Bei
+lauter Nullen sind zusätzlich die Ableitungen der ersten Schicht 0 (Faktor $w_{1k}^{(2)} = 0$) –
+die erste Schicht lernt im ersten Schritt gar nicht. Zufällige Startwerte brechen diese Symmetrie.
+(Verschiedene Startwerte können außerdem in verschiedenen lokalen Minima enden.)""",
+    en=r"""*Model answer:* If all weights are equal, then $z_{ik}$, $g(z_{ik})$ and $g'(z_{ik})$
+are the
+same for the three neurons, and by the table $w_{11}^{(2)}, w_{12}^{(2)}, w_{13}^{(2)}$ get the same
+derivative, as do the three $w_{k0}^{(1)}$ and the three $w_{k1}^{(1)}$. After every step the three
+neurons are equal again: the network behaves like one with a **single** hidden neuron (one
+sigmoid step) and cannot learn the sine. With all zeros the first-layer derivatives are 0 as well
+(factor $w_{1k}^{(2)} = 0$) – the first layer does not learn at all in the first step. Random
+starting values break this symmetry. (Different starts can also end in different local
+minima.)""")
+
+LR_TASK = md(
+    de=r"""**Aufgabe 12 (1 Punkt, manuell bewertet).** Trainieren Sie im Fenster oben mit
+$\alpha = 0{,}3$, $\alpha = 1$ und $\alpha = 2{,}5$ (jeweils nach „Zurücksetzen“, einige Klicks).
+Was beobachten Sie an der Kurve von $J$? Erklären Sie mit der Regel
+$w := w - \alpha\,\partial J/\partial w$, was bei einer zu großen Lernrate passiert.""",
+    en=r"""**Exercise 12 (1 point, graded by hand).** In the view above, train with $\alpha = 0.3$,
+$\alpha = 1$ and $\alpha = 2.5$ (each after "Reset", a few clicks). What do you observe in the curve
+of $J$? Explain with the rule $w := w - \alpha\,\partial J/\partial w$ what happens when the
+learning
+rate is too large.""")
+
+LR_ANSWER = manual(
+    "u3_learning_rate", 1,
+    de=r"""*Musterlösung:* Mit $\alpha = 0{,}3$ fällt $J$ langsam, nach 2000 Schritten ist die
+Kurve noch
+deutlich vom Sinus entfernt. Mit $\alpha = 1$ fällt $J$ schnell auf etwa 0,03 (die Modellkurve
+passt). Mit $\alpha = 2{,}5$ wächst $J$ über alle Grenzen: Die Schritte $\alpha\,\partial
+J/\partial w$
+sind so groß, dass sie über das Minimum hinausspringen und auf der anderen Seite höher landen als
+vorher; jeder weitere Schritt verstärkt das (Divergenz). Eine zu kleine Lernrate ist langsam, eine
+zu große instabil.""",
+    en=r"""*Model answer:* With $\alpha = 0.3$, $J$ falls slowly; after 2000 steps the curve is
+still clearly
+off the sine. With $\alpha = 1$, $J$ falls quickly to about 0.03 (the model curve fits). With
+$\alpha = 2.5$, $J$ grows without bound: the steps $\alpha\,\partial J/\partial w$ are so large that
+they jump over the minimum and land higher on the other side than before; every further step
+makes it worse (divergence). Too small a learning rate is slow, too large an unstable one.""")
+
+SUMMARY = md(
+    de=r"""## Zusammenfassung
+
+- Der **Vorwärtsdurchlauf** rechnet $z_k = w_{k0}^{(1)} + w_{k1}^{(1)} x$, $g(z_k)$ und
+  $\hat y = w_{10}^{(2)} + \sum_k w_{1k}^{(2)} g(z_k)$; drei Sigmoid-Stufen ergeben zusammen eine
+  Sinuskurve.
+- Die **Kostenfunktion** $J = \frac1{2n}\sum_i (y_i - \hat y_i)^2$ misst die Anpassung.
+- Mit Summen- und **Kettenregel** erhält man alle partiellen Ableitungen: in der zweiten Schicht
+  mit $g(z_k)$, in der ersten mit $w_{1k}^{(2)}\,g'(z_k)$ (und $x_i$ beim Gewicht der Eingabe).
+- **Gradientenabstieg** wiederholt Vorwärtsdurchlauf, Rückwärtsdurchlauf und
+  $w := w - \alpha\,\partial J/\partial w$ – mit zufälligem Start und passender Lernrate.""",
+    en=r"""## Summary
+
+- The **forward pass** computes $z_k = w_{k0}^{(1)} + w_{k1}^{(1)} x$, $g(z_k)$ and
+  $\hat y = w_{10}^{(2)} + \sum_k w_{1k}^{(2)} g(z_k)$; three sigmoid steps together make a sine
+  curve.
+- The **cost function** $J = \frac1{2n}\sum_i (y_i - \hat y_i)^2$ measures the fit.
+- The sum rule and the **chain rule** give all partial derivatives: in the second layer with
+  $g(z_k)$, in the first with $w_{1k}^{(2)}\,g'(z_k)$ (and $x_i$ for the weight of the input).
+- **Gradient descent** repeats forward pass, backward pass and $w := w - \alpha\,\partial
+  J/\partial w$ – from a random start and with a suitable learning rate.""")
+
+
+def _value_answer(grade_id, src):
+    return answer(grade_id, f"### BEGIN SOLUTION\n{src}\n### END SOLUTION")
+
+
+CELLS = [
+    INTRO,
+    SETUP_CODE,
+    DATA,
+    DATA_CODE,
+    ARCHITECTURE,
+    WEIGHTS_CODE,
+    FORWARD,
+    _value_answer("u3_z", "z_x2 = np.array([w[\"w1_10\"] + w[\"w1_11\"] * 2,\n"
+                          "                 w[\"w1_20\"] + w[\"w1_21\"] * 2,\n"
+                          "                 w[\"w1_30\"] + w[\"w1_31\"] * 2])"),
+    tests("u3_z", 1),
+    A_TASK,
+    answer("u3_a", "### BEGIN SOLUTION\n"
+                   "def g(z):\n"
+                   "    \"\"\"The sigmoid g(z) = 1 / (1 + e^(-z)), elementwise.\"\"\"\n"
+                   "    return 1 / (1 + np.exp(-z))\n"
+                   "\n\n"
+                   "a_x2 = g(z_x2)\n"
+                   "### END SOLUTION"),
+    tests("u3_a", 1),
+    YHAT_TASK,
+    _value_answer("u3_yhat", "yhat_x2 = (w[\"w2_10\"] + w[\"w2_11\"] * a_x2[0]\n"
+                             "           + w[\"w2_12\"] * a_x2[1] + w[\"w2_13\"] * a_x2[2])"),
+    tests("u3_yhat", 1),
+    FORWARD_VIEW,
+    code("ForwardView(x=2.0, show=\"point\")"),
+    PREDICT_TASK,
+    answer("u3_predict", "def predict_131(x, w):\n"
+                         "    \"\"\"The predictions yhat_i of the 1-3-1 network for x.\"\"\"\n"
+                         "    ### BEGIN SOLUTION\n"
+                         "    yhat = w[\"w2_10\"]\n"
+                         "    for k in (1, 2, 3):\n"
+                         "        z = w[f\"w1_{k}0\"] + w[f\"w1_{k}1\"] * x\n"
+                         "        yhat = yhat + w[f\"w2_1{k}\"] * g(z)\n"
+                         "    return yhat\n"
+                         "    ### END SOLUTION\n"
+                         "\n\n"
+                         "print(predict_131(np.array([-2.0, 0.0, 2.0]), w))"),
+    tests("u3_predict", 1),
+    COMBINE,
+    code("WeightsView()"),
+    COMBINE_TASK,
+    COMBINE_ANSWER,
+    COST,
+    _value_answer("u3_cost", "n = len(x_data)\n"
+                             "J_given = np.sum((y_data - predict_131(x_data, w)) ** 2) / (2 * n)"),
+    tests("u3_cost", 1),
+    RULES,
+    _value_answer("u3_chain", "d_ln = \"1/(3*x**2) * 6*x\"  # outer times inner derivative = 2/x"),
+    tests("u3_chain", 1),
+    LAYER2,
+    _value_answer("u3_layer2", "dJ_dw2_12 = \"-(y - yhat) * g(z2)\""),
+    tests("u3_layer2", 1),
+    LAYER1,
+    _value_answer("u3_layer1", "dJ_dw1_21 = \"-(y - yhat) * w2_12 * g'(z2) * x\""),
+    tests("u3_layer1", 1),
+    TABLE,
+    _value_answer("u3_needed", "needed_x = \"c\""),
+    tests("u3_needed", 1),
+    PASSES,
+    answer("u3_gradients",
+           "def gradients(x, y, w):\n"
+           "    \"\"\"dJ/dw for all ten weights, J = 1/(2n) sum (y_i - yhat_i)^2 (a dict).\"\"\"\n"
+           "    ### BEGIN SOLUTION\n"
+           "    r = y - predict_131(x, w)  # residuals y_i - yhat_i (forward pass)\n"
+           "    grads = {\"w2_10\": -np.mean(r)}\n"
+           "    for k in (1, 2, 3):\n"
+           "        a = g(w[f\"w1_{k}0\"] + w[f\"w1_{k}1\"] * x)  # g(z_ik)\n"
+           "        da = a * (1 - a)  # g'(z_ik)\n"
+           "        grads[f\"w2_1{k}\"] = -np.mean(r * a)\n"
+           "        grads[f\"w1_{k}0\"] = -w[f\"w2_1{k}\"] * np.mean(r * da)\n"
+           "        grads[f\"w1_{k}1\"] = -w[f\"w2_1{k}\"] * np.mean(r * da * x)\n"
+           "    return grads\n"
+           "    ### END SOLUTION\n"
+           "\n\n"
+           "print(gradients(x_data, y_data, w))  # near 0 for the trained weights"),
+    tests("u3_gradients", 2),
+    STEP_TASK,
+    answer("u3_step",
+           "def train_step(x, y, w, alpha):\n"
+           "    \"\"\"One step of gradient descent w := w - alpha dJ/dw: the new weights.\"\"\"\n"
+           "    ### BEGIN SOLUTION\n"
+           "    grads = gradients(x, y, w)\n"
+           "    return {name: w[name] - alpha * grads[name] for name in w}\n"
+           "    ### END SOLUTION"),
+    tests("u3_step", 1),
+    LOOP,
+    LOOP_CODE,
+    TRAINING,
+    code("TrainingView()"),
+    RANDOM_TASK,
+    RANDOM_ANSWER,
+    LR_TASK,
+    LR_ANSWER,
+    SUMMARY,
+]
