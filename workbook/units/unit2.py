@@ -15,7 +15,7 @@ Topic of the seed -> grade id (points):
   gradient descent w <- w - L dC/dw     u2_gd_step (1), u2_lr_max (1), u2_lr_explain (2, manual)
   gradient = 0 analytically vs iterating: text (section 6)
   backpropagation for an output neuron  u2_output_neuron_grads (2)
-Total: 24 points.
+Total: 23 points.
 """
 
 import numpy as np
