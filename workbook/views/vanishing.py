@@ -315,7 +315,7 @@ class VanishingView(View):
         ax2.set_yscale("log")
         ax2.set_xlim(0.5, N_MAX + 0.5)
         ax2.set_ylim(*FACTOR_RANGE)
-        self.plot = FigureView(fig, moving=[self.plain_line, self.skip_line, self.marker,
+        self.plot = FigureView(fig, dpi=90, moving=[self.plain_line, self.skip_line, self.marker,
                                             self.factor_line])
         self.readout = Readout()
         self.diagram = DiagramView(gradients=True, digits=3)
