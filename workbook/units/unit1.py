@@ -311,7 +311,8 @@ Der Zustand des Netzes ist durch die momentanen Werte der Gewichte $w_1, w_2$ un
 Daten $x_1, x_2$ bestimmt. Bewegen Sie die Schieberegler: Die Raute markiert die aktuelle
 gewichtete Summe $z$ auf der ReLU-Kurve (links) und auf ihrer Ableitung (rechts). Das Diagramm
 darunter zeigt das Netz mit den Werten an den Knoten und den Gradienten $\partial y/\partial w$
-an den Kanten (als Kosten dient hier, wie in der Aufgabe, $y$ selbst: $L = y$).
+an den Kanten. Als Kosten dient hier, wie in der Aufgabe, die Ausgabe $y$ selbst; das Diagramm
+nennt sie $L$ (für ein einzelnes Beispiel sind Verlust und Kosten dasselbe).
 Mit den Schaltflächen springen Sie zu den beiden Zuständen aus Teil c).
 """, en=r"""## The mini network
 
@@ -323,8 +324,9 @@ $$z = w_1 x_1 + w_2 x_2, \qquad
 The state of the network is given by the current values of the weights $w_1, w_2$ and the current
 data $x_1, x_2$. Move the sliders: the diamond marks the current weighted sum $z$ on the ReLU curve
 (left) and on its derivative (right). The diagram below shows the network with the values at the
-nodes and the gradients $\partial y/\partial w$ at the edges (the cost is $y$ itself here, as in
-the exercise: $L = y$). The buttons jump to the two states of part c).
+nodes and the gradients $\partial y/\partial w$ at the edges. As in the exercise, the cost is the
+output $y$ itself; the diagram calls it $L$ (for a single example, loss and cost coincide).
+The buttons jump to the two states of part c).
 """),
     code("""from workbook.views.relu_neuron import ReluNeuronView
 

@@ -271,7 +271,7 @@ LAYER_FORWARD = Exercise(
             de="Der Bias gehört in das Argument der Aktivierungsfunktion.",
             en="The bias belongs inside the argument of the activation function.")),
         Mistake("relu", lambda W, a, b: np.maximum(W @ a + b, 0.0), _hint(
-            de="Als f ist hier die Sigmoidfunktion verlangt.",
+            de="Als f ist hier die Sigmoid-Funktion verlangt.",
             en="Here f is the sigmoid function.")),
     ],
 )
@@ -294,8 +294,8 @@ COST = Exercise(
     id="u2_cost", answer="cost", kind="function", expected=_cost, cases=_cost_cases,
     mistakes=[
         Mistake("no_mean", lambda O, G: float(np.sum((O - G) ** 2)), _hint(
-            de="Das ist die Summe aller Kosten. Gefragt ist der Mittelwert über die Daten.",
-            en="This is the sum of all costs. The question asks for the mean over the data.")),
+            de="Das ist die Summe aller Verluste. Gefragt ist der Mittelwert über die Daten.",
+            en="This is the sum of all losses. The question asks for the mean over the data.")),
         Mistake("mean_over_entries", lambda O, G: float(np.mean((O - G) ** 2)), _hint(
             de="Sie teilen durch die Anzahl aller Einträge. Geteilt wird nur durch die Anzahl der "
                "Daten n; über die Ausgaben j wird summiert.",
@@ -646,7 +646,7 @@ derivative $g'(z)$. (Maxout has one input here and the pieces $z$ and $-0.5z + 0
     code("""from workbook.views.activations import ActivationView
 
 ActivationView()"""),
-    md(de=r"""### 1a) Die Ableitung der Sigmoidfunktion
+    md(de=r"""### 1a) Die Ableitung der Sigmoid-Funktion
 
 Leiten Sie $\sigma(z) = (1 + e^{-z})^{-1}$ mit der Kettenregel ab und drücken Sie das Ergebnis
 **allein durch $\sigma(z)$** aus. Das ist praktisch: Beim Rückwärtsdurchlauf ist $\sigma(z)$ aus dem
@@ -828,13 +828,13 @@ from above): `W` has the shape (neurons, inputs), `a_prev` and `b` are vectors.
     md(de=r"""## 3. Die Kostenfunktion
 
 Die Kostenfunktion zeigt an, wie gut oder schlecht das Netz die Daten trifft: je niedriger die
-Kosten, desto besser. Für ein Beispiel mit den Ausgaben $O_j$ des Netzes und den Zielwerten $G_j$
-(„Ziel-Output“) sind die Kosten die Summe der quadrierten Abweichungen
+Kosten, desto besser. Für ein Beispiel $i$ mit den Ausgaben $O_j$ des Netzes und den Zielwerten
+$G_j$ („Ziel-Output“) ist der **Verlust** die Summe der quadrierten Abweichungen
 
 $$C_i = \sum_j \big(O_j - G_j\big)^2 .$$
 
-Uns interessieren die Kosten über den ganzen Datensatz mit $n$ Beispielen: die Summe aller Kosten
-geteilt durch die Anzahl der Daten,
+Uns interessieren die **Kosten** über den ganzen Datensatz mit $n$ Beispielen: die Summe aller
+Verluste geteilt durch die Anzahl der Daten,
 
 $$C = \frac{1}{n}\sum_{i=1}^{n} C_i = \frac1n \sum_{i=1}^n \sum_j \big(O_{ij} - G_{ij}\big)^2 .$$
 
@@ -851,13 +851,13 @@ aus der Ableitung des Quadrats weg: $\partial J/\partial O_{ij} = \frac1n (O_{ij
 """, en=r"""## 3. The cost function
 
 The cost function indicates how well or badly the network fits the data: the lower the cost, the
-better. For one example with the network's outputs $O_j$ and the targets $G_j$ ("goal output"),
-the cost is the sum of the squared deviations
+better. For one example $i$ with the network's outputs $O_j$ and the targets $G_j$ ("goal
+output"), the **loss** is the sum of the squared deviations
 
 $$C_i = \sum_j \big(O_j - G_j\big)^2 .$$
 
-We are interested in the cost over the whole data set of $n$ examples: the sum of all costs divided
-by the number of examples,
+We are interested in the **cost** over the whole data set of $n$ examples: the sum of all losses
+divided by the number of examples,
 
 $$C = \frac{1}{n}\sum_{i=1}^{n} C_i = \frac1n \sum_{i=1}^n \sum_j \big(O_{ij} - G_{ij}\big)^2 .$$
 
