@@ -228,3 +228,15 @@ def test_small_learning_rate_learns_in_some_runs():
 
 def test_exercise_is_a_plain_exercise():
     assert all(isinstance(ex, Exercise) for ex in unit4.EXERCISES)
+
+
+# ------------------------------------------------------------------ German: glossary terms only
+
+def test_german_text_uses_glossary_terms_and_formal_address():
+    from workbook.glossary import violations
+
+    texts = [c.text("de") for c in CELLS if c.cell_type == "markdown"]
+    texts += [m.hint["de"] for ex in unit4.EXERCISES for m in ex.mistakes]
+    texts += [o["de"] for ex in unit4.EXERCISES for o in (ex.options or {}).values()]
+    found = [(text[:40], v) for text in texts for v in violations(text)]
+    assert not found  # includes the informal forms du/dein/dich/dir/euch

@@ -1,8 +1,6 @@
 """Unit 4 views (workbook/views/dead_relu.py): they build, react to their controls, reset, are
 fast, and their math agrees with nnkit. Expected numbers are derived by hand in the comments."""
 
-import statistics
-
 import numpy as np
 import pytest
 
@@ -105,13 +103,13 @@ def test_backprop_view_updates_diagram_and_readout_and_resets():
     assert view.diagram.value == svg and view.readout.value == text
 
 
-def test_backprop_view_is_fast():
+def test_backprop_view_updates_once_per_slider_change():
+    # speed is measured by `make bench`, not asserted here (no timed assertions in unit tests)
     view = dr.BackpropView()
-    times = []
+    count = view.update_count
     for i in range(30):
         view.controls["w1"].value = -1.0 + 0.07 * i
-        times.append(view.last_update_ms)
-    assert statistics.median(times) < 20
+    assert view.update_count == count + 30 and view.last_update_ms > 0
 
 
 def test_backprop_view_speaks_german():
@@ -144,11 +142,6 @@ def test_step_view_learning_rate_changes_the_preview_only():
     # lr 1/2: w0 = 1/2 - 3/8 = 1/8 > 0, the network stays alive
     assert view.before.value == before and view.after.value != after and png(view) != picture
     assert "0.125" in view.readout.value
-    times = []
-    for i in range(15):
-        view.controls["lr"].value = 0.3 + 0.1 * i
-        times.append(view.last_update_ms)
-    assert statistics.median(times) < 40
 
 
 # ------------------------------------------------------------------ ExperimentView
@@ -161,14 +154,12 @@ def test_experiment_view_recomputes_on_release_and_resets():
     view.controls["lr"].value = 1.0
     assert png(view) != picture and view.readout.value != text
     assert view.bars[4].get_height() == 1.0  # lr = 1: every run ends dead, 4 of 4 wrong
-    assert view.last_update_ms < 1000
     view.reset()
     assert png(view) == picture and view.readout.value == text
 
 
-def test_experiment_view_with_1000_runs_is_fast_enough():
+def test_experiment_view_with_1000_runs_shows_shares():
     view = dr.ExperimentView()
     view.controls["steps"].value = 200
-    assert view.last_update_ms < 1000
     heights = [bar.get_height() for bar in view.bars]
     assert sum(heights) == pytest.approx(1.0)

@@ -388,7 +388,7 @@ Sie werden
 1. alle partiellen Ableitungen aufstellen und als Funktion implementieren,
 2. begründen, wozu eine Skip-Verbindung gut ist,
 3. einen Schritt des Gradientenabstiegs von Hand ausführen und zusehen, wie das Netz stirbt, und
-4. in einem Experiment mit 1000 zufälligen Initialisierungen untersuchen, wie oft das passiert
+4. in einem Experiment mit 1000 Zufallsinitialisierungen untersuchen, wie oft das passiert
    und welche Rolle die Lernrate spielt.""",
     en=r"""# Unit 4: Backpropagation by hand – skip connection and dead ReLUs
 
@@ -744,13 +744,13 @@ different initialisation, or a restart.""",
 )
 
 EXPERIMENT_TEXT = md(
-    de=r"""## 4 Das Experiment: 1000 zufällige Initialisierungen
+    de=r"""## 4 Das Experiment: 1000 Zufallsinitialisierungen
 
-Ein einzelnes Beispiel kann täuschen. Wir trainieren das Netz deshalb auf einer kleinen
-Trainingsmenge und wiederholen das Training 1000-mal mit zufälligen Startgewichten – alle Läufe
+Ein einzelnes Beispiel kann täuschen. Wir trainieren das Netz deshalb auf wenigen
+Trainingsdaten und wiederholen das Training 1000-mal mit zufälligen Startgewichten – alle Läufe
 in einem einzigen vektorisierten Aufruf von `nnkit.train` (fester Seed, also reproduzierbar).
 
-* Trainingsmenge: $x \in \{0{,}5;\ 1;\ 1{,}5;\ 2\}$ mit Zielwerten $y = -x$.
+* Trainingsdaten: $x \in \{0{,}5;\ 1;\ 1{,}5;\ 2\}$ mit Zielwerten $y = -x$.
   Das Netz kann sie exakt darstellen, zum Beispiel mit $w = (1, 0, 0, -1)$ – über die
   Skip-Verbindung.
 * Kostenfunktion: $J = \frac14 \sum_i |y_i - \hat y_i|$, der Mittelwert der Verluste.
@@ -786,10 +786,11 @@ release the slider.""",
 EXPERIMENT_QUESTIONS = [
     manual(
         "u4_ex4_one_step", 1,
-        de=r"""**Aufgabe 4.1 (1 Punkt).** Stellen Sie $T = 1$ ein. Was beobachten Sie am Verlust nach
-einem Schritt? Erklären Sie die drei Fälle (gesunken, gleich, gestiegen).""",
-        en=r"""**Exercise 4.1 (1 point).** Set $T = 1$. What do you observe about the loss after one
-step? Explain the three cases (lower, same, higher).""",
+        de=r"""**Aufgabe 4.1 (1 Punkt).** Stellen Sie $T = 1$ ein. Was beobachten Sie an den Kosten $J$
+nach einem Schritt? Erklären Sie die drei Fälle (gesunken, gleich, gestiegen).""",
+        en=r"""**Exercise 4.1 (1 point).** Set $T = 1$. What do you observe about the cost $J$ (the
+loss averaged over the training data) after one step? Explain the three cases (lower, same,
+higher).""",
         solution_de=r"""In etwa der Hälfte der Läufe ändert sich $J$ überhaupt nicht: Sie sind schon am
 Anfang tot ($w_0 \le 0$, also $h_0 = 0$ an allen Trainingspunkten, alle Gradienten $0$). In den
 meisten übrigen Läufen sinkt $J$, in einigen steigt es: Ein Schritt der Länge $\eta$ in Richtung
@@ -804,9 +805,9 @@ the ReLU the active paths change. So the first step says little about the outcom
     ),
     manual(
         "u4_ex4_many_steps", 2,
-        de=r"""**Aufgabe 4.2 (2 Punkte).** Was beobachten Sie nach vielen Schritten? Sinkt der Verlust
-immer? Erklären Sie, warum er das nicht muss.""",
-        en=r"""**Exercise 4.2 (2 points).** What do you observe after many steps? Does the loss always
+        de=r"""**Aufgabe 4.2 (2 Punkte).** Was beobachten Sie nach vielen Schritten? Sinken die Kosten
+immer? Erklären Sie, warum sie das nicht müssen.""",
+        en=r"""**Exercise 4.2 (2 points).** What do you observe after many steps? Does the cost always
 decrease? Explain why it need not.""",
         solution_de=r"""Nein. Viele Läufe erreichen $J \approx 0$, aber nicht alle und nicht monoton. Der
 Gradientenabstieg garantiert nur für hinreichend kleine Schritte auf einer glatten Kostenfunktion,
@@ -861,16 +862,16 @@ $\eta = 0.001$, $0.03$, $0.3$ and $1$).""",
 die Kosten gleichmäßig, aber langsam sinken oder nur wenige Schritte zur Verfügung stehen: Mit
 $\eta = 0{,}001$ sind nach 100 Schritten die meisten lebendigen Läufe noch nicht am Ziel. Kleiner
 wählen, wenn die Kosten springen, pendeln oder steigen, wenn Neuronen sterben, und nahe am
-Minimum: Mit $\eta = 0{,}3$ sterben deutlich mehr Läufe, mit $\eta = 1$ alle, weil große Schritte
-$w_0$ unter $0$ tragen; beim Betragsverlust pendeln große Schritte außerdem um das Minimum.
-Dazwischen ($\eta \approx 0{,}01$ bis $0{,}03$) liegt der beste Kompromiss. Oft verkleinert man
+Minimum: Mit $\eta = 0{,}3$ liegen nur noch wenige Läufe am Ende überall richtig – die Schritte
+pendeln um das Minimum, und zusätzliche Läufe sterben –, mit $\eta = 1$ sterben alle, weil große
+Schritte $w_0$ unter $0$ tragen. Dazwischen ($\eta \approx 0{,}01$ bis $0{,}03$) liegt der beste Kompromiss. Oft verkleinert man
 $\eta$ im Lauf des Trainings.""",
         solution_en=r"""$\eta$ is the step size: $w \leftarrow w - \eta\,\nabla J$. Choose it larger when the
 cost decreases steadily but slowly, or when only a few steps are available: with $\eta = 0.001$,
 most live runs have not reached the target after 100 steps. Choose it smaller when the cost
-jumps, oscillates or rises, when neurons die, and near the minimum: with $\eta = 0.3$ clearly
-more runs die, with $\eta = 1$ all of them, because large steps carry $w_0$ below $0$; with the
-absolute loss, large steps also oscillate around the minimum. In between ($\eta \approx 0.01$ to
+jumps, oscillates or rises, when neurons die, and near the minimum: with $\eta = 0.3$ only few
+runs end with every point right – the steps oscillate around the minimum, and more runs die –,
+with $\eta = 1$ all runs die, because large steps carry $w_0$ below $0$. In between ($\eta \approx 0.01$ to
 $0.03$) lies the best compromise. Often $\eta$ is reduced during training.""",
     ),
 ]
@@ -890,8 +891,11 @@ as a number between 0 and 1: `killed_fraction`.""",
 
 
 def _value_answer(grade_id, template, line):
-    """An answer cell whose first line (kept in the student version) names the variable."""
-    return answer(grade_id, f"# {template}\n### BEGIN SOLUTION\n{line}\n### END SOLUTION")
+    """An answer cell whose first line (kept in the student version) sets the variable to None
+    ("no answer yet") and shows the expected form in a comment."""
+    name = template.split(" = ")[0]
+    return answer(grade_id, f"{name} = None  # {template}\n### BEGIN SOLUTION\n{line}\n"
+                            "### END SOLUTION")
 
 
 CELLS = [
@@ -935,7 +939,7 @@ gehört: $w_2$ zu $h_1 \to \hat y$, $w_3$ zur Skip-Verbindung $h_0 \to \hat y$."
 `grads = [dL/dw0, dL/dw1, dL/dw2, dL/dw3]`. Mind which weight belongs to which edge: $w_2$ to
 $h_1 \to \hat y$, $w_3$ to the skip connection $h_0 \to \hat y$."""),
     answer("u4_step_grads",
-           "# grads = [dL/dw0, dL/dw1, dL/dw2, dL/dw3]\n"
+           "grads = None  # grads = [dL/dw0, dL/dw1, dL/dw2, dL/dw3]\n"
            "### BEGIN SOLUTION\n"
            "# d2 = dL/dyhat = sign(3/8 - (-3)) = +1\n"
            "# dw2 = d2 h1 = 1/4;  dw3 = d2 h0 = 1/2\n"
@@ -964,7 +968,7 @@ $h_1 \to \hat y$, $w_3$ to the skip connection $h_0 \to \hat y$."""),
     EXPERIMENT_QUESTIONS,
     KILLED_TEXT,
     answer("u4_killed",
-           "# killed_fraction = ...\n"
+           "killed_fraction = None  # a number between 0 and 1\n"
            "### BEGIN SOLUTION\n"
            "result = experiment(lr=0.3, steps=100)\n"
            "alive_start = result.start[\"w0\"] > 0  # all x > 0: h0 = 0 everywhere <=> w0 <= 0\n"
