@@ -65,7 +65,7 @@ def test_given_weights_fit_well():
 
 def test_symbols_and_meanings():
     assert sn.symbol("w1_21") == "w₂₁⁽¹⁾" and sn.symbol("w2_10") == "w₁₀⁽²⁾"
-    assert sn.meaning("w1_21") == "Gewicht Eingabe → verdecktes Neuron 2"
+    assert sn.meaning("w1_21") == "Gewicht Eingabe → verborgenes Neuron 2"
     set_language("en")
     assert sn.meaning("w2_13") == "weight hidden neuron 3 → output"
 
@@ -88,7 +88,7 @@ def test_weights_view_sliders_and_reset():
     view = sn.WeightsView()
     assert len(view.controls) == 10
     assert view.controls["w1_11"].description == "w₁₁⁽¹⁾"
-    assert view.controls["w1_11"].tooltip == "Gewicht Eingabe → verdecktes Neuron 1"
+    assert view.controls["w1_11"].tooltip == "Gewicht Eingabe → verborgenes Neuron 1"
     image, text = view.plot.image.value, view.readout.value
     view.controls["w2_12"].value = 0.0
     assert view.plot.image.value != image and view.readout.value != text

@@ -30,8 +30,9 @@ BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
 
 def _both(name, value):
-    if not isinstance(value, dict) or set(value) != set(LANGS):
-        raise ValueError(f"{name} needs exactly the keys {LANGS}: {value!r}")
+    if not (isinstance(value, dict) and set(value) == set(LANGS)
+            and all(isinstance(v, str) for v in value.values())):
+        raise ValueError(f"{name} needs a text for each of {LANGS}: {value!r}")
     return dict(value)
 
 

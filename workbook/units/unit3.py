@@ -510,7 +510,7 @@ DATA_CODE = code(
 ARCHITECTURE = md(
     de=r"""## 2 Die Architektur: ein 1-3-1-Netz
 
-Eine Eingabe $x$, eine verdeckte Schicht mit drei Neuronen (Aktivierungsfunktion $g$ = Sigmoid),
+Eine Eingabe $x$, eine verborgene Schicht mit drei Neuronen (Aktivierungsfunktion $g$ = Sigmoid),
 ein Ausgabeneuron ohne Aktivierungsfunktion. Für $k = 1, 2, 3$:
 
 $$z_k^{(1)} = w_{k0}^{(1)} + w_{k1}^{(1)}\,x, \qquad
@@ -558,8 +558,9 @@ FORWARD = md(
 Der **Vorwärtsdurchlauf** rechnet die Vorhersage von links nach rechts durch das Netz:
 
 1. Die Eingabe $x = 2$ liegt am Eingabeneuron an.
-2. Jedes verdeckte Neuron bildet seine gewichtete Summe $z_k = w_{k0}^{(1)} + w_{k1}^{(1)} \cdot 2$.
-3. Jedes verdeckte Neuron wendet die Aktivierungsfunktion an: $g(z_k)$.
+2. Jedes verborgene Neuron bildet die gewichtete Summe
+   $z_k = w_{k0}^{(1)} + w_{k1}^{(1)} \cdot 2$.
+3. Jedes verborgene Neuron wendet die Aktivierungsfunktion an: $g(z_k)$.
 4. Das Ausgabeneuron gewichtet die drei Aktivierungen: $w_{1k}^{(2)}\,g(z_k)$ …
 5. … und addiert sie zu seinem Bias: $\hat y = w_{10}^{(2)} + \sum_k w_{1k}^{(2)}\,g(z_k)$.
 
@@ -594,7 +595,7 @@ YHAT_TASK = md(
 FORWARD_VIEW = md(
     de=r"""### Das Netz als Diagramm
 
-Das Diagramm zeigt den Vorwärtsdurchlauf für das $x$ des Schiebereglers: an jedem verdeckten
+Das Diagramm zeigt den Vorwärtsdurchlauf für das $x$ des Schiebereglers: an jedem verborgenen
 Neuron $z$ und $a = g(z)$, an jeder Kante das Gewicht (durchgezogen blau: positiv, gestrichelt
 orange: negativ). Die Biaswerte stehen nicht im Bild; sie stecken in $z$. Stellen Sie $x = 2$ ein
 und vergleichen Sie mit Ihren Ergebnissen aus Aufgabe 1.
@@ -659,7 +660,7 @@ the given weights.""")
 COMBINE_TASK = md(
     de=r"""**Aufgabe 3 (1 Punkt, manuell bewertet).** Beschreiben Sie in zwei bis vier Sätzen,
 welchen
-Teil der Sinuskurve jedes der drei verdeckten Neuronen beiträgt (wo liegt seine Stufe, steigt oder
+Teil der Sinuskurve jedes der drei verborgenen Neuronen beiträgt (wo liegt seine Stufe, steigt oder
 fällt sie?). Was passiert mit der Modellkurve und mit $J$, wenn Sie $w_{12}^{(2)}$ auf 0 setzen?""",
     en=r"""**Exercise 3 (1 point, graded by hand).** Describe in two to four sentences which part
 of the
@@ -870,14 +871,14 @@ Mit $r_i = y_i - \hat y_i$ (Residuum) und $k = 1, 2, 3$:
 """ + TABLE_ROWS + r"""
 ### Was benötigen wir, um die Ableitungen zu rechnen?
 
-- die Werte der Zielvariable $y_i$ im Trainingsdatensatz und die **aktuellen Vorhersagen**
+- die Werte der Zielvariable $y_i$ in den Trainingsdaten und die **aktuellen Vorhersagen**
   $\hat y_i$ (zusammen das Residuum $r_i$),
 - die **Aktivierungen** $\color{#0072B2}g(z_{ik})$ für jeden Datenpunkt (zweite Schicht),
 - die **Ableitungen der Aktivierungen** $\color{#D55E00}g'(z_{ik}) = g(z_{ik})(1 - g(z_{ik}))$
   (erste Schicht),
 - die **aktuellen Gewichte der zweiten Schicht** $\color{#009E73}w_{11}^{(2)}, w_{12}^{(2)},
   w_{13}^{(2)}$ (erste Schicht),
-- die **Eingaben** $\color{#CC79A7}x_i$ im Trainingsdatensatz.
+- die **Eingaben** $\color{#CC79A7}x_i$ in den Trainingsdaten.
 
 **Aufgabe 8 (1 Punkt).** In welchen der zehn Formeln steht $x_i$ als eigener Faktor? Setzen Sie
 `needed_x` auf den Buchstaben der richtigen Antwort:
@@ -923,7 +924,8 @@ haben, jetzt für alle Datenpunkte auf einmal. Ganz am Anfang des Trainings verw
 **zufällig initialisierten** Gewichte.
 
 Danach haben wir alle Zutaten für die Ableitungen (den **Rückwärtsdurchlauf**) und können für
-**jedes Gewicht** einen Schritt des **Gradientenabstiegs** machen, mit der Lernrate $\alpha$:
+**jedes Gewicht** einen Schritt des **Gradientenabstiegs** machen, mit der Lernrate $\alpha$
+(in anderen Einheiten heißt sie $\eta$):
 
 $$w_{10}^{(2)} := w_{10}^{(2)} - \alpha\, \frac{\partial J}{\partial w_{10}^{(2)}}, \qquad \dots,
 \qquad
@@ -946,7 +948,8 @@ data points at once. At the very start of training it uses the **randomly initia
 
 Then we have all the ingredients for the derivatives (the **backward pass**) and can take one step
 of
-**gradient descent** for **every weight**, with the learning rate $\alpha$:
+**gradient descent** for **every weight**, with the learning rate $\alpha$ (called $\eta$ in
+other units):
 
 $$w_{10}^{(2)} := w_{10}^{(2)} - \alpha\, \frac{\partial J}{\partial w_{10}^{(2)}}, \qquad \dots,
 \qquad
@@ -1028,7 +1031,7 @@ $g'(z_{ik})$
 für die drei Neuronen gleich, und nach der Tabelle erhalten $w_{11}^{(2)}, w_{12}^{(2)},
 w_{13}^{(2)}$ dieselbe Ableitung, ebenso die drei $w_{k0}^{(1)}$ und die drei $w_{k1}^{(1)}$. Nach
 jedem Schritt sind die drei Neuronen also wieder gleich: Das Netz verhält sich wie eines mit nur
-**einem** verdeckten Neuron (eine einzige Sigmoid-Stufe) und kann den Sinus nicht lernen. Bei
+**einem** verborgenen Neuron (eine einzige Sigmoid-Stufe) und kann den Sinus nicht lernen. Bei
 lauter Nullen sind zusätzlich die Ableitungen der ersten Schicht 0 (Faktor $w_{1k}^{(2)} = 0$) –
 die erste Schicht lernt im ersten Schritt gar nicht. Zufällige Startwerte brechen diese Symmetrie.
 (Verschiedene Startwerte können außerdem in verschiedenen lokalen Minima enden.)""",

@@ -585,32 +585,37 @@ If the columns agree, your formula is right at this point."""),
 
 # your answers answer_1a ... answer_1f (parts not answered yet are skipped)
 print_sheet11_check({part: globals().get(f"answer_1{part}") for part in "abcdef"})"""),
-    md(de=r"""### Dieselben Ergebnisse in Matrixform
+    md(de=r"""### Von den Komponenten zur Matrixform
 
-Fasst man die Komponenten zusammen, wird aus (d) bis (f) eine Zeile Backpropagation:
+Backpropagation rechnet nicht mit einzelnen Komponenten, sondern mit ganzen Vektoren. Fassen Sie
+Ihre Ergebnisse zusammen (ohne Punkte, zur Selbstkontrolle):
 
-$$\nabla_{\mathbf x}\, g = \mathbf W^\top\big(\mathbf a\odot\operatorname{ReLU}'(\mathbf W\mathbf x+\mathbf b)\big),
-\qquad
-\frac{\partial\,\sigma(\mathbf W\mathbf x+\mathbf b)}{\partial\mathbf x} = \operatorname{diag}\big(\sigma'(\mathbf W\mathbf x+\mathbf b)\big)\,\mathbf W .$$
+* Welche Matrix $\mathbf J$ mit Einträgen $J_{ij} = \partial(\mathbf W\mathbf x+\mathbf b)_i/\partial x_j$
+  gehört zu (a)?
+* Schreiben Sie (f) als Matrix-Vektor-Produkt: Welche Matrix wird transponiert, und was steht im
+  Vektor?
+* Wie sieht die Matrix $\partial\,\sigma(\mathbf W\mathbf x+\mathbf b)/\partial\mathbf x$ aus, wenn
+  Sie (e) für alle Komponenten $i$ statt nur für die erste aufschreiben?
 
-Jede Schicht multipliziert den Gradienten also mit $\mathbf W^\top$ und mit den Ableitungen
-$\sigma'$ ihrer Aktivierungsfunktion. Bei der ReLU sind diese Ableitungen 0 oder 1: Eine Komponente
-mit $(\mathbf W\mathbf x+\mathbf b)_i < 0$ lässt keinen Gradienten durch – bei allen Eingaben wird
-daraus ein totes Neuron. Bei der Sigmoid-Funktion gilt $\sigma' = \sigma(1-\sigma)\le\frac14$.
-Genau diese Faktoren stapeln sich in Aufgabe 2.""",
-       en=r"""### The same results in matrix form
+Die Einsicht für Aufgabe 2: Jede Schicht multipliziert den Gradienten mit ihren Gewichten und mit
+den Ableitungen $\sigma'$ ihrer Aktivierungsfunktion. Bei der ReLU sind diese Ableitungen 0 oder 1 –
+ist $(\mathbf W\mathbf x+\mathbf b)_i < 0$ für alle Eingaben, entsteht ein totes Neuron. Bei der
+Sigmoid-Funktion ist $\sigma'\le\frac14$. Genau diese Faktoren stapeln sich in Aufgabe 2.""",
+       en=r"""### From components to matrix form
 
-Collecting the components turns (d) to (f) into one line of backpropagation:
+Backpropagation does not work with single components but with whole vectors. Collect your
+results (no points, for self-checking):
 
-$$\nabla_{\mathbf x}\, g = \mathbf W^\top\big(\mathbf a\odot\operatorname{ReLU}'(\mathbf W\mathbf x+\mathbf b)\big),
-\qquad
-\frac{\partial\,\sigma(\mathbf W\mathbf x+\mathbf b)}{\partial\mathbf x} = \operatorname{diag}\big(\sigma'(\mathbf W\mathbf x+\mathbf b)\big)\,\mathbf W .$$
+* Which matrix $\mathbf J$ with entries $J_{ij} = \partial(\mathbf W\mathbf x+\mathbf b)_i/\partial x_j$
+  belongs to (a)?
+* Write (f) as a matrix-vector product: which matrix is transposed, and what is in the vector?
+* What does the matrix $\partial\,\sigma(\mathbf W\mathbf x+\mathbf b)/\partial\mathbf x$ look like
+  if you write (e) down for every component $i$ instead of only the first?
 
-So every layer multiplies the gradient by $\mathbf W^\top$ and by the derivatives $\sigma'$ of its
-activation function. For ReLU these derivatives are 0 or 1: a component with
-$(\mathbf W\mathbf x+\mathbf b)_i < 0$ lets no gradient through – for all inputs this is a dead
-neuron. For the sigmoid, $\sigma' = \sigma(1-\sigma)\le\frac14$. Exactly these factors pile up in
-exercise 2."""),
+The insight for exercise 2: every layer multiplies the gradient by its weights and by the
+derivatives $\sigma'$ of its activation function. For ReLU these derivatives are 0 or 1 – if
+$(\mathbf W\mathbf x+\mathbf b)_i < 0$ for all inputs, the result is a dead neuron. For the sigmoid,
+$\sigma'\le\frac14$. Exactly these factors pile up in exercise 2."""),
 
     # ------------------------------------------------------------------ exercise 2
     md(de=r"""## Aufgabe 2: Verschwindende Gradienten (9 P.)
@@ -930,10 +935,10 @@ grows with $i$, so $s_i$ becomes large and the local factor $\sigma'(s_i)$ small
 zero-centred activation functions and normalisation help here)."""),
     md(de=r"""## Zusammenfassung
 
-* Komponentenweise abgeleitet: $\partial(\mathbf W\mathbf x+\mathbf b)_1/\partial x_j = W_{1j}$,
-  $\partial(\mathbf W\mathbf x+\mathbf b)_1/\partial W_{ij} = \delta_{i1}x_j$; eine
-  Aktivierungsfunktion fügt nach der Kettenregel den Faktor $\sigma'$ an der Stelle
-  $(\mathbf W\mathbf x+\mathbf b)_i$ hinzu.
+* Partielle Ableitungen einer Schicht bestimmt man komponentenweise: jede Komponente als Summe
+  ausschreiben; wo eine Komponente von einer Variablen gar nicht abhängt, erledigt ein
+  Kronecker-Delta die Fallunterscheidung. Eine Aktivierungsfunktion fügt nach der Kettenregel den
+  Faktor $\sigma'$ an der Stelle $(\mathbf W\mathbf x+\mathbf b)_i$ hinzu.
 * In einer Kette ist der Gradient nach einem frühen Gewicht ein Produkt aus einem Faktor
   $w_i\,\sigma'(s_i)$ pro Schicht: verschwindende Gradienten bei Faktoren unter 1, explodierende
   bei Faktoren über 1.
@@ -941,9 +946,10 @@ zero-centred activation functions and normalisation help here)."""),
   nicht aber das Explodieren des langen Weges.""",
        en=r"""## Summary
 
-* Differentiated component by component: $\partial(\mathbf W\mathbf x+\mathbf b)_1/\partial x_j =
-  W_{1j}$, $\partial(\mathbf W\mathbf x+\mathbf b)_1/\partial W_{ij} = \delta_{i1}x_j$; by the chain
-  rule, an activation function adds the factor $\sigma'$ at $(\mathbf W\mathbf x+\mathbf b)_i$.
+* Partial derivatives of a layer are found component by component: write every component out as a
+  sum; where a component does not depend on a variable at all, a Kronecker delta takes care of
+  the case distinction. By the chain rule, an activation function adds the factor $\sigma'$ at
+  $(\mathbf W\mathbf x+\mathbf b)_i$.
 * In a chain, the gradient with respect to an early weight is a product with one factor
   $w_i\,\sigma'(s_i)$ per layer: vanishing gradients for factors below 1, exploding ones for
   factors above 1.

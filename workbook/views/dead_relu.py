@@ -209,10 +209,11 @@ class StepView(View):
         self.line_before.set_ydata(self.predict(self.w))
         self.line_after.set_ydata(self.predict(new))
         self.plot.refresh()
-        loss = by_hand(self.x, self.y, self.w).L
-        values = {tr(de="Schritte", en="steps"): str(self.steps), "L": loss,
-                  tr(de="L nachher", en="L after"): by_hand(self.x, self.y, new).L}
-        values.update({f"{s} → ": f"{fmt(a, 3)} → {fmt(b, 3)}"
+        before_after = tr(de="vorher → nachher", en="before → after")
+        losses = (by_hand(self.x, self.y, self.w).L, by_hand(self.x, self.y, new).L)
+        values = {tr(de="Schritte", en="steps"): str(self.steps),
+                  f"L ({before_after})": " → ".join(fmt(v, 3) for v in losses)}
+        values.update({s: f"{fmt(a, 3)} → {fmt(b, 3)}"
                        for s, a, b in zip(SYMBOLS, self.w, new, strict=True)})
         self.readout.show(values)
 

@@ -66,13 +66,13 @@ def meaning(name):
     """What a weight does, in the notebook language."""
     layer, k, j = name[1], name[3], name[4]
     if layer == "1" and j == "0":
-        return tr(de=f"Bias des verdeckten Neurons {k}", en=f"bias of hidden neuron {k}")
+        return tr(de=f"Bias des verborgenen Neurons {k}", en=f"bias of hidden neuron {k}")
     if layer == "1":
-        return tr(de=f"Gewicht Eingabe → verdecktes Neuron {k}",
+        return tr(de=f"Gewicht Eingabe → verborgenes Neuron {k}",
                   en=f"weight input → hidden neuron {k}")
     if j == "0":
         return tr(de="Bias des Ausgabeneurons", en="bias of the output neuron")
-    return tr(de=f"Gewicht verdecktes Neuron {j} → Ausgabe",
+    return tr(de=f"Gewicht verborgenes Neuron {j} → Ausgabe",
               en=f"weight hidden neuron {j} → output")
 
 
