@@ -1,7 +1,6 @@
 """Unit 5 view (workbook/views/vanishing.py): the math against nnkit and hand derivations, the
 view's controls, readouts, diagram and reset, and the numerical cross-check of exercise 1."""
 
-import time
 
 import numpy as np
 import pytest
@@ -151,15 +150,14 @@ def test_view_diagram_gradients_are_the_chain_gradients():
     assert first.dw == pytest.approx(V.dON_dw1(0.5, w, b, "sigmoid"), rel=1e-9)
 
 
-def test_view_update_is_fast():
+def test_each_slider_change_redraws_once():
+    """One value change, one update and a new picture (speed itself is measured by make bench)."""
     view = V.VanishingView(depth=5)
-    times = []
-    for k in range(15):
-        t0 = time.perf_counter()
-        view.controls["w"].value = 0.5 + 0.1 * k
-        times.append((time.perf_counter() - t0) * 1000)
-    assert view.update_count >= 16
-    assert np.median(times) < 80  # about 12-16 ms on the course machine; generous for CI load
+    for k in range(3):
+        before, count = bytes(view.plot.image.value), view.update_count
+        view.controls["w"].value = 0.6 + 0.2 * k
+        assert view.update_count == count + 1
+        assert bytes(view.plot.image.value) != before
 
 
 def test_architecture_figure_builds():
