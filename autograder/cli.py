@@ -1,0 +1,63 @@
+"""``python -m autograder {release, example-class, grade}``: the instructor's command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _units(text):
+    return [u.strip() for u in text.split(",") if u.strip()] if text else None
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("release", help="student versions of every unit (no solutions, no "
+                       "hidden tests)")
+    r.add_argument("--out", required=True)
+    r.add_argument("--lang", choices=("de", "en", "all"), default="all")
+    r.add_argument("--units", help="comma-separated units (default: every unit that builds)")
+
+    e = sub.add_parser("example-class", help="a synthetic class in nbgrader's submitted layout")
+    e.add_argument("--out", required=True)
+    e.add_argument("--students", type=int, default=10)
+    e.add_argument("--units", help="comma-separated units (default: every unit that builds)")
+
+    g = sub.add_parser("grade", help="grade SUBMISSIONS/<student>/<assignment>/<nb>.ipynb")
+    g.add_argument("submissions")
+    g.add_argument("--out", required=True)
+    g.add_argument("--workers", type=int, default=None, help="default: os.cpu_count()")
+    g.add_argument("--timeout", type=int, default=30, help="seconds per cell (default 30)")
+    g.add_argument("--db", help="SQLAlchemy URL of the gradebook (default: RESULTS/gradebook.db)")
+    g.add_argument("--dask", help="address of a Dask scheduler (tcp://host:port)")
+    g.add_argument("--units", help="comma-separated units (default: every unit that builds)")
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    log = lambda msg: print(msg, file=sys.stderr)  # noqa: E731
+    if args.command == "release":
+        from autograder.release import release
+
+        for path in release(args.out, args.lang, _units(args.units), log=log):
+            print(path)
+        return 0
+    if args.command == "example-class":
+        from autograder.example import example_class
+
+        rows = example_class(args.out, args.students, _units(args.units), log=log)
+        print(f"{len(rows)} notebooks in {args.out} (expected scores: {args.out}/expected.csv)")
+        return 0
+    from pathlib import Path
+
+    from autograder.grade import grade
+
+    if not Path(args.submissions).is_dir():
+        log(f"no such folder: {args.submissions}")
+        return 2
+    grade(args.submissions, args.out, workers=args.workers, timeout=args.timeout, db=args.db,
+          dask=args.dask, units=_units(args.units), log=log)
+    return 0

@@ -1,0 +1,176 @@
+"""``example-class``: a synthetic class in nbgrader's submitted layout, for dry runs and benchmarks.
+
+OUT/<student>/<assignment>/<notebook>.ipynb for students ``s000``, ``s001``, ... Every student
+submits every unit in one language (alternating, so both languages occur). The submission is the
+student version (nbgrader's release) with answer cells filled in, one of four variants:
+
+* ``reference``: every answer is the reference solution (full autograded points);
+* ``blank``: the release as it is (0 points);
+* ``partial``: some answers are the reference solution, the rest stay blank;
+* ``mistakes``: some answers carry a typical mistake of the unit (its ``Mistake`` definitions),
+  the rest are the reference solution.
+
+Only answers that no later answer cell builds on are left blank or made wrong, so the expected
+score is exact: the points of the test cells whose answer is correct (manually graded cells count
+0 until graded). Deterministic for a given N. OUT/expected.csv lists
+student, assignment, notebook, expected_score, max_score, variant.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import random
+import re
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from autograder.course import load_modules
+
+VARIANTS = ("reference", "blank", "partial", "mistakes")
+LANGS = ("de", "en")
+CHECK_SEEDS = (0, 1, 2, 3, 4)  # a mistake must fail visibly and hidden for these seeds
+MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
+
+
+def student_id(i):
+    return f"s{i:03d}"
+
+
+def plan(i, k):
+    """(variant, lang) of student ``i`` for the ``k``-th unit."""
+    return VARIANTS[(i + k) % len(VARIANTS)], LANGS[(i + k + i // len(VARIANTS)) % len(LANGS)]
+
+
+def solution_text(source):
+    """The reference answer as a student would write it: the solution without its markers."""
+    return MARKER.sub("", source)
+
+
+def defined_names(source):
+    """Names an answer cell defines (assignments, functions, imports)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names - {"np", "numpy", "math", "sympy", "sp"}  # library imports do not carry answers
+
+
+def free_exercises(source_nb):
+    """Answer grade ids whose names no later answer cell uses (safe to blank or to get wrong)."""
+    answers = [c for c in source_nb.cells if c.cell_type == "code"
+               and c.metadata.get("nbgrader", {}).get("solution")]
+    free = set()
+    for n, cell in enumerate(answers):
+        names = defined_names(solution_text(cell.source))
+        later = "\n".join(solution_text(c.source) for c in answers[n + 1:])
+        if not any(re.search(rf"(?<![\w.]){re.escape(name)}\b", later) for name in names):
+            free.add(cell.metadata["nbgrader"]["grade_id"])
+    return free
+
+
+def mistake_fails(exercise, mistake):
+    """Does the typical mistake really fail (visible and hidden cases, a few seeds)?"""
+    value = mistake.wrong if exercise.kind in ("function", "choice") else mistake.wrong()
+    for seed in CHECK_SEEDS:
+        for hidden in (False, True):
+            payload = exercise.collect({exercise.answer: value}, seed=seed, hidden=hidden)
+            if exercise.judge(payload, seed=seed, hidden=hidden, lang="en").passed:
+                return False
+    return True
+
+
+def mistake_source(exercise, index):
+    """Code a student with the ``index``-th typical mistake would end the answer cell with."""
+    mistake = exercise.mistakes[index]
+    if exercise.kind == "choice":
+        return f"{exercise.answer} = {mistake.wrong!r}"
+    call = "" if exercise.kind == "function" else "()"
+    return (f"from workbook.checks import find as _find\n"
+            f"{exercise.answer} = _find({exercise.id!r}).mistakes[{index}].wrong{call}")
+
+
+def submission(release_nb, source_nb, module, variant, rng):
+    """``(notebook, expected autograded score)`` of one student's submission."""
+    nb = nbformat.from_dict(release_nb)
+    solutions = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source_nb.cells
+                 if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+    exercises = {ex.id: ex for ex in module.EXERCISES}
+    free = sorted(free_exercises(source_nb))
+    wrong = {}  # grade id -> source of the wrong answer
+    blank = set()
+    if variant == "blank":
+        blank = set(solutions)
+    elif variant == "partial":
+        blank = set(rng.sample(free, k=(len(free) + 1) // 2))
+    elif variant == "mistakes":
+        candidates = [(gid, j) for gid in free if gid in exercises
+                      for j, m in enumerate(exercises[gid].mistakes)
+                      if mistake_fails(exercises[gid], m)]
+        by_id = {}
+        for gid, j in candidates:
+            by_id.setdefault(gid, []).append(j)
+        for gid in sorted(rng.sample(sorted(by_id), k=(len(by_id) + 1) // 2)):
+            ex = exercises[gid]
+            wrong[gid] = solution_text(solutions[gid]) + "\n" + mistake_source(
+                ex, rng.choice(by_id[gid]))
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in solutions and gid not in blank:
+            cell.source = wrong.get(gid) or solution_text(solutions[gid])
+    score = 0.0
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        gid = meta.get("grade_id", "")
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            exercise = gid.removesuffix("_check")
+            if exercise in solutions and exercise not in blank and exercise not in wrong:
+                score += float(meta.get("points", 0))
+    return nb, score
+
+
+def example_class(out, students=10, units=None, log=print):
+    """Write the class into ``out``; returns the expected.csv rows."""
+    from workbook.build import generate, make_course
+
+    out = Path(out)
+    modules = load_modules(units, log=log)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        course = Path(tmp) / "course"
+        made = make_course(course, modules)
+        notebooks = {}  # (unit index, lang) -> (module, assignment, name, release, source, max)
+        for module, lang, assignment in made:
+            k = modules.index(module)
+            name = module.UNIT.filename[lang]
+            release = nbformat.read(generate(course, assignment, lang) / f"{name}.ipynb", 4)
+            source = nbformat.read(course / "source" / assignment / f"{name}.ipynb", 4)
+            max_score = sum(float(c.metadata["nbgrader"].get("points", 0)) for c in source.cells
+                            if c.metadata.get("nbgrader", {}).get("grade"))
+            notebooks[(k, lang)] = (module, assignment, name, release, source, max_score)
+        for i in range(students):
+            for k in range(len(modules)):
+                variant, lang = plan(i, k)
+                module, assignment, name, release, source, max_score = notebooks[(k, lang)]
+                rng = random.Random(f"{i}/{assignment}/{variant}")
+                nb, score = submission(release, source, module, variant, rng)
+                target = out / student_id(i) / assignment / f"{name}.ipynb"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                nbformat.write(nb, target)
+                rows.append([student_id(i), assignment, name, score, max_score, variant])
+    with open(out / "expected.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["student", "assignment", "notebook", "expected_score", "max_score", "variant"])
+        w.writerows(rows)
+    log(f"example class: {students} students x {len(modules)} units -> {len(rows)} notebooks")
+    return rows

@@ -1,0 +1,173 @@
+"""``grade``: a folder of submissions -> gradebook, grades.csv, feedback, report, summary.
+
+1. prepare the course (:mod:`autograder.course`) in RESULTS/course;
+2. validate every file (:mod:`autograder.validate`): jobs + rejected with reasons;
+3. take unchanged jobs from RESULTS/.cache, grade the others in parallel
+   (:mod:`autograder.worker`; ProcessPoolExecutor or a Dask cluster; one job per
+   (student, assignment), so nobody is graded twice at once);
+4. merge every result into the course gradebook in this process (:mod:`autograder.merge`),
+   write feedback, grades.csv, rejected.csv, report.png and run.json; print the summary.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import sys
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from pathlib import Path
+
+from autograder import cache as cache_mod
+from autograder import course as course_mod
+from autograder.merge import merge
+from autograder.progress import Progress
+from autograder.validate import scan
+from autograder.worker import grade_job
+
+
+def _run_local(jobs, args, workers, progress):
+    if workers <= 1:
+        for job in jobs:
+            yield grade_job(job, *args)
+            progress.update()
+        return
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(grade_job, job, *args) for job in jobs]
+        for future in as_completed(futures):
+            yield _outcome(future, jobs[futures.index(future)])
+            progress.update()
+
+
+def _run_dask(jobs, args, address, progress):
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    with Client(address) as client:
+        futures = client.map(grade_job, jobs, *[[a] * len(jobs) for a in args], pure=False)
+        index = {f.key: i for i, f in enumerate(futures)}
+        for future in dask_completed(futures):
+            yield _outcome(future, jobs[index[future.key]])
+            progress.update()
+
+
+def _outcome(future, job):
+    try:
+        return future.result()
+    except Exception as err:  # the worker process died, the cluster lost it, ...
+        return {"student": job["student"], "assignment": job["assignment"], "notebooks": {},
+                "error": f"{type(err).__name__}: {err}", "seconds": 0.0}
+
+
+def _write_csv(path, header, rows):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=None,
+          log=print):
+    """Grade every submission; returns the summary dict (also RESULTS/run.json)."""
+    from nbgrader.api import Gradebook
+
+    start = time.monotonic()
+    out = Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    modules = course_mod.load_modules(units, log=log)
+    course = course_mod.prepare(out / "course", db, modules, timeout, log=log)
+    jobs, rejected = scan(submissions, course)
+    prepared = time.monotonic() - start
+
+    cache = cache_mod.Cache(out / ".cache")
+    keys = [cache_mod.job_key(course.key, j.as_dict()) for j in jobs]
+    results, todo = {}, []
+    for i, key in enumerate(keys):
+        hit = cache.get(key)
+        if hit is not None:
+            results[i] = hit
+        else:
+            todo.append(i)
+    workers = workers or os.cpu_count() or 1
+    work = out / ".work"
+    args = (str(course.root), course.key, str(work))
+    log(f"{len(jobs)} submissions ({sum(len(j.notebooks) for j in jobs)} notebooks), "
+        f"{len(rejected)} rejected files, {len(results)} unchanged (cache), {len(todo)} to grade "
+        f"with {'dask ' + dask if dask else f'{min(workers, max(1, len(todo)))} workers'}")
+    progress = Progress(len(todo))
+    todo_jobs = [jobs[i].as_dict() for i in todo]
+    run = (_run_dask(todo_jobs, args, dask, progress) if dask else
+           _run_local(todo_jobs, args, min(workers, max(1, len(todo))), progress))
+    by_job = {(j.student, j.assignment): i for i, j in enumerate(jobs)}
+    executed_seconds = []
+    for result in run:
+        i = by_job[(result["student"], result["assignment"])]
+        results[i] = result
+        executed_seconds.append(result.get("seconds", 0.0))
+        if not result.get("error"):
+            cache.put(keys[i], result)
+    progress.close()
+    shutil.rmtree(work, ignore_errors=True)
+
+    graded, rows = [], []
+    with Gradebook(course.db_url) as gb:
+        for i in sorted(results):
+            result, job = results[i], jobs[i]
+            if result.get("error"):
+                for name in job.notebooks:
+                    rejected.append(_failed(job, name, result["error"]))
+                continue
+            merge(gb, result)
+            graded.append(result)
+            for name, entry in sorted(result["notebooks"].items()):
+                rows.append([job.student, job.assignment, name, entry["score"],
+                             entry["max_score"]])
+                target = out / "feedback" / job.student / job.assignment / f"{name}.html"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(entry["feedback"])
+    _write_csv(out / "grades.csv", ["student", "assignment", "notebook", "score", "max_score"],
+               rows)
+    _write_csv(out / "rejected.csv", ["student", "assignment", "file", "reason"],
+               [[r.student, r.assignment, r.file, r.reason] for r in rejected])
+    from autograder.report import write_report
+
+    write_report(out / "report.png", graded, course)
+    elapsed = time.monotonic() - start
+    summary = {
+        "graded": len(rows), "rejected": len(rejected), "executed": len(executed_seconds),
+        "from_cache": len(jobs) - len(todo),
+        "reasons": dict(Counter(r.reason.split(" (")[0].split(":")[0] for r in rejected)),
+        "seconds": round(elapsed, 2), "prepare_seconds": round(prepared, 2),
+        "notebook_seconds": [round(s, 2) for s in executed_seconds],
+        "workers": "dask" if dask else min(workers, max(1, len(todo))),
+    }
+    (out / "run.json").write_text(json.dumps(summary, indent=1))
+    log(summarize(summary, out))
+    return summary
+
+
+def _failed(job, name, error):
+    from autograder.validate import Rejected
+
+    return Rejected(job.student, job.assignment, f"{name}.ipynb", f"grading failed: {error}")
+
+
+def summarize(s, out):
+    per = (sum(s["notebook_seconds"]) / len(s["notebook_seconds"])) if s["notebook_seconds"] else 0
+    lines = [f"graded {s['graded']} notebooks ({s['executed']} executed, {s['from_cache']} "
+             f"unchanged from the cache), rejected {s['rejected']} files, in {s['seconds']:.1f} s "
+             f"(course {s['prepare_seconds']:.1f} s; {per:.1f} s per executed submission, "
+             f"workers: {s['workers']})"]
+    for reason, n in sorted(s["reasons"].items(), key=lambda kv: -kv[1]):
+        lines.append(f"  rejected: {n} x {reason}")
+    lines.append(f"results: {out}/grades.csv, feedback/, report.png, rejected.csv; gradebook in "
+                 f"{out}/course/nbgrader_config.py (c.CourseDirectory.db_url)")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit("use: python -m autograder grade")

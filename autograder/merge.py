@@ -1,0 +1,35 @@
+"""Merge a worker's result into the course gradebook (one submission at a time, idempotent).
+
+Writes the student, the SubmittedAssignment (with its timestamp), and for every grade cell the
+``auto_score`` and ``needs_manual_grade`` (a manual score given in formgrader is kept, and then
+the cell is marked for review, as nbgrader's SaveAutoGrades does) and every comment's
+``auto_comment``. Re-merging the same result changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+def merge(gb, result):
+    """Write ``result`` (see :func:`autograder.worker.grade_job`) into the Gradebook ``gb``."""
+    student, assignment = result["student"], result["assignment"]
+    gb.update_or_create_student(student)
+    extra = {}
+    if result.get("timestamp"):
+        extra["timestamp"] = datetime.fromisoformat(result["timestamp"])
+    gb.update_or_create_submission(assignment, student, **extra)
+    for notebook, entry in result["notebooks"].items():
+        for grade_id, g in entry["grades"].items():
+            grade = gb.find_grade(grade_id, notebook, assignment, student)
+            grade.auto_score = g["auto_score"]
+            grade.needs_manual_grade = grade.manual_score is not None or g["auto_score"] is None
+        for name, text in entry["comments"].items():
+            gb.find_comment(name, notebook, assignment, student).auto_comment = text
+    gb.db.commit()
+
+
+def gradebook_scores(gb, assignment, student):
+    """notebook -> (score, max_score) as the gradebook has them."""
+    sub = gb.find_submission(assignment, student)
+    return {nb.name: (float(nb.score), float(nb.max_score)) for nb in sub.notebooks}

@@ -1,0 +1,36 @@
+"""``release``: the student notebooks of every unit (workbook.build; no solutions, no hidden
+tests) and the start pages, into OUT/<lang>/."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from autograder.course import load_modules
+from autograder.verdict import LANGS
+
+FORBIDDEN = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "hidden=True")
+
+
+def release(out, lang="all", units=None, log=print):
+    """Build into ``out``; returns the written notebook paths. Refuses to write a notebook
+    that still contains a solution or hidden-test marker."""
+    from workbook.build import build
+
+    modules = load_modules(units, log=log)
+    langs = LANGS if lang == "all" else (lang,)
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        build(Path(tmp) / "nb", modules, course_dir=Path(tmp) / "course")
+        for code in langs:
+            for path in sorted((Path(tmp) / "nb" / code).glob("*.ipynb")):
+                text = path.read_text()
+                leaks = [m for m in FORBIDDEN if m in text]
+                if leaks:
+                    raise RuntimeError(f"{path.name}: the release contains {leaks}")
+                target = Path(out) / code / path.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+                written.append(target)
+    return written

@@ -1,0 +1,131 @@
+"""The trusted verdict: judge every answer record in the grader process, not in the kernel.
+
+For every autograded test cell ``<exercise>_check`` the executed cell must hold exactly one
+answer record (MIME ``application/vnd.nnkit.answer+json``) for that exercise. The record's
+payload is judged here with ``Exercise.judge(payload, seed, hidden=True)`` against nnkit, and
+the cell's outputs are REPLACED by a clean verdict: "✔ ..." (no error, full points) or
+"✘ reason + hint" with an error output ``WrongAnswer`` (nbgrader's SaveAutoGrades gives 0).
+Whatever the kernel printed or raised in a test cell never decides. Hidden-test regions are
+removed from the test cell's source (so neither the autograded notebook nor the feedback shows
+them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Integer
+
+from autograder.execute import error_output, exercise_of
+
+ANSWER_MIME = "application/vnd.nnkit.answer+json"
+HIDDEN = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.DOTALL)
+LANGS = ("de", "en")
+KERNEL_ERRORS = {  # errors the execution layer (not the student) puts into a cell
+    "KernelDied": ("Der Kernel ist in dieser Zelle abgestürzt.", "The kernel died in this cell."),
+    "NotRun": ("Diese Zelle wurde nicht ausgeführt (Kernel abgestürzt oder Zeitlimit).",
+               "This cell was not run (the kernel died or a time limit was hit)."),
+    "CellTimeoutError": ("Die Prüfung hat das Zeitlimit überschritten.",
+                         "The check exceeded the time limit."),
+}
+TEXT = {
+    "no_record": ("Keine Antwort gefunden: Die Prüfung konnte Ihre Antwort nicht lesen (ein "
+                  "Fehler in einer früheren Zelle?).", "No answer found: the check could not "
+                  "read your answer (an error in an earlier cell?)."),
+    "records": ("Ungültige Prüfausgabe ({n} Antwortdatensätze).",
+                "Invalid check output ({n} answer records)."),
+    "unknown": ("Unbekannte Aufgabe {id!r}.", "Unknown exercise {id!r}."),
+    "judge": ("Die Antwort konnte nicht bewertet werden.", "The answer could not be judged."),
+}
+
+
+def strip_hidden(source):
+    """The source without ``### BEGIN HIDDEN TESTS ... ### END HIDDEN TESTS`` regions."""
+    return HIDDEN.sub("", source).rstrip("\n")
+
+
+def _text(key, lang, **kw):
+    de, en = TEXT[key]
+    return (de if lang == "de" else en).format(**kw)
+
+
+def answer_records(cell):
+    """``[(exercise_id, payload), ...]`` in the outputs of one cell (anything that claims to be
+    an answer record counts, valid or not)."""
+    records = []
+    for out in cell.get("outputs", []):
+        data = out.get("data") or {}
+        if ANSWER_MIME in data:
+            try:  # plain dicts and lists (nbformat hands out NotebookNode subclasses)
+                rec = json.loads(json.dumps(data[ANSWER_MIME]))
+            except (TypeError, ValueError, RecursionError):
+                rec = None
+            ok = isinstance(rec, dict) and isinstance(rec.get("exercise"), str)
+            records.append((rec["exercise"], rec.get("payload")) if ok else (None, None))
+    return records
+
+
+def judge_cell(cell, exercise_id, seed, lang, find):
+    """``Result``-like (passed, message) for one executed test cell."""
+    records = answer_records(cell)
+    if not records:
+        kernel = [o.get("ename") for o in cell.get("outputs", [])
+                  if o.get("output_type") == "error" and o.get("ename") in KERNEL_ERRORS]
+        if kernel:
+            de, en = KERNEL_ERRORS[kernel[0]]
+            return False, de if lang == "de" else en
+        return False, _text("no_record", lang)
+    if len(records) != 1 or records[0][0] != exercise_id:
+        return False, _text("records", lang, n=len(records))
+    try:
+        exercise = find(exercise_id)
+    except KeyError:
+        return False, _text("unknown", lang, id=exercise_id)
+    try:
+        result = exercise.judge(records[0][1], seed=seed, hidden=True, lang=lang)
+    except Exception:  # judge() promises not to raise; a bug must still cost only this cell
+        return False, _text("judge", lang)
+    return bool(result.passed), " ".join(filter(None, [result.message, result.hint]))
+
+
+def verdict_outputs(passed, message):
+    if passed:
+        return [new_output("stream", name="stdout", text=f"✔ {message}\n")]
+    return [new_output("stream", name="stdout", text=f"✘ {message}\n"),
+            error_output("WrongAnswer", message)]
+
+
+def language(assignment_id):
+    """The language of an assignment ``unitN_de`` (from the assignment id, not the notebook)."""
+    lang = assignment_id.rsplit("_", 1)[-1]
+    return lang if lang in LANGS else "en"
+
+
+class TrustedVerdict(NbGraderPreprocessor):
+    seed = Integer(None, allow_none=True, help="the run's grading seed").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        from workbook.checks import find
+
+        if self.seed is None:
+            raise RuntimeError("TrustedVerdict.seed is not configured (the grading seed)")
+        lang = language(resources.get("nbgrader", {}).get("assignment", ""))
+        verdicts = {}
+        for cell in nb.cells:
+            exercise_id = exercise_of(cell)
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if exercise_id is None and meta.get("grade") and not meta.get("solution") \
+                    and cell.cell_type == "code":
+                passed, message = False, _text("unknown", lang, id=meta.get("grade_id"))
+            elif exercise_id is None:
+                continue
+            else:
+                passed, message = judge_cell(cell, exercise_id, self.seed, lang, find)
+            cell.outputs = verdict_outputs(passed, message)
+            cell.source = strip_hidden(cell.source)
+            verdicts[meta.get("grade_id")] = {"passed": passed, "message": message}
+        resources.setdefault("nnkit", {})["verdicts"] = verdicts
+        return nb, resources

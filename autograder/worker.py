@@ -1,0 +1,147 @@
+"""The work function: grade one (student, assignment) in a long-lived worker process.
+
+Each worker process has its own scratch course (a copy of the course's sources and config and of
+the template gradebook made by generate_assignment) and runs nbgrader's Autograde and
+GenerateFeedback converters in-process (no CLI start-up per submission). A fresh kernel runs every
+notebook (:mod:`autograder.execute`). The result is plain data — scores per grade cell, comments,
+verdicts, the feedback HTML — that :mod:`autograder.merge` writes into the course gradebook.
+
+The same function runs in a ``ProcessPoolExecutor`` or on a Dask cluster (workers that share the
+file system with the course directory; one thread per worker process is best, a lock keeps
+grading in one process sequential because nbgrader changes the working directory).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+_LOCK = threading.Lock()
+_SCRATCH = {}  # (course root, course key) -> this process's scratch course
+
+
+class _Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(f"{record.levelname}: {record.getMessage()}"[:2000])
+
+
+def _scratch(course_root, key, work_root):
+    where = _SCRATCH.get((course_root, key))
+    if where is not None and where.exists():
+        return where
+    where = Path(work_root) / f"worker-{os.getpid()}-{key[:8]}"
+    if where.exists():
+        shutil.rmtree(where)
+    (where / "tmp").mkdir(parents=True)
+    shutil.copytree(Path(course_root) / "source", where / "source")
+    shutil.copyfile(Path(course_root) / "nbgrader_config.py", where / "nbgrader_config.py")
+    shutil.copyfile(Path(course_root) / ".grader" / "template.db", where / "gradebook.db")
+    _SCRATCH[(course_root, key)] = where
+    return where
+
+
+def _config(where, assignment, student):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(where)).load_config()
+    cfg.CourseDirectory.root = str(where)
+    cfg.CourseDirectory.db_url = f"sqlite:///{where / 'gradebook.db'}"
+    cfg.CourseDirectory.assignment_id = assignment
+    cfg.CourseDirectory.student_id = student
+    cfg.CourseDirectory.notebook_id = "*"
+    cfg.Autograde.force = True
+    cfg.Autograde.create_student = True
+    cfg.GenerateFeedback.force = True
+    cfg.HardenedExecute.scratch_root = str(where / "tmp")
+    return cfg
+
+
+def _scores(db_url, assignment, student):
+    from nbgrader.api import Gradebook
+
+    notebooks = {}
+    with Gradebook(db_url) as gb:
+        sub = gb.find_submission(assignment, student)
+        timestamp = sub.timestamp.isoformat() if sub.timestamp else None
+        for nb in sub.notebooks:
+            notebooks[nb.name] = {
+                "score": float(nb.score), "max_score": float(nb.max_score),
+                "grades": {g.name: {"auto_score": g.auto_score, "max_score": float(g.max_score),
+                                    "needs_manual_grade": bool(g.needs_manual_grade)}
+                           for g in nb.grades},
+                "comments": {c.name: c.auto_comment for c in nb.comments},
+            }
+    return notebooks, timestamp
+
+
+def _verdicts(path):
+    """grade id -> the verdict text written by TrustedVerdict (from the autograded notebook)."""
+    import nbformat
+
+    from autograder.execute import exercise_of
+
+    nb = nbformat.read(path, as_version=4)
+    out = {}
+    for cell in nb.cells:
+        if exercise_of(cell) is not None:
+            text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+            out[cell.metadata["nbgrader"]["grade_id"]] = text.strip()
+    return out
+
+
+def grade_job(job, course_root, key, work_root):
+    """Grade one job (see :class:`autograder.validate.Job`); returns a result dict."""
+    with _LOCK:
+        return _grade(job, course_root, key, work_root)
+
+
+def _grade(job, course_root, key, work_root):
+    from nbgrader.converters import Autograde, GenerateFeedback
+    from nbgrader.coursedir import CourseDirectory
+
+    start = time.monotonic()
+    student, assignment = job["student"], job["assignment"]
+    result = {"student": student, "assignment": assignment, "notebooks": {}, "error": None,
+              "worker": os.getpid(), "timestamp": None}
+    capture = _Capture()
+    log = logging.getLogger(f"autograder.nbgrader.{os.getpid()}")
+    log.propagate = False
+    log.handlers[:] = [capture]
+    log.setLevel(logging.INFO)
+    try:
+        where = _scratch(course_root, key, work_root)
+        for sub in ("submitted", "autograded", "feedback"):
+            shutil.rmtree(where / sub / student / assignment, ignore_errors=True)
+        target = where / "submitted" / student / assignment
+        target.mkdir(parents=True)
+        for name, data in job["notebooks"].items():
+            (target / f"{name}.ipynb").write_bytes(data)
+        if job.get("timestamp"):
+            (target / "timestamp.txt").write_text(job["timestamp"])
+        cfg = _config(where, assignment, student)
+        for converter in (Autograde, GenerateFeedback):
+            conv = converter(coursedir=CourseDirectory(config=cfg), config=cfg)
+            conv.log = log
+            conv.start()
+        notebooks, result["timestamp"] = _scores(cfg.CourseDirectory.db_url, assignment, student)
+        for name in job["notebooks"]:
+            entry = notebooks[name]
+            entry["verdicts"] = _verdicts(where / "autograded" / student / assignment
+                                          / f"{name}.ipynb")
+            entry["feedback"] = (where / "feedback" / student / assignment
+                                 / f"{name}.html").read_text()
+            result["notebooks"][name] = entry
+    except Exception as err:
+        detail = " | ".join(line for line in capture.lines if line.startswith("ERROR"))[-600:]
+        result["error"] = f"{type(err).__name__}: {err}" + (f" ({detail})" if detail else "")
+    result["seconds"] = time.monotonic() - start
+    result["warnings"] = capture.lines[-20:]
+    return result
