@@ -838,6 +838,9 @@ Verluste geteilt durch die Anzahl der Daten,
 
 $$C = \frac{1}{n}\sum_{i=1}^{n} C_i = \frac1n \sum_{i=1}^n \sum_j \big(O_{ij} - G_{ij}\big)^2 .$$
 
+(In der Mitschrift ist diese Formel unleserlich, und die Summe des Verlusts läuft dort von $i = 0$
+bis $|O|$ – das wären $|O| + 1$ Summanden. Richtig ist $j = 1, \dots, |O|$, eine Zahl pro Ausgabe.)
+
 Ohne den Faktor $\frac1n$ würden die Kosten (und ihr Gradient) mit der Größe des Datensatzes
 wachsen, und die passende Lernrate hinge davon ab. Das Vorzeichen der Abweichung spielt wegen des
 Quadrats keine Rolle.
@@ -860,6 +863,10 @@ We are interested in the **cost** over the whole data set of $n$ examples: the s
 divided by the number of examples,
 
 $$C = \frac{1}{n}\sum_{i=1}^{n} C_i = \frac1n \sum_{i=1}^n \sum_j \big(O_{ij} - G_{ij}\big)^2 .$$
+
+(In the lecture notes this formula is illegible, and the sum of the loss runs from $i = 0$ to
+$|O|$ there – that would be $|O| + 1$ terms. The right range is $j = 1, \dots, |O|$, one number per
+output.)
 
 Without the factor $\frac1n$ the cost (and its gradient) would grow with the size of the data set,
 and the right learning rate would depend on it. Because of the square, the sign of a deviation

@@ -606,7 +606,11 @@ Die Vorhersage für $x = 2$ ist **ein Punkt** $(2, \hat y)$ im Streudiagramm der
 „ein Punkt“). Dasselbe können wir für **viele** $x$ rechnen („viele Punkte“). Verbinden wir diese
 Punkte, entsteht eine **Kurve**, die das Modell darstellt („Kurve“): Das kleine Netz gibt den nicht
 linearen Zusammenhang gut wieder, ohne dass wir ihm gesagt hätten, dass es sich um einen Sinus
-handelt. Bewegen Sie $x$ und beobachten Sie, wie sich die Werte im Netz ändern.""",
+handelt. Bewegen Sie $x$ und beobachten Sie, wie sich die Werte im Netz ändern.
+
+(Auf den Folien der Vorlesung ergibt sich für $x = 2$ die Vorhersage $\hat y = 2{,}4$. Das gilt für
+die dortigen Gewichte; mit den hier gegebenen, gerundeten Gewichten erhalten Sie einen etwas
+anderen Wert.)""",
     en=r"""### The network as a diagram
 
 The diagram shows the forward pass for the $x$ of the slider: at each hidden neuron $z$ and
@@ -620,7 +624,10 @@ The prediction for $x = 2$ is **one point** $(2, \hat y)$ in the scatter plot of
 "one point"). We can compute the same for **many** $x$ ("many points"). Joining these points gives
 a **curve** that represents the model ("curve"): the small network reproduces the non-linear
 relationship well without being told that it is a sine. Move $x$ and watch how the values in the
-network change.""")
+network change.
+
+(On the lecture slides the prediction for $x = 2$ is $\hat y = 2.4$. That holds for the weights
+used there; with the rounded weights given here you get a slightly different value.)""")
 
 PREDICT_TASK = md(
     de=r"""**Aufgabe 2 (1 Punkt).** Schreiben Sie `predict_131(x, w)`: Für ein Array `x` aus $n$

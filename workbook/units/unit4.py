@@ -515,7 +515,8 @@ $\partial L/\partial w_0$. Zwei Stellen verdienen Aufmerksamkeit:
 
 * **An jeder ReLU** wird die ankommende partielle Ableitung mit $\mathrm{ReLU}'(z) =
   \mathbb 1[z > 0]$ multipliziert – mit der Ableitung, nicht mit dem Wert $\mathrm{ReLU}(z)$. Ist
-  $z \le 0$, kommt dort kein Gradient durch.
+  $z \le 0$, kommt dort kein Gradient durch. (In manchen Mitschriften steht „$1$ falls $z \neq 0$“;
+  das ist falsch: Für $z < 0$ ist die Ableitung $0$.)
 * **$h_0$ wirkt auf zwei Wegen auf $L$**: über $z_1$ und $h_1$, und direkt über die
   Skip-Verbindung in $z_2$. Die mehrdimensionale Kettenregel **addiert** die Beiträge beider
   Wege:
@@ -543,7 +544,8 @@ $\delta_0$ and $\partial L/\partial w_0$. Two places deserve attention:
 
 * **At every ReLU** the arriving partial derivative is multiplied by $\mathrm{ReLU}'(z) =
   \mathbb 1[z > 0]$ – by the derivative, not by the value $\mathrm{ReLU}(z)$. If $z \le 0$, no
-  gradient gets through.
+  gradient gets through. (Some lecture notes say "$1$ if $z \neq 0$"; that is wrong: for $z < 0$
+  the derivative is $0$.)
 * **$h_0$ acts on $L$ along two paths**: through $z_1$ and $h_1$, and directly through the skip
   connection into $z_2$. The multivariable chain rule **adds** the contributions of both paths:
   $$\frac{\partial L}{\partial h_0} = \frac{\partial L}{\partial z_2}\,\frac{\partial z_2}{\partial h_0}
@@ -836,8 +838,9 @@ allen vier falsch ($\hat y = 0$ überall: tot) und Läufe dazwischen (noch nicht
 pendelnd). Gründe: (1) die zufällige Initialisierung – ist $w_0 \le 0$, fließt von Anfang an kein
 Gradient; (2) tote ReLUs sind absorbierend: Mit Gradient $0$ kann der Gradientenabstieg diesen
 Zustand nie verlassen, und zu große Schritte führen auch Läufe, die lebendig begonnen haben,
-dorthin (wie im Beispiel von Hand); (3) flache Bereiche und Knicke der Kostenfunktion, in denen
-der Gradientenabstieg stecken bleibt oder pendelt. Stirbt nur $h_1$ ($w_1 \le 0$), kann das Netz
+dorthin (wie im Beispiel von Hand; auf $0$ gesetzt wird dabei nicht das Gewicht, sondern die
+Ausgabe $h_0$ der ReLU – $w_0$ bleibt negativ); (3) flache Bereiche und Knicke der Kostenfunktion,
+in denen der Gradientenabstieg stecken bleibt oder pendelt. Stirbt nur $h_1$ ($w_1 \le 0$), kann das Netz
 über die Skip-Verbindung trotzdem alles richtig lernen. Abhilfen: eine andere Initialisierung,
 Leaky ReLU, eine kleinere Lernrate, mehrere Neustarts.""",
         solution_en=r"""No, there are several end states: runs with all four points right, runs with all
@@ -845,7 +848,8 @@ four wrong ($\hat y = 0$ everywhere: dead) and runs in between (not yet converge
 oscillating). Reasons: (1) the random initialisation – if $w_0 \le 0$, no gradient flows from the
 start; (2) dead ReLUs are absorbing: with gradient $0$, gradient descent can never leave that
 state, and steps that are too large carry runs that started alive into it as well (as in the
-example by hand); (3) flat regions and kinks of the cost where gradient descent gets stuck or
+example by hand; what is set to $0$ is not the weight but the output $h_0$ of the ReLU – $w_0$
+stays negative); (3) flat regions and kinks of the cost where gradient descent gets stuck or
 oscillates. If only $h_1$ dies ($w_1 \le 0$), the network can still learn everything through the
 skip connection. Remedies: a different initialisation, leaky ReLU, a smaller learning rate,
 several restarts.""",
