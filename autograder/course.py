@@ -99,10 +99,12 @@ def load_modules(names=None, log=print):
     return modules
 
 
-def _hash_tree(paths):
+def _hash_tree(root):
+    """sha256 over the relative paths and contents of the notebooks under ``root`` (the same
+    for a copy of the course elsewhere)."""
     h = hashlib.sha256()
-    for path in sorted(paths):
-        h.update(str(path).encode() + b"\0" + Path(path).read_bytes() + b"\0")
+    for path in sorted(Path(root).rglob("*.ipynb")):
+        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
@@ -175,7 +177,7 @@ def prepare(course_dir, db_url=None, modules=None, timeout=30, log=print):
     made = make_course(root, modules)
     with open(root / "nbgrader_config.py", "a") as f:
         f.write(CONFIG.format(root=str(ROOT), db_url=db_url, seed=seed, timeout=int(timeout)))
-    sources = _hash_tree(source.rglob("*.ipynb"))
+    sources = _hash_tree(source)
     key = hashlib.sha256(f"{sources} {seed} {timeout} {VERSION}".encode()).hexdigest()
 
     state_file = state_dir / "state.json"

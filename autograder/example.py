@@ -12,7 +12,8 @@ student version (nbgrader's release) with answer cells filled in, one of four va
 
 Only answers that no later answer cell builds on are left blank or made wrong, so the expected
 score is exact: the points of the test cells whose answer is correct (manually graded cells count
-0 until graded). Deterministic for a given N. OUT/expected.csv lists
+0 until graded; every variant but ``blank`` writes a placeholder text into them, so they wait
+for manual grading in formgrader). Deterministic for a given N. OUT/expected.csv lists
 student, assignment, notebook, expected_score, max_score, variant.
 """
 
@@ -32,6 +33,7 @@ from autograder.course import load_modules
 VARIANTS = ("reference", "blank", "partial", "mistakes")
 LANGS = ("de", "en")
 CHECK_SEEDS = (0, 1, 2, 3, 4)  # a mistake must fail visibly and hidden for these seeds
+WRITTEN = "(a written answer of the student; graded by hand in formgrader)"
 MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
 
@@ -125,9 +127,12 @@ def submission(release_nb, source_nb, module, variant, rng):
             wrong[gid] = solution_text(solutions[gid]) + "\n" + mistake_source(
                 ex, rng.choice(by_id[gid]))
     for cell in nb.cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        meta = cell.metadata.get("nbgrader", {})
+        gid = meta.get("grade_id")
         if gid in solutions and gid not in blank:
             cell.source = wrong.get(gid) or solution_text(solutions[gid])
+        elif cell.cell_type == "markdown" and meta.get("solution") and variant != "blank":
+            cell.source = WRITTEN  # waits for manual grading (formgrader)
     score = 0.0
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})

@@ -17,6 +17,7 @@ import os
 import shutil
 import sys
 import time
+import warnings
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
@@ -114,7 +115,8 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
     shutil.rmtree(work, ignore_errors=True)
 
     graded, rows = [], []
-    with Gradebook(course.db_url) as gb:
+    with Gradebook(course.db_url) as gb, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nbgrader's SQLAlchemy 2 "not in session" noise
         for i in sorted(results):
             result, job = results[i], jobs[i]
             if result.get("error"):

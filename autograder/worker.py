@@ -18,6 +18,7 @@ import os
 import shutil
 import threading
 import time
+import warnings
 from pathlib import Path
 
 _LOCK = threading.Lock()
@@ -99,7 +100,8 @@ def _verdicts(path):
 
 def grade_job(job, course_root, key, work_root):
     """Grade one job (see :class:`autograder.validate.Job`); returns a result dict."""
-    with _LOCK:
+    with _LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nbgrader's SQLAlchemy 2 "not in session" noise
         return _grade(job, course_root, key, work_root)
 
 

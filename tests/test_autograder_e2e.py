@@ -1,0 +1,239 @@
+"""Slow: release, example class, grade (2 workers, 1 worker, Dask), cache, rejects, feedback.
+
+One small class (unit 1, four students: reference, blank, partial, typical mistakes; de and en)
+is made once and graded once with two workers; the other tests compare against that run.
+"""
+
+import csv
+import fcntl
+import hashlib
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.cli import main
+
+pytestmark = pytest.mark.slow
+UNITS = "unit1"
+STUDENTS = 4
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def grades(results):
+    return {(r["student"], r["assignment"], r["notebook"]): (float(r["score"]),
+                                                             float(r["max_score"]))
+            for r in read_csv(Path(results) / "grades.csv")}
+
+
+def run_info(results):
+    return json.loads((Path(results) / "run.json").read_text())
+
+
+def hashes(folder):
+    return {p.relative_to(folder): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+
+
+def html_text(path):
+    """The visible text of an HTML file (tags removed, entities decoded)."""
+    text = Path(path).read_text()
+    text = re.sub(r"<(style|script)\b.*?</\1>", "", text, flags=re.DOTALL)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory, worker_id):
+    """(submissions, results, sha256 of the submissions before grading), made once per run
+    (pytest-xdist workers share it through a lock file)."""
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if worker_id != "master" else base) / "autograder-class"
+    with open(f"{root}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        submissions, results = root / "submissions", root / "results"
+        done = root / "before.json"
+        if not done.exists():
+            assert main(["example-class", "--out", str(submissions), "--students",
+                         str(STUDENTS), "--units", UNITS]) == 0
+            before = {str(k): v for k, v in hashes(submissions).items()}
+            assert main(["grade", str(submissions), "--out", str(results), "--workers", "2",
+                         "--units", UNITS]) == 0
+            done.write_text(json.dumps(before))
+    before = {Path(k): v for k, v in json.loads(done.read_text()).items()}
+    return submissions, results, before
+
+
+def test_grades_match_expected_scores(graded):
+    submissions, results, _ = graded
+    expected = {(r["student"], r["assignment"], r["notebook"]): float(r["expected_score"])
+                for r in read_csv(submissions / "expected.csv")}
+    got = grades(results)
+    assert {k: v[0] for k, v in got.items()} == expected
+    variants = {r["variant"] for r in read_csv(submissions / "expected.csv")}
+    assert variants == {"reference", "blank", "partial", "mistakes"}
+    assert {k[1] for k in got} == {"unit1_de", "unit1_en"}
+    scores = sorted(v[0] for v in got.values())
+    assert scores[0] == 0 and len(set(scores)) >= 3  # blank, partial/mistakes, reference
+    assert read_csv(results / "rejected.csv") == []
+    assert (results / "report.png").stat().st_size > 10_000
+
+
+def test_gradebook_agrees_with_grades_csv(graded):
+    from nbgrader.api import Gradebook
+
+    submissions, results, _ = graded
+    got = grades(results)
+    variants = {(r["student"], r["assignment"]): r["variant"]
+                for r in read_csv(submissions / "expected.csv")}
+    with Gradebook(f"sqlite:///{results / 'gradebook.db'}") as gb:
+        rows = {}
+        for (student, assignment, notebook) in got:
+            nb = gb.find_submission_notebook(notebook, assignment, student)
+            rows[(student, assignment, notebook)] = (float(nb.score), float(nb.max_score))
+            # written answers wait for formgrader; unchanged blank ones get 0 automatically
+            assert nb.needs_manual_grade == (variants[(student, assignment)] != "blank")
+        assert len(gb.students) == STUDENTS
+        assert sum(len(a.submissions) for a in gb.assignments) == len(got)
+    assert rows == got
+
+
+def test_submissions_are_not_modified(graded):
+    submissions, _, before = graded
+    assert hashes(submissions) == before
+
+
+def test_feedback_shows_no_hidden_tests_and_no_solutions(graded):
+    submissions, results, _ = graded
+    files = sorted((results / "feedback").rglob("*.html"))
+    assert len(files) == STUDENTS
+    source = {p.parent.name: nbformat.read(p, as_version=4)
+              for p in (results / "course" / "source").glob("*/*.ipynb")}
+    variants = {(r["student"], r["assignment"]): r["variant"]
+                for r in read_csv(submissions / "expected.csv")}
+    for path in files:
+        student, assignment = path.parent.parent.name, path.parent.name
+        text = html_text(path)
+        assert "hidden=True" not in text and "HIDDEN TESTS" not in text
+        assert "BEGIN SOLUTION" not in text
+        assert "Score:" in text and ("✔" in text or "✘" in text)
+        if variants[(student, assignment)] != "blank":
+            continue
+        for cell in source[assignment].cells:  # no line of any reference solution
+            if cell.metadata.get("nbgrader", {}).get("solution"):
+                solution = re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", cell.source,
+                                      re.DOTALL)
+                for line in "".join(solution).splitlines():
+                    if len(line.strip()) > 12:
+                        assert line.strip() not in text, (path, line)
+
+
+def test_rerun_takes_everything_from_the_cache(graded, tmp_path):
+    submissions, results, _ = graded
+    copy = tmp_path / "results"
+    shutil.copytree(results, copy)
+    assert main(["grade", str(submissions), "--out", str(copy), "--workers", "2",
+                 "--units", UNITS]) == 0
+    assert run_info(copy)["executed"] == 0 and run_info(copy)["from_cache"] == STUDENTS
+    assert grades(copy) == grades(results)
+
+    # a changed submission (the blank student now answers b) is graded again, only it
+    student, assignment, notebook = next(
+        (r["student"], r["assignment"], r["notebook"]) for r in read_csv(
+            submissions / "expected.csv") if r["variant"] == "blank")
+    changed = tmp_path / "submissions"
+    shutil.copytree(submissions, changed)
+    path = changed / student / assignment / f"{notebook}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")
+                == "u1_dz_dw2")
+    cell.source = 'dz_dw2 = "x2"'
+    nbformat.write(nb, path)
+    assert main(["grade", str(changed), "--out", str(copy), "--workers", "2",
+                 "--units", UNITS]) == 0
+    assert run_info(copy)["executed"] == 1
+    new, old = grades(copy), grades(results)
+    key = (student, assignment, notebook)
+    assert new[key][0] == old[key][0] + 1
+    assert {k: v for k, v in new.items() if k != key} == {k: v for k, v in old.items() if k != key}
+
+
+def some_students(submissions, target, students):
+    for student in students:
+        shutil.copytree(submissions / student, target / student)
+    return target
+
+
+def only(rows, students):
+    return {k: v for k, v in rows.items() if k[0] in students}
+
+
+def test_one_worker_same_grades_and_bad_files_rejected(graded, tmp_path):
+    submissions, results, _ = graded
+    students = ("s002", "s003")  # (the Dask test grades the others)
+    mixed = some_students(submissions, tmp_path / "submissions", students)
+    good = next(mixed.glob("s002/*/*.ipynb"))
+    other = next(p for p in mixed.glob("*/*/*.ipynb") if p.parent.name != good.parent.name)
+
+    def bad(student, data, assignment=good.parent.name, name=good.name):
+        (mixed / student / assignment).mkdir(parents=True)
+        (mixed / student / assignment / name).write_bytes(data)
+
+    bad("x1", b"{not json")
+    bad("x2", b"\xff\xfe" + good.read_bytes())
+    bad("x3", other.read_bytes())  # the other language's notebook
+    bad("x4", good.read_bytes(), assignment="unit99_de")
+    nb = json.loads(good.read_bytes())
+    nb["cells"] = [c for c in nb["cells"]
+                   if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") != "u1_dz_dw2"]
+    bad("x5", json.dumps(nb).encode())
+    nb = json.loads(good.read_bytes())
+    nb["nbformat"] = 3
+    bad("x6", json.dumps(nb).encode())
+    bad("x7", good.read_bytes(), name="renamed.ipynb")
+
+    out = tmp_path / "results"
+    assert main(["grade", str(mixed), "--out", str(out), "--workers", "1",
+                 "--units", UNITS]) == 0
+    assert grades(out) == only(grades(results), students)
+    reasons = {r["student"]: r["reason"] for r in read_csv(out / "rejected.csv")}
+    assert reasons["x1"].startswith("invalid JSON")
+    assert reasons["x2"] == "not UTF-8"
+    assert reasons["x3"].startswith("notebook of another unit/language")
+    assert reasons["x4"] == "unknown assignment"
+    assert reasons["x5"].startswith("removed grade ids: u1_dz_dw2")
+    assert reasons["x6"].startswith("wrong nbformat 3")
+    assert reasons["x7"].startswith("unknown notebook name")
+    assert run_info(out)["rejected"] == 7
+
+
+def test_dask_cluster_gives_the_same_grades(graded, tmp_path):
+    from distributed import LocalCluster
+
+    submissions, results, _ = graded
+    students = ("s000", "s001")
+    part = some_students(submissions, tmp_path / "submissions", students)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        assert main(["grade", str(part), "--out", str(tmp_path / "results"),
+                     "--dask", cluster.scheduler_address, "--units", UNITS]) == 0
+    assert grades(tmp_path / "results") == only(grades(results), students)
+    assert run_info(tmp_path / "results")["executed"] == len(students)
+
+
+def test_release_has_no_solutions_and_no_hidden_tests(tmp_path):
+    written = main(["release", "--out", str(tmp_path), "--lang", "en", "--units", UNITS])
+    assert written == 0
+    (path,) = (tmp_path / "en").glob("1_*.ipynb")
+    text = path.read_text()
+    assert "check(" in text and "YOUR CODE HERE" in text
+    for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "hidden=True", "(np.asarray(z) > 0)"):
+        assert marker not in text
+    assert not (tmp_path / "de").exists()

@@ -1,0 +1,153 @@
+"""Fast: the autograder's parts without kernels (verdict, feedback stripping, validation, cache,
+progress, the example class's plan)."""
+
+import io
+import json
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from autograder import cache, example, feedback, validate, verdict
+from autograder.course import Assignment
+from autograder.progress import Progress
+from workbook.checks import find
+
+SEED = 4242
+
+
+def check_cell(exercise_id, outputs):
+    cell = new_code_cell(f'check("{exercise_id}")\n### BEGIN HIDDEN TESTS\n'
+                         f'check("{exercise_id}", hidden=True)\n### END HIDDEN TESTS')
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "points": 1,
+                                 "grade_id": f"{exercise_id}_check"}
+    cell.outputs = outputs
+    return cell
+
+
+def record(exercise_id, payload):
+    return new_output("display_data", data={verdict.ANSWER_MIME: {"exercise": exercise_id,
+                                                                  "payload": payload}})
+
+
+def judged(cell, lang="en"):
+    nb = new_notebook(cells=[cell])
+    nb, resources = verdict.TrustedVerdict(seed=SEED).preprocess(
+        nb, {"nbgrader": {"assignment": f"unit1_{lang}"}})
+    return nb.cells[0], resources["nnkit"]["verdicts"]
+
+
+def test_verdict_is_judged_in_the_grader_not_in_the_kernel():
+    ex = find("u1_dz_dw2")
+    right = ex.collect({"dz_dw2": "x2"}, seed=SEED, hidden=True)
+    wrong = ex.collect({"dz_dw2": "w2"}, seed=SEED, hidden=True)
+    kernel_error = new_output("error", ename="AssertionError", evalue="x", traceback=[])
+    # a correct answer passes even if the kernel's own check raised
+    cell, verdicts = judged(check_cell("u1_dz_dw2", [record("u1_dz_dw2", right), kernel_error]))
+    assert verdicts["u1_dz_dw2_check"]["passed"]
+    assert [o.output_type for o in cell.outputs] == ["stream"]
+    assert cell.outputs[0].text.startswith("✔")
+    assert "HIDDEN" not in cell.source and "hidden=True" not in cell.source
+    # a wrong answer fails although the kernel printed ✔ and raised nothing
+    fake = new_output("stream", name="stdout", text="✔ Correct.\n")
+    cell, verdicts = judged(check_cell("u1_dz_dw2", [fake, record("u1_dz_dw2", wrong)]))
+    assert not verdicts["u1_dz_dw2_check"]["passed"]
+    assert cell.outputs[-1].ename == "WrongAnswer"
+
+
+def test_verdict_rejects_missing_extra_and_foreign_records():
+    ex = find("u1_dz_dw2")
+    right = ex.collect({"dz_dw2": "x2"}, seed=SEED, hidden=True)
+    for outputs in ([], [record("u1_dz_dw2", right)] * 2, [record("u1_relu_grad", right)],
+                    [new_output("display_data", data={verdict.ANSWER_MIME: "junk"})],
+                    [new_output("error", ename="KernelDied", evalue="", traceback=[])]):
+        cell, verdicts = judged(check_cell("u1_dz_dw2", outputs), lang="de")
+        assert not verdicts["u1_dz_dw2_check"]["passed"], outputs
+        assert cell.outputs[-1].ename == "WrongAnswer"
+
+
+def test_feedback_strips_hidden_tests_solutions_and_records():
+    cell = check_cell("u1_dz_dw2", [record("u1_dz_dw2", {}), new_output(
+        "stream", name="stdout", text="### BEGIN SOLUTION\nleak")])
+    answer = new_code_cell('x = 1\n### BEGIN SOLUTION\nx = "secret"\n### END SOLUTION\ny = 2')
+    broken = new_code_cell("a = 1\n### BEGIN HIDDEN TESTS\nsecret()")  # no END marker
+    nb = new_notebook(cells=[cell, answer, broken])
+    nb, _ = feedback.StripForFeedback().preprocess(nb, {})
+    text = json.dumps(nb)
+    for leak in ("hidden=True", "secret", "BEGIN", verdict.ANSWER_MIME, "leak"):
+        assert leak not in text, leak
+    assert "x = 1" in nb.cells[1].source and "y = 2" in nb.cells[1].source
+
+
+def assignment():
+    return Assignment("unit1_en", "unit1", "en", "1_relu_chain_rule",
+                      grade_ids=["setup", "u1_a", "u1_a_check"])
+
+
+def notebook_bytes(ids=("setup", "u1_a", "u1_a_check"), unit="unit1", lang="en", version=4):
+    nb = new_notebook(cells=[new_code_cell("", metadata={"nbgrader": {"grade_id": i}})
+                             for i in ids])
+    nb.metadata["nnkit"] = {"unit": unit, "lang": lang}
+    data = json.loads(nbformat.writes(nb))
+    data["nbformat"] = version
+    return json.dumps(data).encode()
+
+
+def test_validation_reasons():
+    a = assignment()
+    assert validate.check_notebook(notebook_bytes(), a) is None
+    cases = {
+        b"\x80abc": "not UTF-8",
+        b"[1, 2": "invalid JSON",
+        b"[]": "not a notebook",
+        notebook_bytes(version=3): "wrong nbformat 3",
+        notebook_bytes(lang="de"): "notebook of another unit/language",
+        notebook_bytes(unit="unit2"): "notebook of another unit/language",
+        notebook_bytes(ids=("setup", "u1_a", "u1_a", "u1_a_check")): "duplicated grade ids: u1_a",
+        notebook_bytes(ids=("setup", "u1_a_check")): "removed grade ids: u1_a",
+        notebook_bytes(ids=("setup", "u1_a", "u1_a_check", "x")): "unknown grade ids: x",
+        b" " * (validate.MAX_BYTES + 1): "too large",
+    }
+    for data, reason in cases.items():
+        assert validate.check_notebook(data, a).startswith(reason), reason
+
+
+def test_cache_key_depends_on_content_course_and_student(tmp_path):
+    job = {"student": "s1", "assignment": "unit1_en", "notebooks": {"nb": b"abc"}}
+    key = cache.job_key("course", job)
+    assert key == cache.job_key("course", dict(job))
+    assert key != cache.job_key("course2", job)
+    assert key != cache.job_key("course", {**job, "student": "s2"})
+    assert key != cache.job_key("course", {**job, "notebooks": {"nb": b"abd"}})
+    store = cache.Cache(tmp_path)
+    assert store.get(key) is None
+    store.put(key, {"score": 1})
+    assert store.get(key) == {"score": 1}
+
+
+def test_progress_shows_count_and_eta():
+    out = io.StringIO()
+    progress = Progress(4, stream=out)
+    progress.update()
+    assert "1/4" in progress.line() and "ETA" in progress.line()
+    for _ in range(3):
+        progress.update()
+    progress.close()
+    assert "4/4" in out.getvalue()
+
+
+def test_example_plan_covers_every_variant_in_both_languages():
+    plans = {example.plan(i, 0) for i in range(8)}
+    assert plans == {(v, lang) for v in example.VARIANTS for lang in ("de", "en")}
+
+
+def test_example_free_exercises_exclude_answers_used_later():
+    def answer(gid, src):
+        cell = new_code_cell(src)
+        cell.metadata["nbgrader"] = {"grade_id": gid, "solution": True}
+        return cell
+
+    nb = new_notebook(cells=[answer("a", "import numpy as np\n### BEGIN SOLUTION\nw = 1\n"
+                                          "### END SOLUTION"),
+                             answer("b", "def f(x):\n    return x"),
+                             answer("c", "v = w + np.pi")])
+    assert example.free_exercises(nb) == {"b", "c"}
