@@ -204,7 +204,7 @@ def data_view():
     x, y = sine_data()
     fig, (ax,) = plots.figure((tr(de="Der Datensatz", en="The data set"),
                                tr(de="Eingabe x", en="input x"),
-                               tr(de="Zielgröße y", en="target y")),
+                               tr(de="Zielvariable y", en="target y")),
                               width=6.0, height=3.0)
     _data_axes(ax, x, y)
     ax.plot(_GRID, AMPLITUDE * np.sin(_GRID), "--", color=plots.BLACK,
@@ -225,7 +225,8 @@ class ForwardView(View):
         fig, (ax,) = plots.figure((tr(de="Vorhersagen im Streudiagramm",
                                       en="Predictions in a scatter plot"),
                                    tr(de="Eingabe x", en="input x"),
-                                   tr(de="Zielgröße y, Vorhersage ŷ", en="target y, prediction ŷ")),
+                                   tr(de="Zielvariable y, Vorhersage ŷ",
+                                      en="target y, prediction ŷ")),
                                   width=6.0, height=3.2)
         _data_axes(ax, self.x_data, self.y_data)
         grid = np.linspace(X_MIN, X_MAX, 25)

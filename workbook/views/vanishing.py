@@ -356,8 +356,9 @@ class VanishingView(View):
         mean = np.exp(np.mean(np.log(np.maximum(factors, FLOOR)))) if N > 1 else np.nan
         self.readout.show({
             "N": str(N),
-            tr(de="|∂o_N/∂w₁| ohne Skip", en="|∂o_N/∂w₁| without skip"): sci(plain[N - 1]),
-            tr(de="mit Skip", en="with skip"): sci(skip[N - 1]),
+            tr(de="|∂o_N/∂w₁| ohne Skip-Verbindung",
+               en="|∂o_N/∂w₁| without skip"): sci(plain[N - 1]),
+            tr(de="mit Skip-Verbindung", en="with skip"): sci(skip[N - 1]),
             tr(de="geom. Mittel |wᵢσ'(sᵢ)|", en="geom. mean |wᵢσ'(sᵢ)|"): sci(mean),
         })
         self.plot.refresh()
@@ -376,7 +377,7 @@ def architecture_figure(N=12, activation="sigmoid", scale=1.0):
     Returns a FigureView."""
     names = {
         "plain": tr(de="ohne Skip-Verbindung", en="no skip connection"),
-        "skip": tr(de="Skip 1 → N", en="skip 1 → N"),
+        "skip": tr(de="Skip-Verbindung 1 → N", en="skip 1 → N"),
         "to_output": tr(de="Skip von jeder Schicht zur Ausgabe",
                         en="skip from every layer to the output"),
         "residual": tr(de="Residualverbindungen", en="residual connections"),
