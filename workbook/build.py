@@ -136,8 +136,9 @@ def start_page(modules, lang):
 START = {
     "de": """# Das nnkit-Arbeitsbuch: Wie neuronale Netze lernen
 
-Willkommen! In diesen Notebooks bewegen Sie Schieberegler für Gewichte und Eingaben, beobachten
-Diagramme und Netzdarstellungen und lösen Aufgaben, die Sie vor der Abgabe selbst prüfen können.
+Willkommen! In diesen Notebooks bewegen Sie Schieberegler für Gewichte und Eingaben, verfolgen, wie
+sich Diagramme und Netzdarstellungen ändern, und lösen Aufgaben, die Sie vor der Abgabe selbst
+prüfen können.
 Jedes Notebook beginnt mit einer Zelle `setup("de")`: Führen Sie sie zuerst aus.
 
 ## Die Einheiten
@@ -152,11 +153,12 @@ Jedes Notebook beginnt mit einer Zelle `setup("de")`: Führen Sie sie zuerst aus
   **✘** mit einem Hinweis auf einen typischen Fehler – ohne die Lösung zu verraten.
 * Bei der Bewertung werden zusätzlich verborgene Tests mit neuen Zufallseingaben ausgeführt.
   Ein ✔ bei der sichtbaren Prüfung ist ein gutes Zeichen, aber keine Garantie.
-* Dezimalzahlen schreiben Sie in Python mit Punkt: `w = 0.1`. `w = 0,1` ist ein Tupel.
+* Dezimalzahlen schreiben Sie in Python mit Punkt: `w = 0.1`. `w = 0,1` ist ein Tupel. Die Texte
+  und Grafiken verwenden dagegen das Dezimalkomma (0,1).
 ---
 ## Abgeben
 
-* Mit nbgrader: Öffnen Sie in JupyterLab die Aufgabenliste (Menü *Nbgrader → Assignment List*),
+* Mit nbgrader: Öffnen Sie in JupyterLab die Aufgabenliste (Menü *Nbgrader → Assignment List*)
   und klicken Sie bei der Einheit auf *Submit*.
 * Ohne nbgrader: Speichern Sie das Notebook und geben Sie die `.ipynb`-Datei bei Ihrer Dozentin
   oder Ihrem Dozenten ab.

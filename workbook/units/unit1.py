@@ -25,6 +25,10 @@ UNIT = Unit(
     number=1,
     title={"de": "ReLU und Kettenregel", "en": "ReLU and the chain rule"},
     filename={"de": "1_relu_kettenregel", "en": "1_relu_chain_rule"},
+    summary={"de": "Die Ableitung von ReLU, die Kettenregel an einem Neuron mit zwei Eingaben und "
+                   "tote Neuronen",
+             "en": "The derivative of ReLU, the chain rule for a neuron with two inputs, and dead "
+                   "neurons"},
 )
 
 EPSILON = 0.01  #: the learning rate of the update exercise
@@ -257,7 +261,7 @@ DEAD_CHOICE = Exercise(
     mistakes=[
         Mistake("zero", "zero", _hint(
             de="Der Gradient ist 0, nicht das Gewicht. Setzen Sie ∂cost/∂w₂ = 0 in die "
-               "Update-Regel ein.",
+               "Aktualisierungsregel ein.",
             en="The gradient is 0, not the weight. Put ∂cost/∂w₂ = 0 into the update rule.")),
         Mistake("shrinks", "shrinks", _hint(
             de="Welchen Schritt −ε · ∂cost/∂w₂ macht w₂, wenn der Gradient 0 ist?",
@@ -349,9 +353,9 @@ $$\frac{\partial y}{\partial z} = \begin{cases} 0, & z \le 0\\ 1, & z > 0.\end{c
 In der Praxis trifft $z$ den Wert 0 selten genau – aber wenn, dann soll Ihr Code dasselbe liefern
 wie die Bibliotheken.
 
-**Aufgabe a)** Implementieren Sie `relu_grad(z)`: Sie bekommt ein NumPy-Array `z` und gibt ein
-Array derselben Form mit den Werten von $\partial y/\partial z$ zurück (ohne Schleife, also
-vektorisiert).
+**Aufgabe a)** Implementieren Sie `relu_grad(z)`: Die Funktion erhält ein NumPy-Array `z` und
+gibt ein Array derselben Form mit den Werten von $\partial y/\partial z$ zurück (ohne Schleife,
+also vektorisiert).
 """, en=r"""## a) The derivative of ReLU
 
 For $z < 0$ ReLU is constant 0, for $z > 0$ it is the line $y = z$. So the derivative
@@ -422,9 +426,9 @@ $$\frac{\partial y}{\partial w_2}
 
 Den ersten Faktor kennen Sie aus a), den zweiten aus b).
 
-**Aufgabe c)** Implementieren Sie `dy_dw2(w1, w2, x1, x2)`: Sie gibt $\partial y/\partial w_2$ im
-Zustand $(w_1, w_2, x_1, x_2)$ als Zahl zurück. Überlegen Sie vorher, wie die Fallunterscheidung
-$z \le 0$ / $z > 0$ aussieht.
+**Aufgabe c)** Implementieren Sie `dy_dw2(w1, w2, x1, x2)`: Die Funktion gibt
+$\partial y/\partial w_2$ im Zustand $(w_1, w_2, x_1, x_2)$ als Zahl zurück. Überlegen Sie
+vorher, wie die Fallunterscheidung $z \le 0$ / $z > 0$ aussieht.
 """, en=r"""## c) The chain rule
 
 We want to update $w_2$ by gradient descent:
@@ -474,7 +478,8 @@ Prüfen Sie Ihr Ergebnis anschließend mit der Schaltfläche „Current State 1�
 | "current state 1" | 0.1 | 1 | −0.1 | 20 |
 | "current state 2" | 0.1 | 20 | −0.1 | 10 |
 
-(The German lecture notes write 0,1 with a decimal comma; in Python it is always `0.1`.)
+(The German lecture notes write 0,1 with a decimal comma; in Python it is always `0.1`:
+`w1 = 0,1` would silently be the *tuple* `(0, 1)`. The self-check detects this.)
 
 **Exercise c) (i)** Determine $z|_{cs}$ and $\partial y/\partial w_2|_{cs}$ in state 1 as `z_cs1`
 and `dy_dw2_cs1` (as numbers or as a Python expression; you may use your function from c)). Then
@@ -503,10 +508,9 @@ z_cs2 = 0.1 * 20 + (-0.1) * 10
 dy_dw2_cs2 = 10.0  # z = 1 > 0, so dy/dw2 = 1 * x2
 ### END SOLUTION"""),
     tests(DY_DW2_CS2, 1),
-    md(de=r"""**Aufgabe c) (iii)** Führen Sie im Zustand 2 einen Schritt der Update-Regel mit der
-Lernrate $\epsilon = 0{,}01$ aus: Welchen Wert hat $w_2^{(t+1)}$ (`w2_next_cs2`)? (Und im Zustand
-1? Überlegen
-Sie es sich, ohne zu rechnen.)
+    md(de=r"""**Aufgabe c) (iii)** Führen Sie im Zustand 2 einen Schritt der Aktualisierungsregel
+mit der Lernrate $\epsilon = 0{,}01$ aus: Welchen Wert hat $w_2^{(t+1)}$ (`w2_next_cs2`)? (Und im
+Zustand 1? Überlegen Sie es sich, ohne zu rechnen.)
 """, en=r"""**Exercise c) (iii)** Take one step of the update rule in state 2 with the learning rate
 $\epsilon = 0.01$: what is $w_2^{(t+1)}$ (`w2_next_cs2`)? (And in state 1? Think about it without
 computing.)
@@ -520,8 +524,8 @@ w2_next_cs2 = -0.1 - 0.01 * 10.0
     # ------------------------------------------------------------------ d)
     md(de=r"""## d) Wenn der Gradient immer 0 ist
 
-Im Zustand 1 war $\partial y/\partial w_2 = 0$. Nehmen Sie nun an, dass für **alle** Daten im
-Trainingsdatensatz $\partial y/\partial w_2|_{cs} = 0$ gilt.
+Im Zustand 1 war $\partial y/\partial w_2 = 0$. Nehmen Sie nun an, dass für **alle** Trainingsdaten
+$\partial y/\partial w_2|_{cs} = 0$ gilt.
 
 **Aufgabe d)** Was passiert dann mit $w_2$ beim Training? Weisen Sie `w2_fate` einen der
 Schlüssel zu:
@@ -560,20 +564,21 @@ learning rate and the number of steps: what do you observe?
 
 DeadNeuronView()"""),
     manual("u1_dead_explain", 2, de=r"""**Aufgabe d) (Erklärung)** Begründen Sie Ihre Wahl mit der
-Update-Regel. Erklären Sie, warum man von einem **toten Neuron** spricht, warum das beim Training
-ein Problem ist und ob bzw. wie das Neuron wieder „aufwachen“ kann. Nennen Sie zwei Gegenmittel.
+Aktualisierungsregel. Erklären Sie, warum man von einem **toten Neuron** spricht, warum das beim
+Training ein Problem ist und ob bzw. wie das Neuron wieder „aufwachen“ kann. Nennen Sie zwei
+Gegenmittel.
 """, en=r"""**Exercise d) (explanation)** Justify your choice with the update rule. Explain why one
 speaks of a **dead neuron**, why this is a problem in training, and whether and how the neuron can
 "wake up" again. Name two remedies.
-""", solution_de=r"""Mit $\partial\,\mathrm{cost}/\partial w_2 = 0$ lautet die Update-Regel
+""", solution_de=r"""Mit $\partial\,\mathrm{cost}/\partial w_2 = 0$ lautet die Aktualisierungsregel
 $w_2^{(t+1)} = w_2^{(t)} - \epsilon\cdot 0 = w_2^{(t)}$: $w_2$ bleibt unverändert, egal wie groß die
 Lernrate ist. Der Gradient ist 0, weil $z \le 0$ für alle Daten gilt und damit
 $\partial y/\partial z = 0$; dasselbe gilt dann für $w_1$ (es ist $\partial y/\partial w_1 =
 \partial y/\partial z \cdot x_1 = 0$). Das Neuron gibt für jede Eingabe 0 aus und lässt keinen
-Gradienten durch: es ist „tot“. Es lernt nichts mehr und trägt nichts zur Ausgabe bei – ein Teil
-des Netzes ist verschwendet. Von selbst wacht es nicht auf; nur wenn sich $z$ auf anderem Weg
+Gradienten durch: Es ist „tot“. Es lernt nichts mehr und trägt nichts zur Ausgabe bei – ein Teil
+des Netzes liegt brach. Von selbst wacht es nicht auf; nur wenn sich $z$ auf anderem Weg
 ändert (neue Daten, in tieferen Netzen Änderungen der vorigen Schichten), kann $z > 0$ wieder
-vorkommen. Gegenmittel: leaky ReLU ($\max(0{,}1z, z)$, Ableitung 0,1 statt 0 für $z \le 0$),
+vorkommen. Gegenmittel: Leaky ReLU ($\max(0{,}1z, z)$, Ableitung 0,1 statt 0 für $z \le 0$),
 sorgfältige Initialisierung (z. B. kleiner positiver Bias), kleinere Lernrate (ein zu großer
 Schritt schiebt $z$ für alle Daten ins Negative, wie in der Simulation).""",
         solution_en=r"""With $\partial\,\mathrm{cost}/\partial w_2 = 0$ the update rule reads
@@ -593,7 +598,7 @@ of 0 for $z \le 0$), careful initialisation (e.g. a small positive bias), a smal
 - Kettenregel: $\partial y/\partial w_2 = \mathrm{ReLU}'(z)\cdot x_2$ – der Gradient eines Gewichts
   ist die Eingabe an dieser Kante, multipliziert mit der Ableitung der Aktivierungsfunktion.
 - Ist $z \le 0$ für alle Daten, verschwinden alle Gradienten des Neurons: Die Gewichte bleiben
-  stehen (tote Neuronen). In Einheit 2 lernen Sie leaky ReLU und weitere Aktivierungsfunktionen
+  stehen (tote Neuronen). In Einheit 2 lernen Sie Leaky ReLU und weitere Aktivierungsfunktionen
   kennen.
 """, en=r"""## Summary
 

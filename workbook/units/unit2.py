@@ -35,6 +35,10 @@ UNIT = Unit(
            "en": "Activation functions, cost, gradient descent"},
     filename={"de": "2_aktivierung_kosten_gradientenabstieg",
               "en": "2_activations_cost_gradient_descent"},
+    summary={"de": "Sigmoid, Leaky ReLU und Maxout mit Ableitungen, Vorwärtsdurchlauf, Kosten, "
+                   "Differenzenquotient, Lernrate und Backpropagation für ein Ausgabeneuron",
+             "en": "Sigmoid, leaky ReLU and maxout with their derivatives, forward pass, cost, "
+                   "difference quotient, learning rate and backpropagation for an output neuron"},
 )
 
 
@@ -95,7 +99,7 @@ LEAKY_RELU = Exercise(
     id="u2_leaky_relu", answer="leaky_relu", kind="function", expected=_leaky, cases=_z_cases,
     mistakes=[
         Mistake("relu", lambda z: np.maximum(_f(z), 0.0), _hint(
-            de="Das ist die gewöhnliche ReLU: Für z < 0 soll leaky ReLU nicht 0 sein.",
+            de="Das ist die gewöhnliche ReLU: Für z < 0 soll Leaky ReLU nicht 0 sein.",
             en="This is the plain ReLU: for z < 0 leaky ReLU should not be 0.")),
         Mistake("wrong_side", lambda z: np.minimum(0.1 * _f(z), _f(z)), _hint(
             de="Die Steigung 0,1 gehört auf die andere Seite. Welcher Wert ist für z = 2 größer: "
@@ -103,7 +107,7 @@ LEAKY_RELU = Exercise(
             en="The slope 0.1 belongs to the other side. Which is larger for z = 2: 0.1 · z or "
                "z?")),
         Mistake("scaled_relu", lambda z: 0.1 * np.maximum(_f(z), 0.0), _hint(
-            de="Für z > 0 soll leaky ReLU gleich z sein.",
+            de="Für z > 0 soll Leaky ReLU gleich z sein.",
             en="For z > 0, leaky ReLU should equal z.")),
     ],
 )
@@ -124,7 +128,7 @@ LEAKY_RELU_GRAD = Exercise(
             en="Almost right, but at the kink z = 0 the convention of ReLU applies: the value "
                "from the left.")),
         Mistake("function_itself", _leaky, _hint(
-            de="Ihre Funktion gibt leaky ReLU selbst zurück, nicht die Ableitung.",
+            de="Ihre Funktion gibt Leaky ReLU selbst zurück, nicht die Ableitung.",
             en="Your function returns leaky ReLU itself, not its derivative.")),
     ],
 )
@@ -200,8 +204,8 @@ MAXOUT_GRAD_W = Exercise(
     cases=_maxout_cases,
     mistakes=[
         Mistake("both", lambda x, w1, b1, w2, b2: (_f(x), _f(x)), _hint(
-            de="Nur eines der beiden Stücke bestimmt die Ausgabe. Ändert eine kleine Änderung "
-               "am Verlierer die Ausgabe?",
+            de="Nur eines der beiden Stücke bestimmt die Ausgabe. Wirkt sich eine kleine "
+               "Änderung am unterlegenen Stück auf die Ausgabe aus?",
             en="Only one of the two pieces determines the output. Does a small change of the "
                "loser change the output?")),
         Mistake("to_loser", _to_loser, _hint(
@@ -590,12 +594,15 @@ Fehler misst, und den **Gradientenabstieg**, der die Gewichte Schritt für Schri
 nötigen Ableitungen liefert am Ende die **Backpropagation**.
 
 **Lernziele.** Sie können
-- sigmoid, ReLU, leaky ReLU und maxout samt Ableitungen implementieren und begründen, warum ein Netz
+- Sigmoid, ReLU, Leaky ReLU und Maxout samt Ableitungen implementieren und begründen, warum ein Netz
   eine nichtlineare Aktivierungsfunktion braucht,
 - den Vorwärtsdurchlauf einer Schicht und die Kosten über einen Datensatz berechnen,
 - Ableitungen als Grenzwert des Differenzenquotienten verstehen und numerisch annähern,
 - einen Schritt des Gradientenabstiegs ausführen und die Wirkung der Lernrate erklären,
 - die Gradienten eines Ausgabeneurons mit der Kettenregel berechnen.
+
+> **Hinweis zu Dezimalzahlen:** Im Text stehen Dezimalzahlen mit Komma (0,1), in Python mit Punkt
+> (`0.1`); `w = 0,1` wäre in Python ein Tupel aus zwei Zahlen.
 """, en=r"""# Unit 2: Activation functions, cost, gradient descent
 
 How does a neural network learn? It adjusts its weights and biases so that the cost – a measure of
@@ -623,8 +630,8 @@ $g(z)$ weiter; $g$ ist die **Aktivierungsfunktion**. Die gebräuchlichsten:
 |---|---|---|
 | Sigmoid | $\sigma(z) = \dfrac{1}{1 + e^{-z}}$ | Werte zwischen 0 und 1 |
 | ReLU | $\max(0, z)$ | Einheit 1 |
-| leaky ReLU | $\max(0{,}1\,z,\ z)$ | kleine Steigung 0,1 für $z < 0$ statt 0 |
-| maxout | $\max(w_1^T x + b_1,\ w_2^T x + b_2)$ | das größere von zwei affinen „Stücken“ |
+| Leaky ReLU | $\max(0{,}1\,z,\ z)$ | kleine Steigung 0,1 für $z < 0$ statt 0 |
+| Maxout | $\max(w_1^T x + b_1,\ w_2^T x + b_2)$ | das größere von zwei affinen „Stücken“ |
 
 Wählen Sie eine Aktivierungsfunktion und bewegen Sie $z$: Links sehen Sie $g(z)$, rechts die
 Ableitung $g'(z)$. (Maxout hat hier eine Eingabe und die Stücke $z$ und $-0{,}5z + 0{,}5$.)
@@ -707,10 +714,10 @@ the convention of ReLU applies: the slope from the left.
     tests(LEAKY_RELU_GRAD, 1),
     md(de=r"""### 1c) Maxout
 
-Eine Maxout-Einheit mit zwei Stücken berechnet $\max(w_1^T x + b_1,\ w_2^T x + b_2)$: Sie lernt
-ihre Aktivierungsfunktion gewissermaßen selbst (ReLU ist der Sonderfall $w_2 = 0$, $b_2 = 0$).
-Beim Rückwärtsdurchlauf bestimmt nur das **gewinnende** Stück die Ausgabe. Bei Gleichstand gewinnt –
-wie in nnkit – das erste Stück.
+Eine Maxout-Einheit mit zwei Stücken berechnet $\max(w_1^T x + b_1,\ w_2^T x + b_2)$ und lernt
+damit ihre Aktivierungsfunktion gewissermaßen selbst (ReLU ist der Sonderfall $w_2 = 0$, $b_2 = 0$).
+Die Ausgabe hängt nur vom **gewinnenden** Stück ab; im Rückwärtsdurchlauf erhält daher nur dieses
+den Gradienten. Bei Gleichstand gewinnt – wie in nnkit – das erste Stück.
 
 **Aufgabe 1c)** Implementieren Sie
 - `maxout(x, w1, b1, w2, b2)`: die Ausgabe (eine Zahl) für die Vektoren `x`, `w1`, `w2` und die
@@ -720,9 +727,9 @@ wie in nnkit – das erste Stück.
 """, en=r"""### 1c) Maxout
 
 A maxout unit with two pieces computes $\max(w_1^T x + b_1,\ w_2^T x + b_2)$: in a sense it learns
-its activation function itself (ReLU is the special case $w_2 = 0$, $b_2 = 0$). In the backward
-pass only the **winning** piece determines the output. On a tie – as in nnkit – the first piece
-wins.
+its activation function itself (ReLU is the special case $w_2 = 0$, $b_2 = 0$). The output depends
+only on the **winning** piece, so in the backward pass only that piece receives the gradient. On a
+tie – as in nnkit – the first piece wins.
 
 **Exercise 1c)** Implement
 - `maxout(x, w1, b1, w2, b2)`: the output (a number) for the vectors `x`, `w1`, `w2` and the
@@ -747,8 +754,8 @@ wins.
     md(de=r"""### 1d) Warum nichtlinear?
 
 Die Aktivierungsfunktion macht das Netz nichtlinear – erst dadurch kann es zum Beispiel Klassen
-trennen, die sich nicht durch eine Gerade trennen lassen. Was wäre ohne sie? Betrachten Sie zwei
-Schichten **ohne** Aktivierungsfunktion:
+trennen, die sich nicht durch eine Gerade trennen lassen. Was geschieht ohne sie? Betrachten Sie
+zwei Schichten **ohne** Aktivierungsfunktion:
 $$a = W^{(2)}\big(W^{(1)} x + b^{(1)}\big) + b^{(2)}.$$
 
 **Aufgabe 1d)** Was ist $a$ als Funktion von $x$? Weisen Sie `two_linear_layers` einen der
@@ -1166,8 +1173,8 @@ Try it: the diagram shows the gradients nnkit computes for a neuron with one inp
     code("""from workbook.views.output_neuron import OutputNeuronView
 
 OutputNeuronView()"""),
-    md(de=r"""**Aufgabe 6)** Implementieren Sie `output_neuron_grads(a_prev, w, b, G)`: Sie gibt das
-Paar `(dC_dw, dC_db)` zurück – `dC_dw` ein Vektor von der Form von `w`, `dC_db` eine Zahl.
+    md(de=r"""**Aufgabe 6)** Implementieren Sie `output_neuron_grads(a_prev, w, b, G)`: Die Funktion
+gibt das Paar `(dC_dw, dC_db)` zurück – `dC_dw` ein Vektor von der Form von `w`, `dC_db` eine Zahl.
 """, en=r"""**Exercise 6)** Implement `output_neuron_grads(a_prev, w, b, G)`: it returns the pair
 `(dC_dw, dC_db)` – `dC_dw` a vector shaped like `w`, `dC_db` a number.
 """),
@@ -1184,8 +1191,8 @@ Paar `(dC_dw, dC_db)` zurück – `dC_dw` ein Vektor von der Form von `w`, `dC_d
     md(de=r"""## Zusammenfassung
 
 - Aktivierungsfunktionen machen das Netz nichtlinear; ohne sie wäre jedes Netz eine affine
-  Funktion. $\sigma' = \sigma(1-\sigma)$, ReLU′ und leaky-ReLU′ sind stückweise konstant, bei maxout
-  erhält nur das gewinnende Stück den Gradienten.
+  Funktion. $\sigma' = \sigma(1-\sigma)$; die Ableitungen von ReLU und Leaky ReLU sind stückweise
+  konstant; bei Maxout erhält nur das gewinnende Stück den Gradienten.
 - Vorwärtsdurchlauf: $a^{(k)} = f(W^{(k)}a^{(k-1)} + b^{(k)})$. Kosten: Mittelwert der quadrierten
   Fehler über die Daten.
 - Ableitung = Grenzwert des Differenzenquotienten ($(x^3)' = 3x^2$); numerisch ist der zentrale
@@ -1196,8 +1203,8 @@ Paar `(dC_dw, dC_db)` zurück – `dC_dw` ein Vektor von der Form von `w`, `dC_d
 """, en=r"""## Summary
 
 - Activation functions make the network non-linear; without them every network would be an affine
-  function. $\sigma' = \sigma(1-\sigma)$, ReLU′ and leaky ReLU′ are piecewise constant, in maxout
-  only the winning piece receives the gradient.
+  function. $\sigma' = \sigma(1-\sigma)$; the derivatives of ReLU and leaky ReLU are piecewise
+  constant; in maxout only the winning piece receives the gradient.
 - Forward pass: $a^{(k)} = f(W^{(k)}a^{(k-1)} + b^{(k)})$. Cost: the mean of the squared errors over
   the data.
 - Derivative = limit of the difference quotient ($(x^3)' = 3x^2$); numerically the centred quotient

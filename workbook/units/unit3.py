@@ -442,34 +442,32 @@ EXERCISES = [
 INTRO = md(
     de=r"""# Einheit 3: Ein kleines Netz lernt eine Sinuskurve
 
-Ein Netz mit **einer Eingabe, drei Neuronen und einer Ausgabe** – zehn Gewichte insgesamt – kann
-eine
-Sinuskurve erstaunlich gut nachbilden. In dieser Einheit verfolgen Sie Schritt für Schritt, wie es
-das tut:
+Ein Netz mit **einer Eingabe, drei verborgenen Neuronen und einer Ausgabe** – zehn Gewichte
+insgesamt – kann eine Sinuskurve erstaunlich gut nachbilden. In dieser Einheit verfolgen Sie
+Schritt für Schritt, wie es das tut:
 
 1. **Wie rechnet das Netz eine Vorhersage?** Vorwärtsdurchlauf für $x = 2$, dann für viele $x$.
 2. **Wie setzen sich die drei Aktivierungskurven zur Modellkurve zusammen?** Zehn Schieberegler.
 3. **Wie findet man die Gewichte?** Kostenfunktion, Kettenregel, alle zehn partiellen Ableitungen,
    Gradientenabstieg – und ein Netz, das vor Ihren Augen lernt.
 
-Aufgaben mit Punkten erkennen Sie an **Aufgabe**; unter jeder Antwortzelle prüft eine Testzelle
-Ihre Antwort und gibt bei typischen Fehlern einen Hinweis.
+Bewertete Aufgaben beginnen mit **Aufgabe** und nennen ihre Punktzahl; unter jeder Antwortzelle
+prüft eine Testzelle Ihre Antwort und gibt bei typischen Fehlern einen Hinweis.
 
 > **Hinweis zu Dezimalzahlen:** Python schreibt Dezimalzahlen mit Punkt: `0.1`, nicht `0,1`
 > (`w = 0,1` wäre ein Tupel aus zwei Zahlen). Die Grafiken zeigen Zahlen mit Dezimalkomma.""",
     en=r"""# Unit 3: A small network learns a sine curve
 
-A network with **one input, three neurons and one output** – ten weights in all – can reproduce a
-sine
-curve remarkably well. In this unit you follow step by step how it does that:
+A network with **one input, three hidden neurons and one output** – ten weights in all – can
+reproduce a sine curve remarkably well. In this unit you follow step by step how it does that:
 
 1. **How does the network compute a prediction?** The forward pass for $x = 2$, then for many $x$.
 2. **How do the three activation curves combine into the model curve?** Ten sliders.
 3. **How do we find the weights?** Cost function, chain rule, all ten partial derivatives, gradient
    descent – and a network that learns before your eyes.
 
-Exercises that earn points are marked **Exercise**; below each answer cell a test cell checks your
-answer and gives a hint for typical mistakes.""")
+Graded exercises start with **Exercise** and state their points; below each answer cell a test
+cell checks your answer and gives a hint for typical mistakes.""")
 
 SETUP_CODE = code(
     "from nnkit.i18n import fmt\n"
@@ -597,7 +595,7 @@ FORWARD_VIEW = md(
 
 Das Diagramm zeigt den Vorwärtsdurchlauf für das $x$ des Schiebereglers: an jedem verborgenen
 Neuron $z$ und $a = g(z)$, an jeder Kante das Gewicht (durchgezogen blau: positiv, gestrichelt
-orange: negativ). Die Biaswerte stehen nicht im Bild; sie stecken in $z$. Stellen Sie $x = 2$ ein
+orange: negativ). Die Biases sind nicht eingezeichnet; sie stecken in $z$. Stellen Sie $x = 2$ ein
 und vergleichen Sie mit Ihren Ergebnissen aus Aufgabe 1.
 
 ## 4 Vorhersagen im Streudiagramm
@@ -631,22 +629,22 @@ used there; with the rounded weights given here you get a slightly different val
 
 PREDICT_TASK = md(
     de=r"""**Aufgabe 2 (1 Punkt).** Schreiben Sie `predict_131(x, w)`: Für ein Array `x` aus $n$
-Eingaben und Gewichte `w` (ein dict wie oben) gibt die Funktion das Array der $n$ Vorhersagen
-$\hat y_i$ zurück. Rechnen Sie mit ganzen Arrays (numpy rechnet elementweise), ohne Schleife über
+Eingaben und Gewichte `w` (ein `dict` wie oben) gibt die Funktion das Array der $n$ Vorhersagen
+$\hat y_i$ zurück. Rechnen Sie mit ganzen Arrays (NumPy rechnet elementweise), ohne Schleife über
 $i$. Die Funktion `g` aus Aufgabe 1b dürfen Sie verwenden.""",
     en=r"""**Exercise 2 (1 point).** Write `predict_131(x, w)`: for an array `x` of $n$ inputs and
-weights `w` (a dict as above) the function returns the array of the $n$ predictions $\hat y_i$.
-Compute with whole arrays (numpy works elementwise), without a loop over $i$. You may use the
+weights `w` (a `dict` as above) the function returns the array of the $n$ predictions $\hat y_i$.
+Compute with whole arrays (NumPy works elementwise), without a loop over $i$. You may use the
 function `g` of exercise 1b.""")
 
 COMBINE = md(
     de=r"""## 5 Wie die drei Aktivierungskurven die Modellkurve ergeben
 
 Die Ausgabe ist eine gewichtete Summe: $\hat y(x) = w_{10}^{(2)} + \sum_k w_{1k}^{(2)}\, g(z_k(x))$.
-Jeder Summand $w_{1k}^{(2)} g(z_k(x))$ ist eine **Sigmoid-Stufe**: Sie liegt dort, wo $z_k = 0$ ist,
-also bei $x = -w_{k0}^{(1)}/w_{k1}^{(1)}$; $|w_{k1}^{(1)}|$ bestimmt, wie steil sie ist, und
-$w_{1k}^{(2)}$, wie hoch sie ist und in welche Richtung sie geht. Das Netz **kombiniert** die drei
-Stufen geschickt zur Sinuskurve.
+Jeder Summand $w_{1k}^{(2)} g(z_k(x))$ ist eine **Sigmoid-Stufe**. Die Stufe liegt dort, wo
+$z_k = 0$ ist, also bei $x = -w_{k0}^{(1)}/w_{k1}^{(1)}$; $|w_{k1}^{(1)}|$ bestimmt, wie steil
+sie ist, und $w_{1k}^{(2)}$, wie hoch sie ist und in welche Richtung sie geht. Das Netz
+**kombiniert** die drei Stufen geschickt zur Sinuskurve.
 
 Rechts sehen Sie die drei Summanden, den Bias und ihre Summe $\hat y(x)$; links die Modellkurve
 mit den Daten und die Kosten $J$ (Abschnitt 6). Alle zehn Gewichte sind einstellbar;
@@ -680,7 +678,7 @@ COMBINE_ANSWER = manual(
 0{,}09$
 und steigt um $w_{11}^{(2)} = 6{,}12$: Es erzeugt den Anstieg in der Mitte. Neuron 2 hat seine
 Stufe bei $x \approx 2{,}79$ und fällt (Höhe $-4{,}39$): der Abfall nach dem Maximum am rechten
-Rand. Neuron 3 ($w_{31}^{(1)} < 0$) ist eine fallende Sigmoidkurve mit Stufe bei $x \approx
+Rand. Neuron 3 ($w_{31}^{(1)} < 0$) ist eine fallende Sigmoid-Kurve mit Stufe bei $x \approx
 -2{,}63$;
 mit $w_{13}^{(2)} = 3{,}26$ ist sein Beitrag links hoch und fällt dann auf 0: der Abfall am linken
 Rand bis zum Minimum. Der Bias $-2{,}93$ verschiebt alles nach unten. Mit $w_{12}^{(2)} = 0$ fehlt
@@ -737,7 +735,7 @@ as a number `J_given`.""")
 RULES = md(
     de=r"""## 7 Ableitungsregeln
 
-Gradientenabstieg braucht die partiellen Ableitungen $\partial J/\partial w$ nach allen zehn
+Der Gradientenabstieg braucht die partiellen Ableitungen $\partial J/\partial w$ nach allen zehn
 Gewichten. Zwei Regeln genügen:
 
 - **Summenregel:** $\Big(\sum_{i=1}^n f_i(x)\Big)' = \sum_{i=1}^n f_i'(x)$ – die Ableitung einer
@@ -770,7 +768,7 @@ LAYER2 = md(
 In $J$ kommt $w_{1k}^{(2)}$ nur im Summanden $w_{1k}^{(2)}\, g(z_{ik})$ von $\hat y_i$ vor, und
 $g(z_{ik})$ hängt nicht von $w_{1k}^{(2)}$ ab. Also ist $\partial \hat y_i/\partial w_{1k}^{(2)} =
 g(z_{ik})$ und $\partial \hat y_i/\partial w_{10}^{(2)} = 1$. Summenregel und Kettenregel (außen
-das Quadrat, innen $y_i - \hat y_i$) geben:
+das Quadrat, innen $y_i - \hat y_i$) ergeben:
 
 $$\frac{\partial J}{\partial w_{10}^{(2)}} = \frac{2}{2n}\sum_{i=1}^n (y_i - \hat y_i)\cdot(-1)
   = -\frac1n \sum_{i=1}^n (y_i - \hat y_i), \qquad
@@ -880,11 +878,11 @@ Mit $r_i = y_i - \hat y_i$ (Residuum) und $k = 1, 2, 3$:
 
 - die Werte der Zielvariable $y_i$ in den Trainingsdaten und die **aktuellen Vorhersagen**
   $\hat y_i$ (zusammen das Residuum $r_i$),
-- die **Aktivierungen** $\color{#0072B2}g(z_{ik})$ für jeden Datenpunkt (zweite Schicht),
+- die **Aktivierungen** $\color{#0072B2}g(z_{ik})$ für jeden Datenpunkt (für die zweite Schicht),
 - die **Ableitungen der Aktivierungen** $\color{#D55E00}g'(z_{ik}) = g(z_{ik})(1 - g(z_{ik}))$
-  (erste Schicht),
+  (für die erste Schicht),
 - die **aktuellen Gewichte der zweiten Schicht** $\color{#009E73}w_{11}^{(2)}, w_{12}^{(2)},
-  w_{13}^{(2)}$ (erste Schicht),
+  w_{13}^{(2)}$ (für die erste Schicht),
 - die **Eingaben** $\color{#CC79A7}x_i$ in den Trainingsdaten.
 
 **Aufgabe 8 (1 Punkt).** In welchen der zehn Formeln steht $x_i$ als eigener Faktor? Setzen Sie
@@ -906,11 +904,11 @@ With $r_i = y_i - \hat y_i$ (the residual) and $k = 1, 2, 3$:
 
 - the values of the target $y_i$ in the training data and the **current predictions** $\hat y_i$
   (together the residual $r_i$),
-- the **activations** $\color{#0072B2}g(z_{ik})$ for every data point (second layer),
+- the **activations** $\color{#0072B2}g(z_{ik})$ for every data point (for the second layer),
 - the **derivatives of the activations** $\color{#D55E00}g'(z_{ik}) = g(z_{ik})(1 - g(z_{ik}))$
-  (first layer),
+  (for the first layer),
 - the **current weights of the second layer** $\color{#009E73}w_{11}^{(2)}, w_{12}^{(2)},
-  w_{13}^{(2)}$ (first layer),
+  w_{13}^{(2)}$ (for the first layer),
 - the **inputs** $\color{#CC79A7}x_i$ of the training data.
 
 **Exercise 8 (1 point).** In which of the ten formulas does $x_i$ stand as a factor of its own? Set
@@ -930,8 +928,9 @@ und Vorhersagen liefert der **Vorwärtsdurchlauf** – genau das, was Sie in Abs
 haben, jetzt für alle Datenpunkte auf einmal. Ganz am Anfang des Trainings verwendet er die
 **zufällig initialisierten** Gewichte.
 
-Danach haben wir alle Zutaten für die Ableitungen (den **Rückwärtsdurchlauf**) und können für
-**jedes Gewicht** einen Schritt des **Gradientenabstiegs** machen, mit der Lernrate $\alpha$
+Danach haben wir alle Zutaten für die Ableitungen; sie zu berechnen ist der
+**Rückwärtsdurchlauf**. Anschließend können wir für **jedes Gewicht** einen Schritt des
+**Gradientenabstiegs** machen, mit der Lernrate $\alpha$
 (in anderen Einheiten heißt sie $\eta$):
 
 $$w_{10}^{(2)} := w_{10}^{(2)} - \alpha\, \frac{\partial J}{\partial w_{10}^{(2)}}, \qquad \dots,
@@ -953,10 +952,9 @@ We know the training data $(x_i, y_i)$ and the current weights. The current acti
 predictions come from the **forward pass** – exactly what you computed in section 3, now for all
 data points at once. At the very start of training it uses the **randomly initialised** weights.
 
-Then we have all the ingredients for the derivatives (the **backward pass**) and can take one step
-of
-**gradient descent** for **every weight**, with the learning rate $\alpha$ (called $\eta$ in
-other units):
+Then we have all the ingredients for the derivatives; computing them is the **backward pass**.
+After that we can take one step of **gradient descent** for **every weight**, with the learning
+rate $\alpha$ (called $\eta$ in other units):
 
 $$w_{10}^{(2)} := w_{10}^{(2)} - \alpha\, \frac{\partial J}{\partial w_{10}^{(2)}}, \qquad \dots,
 \qquad
@@ -1003,9 +1001,9 @@ LOOP_CODE = code(
 TRAINING = md(
     de=r"""### Das Netz lernt
 
-Dieselbe Rechnung mit nnkit, schnell und sichtbar: Jeder Klick auf die Schaltfläche macht 500
-Schritte des Gradientenabstiegs mit der Lernrate $\alpha$ und zeichnet alle 50 Schritte neu. Links
-die Modellkurve (gepunktet: der zufällige Start), rechts $J$ pro Schritt auf logarithmischer
+Dieselbe Rechnung mit nnkit, schnell und sichtbar: Jeder Klick auf die Schaltfläche führt 500
+Schritte des Gradientenabstiegs mit der Lernrate $\alpha$ aus und zeichnet alle 50 Schritte neu.
+Links die Modellkurve (gepunktet: der zufällige Start), rechts $J$ pro Schritt auf logarithmischer
 Skala. Das Diagramm zeigt für einen Datenpunkt $i$ (Schieberegler) den Vorwärtsdurchlauf und die
 Gradienten seines Anteils $L_i = \tfrac12 (y_i - \hat y_i)^2$ an den Knoten ($\partial L/\partial
 z$)

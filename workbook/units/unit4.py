@@ -41,6 +41,12 @@ UNIT = Unit(
         "en": "Backpropagation by hand: skip connection and dead ReLUs",
     },
     filename={"de": "4_backprop_skip_tote_relus", "en": "4_backprop_skip_dead_relus"},
+    summary={
+        "de": "Alle partiellen Ableitungen eines Netzes mit Skip-Verbindung, ein Schritt des "
+              "Gradientenabstiegs von Hand und ein Experiment mit 1000 Zufallsinitialisierungen",
+        "en": "All partial derivatives of a network with a skip connection, one step of gradient "
+              "descent by hand and an experiment with 1000 random initialisations",
+    },
 )
 
 
@@ -412,14 +418,14 @@ You will
 NETWORK = md(
     de=r"""## Das Netz
 
-Die Eingabe ist eine Zahl $x$, die Ausgabe eine Zahl $\hat y$; es gibt keine Bias-Terme.
+Die Eingabe ist eine Zahl $x$, die Ausgabe eine Zahl $\hat y$; es gibt keine Biases.
 
 $$z_0 = w_0\,x,\qquad h_0 = \mathrm{ReLU}(z_0)$$
 $$z_1 = w_1\,h_0,\qquad h_1 = \mathrm{ReLU}(z_1)$$
 $$z_2 = w_2\,h_1 + w_3\,h_0,\qquad \hat y = g_2(z_2) = z_2$$
 
-Das Gewicht $w_3$ gehört zur **Skip-Verbindung**: Sie führt $h_0$ an der zweiten Schicht vorbei
-direkt zur Ausgabe. Die Verlustfunktion ist der absolute Fehler
+Das Gewicht $w_3$ gehört zur **Skip-Verbindung**, die $h_0$ an der zweiten Schicht vorbei direkt
+zur Ausgabe führt. Die Verlustfunktion ist der absolute Fehler
 $$L(\hat y, y) = |y - \hat y|.$$
 
 Die ReLU ist $\mathrm{ReLU}(z) = \max(0, z)$ mit der Ableitung $\mathrm{ReLU}'(z) = 1$ für $z > 0$
@@ -678,7 +684,7 @@ AFTER_TEXT = md(
 
 Hier sehen Sie das Netz vor und nach einem Schritt, mit allen Werten und Gradienten, und darüber
 die Funktion $\hat y(x)$ vorher und nachher. Mit **Schritt** führen Sie den Schritt aus; die neuen
-Gewichte werden dann die aktuellen. Drücken Sie mehrmals. **Zurücksetzen** beginnt wieder bei
+Gewichte werden dann die aktuellen. Klicken Sie mehrmals darauf. **Zurücksetzen** beginnt wieder bei
 $w_i = \tfrac12$. Die Lernrate $\eta$ können Sie verändern; die Aufgaben beziehen sich auf
 $\eta = 1$.
 
@@ -750,7 +756,7 @@ EXPERIMENT_TEXT = md(
 
 Ein einzelnes Beispiel kann täuschen. Wir trainieren das Netz deshalb auf wenigen
 Trainingsdaten und wiederholen das Training 1000-mal mit zufälligen Startgewichten – alle Läufe
-in einem einzigen vektorisierten Aufruf von `nnkit.train` (fester Seed, also reproduzierbar).
+in einem einzigen vektorisierten Aufruf von `nnkit.train` (fester Startwert des Zufallsgenerators, also reproduzierbar).
 
 * Trainingsdaten: $x \in \{0{,}5;\ 1;\ 1{,}5;\ 2\}$ mit Zielwerten $y = -x$.
   Das Netz kann sie exakt darstellen, zum Beispiel mit $w = (1, 0, 0, -1)$ – über die
@@ -789,19 +795,19 @@ EXPERIMENT_QUESTIONS = [
     manual(
         "u4_ex4_one_step", 1,
         de=r"""**Aufgabe 4.1 (1 Punkt).** Stellen Sie $T = 1$ ein. Was beobachten Sie an den Kosten $J$
-nach einem Schritt? Erklären Sie die drei Fälle (gesunken, gleich, gestiegen).""",
+(dem Mittel der Verluste über die Trainingsdaten) nach einem Schritt? Erklären Sie die drei Fälle (gesunken, gleich, gestiegen).""",
         en=r"""**Exercise 4.1 (1 point).** Set $T = 1$. What do you observe about the cost $J$ (the
 loss averaged over the training data) after one step? Explain the three cases (lower, same,
 higher).""",
-        solution_de=r"""In etwa der Hälfte der Läufe ändert sich $J$ überhaupt nicht: Sie sind schon am
-Anfang tot ($w_0 \le 0$, also $h_0 = 0$ an allen Trainingspunkten, alle Gradienten $0$). In den
-meisten übrigen Läufen sinkt $J$, in einigen steigt es: Ein Schritt der Länge $\eta$ in Richtung
-des negativen Gradienten kann über das Ziel hinausschießen – beim Betragsverlust wird der
+        solution_de=r"""In etwa der Hälfte der Läufe ändert sich $J$ überhaupt nicht: Diese Läufe sind
+schon am Anfang tot ($w_0 \le 0$, also $h_0 = 0$ an allen Trainingspunkten, alle Gradienten $0$). In den
+meisten übrigen Läufen sinkt $J$, in einigen steigt es: Ein Schritt mit der Lernrate $\eta$ gegen den
+Gradienten kann über das Ziel hinausschießen – beim Betragsverlust wird der
 Gradient nahe am Minimum nicht kleiner, und an den Knicken der ReLU ändert sich, welche Wege
 aktiv sind. Der erste Schritt sagt also wenig über das Endergebnis.""",
         solution_en=r"""In about half of the runs $J$ does not change at all: they are dead from the start
 ($w_0 \le 0$, so $h_0 = 0$ at all training points, all gradients $0$). In most other runs $J$
-goes down, in some it goes up: a step of length $\eta$ along the negative gradient can overshoot
+goes down, in some it goes up: a step with the learning rate $\eta$ against the gradient can overshoot
 – with the absolute loss the gradient does not get smaller near the minimum, and at the kinks of
 the ReLU the active paths change. So the first step says little about the outcome.""",
     ),
@@ -828,7 +834,7 @@ flat cost curve from the beginning.""",
     ),
     manual(
         "u4_ex4_repeat", 2,
-        de=r"""**Aufgabe 4.3 (2 Punkte).** Betrachten Sie die 1000 Läufe (das Histogramm) wie 1000
+        de=r"""**Aufgabe 4.3 (2 Punkte).** Betrachten Sie die 1000 Läufe (das Histogramm) als 1000
 Wiederholungen des Experiments. Erhalten Sie immer die richtigen Vorhersagen? Erklären Sie, warum
 (nicht).""",
         en=r"""**Exercise 4.3 (2 points).** Look at the 1000 runs (the histogram) as 1000 repetitions of

@@ -23,6 +23,10 @@ UNIT = Unit(
     title={"de": "Ableitungen in Matrixform, verschwindende Gradienten, Skip-Verbindungen",
            "en": "Derivatives in matrix form, vanishing gradients, skip connections"},
     filename={"de": "5_verschwindende_gradienten", "en": "5_vanishing_gradients"},
+    summary={"de": "Partielle Ableitungen einer Schicht Wx + b, der Gradient einer tiefen Kette und "
+                   "was Skip-Verbindungen daran ändern",
+             "en": "Partial derivatives of a layer Wx + b, the gradient of a deep chain and what "
+                   "skip connections change about it"},
 )
 
 
@@ -454,8 +458,8 @@ In this unit you
    connection changes (exercise 2).
 
 **How to enter formulas.** Write formulas as text in quotes, e.g. `answer_1a = "W[2, j] * x[j]"`.
-The cell below checks your answer (`check`) and gives a hint for typical mistakes. The spellings
-are listed before the exercises."""),
+The cell below checks your answer (`check`) and gives a hint for typical mistakes. The notation
+is listed before the exercises."""),
 
     # ------------------------------------------------------------------ exercise 1
     md(de=r"""## Aufgabe 1: Ableitungen (6 P.)
@@ -471,7 +475,7 @@ $$g:\ \mathbb R^n\times\mathbb R^m\times\mathbb R^{m\times n}\times\mathbb R^m\t
 (Auf dem Übungsblatt fehlen die Zielmengen: $f$ bildet nach $\mathbb R^m$ ab, $g$ nach $\mathbb R$.)
 
 Bestimmen Sie die folgenden partiellen Ableitungen (wo sie wohldefiniert sind). Hierbei steht
-$[\cdot]_1$ für die erste Komponente eines Vektors; ReLU und sigmoid wirken komponentenweise.
+$[\cdot]_1$ für die erste Komponente eines Vektors; ReLU und die Sigmoid-Funktion wirken komponentenweise.
 
 **Der Schlüssel** ist, jede Komponente als Summe auszuschreiben:
 
@@ -512,7 +516,7 @@ $$[f(\mathbf x,\mathbf W,\mathbf b)]_i = (\mathbf W\mathbf x+\mathbf b)_i = \sum
 
 Then every derivative is a derivative with respect to a single real variable.
 
-**Spellings** (indices start at 1 as on the sheet):
+**Notation** (indices start at 1 as on the sheet):
 
 | Mathematics | Input |
 |---|---|
@@ -665,7 +669,7 @@ $i = 1,\dots,N$), $x$ and the derivative of the activation function $\sigma'(\cd
 
 The formula for general $N$ belongs in your notes; it is graded in two parts:
 
-* **(a1, 1 point)** the formula for $N = 4$, as text. Spellings: `x`, `w1` or `w_1` or `w[1]`,
+* **(a1, 1 point)** the formula for $N = 4$, as text. Notation: `x`, `w1` or `w_1` or `w[1]`,
   likewise `s2`, `b3`, `o1`; $\sigma(z)$ as `sigma(z)`, $\sigma'(z)$ as `sigma'(z)` or
   `sigma_prime(z)`.
 * **(a2, 1 point)** a Python function for any $N$ (next task)."""),
@@ -723,7 +727,7 @@ $\partial L/\partial o_N = 1$; dann ist $\partial L/\partial w_i = \partial o_N/
 
 Probieren Sie:
 
-* sigmoid mit $w = 1$: Wie schnell fällt der Gradient? Wie groß sind die Faktoren höchstens?
+* Sigmoid mit $w = 1$: Wie schnell fällt der Gradient? Wie groß sind die Faktoren höchstens?
 * Identität mit $w = 0{,}8$ und mit $w = 1{,}3$;
 * ReLU mit $w = 1{,}5$ – und dann tanh mit $w = 3$.""",
        en=r"""### Try it: the gradient over the depth
@@ -789,8 +793,8 @@ to $N-1$: the output $o_1$ of the first layer is also fed directly into the last
 ResNets, it is **added to the sum $s_N$ without a weight (with weight 1)**, i.e. before the
 activation function. (Other variants – a weight of its own for the skip connection, or adding
 after $\sigma$ – are common too; the one described here is graded.)"""),
-    md(de=r"""**(c) (1 P.)** Adaptieren Sie die Formeln (1) und (2) für $i = N$ auf die geänderte
-Architektur.
+    md(de=r"""**(c) (1 P.)** Passen Sie die Formeln (1) und (2) für $i = N$ an die geänderte Architektur
+an.
 
 Für die Bewertung: Geben Sie für $N = 4$ die Ausgabe $o_4$ als **einen** Ausdruck in $o_3$, $o_1$,
 $w_4$, $b_4$ an (Formel (1) in Formel (2) eingesetzt), z. B. in der Form
@@ -810,7 +814,7 @@ Architektur. Beachten Sie: $s_N$ hängt jetzt auf zwei Wegen von $o_1$ ab.
        en=r"""**(d) (2 points)** Determine $\dfrac{\partial o_N}{\partial w_1}$ for the changed
 architecture. Note: $s_N$ now depends on $o_1$ along two paths.
 
-* **(d1, 1 point)** the formula for $N = 4$ as text (spellings as in (a1); $s_4$ is the new $s_4$
+* **(d1, 1 point)** the formula for $N = 4$ as text (notation as in (a1); $s_4$ is the new $s_4$
   from (c));
 * **(d2, 1 point)** the function `do_dw1_skip(x, w, b, act)` for any $N\ge 3$ (arguments as for
   `do_dw1`)."""),
@@ -837,7 +841,7 @@ architecture. Note: $s_N$ now depends on $o_1$ along two paths.
     md(de=r"""### Ausprobieren: mit Skip-Verbindung
 
 Vergleichen Sie in der Ansicht die blaue Kurve (ohne) mit der orangen (mit Skip-Verbindung
-$1\to N$), für sigmoid mit $w = 1$ und für die Identität mit $w = 1{,}3$. Schalten Sie die
+$1\to N$), für Sigmoid mit $w = 1$ und für die Identität mit $w = 1{,}3$. Schalten Sie die
 Skip-Verbindung im Diagramm ein und vergleichen Sie $\partial o_N/\partial w_1$ und
 $\partial o_N/\partial w_2$.""",
        en=r"""### Try it: with the skip connection
@@ -871,7 +875,7 @@ factors exceed 1. Moreover only $w_1$ benefits; the weights $w_2,\dots,w_{N-1}$ 
 layers have no short path."""),
     md(de=r"""### Mehr Skip-Verbindungen
 
-Die Abbildung vergleicht für eine Kette mit $N = 12$ Schichten (sigmoid, $w = 1$) vier
+Die Abbildung vergleicht für eine Kette mit $N = 12$ Schichten (Sigmoid, $w = 1$) vier
 Architekturen, berechnet mit der Backpropagation von nnkit:
 
 1. ohne Skip-Verbindung,
