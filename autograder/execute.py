@@ -1,41 +1,121 @@
 """Hardened execution of one submission (nbgrader's ``Execute``, one fresh kernel per notebook).
 
-* the kernel starts under resource limits (:mod:`autograder.launch`: address space, file size,
-  processes) in a scratch directory of its own, with ``NNKIT_GRADING_SEED`` (the run's secret
-  seed), ``MPLBACKEND=Agg`` and single-threaded BLAS in its environment;
+* the student's code is screened first (:mod:`autograder.screen`): tampering with the grading
+  machinery zeroes every autograded exercise, an answer that uses the nnkit reference zeroes that
+  exercise; both are reported in the feedback (error ``GraderFlag``);
+* the kernel starts confined (:mod:`autograder.launch`): resource limits (address space, file
+  size, processes), a scratch working directory, an environment without the grader's variables
+  (no grading seed); as root also as the unprivileged user ``user`` in private mount and PID
+  namespaces that hide the course (hidden tests, gradebook), other submissions, /tmp, /home,
+  /root and the answer key ``workbook/units``, and kill every process the kernel started;
 * every cell has a time limit (``timeout``); a kernel that does not answer after the interrupt,
-  or that died (``sys.exit``, ``os._exit``, a segfault, the memory limit) does not stop grading:
-  the cell gets an error output with the reason, every later code cell an error "not run";
-* an autograded test cell of an exercise (grade id ``<exercise>_check``) is executed as the
-  grader's own collect-and-emit call, so the answer record exists whatever the visible check
-  says; :mod:`autograder.verdict` judges that record outside the kernel.
+  or that died (``sys.exit`` in a thread, ``os._exit``, a segfault, the memory limit) does not
+  stop grading: the cell gets an error output with the reason, every later code cell "not run";
+* output beyond ``max_output_bytes`` per cell is dropped (with a note);
+* an autograded test cell ``<exercise>_check`` is executed as the grader's own collector: the
+  grader draws the hidden cases from the secret seed and sends them in; the kernel only reads the
+  answer (calls the student's function on the cases) and emits the record, which
+  :mod:`autograder.verdict` judges outside the kernel. While the student's function runs, a
+  tripwire records calls into nnkit (the reference): such an answer scores 0 (``GraderFlag``).
 """
 
 from __future__ import annotations
 
+import base64
 import os
+import pickle
 import shutil
+import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import DeadKernelError
 from nbclient.util import run_sync
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Integer, List, Unicode
+from traitlets import Bool, Integer, List, Unicode
 
 from autograder._root import ROOT
 from autograder.launch import limit_args
 
 SEED_VARIABLE = "NNKIT_GRADING_SEED"
 CHECK_SUFFIX = "_check"
-COLLECT = (
-    "import workbook.checks as _nnkit_checks\n"
-    "_nnkit_checks.emit_answer({id!r}, _nnkit_checks.find({id!r}).collect(\n"
-    "    get_ipython().user_ns, seed=_nnkit_checks.grading_seed(), hidden=True))\n"
-    "del _nnkit_checks"
-)
+ANSWER_MIME = "application/vnd.nnkit.answer+json"
+FLAG = "GraderFlag"
+NNKIT_DIR = str(ROOT / "nnkit")
+HIDE = ["/tmp", "/var/tmp", "/dev/shm", "/home", "/root", "/srv", "/mnt", "/media", "/opt",
+        str(ROOT / "workbook" / "units"), str(ROOT / ".git"), str(ROOT / "build")]
+ENV_KEEP = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "NNKIT_EXTRA_UNITS")
+COLLECT = '''\
+def _nnkit_collect(exercise, kind, answer, blob, nnkit_dir, helpers):
+    import base64, copy, pickle, sys
+    from IPython.display import display
+    from workbook.exercise import encode
+    value = get_ipython().user_ns.get(answer, _nnkit_collect)
+    calls = set()
+    def tripwire(frame, event, arg):
+        if event == "call":
+            name = frame.f_code.co_filename
+            back = frame.f_back.f_code.co_filename if frame.f_back else ""
+            if name.startswith(nnkit_dir) and not back.startswith(nnkit_dir) \\
+                    and not name.endswith(helpers):
+                calls.add(frame.f_code.co_name)
+    if value is _nnkit_collect:
+        answer = {"t": "missing"}
+    elif kind == "function" and callable(value):
+        answer = []
+        for args in pickle.loads(base64.b64decode(blob)):
+            sys.setprofile(tripwire)
+            try:
+                result = value(*copy.deepcopy(args))
+            except Exception as err:
+                result = err
+            finally:
+                sys.setprofile(None)
+            if isinstance(result, Exception):
+                answer.append({"t": "error", "type": type(result).__name__[:100],
+                               "msg": str(result)[:300]})
+            else:
+                answer.append(encode(result))
+    else:
+        if kind == "expression" and not isinstance(value, (str, type(None), type(...))):
+            value = str(value)
+        answer = encode(value)
+    payload = {"kind": kind, "results" if kind == "function" else "answer": answer}
+    display({%(mime)r: {"exercise": exercise, "payload": payload,
+                        "nnkit_calls": sorted(calls)[:10]},
+             "text/plain": "[" + exercise + "]"}, raw=True)
+_nnkit_collect(%(args)s)
+del _nnkit_collect
+'''
+TEXT = {
+    "tamper": ("Nicht bewertet: Der Code greift in die Bewertung ein ({what}). Bitte wenden Sie "
+               "sich an Ihre Lehrkraft.", "Not graded: the code tampers with the grading "
+               "({what}). Please talk to your instructor."),
+    "nnkit": ("Nicht bewertet: Die Antwort verwendet die nnkit-Referenz ({what}); schreiben Sie "
+              "die Lösung selbst.", "Not graded: the answer uses the nnkit reference ({what}); "
+              "write the solution yourself."),
+    "died": ("Der Kernel ist in dieser Zelle abgestürzt (sys.exit/os._exit, ein Absturz oder "
+             "das Speicherlimit); die folgenden Zellen wurden nicht ausgeführt.",
+             "The kernel died in this cell (os._exit, a crash or the memory limit); the cells "
+             "after it were not run."),
+    "hung": ("Die Zelle hat das Zeitlimit überschritten und ließ sich nicht unterbrechen; der "
+             "Kernel wurde beendet, die folgenden Zellen wurden nicht ausgeführt.",
+             "The cell exceeded the time limit and could not be interrupted; the kernel was "
+             "killed and the cells after it were not run."),
+    "not_run": ("Nicht ausgeführt: Der Kernel ist in einer früheren Zelle abgestürzt oder hat "
+                "das Zeitlimit überschritten.", "Not run: the kernel died or exceeded the time "
+                "limit in an earlier cell."),
+    "output": ("[Ausgabe gekürzt: mehr als {n} Bytes]", "[output truncated: more than {n} bytes]"),
+}
+_USERS = {}
+
+
+def _text(key, lang, **kw):
+    de, en = TEXT[key]
+    return (de if lang == "de" else en).format(**kw)
 
 
 def exercise_of(cell):
@@ -52,10 +132,33 @@ def error_output(ename, evalue):
     return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
+def ensure_user(name):
+    """The unprivileged user ``name`` (created with useradd when missing; root only), or None."""
+    if os.getuid() != 0 or not name:
+        return None
+    if name not in _USERS:
+        import pwd
+
+        try:
+            pwd.getpwnam(name)
+            _USERS[name] = name
+        except KeyError:
+            made = subprocess.run(["useradd", "--system", "--no-create-home", "--shell",
+                                   "/usr/sbin/nologin", name], capture_output=True)
+            try:
+                pwd.getpwnam(name)
+                _USERS[name] = name
+            except KeyError:
+                print(f"autograder: useradd {name} failed ({made.stderr[:200]!r}); using nobody",
+                      file=sys.stderr)
+                _USERS[name] = "nobody"
+    return _USERS[name]
+
+
 def _default_nproc():
     """A process limit for non-root users: what the user runs now plus room for the kernel."""
     if os.getuid() == 0:
-        return None  # root ignores RLIMIT_NPROC
+        return 512  # for the grader's own user (shared by the parallel kernels)
     try:
         import psutil
 
@@ -66,7 +169,7 @@ def _default_nproc():
 
 
 class LimitedKernelManager(AsyncKernelManager):
-    """Puts :mod:`autograder.launch` (resource limits) in front of the kernel's command."""
+    """Puts :mod:`autograder.launch` (limits, user, namespaces) in front of the kernel."""
 
     launcher_args = List([])
 
@@ -88,50 +191,113 @@ class HardenedExecute(Execute):
         config=True)
     responsive_timeout = Integer(10, help="seconds to wait for a kernel after an interrupt").tag(
         config=True)
+    user = Unicode("nnkit-grader", help="unprivileged user of the kernel (when run as root)").tag(
+        config=True)
+    isolate = Bool(True, help="as root: namespaces hiding hide_paths from the kernel").tag(
+        config=True)
+    hide_paths = List(Unicode(), help="more paths the kernel must not see").tag(config=True)
+    max_output_bytes = Integer(2_000_000, help="output kept per cell").tag(config=True)
+    screen_code = Bool(True, help="screen the student's code (tampering, nnkit)").tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", LimitedKernelManager)
         super().__init__(*args, **kwargs)
 
     # ------------------------------------------------------------------ kernel
-    def kernel_env(self):
-        if self.seed is None:
-            raise RuntimeError("HardenedExecute.seed is not configured (the grading seed)")
-        env = dict(os.environ)
-        path = [str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-        env.update({SEED_VARIABLE: str(self.seed), "MPLBACKEND": "Agg",
-                    "PYTHONPATH": os.pathsep.join(path), "OMP_NUM_THREADS": "1",
-                    "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-                    "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
+    def kernel_env(self, scratch):
+        env = {k: v for k, v in os.environ.items() if k in ENV_KEEP or k.startswith("LC_")}
+        path = [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+                              if p and not p.startswith(str(ROOT / "tests"))]
+        path += [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+                 if p.startswith(str(ROOT / "tests" / "fixtures"))]  # the pilot unit in tests
+        env.setdefault("PATH", os.defpath)
+        env.update({"MPLBACKEND": "Agg", "PYTHONPATH": os.pathsep.join(path),
+                    "HOME": scratch, "TMPDIR": scratch, "MPLCONFIGDIR": f"{scratch}/.mpl",
+                    "IPYTHONDIR": f"{scratch}/.ipython", "JUPYTER_RUNTIME_DIR": scratch,
+                    "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                    "PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONDONTWRITEBYTECODE": "1"})
         return env
+
+    def _hidden(self, resources):
+        paths = list(HIDE) + list(self.hide_paths)
+        where = (resources or {}).get("metadata", {}).get("path")
+        if where:  # <course>/submitted/<student>/<assignment>
+            course = Path(where).resolve().parents[2]
+            paths += [str(course), str(course.parent)]
+        db = (resources or {}).get("nbgrader", {}).get("db_url", "")
+        if db.startswith("sqlite:///"):
+            paths.append(str(Path(db[len("sqlite:///"):]).resolve().parent))
+        if self.scratch_root:
+            paths.append(str(Path(self.scratch_root).resolve()))
+        needed = [str(ROOT)]  # the Python installation is bound back in (launch --expose)
+        return [p for p in paths if len(Path(p).parts) > 2 or p in HIDE
+                if not any(n == p or n.startswith(p.rstrip("/") + "/") for n in needed)]
 
     def create_kernel_manager(self):
         km = super().create_kernel_manager()
         nproc = self.nproc_limit if self.nproc_limit is not None else _default_nproc()
         if isinstance(km, LimitedKernelManager):
-            km.launcher_args = limit_args(memory=self.memory_limit, fsize=self.fsize_limit,
-                                          nproc=nproc, cpu=self.cpu_limit)
+            args = limit_args(memory=self.memory_limit, fsize=self.fsize_limit, nproc=nproc,
+                              cpu=self.cpu_limit) + ["--cwd", self._scratch]
+            user = ensure_user(self.user)
+            if user:
+                args += ["--user", user, "--keep", self._scratch]
+                for path in {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix)}:
+                    args += ["--expose", path]
+                if self.isolate:
+                    for path in self._hide:
+                        args += ["--hide", path]
+            km.launcher_args = args
+            km.connection_file = os.path.join(self._scratch, "kernel.json")
         return km
 
     # ------------------------------------------------------------------ notebook
     def preprocess(self, nb, resources=None, km=None):
         from nbclient.client import NotebookClient
 
+        if self.seed is None:
+            raise RuntimeError("HardenedExecute.seed is not configured (the grading seed)")
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
-        scratch = tempfile.mkdtemp(prefix="nnkit-run-", dir=self.scratch_root or None)
+        assignment = (resources or {}).get("nbgrader", {}).get("assignment", "")
+        self._lang = "de" if assignment.endswith("_de") else "en"
+        self._flags = self._screen(nb, assignment) if self.screen_code else {}
+        self._hide = self._hidden(resources)
+        root = self.scratch_root or None
+        if os.getuid() == 0 and self.isolate:
+            root = None  # the system temp dir: hidden from the kernel except its own scratch
+        self._scratch = tempfile.mkdtemp(prefix="nnkit-run-", dir=root)
         try:
-            with self.setup_kernel(env=self.kernel_env(), cwd=scratch):
+            with self.setup_kernel(env=self.kernel_env(self._scratch), cwd=self._scratch):
                 info = self.wait_for_reply(self.kc.kernel_info())
                 if info is None:
                     raise RuntimeError("the kernel did not answer kernel_info")
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
                 self._run_cells(resources)
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            shutil.rmtree(self._scratch, ignore_errors=True)
         self.set_widgets_metadata()
         return self.nb, self.resources
+
+    def _screen(self, nb, assignment):
+        """exercise id -> reason it is not graded (static screening); "*" = every exercise."""
+        from autograder.screen import screen
+
+        try:
+            original, answers = _originals(assignment)
+        except Exception as err:  # an unknown unit: nothing to compare with
+            self.log.warning("screening skipped: %s", err)
+            return {}
+        cells = [(c.get("metadata", {}).get("nbgrader", {}).get("grade_id"), c.source)
+                 for c in nb.cells if c.cell_type == "code"]
+        tamper, nnkit = screen(cells, original, answers)
+        flags = {ex: _text("nnkit", self._lang, what=w) for ex, w in nnkit.items()}
+        if tamper:
+            flags["*"] = _text("tamper", self._lang, what="; ".join(tamper)[:300])
+        for reason in flags.values():
+            self.log.warning("flagged: %s", reason)
+        return flags
 
     def _run_cells(self, resources):
         stopped = None  # why the remaining cells do not run
@@ -144,27 +310,68 @@ class HardenedExecute(Execute):
             try:
                 self.preprocess_cell(cell, resources, index)
             except DeadKernelError:
-                reason = ("The kernel died in this cell (sys.exit, os._exit, a crash or the "
-                          "memory limit); the cells after it were not run.")
-                cell.outputs.append(error_output("KernelDied", reason))
-                stopped = "The kernel died in an earlier cell."
+                cell.outputs.append(error_output("KernelDied", _text("died", self._lang)))
+                stopped = _text("not_run", self._lang)
                 self.log.warning("kernel died in cell %d", index)
                 continue
+            except Exception as err:  # nbclient gave up on the kernel (no idle after interrupt)
+                self.log.warning("cell %d: %s: %s", index, type(err).__name__, err)
+                cell.outputs.append(error_output("CellTimeoutError", _text("hung", self._lang)))
+                stopped = _text("not_run", self._lang)
+                self._kill()
+                continue
             if self._timed_out(cell) and not self._responsive():
-                stopped = "An earlier cell exceeded the time limit and could not be interrupted."
+                cell.outputs.append(error_output("CellTimeoutError", _text("hung", self._lang)))
+                stopped = _text("not_run", self._lang)
                 self.log.warning("kernel unresponsive after timeout in cell %d", index)
                 self._kill()
 
     def preprocess_cell(self, cell, resources, index):
         exercise = exercise_of(cell)
         if exercise is None:
+            self._output_bytes = 0
             return super().preprocess_cell(cell, resources, index)
+        flag = self._flags.get("*") or self._flags.get(exercise)
+        if flag:
+            cell.outputs = [error_output(FLAG, flag)]
+            return cell, resources
         source = cell.source
-        cell.source = COLLECT.format(id=exercise)
+        cell.source = self._collector(exercise)
+        self._output_bytes = 0
         try:
-            return super().preprocess_cell(cell, resources, index)
+            result = super().preprocess_cell(cell, resources, index)
         finally:
             cell.source = source
+        calls = sorted({c for out in cell.outputs
+                        for c in ((out.get("data") or {}).get(ANSWER_MIME) or {}).get(
+                            "nnkit_calls", []) if isinstance(c, str)})
+        if calls:
+            cell.outputs = [error_output(FLAG, _text("nnkit", self._lang,
+                                                     what=", ".join(calls)[:100]))]
+        return result
+
+    def _collector(self, exercise):
+        """The code that reads the answer of ``exercise`` in the kernel (cases from the seed)."""
+        from workbook.checks import find
+
+        ex = find(exercise)
+        blob = ""
+        if ex.kind == "function":
+            blob = base64.b64encode(pickle.dumps(ex.case_list(self.seed, hidden=True))).decode()
+        args = ", ".join(repr(a) for a in (exercise, ex.kind, ex.answer, blob, NNKIT_DIR,
+                                           ("i18n.py", "symbolic.py")))
+        return COLLECT % {"mime": ANSWER_MIME, "args": args}
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Keep at most ``max_output_bytes`` of output per cell."""
+        size = len(str(msg.get("content", "")))
+        self._output_bytes = getattr(self, "_output_bytes", 0) + size
+        if self._output_bytes > self.max_output_bytes and msg.get("msg_type") != "error":
+            if self._output_bytes - size <= self.max_output_bytes:
+                outs.append(new_output("stream", name="stderr", text=_text(
+                    "output", getattr(self, "_lang", "en"), n=self.max_output_bytes) + "\n"))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
 
     @staticmethod
     def _timed_out(cell):
@@ -193,3 +400,34 @@ class HardenedExecute(Execute):
             run_sync(self.km.shutdown_kernel)(now=True)
         except Exception as err:  # already gone
             self.log.info("kill: %s", err)
+
+
+_ORIGINALS = {}
+
+
+def _originals(assignment):
+    """(stripped sources of the instructor's non-answer code cells, answer grade id -> exercise
+    id) of an assignment ``unitN_lang``, from the unit module (cached)."""
+    if assignment not in _ORIGINALS:
+        import importlib
+        import re
+
+        from workbook.build import source_notebook
+        from workbook.checks import module_names
+
+        unit, lang = assignment.rsplit("_", 1)
+        module = None
+        for name in module_names():
+            mod = importlib.import_module(name)
+            if getattr(getattr(mod, "UNIT", None), "id", None) == unit:
+                module = mod
+        if module is None:
+            raise KeyError(f"no unit {unit!r}")
+        nb = source_notebook(module, lang)
+        hidden = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S)
+        original = {hidden.sub("", c.source).strip() for c in nb.cells
+                    if c.cell_type == "code" and not c.metadata.get("nbgrader", {}).get("solution")}
+        original.discard("")
+        answers = {ex.id: ex.id for ex in module.EXERCISES}  # answer cell grade id = exercise id
+        _ORIGINALS[assignment] = (original, answers)
+    return _ORIGINALS[assignment]

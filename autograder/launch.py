@@ -1,19 +1,40 @@
-"""Start a kernel under resource limits: ``python -m autograder.launch [limits] -- cmd ...``.
+"""Start a kernel confined: ``python -m autograder.launch [options] -- cmd ...``.
 
 The kernel manager of :mod:`autograder.execute` puts this launcher in front of the kernel's
-command line; it sets the limits on itself and then ``exec``s the kernel (same process id, so
-interrupting and killing the kernel work as usual).
+command line. Always: resource limits (address space, file size, processes, CPU seconds) and the
+working directory. When started as root with ``--user``:
+
+* a private mount namespace in which every ``--hide`` path is covered by an empty read-only
+  tmpfs (the course with its hidden tests and gradebook, other submissions, the answer key in
+  ``workbook/units``, /tmp, /home, /root ...) and every ``--keep`` path (the kernel's scratch
+  directory) is bound back in;
+* a private PID namespace: the kernel is its process 1, so when it ends or is killed, every
+  process it started (fork bombs, detached daemons, ``setsid``) is killed by the kernel (Linux);
+  ``/proc`` shows only these processes;
+* the kernel runs as the unprivileged ``--user`` (no supplementary groups), owning only ``--keep``.
+
+The launcher stays as the parent of the kernel (it ignores SIGINT; the kernel manager signals the
+whole process group, so interrupts reach the kernel) and dies with it; the kernel gets SIGKILL if
+the launcher is killed. When namespaces are not available (no CAP_SYS_ADMIN), the kernel still
+runs as ``--user`` with the limits, without the hidden paths (logged on stderr).
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import os
 import resource
+import signal
 import sys
 
 LIMITS = {"memory": resource.RLIMIT_AS, "fsize": resource.RLIMIT_FSIZE,
           "nproc": resource.RLIMIT_NPROC, "cpu": resource.RLIMIT_CPU}
+CLONE_NEWNS, CLONE_NEWPID = 0x00020000, 0x20000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT = 1, 2, 4, 32
+MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
+PR_SET_PDEATHSIG = 1
 
 
 def limit_args(**limits):
@@ -38,18 +59,144 @@ def apply(limits):
         resource.setrlimit(which, (value, value))
 
 
+# ------------------------------------------------------------------ namespaces (Linux, root)
+_libc = None
+
+
+def _c():
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    return _libc
+
+
+def _check(result, what):
+    if result != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def _mount(source, target, fstype, flags, data=None):
+    _check(_c().mount(source.encode() if source else None, target.encode(),
+                      fstype.encode() if fstype else None, ctypes.c_ulong(flags),
+                      data.encode() if data else None), f"mount {target}")
+
+
+def hide(paths, keep, expose=()):
+    """In a fresh mount namespace: cover ``paths`` with empty tmpfs, bind ``keep`` (writable)
+    and ``expose`` (read-only, e.g. the Python installation) back in."""
+    fds = {k: os.open(k, os.O_RDONLY | os.O_DIRECTORY) for k in [*keep, *expose]
+           if os.path.isdir(k)}
+    _mount("none", "/", None, MS_REC | MS_PRIVATE)
+    hidden = []
+    for path in sorted(set(paths), key=len):
+        if not os.path.isdir(path) or any(path.startswith(h + "/") or path == h for h in hidden):
+            continue
+        _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=755")
+        hidden.append(path)
+    for k, fd in fds.items():
+        if any(k.startswith(h + "/") for h in hidden):
+            os.makedirs(k, exist_ok=True)
+            _mount(f"/proc/self/fd/{fd}", k, None, MS_BIND | MS_REC)
+            if k not in keep:
+                _mount("none", k, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
+        os.close(fd)
+    for h in hidden:  # read-only from now on
+        _mount("none", h, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    return hidden
+
+
+def usable_by(user, path):
+    """Whether ``path`` can be reached by anybody (o+x on every directory up to it)."""
+    parts = os.path.realpath(path).split("/")
+    for i in range(2, len(parts)):
+        d = "/".join(parts[:i])
+        if os.path.isdir(d) and not os.stat(d).st_mode & 0o001:
+            return False
+    return True
+
+
+def _drop(user, keep):
+    import pwd
+
+    entry = pwd.getpwnam(user)
+    for k in keep:
+        for top, dirs, files in os.walk(k):
+            for name in [top, *(os.path.join(top, n) for n in dirs + files)]:
+                os.lchown(name, entry.pw_uid, entry.pw_gid)
+    os.setgroups([])
+    os.setgid(entry.pw_gid)
+    os.setuid(entry.pw_uid)
+
+
+def confine(user, hidden, keep, expose, cmd, limits):
+    """Fork the kernel into new namespaces as ``user``; wait for it; return its exit code."""
+    namespaces = True
+    try:
+        _check(_c().unshare(CLONE_NEWNS | CLONE_NEWPID), "unshare")
+    except (OSError, AttributeError) as err:
+        namespaces = False
+        print(f"autograder.launch: no namespaces ({err}); paths are not hidden", file=sys.stderr)
+    if namespaces:
+        hide(hidden, keep, expose)
+    elif not all(usable_by(user, p) for p in [*expose, cmd[0]]):
+        print(f"autograder.launch: the Python installation is not reachable by {user}; the kernel "
+              "runs as root", file=sys.stderr)
+        user = None
+    pid = os.fork()
+    if pid == 0:  # the kernel: process 1 of the new PID namespace
+        try:
+            if namespaces:
+                _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV)
+            if user:
+                _drop(user, keep)
+            _c().prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # after setuid, which clears it
+            apply(limits)
+            os.execvp(cmd[0], cmd)
+        except BaseException as err:  # noqa: BLE001 - report and leave the child
+            import traceback
+
+            print(f"autograder.launch: {err}\n{traceback.format_exc()[-1500:]}", file=sys.stderr)
+        finally:
+            os._exit(127)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the process group's SIGINT is the kernel's
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(sig, lambda s, _f: os.kill(pid, s))
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except ChildProcessError:
+            return 1
+        except InterruptedError:
+            continue
+    return os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else 1
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if "--" not in argv:
         print("usage: python -m autograder.launch [--memory B] [--fsize B] [--nproc N] "
-              "[--cpu S] -- cmd ...", file=sys.stderr)
+              "[--cpu S] [--cwd DIR] [--user U --hide P... --keep P... --expose P...] -- cmd",
+              file=sys.stderr)
         return 2
     split = argv.index("--")
     parser = argparse.ArgumentParser(prog="autograder.launch")
     for name in LIMITS:
         parser.add_argument(f"--{name}", type=int)
-    limits = vars(parser.parse_args(argv[:split]))
+    parser.add_argument("--cwd")
+    parser.add_argument("--user")
+    parser.add_argument("--hide", action="append", default=[])
+    parser.add_argument("--keep", action="append", default=[])
+    parser.add_argument("--expose", action="append", default=[])
+    args = parser.parse_args(argv[:split])
+    limits = {name: getattr(args, name) for name in LIMITS}
     cmd = argv[split + 1:]
+    if args.cwd:
+        os.chdir(args.cwd)
+    if args.user and os.getuid() == 0:
+        code = confine(args.user, args.hide, args.keep, args.expose, cmd, limits)
+        return code if code >= 0 else 128 - code
     apply(limits)
     os.execvp(cmd[0], cmd)
 

@@ -71,6 +71,10 @@ def answer_records(cell):
 def judge_cell(cell, exercise_id, seed, lang, find):
     """``Result``-like (passed, message) for one executed test cell."""
     records = answer_records(cell)
+    flags = [o.get("evalue", "") for o in cell.get("outputs", [])
+             if o.get("output_type") == "error" and o.get("ename") == "GraderFlag"]
+    if flags:  # the execution layer's screening or tripwire (autograder.execute)
+        return False, str(flags[0])
     if not records:
         kernel = [o.get("ename") for o in cell.get("outputs", [])
                   if o.get("output_type") == "error" and o.get("ename") in KERNEL_ERRORS]
