@@ -1,0 +1,335 @@
+"""JupyterLab in headless Chromium for the browser tests (tests/test_browser.py).
+
+- ``LabServer``: a JupyterLab server on a free loopback port with a token, serving a COPY of the
+  notebooks from a temporary directory, with its own settings, workspaces and runtime dirs (the
+  news pop-up off, ``window.jupyterapp`` exposed). ``stop()`` shuts the server down with its
+  kernels (REST shutdown, then SIGTERM/SIGKILL of the server's own process group).
+- ``launch_chromium``: Playwright's Chromium driver on the Debian ``/usr/bin/chromium``
+  (never ``playwright install``).
+- ``LabPage``: one notebook opened with ``?reset``: run every cell, read cells/outputs from the
+  notebook model, press keys on a slider and wait for the plot image to change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+CHROMIUM = os.environ.get("NNKIT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+#: JupyterLab's settings ids (plugin ids) the server gets as user settings.
+TRANSLATION = "@jupyterlab/translation-extension:plugin"
+NOTIFICATION = "@jupyterlab/apputils-extension:notification"
+LOCALES = {"de": "de_DE", "en": "en"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def lab_user_settings(locale: str = "en") -> dict:
+    """``{plugin id: settings}`` as in scripts/lab_settings.py: locale and no news pop-up."""
+    return {
+        TRANSLATION: {"locale": locale},
+        NOTIFICATION: {"checkForUpdates": False, "fetchNews": "false"},
+    }
+
+
+def write_user_settings(settings_dir: Path, settings: dict) -> None:
+    """User settings files ``<dir>/<package>/<plugin>.jupyterlab-settings``."""
+    for plugin_id, values in settings.items():
+        package, plugin = plugin_id.split(":")
+        path = Path(settings_dir, *package.split("/"), f"{plugin}.jupyterlab-settings")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values, indent=2), encoding="utf-8")
+
+
+class LabServer:
+    """``jupyter lab`` on 127.0.0.1:<free port>, root dir = ``root`` (a copy made by the caller)."""
+
+    def __init__(self, root: Path, workdir: Path, locale: str = "en", start_timeout: float = 60):
+        self.root = Path(root)
+        self.workdir = Path(workdir)
+        self.port = free_port()
+        self.token = uuid.uuid4().hex
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = self.workdir / "jupyterlab.log"
+        settings = self.workdir / "user-settings"
+        write_user_settings(settings, lab_user_settings(locale))
+        env = dict(os.environ)
+        for var, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
+                         ("JUPYTER_DATA_DIR", "data"), ("IPYTHONDIR", "ipython")):
+            env[var] = str(self.workdir / sub)
+            (self.workdir / sub).mkdir(parents=True, exist_ok=True)
+        env["MPLBACKEND"] = "Agg"
+        env.pop("NNKIT_GRADING_SEED", None)
+        # The kernels start from the server's environment: put this interpreter's bin first.
+        env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+        cmd = [
+            sys.executable, "-m", "jupyterlab", "--no-browser",
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+            "--LabApp.expose_app_in_browser=True",
+            f"--LabApp.user_settings_dir={settings}",
+            f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
+            "--LabApp.news_url=",
+        ]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 (closed in stop)
+        # The server itself, in its own process group (its kernels are its children).
+        self.process = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT,
+                                        env=env, cwd=self.workdir, start_new_session=True)
+        try:
+            self._wait_ready(start_timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def _wait_ready(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited with {self.process.returncode}:\n"
+                                   f"{self.log()[-4000:]}")
+            try:
+                self.api("GET", "/api/status")
+                return
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.2)
+        raise TimeoutError(f"jupyter lab not ready after {timeout} s:\n{self.log()[-4000:]}")
+
+    def api(self, method: str, path: str, body=None, timeout: float = 10):
+        """A REST call with the token; returns the decoded JSON (or None)."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            self.url + path, data=data, method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            text = response.read()
+        return json.loads(text) if text else None
+
+    def page_url(self, path: str = "", reset: bool = True) -> str:
+        where = f"/lab/tree/{path}" if path else "/lab"
+        query = ("reset&" if reset else "") + f"token={self.token}"
+        return f"{self.url}{where}?{query}"
+
+    def set_locale(self, locale: str) -> None:
+        """Switch the UI language (takes effect on the next page load)."""
+        self.api("PUT", f"/lab/api/settings/{TRANSLATION}",
+                 {"raw": json.dumps({"locale": locale})})
+
+    def shutdown_kernels(self) -> None:
+        """Delete every session (and its kernel) and any kernel left over."""
+        for session in self.api("GET", "/api/sessions") or []:
+            try:
+                self.api("DELETE", f"/api/sessions/{session['id']}")
+            except urllib.error.HTTPError:
+                pass
+        for kernel in self.api("GET", "/api/kernels") or []:
+            try:
+                self.api("DELETE", f"/api/kernels/{kernel['id']}")
+            except urllib.error.HTTPError:
+                pass
+
+    def stop(self) -> None:
+        """Shut down kernels and server; kill the server's process group if it lingers."""
+        if self.process.poll() is None:
+            try:
+                self.shutdown_kernels()
+                self.api("POST", "/api/shutdown")
+            except Exception:  # noqa: BLE001 - falls back to signals below
+                pass
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._signal(signal.SIGTERM)
+                try:
+                    self.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self._signal(signal.SIGKILL)
+                    self.process.wait(timeout=10)
+        # Kernels are in the server's process group: make sure none outlives it.
+        self._signal(signal.SIGKILL)
+        self._log.close()
+
+    def _signal(self, sig):
+        try:
+            os.killpg(self.process.pid, sig)  # the group of the server started here
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def copy_notebooks(src: Path, dest: Path) -> Path:
+    """A copy of the notebooks tree (runs never modify the repository)."""
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    return dest
+
+
+def launch_chromium(playwright):
+    """Chromium from the system (Debian package) driven by Playwright; a fresh profile."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                      args=CHROMIUM_ARGS)
+
+
+# --------------------------------------------------------------------- the notebook in the page
+
+#: JavaScript run in the page. ``panel()`` is the notebook panel of the current tab.
+JS_PANEL = """
+() => {
+  const app = window.jupyterapp;
+  const w = app && app.shell.currentWidget;
+  return !!(w && w.content && w.content.widgets && w.sessionContext
+            && w.context && w.context.isReady && w.sessionContext.session
+            && w.sessionContext.session.kernel
+            && w.sessionContext.session.kernel.connectionStatus === 'connected'
+            && w.sessionContext.session.kernel.status === 'idle');
+}
+"""
+
+#: Runs every cell in order, one at a time, and waits for each. ``notebook:run-all-cells`` sends
+#: every cell at once and the kernel aborts the queue after the first error (a failing check
+#: cell of a blank student notebook), so the cells after it would never run.
+JS_RUN_ALL = """
+async () => {
+  const app = window.jupyterapp;
+  const panel = app.shell.currentWidget;
+  const nb = panel.content;
+  const ids = [];
+  for (let i = 0; i < nb.widgets.length; i++) {
+    nb.activeCellIndex = i;
+    if (nb.widgets[i].model.type !== 'code') continue;
+    await app.commands.execute('notebook:run-cell');
+  }
+  return nb.widgets.length;
+}
+"""
+
+#: Every cell of the model: type, execution count, nbgrader metadata, source, output summary.
+JS_CELLS = """
+() => {
+  const nb = window.jupyterapp.shell.currentWidget.content;
+  return nb.widgets.map((cell, i) => {
+    const m = cell.model;
+    const out = m.type === 'code' ? m.outputs.toJSON() : [];
+    return {
+      index: i, type: m.type, source: m.sharedModel.getSource(),
+      execution_count: m.type === 'code' ? m.executionCount : null,
+      nbgrader: m.getMetadata('nbgrader') || null,
+      outputs: out.map(o => ({
+        output_type: o.output_type, name: o.name || null, ename: o.ename || null,
+        evalue: o.evalue || null,
+        mime: o.data ? Object.keys(o.data) : [],
+        text: typeof o.text === 'string' ? o.text
+          : (Array.isArray(o.text) ? o.text.join('') : null),
+      })),
+    };
+  });
+}
+"""
+
+JS_KERNEL_IDLE = """
+() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const k = w && w.sessionContext.session && w.sessionContext.session.kernel;
+  return !!k && k.status === 'idle';
+}
+"""
+
+#: Hash of the bytes an <img> shows (its blob: or data: URL), in the page.
+JS_IMG_HASH = """
+async (img) => {
+  const buf = await (await fetch(img.src)).arrayBuffer();
+  const digest = await crypto.subtle.digest('SHA-256', buf);
+  return Array.from(new Uint8Array(digest)).map(b => b.toString(16).padStart(2, '0')).join('');
+}
+"""
+
+#: Arms a one-shot measurement: time from the next keydown to the next change of img.src.
+JS_ARM = """
+(img) => {
+  window.__nnkit = {t0: null, dt: null};
+  if (!window.__nnkitKey) {
+    window.__nnkitKey = true;
+    document.addEventListener('keydown', () => {
+      if (window.__nnkit && window.__nnkit.t0 === null) window.__nnkit.t0 = performance.now();
+    }, true);
+  }
+  const obs = new MutationObserver(() => {
+    if (window.__nnkit.t0 !== null && window.__nnkit.dt === null) {
+      window.__nnkit.dt = performance.now() - window.__nnkit.t0;
+      obs.disconnect();
+    }
+  });
+  obs.observe(img, {attributes: true, attributeFilter: ['src']});
+}
+"""
+
+
+def is_check_cell(cell: dict) -> bool:
+    """A locked nbgrader test cell that calls check(...)."""
+    meta = cell.get("nbgrader") or {}
+    return bool(meta.get("grade")) and "check(" in cell.get("source", "")
+
+
+def unexpected_errors(cells: list[dict]) -> list[str]:
+    """Error outputs other than AssertionError in a check cell (which a blank answer gives)."""
+    problems = []
+    for cell in cells:
+        for out in cell["outputs"]:
+            if out["output_type"] != "error":
+                continue
+            if out["ename"] == "AssertionError" and is_check_cell(cell):
+                continue
+            problems.append(f"cell {cell['index']}: {out['ename']}: {out['evalue']}\n"
+                            f"{cell['source'][:300]}")
+    return problems
+
+
+class LabPage:
+    """One notebook in a fresh tab of the server's JupyterLab (``?reset``)."""
+
+    def __init__(self, context, server: LabServer, path: str, timeout_ms: float = 90_000):
+        self.server = server
+        self.path = path
+        self.page = context.new_page()
+        self.page.set_default_timeout(timeout_ms)
+        self.console: list[str] = []
+        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}")
+                     if m.type == "error" else None)
+        self.page.goto(server.page_url(path))
+        self.page.wait_for_function(JS_PANEL, polling=200)
+
+    def run_all(self, timeout_ms: float = 180_000) -> list[dict]:
+        """Run every code cell in order; wait for the idle kernel; return the cells (model)."""
+        self.page.evaluate(JS_RUN_ALL)
+        self.page.wait_for_function(JS_KERNEL_IDLE, polling=200, timeout=timeout_ms)
+        return self.cells()
+
+    def cells(self) -> list[dict]:
+        return self.page.evaluate(JS_CELLS)
+
+    def close(self) -> None:
+        try:
+            self.page.close()
+        finally:
+            self.server.shutdown_kernels()

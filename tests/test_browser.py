@@ -1,0 +1,350 @@
+"""The workbook as students meet it: JupyterLab in headless Chromium (marker ``browser``).
+
+One JupyterLab server (on a copy of notebooks/ in a temporary directory) and one Chromium for
+the whole module. For every unit notebook in German and English: open it with ``?reset`` (German
+notebooks with the German JupyterLab interface), run every cell, check that no cell shows an
+unexpected error, press ArrowRight on a slider of each view and check its plot changes; a
+screenshot per notebook goes to tests/artifacts/screenshots/<lang>_<notebook>.png and the
+key-press-to-new-image latency to tests/artifacts/browser_latency.json.
+
+Blank student notebooks: a check cell of an unanswered exercise prints ✘ and raises
+AssertionError. That error is expected, and only there; any other error fails the test.
+Because ``notebook:run-all-cells`` stops at the first error (the kernel aborts the queue), the
+cells are run one after the other with ``notebook:run-cell``.
+
+Run: ``python -m pytest -m browser`` (no xdist; ``make test`` does this after the other tests).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+from browser_helpers import (
+    CHROMIUM,
+    JS_ARM,
+    JS_IMG_HASH,
+    LOCALES,
+    LabPage,
+    LabServer,
+    copy_notebooks,
+    is_check_cell,
+    launch_chromium,
+    unexpected_errors,
+)
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+LATENCY_FILE = ARTIFACTS / "browser_latency.json"
+LANGS = ("de", "en")
+VIEWPORT = {"width": 1280, "height": 1100}
+#: Key presses per latency measurement (the median is reported).
+PRESSES = 10
+#: Words of the View base class's Reset button: the view speaks the notebook's language.
+RESET = {"de": "Zurücksetzen", "en": "Reset"}
+#: Top-level menus of JupyterLab with and without the German language pack.
+MENUS = {"de": ("Datei", "Bearbeiten", "Anzeigen", "Ausführen"),
+         "en": ("File", "Edit", "View", "Run")}
+
+UNIT_NOTEBOOKS = [
+    pytest.param(lang, path.name, id=f"{lang}_{path.stem}")
+    for lang in LANGS
+    for path in sorted((NOTEBOOKS / lang).glob("[1-9]*.ipynb"))
+]
+START_PAGES = [lang for lang in LANGS if (NOTEBOOKS / lang / "0_start.ipynb").exists()]
+
+_latency: dict[str, dict] = {}
+
+
+# --------------------------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """One JupyterLab server for the module, on a copy of notebooks/; stopped (with its kernels)
+    at the end whatever happens."""
+    if not NOTEBOOKS.is_dir():
+        pytest.skip("notebooks/ has not been built (make notebooks)")
+    work = tmp_path_factory.mktemp("lab")
+    root = copy_notebooks(NOTEBOOKS, work / "notebooks")
+    server = LabServer(root, work)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium (the Debian one) for the module."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} not found (scripts/ensure-chromium.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = launch_chromium(playwright)
+    except BaseException:
+        playwright.stop()
+        raise
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture(scope="module")
+def context(browser):
+    ctx = browser.new_context(viewport=VIEWPORT)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def latency_report():
+    """Write the latencies measured in this module to tests/artifacts/browser_latency.json."""
+    yield
+    if not _latency:
+        return
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    report = {
+        "what": "key press (ArrowRight on a focused slider handle) to the new plot image "
+                "(img src changed), ms, in JupyterLab in headless Chromium",
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform()},
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "views": dict(sorted(_latency.items())),
+    }
+    LATENCY_FILE.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+
+
+@pytest.fixture
+def open_notebook(lab, context):
+    """``open_notebook(path, lang)``: the notebook in a fresh tab with the UI in ``lang``;
+    the tab is closed and every kernel shut down after the test."""
+    pages = []
+
+    def opener(path, lang):
+        lab.set_locale(LOCALES[lang])
+        page = LabPage(context, lab, path)
+        pages.append(page)
+        return page
+
+    yield opener
+    for page in pages:
+        page.close()
+
+
+# ------------------------------------------------------------------------------- helpers
+
+def menu_labels(page):
+    page.wait_for_selector("#jp-MainMenu .lm-MenuBar-itemLabel")
+    return [t.strip() for t in page.locator("#jp-MainMenu .lm-MenuBar-itemLabel").all_inner_texts()]
+
+
+def dom_tracebacks(page):
+    """Tracebacks as JupyterLab 4 renders them: an error output is a RenderedText with
+    data-mime-type="application/vnd.jupyter.stderr" (the same as stream stderr; there is no
+    "application/vnd.jupyter.error" element), so a traceback is told by its text."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
+        .map(e => e.textContent).filter(t => /Traceback|^-{20,}/m.test(t)).length""")
+
+
+def view_cells(page):
+    """Indices of the cells whose output has a slider handle and a plot image."""
+    return page.evaluate("""() => window.jupyterapp.shell.currentWidget.content.widgets
+        .map((c, i) => [i, c.node]).filter(([i, n]) =>
+            n.querySelector('.jp-OutputArea .noUi-handle')
+            && n.querySelector('.jp-OutputArea img.widget-image'))
+        .map(([i]) => i)""")
+
+
+def cell_output(page, index):
+    return page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-OutputArea").first
+
+
+def slider_state(handle):
+    return handle.evaluate("""h => ({now: parseFloat(h.getAttribute('aria-valuenow')),
+        min: parseFloat(h.getAttribute('aria-valuemin')),
+        max: parseFloat(h.getAttribute('aria-valuemax')),
+        label: h.closest('.widget-slider').querySelector('.widget-label').innerText,
+        meaning: h.closest('.widget-slider').querySelector('.widget-label').title})""")
+
+
+def press_and_time(page, handle, img, key, timeout_ms=5_000):
+    """Press ``key`` on the focused handle; ms from keydown to the next new image (or None)."""
+    img.evaluate(JS_ARM)
+    handle.press(key)
+    try:
+        page.wait_for_function("() => window.__nnkit.dt !== null", polling="raf",
+                               timeout=timeout_ms)
+    except Exception:  # noqa: BLE001 - no new image: the caller decides
+        return None
+    return page.evaluate("() => window.__nnkit.dt")
+
+
+def image_hash(img):
+    return img.evaluate(JS_IMG_HASH)
+
+
+def settle(page, ms=300):
+    """Wait until the kernel is idle and nothing changed for a moment."""
+    page.wait_for_function("""() => { const k = window.jupyterapp.shell.currentWidget
+        .sessionContext.session.kernel; return k && k.status === 'idle'; }""", polling=100)
+    page.wait_for_timeout(ms)
+
+
+OTHER_KEY = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight"}
+
+
+def try_view(page, index, presses):
+    """Press an arrow key on each slider of the view in cell ``index`` until one changes the
+    image (a slider may legitimately not change the picture: a learning rate before training,
+    a step below one pixel); then ``presses`` timed presses on that slider, alternating
+    left/right so that it never sticks at an end. Returns a dict or None (no slider works)."""
+    output = cell_output(page, index)
+    img = output.locator("img.widget-image").first
+    handles = output.locator(".noUi-handle")
+    for h in range(handles.count()):
+        handle = handles.nth(h)
+        handle.scroll_into_view_if_needed()
+        state = slider_state(handle)
+        key = "ArrowLeft" if state["now"] >= state["max"] else "ArrowRight"
+        settle(page, 100)
+        before = image_hash(img)
+        handle.focus()
+        probe = press_and_time(page, handle, img, key)
+        settle(page, 100)
+        if probe is None or image_hash(img) == before:
+            continue
+        times = []
+        for i in range(presses):
+            dt = press_and_time(page, handle, img, OTHER_KEY[key] if i % 2 == 0 else key)
+            if dt is not None:
+                times.append(dt)
+            settle(page, 50)
+        return {"slider": state["label"], "meaning": state["meaning"], "key": key,
+                "presses": presses, "changed": len(times),
+                "ms": [round(t, 1) for t in times],
+                "median_ms": round(statistics.median(times), 1) if times else None}
+    return None
+
+
+# --------------------------------------------------------------------------------- tests
+
+@pytest.mark.parametrize(("lang", "name"), UNIT_NOTEBOOKS)
+def test_unit_notebook(open_notebook, lang, name):
+    """Runs, shows no unexpected error, views answer the keyboard, speaks the language."""
+    nb = open_notebook(f"{lang}/{name}", lang)
+    page = nb.page
+    cells = nb.run_all()
+
+    code = [c for c in cells if c["type"] == "code"]
+    not_run = [c["index"] for c in code if c["execution_count"] is None]
+    assert not not_run, f"cells without execution count: {not_run}"
+    problems = unexpected_errors(cells)
+    assert not problems, "unexpected errors:\n" + "\n\n".join(problems)
+    errors = sum(o["output_type"] == "error" for c in cells for o in c["outputs"])
+    assert dom_tracebacks(page) == errors, "the page shows other tracebacks than the model has"
+    checks = [c for c in code if is_check_cell(c)]
+    assert all(c["outputs"] for c in checks), "a check cell printed nothing"
+
+    # The interface and the views speak the notebook's language.
+    labels = menu_labels(page)
+    assert set(MENUS[lang]) <= set(labels), labels
+    buttons = page.locator(".jp-OutputArea .widget-button").all_inner_texts()
+    assert RESET[lang] in buttons, f"no '{RESET[lang]}' button among {buttons}"
+
+    # Every view with a plot answers the arrow keys with a new picture.
+    views = view_cells(page)
+    assert views, "no view with a slider and a plot in this notebook"
+    results, dead = {}, []
+    for index in views:
+        source = next(c["source"] for c in cells if c["index"] == index)
+        result = try_view(page, index, PRESSES if not results else 3)
+        if result is None:
+            dead.append(f"cell {index}: {source.strip().splitlines()[-1]}")
+        else:
+            results[index] = {"cell": index, "view": source.strip().splitlines()[-1], **result}
+    short = {i: r for i, r in results.items() if r["changed"] < r["presses"]}
+    assert not short, f"presses without a new image: {short}"
+    first = next(iter(results.values()), None)
+    if first is not None:
+        _latency[f"{lang}_{Path(name).stem}"] = first
+
+    # Screenshot: the first view with a working slider in the viewport.
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shown = next(iter(results), views[0])
+    page.locator(".jp-Notebook .jp-Cell").nth(shown).scroll_into_view_if_needed()
+    page.evaluate("""(i) => { const n = window.jupyterapp.shell.currentWidget.content
+        .widgets[i].node; n.scrollIntoView({block: 'start'}); }""", shown)
+    settle(page, 300)
+    page.screenshot(path=str(SCREENSHOTS / f"{lang}_{Path(name).stem}.png"))
+
+    assert not dead, "views whose plot did not change on ArrowRight/ArrowLeft: " + "; ".join(dead)
+
+
+@pytest.mark.parametrize("lang", START_PAGES)
+def test_start_page_links(open_notebook, lab, lang):
+    """The start page links every unit notebook of its language, and the links open them."""
+    nb = open_notebook(f"{lang}/0_start.ipynb", lang)
+    page = nb.page
+    page.wait_for_selector(".jp-RenderedMarkdown a", state="attached")
+    links = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.jp-Notebook .jp-RenderedMarkdown a')).map(a => ({
+            text: a.innerText, href: a.getAttribute('href'),
+            path: a.getAttribute('data-path') || null}))""")
+    targets = {}
+    for link in links:
+        href = (link["href"] or "").split("?")[0].split("#")[0]
+        if href.endswith(".ipynb"):
+            targets[Path(href).name] = link
+    expected = {p.name for p in (NOTEBOOKS / lang).glob("[1-9]*.ipynb")}
+    assert set(targets) == expected, f"links {sorted(targets)} != notebooks {sorted(expected)}"
+    for name in sorted(targets):
+        model = lab.api("GET", f"/api/contents/{lang}/{name}?content=0")
+        assert model["type"] == "notebook", name
+
+    page.screenshot(path=str(SCREENSHOTS / f"{lang}_0_start.png"))
+    # Clicking a link opens the notebook in JupyterLab.
+    first = sorted(targets)[0]
+    link = page.locator(".jp-Notebook .jp-RenderedMarkdown a", has_text=targets[first]["text"])
+    link.first.click()
+    page.wait_for_function("""(p) => { const w = window.jupyterapp.shell.currentWidget;
+        return !!(w && w.context && w.context.path === p); }""", arg=f"{lang}/{first}")
+
+
+def test_german_interface(lab, context):
+    """With the locale de_DE (the German language pack of the `lab` extra) the menus are German;
+    back to English with locale en."""
+    languages = lab.api("GET", "/lab/api/translations/")
+    assert "de_DE" in languages["data"], sorted(languages["data"])
+    try:
+        for lang in ("de", "en"):
+            lab.set_locale(LOCALES[lang])
+            page = context.new_page()
+            try:
+                page.goto(lab.page_url())
+                labels = menu_labels(page)
+                assert set(MENUS[lang]) <= set(labels), labels
+                other = "en" if lang == "de" else "de"
+                assert not set(MENUS[other]) & set(labels), labels
+                if lang == "de":
+                    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                    page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text="Datei").click()
+                    page.wait_for_selector(".lm-Menu")
+                    page.screenshot(path=str(SCREENSHOTS / "de_ui_menu.png"))
+                    items = page.locator(".lm-Menu .lm-Menu-itemLabel").all_inner_texts()
+                    assert any("Neu" in t or "Öffnen" in t for t in items), items
+            finally:
+                page.close()
+    finally:
+        lab.set_locale(LOCALES["en"])
+        lab.shutdown_kernels()
