@@ -670,7 +670,7 @@ zwei Zahlen). Brüche wie `3/8` dürfen Sie direkt hinschreiben.
 **Aufgabe 3a (1 Punkt).** Der Vorwärtsdurchlauf: `forward_values = [z0, h0, z1, h1, yhat]`.""",
     en=r"""## 3 One step of gradient descent by hand
 
-Given are the training example $(x, y) = (1, -3)$, the start weights
+We are given the training example $(x, y) = (1, -3)$, the start weights
 $w_0 = w_1 = w_2 = w_3 = \tfrac12$ and the learning rate $\eta = 1$. One step of gradient descent
 replaces every weight by
 $$w_i \leftarrow w_i - \eta\,\frac{\partial L}{\partial w_i}.$$

@@ -431,7 +431,7 @@ kurzen Weg, auf dem der Gradient nur wenige Faktoren sieht.
 In dieser Einheit
 
 1. bestimmen Sie die partiellen Ableitungen einer Schicht $\mathbf W\mathbf x + \mathbf b$ mit und
-   ohne Aktivierungsfunktion – komponentenweise, also so, wie Backpropagation sie braucht
+   ohne Aktivierungsfunktion – komponentenweise, also so, wie die Backpropagation sie braucht
    (Aufgabe 1);
 2. leiten Sie den Gradienten einer Kette aus $N$ Schichten her, beobachten ihn für wachsendes $N$
    und sehen, was eine Skip-Verbindung daran ändert (Aufgabe 2).
