@@ -56,13 +56,13 @@ class PeakRSS:
         self._thread.join()
 
 
-def execute(path, timeout=600):
+def execute(path, timeout=600, allow_errors=False):
     """Execute one notebook in a fresh kernel: ``{seconds, peak_rss_mb, maxrss_mb, cells}``."""
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
                             resources={"metadata": {"path": str(Path(path).parent)}})
     t0 = time.perf_counter()
     with client.setup_kernel():

@@ -1,0 +1,168 @@
+"""Grading throughput on the example class (``python -m autograder example-class``).
+
+Three ways to grade the same submissions, one after the other, each from a ready course (the
+course preparation, nbgrader ``generate_assignment`` of every unit, is done before the clock
+starts for all three; ours also reports its total with preparation):
+
+* ours: ``python -m autograder grade CLASS --out OUT --workers W`` (the course in OUT/course made
+  by a warm-up ``grade`` of an empty folder; the result cache is empty);
+* nbgrader: plain ``nbgrader autograde ASSIGNMENT`` (one call per assignment, all students,
+  sequential) in a course directory made the same way (``workbook.build.make_course`` + nbgrader
+  ``generate_assignment``: the same source notebooks; nbgrader's stock configuration, so its
+  plain Execute preprocessor, without our confined kernel launcher and trusted verdicts), the
+  submissions copied into ``submitted/``;
+* the floor: every submitted notebook executed with nbclient, a fresh kernel each, one after the
+  other in this (warm) Python process: no grading, no gradebook, no process start.
+
+Figures: nbgrader time / our time (target >= 1.7 with 2 workers on 2 cores) and our cost per
+notebook, in core-seconds (wall time x workers / notebooks), over the floor's seconds per
+notebook (target <= 1.3).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import figure
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env():
+    env = dict(os.environ)
+    bin_dir = str(Path(sys.executable).parent)  # nbgrader runs `alembic` from PATH
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def _run(cmd, cwd=ROOT, log=print):
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, env=_env(), capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    if done.returncode != 0:
+        log(done.stdout[-2000:] + done.stderr[-4000:])
+        raise RuntimeError(f"{' '.join(map(str, cmd[:4]))} ... failed ({done.returncode})")
+    return seconds, done
+
+
+def example_class(out, students, log=print):
+    _run([sys.executable, "-m", "autograder", "example-class", "--out", str(out),
+          "--students", str(students)], log=log)
+    return sorted(Path(out).glob("*/*/*.ipynb"))
+
+
+def ours(klass, out, workers, log=print):
+    """Wall seconds of ``autograder grade`` on a prepared course with an empty cache."""
+    empty = Path(out).parent / "empty"
+    empty.mkdir(exist_ok=True)
+    prep, _ = _run([sys.executable, "-m", "autograder", "grade", str(empty), "--out", str(out),
+                    "--workers", str(workers)], log=log)
+    return prep
+
+
+def ours_again(klass, out, workers, log=print):
+    shutil.rmtree(Path(out) / ".cache", ignore_errors=True)
+    for name in ("feedback", "grades.csv", "rejected.csv", "report.png", "run.json"):
+        shutil.rmtree(Path(out) / name, ignore_errors=True)
+        (Path(out) / name).unlink(missing_ok=True)
+    seconds, done = _run([sys.executable, "-m", "autograder", "grade", str(klass), "--out",
+                          str(out), "--workers", str(workers)], log=log)
+    return seconds, done.stderr
+
+
+def nbgrader_course(klass, course, log=print):
+    """A plain nbgrader course made the same way as ours (``workbook.build.make_course``: the
+    same source notebooks; nbgrader's ``generate_assignment`` of every assignment into the
+    course's gradebook), with nbgrader's own configuration (its stock Execute preprocessor),
+    and the submissions in submitted/. Returns the assignment ids."""
+    code = ("from workbook.build import generate, make_course\n"
+            f"for _, lang, a in make_course({str(course)!r}):\n"
+            f"    generate({str(course)!r}, a, lang)\n")
+    _run([sys.executable, "-c", code], log=log)
+    assignments = set()
+    for folder in sorted(Path(klass).glob("*/*/")):
+        if folder.is_dir():
+            student, assignment = folder.parent.name, folder.name
+            shutil.copytree(folder, Path(course) / "submitted" / student / assignment)
+            assignments.add(assignment)
+    return sorted(assignments)
+
+
+def nbgrader(course, assignments, log=print):
+    """Wall seconds of ``nbgrader autograde A`` for every assignment, one after the other."""
+    exe = str(Path(sys.executable).parent / "nbgrader")
+    t0 = time.perf_counter()
+    for assignment in assignments:
+        _run([exe, "autograde", assignment, "--force"], cwd=course, log=log)
+    return time.perf_counter() - t0
+
+
+def floor(paths, log=print):
+    """Seconds per notebook executed with nbclient in this process (fresh kernel each)."""
+    from bench.workbook_run import execute
+
+    seconds = []
+    for path in paths:
+        seconds.append(execute(path, timeout=120, allow_errors=True)["seconds"])
+    return seconds
+
+
+def run(students=8, workers=2, log=print):
+    """Order: ours, nbgrader, floor, ours again (our time is the mean of the two runs that
+    bracket the others, so a change of the machine's load during the run hits both sides)."""
+    from bench.common import load
+
+    loads = [load()]
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+        tmp = Path(tmp)
+        paths = example_class(tmp / "class", students, log=log)
+        n = len(paths)
+        log(f"  example class: {students} students, {n} submitted notebooks")
+        t_prep = ours(tmp / "class", tmp / "ours", workers, log=log)
+        t_ours = []
+        t, summary = ours_again(tmp / "class", tmp / "ours", workers, log=log)
+        t_ours.append(t)
+        loads.append(load())
+        log(f"  ours ({workers} workers): {t:.1f} s ({t / n:.2f} s per notebook; "
+            f"course preparation {t_prep:.1f} s before)")
+        course = tmp / "nbgrader" / "course"
+        assignments = nbgrader_course(tmp / "class", course, log=log)
+        t_nbg = nbgrader(course, assignments, log=log)
+        loads.append(load())
+        log(f"  nbgrader autograde, {len(assignments)} calls: {t_nbg:.1f} s")
+        floor_s = floor(paths, log=log)
+        t_floor = sum(floor_s)
+        loads.append(load())
+        log(f"  floor (nbclient, sequential): {t_floor:.1f} s ({t_floor / n:.2f} s per notebook)")
+        t, summary = ours_again(tmp / "class", tmp / "ours", workers, log=log)
+        t_ours.append(t)
+        loads.append(load())
+        log(f"  ours again: {t:.1f} s")
+    mean_ours = sum(t_ours) / len(t_ours)
+    per_notebook = mean_ours * workers / n
+    common = {"students": students, "notebooks": n, "workers": workers,
+              "loadavg_ours_nbgrader_floor_ours": loads}
+    return [
+        figure(f"grading {n} notebooks: ours, {workers} workers", mean_ours, "s", n=n,
+               note="mean of two runs (before and after the baselines)",
+               extra={**common, "runs_s": t_ours, "course_preparation_s": t_prep,
+                      "grader_summary": summary.strip().splitlines()[-4:]}),
+        figure(f"grading: nbgrader autograde time / ours ({workers} workers)",
+               t_nbg / mean_ours, "x", ">= 1.7", n=n,
+               baseline={"name": f"plain nbgrader autograde, {len(assignments)} calls, "
+                                 "sequential", "value": t_nbg, "unit": "s"}, extra=common),
+        figure(f"grading: our cost per notebook / floor ({workers} workers)",
+               per_notebook / (t_floor / n), "x", "<= 1.3", n=n,
+               baseline={"name": "nbclient, fresh kernel, sequential, warm process",
+                         "value": t_floor / n, "unit": "s per notebook"},
+               note=f"ours: {mean_ours:.1f} s x {workers} workers / {n} notebooks "
+                    f"= {per_notebook:.2f} core-s per notebook",
+               extra={**common, "floor_median_s": sorted(floor_s)[n // 2]}),
+    ]
