@@ -112,13 +112,13 @@ def test_state_buttons_jump_to_the_states():
     assert len(labels) == 3  # reset + two states
 
 
-def test_update_is_cheap():
+def test_each_slider_change_updates_once():
+    """One update per value change (speed itself is measured by make bench, not here)."""
     view = rn.ReluNeuronView()
-    times = []
-    for value in np.linspace(-0.3, 0.3, 15):
-        view.controls["w2"].value = float(value)
-        times.append(view.last_update_ms)
-    assert np.median(times) < 60  # measured ~8 ms; generous for slow CI machines
+    for value in (-0.3, 0.0, 0.3):
+        count = view.update_count
+        view.controls["w2"].value = value
+        assert view.update_count == count + 1
 
 
 # ------------------------------------------------------------------ DeadNeuronView

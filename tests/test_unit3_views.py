@@ -115,10 +115,10 @@ def test_training_view_learns_diverges_and_resets():
     assert view.controls["lr"].value == sn.LEARNING_RATE
 
 
-def test_views_are_cheap():
+def test_each_slider_change_updates_once():
+    """One update per value change (speed itself is measured by make bench, not here)."""
     view = sn.WeightsView()
-    times = []
-    for v in np.linspace(1.0, 2.0, 15):
-        view.controls["w1_11"].value = float(v)
-        times.append(view.last_update_ms)
-    assert np.median(times) < 100  # generous for loaded CI machines; ~10-20 ms idle
+    for v in (1.0, 1.5, 2.0):
+        count = view.update_count
+        view.controls["w1_11"].value = v
+        assert view.update_count == count + 1
