@@ -7,8 +7,9 @@ student version (nbgrader's release) with answer cells filled in, one of four va
 * ``reference``: every answer is the reference solution (full autograded points);
 * ``blank``: the release as it is (0 points);
 * ``partial``: some answers are the reference solution, the rest stay blank;
-* ``mistakes``: some answers carry a typical mistake of the unit (its ``Mistake`` definitions),
-  the rest are the reference solution.
+* ``mistakes``: some answers carry a typical mistake of the unit (its ``Mistake`` definitions,
+  written out as literals; function answers get a slip instead), the rest are the reference
+  solution.
 
 Only answers that no later answer cell builds on are left blank or made wrong, so the expected
 score is exact: the points of the test cells whose answer is correct (manually graded cells count
@@ -27,6 +28,7 @@ import tempfile
 from pathlib import Path
 
 import nbformat
+import numpy as np
 
 from autograder.course import load_modules
 
@@ -81,25 +83,73 @@ def free_exercises(source_nb):
     return free
 
 
-def mistake_fails(exercise, mistake):
-    """Does the typical mistake really fail (visible and hidden cases, a few seeds)?"""
-    value = mistake.wrong if exercise.kind in ("function", "choice") else mistake.wrong()
-    for seed in CHECK_SEEDS:
-        for hidden in (False, True):
-            payload = exercise.collect({exercise.answer: value}, seed=seed, hidden=hidden)
-            if exercise.judge(payload, seed=seed, hidden=hidden, lang="en").passed:
-                return False
-    return True
+def literal(value):
+    """Python source for a value (numbers, arrays, tuples, lists, text), or None."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, (tuple, list)) and not _numeric(value):
+        items = [literal(v) for v in value]
+        if None in items:
+            return None
+        text = ", ".join(items) + ("," if isinstance(value, tuple) and len(items) == 1 else "")
+        return f"({text})" if isinstance(value, tuple) else f"[{text}]"
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if not np.all(np.isfinite(array)):
+        return None
+    if array.ndim == 0:
+        return repr(float(array))
+    if isinstance(value, (tuple, list)):
+        return repr(type(value)(array.tolist()))
+    return f"np.array({array.tolist()!r})"
 
 
-def mistake_source(exercise, index):
-    """Code a student with the ``index``-th typical mistake would end the answer cell with."""
-    mistake = exercise.mistakes[index]
-    if exercise.kind == "choice":
-        return f"{exercise.answer} = {mistake.wrong!r}"
-    call = "" if exercise.kind == "function" else "()"
-    return (f"from workbook.checks import find as _find\n"
-            f"{exercise.answer} = _find({exercise.id!r}).mistakes[{index}].wrong{call}")
+def _numeric(value):
+    try:
+        return np.asarray(value, dtype=float).dtype == float
+    except (TypeError, ValueError):
+        return False
+
+
+WRONG_FUNCTION = """
+_reference_{name} = {name}
+
+
+def {name}(*args):  # a slip: twice the result plus one
+    def slip(value):
+        if isinstance(value, (tuple, list)):
+            return type(value)(slip(v) for v in value)
+        return np.asarray(value, dtype=float) * 2 + 1
+    return slip(_reference_{name}(*args))"""
+
+
+def wrong_sources(exercise):
+    """Code lines a student with a typical mistake would end the answer cell with: one per
+    usable ``Mistake`` (value, expression, choice; checked to fail for a few seeds), or a slip
+    for function exercises (their mistakes are Python callables inside the unit, which the
+    kernel may not read)."""
+    if exercise.kind == "function":
+        return [WRONG_FUNCTION.format(name=exercise.answer)]
+    sources = []
+    for mistake in exercise.mistakes:
+        if exercise.kind == "choice":
+            value = mistake.wrong
+        elif exercise.kind == "expression":
+            value = str(mistake.wrong())
+        else:
+            value = mistake.wrong()
+        text = literal(value)
+        if text is None:
+            continue
+        value = eval(text, {"np": np})  # what the kernel will have  # noqa: S307
+        if not any(exercise.judge(exercise.collect({exercise.answer: value}, seed=seed,
+                                                   hidden=hidden), seed=seed, hidden=hidden,
+                                  lang="en").passed
+                   for seed in CHECK_SEEDS for hidden in (False, True)):
+            sources.append(f"{exercise.answer} = {text}")
+    return sources
 
 
 def submission(release_nb, source_nb, module, variant, rng):
@@ -116,16 +166,10 @@ def submission(release_nb, source_nb, module, variant, rng):
     elif variant == "partial":
         blank = set(rng.sample(free, k=(len(free) + 1) // 2))
     elif variant == "mistakes":
-        candidates = [(gid, j) for gid in free if gid in exercises
-                      for j, m in enumerate(exercises[gid].mistakes)
-                      if mistake_fails(exercises[gid], m)]
-        by_id = {}
-        for gid, j in candidates:
-            by_id.setdefault(gid, []).append(j)
+        by_id = {gid: wrong_sources(exercises[gid]) for gid in free if gid in exercises}
+        by_id = {gid: sources for gid, sources in by_id.items() if sources}
         for gid in sorted(rng.sample(sorted(by_id), k=(len(by_id) + 1) // 2)):
-            ex = exercises[gid]
-            wrong[gid] = solution_text(solutions[gid]) + "\n" + mistake_source(
-                ex, rng.choice(by_id[gid]))
+            wrong[gid] = solution_text(solutions[gid]).rstrip() + "\n" + rng.choice(by_id[gid])
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         gid = meta.get("grade_id")
