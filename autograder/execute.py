@@ -97,14 +97,14 @@ TEXT = {
     "nnkit": ("Nicht bewertet: Die Antwort verwendet die nnkit-Referenz ({what}); schreiben Sie "
               "die Lösung selbst.", "Not graded: the answer uses the nnkit reference ({what}); "
               "write the solution yourself."),
-    "died": ("Der Kernel ist in dieser Zelle abgestürzt (sys.exit/os._exit, ein Absturz oder "
-             "das Speicherlimit); die folgenden Zellen wurden nicht ausgeführt.",
-             "The kernel died in this cell (os._exit, a crash or the memory limit); the cells "
-             "after it were not run."),
+    "died": ("Der Kernel ist in dieser Zelle abgestürzt (os._exit, ein Absturz oder das "
+             "Speicherlimit); ein neuer Kernel hat die Zellen davor (ohne diese) wiederholt.",
+             "The kernel died in this cell (os._exit, a crash or the memory limit); a fresh "
+             "kernel re-ran the cells before it (without this one)."),
     "hung": ("Die Zelle hat das Zeitlimit überschritten und ließ sich nicht unterbrechen; der "
-             "Kernel wurde beendet, die folgenden Zellen wurden nicht ausgeführt.",
+             "Kernel wurde beendet, ein neuer Kernel hat die Zellen davor wiederholt.",
              "The cell exceeded the time limit and could not be interrupted; the kernel was "
-             "killed and the cells after it were not run."),
+             "killed and a fresh kernel re-ran the cells before it."),
     "not_run": ("Nicht ausgeführt: Der Kernel ist in einer früheren Zelle abgestürzt oder hat "
                 "das Zeitlimit überschritten.", "Not run: the kernel died or exceeded the time "
                 "limit in an earlier cell."),
@@ -189,7 +189,7 @@ class HardenedExecute(Execute):
         config=True)
     scratch_root = Unicode("", help="where the per-submission working directories go").tag(
         config=True)
-    responsive_timeout = Integer(10, help="seconds to wait for a kernel after an interrupt").tag(
+    responsive_timeout = Integer(5, help="seconds to wait for a kernel after an interrupt").tag(
         config=True)
     user = Unicode("nnkit-grader", help="unprivileged user of the kernel (when run as root)").tag(
         config=True)
@@ -198,6 +198,8 @@ class HardenedExecute(Execute):
     hide_paths = List(Unicode(), help="more paths the kernel must not see").tag(config=True)
     max_output_bytes = Integer(2_000_000, help="output kept per cell").tag(config=True)
     screen_code = Bool(True, help="screen the student's code (tampering, nnkit)").tag(config=True)
+    max_restarts = Integer(3, help="kernel restarts per notebook (after a crash or a hang, the "
+                           "cells that ran are replayed in a fresh kernel)").tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", LimitedKernelManager)
@@ -300,31 +302,60 @@ class HardenedExecute(Execute):
         return flags
 
     def _run_cells(self, resources):
-        stopped = None  # why the remaining cells do not run
+        done, restarts, stopped = [], 0, None  # cells that ran, kernel restarts, why not run
         for index, cell in enumerate(self.nb.cells):
             if cell.cell_type != "code":
                 continue
             if stopped:
                 cell.outputs = [error_output("NotRun", stopped)]
                 continue
+            problem = None
             try:
                 self.preprocess_cell(cell, resources, index)
             except DeadKernelError:
-                cell.outputs.append(error_output("KernelDied", _text("died", self._lang)))
-                stopped = _text("not_run", self._lang)
-                self.log.warning("kernel died in cell %d", index)
-                continue
+                problem = "died"
             except Exception as err:  # nbclient gave up on the kernel (no idle after interrupt)
                 self.log.warning("cell %d: %s: %s", index, type(err).__name__, err)
-                cell.outputs.append(error_output("CellTimeoutError", _text("hung", self._lang)))
-                stopped = _text("not_run", self._lang)
-                self._kill()
+                problem = "hung"
+            else:
+                if self._timed_out(cell) and not self._responsive():
+                    problem = "hung"
+            if problem is None:
+                done.append(index)
                 continue
-            if self._timed_out(cell) and not self._responsive():
-                cell.outputs.append(error_output("CellTimeoutError", _text("hung", self._lang)))
-                stopped = _text("not_run", self._lang)
-                self.log.warning("kernel unresponsive after timeout in cell %d", index)
-                self._kill()
+            self.log.warning("kernel %s in cell %d", problem, index)
+            ename = "KernelDied" if problem == "died" else "CellTimeoutError"
+            cell.outputs.append(error_output(ename, _text(problem, self._lang)))
+            if restarts < self.max_restarts and self._restart(done, resources):
+                restarts += 1
+                continue
+            stopped = _text("not_run", self._lang)
+            self._kill()
+
+    def _restart(self, done, resources):
+        """A fresh kernel that re-ran the cells in ``done`` (not the test cells); False if that
+        did not work."""
+        import copy
+
+        try:
+            run_sync(self.km.restart_kernel)(now=True)
+            run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
+        except Exception as err:
+            self.log.warning("restart failed: %s", err)
+            return False
+        for index in done:
+            cell = self.nb.cells[index]
+            if exercise_of(cell) is not None:
+                continue
+            replay = copy.deepcopy(cell)
+            try:
+                super().preprocess_cell(replay, resources, index)
+            except Exception as err:
+                self.log.warning("replay of cell %d failed: %s", index, err)
+                return False
+            if self._timed_out(replay):
+                return False
+        return True
 
     def preprocess_cell(self, cell, resources, index):
         exercise = exercise_of(cell)

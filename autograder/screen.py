@@ -78,6 +78,8 @@ def _plain(tree):
             out.add(node.id)
         elif isinstance(node, ast.alias):
             out.update(node.name.split("."))
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.update(node.module.split("."))
     return out
 
 
@@ -92,6 +94,8 @@ def _names(tree):
             names.update(node.name.split("."))
             if node.asname:
                 names.add(node.asname)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.update(node.module.split("."))
     return names
 
 

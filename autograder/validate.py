@@ -1,9 +1,11 @@
 """Validation before grading: every file of SUBMISSIONS/<student>/<assignment>/ is either part of
 a job or rejected with a recorded reason. Submissions are read, never modified.
 
-A notebook is rejected when it is too large, not UTF-8, not JSON, not nbformat 4, of an unknown
-assignment or with an unknown name, of another unit or language (metadata ``nnkit``), or when
-grade ids are duplicated, missing or unknown. (The follow-up hardening extends this list.)
+A notebook is rejected when it is too large, not UTF-8, not JSON (also: nested too deeply), not
+nbformat 4, not a notebook, of an unknown assignment or with an unknown name, a symlink, of
+another unit or language (metadata ``nnkit``), when grade ids are duplicated, missing or
+unknown, or when the role of a graded cell was changed (an autograded test cell or an answer
+cell turned into markdown, made a solution or given points: nbgrader would fail on it).
 """
 
 from __future__ import annotations
@@ -67,13 +69,16 @@ def check_notebook(data, assignment):
         if nnkit.get("unit") != assignment.unit or nnkit.get("lang") != assignment.lang:
             return (f"notebook of another unit/language ({str(nnkit.get('unit'))[:20]}/"
                     f"{str(nnkit.get('lang'))[:5]}, expected {assignment.unit}/{assignment.lang})")
-    ids = []
+    ids, changed = [], []
     for cell in nb["cells"]:
         if not isinstance(cell, dict) or not isinstance(cell.get("metadata", {}), dict):
             return "malformed cell"
         grading = cell.get("metadata", {}).get("nbgrader")
         if isinstance(grading, dict) and grading.get("grade_id"):
             ids.append(str(grading["grade_id"]))
+            expected = _expected_role(assignment, ids[-1])
+            if expected is not None and _role(cell, grading) != expected:
+                changed.append(ids[-1])
     twice = sorted(i for i, n in Counter(ids).items() if n > 1)
     missing = [i for i in assignment.grade_ids if i not in ids]
     unknown = sorted(set(ids) - set(assignment.grade_ids))
@@ -83,6 +88,25 @@ def check_notebook(data, assignment):
         return "removed grade ids: " + ", ".join(missing)[:200]
     if unknown:
         return "unknown grade ids: " + ", ".join(unknown)[:200]
+    if changed:
+        return "grading metadata changed (cell type, grade or solution): " + ", ".join(
+            changed)[:200]
+    return None
+
+
+def _role(cell, grading):
+    """What nbgrader makes of a cell: (code?, graded?, solution?)."""
+    return (cell.get("cell_type") == "code", bool(grading.get("grade")),
+            bool(grading.get("solution")))
+
+
+def _expected_role(assignment, grade_id):
+    """The role of ``grade_id`` in the source notebook, or None when it is not known (then any
+    role is accepted)."""
+    if grade_id in assignment.auto:
+        return (True, True, False)
+    if grade_id in assignment.answers:
+        return (True, False, True)
     return None
 
 

@@ -9,8 +9,8 @@ every expectation. Add a case whenever a new attack is found.
 
 Unit 1 has 11 autograded points: u1_relu_grad 2, u1_dz_dw2 1, u1_dy_dw2 2, five values of 1,
 u1_dead_choice 1 (and 2 manual points). A fault placed before ``dz_dw2 = "x2"`` in the answer cell
-u1_dz_dw2 costs exactly that point (10 of 11) when the kernel survives, and leaves only
-u1_relu_grad (2 of 11) when the kernel dies (the later cells are not run).
+u1_dz_dw2 costs exactly that point (10 of 11), also when the kernel dies or hangs (a fresh kernel
+re-runs the cells before it and grading goes on).
 """
 
 from __future__ import annotations
@@ -152,6 +152,20 @@ _m = getattr(__import__("nn" + "kit.acti" + "vations", fromlist=["x"]), "get_" +
 def relu_grad(z):
     return _m("relu").grad(np.asarray(z, dtype=float))
 '''
+NNKIT_INDIRECT_HELPER = '''
+from nnkit.activations import get_activation as _g
+
+
+def _helper(z):
+    return _g("relu").grad(np.asarray(z, dtype=float))
+'''
+NNKIT_INDIRECT = '''
+import numpy as np
+
+
+def relu_grad(z):
+    return _helper(z)
+'''
 
 # ---------------------------------------------------------------------------- faults
 DZ = '\ndz_dw2 = "x2"\n'  # the answer of u1_dz_dw2, after the fault
@@ -198,7 +212,8 @@ def _candidates(patterns):
     up = os.getcwd()
     for _ in range(6):
         up = os.path.dirname(up)
-        roots.append(up)
+        if up.count("/") > 1:  # not / or /tmp themselves (too much to search)
+            roots.append(up)
     seen = set()
     for root in roots:
         for pattern in patterns:
@@ -248,6 +263,7 @@ class Case:
     raw: Callable | None = None  # notebook bytes -> bytes
     files: dict = field(default_factory=dict)  # extra file name -> bytes ("" keeps no notebook)
     notebook_name: str | None = None
+    views: bool = False  # keep the interactive views (slower)
     lang: str = "en"
     unit_of: str | None = None  # build the notebook of another unit module
     score: tuple | None = None  # (lo, hi) of the grades.csv score
@@ -307,11 +323,12 @@ def _other_lang_meta(nb):
 
 NO_POINTS = (0, 0)
 LOST_DZ = (FULL - 1, FULL - 1)  # only u1_dz_dw2 lost
-ONLY_FIRST = (2, 2)  # the kernel died in u1_dz_dw2: only u1_relu_grad counted
+# the kernel died in u1_dz_dw2: a fresh kernel re-ran the cells before it, the rest is graded
 
 CASES = [
     # -- the baselines
-    Case("ok_reference", "the reference solution", score=(FULL, FULL)),
+    Case("ok_reference", "the reference solution (with the views)", score=(FULL, FULL),
+         views=True),
     Case("ok_reference_de", "the reference solution, German", lang="de", score=(FULL, FULL)),
     Case("ok_blank", "the blank student notebook", base="blank", score=NO_POINTS),
     # -- cheating: every one on the blank notebook must earn nothing
@@ -350,15 +367,21 @@ CASES = [
     Case("cheat_answer_cell_graded", "an answer cell marked as an autograded test cell",
          base="blank", mutate=lambda nb: [_set("u1_z_cs1", "grade", True)(nb),
                                           _set("u1_z_cs1", "points", 50)(nb)],
-         score=NO_POINTS),
+         rejected="grading metadata changed"),
     Case("cheat_test_cell_markdown", "a test cell turned into markdown", base="blank",
-         mutate=_to_markdown("u1_relu_grad_check"), score=NO_POINTS),
+         mutate=_to_markdown("u1_relu_grad_check"), rejected="grading metadata changed"),
+    Case("cheat_test_cell_solution", "a test cell marked as a solution (editable)",
+         mutate=_set("u1_relu_grad_check", "solution", True),
+         rejected="grading metadata changed"),
     Case("cheat_nnkit_alias", "relu_grad calls nnkit's reference activation",
          cells={"u1_relu_grad": NNKIT_ALIAS}, score=(0, FULL - 2),
          feedback=("nnkit",)),
     Case("cheat_nnkit_hidden_import", "nnkit reached through __import__ and getattr strings",
          cells={"u1_relu_grad": NNKIT_ALIAS_HIDDEN}, score=(0, FULL - 2),
          feedback=("nnkit",)),
+    Case("cheat_nnkit_indirect", "nnkit called from a helper in an added cell (tripwire)",
+         cells={"u1_relu_grad": NNKIT_INDIRECT}, before={"u1_relu_grad": NNKIT_INDIRECT_HELPER},
+         score=(FULL - 2, FULL - 2), feedback=("nnkit",)),
     Case("leak_seed", "prints the grading seed from the environment", score=(FULL, FULL),
          before={"u1_dz_dw2": SEED_AND_CASES}, feedback=("SEED-SEEN: []",)),
     # -- faults: the affected answer scores zero, the rest of the notebook is graded
@@ -366,23 +389,24 @@ CASES = [
          score=LOST_DZ),
     Case("fault_sleep", "time.sleep(600)", cells={"u1_dz_dw2": SLEEP + DZ}, score=LOST_DZ),
     Case("fault_uninterruptible", "SIGINT ignored, then an endless loop: the kernel is killed",
-         cells={"u1_dz_dw2": UNINTERRUPTIBLE + DZ}, score=ONLY_FIRST,
+         cells={"u1_dz_dw2": UNINTERRUPTIBLE + DZ}, score=LOST_DZ,
          feedback=("time limit",)),
     Case("fault_memory_bomb", "allocates until the memory limit", score=LOST_DZ,
          cells={"u1_dz_dw2": MEMORY_BOMB + DZ}),
-    Case("fault_fork_bomb", "forks until the process limit, children sleep", score=LOST_DZ,
+    Case("fault_fork_bomb", "forks until the process limit, children sleep",
+         score=(LOST_DZ[0], FULL),
          cells={"u1_dz_dw2": FORK_BOMB + DZ}),
     Case("fault_background", "a detached process and a thread printing passes", score=LOST_DZ,
          cells={"u1_dz_dw2": BACKGROUND + 'raise ValueError("no answer")' + DZ}),
     Case("fault_sys_exit", "sys.exit(1)", cells={"u1_dz_dw2": SYS_EXIT + DZ}, score=LOST_DZ),
-    Case("fault_os_exit", "os._exit(1): the kernel dies", score=ONLY_FIRST,
+    Case("fault_os_exit", "os._exit(1): the kernel dies", score=LOST_DZ,
          cells={"u1_dz_dw2": OS_EXIT + DZ}, feedback=("kernel died",)),
-    Case("fault_segfault", "ctypes.string_at(0): the kernel crashes", score=ONLY_FIRST,
+    Case("fault_segfault", "ctypes.string_at(0): the kernel crashes", score=LOST_DZ,
          cells={"u1_dz_dw2": SEGFAULT + DZ}, feedback=("kernel died",)),
     Case("fault_recursion", "endless recursion (RecursionError)", score=LOST_DZ,
          cells={"u1_dz_dw2": RECURSION + DZ}),
     Case("fault_stack_overflow", "recursion limit raised: the C stack overflows",
-         cells={"u1_dz_dw2": STACK_OVERFLOW + DZ}, score=(2, LOST_DZ[1])),
+         cells={"u1_dz_dw2": STACK_OVERFLOW + DZ}, score=LOST_DZ),
     Case("fault_huge_output", "200 MB printed", cells={"u1_dz_dw2": HUGE_OUTPUT + "1/0" + DZ},
          score=LOST_DZ),
     Case("fault_huge_value", "an answer of 10^8 numbers", cells={"u1_z_cs1": HUGE_VALUE},
@@ -434,14 +458,18 @@ def _module(name):
     return importlib.import_module(f"workbook.units.{name}")
 
 
-def base_notebook(kind, unit="unit1", lang="en"):
+def base_notebook(kind, unit="unit1", lang="en", views=False):
     """The notebook dict a student would submit: nbgrader's release with either the reference
-    answers (solution markers removed) or the stubs left as they are (blank)."""
+    answers (solution markers removed) or the stubs left as they are (blank). Without
+    ``views`` the interactive views (ungraded cells) are left out: grading is twice as fast."""
     import nbformat
 
     from workbook.build import source_notebook
 
     nb = json.loads(nbformat.writes(source_notebook(_module(unit), lang)))
+    if not views:
+        nb["cells"] = [c for c in nb["cells"] if c["cell_type"] != "code"
+                       or c.get("metadata", {}).get("nbgrader")]
     for cell in nb["cells"]:
         src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         meta = cell.get("metadata", {}).get("nbgrader", {})
@@ -460,7 +488,7 @@ def assignment(case):
 def notebook_bytes(case):
     from nbformat.v4 import new_code_cell
 
-    nb = base_notebook(case.base, case.unit_of or "unit1", case.lang)
+    nb = base_notebook(case.base, case.unit_of or "unit1", case.lang, case.views)
     for grade_id, src in case.cells.items():
         _cell(nb, grade_id)[1]["source"] = src
     for grade_id, src in case.before.items():
