@@ -6,7 +6,9 @@
    (:mod:`autograder.worker`; ProcessPoolExecutor or a Dask cluster; one job per
    (student, assignment), so nobody is graded twice at once);
 4. merge every result into the course gradebook in this process (:mod:`autograder.merge`),
-   write feedback, grades.csv, rejected.csv, report.png and run.json; print the summary.
+   write feedback, grades.csv, rejected.csv, report.png and run.json; put the submitted and
+   autograded notebooks into the course directory (RESULTS/course/{submitted,autograded}) so
+   ``nbgrader formgrader`` there can grade the written answers by hand; print the summary.
 """
 
 from __future__ import annotations
@@ -62,6 +64,11 @@ def _outcome(future, job):
     except Exception as err:  # the worker process died, the cluster lost it, ...
         return {"student": job["student"], "assignment": job["assignment"], "notebooks": {},
                 "error": f"{type(err).__name__}: {err}", "seconds": 0.0}
+
+
+def _write(path, data):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 def _write_csv(path, header, rows):
@@ -128,9 +135,16 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
             for name, entry in sorted(result["notebooks"].items()):
                 rows.append([job.student, job.assignment, name, entry["score"],
                              entry["max_score"]])
-                target = out / "feedback" / job.student / job.assignment / f"{name}.html"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(entry["feedback"])
+                _write(out / "feedback" / job.student / job.assignment / f"{name}.html",
+                       entry["feedback"].encode())
+                # formgrader shows these to grade the written answers by hand
+                _write(course.root / "submitted" / job.student / job.assignment
+                       / f"{name}.ipynb", job.notebooks[name])
+                _write(course.root / "autograded" / job.student / job.assignment
+                       / f"{name}.ipynb", entry["autograded"].encode())
+            if job.timestamp:
+                _write(course.root / "submitted" / job.student / job.assignment
+                       / "timestamp.txt", job.timestamp.encode())
     _write_csv(out / "grades.csv", ["student", "assignment", "notebook", "score", "max_score"],
                rows)
     _write_csv(out / "rejected.csv", ["student", "assignment", "file", "reason"],
@@ -146,6 +160,8 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
         "seconds": round(elapsed, 2), "prepare_seconds": round(prepared, 2),
         "notebook_seconds": [round(s, 2) for s in executed_seconds],
         "workers": "dask" if dask else min(workers, max(1, len(todo))),
+        "errors": {f"{r['student']}/{r['assignment']}": r["error"]
+                   for r in results.values() if r.get("error")},
     }
     (out / "run.json").write_text(json.dumps(summary, indent=1))
     log(summarize(summary, out))
@@ -155,7 +171,8 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
 def _failed(job, name, error):
     from autograder.validate import Rejected
 
-    return Rejected(job.student, job.assignment, f"{name}.ipynb", f"grading failed: {error}")
+    first = " ".join(str(error).split())[:300]  # the full text is in RESULTS/run.json
+    return Rejected(job.student, job.assignment, f"{name}.ipynb", f"grading failed: {first}")
 
 
 def summarize(s, out):
@@ -166,8 +183,9 @@ def summarize(s, out):
              f"workers: {s['workers']})"]
     for reason, n in sorted(s["reasons"].items(), key=lambda kv: -kv[1]):
         lines.append(f"  rejected: {n} x {reason}")
-    lines.append(f"results: {out}/grades.csv, feedback/, report.png, rejected.csv; gradebook in "
-                 f"{out}/course/nbgrader_config.py (c.CourseDirectory.db_url)")
+    lines.append(f"results: {out}/grades.csv, feedback/, report.png, rejected.csv; the gradebook "
+                 f"(c.CourseDirectory.db_url in {out}/course/nbgrader_config.py) with the "
+                 f"nbgrader course {out}/course for manual grading in formgrader")
     return "\n".join(lines)
 
 

@@ -4,7 +4,8 @@ Each worker process has its own scratch course (a copy of the course's sources a
 the template gradebook made by generate_assignment) and runs nbgrader's Autograde and
 GenerateFeedback converters in-process (no CLI start-up per submission). A fresh kernel runs every
 notebook (:mod:`autograder.execute`). The result is plain data — scores per grade cell, comments,
-verdicts, the feedback HTML — that :mod:`autograder.merge` writes into the course gradebook.
+verdicts, the autograded notebook, the feedback HTML — that :mod:`autograder.merge` writes into
+the course gradebook.
 
 The same function runs in a ``ProcessPoolExecutor`` or on a Dask cluster (workers that share the
 file system with the course directory; one thread per worker process is best, a lock keeps
@@ -136,8 +137,9 @@ def _grade(job, course_root, key, work_root):
         notebooks, result["timestamp"] = _scores(cfg.CourseDirectory.db_url, assignment, student)
         for name in job["notebooks"]:
             entry = notebooks[name]
-            entry["verdicts"] = _verdicts(where / "autograded" / student / assignment
-                                          / f"{name}.ipynb")
+            autograded = where / "autograded" / student / assignment / f"{name}.ipynb"
+            entry["verdicts"] = _verdicts(autograded)
+            entry["autograded"] = autograded.read_text()  # for formgrader (manual grading)
             entry["feedback"] = (where / "feedback" / student / assignment
                                  / f"{name}.html").read_text()
             result["notebooks"][name] = entry

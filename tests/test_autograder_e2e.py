@@ -237,3 +237,30 @@ def test_release_has_no_solutions_and_no_hidden_tests(tmp_path):
     for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "hidden=True", "(np.asarray(z) > 0)"):
         assert marker not in text
     assert not (tmp_path / "de").exists()
+
+
+def test_nbgrader_in_the_course_directory_gives_the_same_grade(graded, tmp_path):
+    """An instructor's own `nbgrader autograde` / `generate_feedback` in RESULTS/course uses the
+    same trusted verdicts and feedback stripping (the course's nbgrader_config.py)."""
+    import subprocess
+    import sys
+
+    from nbgrader.api import Gradebook
+
+    submissions, results, _ = graded
+    row = next(r for r in read_csv(submissions / "expected.csv") if r["variant"] == "mistakes")
+    student, assignment, notebook = row["student"], row["assignment"], row["notebook"]
+    course = tmp_path / "course"
+    shutil.copytree(results / "course", course)
+    shutil.copyfile(results / "gradebook.db", tmp_path / "gradebook.db")
+    assert (course / "autograded" / student / assignment / f"{notebook}.ipynb").exists()
+    db = f"--CourseDirectory.db_url=sqlite:///{tmp_path / 'gradebook.db'}"
+    for command in ("autograde", "generate_feedback"):
+        subprocess.run([sys.executable, "-m", "nbgrader", command, assignment, "--student",
+                        student, "--force", db], cwd=course, check=True, capture_output=True,
+                       timeout=300)
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gb:
+        nb = gb.find_submission_notebook(notebook, assignment, student)
+        assert float(nb.score) == float(row["expected_score"])
+    text = html_text(course / "feedback" / student / assignment / f"{notebook}.html")
+    assert "hidden=True" not in text and "BEGIN SOLUTION" not in text and "✘" in text
