@@ -22,6 +22,7 @@ import time
 import warnings
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -33,17 +34,36 @@ from autograder.validate import scan
 from autograder.worker import grade_job
 
 
-def _run_local(jobs, args, workers, progress):
+def _run_local(jobs, args, workers, progress, work=grade_job):
+    """Results of ``work(job, *args)`` for every job, in the order they finish.
+
+    A worker process that dies (BrokenProcessPool: every job still in the pool fails) does not
+    lose jobs: they run again in a fresh pool; a job that was in a broken pool twice runs alone in
+    a pool of its own, and if that breaks too it is recorded as failed (``work`` is a parameter
+    for the tests)."""
     if workers <= 1:
         for job in jobs:
-            yield grade_job(job, *args)
+            yield work(job, *args)
             progress.update()
         return
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(grade_job, job, *args) for job in jobs]
-        for future in as_completed(futures):
-            yield _outcome(future, jobs[futures.index(future)])
-            progress.update()
+    broken = Counter()  # job index -> pools that broke while it was in them
+    pending = list(range(len(jobs)))
+    while pending:
+        alone = [i for i in pending if broken[i] >= 2]
+        rounds = [[i for i in pending if broken[i] < 2]] + [[i] for i in alone]
+        pending = []
+        for batch in filter(None, rounds):
+            size = min(workers, len(batch))
+            with ProcessPoolExecutor(size, mp_context=get_context("spawn")) as pool:
+                futures = {pool.submit(work, jobs[i], *args): i for i in batch}
+                for future in as_completed(futures):
+                    i = futures[future]
+                    if isinstance(future.exception(), BrokenProcessPool) and len(batch) > 1:
+                        broken[i] += 1
+                        pending.append(i)
+                        continue
+                    yield _outcome(future, jobs[i])
+                    progress.update()
 
 
 def _run_dask(jobs, args, address, progress):
