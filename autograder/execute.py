@@ -277,6 +277,11 @@ class HardenedExecute(Execute):
                     raise RuntimeError("the kernel did not answer kernel_info")
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
                 self._run_cells(resources)
+        except Exception:
+            import traceback
+
+            self.log.error("hardened execution failed: %s", traceback.format_exc()[-700:])
+            raise
         finally:
             shutil.rmtree(self._scratch, ignore_errors=True)
         self.set_widgets_metadata()

@@ -15,7 +15,9 @@ working directory. When started as root with ``--user``:
 
 The launcher stays as the parent of the kernel (it ignores SIGINT; the kernel manager signals the
 whole process group, so interrupts reach the kernel) and dies with it; the kernel gets SIGKILL if
-the launcher is killed. When namespaces are not available (no CAP_SYS_ADMIN), the kernel still
+the launcher is killed, and the launcher if the grader process that started it dies.
+
+When namespaces are not available (no CAP_SYS_ADMIN), the kernel still
 runs as ``--user`` with the limits, without the hidden paths (logged on stderr).
 """
 
@@ -192,6 +194,10 @@ def main(argv=None):
     args = parser.parse_args(argv[:split])
     limits = {name: getattr(args, name) for name in LIMITS}
     cmd = argv[split + 1:]
+    try:  # the launcher (and, through it, the kernel) dies with the grader process that started it
+        _c().prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError, TypeError):  # not Linux
+        pass
     if args.cwd:
         os.chdir(args.cwd)
     if args.user and os.getuid() == 0:

@@ -116,7 +116,36 @@ def test_nothing_written_outside_scratch(corpus):
 
 
 def test_no_process_outlives_the_run(corpus):
-    out = subprocess.run(["ps", "-eo", "user:32,args"], capture_output=True, text=True).stdout
-    left = [line for line in out.splitlines() if line.startswith("nnkit-grader")
-            or "time.sleep(600)" in line]
+    """The detached process of fault_background and every kernel launcher of this run are gone
+    (a kernel dies with its launcher; its PID namespace takes every process it started)."""
+    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    left = [line for line in out.splitlines() if "time.sleep(600)" in line
+            or "autograder.launch" in line and str(corpus["base"]) in line]
     assert not left, left
+
+
+NBGRADER_CASES = ("cheat_patch_find", "cheat_nnkit_indirect", "fault_os_exit")
+
+
+def test_nbgrader_autograde_in_the_course_gives_the_same_verdicts(corpus):
+    """An instructor running ``nbgrader autograde`` in the course directory gets the hardened
+    execution and the trusted verdicts too (the course's nbgrader_config.py)."""
+    from nbgrader.api import Gradebook
+
+    course = corpus["results"] / "course"
+    for name in NBGRADER_CASES:
+        target = course / "submitted" / name / "unit1_en"
+        target.mkdir(parents=True, exist_ok=True)
+        source = corpus["subs"] / name / "unit1_en" / "1_relu_chain_rule.ipynb"
+        (target / source.name).write_bytes(source.read_bytes())
+    env = dict(os.environ, PYTHONPATH=str(ROOT),
+               PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
+    for name in NBGRADER_CASES:
+        run = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", "unit1_en",
+                              "--force", f"--student={name}"], cwd=course, env=env,
+                             capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stderr[-3000:]
+    with Gradebook(f"sqlite:///{corpus['results'] / 'gradebook.db'}") as gb:
+        for name in NBGRADER_CASES:
+            got = gb.find_submission("unit1_en", name).score
+            assert got == float(corpus["grades"][name]["score"]), name
