@@ -58,8 +58,8 @@ def main(argv=None):
     parser.add_argument("names", nargs="*", metavar="NAME",
                         help=f"benchmarks to run (default: all): {', '.join(NAMES)}")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (smoke run)")
-    parser.add_argument("--students", type=int, default=4,
-                        help="grading: students of the example class (x 10 notebooks each)")
+    parser.add_argument("--students", type=int, default=8,
+                        help="grading: students of the example class (x 5 notebooks each)")
     parser.add_argument("--workers", type=int, default=2, help="grading: workers")
     parser.add_argument("--browser-run", action="store_true",
                         help="browser: run the browser tests first (else read their artifact)")

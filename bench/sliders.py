@@ -215,10 +215,14 @@ def measure_view(module, cls, modules, changes_live, changes_release, seed=0):
             values = {n: c.value for n, c in view.controls.items()}
             values[name] = value
 
-            def live(control=control, value=value):
-                t0 = time.perf_counter()
+            cpu = []
+
+            def live(control=control, value=value, cpu=cpu):
+                c0, t0 = time.process_time(), time.perf_counter()
                 control.value = value
-                return time.perf_counter() - t0
+                t1 = time.perf_counter()
+                cpu.append(time.process_time() - c0)
+                return t1 - t0
 
             def naive(values=values):
                 return naive_change(cls, modules, values) if has_figure else None
@@ -231,7 +235,7 @@ def measure_view(module, cls, modules, changes_live, changes_release, seed=0):
                 continue
             plot = getattr(view, "plot", None)
             samples[group].append({
-                "control": name, "live": t_live, "naive": t_naive,
+                "control": name, "live": t_live, "naive": t_naive, "cpu": cpu[0],
                 "update_ms": view.last_update_ms,
                 "refresh_ms": getattr(plot, "last_refresh_ms", None) if has_figure else None,
                 "full": getattr(plot, "last_refresh_full", None) if has_figure else None,
@@ -252,7 +256,7 @@ def _name(module, cls):
     return f"{module.__name__.rsplit('.', 1)[-1]}.{cls.__name__}"
 
 
-def run(changes_live=30, changes_release=6, log=print):
+def run(changes_live=20, changes_release=4, log=print):
     from nnkit.i18n import set_language
 
     set_language("en")
@@ -283,6 +287,7 @@ def run(changes_live=30, changes_release=6, log=print):
             info = {
                 "controls": controls,
                 "update_ms_median": median(update),
+                "cpu_ms_median": median([ms(r["cpu"]) for r in rows]),
                 "refresh_ms_median": median(refresh) if refresh else None,
                 "compute_ms_median": median(compute),
                 "full_redraw_share": float(np.mean(full)) if full else None,
@@ -303,7 +308,8 @@ def run(changes_live=30, changes_release=6, log=print):
                     baseline={"name": "interact-style re-create", "value": median(naive),
                               "unit": "ms", "p95": p95(naive)}))
             last = figures[-2] if has_figure else figures[-1]
-            log(f"  {last.name}: median {last.value:.1f} ms, p95 {last.p95:.1f} ms"
+            log(f"  {last.name}: median {last.value:.1f} ms (CPU {info['cpu_ms_median']:.1f} ms), "
+                f"p95 {last.p95:.1f} ms"
                 + (f", {figures[-1].value:.2f}x vs interact ({median(naive):.1f} ms)"
                    if has_figure else ""))
             details[label + suffix] = info
