@@ -125,14 +125,19 @@ def {name}(*args):  # a slip: twice the result plus one
     return slip(_reference_{name}(*args))"""
 
 
+_WRONG = {}  # exercise id -> wrong_sources (the same for every student)
+
+
 def wrong_sources(exercise):
     """Code lines a student with a typical mistake would end the answer cell with: one per
     usable ``Mistake`` (value, expression, choice; checked to fail for a few seeds), or a slip
     for function exercises (their mistakes are Python callables inside the unit, which the
     kernel may not read)."""
+    if exercise.id in _WRONG:
+        return _WRONG[exercise.id]
     if exercise.kind == "function":
         return [WRONG_FUNCTION.format(name=exercise.answer)]
-    sources = []
+    sources = _WRONG[exercise.id] = []
     for mistake in exercise.mistakes:
         if exercise.kind == "choice":
             value = mistake.wrong

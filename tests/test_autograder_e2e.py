@@ -264,3 +264,18 @@ def test_nbgrader_in_the_course_directory_gives_the_same_grade(graded, tmp_path)
         assert float(nb.score) == float(row["expected_score"])
     text = html_text(course / "feedback" / student / assignment / f"{notebook}.html")
     assert "hidden=True" not in text and "BEGIN SOLUTION" not in text and "✘" in text
+
+
+def test_every_unit_grades_as_expected(tmp_path):
+    """One student over every unit: reference, blank, partial, typical mistakes (one variant per
+    unit, alternating languages). Catches a unit whose correct answers the grader does not accept
+    (or whose wrong answers it does)."""
+    submissions, results = tmp_path / "submissions", tmp_path / "results"
+    assert main(["example-class", "--out", str(submissions), "--students", "1"]) == 0
+    rows = read_csv(submissions / "expected.csv")
+    assert len(rows) >= 5 and {r["variant"] for r in rows} == {"reference", "blank", "partial",
+                                                               "mistakes"}
+    assert main(["grade", str(submissions), "--out", str(results), "--workers", "2"]) == 0
+    expected = {(r["student"], r["assignment"], r["notebook"]): float(r["expected_score"])
+                for r in rows}
+    assert {k: v[0] for k, v in grades(results).items()} == expected
