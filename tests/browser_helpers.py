@@ -194,6 +194,14 @@ def launch_chromium(playwright):
 # --------------------------------------------------------------------- the notebook in the page
 
 #: JavaScript run in the page. ``panel()`` is the notebook panel of the current tab.
+#: The notebook of the current tab is open (its kernel may still be starting).
+JS_OPEN = """
+() => {
+  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  return !!(w && w.content && w.content.widgets && w.context && w.context.isReady);
+}
+"""
+
 JS_PANEL = """
 () => {
   const app = window.jupyterapp;
@@ -206,21 +214,31 @@ JS_PANEL = """
 }
 """
 
-#: Runs every cell in order, one at a time, and waits for each. ``notebook:run-all-cells`` sends
-#: every cell at once and the kernel aborts the queue after the first error (a failing check
-#: cell of a blank student notebook), so the cells after it would never run.
+#: Runs every code cell in order and waits for it, in segments that end with a check cell:
+#: ``notebook:run-all-cells`` sends every cell at once, and the kernel aborts the queue after the
+#: first error (a failing check cell of a blank student notebook), so the cells after it would
+#: never run. Within a segment only its last cell (the check) may raise; an error anywhere else
+#: aborts the rest of the segment, whose cells then have no execution count (the test fails).
 JS_RUN_ALL = """
 async () => {
   const app = window.jupyterapp;
-  const panel = app.shell.currentWidget;
-  const nb = panel.content;
-  const ids = [];
-  for (let i = 0; i < nb.widgets.length; i++) {
-    nb.activeCellIndex = i;
-    if (nb.widgets[i].model.type !== 'code') continue;
+  const nb = app.shell.currentWidget.content;
+  const isCheck = (m) => {
+    const meta = m.getMetadata('nbgrader') || {};
+    return m.type === 'code' && !!meta.grade && m.sharedModel.getSource().includes('check(');
+  };
+  let start = 0, segments = 0;
+  const n = nb.widgets.length;
+  for (let i = 0; i < n; i++) {
+    if (i < n - 1 && !isCheck(nb.widgets[i].model)) continue;
+    nb.deselectAll();
+    nb.activeCellIndex = start;
+    nb.extendContiguousSelectionTo(i);
     await app.commands.execute('notebook:run-cell');
+    segments++;
+    start = i + 1;
   }
-  return nb.widgets.length;
+  return segments;
 }
 """
 
@@ -308,7 +326,8 @@ def unexpected_errors(cells: list[dict]) -> list[str]:
 class LabPage:
     """One notebook in a fresh tab of the server's JupyterLab (``?reset``)."""
 
-    def __init__(self, context, server: LabServer, path: str, timeout_ms: float = 90_000):
+    def __init__(self, context, server: LabServer, path: str, timeout_ms: float = 90_000,
+                 kernel: bool = True):
         self.server = server
         self.path = path
         self.page = context.new_page()
@@ -317,7 +336,8 @@ class LabPage:
         self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}")
                      if m.type == "error" else None)
         self.page.goto(server.page_url(path))
-        self.page.wait_for_function(JS_PANEL, polling=200)
+        # kernel=False: only the document (a page without code cells need not wait for it).
+        self.page.wait_for_function(JS_PANEL if kernel else JS_OPEN, polling=100)
 
     def run_all(self, timeout_ms: float = 180_000) -> list[dict]:
         """Run every code cell in order; wait for the idle kernel; return the cells (model)."""
