@@ -162,7 +162,8 @@ Jedes Notebook beginnt mit einer Zelle `setup("de")`: Führen Sie sie zuerst aus
   und klicken Sie bei der Einheit auf *Submit*.
 * Ohne nbgrader: Speichern Sie das Notebook und geben Sie die `.ipynb`-Datei bei Ihrer Dozentin
   oder Ihrem Dozenten ab.
-* Führen Sie vorher *Kernel → Restart Kernel and Run All Cells* aus, damit alle Zellen in der
+* Führen Sie vorher *Kernel → Kernel neu starten und alle Zellen ausführen…* (englische
+  Oberfläche: *Kernel → Restart Kernel and Run All Cells*) aus, damit alle Zellen in der
   richtigen Reihenfolge laufen.
 ---
 ## Sprache der Oberfläche

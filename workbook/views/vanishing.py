@@ -333,7 +333,8 @@ class VanishingView(View):
                 value=False, description=tr(de="Skip-Verbindung im Diagramm",
                                             en="skip connection in the diagram"),
                 tooltip=tr(de="Diagramm mit Skip-Verbindung von Schicht 1 zu Schicht N",
-                           en="diagram with the skip connection from layer 1 to layer N")),
+                           en="diagram with the skip connection from layer 1 to layer N"),
+                style={"description_width": "initial"}),
         }
         super().__init__(controls, [self.readout, self.plot, self.diagram])
 
