@@ -198,6 +198,8 @@ class HardenedExecute(Execute):
     hide_paths = List(Unicode(), help="more paths the kernel must not see").tag(config=True)
     max_output_bytes = Integer(2_000_000, help="output kept per cell").tag(config=True)
     screen_code = Bool(True, help="screen the student's code (tampering, nnkit)").tag(config=True)
+    network = Bool(False, help="give the kernel network access (when confined: without it, an "
+                   "empty network namespace and IPC sockets)").tag(config=True)
     max_restarts = Integer(3, help="kernel restarts per notebook (after a crash or a hang, the "
                            "cells that ran are replayed in a fresh kernel)").tag(config=True)
 
@@ -224,8 +226,8 @@ class HardenedExecute(Execute):
         paths = list(HIDE) + list(self.hide_paths)
         where = (resources or {}).get("metadata", {}).get("path")
         if where:  # <course>/submitted/<student>/<assignment>
-            course = Path(where).resolve().parents[2]
-            paths += [str(course), str(course.parent)]
+            course = Path(where).resolve().parents[2]  # and two levels up: RESULTS/.work/<w>
+            paths += [str(course), str(course.parent), str(course.parent.parent)]
         db = (resources or {}).get("nbgrader", {}).get("db_url", "")
         if db.startswith("sqlite:///"):
             paths.append(str(Path(db[len("sqlite:///"):]).resolve().parent))
@@ -249,6 +251,10 @@ class HardenedExecute(Execute):
                 if self.isolate:
                     for path in self._hide:
                         args += ["--hide", path]
+                    if not self.network:
+                        args += ["--no-network"]
+                        km.transport = "ipc"
+                        km.ip = os.path.join(self._scratch, "ipc")
             km.launcher_args = args
             km.connection_file = os.path.join(self._scratch, "kernel.json")
         return km

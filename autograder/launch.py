@@ -33,7 +33,7 @@ import sys
 
 LIMITS = {"memory": resource.RLIMIT_AS, "fsize": resource.RLIMIT_FSIZE,
           "nproc": resource.RLIMIT_NPROC, "cpu": resource.RLIMIT_CPU}
-CLONE_NEWNS, CLONE_NEWPID = 0x00020000, 0x20000000
+CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT = 1, 2, 4, 32
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG = 1
@@ -131,11 +131,13 @@ def _drop(user, keep):
     os.setuid(entry.pw_uid)
 
 
-def confine(user, hidden, keep, expose, cmd, limits):
-    """Fork the kernel into new namespaces as ``user``; wait for it; return its exit code."""
+def confine(user, hidden, keep, expose, cmd, limits, network=True):
+    """Fork the kernel into new namespaces as ``user``; wait for it; return its exit code.
+    Without ``network`` the kernel gets an empty network namespace (IPC transport only)."""
     namespaces = True
     try:
-        _check(_c().unshare(CLONE_NEWNS | CLONE_NEWPID), "unshare")
+        _check(_c().unshare(CLONE_NEWNS | CLONE_NEWPID | (0 if network else CLONE_NEWNET)),
+               "unshare")
     except (OSError, AttributeError) as err:
         namespaces = False
         print(f"autograder.launch: no namespaces ({err}); paths are not hidden", file=sys.stderr)
@@ -175,6 +177,22 @@ def confine(user, hidden, keep, expose, cmd, limits):
     return os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else 1
 
 
+def isolation_available():
+    """Whether kernels can be confined here (root, Linux namespaces): tried in a child process."""
+    if os.getuid() != 0 or not sys.platform.startswith("linux"):
+        return False
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _check(_c().unshare(CLONE_NEWNS | CLONE_NEWPID), "unshare")
+            _mount("none", "/", None, MS_REC | MS_PRIVATE)
+            os._exit(0)
+        except BaseException:  # noqa: BLE001
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    return status == 0
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if "--" not in argv:
@@ -191,6 +209,7 @@ def main(argv=None):
     parser.add_argument("--hide", action="append", default=[])
     parser.add_argument("--keep", action="append", default=[])
     parser.add_argument("--expose", action="append", default=[])
+    parser.add_argument("--no-network", action="store_true")
     args = parser.parse_args(argv[:split])
     limits = {name: getattr(args, name) for name in LIMITS}
     cmd = argv[split + 1:]
@@ -201,7 +220,8 @@ def main(argv=None):
     if args.cwd:
         os.chdir(args.cwd)
     if args.user and os.getuid() == 0:
-        code = confine(args.user, args.hide, args.keep, args.expose, cmd, limits)
+        code = confine(args.user, args.hide, args.keep, args.expose, cmd, limits,
+                       network=not args.no_network)
         return code if code >= 0 else 128 - code
     apply(limits)
     os.execvp(cmd[0], cmd)

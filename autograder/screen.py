@@ -145,6 +145,7 @@ def screen(cells, original_sources, answer_cells):
         names, strings = _names(tree), _strings(tree)
         hits = sorted(TAMPER_NAMES & names) + sorted(BUILTIN_NAMES & _plain(tree))
         hits += sorted({t for t in TAMPER_TEXT for s in strings + sorted(names) if t in s})
+        hits += sorted((TAMPER_NAMES | BUILTIN_NAMES) & {s.strip() for s in strings})  # getattr
         if hits:
             tamper.append(f"{where}: {', '.join(hits[:4])}")
         exercise = answer_cells.get(grade_id)

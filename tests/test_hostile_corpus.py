@@ -18,8 +18,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from hostile.corpus import BIG_CASE, CASES, MARKER, build  # noqa: E402
 
+from autograder.launch import isolation_available  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
+ISOLATED = isolation_available()
+NEEDS_ISOLATION = ("iso_", "leak_")  # hold only where kernels run confined (root + namespaces)
 
 
 def sha256_tree(root):
@@ -40,10 +44,8 @@ def grade(submissions, results, workers=2, timeout=5):
                           capture_output=True, text=True, env=env, timeout=900, cwd=ROOT)
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    base = tmp_path_factory.mktemp("hostile-corpus")
-    subs, results = base / "submissions", base / "results"
+def build_corpus(base):
+    subs = base / "submissions"
     build(subs)
     big = subs / BIG_CASE.name / "unit1_en"
     big.mkdir(parents=True)
@@ -53,99 +55,98 @@ def corpus(tmp_path_factory):
     (subs / "bad_symlink" / "unit1_en").mkdir(parents=True)
     (subs / "bad_symlink" / "unit1_en" / "1_relu_chain_rule.ipynb").symlink_to(
         subs / "ok_reference" / "unit1_en" / "1_relu_chain_rule.ipynb")
+    return subs
+
+
+def check_case(case, grades, rejected, feedback):
+    """The problems of one case (empty: as expected)."""
+    reasons = rejected.get(case.name, [])
+    if case.name.startswith(NEEDS_ISOLATION) and not ISOLATED:
+        return []  # holds only where kernels run confined (root + namespaces)
+    if case.score is None:
+        problems = [f"graded: {grades[case.name]}"] if case.name in grades else []
+        if not any(case.rejected in r for r in reasons):
+            problems.append(f"reasons {reasons} lack {case.rejected!r}")
+        return problems
+    if case.name not in grades:
+        return [f"not graded: {reasons}"]
+    problems = []
+    if case.rejected and not any(case.rejected in r for r in reasons):
+        problems.append(f"reasons {reasons} lack {case.rejected!r}")
+    if not case.rejected and reasons:
+        problems.append(f"unexpected reasons {reasons}")
+    score, (lo, hi) = float(grades[case.name]["score"]), case.score
+    if not lo <= score <= hi:
+        problems.append(f"score {score} not in [{lo}, {hi}]")
+    if float(grades[case.name]["max_score"]) != 13.0:  # 11 autograded + 2 manual points
+        problems.append(f"max_score {grades[case.name]['max_score']}")
+    problems += [f"{part!r} not in the feedback" for part in case.feedback
+                 if part not in feedback(case)]
+    return problems
+
+
+def test_hostile_corpus(tmp_path_factory):
+    """One grade run over the whole corpus; every expectation is checked, every problem listed."""
+    base = tmp_path_factory.mktemp("hostile-corpus")
+    subs, results = build_corpus(base), base / "results"
     before = sha256_tree(subs)
     run = grade(subs, results)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "graded" in run.stderr and "rejected" in run.stderr
     grades = {r["student"]: r for r in read_csv(results / "grades.csv")}
     rejected = {}
     for r in read_csv(results / "rejected.csv"):
         rejected.setdefault(r["student"], []).append(r["reason"])
-    return {"base": base, "subs": subs, "results": results, "run": run, "before": before,
-            "grades": grades, "rejected": rejected}
 
+    def feedback(case):
+        path = results / "feedback" / case.name / f"unit1_{case.lang}"
+        return "".join(p.read_text() for p in path.glob("*.html"))
 
-def test_the_run_finishes(corpus):
-    run = corpus["run"]
-    assert run.returncode == 0, run.stderr[-3000:]
-    assert "graded" in run.stderr and "rejected" in run.stderr
+    problems = {c.name: check_case(c, grades, rejected, feedback) for c in CASES + [BIG_CASE]}
+    if not any("not a regular file" in r for r in rejected.get("bad_symlink", [])):
+        problems["bad_symlink"] = [f"not rejected as a symlink: {rejected.get('bad_symlink')}"]
+    problems = {k: v for k, v in problems.items() if v}
+    assert not problems, "\n".join(f"{k}: {'; '.join(v)}" for k, v in problems.items())
 
-
-def feedback_text(corpus, case):
-    path = corpus["results"] / "feedback" / case.name / f"unit1_{case.lang}"
-    return "".join(p.read_text() for p in path.glob("*.html"))
-
-
-@pytest.mark.parametrize("case", CASES + [BIG_CASE], ids=lambda c: c.name)
-def test_case(corpus, case):
-    grades, rejected = corpus["grades"], corpus["rejected"]
-    if case.score is None:
-        assert case.name not in grades, f"{case.name} graded: {grades.get(case.name)}"
-        reasons = rejected.get(case.name, [])
-        assert any(case.rejected in r for r in reasons), reasons
-        return
-    reasons = rejected.get(case.name, [])
-    assert case.name in grades, f"{case.name} not graded: {reasons}"
-    if case.rejected:  # a rejected extra file next to a graded notebook
-        assert any(case.rejected in r for r in reasons), reasons
-    else:
-        assert not reasons, reasons
-    score = float(grades[case.name]["score"])
-    lo, hi = case.score
-    assert lo <= score <= hi, f"{case.name}: {score} not in [{lo}, {hi}]"
-    assert float(grades[case.name]["max_score"]) == 13.0  # 11 autograded + 2 manual points
-    text = feedback_text(corpus, case)
-    for part in case.feedback:
-        assert part in text, f"{part!r} not in the feedback of {case.name}"
-    assert MARKER not in text or case.name == "iso_write"
-
-
-def test_symlinked_submission_rejected(corpus):
-    assert any("not a regular file" in r for r in corpus["rejected"].get("bad_symlink", []))
-
-
-def test_submissions_byte_identical(corpus):
-    assert sha256_tree(corpus["subs"]) == corpus["before"]
-
-
-def test_nothing_written_outside_scratch(corpus):
-    hits = [p for p in corpus["base"].rglob(f"*{MARKER}*")]
-    hits += [p for p in (ROOT / MARKER, Path.home() / MARKER, Path("/tmp") / MARKER)
-             if p.exists()]
-    db = corpus["results"] / "gradebook.db"
-    assert MARKER.encode() not in db.read_bytes()
-    assert not hits, hits
-
-
-def test_no_process_outlives_the_run(corpus):
-    """The detached process of fault_background and every kernel launcher of this run are gone
-    (a kernel dies with its launcher; its PID namespace takes every process it started)."""
-    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
-    left = [line for line in out.splitlines() if "time.sleep(600)" in line
-            or "autograder.launch" in line and str(corpus["base"]) in line]
-    assert not left, left
+    # submissions are byte-identical after grading
+    assert sha256_tree(subs) == before
+    if ISOLATED:
+        # nothing written outside the scratch directory
+        hits = list(base.rglob(f"*{MARKER}*"))
+        hits += [p for p in (ROOT / MARKER, Path.home() / MARKER, Path("/tmp") / MARKER)
+                 if p.exists()]
+        assert not hits, hits
+        assert MARKER.encode() not in (results / "gradebook.db").read_bytes()
+        # no process outlives the run: the detached process of fault_background and every
+        # kernel launcher are gone (a kernel's PID namespace takes every process it started)
+        out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+        left = [line for line in out.splitlines() if "time.sleep(600)" in line
+                or "autograder.launch" in line and str(base) in line]
+        assert not left, left
+    nbgrader_autograde_agrees(results, subs, grades)
 
 
 NBGRADER_CASES = ("cheat_patch_find", "cheat_nnkit_indirect", "fault_os_exit")
 
 
-def test_nbgrader_autograde_in_the_course_gives_the_same_verdicts(corpus):
+def nbgrader_autograde_agrees(results, subs, grades):
     """An instructor running ``nbgrader autograde`` in the course directory gets the hardened
     execution and the trusted verdicts too (the course's nbgrader_config.py)."""
     from nbgrader.api import Gradebook
 
-    course = corpus["results"] / "course"
-    for name in NBGRADER_CASES:
-        target = course / "submitted" / name / "unit1_en"
-        target.mkdir(parents=True, exist_ok=True)
-        source = corpus["subs"] / name / "unit1_en" / "1_relu_chain_rule.ipynb"
-        (target / source.name).write_bytes(source.read_bytes())
+    course = results / "course"
     env = dict(os.environ, PYTHONPATH=str(ROOT),
                PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
     for name in NBGRADER_CASES:
+        target = course / "submitted" / name / "unit1_en"
+        target.mkdir(parents=True, exist_ok=True)
+        source = subs / name / "unit1_en" / "1_relu_chain_rule.ipynb"
+        (target / source.name).write_bytes(source.read_bytes())
         run = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", "unit1_en",
                               "--force", f"--student={name}"], cwd=course, env=env,
                              capture_output=True, text=True, timeout=600)
         assert run.returncode == 0, run.stderr[-3000:]
-    with Gradebook(f"sqlite:///{corpus['results'] / 'gradebook.db'}") as gb:
+    with Gradebook(f"sqlite:///{results / 'gradebook.db'}") as gb:
         for name in NBGRADER_CASES:
             got = gb.find_submission("unit1_en", name).score
-            assert got == float(corpus["grades"][name]["score"]), name
+            assert got == float(grades[name]["score"]), name

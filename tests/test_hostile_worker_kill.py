@@ -1,7 +1,8 @@
-"""A grading worker killed in the middle of a run (the OOM killer, an admin, a crash): the run
-still ends (exit 0), the jobs of the dead worker are recorded as failed (not graded, not
-cached), the gradebook holds exactly the graded submissions with their scores, no kernel is
-left behind, and a re-run grades the rest (the finished ones come from the cache)."""
+"""A grading worker killed in the middle of a run (the OOM killer, an admin, a crash) while its
+kernel runs: the run still ends (exit 0), every submission is graded (the grader retries the
+jobs of a dead worker) or recorded as failed (not cached), the gradebook holds exactly the
+graded submissions with their scores, no kernel is left behind, and a re-run completes
+everything (the finished ones come from the cache)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from hostile.corpus import CASES, FULL, build  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
-PICK = {"ok_reference": FULL, "ok_blank": 0, "fault_sleep": FULL - 1, "ok_reference_de": FULL}
+PICK = {"ok_reference": FULL, "ok_blank": 0, "fault_sleep": FULL - 1}
 
 
 def command(subs, results):
@@ -72,7 +73,6 @@ def test_killed_worker_then_rerun(tmp_path):
     graded = {r["student"]: float(r["score"]) for r in read_csv(results / "grades.csv")}
     failed = {r["student"] for r in read_csv(results / "rejected.csv")
               if r["reason"].startswith("grading failed")}
-    assert failed, "the killed worker's job must be recorded as failed"
     assert set(graded) | failed == set(PICK) and not set(graded) & failed
     for student, score in graded.items():
         assert score == PICK[student]

@@ -208,7 +208,8 @@ HUGE_VALUE = "import numpy as np\nz_cs1 = np.zeros(10**8)"
 _FIND = '''
 import glob, os
 def _candidates(patterns):
-    roots = ["/tmp/pytest-of-*/pytest-*/hostile-corpus*"]
+    roots = ["/tmp/pytest-of-*/pytest-*/hostile-corpus*",
+             "/tmp/pytest-of-*/pytest-*/*/hostile-corpus*"]
     up = os.getcwd()
     for _ in range(6):
         up = os.path.dirname(up)
@@ -249,6 +250,14 @@ for path in targets:
         pass
 print("WRITTEN:", len(written), written[:5])
 '''.replace("{m}", MARKER)
+NETWORK = '''
+import socket
+try:
+    socket.create_connection(("1.1.1.1", 443), timeout=2)
+    print("NETWORK: open")
+except OSError:
+    print("NETWORK: blocked")
+'''
 
 
 # ---------------------------------------------------------------------------- the cases
@@ -417,6 +426,8 @@ CASES = [
     Case("iso_write", "writes into the course, the gradebook, other submissions",
          score=(FULL, FULL),
          before={"u1_dz_dw2": WRITE_OUT}, feedback=("WRITTEN: 0",)),
+    Case("iso_network", "connects to the internet (to fetch the answer key)",
+         score=(FULL, FULL), before={"u1_dz_dw2": NETWORK}, feedback=("NETWORK: blocked",)),
     # -- broken files: rejected with a reason (rest of the class graded)
     Case("bad_json", "not JSON", raw=lambda b: b[: len(b) // 2], rejected="invalid JSON"),
     Case("bad_json_bomb", "deeply nested JSON", raw=lambda b: b"[" * 100_000 + b"]" * 100_000,
