@@ -11,7 +11,9 @@ working directory. When started as root with ``--user``:
 * a private PID namespace: the kernel is its process 1, so when it ends or is killed, every
   process it started (fork bombs, detached daemons, ``setsid``) is killed by the kernel (Linux);
   ``/proc`` shows only these processes;
-* the kernel runs as the unprivileged ``--user`` (no supplementary groups), owning only ``--keep``.
+* the kernel runs as the unprivileged ``--user`` (a name, or ``#N`` for uid = gid = N without an
+  account: one per grading process, so parallel kernels share no process limit), no
+  supplementary groups, owning only ``--keep``; without namespaces as ``--fallback-user``.
 
 The launcher stays as the parent of the kernel (it ignores SIGINT; the kernel manager signals the
 whole process group, so interrupts reach the kernel) and dies with it; the kernel gets SIGKILL if
@@ -118,20 +120,28 @@ def usable_by(user, path):
     return True
 
 
-def _drop(user, keep):
+def ids(user):
+    """(uid, gid) of a user name or of ``#N`` (uid = gid = N, no account needed)."""
+    if user.startswith("#"):
+        return int(user[1:]), int(user[1:])
     import pwd
 
     entry = pwd.getpwnam(user)
+    return entry.pw_uid, entry.pw_gid
+
+
+def _drop(user, keep):
+    uid, gid = ids(user)
     for k in keep:
         for top, dirs, files in os.walk(k):
             for name in [top, *(os.path.join(top, n) for n in dirs + files)]:
-                os.lchown(name, entry.pw_uid, entry.pw_gid)
+                os.lchown(name, uid, gid)
     os.setgroups([])
-    os.setgid(entry.pw_gid)
-    os.setuid(entry.pw_uid)
+    os.setgid(gid)
+    os.setuid(uid)
 
 
-def confine(user, hidden, keep, expose, cmd, limits, network=True):
+def confine(user, hidden, keep, expose, cmd, limits, network=True, fallback=None):
     """Fork the kernel into new namespaces as ``user``; wait for it; return its exit code.
     Without ``network`` the kernel gets an empty network namespace (IPC transport only)."""
     namespaces = True
@@ -143,7 +153,9 @@ def confine(user, hidden, keep, expose, cmd, limits, network=True):
         print(f"autograder.launch: no namespaces ({err}); paths are not hidden", file=sys.stderr)
     if namespaces:
         hide(hidden, keep, expose)
-    elif not all(usable_by(user, p) for p in [*expose, cmd[0]]):
+    else:
+        user = fallback or user
+    if not namespaces and not all(usable_by(user, p) for p in [*expose, cmd[0]]):
         print(f"autograder.launch: the Python installation is not reachable by {user}; the kernel "
               "runs as root", file=sys.stderr)
         user = None
@@ -210,6 +222,7 @@ def main(argv=None):
     parser.add_argument("--keep", action="append", default=[])
     parser.add_argument("--expose", action="append", default=[])
     parser.add_argument("--no-network", action="store_true")
+    parser.add_argument("--fallback-user", help="the user when namespaces are not available")
     args = parser.parse_args(argv[:split])
     limits = {name: getattr(args, name) for name in LIMITS}
     cmd = argv[split + 1:]
@@ -221,7 +234,7 @@ def main(argv=None):
         os.chdir(args.cwd)
     if args.user and os.getuid() == 0:
         code = confine(args.user, args.hide, args.keep, args.expose, cmd, limits,
-                       network=not args.no_network)
+                       network=not args.no_network, fallback=args.fallback_user)
         return code if code >= 0 else 128 - code
     apply(limits)
     os.execvp(cmd[0], cmd)

@@ -44,7 +44,7 @@ class Rejected:
 
 
 def too_large(size):
-    return f"too large ({size / 1e6:.1f} MB > {MAX_BYTES / 1e6:.0f} MB)"
+    return f"too large ({size / 2**20:.1f} MiB > {MAX_BYTES / 2**20:.0f} MiB)"
 
 
 def check_notebook(data, assignment):
