@@ -440,7 +440,7 @@ class HardenedExecute(Execute):
         ex = find(exercise)
         blob = ""
         if ex.kind == "function":
-            blob = base64.b64encode(pickle.dumps(ex.case_list(self.seed, hidden=True))).decode()
+            blob = base64.b64encode(_dumps(ex.case_list(self.seed, hidden=True))).decode()
         args = ", ".join(repr(a) for a in (exercise, ex.kind, ex.answer, blob, NNKIT_DIR,
                                            ("i18n.py", "symbolic.py")))
         return COLLECT % {"mime": ANSWER_MIME, "args": args}
@@ -483,6 +483,28 @@ class HardenedExecute(Execute):
             run_sync(self.km.shutdown_kernel)(now=True)
         except Exception as err:  # already gone
             self.log.info("kill: %s", err)
+
+
+def _dumps(cases):
+    """Pickled cases; functions among the arguments (defined in a unit module, which the kernel
+    cannot import) by value with cloudpickle."""
+    try:
+        return pickle.dumps(cases)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        import importlib
+
+        import cloudpickle
+
+        from workbook.checks import module_names
+
+        modules = [importlib.import_module(n) for n in module_names()]
+        for m in modules:
+            cloudpickle.register_pickle_by_value(m)
+        try:
+            return cloudpickle.dumps(cases)
+        finally:
+            for m in modules:
+                cloudpickle.unregister_pickle_by_value(m)
 
 
 class _Replay:
