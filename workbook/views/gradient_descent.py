@@ -22,6 +22,7 @@ from nnkit.widgets import FigureView, Readout, View, int_slider, slider
 W_MIN = 3.0  #: the minimum of the cost
 C_MIN = 1.0  #: the cost at the minimum
 FLOOR = 1e-16  #: C - C_min that is exactly 0 is drawn at this height
+MAX_STEPS = 40  #: the largest number of steps the slider offers
 
 
 def cost(w):
@@ -67,7 +68,7 @@ class GradientDescentView(View):
         (self.history,) = ax2.plot([0.0], [1.0], "o-", ms=4, color=plots.BLUISH_GREEN)
         ax2.set_yscale("log")
         ax2.set_ylim(1e-16, 1e8)
-        self.ax2 = ax2
+        ax2.set_xlim(-0.5, MAX_STEPS + 0.5)  # fixed: a new limit would redraw the whole log axis
         self.plot = FigureView(fig, moving=[self.path, self.start, self.history])
         self.readout = Readout(digits=3)
         controls = {
@@ -75,7 +76,7 @@ class GradientDescentView(View):
             "w0": slider("w₀", tr(de="Startwert des Gewichts", en="initial weight"),
                          w0, -2.0, 8.0, step=0.1),
             "steps": int_slider("T", tr(de="Anzahl der Schritte", en="number of steps"),
-                                steps, 1, 40),
+                                steps, 1, MAX_STEPS),
         }
         super().__init__(controls, [self.readout, self.plot])
 
@@ -87,7 +88,6 @@ class GradientDescentView(View):
         self.path.set_data(w, c)
         self.start.set_data([w0], [cost(w0)])
         self.history.set_data(np.arange(steps + 1), np.clip(c - C_MIN, FLOOR, 1e300))
-        self.ax2.set_xlim(-0.5, steps + 0.5)
         factor = 1.0 - 2.0 * lr
         if abs(factor) < 1:
             verdict = tr(de="konvergiert", en="converges")
