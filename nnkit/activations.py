@@ -13,6 +13,11 @@ class Activation:
     def __call__(self, z):
         return self.fn(z)
 
+    def grad_at(self, z, a):
+        """g'(z) when the output a = g(z) is known too (backprop keeps it); sigmoid and tanh
+        take it from a, the others from z."""
+        return self.grad(z)
+
     def __repr__(self):
         return f"{type(self).__name__}()"
 
@@ -71,6 +76,9 @@ class Sigmoid(Activation):
         s = self.fn(z)
         return s * (1.0 - s)
 
+    def grad_at(self, z, a):
+        return a * (1.0 - a)
+
 
 class Tanh(Activation):
     """g(z) = tanh z,  g'(z) = 1 - tanh(z)^2."""
@@ -83,14 +91,17 @@ class Tanh(Activation):
     def grad(self, z):
         return 1.0 - np.tanh(z) ** 2
 
+    def grad_at(self, z, a):
+        return 1.0 - a**2
+
 
 ACTIVATIONS = {c.name: c for c in (Identity, ReLU, LeakyReLU, Sigmoid, Tanh)}
 
 
 def get_activation(name_or_obj):
     """The activation called ``name`` ("identity", "relu", "leaky_relu", "sigmoid", "tanh"),
-    or the object itself if it already has ``fn`` and ``grad``."""
-    if hasattr(name_or_obj, "fn") and hasattr(name_or_obj, "grad"):
+    or the object itself if it is an :class:`Activation` (subclass it for your own)."""
+    if isinstance(name_or_obj, Activation):
         return name_or_obj
     try:
         return ACTIVATIONS[name_or_obj]()

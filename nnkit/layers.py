@@ -25,7 +25,7 @@ def affine_forward(x, w, b=None):
     """
     out = x @ w
     if b is not None:
-        out = out + np.expand_dims(b, -2)
+        out = out + b[..., None, :]
     return out, (x, w, b)
 
 
@@ -44,13 +44,14 @@ def affine_backward(dout, cache):
 def activation_forward(z, act):
     """a = g(z) elementwise. z: any shape; act: a name or an activation object."""
     act = get_activation(act)
-    return act.fn(z), (z, act)
+    a = act.fn(z)
+    return a, (z, a, act)
 
 
 def activation_backward(da, cache):
     """dz = da * g'(z) (chain rule, elementwise)."""
-    z, act = cache
-    return da * act.grad(z)
+    z, a, act = cache
+    return da * act.grad_at(z, a)
 
 
 def maxout_forward(x, w, b=None):
