@@ -184,3 +184,13 @@ def test_loss_gradient_against_sympy(name, expr):
     Jn, d = get_loss(name)(yhat, np.array([[0.5], [-2.0], [3.0]]))
     assert Jn == pytest.approx(float(J.subs(at)))
     np.testing.assert_allclose(d[:, 0], [float(sp.diff(J, p).subs(at)) for p in P])
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=50, deadline=None)
+@given(z=values)
+def test_grad_from_the_kept_output_is_the_derivative(name, z):
+    """Backprop uses grad_at(z, g(z)); it must agree with grad(z) (sigmoid: s(1-s), tanh: 1-t²)."""
+    act = get_activation(name)
+    zs = np.array([z, -z, 0.5 * z])
+    np.testing.assert_allclose(act.grad_at(zs, act.fn(zs)), act.grad(zs), rtol=1e-12, atol=1e-15)
