@@ -44,9 +44,17 @@ def grade(submissions, results, workers=2, timeout=5):
                           capture_output=True, text=True, env=env, timeout=900, cwd=ROOT)
 
 
+def cases():
+    """The corpus; without confinement a root kernel ignores the process limit, so the fork bomb
+    is left out there (it would take the machine down)."""
+    if os.getuid() == 0 and not ISOLATED:
+        return [c for c in CASES if c.name != "fault_fork_bomb"]
+    return CASES
+
+
 def build_corpus(base):
     subs = base / "submissions"
-    build(subs)
+    build(subs, cases())
     big = subs / BIG_CASE.name / "unit1_en"
     big.mkdir(parents=True)
     with open(big / "1_relu_chain_rule.ipynb", "wb") as f:  # 100 MB, made here, not committed
@@ -102,7 +110,7 @@ def test_hostile_corpus(tmp_path_factory):
         path = results / "feedback" / case.name / f"unit1_{case.lang}"
         return "".join(p.read_text() for p in path.glob("*.html"))
 
-    problems = {c.name: check_case(c, grades, rejected, feedback) for c in CASES + [BIG_CASE]}
+    problems = {c.name: check_case(c, grades, rejected, feedback) for c in cases() + [BIG_CASE]}
     if not any("not a regular file" in r for r in rejected.get("bad_symlink", [])):
         problems["bad_symlink"] = [f"not rejected as a symlink: {rejected.get('bad_symlink')}"]
     problems = {k: v for k, v in problems.items() if v}
