@@ -39,6 +39,7 @@ from autograder.verdict import TrustedVerdict  # noqa: E402
 c.CourseDirectory.db_url = {db_url!r}
 c.HardenedExecute.seed = c.TrustedVerdict.seed = {seed}  # the secret grading seed of this course
 c.HardenedExecute.timeout = {timeout}
+c.HardenedExecute.hide_paths = {hide!r}  # the submissions: no kernel reads another student's
 c.Autograde.autograde_preprocessors = [
     HardenedExecute, TrustedVerdict, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
     SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
@@ -157,8 +158,9 @@ def sqlite_url(path):
     return f"sqlite:///{Path(path).resolve()}"
 
 
-def prepare(course_dir, db_url=None, modules=None, timeout=30, log=print):
-    """Build (or reuse) the grading course in ``course_dir``; returns a :class:`Course`."""
+def prepare(course_dir, db_url=None, modules=None, timeout=30, hide=(), log=print):
+    """Build (or reuse) the grading course in ``course_dir``; returns a :class:`Course`.
+    ``hide``: more folders the kernels must not see (the submissions)."""
     from workbook.build import make_course
 
     root = Path(course_dir).resolve()
@@ -176,7 +178,8 @@ def prepare(course_dir, db_url=None, modules=None, timeout=30, log=print):
         shutil.rmtree(source)  # units removed since the last run must not linger
     made = make_course(root, modules)
     with open(root / "nbgrader_config.py", "a") as f:
-        f.write(CONFIG.format(root=str(ROOT), db_url=db_url, seed=seed, timeout=int(timeout)))
+        f.write(CONFIG.format(root=str(ROOT), db_url=db_url, seed=seed, timeout=int(timeout),
+                               hide=[str(Path(p).resolve()) for p in hide]))
     sources = _hash_tree(source)
     key = hashlib.sha256(f"{sources} {seed} {timeout} {VERSION}".encode()).hexdigest()
 

@@ -107,7 +107,7 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     modules = course_mod.load_modules(units, log=log)
-    course = course_mod.prepare(out / "course", db, modules, timeout, log=log)
+    course = course_mod.prepare(out / "course", db, modules, timeout, hide=[submissions], log=log)
     jobs, rejected = scan(submissions, course)
     prepared = time.monotonic() - start
 
