@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from nnkit import MLP
 from nnkit.diagram import DiagramView, network_svg
 from nnkit.i18n import fmt, set_language
 
@@ -175,10 +176,7 @@ def test_diagram_view_replaces_its_drawing():
 
 
 def test_a_real_trace_from_nnkit():
-    nnkit = pytest.importorskip("nnkit")
-    if not hasattr(nnkit, "MLP"):
-        pytest.skip("nnkit.MLP not there yet")
-    net = nnkit.MLP([2, 3, 1], seed=0)
+    net = MLP([2, 3, 1], seed=0)
     trace = net.trace(np.array([0.5, -1.0]), np.array([0.3]))
     root = ET.fromstring(network_svg(trace, gradients=True))
     lines = texts(root)

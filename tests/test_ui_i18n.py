@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from nnkit.i18n import fmt, get_language, set_language, tr
@@ -66,6 +67,5 @@ def test_fmt_never_shows_minus_zero():
 
 
 def test_fmt_accepts_numpy_scalars():
-    np = pytest.importorskip("numpy")
     assert fmt(np.float32(0.25)) == "0.25"
     assert fmt(np.array(-3.0)) == "\u22123.00"
