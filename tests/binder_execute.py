@@ -39,8 +39,11 @@ def run(path):
             if out.output_type == "error":
                 errors.append({"cell": index, "ename": out.ename, "evalue": out.evalue[:300],
                                "check_cell": check, "source": cell.source[:200]})
-            elif out.output_type == "stream" and "NNKIT-PROBE" in out.text:
-                probe = out.text.split()[1:3]
+    # the probe's line may arrive in several stream chunks: read the joined text
+    printed = "".join(out.text for out in nb.cells[-1].get("outputs", [])
+                      if out.output_type == "stream")
+    if "NNKIT-PROBE" in printed:
+        probe = (printed.split("NNKIT-PROBE", 1)[1].split() + [None, None])[:2]
     not_run = [i for i, c in enumerate(nb.cells)
                if c.cell_type == "code" and c.get("execution_count") is None]
     return {"notebook": str(path), "errors": errors, "not_run": not_run,
