@@ -6,6 +6,7 @@ Mini network: z = w1 x1 + w2 x2, y = ReLU(z), cost = y.
 
 import numpy as np
 import pytest
+from fixtures.answers import judge, wrong_namespace
 
 from nnkit.i18n import set_language
 from workbook.source import flatten
@@ -32,16 +33,6 @@ def solution_namespace():
 
 
 NS = solution_namespace()
-
-
-def judge(ex, ns, hidden=False, lang="en", seed=None):
-    seed = (1 if hidden else 0) if seed is None else seed
-    return ex.judge(ex.collect(ns, seed=seed, hidden=hidden), seed=seed, hidden=hidden, lang=lang)
-
-
-def wrong_namespace(ex, mistake):
-    value = mistake.wrong if ex.kind in ("function", "choice") else mistake.wrong()
-    return {ex.answer: value}
 
 
 # ------------------------------------------------------------------ structure

@@ -7,6 +7,7 @@ L = |y - yhat|.
 
 import numpy as np
 import pytest
+from fixtures.answers import judge
 
 from nnkit.i18n import set_language
 from workbook.exercise import Exercise
@@ -35,11 +36,6 @@ def solution_namespace():
 
 
 NS = solution_namespace()
-
-
-def judge(ex, ns, hidden=False, lang="en"):
-    seed = 1 if hidden else 0
-    return ex.judge(ex.collect(ns, seed=seed, hidden=hidden), seed=seed, hidden=hidden, lang=lang)
 
 
 # ------------------------------------------------------------------ structure
