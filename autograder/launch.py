@@ -159,14 +159,19 @@ def confine(user, hidden, keep, expose, cmd, limits, network=True, fallback=None
         print(f"autograder.launch: the Python installation is not reachable by {user}; the kernel "
               "runs as root", file=sys.stderr)
         user = None
+    alive, held = os.pipe()  # the launcher holds ``held`` until it dies (not inherited on exec)
     pid = os.fork()
     if pid == 0:  # the kernel: process 1 of the new PID namespace
         try:
+            os.close(held)
+            _c().prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
             if namespaces:
                 _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV)
             if user:
                 _drop(user, keep)
-            _c().prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # after setuid, which clears it
+            _c().prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # again: setuid clears it
+            if orphaned(alive):  # the launcher died before prctl could take effect
+                os._exit(137)
             apply(limits)
             os.execvp(cmd[0], cmd)
         except BaseException as err:  # noqa: BLE001 - report and leave the child
@@ -175,6 +180,7 @@ def confine(user, hidden, keep, expose, cmd, limits, network=True, fallback=None
             print(f"autograder.launch: {err}\n{traceback.format_exc()[-1500:]}", file=sys.stderr)
         finally:
             os._exit(127)
+    os.close(alive)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the process group's SIGINT is the kernel's
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
         signal.signal(sig, lambda s, _f: os.kill(pid, s))
@@ -187,6 +193,17 @@ def confine(user, hidden, keep, expose, cmd, limits, network=True, fallback=None
         except InterruptedError:
             continue
     return os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else 1
+
+
+def orphaned(fd):
+    """Whether every write end of the pipe ``fd`` reads from is closed (EOF), i.e. the process
+    that held it has died. A killed launcher leaves no orphaned kernel: the kernel checks this
+    once PR_SET_PDEATHSIG is in force, which closes the window between fork and prctl."""
+    os.set_blocking(fd, False)
+    try:
+        return os.read(fd, 1) == b""
+    except BlockingIOError:
+        return False
 
 
 def isolation_available():

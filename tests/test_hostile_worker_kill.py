@@ -37,13 +37,15 @@ def read_csv(path):
 
 
 def kill_a_worker(proc, deadline=240):
-    """SIGKILL the worker process whose kernel runs first; returns its pid."""
+    """SIGKILL the pool worker (a child of the grader) whose kernel runs first; returns its pid.
+    (Not the parent of any launcher process: right after its fork, the kernel is still named
+    autograder.launch and its parent is the launcher.)"""
     end = time.monotonic() + deadline
     while time.monotonic() < end and proc.poll() is None:
         try:
-            for child in psutil.Process(proc.pid).children(recursive=True):
-                if "autograder.launch" in " ".join(child.cmdline()):
-                    worker = child.parent()
+            for worker in psutil.Process(proc.pid).children():
+                if any("autograder.launch" in " ".join(c.cmdline())
+                       for c in worker.children(recursive=True)):
                     os.kill(worker.pid, signal.SIGKILL)
                     return worker.pid
         except psutil.Error:
