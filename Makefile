@@ -37,8 +37,8 @@ lint: $(VENV)/.dev
 test: $(VENV)/.dev
 	bash scripts/ensure-chromium.sh
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 -m "not browser" --timeout=600
-	$(BIN)/python -m pytest -m browser --timeout=600
+	$(BIN)/python -m pytest -n 2 -m "not browser" --timeout=300
+	$(BIN)/python -m pytest -m browser --timeout=300
 
 notebooks: $(VENV)/.dev
 	$(BIN)/python -m workbook build

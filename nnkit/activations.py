@@ -33,6 +33,9 @@ class Identity(Activation):
     def grad(self, z):
         return np.ones_like(z, dtype=float)
 
+    def grad_at(self, z, a):
+        return 1.0
+
 
 class ReLU(Activation):
     """g(z) = max(0, z),  g'(z) = 1 if z > 0 else 0 (so g'(0) = 0)."""

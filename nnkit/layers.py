@@ -29,16 +29,17 @@ def affine_forward(x, w, b=None):
     return out, (x, w, b)
 
 
-def affine_backward(dout, cache):
+def affine_backward(dout, cache, need_dx=True):
     """dx = dout @ w^T,  dw = x^T @ dout,  db = sum of dout over the examples (None if no bias).
 
-    dout: (R?, n, outputs). Returns dx (R?, n, inputs), dw shaped like w, db shaped like b.
+    dout: (R?, n, outputs). Returns dx (R?, n, inputs), dw shaped like w, db shaped like b;
+    dx is None with ``need_dx=False`` (x is the data, whose gradient training does not need).
     """
     x, w, b = cache
-    dx = dout @ np.swapaxes(w, -1, -2)
+    dx = _sum_to(dout @ np.swapaxes(w, -1, -2), x.shape) if need_dx else None
     dw = _sum_to(np.swapaxes(x, -1, -2) @ dout, w.shape)
     db = None if b is None else _sum_to(dout.sum(axis=-2), b.shape)
-    return _sum_to(dx, x.shape), dw, db
+    return dx, dw, db
 
 
 def activation_forward(z, act):

@@ -18,6 +18,11 @@ from .losses import get_loss
 from .trace import build_trace
 
 
+def _accumulate(grads, key, grad):
+    """grads[key] += grad (a node that feeds several layers sums their gradients)."""
+    grads[key] = grad if key not in grads else grads[key] + grad
+
+
 @dataclass
 class Layer:
     """One layer of ``size`` units. ``inputs``: indices of earlier layers it reads
@@ -87,11 +92,12 @@ class Network:
         """All layer outputs hs[0..L] and the caches for the backward pass."""
         hs, caches = [self._batch(X, self.input_size)], []
         for l, layer in enumerate(self.layers, 1):
-            z, aff = 0.0, []
+            z, aff = None, []
             for i, s in enumerate(layer.inputs):
                 b = params[f"b{l}"] if layer.bias and i == 0 else None
                 out, cache = affine_forward(hs[s], params[self.weight_name(l, s)], b)
-                z, aff = z + out, aff + [cache]
+                z = out if z is None else z + out
+                aff.append(cache)
             h, act = activation_forward(z, layer.activation)
             if layer.residual:
                 h = h + hs[l - 1]
@@ -99,20 +105,22 @@ class Network:
             caches.append((z, aff, act))
         return hs, caches
 
-    def _backward(self, dout, caches):
-        """Gradients of every parameter, and dh[l] = dL/dh_l for every layer (0 = input)."""
+    def _backward(self, dout, caches, input_grad=True):
+        """Gradients of every parameter, and dh[l] = dL/dh_l for every layer (0 = the input,
+        left out if not ``input_grad``)."""
         grads, dh = {}, {len(self.layers): dout}
         for l in range(len(self.layers), 0, -1):
             layer, (_, aff, act) = self.layers[l - 1], caches[l - 1]
             if layer.residual:
-                dh[l - 1] = dh.get(l - 1, 0.0) + dh[l]
+                _accumulate(dh, l - 1, dh[l])
             dz = activation_backward(dh[l], act)
             for i, s in enumerate(layer.inputs):
-                dx, dw, db = affine_backward(dz, aff[i])
+                dx, dw, db = affine_backward(dz, aff[i], need_dx=s > 0 or input_grad)
                 grads[self.weight_name(l, s)] = dw
                 if db is not None:
                     grads[f"b{l}"] = db
-                dh[s] = dh.get(s, 0.0) + dx
+                if dx is not None:
+                    _accumulate(dh, s, dx)
         return grads, dh
 
     def forward(self, X, params=None):
@@ -130,7 +138,7 @@ class Network:
         params = self.params if params is None else params
         hs, caches = self._forward(X, params)
         J, dyhat = get_loss(loss)(hs[-1], self._batch(Y, self.sizes[-1]))
-        grads, _ = self._backward(dyhat, caches)
+        grads, _ = self._backward(dyhat, caches, input_grad=False)
         return (float(J) if np.ndim(J) == 0 else J), grads
 
     def trace(self, x, y=None, loss="mse"):

@@ -34,6 +34,10 @@ def test_affine_by_hand():
     close(dx, [[1.0, 6.5]])  # w @ dout: 1+0+0, 0.5+0+6
     close(dw, [[1.0, 0.0, 2.0], [2.0, 0.0, 4.0]])  # x^T dout
     close(db, [1.0, 0.0, 2.0])
+    no_dx, dw2, db2 = affine_backward(np.array([[1.0, 0.0, 2.0]]), cache, need_dx=False)
+    assert no_dx is None
+    close(dw2, dw)
+    close(db2, db)
 
 
 def test_affine_without_bias():
