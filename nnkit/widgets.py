@@ -49,6 +49,15 @@ def _ms_since(t0):
     return (time.perf_counter() - t0) * 1000.0
 
 
+def describe(fig):
+    """A text alternative for a figure: each panel's title and what it plots against what
+    (FigureView makes it the image's title attribute, which screen readers read)."""
+    return "; ".join(
+        tr(de=f"{ax.get_title()}: {ax.get_ylabel()} über {ax.get_xlabel()}",
+           en=f"{ax.get_title()}: {ax.get_ylabel()} against {ax.get_xlabel()}")
+        for ax in fig.axes)
+
+
 class FigureView:
     """One persistent matplotlib Figure shown as a PNG ``ipywidgets.Image``.
 
@@ -69,7 +78,8 @@ class FigureView:
         self.figure = fig
         fig.set_dpi(dpi)
         self.canvas = FigureCanvasAgg(fig)
-        self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(max_width="100%"))
+        self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(max_width="100%"),
+                                      tooltip=describe(fig))
         self.moving = list(moving)
         for artist in self.moving:
             artist.set_animated(True)  # left out of the full draw, drawn on top of the background

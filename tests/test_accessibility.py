@@ -116,6 +116,10 @@ def _figure_problems(figure_view, where):
         for what, text in (("title", title), ("x label", xlabel), ("y label", ylabel)):
             if not text.strip():
                 problems.append(f"{where}, axes {i}: no {what}")
+    for title, xlabel, ylabel in _axes_texts(figure_view):  # the image's text alternative
+        if not all(t in figure_view.image.tooltip for t in (title, xlabel, ylabel)):
+            problems.append(f"{where}: the image's tooltip {figure_view.image.tooltip!r} does not "
+                            f"describe the panel {title!r}")
     outside = _colours(figure_view) - ALLOWED_COLOURS
     if outside:
         problems.append(f"{where}: colours outside nnkit.plots.PALETTE: {sorted(outside)}")

@@ -460,8 +460,10 @@ look like.
 
 | | $w_1$ | $x_1$ | $w_2$ | $x_2$ |
 |---|---|---|---|---|
-| „Current State 1“ | 0,1 | 1 | −0,1 | 20 |
-| „Current State 2“ | 0,1 | 20 | −0,1 | 10 |
+| Zustand 1 | 0,1 | 1 | −0,1 | 20 |
+| Zustand 2 | 0,1 | 20 | −0,1 | 10 |
+
+Der Index $cs$ steht für *current state*, den momentanen Zustand; so heißt er in der Mitschrift.
 
 **Vorsicht beim Eintippen:** Python schreibt Dezimalzahlen mit Punkt. `w1 = 0.1` ist die Zahl 0,1;
 `w1 = 0,1` dagegen ist das *Tupel* `(0, 1)` – ohne Fehlermeldung. Die Selbstkontrolle erkennt
@@ -470,7 +472,7 @@ das und weist Sie darauf hin.
 **Aufgabe c) (i)** Bestimmen Sie im Zustand 1 die Werte $z|_{cs}$ und
 $\partial y/\partial w_2|_{cs}$ als `z_cs1` und `dy_dw2_cs1` (als Zahlen oder als Rechenausdruck in
 Python; Ihre Funktion aus c) dürfen Sie benutzen).
-Prüfen Sie Ihr Ergebnis anschließend mit der Schaltfläche „Current State 1“ oben.
+Prüfen Sie Ihr Ergebnis anschließend mit der Schaltfläche „Zustand 1“ oben.
 """, en=r"""### Two concrete states
 
 | | $w_1$ | $x_1$ | $w_2$ | $x_2$ |

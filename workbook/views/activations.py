@@ -51,7 +51,7 @@ def activation_and_grad(name, z):
 def _label(name):
     """The dropdown text of an activation, numbers with the language's decimal sign."""
     return {
-        "sigmoid": "sigmoid σ(z) = 1/(1 + e⁻ᶻ)",
+        "sigmoid": tr(de="Sigmoid", en="sigmoid") + " σ(z) = 1/(1 + e⁻ᶻ)",
         "tanh": "tanh(z)",
         "relu": "ReLU max(0, z)",
         "leaky_relu": f"leaky ReLU max({fmt(0.1, 1)}·z, z)",

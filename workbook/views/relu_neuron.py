@@ -128,7 +128,7 @@ class ReluNeuronView(View):
         }
         super().__init__(controls, [self.readout, self.plot, self.diagram])
         for number in STATES:
-            self.button(tr(de=f"Current State {number}", en=f"current state {number}"),
+            self.button(tr(de=f"Zustand {number}", en=f"current state {number}"),
                         lambda number=number: self.show_state(number))
 
     def show_state(self, number):

@@ -273,7 +273,7 @@ def sci(v, digits=2):
 
 
 def _activation_options():
-    return [("sigmoid", "sigmoid"), ("tanh", "tanh"), ("ReLU", "relu"),
+    return [(tr(de="Sigmoid", en="sigmoid"), "sigmoid"), ("tanh", "tanh"), ("ReLU", "relu"),
             (tr(de="Identität", en="identity"), "identity")]
 
 
