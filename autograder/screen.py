@@ -84,19 +84,11 @@ def _plain(tree):
 
 
 def _names(tree):
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            names.add(node.id)
-        elif isinstance(node, ast.Attribute):
-            names.add(node.attr)
-        elif isinstance(node, ast.alias):
-            names.update(node.name.split("."))
-            if node.asname:
-                names.add(node.asname)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.update(node.module.split("."))
-    return names
+    """The plain names, attribute names and import aliases."""
+    return _plain(tree) | {node.attr if isinstance(node, ast.Attribute) else node.asname
+                           for node in ast.walk(tree)
+                           if isinstance(node, ast.Attribute)
+                           or isinstance(node, ast.alias) and node.asname}
 
 
 def _nnkit_imports(tree):
