@@ -151,3 +151,19 @@ def test_example_free_exercises_exclude_answers_used_later():
                              answer("b", "def f(x):\n    return x"),
                              answer("c", "v = w + np.pi")])
     assert example.free_exercises(nb) == {"b", "c"}
+
+
+def test_kernels_get_the_font_list_and_do_not_scan_the_fonts_again(tmp_path):
+    import subprocess
+    import sys
+
+    from autograder.execute import _seed_font_list
+
+    _seed_font_list(str(tmp_path))
+    (seeded,) = (tmp_path / ".mpl").glob("fontlist-v*.json")
+    before = seeded.stat().st_mtime_ns
+    env = {"MPLCONFIGDIR": str(tmp_path / ".mpl"), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert seeded.stat().st_mtime_ns == before  # read, not written again
