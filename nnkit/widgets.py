@@ -49,9 +49,13 @@ def _ms_since(t0):
     return (time.perf_counter() - t0) * 1000.0
 
 
+_VISUALLY_HIDDEN = ("<span style='position:absolute;width:1px;height:1px;overflow:hidden;"
+                    "clip:rect(0 0 0 0);white-space:nowrap'>{}</span>")
+
+
 def describe(fig):
     """A text alternative for a figure: each panel's title and what it plots against what
-    (FigureView makes it the image's title attribute, which screen readers read)."""
+    (FigureView shows it as a caption that only screen readers read)."""
     return "; ".join(
         tr(de=f"{ax.get_title()}: {ax.get_ylabel()} über {ax.get_xlabel()}",
            en=f"{ax.get_title()}: {ax.get_ylabel()} against {ax.get_xlabel()}")
@@ -78,8 +82,12 @@ class FigureView:
         self.figure = fig
         fig.set_dpi(dpi)
         self.canvas = FigureCanvasAgg(fig)
-        self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(max_width="100%"),
-                                      tooltip=describe(fig))
+        self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(max_width="100%"))
+        # ipywidgets' Image cannot carry a tooltip (its view needs a description): the text
+        # alternative is a visually hidden caption that screen readers read before the image
+        self.caption = ipywidgets.HTML(_VISUALLY_HIDDEN.format(html.escape(describe(fig))),
+                                       layout=ipywidgets.Layout(height="0px", margin="0px"))
+        self.widget = ipywidgets.VBox([self.caption, self.image])
         self.moving = list(moving)
         for artist in self.moving:
             artist.set_animated(True)  # left out of the full draw, drawn on top of the background
@@ -89,11 +97,6 @@ class FigureView:
         self._background = None
         self._limits = None
         self._render(full=True)
-
-    @property
-    def widget(self):
-        """The widget to display (the Image)."""
-        return self.image
 
     def refresh(self, full=False):
         """Draw the figure and show it. ``full=True`` draws everything again (see ``moving``)."""
@@ -129,7 +132,7 @@ class FigureView:
         self.image.value = buffer.getvalue()
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.image._repr_mimebundle_(**kwargs)
+        return self.widget._repr_mimebundle_(**kwargs)
 
 
 def _check_range(symbol, value, min, max):

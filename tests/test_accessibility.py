@@ -15,6 +15,7 @@ that return a static FigureView), so a new view is audited without touching this
 
 from __future__ import annotations
 
+import html
 import importlib
 import inspect
 import pkgutil
@@ -116,10 +117,13 @@ def _figure_problems(figure_view, where):
         for what, text in (("title", title), ("x label", xlabel), ("y label", ylabel)):
             if not text.strip():
                 problems.append(f"{where}, axes {i}: no {what}")
-    for title, xlabel, ylabel in _axes_texts(figure_view):  # the image's text alternative
-        if not all(t in figure_view.image.tooltip for t in (title, xlabel, ylabel)):
-            problems.append(f"{where}: the image's tooltip {figure_view.image.tooltip!r} does not "
-                            f"describe the panel {title!r}")
+    caption = html.unescape(figure_view.caption.value)  # the image's text alternative
+    if figure_view.widget.children != (figure_view.caption, figure_view.image):
+        problems.append(f"{where}: the text alternative is not shown with the image")
+    for title, xlabel, ylabel in _axes_texts(figure_view):
+        if not all(t in caption for t in (title, xlabel, ylabel)):
+            problems.append(f"{where}: the caption {caption!r} does not describe the panel "
+                            f"{title!r}")
     outside = _colours(figure_view) - ALLOWED_COLOURS
     if outside:
         problems.append(f"{where}: colours outside nnkit.plots.PALETTE: {sorted(outside)}")

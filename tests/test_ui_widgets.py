@@ -251,7 +251,7 @@ def test_layout_holds_labelled_controls_buttons_and_outputs():
     assert isinstance(view.widget, ipywidgets.VBox)
     assert children[0].children[0] is view.controls["w"]
     assert children[0].children[1].value == "weight"
-    assert view.plot.image in children and view.readout in children
+    assert view.plot.widget in children and view.readout in children
     assert view.reset_button in view._buttons.children
     bundle = view._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == view.widget.model_id
