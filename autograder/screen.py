@@ -83,12 +83,11 @@ def _plain(tree):
     return out
 
 
-def _names(tree):
-    """The plain names, attribute names and import aliases."""
-    return _plain(tree) | {node.attr if isinstance(node, ast.Attribute) else node.asname
-                           for node in ast.walk(tree)
-                           if isinstance(node, ast.Attribute)
-                           or isinstance(node, ast.alias) and node.asname}
+def _attributes(tree):
+    """Attribute names and import aliases (with ``_plain``: every name the code mentions)."""
+    return {node.attr if isinstance(node, ast.Attribute) else node.asname
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) or isinstance(node, ast.alias) and node.asname}
 
 
 def _nnkit_imports(tree):
@@ -130,12 +129,13 @@ def screen(cells, original_sources, answer_cells):
         tree = parse(source)
         if tree is None:
             continue  # a syntax error runs as one; nothing in it executes
-        student.append((grade_id, where, tree))
-        _, names = _nnkit_imports(tree)
+        uses, names = _nnkit_imports(tree)
+        student.append((grade_id, where, tree, uses))
         bound |= names
-    for grade_id, where, tree in student:
-        names, strings = _names(tree), _strings(tree)
-        hits = sorted(TAMPER_NAMES & names) + sorted(BUILTIN_NAMES & _plain(tree))
+    for grade_id, where, tree, uses in student:
+        plain, strings = _plain(tree), _strings(tree)
+        names = plain | _attributes(tree)
+        hits = sorted(TAMPER_NAMES & names) + sorted(BUILTIN_NAMES & plain)
         hits += sorted({t for t in TAMPER_TEXT for s in strings + sorted(names) if t in s})
         hits += sorted((TAMPER_NAMES | BUILTIN_NAMES) & {s.strip() for s in strings})  # getattr
         if hits:
@@ -143,7 +143,6 @@ def screen(cells, original_sources, answer_cells):
         exercise = answer_cells.get(grade_id)
         if exercise is None:
             continue
-        uses, _ = _nnkit_imports(tree)
         via = sorted(bound & names - {"np", "numpy"})
         if uses or via or any("nnkit" in s for s in strings):
             nnkit[exercise] = f"{where}: " + (", ".join(via[:3]) or "nnkit")
