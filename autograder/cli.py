@@ -58,6 +58,11 @@ def main(argv=None):
     if not Path(args.submissions).is_dir():
         log(f"no such folder: {args.submissions}")
         return 2
-    grade(args.submissions, args.out, workers=args.workers, timeout=args.timeout, db=args.db,
-          dask=args.dask, units=_units(args.units), log=log)
+    from autograder.reap import Interrupted
+
+    try:
+        grade(args.submissions, args.out, workers=args.workers, timeout=args.timeout, db=args.db,
+              dask=args.dask, units=_units(args.units), log=log)
+    except Interrupted as stop:
+        return 128 + stop.signum
     return 0

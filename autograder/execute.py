@@ -280,7 +280,7 @@ class HardenedExecute(Execute):
                         args += ["--no-network"]
                         km.transport = "ipc"
                         km.ip = os.path.join(self._scratch, "ipc")
-            km.launcher_args = args
+            km.launcher_args = args + ["--grader", str(os.getpid())]
             km.connection_file = os.path.join(self._scratch, "kernel.json")
         return km
 

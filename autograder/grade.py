@@ -17,6 +17,7 @@ import csv
 import json
 import os
 import shutil
+import signal
 import sys
 import time
 import warnings
@@ -30,6 +31,7 @@ from autograder import cache as cache_mod
 from autograder import course as course_mod
 from autograder.merge import merge
 from autograder.progress import Progress
+from autograder.reap import Interrupted, Run
 from autograder.validate import scan
 from autograder.worker import grade_job
 
@@ -54,7 +56,8 @@ def _run_local(jobs, args, workers, progress, work=grade_job):
         pending = []
         for batch in filter(None, rounds):
             size = min(workers, len(batch))
-            with ProcessPoolExecutor(size, mp_context=get_context("spawn")) as pool:
+            with ProcessPoolExecutor(size, mp_context=get_context("spawn"),
+                                     initializer=_ignore_sigint) as pool:
                 futures = {pool.submit(work, jobs[i], *args): i for i in batch}
                 for future in as_completed(futures):
                     i = futures[future]
@@ -64,6 +67,11 @@ def _run_local(jobs, args, workers, progress, work=grade_job):
                         continue
                     yield _outcome(future, jobs[i])
                     progress.update()
+
+
+def _ignore_sigint():
+    """In a pool worker: Ctrl-C in a terminal is for the grader (:mod:`autograder.reap`)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_dask(jobs, args, address, progress):
@@ -132,14 +140,23 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
            _run_local(todo_jobs, args, min(workers, max(1, len(todo))), progress))
     by_job = {(j.student, j.assignment): i for i, j in enumerate(jobs)}
     executed_seconds = []
-    for result in run:
-        i = by_job[(result["student"], result["assignment"])]
-        results[i] = result
-        executed_seconds.append(result.get("seconds", 0.0))
-        if not result.get("error"):
-            cache.put(keys[i], result)
+    try:
+        with Run():
+            for result in run:
+                i = by_job[(result["student"], result["assignment"])]
+                results[i] = result
+                executed_seconds.append(result.get("seconds", 0.0))
+                if not result.get("error"):
+                    cache.put(keys[i], result)
+    except Interrupted as stop:
+        progress.close()
+        log(f"interrupted by {stop}: {len(executed_seconds)} of {len(todo)} submissions were "
+            f"graded and are kept in {out / '.cache'}; every grading process has ended. Run the "
+            "same command again to grade the rest (nothing was written to the gradebook).")
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     progress.close()
-    shutil.rmtree(work, ignore_errors=True)
 
     graded, rows = [], []
     with Gradebook(course.db_url) as gb, warnings.catch_warnings():

@@ -17,7 +17,10 @@ working directory. When started as root with ``--user``:
 
 The launcher stays as the parent of the kernel (it ignores SIGINT; the kernel manager signals the
 whole process group, so interrupts reach the kernel) and dies with it; the kernel gets SIGKILL if
-the launcher is killed, and the launcher if the grader process that started it dies.
+the launcher is killed, and the launcher if the grader process that started it (``--grader``)
+dies, also when that happens before the launcher could ask for it. SIGTERM, SIGHUP or SIGQUIT to
+the launcher end the kernel with SIGKILL (as process 1 of its PID namespace the kernel ignores
+signals it has no handler for) and then the launcher.
 
 When namespaces are not available (no CAP_SYS_ADMIN), the kernel still
 runs as ``--user`` with the limits, without the hidden paths (logged on stderr).
@@ -183,7 +186,7 @@ def confine(user, hidden, keep, expose, cmd, limits, network=True, fallback=None
     os.close(alive)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the process group's SIGINT is the kernel's
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
-        signal.signal(sig, lambda s, _f: os.kill(pid, s))
+        signal.signal(sig, lambda _s, _f: os.kill(pid, signal.SIGKILL))
     while True:
         try:
             _, status = os.waitpid(pid, 0)
@@ -225,8 +228,8 @@ def isolation_available():
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if "--" not in argv:
-        print("usage: python -m autograder.launch [--memory B] [--fsize B] [--nproc N] "
-              "[--cpu S] [--cwd DIR] [--user U --hide P... --keep P... --expose P...] -- cmd",
+        print("usage: python -m autograder.launch [--memory B] [--fsize B] [--nproc N] [--cpu S] "
+              "[--cwd DIR] [--grader PID] [--user U --hide P... --keep P... --expose P...] -- cmd",
               file=sys.stderr)
         return 2
     split = argv.index("--")
@@ -240,6 +243,8 @@ def main(argv=None):
     parser.add_argument("--expose", action="append", default=[])
     parser.add_argument("--no-network", action="store_true")
     parser.add_argument("--fallback-user", help="the user when namespaces are not available")
+    parser.add_argument("--grader", type=int, help="process id of the grading process that "
+                        "starts the launcher: the launcher (and the kernel) end when it ends")
     args = parser.parse_args(argv[:split])
     limits = {name: getattr(args, name) for name in LIMITS}
     cmd = argv[split + 1:]
@@ -247,6 +252,8 @@ def main(argv=None):
         _c().prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError, TypeError):  # not Linux
         pass
+    if args.grader and os.getppid() != args.grader:  # it died before prctl took effect
+        return 137
     if args.cwd:
         os.chdir(args.cwd)
     if args.user and os.getuid() == 0:

@@ -55,8 +55,47 @@ def test_launcher_killed_right_after_fork_leaves_no_kernel(tmp_path, attempt):
         assert time.monotonic() < end, "the launcher did not fork"
     os.kill(launcher.pid, signal.SIGKILL)
     launcher.wait()
-    time.sleep(0.5)
+    assert_gone(marker, "the kernel outlived its killed launcher")
+
+
+def assert_gone(marker, message, deadline=60):
+    """Every process carrying ``marker`` ends within ``deadline`` seconds (a bound on a hang,
+    not a speed limit); leftovers are killed and fail the test."""
+    end = time.monotonic() + deadline
+    while marked(marker) and time.monotonic() < end:
+        time.sleep(0.1)
     left = marked(marker)
     for p in left:
         p.kill()
-    assert not left, "the kernel outlived its killed launcher"
+    assert not left, message
+
+
+def start(tmp_path, marker, script, *extra):
+    keep = tmp_path / "scratch"
+    keep.mkdir(exist_ok=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "autograder.launch", *extra, "--user", "#54321", "--keep",
+         str(keep), "--hide", str(tmp_path), "--", "/bin/sh", "-c", script, marker],
+        stderr=subprocess.DEVNULL)
+
+
+def test_sigterm_ends_the_kernel_and_the_launcher(tmp_path):
+    """As process 1 of its PID namespace the kernel ignores SIGTERM; the launcher kills it."""
+    marker = f"kernel-{os.getpid()}-{time.monotonic_ns()}"
+    launcher = start(tmp_path, marker, "trap '' TERM; sleep 600; :")
+    end = time.monotonic() + 60
+    while not marked(marker) or not forked(launcher.pid, marker):
+        assert time.monotonic() < end, "the launcher did not start the kernel"
+        time.sleep(0.05)
+    launcher.send_signal(signal.SIGTERM)
+    launcher.wait(timeout=60)
+    assert_gone(marker, "the kernel outlived the launcher's SIGTERM")
+
+
+def test_launcher_whose_grader_is_gone_starts_nothing(tmp_path):
+    """The grader died before the launcher could ask to die with it (``--grader`` is not the
+    parent any more): the launcher ends at once and starts no kernel."""
+    marker = f"kernel-{os.getpid()}-{time.monotonic_ns()}"
+    launcher = start(tmp_path, marker, "sleep 60; :", "--grader", str(os.getpid() + 1))
+    assert launcher.wait(timeout=60) == 137
+    assert_gone(marker, "a kernel was started for a grader that is gone")

@@ -1,16 +1,24 @@
-"""A grading worker killed in the middle of a run (the OOM killer, an admin, a crash) while its
-kernel runs: the run still ends (exit 0), every submission is graded (the grader retries the
-jobs of a dead worker) or recorded as failed (not cached), the gradebook holds exactly the
-graded submissions with their scores, no kernel is left behind, and a re-run completes
-everything (the finished ones come from the cache)."""
+"""Processes of a grading run killed in the middle of it (the OOM killer, an admin, a crash), and
+the grader itself interrupted: the run always ends (exit 0; 128 + the signal when the grader was
+interrupted), every submission is graded or listed in rejected.csv as failed, the gradebook holds
+exactly the graded submissions, no process of the run is left alive, and a re-run completes the
+class (the finished submissions come from the cache).
+
+Kills per run of this file: a pool worker while it starts, while its kernel starts, in the
+middle of a cell and after its kernel ended; a kernel launcher; a kernel; a Dask worker; then
+SIGTERM and SIGINT to the grader itself. Every wait is on a condition with a generous deadline (a
+busy machine makes it slower, never wrong).
+"""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -22,13 +30,32 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from hostile.corpus import CASES, FULL, build  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.slow
-PICK = {"ok_reference": FULL, "ok_blank": 0, "fault_sleep": FULL - 1}
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
+TIMEOUT = 20  # seconds per cell: the sleeping case costs one of these
+DEADLINE = 600  # for any one condition or grading run; far above what a busy machine needs
+BY_NAME = {c.name: c for c in CASES}
+EXPECTED = {"ok_reference": FULL, "ok_reference_de": FULL, "ok_blank": 0,
+            "fault_sleep": FULL - 1}
+DIED = ("The kernel died in this cell", "Der Kernel ist in dieser Zelle abgestürzt")
 
 
-def command(subs, results):
+def cases(*names):
+    """Corpus cases by name; ``name:copy`` is another student with the same notebook."""
+    out = []
+    for name in names:
+        base, _, copy = name.partition(":")
+        out.append(dataclasses.replace(BY_NAME[base], name=name.replace(":", "_")))
+    return out
+
+
+def expected(student):
+    return EXPECTED[student.rsplit("_copy", 1)[0]]
+
+
+def command(subs, results, *where):
+    """The grade command; ``where`` the workers (default: a pool of 2)."""
     return [sys.executable, "-m", "autograder", "grade", str(subs), "--out", str(results),
-            "--workers", "2", "--timeout", "5", "--units", "unit1"]
+            *(where or ("--workers", "2")), "--timeout", str(TIMEOUT), "--units", "unit1"]
 
 
 def read_csv(path):
@@ -36,70 +63,316 @@ def read_csv(path):
         return list(csv.DictReader(f))
 
 
-def kill_a_worker(proc, deadline=240):
-    """SIGKILL the pool worker (a child of the grader) whose kernel runs first; returns its pid.
-    (Not the parent of any launcher process: right after its fork, the kernel is still named
-    autograder.launch and its parent is the launcher.)"""
+def wait_for(condition, what, deadline=DEADLINE, every=0.05):
     end = time.monotonic() + deadline
-    while time.monotonic() < end and proc.poll() is None:
+    while time.monotonic() < end:
         try:
-            for worker in psutil.Process(proc.pid).children():
-                if any("autograder.launch" in " ".join(c.cmdline())
-                       for c in worker.children(recursive=True)):
-                    os.kill(worker.pid, signal.SIGKILL)
-                    return worker.pid
+            found = condition()
+        except psutil.Error:  # a process ended while we looked at it
+            found = None
+        if found:
+            return found
+        time.sleep(every)
+    raise AssertionError(f"not within {deadline} s: {what}")
+
+
+class Watch(threading.Thread):
+    """Every process of the grading run (the grader's descendants), seen while it runs."""
+
+    def __init__(self, proc):
+        super().__init__(daemon=True)
+        self.grader = psutil.Process(proc.pid)
+        self.seen = {}
+        self.done = threading.Event()
+        self.start()
+
+    def run(self):
+        while not self.done.is_set():
+            try:
+                for p in self.grader.children(recursive=True):
+                    self.seen.setdefault((p.pid, p.create_time()), p)
+            except psutil.Error:
+                if not self.grader.is_running():
+                    return
+            time.sleep(0.02)
+
+    def tree(self):
+        """[(process, its command line)] of the run now."""
+        out = []
+        try:
+            children = self.grader.children(recursive=True)
         except psutil.Error:
-            pass
-        time.sleep(0.05)
-    raise AssertionError("no kernel was started")
+            return out
+        for p in children:
+            try:
+                out.append((p, " ".join(p.cmdline())))
+            except psutil.Error:  # ended, or a zombie not reaped yet (a killed worker)
+                pass
+        return out
+
+    def alive(self):
+        out = []
+        for p in self.seen.values():
+            try:
+                if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                    out.append(p)
+            except psutil.Error:
+                pass
+        return out
 
 
-def launchers(path):
-    """Kernel launchers of this run still alive (each kernel dies with its launcher)."""
-    return [p.pid for p in psutil.process_iter(["cmdline"])
-            if "autograder.launch" in " ".join(p.info["cmdline"] or [])
-            and str(path) in " ".join(p.info["cmdline"] or [])]
+def workers(watch):
+    """Pool workers: the grader's own children started by multiprocessing's spawn."""
+    return [p for p, cmd in watch.tree()
+            if "multiprocessing.spawn" in cmd and p.ppid() == watch.grader.pid]
 
 
-def test_killed_worker_then_rerun(tmp_path):
-    from nbgrader.api import Gradebook
+def kernels(watch):
+    return [p for p, cmd in watch.tree() if "ipykernel" in cmd]
 
+
+def launchers(watch):
+    """Launchers (not their kernel child, which carries the launcher's command line until its
+    exec): the parent is a pool worker."""
+    pool = {w.pid for w in workers(watch)}
+    return [p for p, cmd in watch.tree() if "autograder.launch" in cmd and p.ppid() in pool]
+
+
+def worker_of(process):
+    for parent in process.parents():
+        if "multiprocessing.spawn" in " ".join(parent.cmdline()):
+            return parent
+    return None
+
+
+# ---- the moments of a kill; each returns a description of what it killed
+def kill_worker_starting(watch, killed):
+    w = wait_for(lambda: [p for p in workers(watch) if p.pid not in killed
+                          and not p.children(recursive=True)], "a starting pool worker",
+                 every=0.01)[0]
+    w.kill()
+    return w.pid, "pool worker while starting"
+
+
+def kill_worker_kernel_starting(watch, killed):
+    launcher = wait_for(lambda: [p for p in launchers(watch) if p.ppid() not in killed],
+                        "a kernel launcher", every=0.01)[0]
+    w = psutil.Process(launcher.ppid())
+    w.kill()
+    return w.pid, "pool worker while its kernel starts"
+
+
+def kill_worker_mid_cell(watch, killed):
+    kernel = wait_for(lambda: [k for k in kernels(watch) if time.time() - k.create_time() > 3
+                               and worker_of(k) and worker_of(k).pid not in killed],
+                      "a kernel running for 3 s")[0]
+    w = worker_of(kernel)
+    w.kill()
+    return w.pid, "pool worker in the middle of a cell"
+
+
+def kill_worker_after_its_kernel(watch, killed):
+    """A pool worker whose kernel has ended: it writes its scratch gradebook and the feedback
+    (or waits for the next job)."""
+    had_kernel = set()
+
+    def ready():
+        running = {p.ppid() for p in launchers(watch)}
+        had_kernel.update(running)
+        return [w for w in workers(watch)
+                if w.pid in had_kernel - running and w.pid not in killed]
+
+    w = wait_for(ready, "a pool worker after its kernel ended", every=0.01)[0]
+    w.kill()
+    return w.pid, "pool worker after its kernel ended (writing the gradebook)"
+
+
+def kill_launcher(watch, killed):
+    launcher = wait_for(lambda: [p for p in launchers(watch) if p.children()
+                                 and time.time() - p.create_time() > 2],
+                        "a launcher with a running kernel")[0]
+    launcher.kill()
+    return launcher.pid, "kernel launcher"
+
+
+def kill_kernel(watch, killed):
+    kernel = wait_for(lambda: [k for k in kernels(watch) if k.pid not in killed
+                               and time.time() - k.create_time() > 2], "a running kernel")[0]
+    kernel.kill()
+    return kernel.pid, "kernel"
+
+
+def grade_with_kills(tmp_path, students, kills):
     subs, results = tmp_path / "submissions", tmp_path / "results"
-    build(subs, [c for c in CASES if c.name in PICK])
+    build(subs, cases(*students))
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(command(subs, results), cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    kill_a_worker(proc)
-    _, err = proc.communicate(timeout=600)
-    assert proc.returncode == 0, err[-2000:]
+    watch = Watch(proc)
+    done = {}
+    try:
+        for kill in kills:
+            pid, what = kill(watch, done)
+            done[pid] = what
+        _, err = proc.communicate(timeout=DEADLINE)
+    finally:
+        watch.done.set()
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    return proc, err, watch, done, subs, results
+
+
+def assert_nothing_left(watch):
+    """No process of the run is alive a few seconds after it ended."""
+    try:
+        wait_for(lambda: not watch.alive(), "every process of the run has ended", deadline=60)
+    except AssertionError:
+        left = [" ".join(p.cmdline())[:200] for p in watch.alive()]
+        for p in watch.alive():
+            p.kill()
+        raise AssertionError(f"left running: {left}") from None
+
+
+def assert_consistent(results, students):
+    """Every student graded or failed; the gradebook holds exactly the graded ones."""
+    from nbgrader.api import Gradebook
+
     graded = {r["student"]: float(r["score"]) for r in read_csv(results / "grades.csv")}
     failed = {r["student"] for r in read_csv(results / "rejected.csv")
               if r["reason"].startswith("grading failed")}
-    assert set(graded) | failed == set(PICK) and not set(graded) & failed
-    for student, score in graded.items():
-        assert score == PICK[student]
-    url = f"sqlite:///{results / 'gradebook.db'}"
-    with Gradebook(url) as gb:  # exactly the graded submissions, with the same scores
-        for student in PICK:
-            lang = "de" if "de" in student else "en"
-            subs_of = [s for s in gb.assignment_submissions(f"unit1_{lang}")
-                       if s.student_id == student]
+    assert set(graded) | failed == set(students) and not set(graded) & failed
+    with Gradebook(f"sqlite:///{results / 'gradebook.db'}") as gb:
+        for student in students:
+            lang = "de" if "_de" in student else "en"
+            rows = [s for s in gb.assignment_submissions(f"unit1_{lang}")
+                    if s.student_id == student]
             if student in graded:
-                assert len(subs_of) == 1 and subs_of[0].score == graded[student]
+                assert len(rows) == 1 and rows[0].score == graded[student]
             else:
-                assert not subs_of
-    time.sleep(1)
-    assert not launchers(tmp_path), "a kernel of the killed worker is still running"
+                assert not rows
+    return graded, failed
 
-    rerun = subprocess.run(command(subs, results), cwd=ROOT, env=env, capture_output=True,
-                           text=True, timeout=600)
-    assert rerun.returncode == 0, rerun.stderr[-2000:]
-    again = {r["student"]: float(r["score"]) for r in read_csv(results / "grades.csv")}
-    assert again == PICK
+
+def rerun(subs, results, students, graded):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    again = subprocess.run(command(subs, results), cwd=ROOT, env=env, capture_output=True,
+                           text=True, timeout=DEADLINE)
+    assert again.returncode == 0, again.stderr[-2000:]
     assert not read_csv(results / "rejected.csv")
-    assert f"{len(graded)} unchanged (cache)" in rerun.stderr
-    with Gradebook(url) as gb:
-        for student, score in PICK.items():
-            lang = "de" if "de" in student else "en"
-            sub = gb.find_submission(f"unit1_{lang}", student)
-            assert sub.score == score
+    assert f"{len(graded)} unchanged (cache)" in again.stderr
+    scores = {r["student"]: float(r["score"]) for r in read_csv(results / "grades.csv")}
+    assert set(scores) == set(students)
+    return scores
+
+
+def test_killed_pool_workers_then_rerun(tmp_path):
+    students = ["ok_reference", "ok_reference_de", "ok_blank", "fault_sleep",
+                "ok_reference:copy", "ok_blank:copy"]
+    kills = [kill_worker_starting, kill_worker_kernel_starting, kill_worker_mid_cell,
+             kill_worker_after_its_kernel]
+    proc, err, watch, done, subs, results = grade_with_kills(tmp_path, students, kills)
+    assert len(done) == 4, done
+    assert proc.returncode == 0, err[-2000:]
+    assert_nothing_left(watch)
+    names = [s.replace(":", "_") for s in students]
+    graded, _ = assert_consistent(results, names)
+    for student, score in graded.items():  # a job of a dead worker runs again from the start
+        assert score == expected(student), student
+    scores = rerun(subs, results, names, graded)
+    assert scores == {s: expected(s) for s in names}
+
+
+def test_killed_launcher_and_kernel_then_rerun(tmp_path):
+    """A kernel that dies is restarted (the cell it died in gets an error; the instructor sees it
+    in the feedback): a submission loses points only where its feedback says why."""
+    students = ["fault_sleep", "fault_sleep:copy", "ok_reference", "ok_blank"]
+    proc, err, watch, done, subs, results = grade_with_kills(
+        tmp_path, students, [kill_launcher, kill_kernel])
+    assert len(done) == 2, done
+    assert proc.returncode == 0, err[-2000:]
+    assert_nothing_left(watch)
+    names = [s.replace(":", "_") for s in students]
+    graded, _ = assert_consistent(results, names)
+    for student, score in graded.items():
+        if score != expected(student):
+            feedback = next((results / "feedback" / student).rglob("*.html")).read_text()
+            assert score < expected(student) and any(d in feedback for d in DIED), student
+    rerun(subs, results, names, graded)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_interrupted_grader_stops_cleanly_and_rerun_completes(tmp_path, sig):
+    students = ["ok_reference", "ok_blank", "fault_sleep", "ok_reference_de"]
+    subs, results = tmp_path / "submissions", tmp_path / "results"
+    build(subs, cases(*students))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(command(subs, results), cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    watch = Watch(proc)
+    try:
+        wait_for(lambda: [k for k in kernels(watch) if time.time() - k.create_time() > 2],
+                 "a running kernel")
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=120)  # "within seconds"; the bound only catches a hang
+    finally:
+        watch.done.set()
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 128 + sig, err[-2000:]
+    assert f"interrupted by {signal.Signals(sig).name}" in err
+    assert "Run the same command again" in err
+    assert_nothing_left(watch)
+    again = subprocess.run(command(subs, results), cwd=ROOT, env=env, capture_output=True,
+                           text=True, timeout=DEADLINE)
+    assert again.returncode == 0, again.stderr[-2000:]
+    scores = {r["student"]: float(r["score"]) for r in read_csv(results / "grades.csv")}
+    assert scores == {s: expected(s) for s in students}
+
+
+def test_killed_dask_worker(tmp_path):
+    """A Dask worker killed while its kernel runs: the scheduler gives the job to another worker,
+    the killed worker's kernel ends with it, and the run ends with every submission graded."""
+    from distributed import LocalCluster
+
+    students = ["ok_reference", "fault_sleep", "ok_blank"]
+    subs, results = tmp_path / "submissions", tmp_path / "results"
+    build(subs, cases(*students))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        me = psutil.Process()
+        before = {p.pid for p in me.children(recursive=True)}
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        cmd = command(subs, results, "--dask", cluster.scheduler_address)
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        seen = {}
+
+        def running_kernel():
+            for p in me.children(recursive=True):
+                try:
+                    if p.pid in before or "ipykernel" not in " ".join(p.cmdline()):
+                        continue  # (a launcher's command line names the kernel's too)
+                    seen.setdefault(p.pid, p)
+                    if time.time() - p.create_time() > 2:
+                        return p
+                except psutil.Error:
+                    pass
+            return None
+
+        try:
+            kernel = wait_for(running_kernel, "a kernel on a Dask worker")
+            dask_worker = next(p for p in kernel.parents() if p.pid in before)
+            dask_worker.kill()
+            _, err = proc.communicate(timeout=DEADLINE)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        assert proc.returncode == 0, err[-2000:]
+        graded = {r["student"]: float(r["score"]) for r in read_csv(results / "grades.csv")}
+        assert graded == {s: expected(s) for s in students}
+        wait_for(lambda: not [p for p in seen.values() if p.is_running()
+                              and p.status() != psutil.STATUS_ZOMBIE],
+                 "every kernel of the run has ended", deadline=60)
