@@ -35,7 +35,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 
 test: $(VENV)/.dev
-	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-debian.sh chromium:chromium bwrap:bubblewrap
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 -m "not browser" --timeout=300
 	$(BIN)/python -m pytest -m browser --timeout=300
@@ -47,7 +47,7 @@ release: $(VENV)/.lab
 	$(BIN)/python -m autograder release --out build/release --lang all
 
 bench: $(VENV)/.bench
-	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-debian.sh chromium:chromium bwrap:bubblewrap
 	$(BIN)/python -m bench
 
 clean:

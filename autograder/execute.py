@@ -5,9 +5,10 @@
   exercise; both are reported in the feedback (error ``GraderFlag``);
 * the kernel starts confined (:mod:`autograder.launch`): resource limits (address space, file
   size, processes), a scratch working directory, an environment without the grader's variables
-  (no grading seed); as root also as the unprivileged user ``user`` in private mount and PID
-  namespaces that hide the course (hidden tests, gradebook), other submissions, /tmp, /home,
-  /root and the answer key ``workbook/units``, and kill every process the kernel started;
+  (no grading seed); in a bubblewrap sandbox (or, as root without bubblewrap, namespaces built
+  by hand) that hides the course (hidden tests, gradebook), other submissions, /tmp, /home,
+  /root and the answer key ``workbook/units``, has no network, and kills every process the
+  kernel started; as root the kernel also runs as an unprivileged uid of its own;
 * every cell has a time limit (``timeout``); a kernel that does not answer after the interrupt,
   or that died (``sys.exit`` in a thread, ``os._exit``, a segfault, the memory limit) does not
   stop grading: the cell gets an error output with the reason, every later code cell "not run";
@@ -38,7 +39,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer, List, Unicode
 
 from autograder._root import ROOT
-from autograder.launch import limit_args
+from autograder.launch import bubblewrap, limit_args
 
 SEED_VARIABLE = "NNKIT_GRADING_SEED"
 CHECK_SUFFIX = "_check"
@@ -268,12 +269,17 @@ class HardenedExecute(Execute):
             args = limit_args(memory=self.memory_limit, fsize=self.fsize_limit, nproc=nproc,
                               cpu=self.cpu_limit) + ["--cwd", self._scratch]
             user = ensure_user(self.user)
+            sandbox = bubblewrap() if self.isolate else None
             if user:
                 own = f"#{UID_BASE + os.getpid()}" if self.uid_per_process else user
-                args += ["--user", own, "--fallback-user", user, "--keep", self._scratch]
+                args += ["--user", own, "--fallback-user", user]
+            if user or sandbox:
+                args += ["--keep", self._scratch]
                 for path in {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix)}:
                     args += ["--expose", path]
                 if self.isolate:
+                    if sandbox:
+                        args += ["--bwrap", sandbox]
                     for path in self._hide:
                         args += ["--hide", path]
                     if not self.network:

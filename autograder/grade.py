@@ -29,6 +29,7 @@ from pathlib import Path
 
 from autograder import cache as cache_mod
 from autograder import course as course_mod
+from autograder.launch import confinement
 from autograder.merge import merge
 from autograder.progress import Progress
 from autograder.reap import Interrupted, Run
@@ -117,6 +118,8 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
     modules = course_mod.load_modules(units, log=log)
     course = course_mod.prepare(out / "course", db, modules, timeout, hide=[submissions], log=log)
     jobs, rejected = scan(submissions, course)
+    if not dask:
+        log(confinement())
     prepared = time.monotonic() - start
 
     cache = cache_mod.Cache(out / ".cache")

@@ -2,18 +2,24 @@
 
 The kernel manager of :mod:`autograder.execute` puts this launcher in front of the kernel's
 command line. Always: resource limits (address space, file size, processes, CPU seconds) and the
-working directory. When started as root with ``--user``:
+working directory. With ``--bwrap PATH`` (bubblewrap, the sandbox of Flatpak; Debian package
+``bubblewrap``), as root or as an ordinary user where the kernel allows user namespaces:
 
-* a private mount namespace in which every ``--hide`` path is covered by an empty read-only
-  tmpfs (the course with its hidden tests and gradebook, other submissions, the answer key in
-  ``workbook/units``, /tmp, /home, /root ...) and every ``--keep`` path (the kernel's scratch
-  directory) is bound back in;
-* a private PID namespace: the kernel is its process 1, so when it ends or is killed, every
-  process it started (fork bombs, detached daemons, ``setsid``) is killed by the kernel (Linux);
-  ``/proc`` shows only these processes;
-* the kernel runs as the unprivileged ``--user`` (a name, or ``#N`` for uid = gid = N without an
-  account: one per grading process, so parallel kernels share no process limit), no
-  supplementary groups, owning only ``--keep``; without namespaces as ``--fallback-user``.
+* the whole file system read-only, every ``--hide`` path covered by an empty tmpfs (the course
+  with its hidden tests and gradebook, other submissions, the answer key in ``workbook/units``,
+  /tmp, /home, /root ...), every ``--keep`` path (the kernel's scratch directory) bound back
+  writable and every ``--expose`` path (the Python installation) read-only;
+* new user, PID, IPC, UTS and (with ``--no-network``) network namespaces: the kernel is
+  process 1 of its PID namespace, so when it ends or is killed, every process it started (fork
+  bombs, detached daemons, ``setsid``) ends with it, ``/proc`` shows only these processes, and
+  there is no network but an empty loopback;
+* as root, the kernel runs as the unprivileged ``--user`` (a name, or ``#N`` for uid = gid = N
+  without an account: one per grading process, so parallel kernels share no process limit), no
+  supplementary groups, owning only ``--keep``.
+
+Without bubblewrap, as root, the same by hand (``unshare``, ``mount``; :func:`hide`), with
+the kernel as process 1 of its PID namespace; without either, only the limits apply
+(:func:`confinement` says which, for the grader's log).
 
 The launcher stays as the parent of the kernel (it ignores SIGINT; the kernel manager signals the
 whole process group, so interrupts reach the kernel) and dies with it; the kernel gets SIGKILL if
@@ -21,9 +27,6 @@ the launcher is killed, and the launcher if the grader process that started it (
 dies, also when that happens before the launcher could ask for it. SIGTERM, SIGHUP or SIGQUIT to
 the launcher end the kernel with SIGKILL (as process 1 of its PID namespace the kernel ignores
 signals it has no handler for) and then the launcher.
-
-When namespaces are not available (no CAP_SYS_ADMIN), the kernel still
-runs as ``--user`` with the limits, without the hidden paths (logged on stderr).
 """
 
 from __future__ import annotations
@@ -31,9 +34,12 @@ from __future__ import annotations
 import argparse
 import ctypes
 import ctypes.util
+import functools
 import os
 import resource
+import shutil
 import signal
+import subprocess
 import sys
 
 LIMITS = {"memory": resource.RLIMIT_AS, "fsize": resource.RLIMIT_FSIZE,
@@ -115,12 +121,17 @@ def hide(paths, keep, expose=()):
 
 def usable_by(user, path):
     """Whether ``path`` can be reached by anybody (o+x on every directory up to it)."""
+    return _barrier(path) is None
+
+
+def _barrier(path):
+    """The first directory on the way to ``path`` that not everybody may enter, or None."""
     parts = os.path.realpath(path).split("/")
     for i in range(2, len(parts)):
         d = "/".join(parts[:i])
         if os.path.isdir(d) and not os.stat(d).st_mode & 0o001:
-            return False
-    return True
+            return d
+    return None
 
 
 def ids(user):
@@ -144,9 +155,33 @@ def _drop(user, keep):
     os.setuid(uid)
 
 
-def confine(user, hidden, keep, expose, cmd, limits, network=True, fallback=None):
-    """Fork the kernel into new namespaces as ``user``; wait for it; return its exit code.
-    Without ``network`` the kernel gets an empty network namespace (IPC transport only)."""
+def sandbox_args(bwrap, hidden, keep, expose, network=True):
+    """bubblewrap's command line (before ``--`` and the kernel's): see the module docstring."""
+    args = [bwrap, "--unshare-all", "--die-with-parent", "--as-pid-1",  # (ipykernel exits when
+            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]   # its parent is pid 1)
+    if network:
+        args.append("--share-net")
+    hidden = [h for h in sorted(set(hidden), key=len) if os.path.isdir(h)]
+    for path in hidden:
+        args += ["--tmpfs", path]
+    for path in expose:  # bound back only where a hidden path covers it
+        if os.path.isdir(path) and any(path.startswith(h.rstrip("/") + "/") for h in hidden):
+            args += ["--ro-bind", path, path]
+    for path in keep:
+        args += ["--bind", path, path]
+    return args
+
+
+def confine(user, hidden, keep, expose, cmd, limits, network=True, fallback=None, bwrap=None):
+    """Start the kernel confined (bubblewrap ``bwrap``, else namespaces by hand) as ``user``;
+    wait for it; return its exit code. Without ``network`` the kernel gets an empty network
+    namespace (IPC transport only)."""
+    if os.getuid() != 0:
+        user = None
+    if bwrap:
+        argv = [*sandbox_args(bwrap, hidden, keep, expose, network), "--", *cmd]
+        return _supervise(lambda: _reachable(user, keep, expose), argv, limits,
+                          ignore_sigint=True)
     namespaces = True
     try:
         _check(_c().unshare(CLONE_NEWNS | CLONE_NEWPID | (0 if network else CLONE_NEWNET)),
@@ -162,21 +197,49 @@ def confine(user, hidden, keep, expose, cmd, limits, network=True, fallback=None
         print(f"autograder.launch: the Python installation is not reachable by {user}; the kernel "
               "runs as root", file=sys.stderr)
         user = None
+
+    def prepare():  # in the kernel: process 1 of the new PID namespace
+        if namespaces:
+            _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV)
+        if user:
+            _drop(user, keep)
+
+    return _supervise(prepare, cmd, limits)
+
+
+def _reachable(user, keep, expose):
+    """As root, before bubblewrap runs as ``user``: a Python installation or scratch directory
+    behind a directory only root may enter (``/root/.pyenv``) is made reachable in a private
+    mount namespace (that directory becomes an empty tmpfs with the installation bound back
+    read-only and the scratch directory writable; bubblewrap then hides it again), since
+    bubblewrap resolves what it binds as ``user``."""
+    if not user:
+        return
+    barriers = {b for p in [*keep, *expose] if (b := _barrier(p))}
+    if barriers:
+        _check(_c().unshare(CLONE_NEWNS), "unshare")
+        hide(barriers, keep, expose)
+    _drop(user, keep)
+
+
+def _supervise(prepare, argv, limits, ignore_sigint=False):
+    """Fork; the child runs ``prepare()``, takes the limits and executes ``argv``; the launcher
+    waits for it and returns its exit code. ``ignore_sigint``: the child ignores the process
+    group's SIGINT (bubblewrap would die of it; the kernel sets its own handler)."""
     alive, held = os.pipe()  # the launcher holds ``held`` until it dies (not inherited on exec)
     pid = os.fork()
-    if pid == 0:  # the kernel: process 1 of the new PID namespace
+    if pid == 0:
         try:
             os.close(held)
             _c().prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-            if namespaces:
-                _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV)
-            if user:
-                _drop(user, keep)
+            prepare()
             _c().prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # again: setuid clears it
             if orphaned(alive):  # the launcher died before prctl could take effect
                 os._exit(137)
+            if ignore_sigint:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
             apply(limits)
-            os.execvp(cmd[0], cmd)
+            os.execvp(argv[0], argv)
         except BaseException as err:  # noqa: BLE001 - report and leave the child
             import traceback
 
@@ -209,6 +272,35 @@ def orphaned(fd):
         return False
 
 
+@functools.cache
+def bubblewrap():
+    """The path of a ``bwrap`` that can build the sandbox here, or None (not installed, or the
+    kernel allows no user namespaces). As root it is tried as an unprivileged user, as the
+    kernel will be."""
+    bwrap = shutil.which("bwrap")
+    if not bwrap or not sys.platform.startswith("linux"):
+        return None
+    probe = [*sandbox_args(bwrap, ["/tmp"], [], []), "--", "true"]
+    drop = (lambda: (os.setgroups([]), os.setgid(65534), os.setuid(65534))) if (
+        os.getuid() == 0) else None
+    try:
+        done = subprocess.run(probe, preexec_fn=drop, capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return bwrap if done.returncode == 0 else None
+
+
+def confinement():
+    """How kernels are confined here, in one line for the grader's log."""
+    if bubblewrap():
+        return "kernels confined by bubblewrap (hidden course and submissions, no network)"
+    if isolation_available():
+        return ("kernels confined by namespaces (bubblewrap is not installed: Debian package "
+                "bubblewrap)")
+    return ("kernels NOT confined, only time, memory and output limits: install bubblewrap "
+            "(Debian package bubblewrap) where the kernel allows user namespaces, or grade as root")
+
+
 def isolation_available():
     """Whether kernels can be confined here (root, Linux namespaces): tried in a child process."""
     if os.getuid() != 0 or not sys.platform.startswith("linux"):
@@ -229,7 +321,8 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if "--" not in argv:
         print("usage: python -m autograder.launch [--memory B] [--fsize B] [--nproc N] [--cpu S] "
-              "[--cwd DIR] [--grader PID] [--user U --hide P... --keep P... --expose P...] -- cmd",
+              "[--cwd DIR] [--grader PID] [--bwrap PATH] [--user U] [--hide P...] [--keep P...] "
+              "[--expose P...] [--no-network] -- cmd",
               file=sys.stderr)
         return 2
     split = argv.index("--")
@@ -243,6 +336,7 @@ def main(argv=None):
     parser.add_argument("--expose", action="append", default=[])
     parser.add_argument("--no-network", action="store_true")
     parser.add_argument("--fallback-user", help="the user when namespaces are not available")
+    parser.add_argument("--bwrap", help="bubblewrap's executable: confine the kernel with it")
     parser.add_argument("--grader", type=int, help="process id of the grading process that "
                         "starts the launcher: the launcher (and the kernel) end when it ends")
     args = parser.parse_args(argv[:split])
@@ -256,9 +350,10 @@ def main(argv=None):
         return 137
     if args.cwd:
         os.chdir(args.cwd)
-    if args.user and os.getuid() == 0:
+    if args.bwrap or args.user and os.getuid() == 0:
         code = confine(args.user, args.hide, args.keep, args.expose, cmd, limits,
-                       network=not args.no_network, fallback=args.fallback_user)
+                       network=not args.no_network, fallback=args.fallback_user,
+                       bwrap=args.bwrap)
         return code if code >= 0 else 128 - code
     apply(limits)
     os.execvp(cmd[0], cmd)

@@ -88,7 +88,7 @@ def lab(tmp_path_factory):
 def browser():
     """One headless Chromium (the Debian one) for the module."""
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} not found (scripts/ensure-chromium.sh installs it)")
+        pytest.skip(f"{CHROMIUM} not found (scripts/ensure-debian.sh installs it)")
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
