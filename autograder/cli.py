@@ -29,7 +29,8 @@ def parser():
     g.add_argument("submissions")
     g.add_argument("--out", required=True)
     g.add_argument("--workers", type=int, default=None, help="default: os.cpu_count()")
-    g.add_argument("--timeout", type=int, default=30, help="seconds per cell (default 30)")
+    g.add_argument("--timeout", type=int, default=30, help="seconds per cell of the student "
+                   "(default 30; the setup cell and re-runs after a restart: 120)")
     g.add_argument("--db", help="SQLAlchemy URL of the gradebook (default: RESULTS/gradebook.db)")
     g.add_argument("--dask", help="address of a Dask scheduler (tcp://host:port)")
     g.add_argument("--units", help="comma-separated units (default: every unit that builds)")

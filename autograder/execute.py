@@ -9,7 +9,10 @@
   by hand) that hides the course (hidden tests, gradebook), other submissions, /tmp, /home,
   /root and the answer key ``workbook/units``, has no network, and kills every process the
   kernel started; as root the kernel also runs as an unprivileged uid of its own;
-* every cell has a time limit (``timeout``); a kernel that does not answer after the interrupt,
+* every cell of the student has a time limit (``timeout``); the instructor's locked cells (their
+  source restored by nbgrader's ``OverwriteCells``: the cold imports of the setup cell) and cells
+  replayed after a restart (they finished once) get ``setup_timeout``, so that a slow or busy
+  machine costs no points; a kernel that does not answer after the interrupt,
   or that died (``sys.exit`` in a thread, ``os._exit``, a segfault, the memory limit) does not
   stop grading: the cell gets an error output with the reason, every later code cell "not run";
 * output beyond ``max_output_bytes`` per cell is dropped (with a note);
@@ -225,12 +228,28 @@ class HardenedExecute(Execute):
         config=True)
     network = Bool(False, help="give the kernel network access (when confined: without it, an "
                    "empty network namespace and IPC sockets)").tag(config=True)
+    setup_timeout = Integer(120, help="seconds per cell for the instructor's locked cells and "
+                            "for replays after a restart (at least timeout)").tag(config=True)
     max_restarts = Integer(3, help="kernel restarts per notebook (after a crash or a hang, the "
                            "cells that ran are replayed in a fresh kernel)").tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", LimitedKernelManager)
         super().__init__(*args, **kwargs)
+        self.timeout_func = self.cell_timeout
+        self._replaying = False
+
+    def cell_timeout(self, cell):
+        """Seconds ``cell`` may run (None: no limit): ``timeout`` for the student's code,
+        ``setup_timeout`` (if longer) for a locked instructor cell or a replay."""
+        if not self.timeout or self.timeout < 0:
+            return None
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        instructor = (meta.get("grade_id") and meta.get("locked") and not meta.get("grade")
+                      and not meta.get("solution"))
+        if instructor or self._replaying:
+            return max(self.timeout, self.setup_timeout)
+        return self.timeout
 
     # ------------------------------------------------------------------ kernel
     def kernel_env(self, scratch):
@@ -386,18 +405,22 @@ class HardenedExecute(Execute):
         except Exception as err:
             self.log.warning("restart failed: %s", err)
             return False
-        for index in done:
-            cell = self.nb.cells[index]
-            if exercise_of(cell) is not None:
-                continue
-            replay = copy.deepcopy(cell)
-            try:
-                super().preprocess_cell(replay, resources, index)
-            except Exception as err:
-                self.log.warning("replay of cell %d failed: %s", index, err)
-                return False
-            if self._timed_out(replay):
-                return False
+        self._replaying = True
+        try:
+            for index in done:
+                cell = self.nb.cells[index]
+                if exercise_of(cell) is not None:
+                    continue
+                replay = copy.deepcopy(cell)
+                try:
+                    super().preprocess_cell(replay, resources, index)
+                except Exception as err:
+                    self.log.warning("replay of cell %d failed: %s", index, err)
+                    return False
+                if self._timed_out(replay):
+                    return False
+        finally:
+            self._replaying = False
         return True
 
     def preprocess_cell(self, cell, resources, index):

@@ -2,7 +2,7 @@
 JupyterLab in headless Chromium, per unit notebook (the first view with a slider).
 
 The browser tests (``pytest -m browser``, part of ``make test``) measure it and write
-tests/artifacts/browser_latency.json; this benchmark reads that file (and says how old it is).
+build/test-artifacts/browser_latency.json; this benchmark reads that file (and says how old it is).
 With ``run=True`` (``python -m bench browser --browser-run``) it runs those tests first.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 from bench.common import figure, median
 
 ROOT = Path(__file__).resolve().parent.parent
-LATENCY_FILE = ROOT / "tests" / "artifacts" / "browser_latency.json"
+LATENCY_FILE = ROOT / "build" / "test-artifacts" / "browser_latency.json"
 TARGET_MS = "<= 100"
 
 
@@ -32,9 +32,9 @@ def run(run_tests=False, log=print):
         if run_tests:
             measure()
     if not LATENCY_FILE.exists():
-        log("  browser: tests/artifacts/browser_latency.json missing (run the browser tests)")
+        log("  browser: build/test-artifacts/browser_latency.json missing (run the browser tests)")
         return [figure("browser: key press to new image", None, "ms", TARGET_MS,
-                       note="not measured: tests/artifacts/browser_latency.json missing; "
+                       note="not measured: build/test-artifacts/browser_latency.json missing; "
                             "run `pytest -m browser` or `python -m bench browser --browser-run`")]
     data = json.loads(LATENCY_FILE.read_text(encoding="utf-8"))
     views = {k: v for k, v in data.get("views", {}).items() if v.get("ms")}

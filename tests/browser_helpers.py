@@ -1,13 +1,16 @@
 """JupyterLab in headless Chromium for the browser tests (tests/test_browser.py).
 
-- ``LabServer``: a JupyterLab server on a free loopback port with a token, serving a COPY of the
+- ``LabServer``: a JupyterLab server on a loopback port it chooses itself (port 0, read back from
+  its runtime file; no other process can take the port between choosing and binding) with a token,
+  serving a COPY of the
   notebooks from a temporary directory, with its own settings, workspaces and runtime dirs (the
   news pop-up off, ``window.jupyterapp`` exposed). ``stop()`` shuts the server down with its
   kernels (REST shutdown, then SIGTERM/SIGKILL of the server's own process group).
 - ``launch_chromium``: Playwright's Chromium driver on the Debian ``/usr/bin/chromium``
   (never ``playwright install``).
 - ``LabPage``: one notebook opened with ``?reset``: run every cell, read cells/outputs from the
-  notebook model, press keys on a slider and wait for the plot image to change.
+  notebook model, press keys on a slider and wait until the kernel has answered (then the plot
+  image has changed, or it will not).
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -36,12 +38,6 @@ NOTIFICATION = "@jupyterlab/apputils-extension:notification"
 LOCALES = {"de": "de_DE", "en": "en"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def lab_user_settings(locale: str = "en") -> dict:
     """``{plugin id: settings}`` as in scripts/lab_settings.py: locale and no news pop-up."""
     return {
@@ -59,15 +55,19 @@ def write_user_settings(settings_dir: Path, settings: dict) -> None:
         path.write_text(json.dumps(values, indent=2), encoding="utf-8")
 
 
-class LabServer:
-    """``jupyter lab`` on 127.0.0.1:<free port>, root dir = ``root`` (a copy made by the caller)."""
+class PortTaken(RuntimeError):
+    """The server could not bind the port it had chosen (another process took it)."""
 
-    def __init__(self, root: Path, workdir: Path, locale: str = "en", start_timeout: float = 60):
+
+class LabServer:
+    """``jupyter lab`` on 127.0.0.1:<a port it chose>, root dir = ``root`` (a copy made by the
+    caller)."""
+
+    def __init__(self, root: Path, workdir: Path, locale: str = "en", start_timeout: float = 120):
         self.root = Path(root)
         self.workdir = Path(workdir)
-        self.port = free_port()
         self.token = uuid.uuid4().hex
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = None  # http://127.0.0.1:<port>, once the server runs
         self.log_path = self.workdir / "jupyterlab.log"
         settings = self.workdir / "user-settings"
         write_user_settings(settings, lab_user_settings(locale))
@@ -82,8 +82,8 @@ class LabServer:
         env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
         cmd = [
             sys.executable, "-m", "jupyterlab", "--no-browser",
-            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
-            "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
+            "--ServerApp.ip=127.0.0.1", "--ServerApp.port=0", "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root}",
             "--LabApp.expose_app_in_browser=True",
             f"--LabApp.user_settings_dir={settings}",
@@ -92,33 +92,47 @@ class LabServer:
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 (closed in stop)
-        # The server itself, in its own process group (its kernels are its children).
-        self.process = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT,
-                                        env=env, cwd=self.workdir, start_new_session=True)
-        try:
-            self._wait_ready(start_timeout)
-        except BaseException:
-            self.stop()
-            raise
+        # Jupyter binds port 0 (the system picks a free port), closes it and binds that port
+        # again: another process may take it in between. Then the server exits; start it again.
+        for attempt in range(3):
+            self._log = open(self.log_path, "wb")  # noqa: SIM115 (closed in stop)
+            # The server itself, in its own process group (its kernels are its children).
+            self.process = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT,
+                                            env=env, cwd=self.workdir, start_new_session=True)
+            try:
+                self._wait_ready(start_timeout)
+                return
+            except PortTaken:
+                self._log.close()
+                if attempt == 2:
+                    raise
+            except BaseException:
+                self.stop()
+                raise
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def _wait_ready(self, timeout):
+        """Wait for the server's runtime file (jpserver-<pid>.json: the port it bound), then
+        for its REST API; raises PortTaken when the port was taken before the server bound it."""
+        info = self.workdir / "runtime" / f"jpserver-{self.process.pid}.json"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited with {self.process.returncode}:\n"
-                                   f"{self.log()[-4000:]}")
+                log = self.log()
+                error = PortTaken if "no available port could be found" in log else RuntimeError
+                raise error(f"jupyter lab exited with {self.process.returncode}:\n{log[-4000:]}")
             try:
+                if self.url is None:
+                    self.url = f"http://127.0.0.1:{json.loads(info.read_text())['port']}"
                 self.api("GET", "/api/status")
                 return
-            except (urllib.error.URLError, ConnectionError, OSError):
+            except (OSError, ValueError, KeyError):  # not written (completely) or not serving yet
                 time.sleep(0.2)
         raise TimeoutError(f"jupyter lab not ready after {timeout} s:\n{self.log()[-4000:]}")
 
-    def api(self, method: str, path: str, body=None, timeout: float = 10):
+    def api(self, method: str, path: str, body=None, timeout: float = 60):
         """A REST call with the token; returns the decoded JSON (or None)."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(
@@ -282,15 +296,29 @@ async (img) => {
 }
 """
 
-#: Arms a one-shot measurement: time from the next keydown to the next change of img.src.
+#: Arms a one-shot measurement of the next key press: ``t0`` at the keydown, ``dt`` (ms) when
+#: ``el`` changes next (an image's src, a diagram's content), ``done`` when the kernel went busy
+#: and idle again after the keydown. The kernel connection handles its messages in order and
+#: awaits the widget manager on each: at ``done`` every update the kernel sent for the key press
+#: is in the page, so a picture that has not changed by then will not change.
 JS_ARM = """
-(img) => {
-  window.__nnkit = {t0: null, dt: null};
+(el) => {
+  window.__nnkit = {t0: null, dt: null, busy: false, done: false};
   if (!window.__nnkitKey) {
     window.__nnkitKey = true;
     document.addEventListener('keydown', () => {
       if (window.__nnkit && window.__nnkit.t0 === null) window.__nnkit.t0 = performance.now();
     }, true);
+  }
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  if (window.__nnkitKernel !== kernel) {
+    window.__nnkitKernel = kernel;
+    kernel.statusChanged.connect((_, status) => {
+      const m = window.__nnkit;
+      if (!m || m.t0 === null) return;
+      if (status === 'busy') m.busy = true;
+      else if (status === 'idle' && m.busy) m.done = true;
+    });
   }
   const obs = new MutationObserver(() => {
     if (window.__nnkit.t0 !== null && window.__nnkit.dt === null) {
@@ -298,7 +326,8 @@ JS_ARM = """
       obs.disconnect();
     }
   });
-  obs.observe(img, {attributes: true, attributeFilter: ['src']});
+  obs.observe(el, {attributes: true, attributeFilter: ['src'], childList: true, subtree: true,
+                   characterData: true});
 }
 """
 
@@ -326,7 +355,7 @@ def unexpected_errors(cells: list[dict]) -> list[str]:
 class LabPage:
     """One notebook in a fresh tab of the server's JupyterLab (``?reset``)."""
 
-    def __init__(self, context, server: LabServer, path: str, timeout_ms: float = 90_000,
+    def __init__(self, context, server: LabServer, path: str, timeout_ms: float = 120_000,
                  kernel: bool = True):
         self.server = server
         self.path = path
@@ -339,7 +368,7 @@ class LabPage:
         # kernel=False: only the document (a page without code cells need not wait for it).
         self.page.wait_for_function(JS_PANEL if kernel else JS_OPEN, polling=100)
 
-    def run_all(self, timeout_ms: float = 180_000) -> list[dict]:
+    def run_all(self, timeout_ms: float = 600_000) -> list[dict]:
         """Run every code cell in order; wait for the idle kernel; return the cells (model)."""
         self.page.evaluate(JS_RUN_ALL)
         self.page.wait_for_function(JS_KERNEL_IDLE, polling=200, timeout=timeout_ms)

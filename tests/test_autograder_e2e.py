@@ -18,7 +18,9 @@ import pytest
 
 from autograder.cli import main
 
-pytestmark = pytest.mark.slow
+# grading a class on a busy machine (the shared class is graded in the first test that needs it,
+# the other xdist worker waits for it); the nbgrader runs fail with their own message (300 s) first
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 UNITS = "unit1"
 STUDENTS = 4
 
@@ -279,3 +281,35 @@ def test_every_unit_grades_as_expected(tmp_path):
     expected = {(r["student"], r["assignment"], r["notebook"]): float(r["expected_score"])
                 for r in rows}
     assert {k: v[0] for k, v in grades(results).items()} == expected
+
+
+def test_a_slow_setup_cell_and_slow_replays_cost_no_points(tmp_path):
+    """The per-cell limit is for the student's code: the instructor's locked setup cell (a cold
+    import on a busy machine) and a cell replayed after a crash (it finished once) may take longer
+    than it; the cells after them still run."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from autograder.execute import HardenedExecute
+
+    def cell(source, **nbgrader):
+        c = new_code_cell(source)
+        if nbgrader:
+            c.metadata["nbgrader"] = {"grade": False, "solution": False, **nbgrader}
+        return c
+
+    slow = 8  # seconds; the limit for the student's cells is 5
+    nb = new_notebook(cells=[
+        cell(f"import time\ntime.sleep({slow})\nsetup_done = True", grade_id="setup",
+             locked=True),
+        # fast the first time, slow when replayed (the scratch folder outlives the restart)
+        cell(f"import os, time\nif os.path.exists('ran'):\n    time.sleep({slow})\n"
+             "open('ran', 'w').close()\nanswer = 42", grade_id="answer", solution=True),
+        cell("import os\nos._exit(1)"),
+        cell("print(setup_done, answer)"),
+    ])
+    execute = HardenedExecute(seed=1, timeout=5, scratch_root=str(tmp_path),
+                              user="", isolate=False)
+    nb, _ = execute.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    errors = [o for c in nb.cells for o in c.outputs if o.output_type == "error"]
+    assert [e.ename for e in errors] == ["KernelDied"], errors
+    assert nb.cells[3].outputs[0].text == "True 42\n"

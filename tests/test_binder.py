@@ -27,7 +27,7 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
-ARTIFACTS = ROOT / "tests" / "artifacts"
+ARTIFACTS = ROOT / "build" / "test-artifacts"
 
 
 def _project():
@@ -110,9 +110,11 @@ def _clean_env(tmp: Path, venv: Path) -> dict:
     return env
 
 
-def _run(cmd, times=None, what=None, **kwargs):
+def _run(cmd, times=None, what=None, timeout=120, **kwargs):
+    """Run ``cmd``; fails with its output on a non-zero exit, with a message after ``timeout`` s
+    (each step's limit is generous for a busy machine; together they stay below the test's)."""
     t0 = time.perf_counter()
-    result = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kwargs)
     assert result.returncode == 0, (f"{cmd} failed ({result.returncode}):\n"
                                     f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     if times is not None:
@@ -121,7 +123,7 @@ def _run(cmd, times=None, what=None, **kwargs):
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(900)
+@pytest.mark.timeout(3000)  # above the sum of the steps' limits (_run)
 def test_binder_environment_runs_every_notebook(tmp_path):
     runtime = (BINDER / "runtime.txt").read_text().strip()
     if runtime != f"python-{sys.version_info.major}.{sys.version_info.minor}":
@@ -132,12 +134,13 @@ def test_binder_environment_runs_every_notebook(tmp_path):
     env = _clean_env(tmp_path, venv)
 
     times = {}
-    _run([sys.executable, "-m", "venv", str(venv)], times, "venv", env=env)
+    _run([sys.executable, "-m", "venv", str(venv)], times, "venv", timeout=300, env=env)
     python = venv / "bin" / "python"
     # --no-compile: fewer seconds here; Binder byte-compiles as it likes.
     _run([str(python), "-m", "pip", "install", "--quiet", "--no-compile",
-          "-r", str(repo / "binder" / "requirements.txt")], times, "pip install", env=env, cwd=repo)
-    _run([str(repo / "binder" / "postBuild")], times, "postBuild", env=env, cwd=repo)
+          "-r", str(repo / "binder" / "requirements.txt")], times, "pip install", timeout=900,
+         env=env, cwd=repo)
+    _run([str(repo / "binder" / "postBuild")], times, "postBuild", timeout=600, env=env, cwd=repo)
 
     # postBuild's JupyterLab defaults (English, no news pop-up) are in the venv.
     overrides = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
@@ -152,7 +155,7 @@ def test_binder_environment_runs_every_notebook(tmp_path):
     out = tmp_path / "results.json"
     script = Path(__file__).with_name("binder_execute.py")
     _run([str(python), str(script), str(out), *map(str, notebooks)], times, "notebooks",
-         env=env, cwd=tmp_path)
+         timeout=900, env=env, cwd=tmp_path)
     results = json.loads(out.read_text())
     times["per notebook"] = {str(Path(r["notebook"]).relative_to(repo / "notebooks")):
                              r["seconds"] for r in results}

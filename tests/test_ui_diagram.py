@@ -40,12 +40,6 @@ class Trace:
     yhat: float | None = None
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    set_language("en")
-
-
 def skip_trace():
     """2-3-1 with a skip connection from the input straight to the output."""
     nodes = [Node(0, 0, None, 0.5), Node(0, 1, None, -1.0)]

@@ -9,12 +9,6 @@ import pytest
 from nnkit.i18n import fmt, get_language, set_language, tr
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    set_language("en")
-
-
 def test_default_language_is_english_in_a_fresh_process():
     out = subprocess.run(
         [sys.executable, "-c", "from nnkit.i18n import get_language, tr; "

@@ -10,12 +10,6 @@ from nnkit import plots
 from nnkit.i18n import set_language
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    set_language("en")
-
-
 def test_palette_is_okabe_ito():
     assert len(set(plots.PALETTE)) == 8
     assert plots.PALETTE[:2] == ("#0072B2", "#E69F00")

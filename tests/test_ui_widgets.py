@@ -11,12 +11,6 @@ from nnkit.i18n import set_language, tr
 from nnkit.widgets import FigureView, Readout, View, int_slider, labelled, slider
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    set_language("en")
-
-
 def two_panels():
     x = np.linspace(-3, 3, 400)
     fig, axes = plots.figure(("A", "x", "y"), ("B", "x", "y"))

@@ -8,18 +8,11 @@ import numpy as np
 import pytest
 from fixtures.answers import judge, wrong_namespace
 
-from nnkit.i18n import set_language
 from workbook.source import flatten
 from workbook.units import unit1
 
 EXERCISES = {ex.id: ex for ex in unit1.EXERCISES}
 CELLS = flatten(unit1.CELLS)
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    set_language("en")
 
 
 def solution_namespace():

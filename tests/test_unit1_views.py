@@ -12,12 +12,6 @@ from nnkit.i18n import set_language
 from workbook.views import relu_neuron as rn
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    set_language("en")
-
-
 def png(view):
     return bytes(view.plot.image.value)
 

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 from fixtures.answers import judge, wrong_namespace
 
-from nnkit.i18n import set_language
 from workbook.source import flatten
 from workbook.units import unit2
 
@@ -16,12 +15,6 @@ CELLS = flatten(unit2.CELLS)
 # Mistakes that only differ from the right answer at an edge case of the hidden cases.
 EDGE_ONLY = {("u2_maxout_grad_w", "tie_second"),
              ("u2_output_neuron_grads", "relu_prime_zero_is_one")}
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    set_language("en")
 
 
 def solution_namespace():

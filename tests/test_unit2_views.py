@@ -15,12 +15,6 @@ from workbook.views import gradient_descent as gd
 from workbook.views import output_neuron as on
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    set_language("en")
-
-
 def png(view):
     return bytes(view.plot.image.value)
 

@@ -18,13 +18,6 @@ from workbook.views.sine_network import GIVEN, NAMES, sine_data
 EX = {e.id: e for e in unit3.EXERCISES}
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-
-
 def sigmoid(z):
     return 1.0 / (1.0 + math.exp(-z))
 

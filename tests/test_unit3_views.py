@@ -9,9 +9,7 @@ from workbook.views import sine_network as sn
 
 @pytest.fixture(autouse=True)
 def german():
-    set_language("de")
-    yield
-    set_language("en")
+    set_language("de")  # English again after each test (tests/conftest.py)
 
 
 def random_params(rng):

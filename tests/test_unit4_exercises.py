@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from fixtures.answers import judge
 
-from nnkit.i18n import set_language
 from workbook.exercise import Exercise
 from workbook.source import flatten
 from workbook.units import unit4
@@ -17,12 +16,6 @@ from workbook.views import dead_relu as dr
 
 EXERCISES = {ex.id: ex for ex in unit4.EXERCISES}
 CELLS = flatten(unit4.CELLS)
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    set_language("en")
 
 
 def solution_namespace():

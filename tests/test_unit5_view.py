@@ -12,12 +12,6 @@ from workbook.views import vanishing as V
 ACTS = ["sigmoid", "tanh", "relu", "identity"]
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    set_language("en")
-
-
 # ------------------------------------------------------------------ math
 
 @pytest.mark.parametrize("act", ACTS)

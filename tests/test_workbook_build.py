@@ -170,7 +170,7 @@ def test_start_page_links_and_instructions(lang):
 @pytest.mark.slow
 def test_committed_notebooks_are_up_to_date():
     run = subprocess.run([sys.executable, "-m", "workbook", "build", "--check"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=600)
+                         capture_output=True, text=True, timeout=240)  # below pytest's 300 s
     assert run.returncode == 0, run.stderr
 
 

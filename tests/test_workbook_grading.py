@@ -2,7 +2,6 @@
 (reference = full marks, blank release = 0, one typical mistake = in between)."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,20 +10,21 @@ import nbclient
 import nbformat
 import numpy as np
 import pytest
-from fixtures.nbtools import KERNEL_ENV, modules, use_kernel_env
+from fixtures.nbtools import kernel_env, modules
 
 from workbook import build, checks
 from workbook.source import LANGS
 
-pytestmark = pytest.mark.slow
+# a notebook's cells (300 s each) and nbgrader (600 s) fail with their own message before the
+# test's limit (pytest's default is 300 s)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 MODULES = modules()
 GRADING_SEED = 12345
 
 
 def execute(nb, path):
-    use_kernel_env()
     nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(path)}}).execute()
+                            resources={"metadata": {"path": str(path)}}).execute(env=kernel_env())
     return nb
 
 
@@ -63,10 +63,10 @@ def with_mistake(nb, module):
 def autograde_scores(course, assignment, notebook):
     from nbgrader.api import Gradebook
 
-    env = {**KERNEL_ENV, "NNKIT_GRADING_SEED": str(GRADING_SEED)}
     nbgrader = str(Path(sys.executable).parent / "nbgrader")
-    run = subprocess.run([nbgrader, "autograde", assignment, "--force"], cwd=course,
-                         env={**os.environ, **env}, capture_output=True, text=True, timeout=600)
+    env = {**kernel_env(), "NNKIT_GRADING_SEED": str(GRADING_SEED)}
+    run = subprocess.run([nbgrader, "autograde", assignment, "--force"], cwd=course, env=env,
+                         capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     scores = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:

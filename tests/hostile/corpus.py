@@ -21,8 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[2]  # this checkout (not another one on the machine)
 FULL = 11
-MARKER = "NNKIT-HOSTILE"  # written by the isolation attacks; must never appear anywhere
+MARKER = "NNKIT-HOSTILE"  # written by the isolation attacks (MARKER-<run>); must never appear
+RUN = "NNKIT-RUN-ID"  # replaced by build(..., run=): names the processes of one grade run
 
 # ---------------------------------------------------------------------------- cheating code
 REFERENCE_PAYLOAD = '''
@@ -186,7 +188,8 @@ except OSError:
 '''
 BACKGROUND = '''
 import subprocess, threading, time, sys
-subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", "NNKIT-RUN-ID"],
+                 start_new_session=True)
 def _spam():
     while True:
         print("✔ Correct.")
@@ -238,7 +241,7 @@ WRITE_OUT = _FIND + '''
 written = []
 targets = list(_candidates(["gradebook.db", "*.ipynb"]))
 targets += [os.path.join(os.path.dirname(p), "{m}") for p in list(targets)]
-targets += ["/work/main/{m}", os.path.expanduser("~/{m}")]
+targets += [os.path.join({root!r}, "{m}"), os.path.expanduser("~/{m}")]
 for path in targets:
     if os.path.dirname(path) == os.getcwd():
         continue
@@ -249,7 +252,7 @@ for path in targets:
     except OSError:
         pass
 print("WRITTEN:", len(written), written[:5])
-'''.replace("{m}", MARKER)
+'''.replace("{m}", f"{MARKER}-{RUN}").replace("{root!r}", repr(str(ROOT)))
 NETWORK = '''
 import socket
 try:
@@ -512,8 +515,10 @@ def notebook_bytes(case):
     return case.raw(data) if case.raw else data
 
 
-def build(root, cases=CASES):
-    """Write every case to ROOT/<case>/<assignment>/; returns {case name: [paths]}."""
+def build(root, cases=CASES, run=RUN):
+    """Write every case to ROOT/<case>/<assignment>/; returns {case name: [paths]}. ``run``
+    (letters, digits, dashes) replaces RUN in the code: the processes a case starts carry it in
+    their command line, so that a test finds its own among other runs' on the machine."""
     root = Path(root)
     written = {}
     for case in cases:
@@ -525,7 +530,7 @@ def build(root, cases=CASES):
             name = _module("unit1").UNIT.filename[case.lang]
         if name:
             path = folder / f"{name}.ipynb"
-            path.write_bytes(notebook_bytes(case))
+            path.write_bytes(notebook_bytes(case).replace(RUN.encode(), run.encode()))
             paths.append(path)
         for fname, data in case.files.items():
             (folder / fname).write_bytes(data)
