@@ -1,4 +1,5 @@
-"""``python -m autograder {release, example-class, grade}``: the instructor's command line."""
+"""``python -m autograder {release, example-class, collect, grade}``: the instructor's command
+line."""
 
 from __future__ import annotations
 
@@ -24,6 +25,15 @@ def parser():
     e.add_argument("--out", required=True)
     e.add_argument("--students", type=int, default=10)
     e.add_argument("--units", help="comma-separated units (default: every unit that builds)")
+
+    c = sub.add_parser("collect", help="a Moodle or ILIAS download (zip or folder) -> "
+                       "SUBMISSIONS/<student>/<assignment>/<nb>.ipynb")
+    c.add_argument("source", help="the platform's 'download all submissions' zip or folder")
+    c.add_argument("--assignment", required=True, help="e.g. unit1_de")
+    c.add_argument("--roster", required=True, help="CSV exported from the platform (Moodle: the "
+                   "grading worksheet; ILIAS: the member list)")
+    c.add_argument("--out", required=True, help="SUBMISSIONS folder (written or added to)")
+    c.add_argument("--platform", choices=("moodle", "ilias"), help="default: from the paths")
 
     g = sub.add_parser("grade", help="grade SUBMISSIONS/<student>/<assignment>/<nb>.ipynb")
     g.add_argument("submissions")
@@ -51,6 +61,8 @@ def main(argv=None):
         rows = example_class(args.out, args.students, _units(args.units), log=log)
         print(f"{len(rows)} notebooks in {args.out} (expected scores: {args.out}/expected.csv)")
         return 0
+    if args.command == "collect":
+        return _collect(args, log)
     from pathlib import Path
 
     from autograder.grade import grade
@@ -60,4 +72,23 @@ def main(argv=None):
         return 2
     grade(args.submissions, args.out, workers=args.workers, timeout=args.timeout, db=args.db,
           dask=args.dask, units=_units(args.units), log=log)
+    return 0
+
+
+def _collect(args, log):
+    from autograder.collect import collect
+    from autograder.course import load_modules
+
+    notebooks = {m.UNIT.assignment(lang): m.UNIT.filename[lang]
+                 for m in load_modules(log=log) for lang in ("de", "en")}
+    if args.assignment not in notebooks:
+        log(f"unknown assignment {args.assignment!r} (known: {', '.join(sorted(notebooks))})")
+        return 2
+    result = collect(args.source, args.assignment, args.roster, args.out,
+                     notebooks[args.assignment], args.platform)
+    print(f"{len(result.rows)} notebooks collected into {args.out} ({args.out}-collected.csv)")
+    for row in result.unmatched:
+        print(f"  not collected: {row['source']}: {row['reason']}")
+    if result.unmatched:
+        print(f"{len(result.unmatched)} files not collected: {args.out}-unmatched.csv")
     return 0

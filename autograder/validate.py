@@ -18,6 +18,7 @@ from pathlib import Path
 
 MAX_BYTES = 20 * 1024 * 1024
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}")  # no glob or path characters
+NAME_RULE = "1 to 100 ASCII letters, digits and _ . @ + -, starting with a letter or digit"
 TIMESTAMP = "timestamp.txt"
 
 
@@ -125,7 +126,8 @@ def scan(submissions, course):
             reject("", "", entry.name, "not a student folder")
             continue
         if not NAME.fullmatch(entry.name):
-            reject(entry.name[:100], "", "", "invalid student id")
+            reject(entry.name[:100], "", "", f"invalid student id (a student folder is named "
+                   f"{NAME_RULE}; platform downloads: python -m autograder collect)")
             continue
         for adir in sorted(entry.iterdir()):
             student, assignment_id = entry.name, adir.name
