@@ -1,5 +1,5 @@
-"""``python -m autograder {release, example-class, collect, grade}``: the instructor's command
-line."""
+"""``python -m autograder {release, example-class, collect, grade, export}``: the instructor's
+command line."""
 
 from __future__ import annotations
 
@@ -35,6 +35,17 @@ def parser():
     c.add_argument("--out", required=True, help="SUBMISSIONS folder (written or added to)")
     c.add_argument("--platform", choices=("moodle", "ilias"), help="default: from the paths")
 
+    x = sub.add_parser("export", help="grades (with manual points) and feedback as files for "
+                       "Moodle's or ILIAS's import")
+    x.add_argument("results", help="the RESULTS folder of grade")
+    x.add_argument("--collected", required=True, help="SUBMISSIONS-collected.csv of collect")
+    x.add_argument("--platform", choices=("moodle", "ilias"), required=True)
+    x.add_argument("--out", required=True)
+    x.add_argument("--id", choices=("email", "idnumber", "login"), default="email",
+                   help="Moodle: the identifier column (default: email)")
+    x.add_argument("--pass-percent", type=float, default=50.0,
+                   help="ILIAS: status 'passed' from this share of the points on (default 50)")
+
     g = sub.add_parser("grade", help="grade SUBMISSIONS/<student>/<assignment>/<nb>.ipynb")
     g.add_argument("submissions")
     g.add_argument("--out", required=True)
@@ -63,6 +74,16 @@ def main(argv=None):
         return 0
     if args.command == "collect":
         return _collect(args, log)
+    if args.command == "export":
+        from autograder.export import export
+
+        paths, notes = export(args.results, args.collected, args.platform, args.out, args.id,
+                              args.pass_percent)
+        for note in notes:
+            log(f"  note: {note}")
+        for path in paths:
+            print(path)
+        return 0
     from pathlib import Path
 
     from autograder.grade import grade

@@ -231,7 +231,7 @@ def collect(source, assignment, roster_path, out, notebook, platform=None):
                             "platform": platform, "platform_id": parsed["student_id"],
                             "folder": folder, "source": path,
                             **{k: student.fields.get(k, "") for k in
-                               ("name", "email", "idnumber", "login")}})
+                               ("name", "first", "last", "email", "idnumber", "login")}})
     _write_csv(Path(f"{out}-collected.csv"), result.rows)
     _write_csv(Path(f"{out}-unmatched.csv"), result.unmatched, ["source", "reason"])
     return result
