@@ -52,6 +52,14 @@ def test_verdict_is_judged_in_the_grader_not_in_the_kernel():
     cell, verdicts = judged(check_cell("u1_dz_dw2", [fake, record("u1_dz_dw2", wrong)]))
     assert not verdicts["u1_dz_dw2_check"]["passed"]
     assert cell.outputs[-1].ename == "WrongAnswer"
+    # the typical mistake it matched ("w2": the variable itself) is kept for the report,
+    # whatever the submitted cell's metadata claimed
+    assert verdicts["u1_dz_dw2_check"]["mistake"] == "weight"
+    assert cell.metadata["nnkit_verdict"] == {"passed": False, "mistake": "weight"}
+    claimed = check_cell("u1_dz_dw2", [record("u1_dz_dw2", right)])
+    claimed.metadata["nnkit_verdict"] = {"passed": False, "mistake": "weight"}
+    cell, _ = judged(claimed)
+    assert cell.metadata["nnkit_verdict"] == {"passed": True, "mistake": None}
 
 
 def test_verdict_rejects_missing_extra_and_foreign_records():
@@ -167,3 +175,18 @@ def test_kernels_get_the_font_list_and_do_not_scan_the_fonts_again(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert seeded.stat().st_mtime_ns == before  # read, not written again
+
+
+def test_misconception_report_speaks_the_instructors_language():
+    from autograder import misconceptions
+
+    assert misconceptions.instructor_language({"LANG": "de_DE.UTF-8"}) == "de"
+    assert misconceptions.instructor_language({"LC_ALL": "C", "LANG": "de_DE.UTF-8"}) == "en"
+    assert misconceptions.instructor_language({}) == "en"
+    ex = find("u1_dz_dw2")
+    assert misconceptions.description(ex, "weight", "de").startswith("Sie haben die Variable")
+    assert misconceptions.description(ex, "", "de") == "keine bekannte Fehlvorstellung"
+    rows = [("unit1", "a", "m1", "x", 2), ("unit1", "a", "", "none", 9),
+            ("unit1", "b", "m2", "y", 5), ("unit1", "b", "m3", "z", 0),
+            ("unit1", "c", "m4", "w", 1), ("unit1", "c", "m5", "v", 1)]
+    assert [r[2] for r in misconceptions.top(rows)] == ["m2", "m1", "m4"]
