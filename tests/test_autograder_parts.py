@@ -190,3 +190,16 @@ def test_misconception_report_speaks_the_instructors_language():
             ("unit1", "b", "m2", "y", 5), ("unit1", "b", "m3", "z", 0),
             ("unit1", "c", "m4", "w", 1), ("unit1", "c", "m5", "v", 1)]
     assert [r[2] for r in misconceptions.top(rows)] == ["m2", "m1", "m4"]
+
+
+def test_rejections_name_the_rule_they_apply(tmp_path):
+    """A platform's folder name (umlauts, spaces) is not a student id: the reason says what is
+    (and how to get there); a stray file says what the layout is."""
+    (tmp_path / "Zoë Ähnlich-Brandt_104233_assignsubmission_file_").mkdir()
+    (tmp_path / "notes.txt").write_text("x")
+    _, rejected = validate.scan(tmp_path, course=None)  # neither needs the course
+    reasons = {r.student or r.file: r.reason for r in rejected}
+    folder = reasons["Zoë Ähnlich-Brandt_104233_assignsubmission_file_"]
+    assert folder.startswith("invalid student id (") and validate.NAME_RULE in folder
+    assert "autograder collect" in folder
+    assert "<student>/<assignment>/<notebook>.ipynb" in reasons["notes.txt"]
