@@ -97,7 +97,7 @@ def main(argv=None):
 
 
 def _collect(args, log):
-    from autograder.collect import collect
+    from autograder.collect import collect, lists
     from autograder.course import load_modules
 
     notebooks = {m.UNIT.assignment(lang): m.UNIT.filename[lang]
@@ -107,9 +107,10 @@ def _collect(args, log):
         return 2
     result = collect(args.source, args.assignment, args.roster, args.out,
                      notebooks[args.assignment], args.platform)
-    print(f"{len(result.rows)} notebooks collected into {args.out} ({args.out}-collected.csv)")
+    collected_csv, unmatched_csv = lists(args.out)
+    print(f"{len(result.rows)} notebooks collected into {args.out} ({collected_csv})")
     for row in result.unmatched:
         print(f"  not collected: {row['source']}: {row['reason']}")
     if result.unmatched:
-        print(f"{len(result.unmatched)} files not collected: {args.out}-unmatched.csv")
+        print(f"{len(result.unmatched)} files not collected: {unmatched_csv}")
     return 0

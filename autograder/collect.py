@@ -33,6 +33,7 @@ one, else the login (username), else the e-mail address; it must follow
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
@@ -127,13 +128,20 @@ def read_roster(path):
     return roster
 
 
-def files_of(source):
-    """``[(relative POSIX path (NFC), read())]`` of a zip file or a folder."""
+def lists(out):
+    """``(collected.csv, unmatched.csv)``: the lists next to the folder ``out``."""
+    out = Path(out)
+    return Path(f"{out}-collected.csv"), Path(f"{out}-unmatched.csv")
+
+
+def files_of(source, stack):
+    """``[(relative POSIX path (NFC), read())]`` of a zip file (kept open in the ExitStack
+    ``stack``) or a folder."""
     source = Path(source)
     if source.is_dir():
         return [(unicodedata.normalize("NFC", p.relative_to(source).as_posix()), p.read_bytes)
                 for p in sorted(source.rglob("*")) if p.is_file() and not p.is_symlink()]
-    archive = zipfile.ZipFile(source)
+    archive = stack.enter_context(zipfile.ZipFile(source))
     return [(unicodedata.normalize("NFC", info.filename), lambda info=info: archive.read(info))
             for info in archive.infolist() if not info.is_dir()]
 
@@ -180,10 +188,15 @@ class Collected:
 def collect(source, assignment, roster_path, out, notebook, platform=None):
     """Collect the download ``source`` for ``assignment`` (whose notebook is ``notebook``.ipynb);
     writes OUT/<student>/<assignment>/<notebook>.ipynb, OUT-collected.csv, OUT-unmatched.csv."""
+    with contextlib.ExitStack() as stack:
+        return _collect(files_of(source, stack), assignment, roster_path, out, notebook,
+                        platform)
+
+
+def _collect(files, assignment, roster_path, out, notebook, platform):
     from nbgrader.plugins import FileNameCollectorPlugin
 
     roster = read_roster(roster_path)
-    files = files_of(source)
     platform = platform or detect([p for p, _ in files])
     parser = FileNameCollectorPlugin(named_regexp=PATTERNS[platform], valid_ext=[".ipynb"])
     parser.log = logging.getLogger("autograder.collect")
@@ -232,8 +245,9 @@ def collect(source, assignment, roster_path, out, notebook, platform=None):
                             "folder": folder, "source": path,
                             **{k: student.fields.get(k, "") for k in
                                ("name", "first", "last", "email", "idnumber", "login")}})
-    _write_csv(Path(f"{out}-collected.csv"), result.rows)
-    _write_csv(Path(f"{out}-unmatched.csv"), result.unmatched, ["source", "reason"])
+    collected_csv, unmatched_csv = lists(out)
+    _write_csv(collected_csv, result.rows)
+    _write_csv(unmatched_csv, result.unmatched, ["source", "reason"])
     return result
 
 

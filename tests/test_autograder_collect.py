@@ -132,7 +132,7 @@ def test_ilias_folder(tmp_path):
     roster = write(tmp_path / "mitglieder.csv", ILIAS_MEMBERS, encoding="utf-8-sig")
     out = tmp_path / "subs"
     assert main(["collect", str(download), "--assignment", "unit1_de", "--roster", str(roster),
-                 "--out", str(out)]) == 0
+                 "--out", f"{out}/"]) == 0  # the lists go next to the folder, not into it
     assert layout(out) == {f"4711001/unit1_de/{NB}.ipynb": b"zoe",
                            f"4711002/unit1_de/{NB}.ipynb": b"juergen",
                            f"4711003/unit1_de/{NB}.ipynb": b"anna1",
