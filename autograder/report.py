@@ -12,17 +12,17 @@ from collections import defaultdict
 from autograder import misconceptions
 
 
-def _scores(course, results):
+def gradebook_scores(course, results):
     """(student, assignment, notebook) -> (score, max_score) from the course gradebook."""
     from nbgrader.api import Gradebook
 
-    from autograder.merge import gradebook_scores
+    from autograder import merge
 
     scores = {}
     with Gradebook(course.db_url) as gb, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nbgrader's SQLAlchemy 2 "not in session" noise
         for r in results:
-            for name, value in gradebook_scores(gb, r["assignment"], r["student"]).items():
+            for name, value in merge.gradebook_scores(gb, r["assignment"], r["student"]).items():
                 scores[(r["student"], r["assignment"], name)] = value
     return scores
 
@@ -37,7 +37,7 @@ def write_report(path, results, course, lang=None):
 
     lang = lang or misconceptions.instructor_language()
     rows = misconceptions.table(results, course, lang)
-    scores = _scores(course, results)
+    scores = gradebook_scores(course, results)
 
     per_assignment = defaultdict(list)  # unit -> [percent] (both languages together)
     per_cell = defaultdict(list)  # (unit, grade id) -> [fraction of points]
