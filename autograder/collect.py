@@ -64,6 +64,8 @@ COLUMNS = {  # roster field -> column titles (compared case-insensitively)
     "usr_id": ("usr_id", "user id", "benutzer-id"),
 }
 ID_FIELDS = ("idnumber", "login", "email")
+COLLECTED = ("student", "assignment", "notebook", "platform", "platform_id", "folder", "source",
+             "name", "first", "last", "email", "idnumber", "login")  # OUT-collected.csv
 IGNORED = ("__MACOSX/", ".DS_Store", "Thumbs.db")
 ILIAS_TIMESTAMP = re.compile(r"^\d{14}_")  # ILIAS prefixes a stored file with its upload time
 
@@ -129,7 +131,8 @@ def read_roster(path):
 
 
 def lists(out):
-    """``(collected.csv, unmatched.csv)``: the lists next to the folder ``out``."""
+    """``(collected.csv, unmatched.csv)``: the lists next to the folder ``out``. collected.csv
+    keeps the rows of the other assignments collected into ``out``; unmatched.csv is this run's."""
     out = Path(out)
     return Path(f"{out}-collected.csv"), Path(f"{out}-unmatched.csv")
 
@@ -235,18 +238,21 @@ def _collect(files, assignment, roster_path, out, notebook, platform):
         if target.exists() and target.read_bytes() != data:
             result.unmatched.append({"source": path, "reason": f"{target} exists with other "
                                      f"content (not overwritten)"})
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         folder = parsed.get("folder") or (f"{parsed['first_name']}_{parsed['student_id']}"
                                           f"_assignsubmission_{parsed['plugin']}")
         result.rows.append({"student": sid, "assignment": assignment, "notebook": notebook,
                             "platform": platform, "platform_id": parsed["student_id"],
                             "folder": folder, "source": path,
-                            **{k: student.fields.get(k, "") for k in
-                               ("name", "first", "last", "email", "idnumber", "login")}})
+                            **{k: student.fields.get(k, "") for k in COLLECTED[7:]}})
     collected_csv, unmatched_csv = lists(out)
-    _write_csv(collected_csv, result.rows)
+    earlier = []  # rows of other assignments collected into the same OUT before
+    if collected_csv.exists():
+        with open(collected_csv, newline="", encoding="utf-8") as f:
+            earlier = [r for r in csv.DictReader(f) if r.get("assignment") != assignment]
+    _write_csv(collected_csv, earlier + result.rows, COLLECTED)
     _write_csv(unmatched_csv, result.unmatched, ["source", "reason"])
     return result
 
@@ -260,8 +266,7 @@ def _choose(found, notebook):
     return named[0] if len(named) == 1 else None
 
 
-def _write_csv(path, rows, header=None):
-    header = header or (list(rows[0]) if rows else ["student", "assignment", "notebook"])
+def _write_csv(path, rows, header):
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, header)

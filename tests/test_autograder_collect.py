@@ -81,6 +81,14 @@ def test_moodle_zip_with_the_grading_worksheet(tmp_path, capsys):
     assert collected["4711001"]["platform"] == "moodle"
     assert collected["4711004"]["platform_id"] == "104251"
     assert "Max Mustermann" in capsys.readouterr().out
+    # a second assignment into the same folder: the list keeps the first one's students
+    assert main(["collect", str(moodle_zip(tmp_path)), "--assignment", "unit1_en",
+                 "--roster", str(roster), "--out", str(out)]) == 0
+    rows = read_csv(f"{out}-collected.csv")
+    assert sorted((r["assignment"], r["student"]) for r in rows) == sorted(
+        (a, s) for a in ("unit1_de", "unit1_en") for s in ("4711001", "4711002", "4711003",
+                                                           "4711004"))
+    assert (out / "4711001" / "unit1_en" / "1_relu_chain_rule.ipynb").read_bytes() == b"zoe"
 
 
 def test_moodle_folder_unpacked_on_a_mac_with_a_participants_roster(tmp_path):
@@ -157,6 +165,7 @@ def test_collect_does_not_overwrite_and_roster_problems_are_listed(tmp_path):
     assert main(["collect", str(moodle_zip(tmp_path)), "--assignment", "unit1_de",
                  "--roster", str(roster), "--out", str(out)]) == 0
     assert target.read_bytes() == b"graded before"
+    assert "4711001" in {r["student"] for r in read_csv(f"{out}-collected.csv")}  # still mapped
     reasons = [r["reason"] for r in read_csv(f"{out}-unmatched.csv")]
     assert any("exists with other content" in r for r in reasons)
     assert any(r.startswith("roster: no matriculation number") for r in reasons)
