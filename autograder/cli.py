@@ -1,4 +1,5 @@
-"""``python -m autograder {release, example-class, grade}``: the instructor's command line."""
+"""``python -m autograder {release, example-class, collect, grade, export}``: the instructor's
+command line."""
 
 from __future__ import annotations
 
@@ -24,6 +25,26 @@ def parser():
     e.add_argument("--out", required=True)
     e.add_argument("--students", type=int, default=10)
     e.add_argument("--units", help="comma-separated units (default: every unit that builds)")
+
+    c = sub.add_parser("collect", help="a Moodle or ILIAS download (zip or folder) -> "
+                       "SUBMISSIONS/<student>/<assignment>/<nb>.ipynb")
+    c.add_argument("source", help="the platform's 'download all submissions' zip or folder")
+    c.add_argument("--assignment", required=True, help="e.g. unit1_de")
+    c.add_argument("--roster", required=True, help="CSV exported from the platform (Moodle: the "
+                   "grading worksheet; ILIAS: the member list)")
+    c.add_argument("--out", required=True, help="SUBMISSIONS folder (written or added to)")
+    c.add_argument("--platform", choices=("moodle", "ilias"), help="default: from the paths")
+
+    x = sub.add_parser("export", help="grades (with manual points) and feedback as files for "
+                       "Moodle's or ILIAS's import")
+    x.add_argument("results", help="the RESULTS folder of grade")
+    x.add_argument("--collected", required=True, help="SUBMISSIONS-collected.csv of collect")
+    x.add_argument("--platform", choices=("moodle", "ilias"), required=True)
+    x.add_argument("--out", required=True)
+    x.add_argument("--id", choices=("email", "idnumber", "login"), default="email",
+                   help="Moodle: the identifier column (default: email)")
+    x.add_argument("--pass-percent", type=float, default=50.0,
+                   help="ILIAS: status 'passed' from this share of the points on (default 50)")
 
     g = sub.add_parser("grade", help="grade SUBMISSIONS/<student>/<assignment>/<nb>.ipynb")
     g.add_argument("submissions")
@@ -52,6 +73,18 @@ def main(argv=None):
         rows = example_class(args.out, args.students, _units(args.units), log=log)
         print(f"{len(rows)} notebooks in {args.out} (expected scores: {args.out}/expected.csv)")
         return 0
+    if args.command == "collect":
+        return _collect(args, log)
+    if args.command == "export":
+        from autograder.export import export
+
+        paths, notes = export(args.results, args.collected, args.platform, args.out, args.id,
+                              args.pass_percent)
+        for note in notes:
+            log(f"  note: {note}")
+        for path in paths:
+            print(path)
+        return 0
     from pathlib import Path
 
     from autograder.grade import grade
@@ -66,4 +99,24 @@ def main(argv=None):
               dask=args.dask, units=_units(args.units), log=log)
     except Interrupted as stop:
         return 128 + stop.signum
+    return 0
+
+
+def _collect(args, log):
+    from autograder.collect import collect, lists
+    from autograder.course import load_modules
+
+    notebooks = {m.UNIT.assignment(lang): m.UNIT.filename[lang]
+                 for m in load_modules(log=log) for lang in ("de", "en")}
+    if args.assignment not in notebooks:
+        log(f"unknown assignment {args.assignment!r} (known: {', '.join(sorted(notebooks))})")
+        return 2
+    result = collect(args.source, args.assignment, args.roster, args.out,
+                     notebooks[args.assignment], args.platform)
+    collected_csv, unmatched_csv = lists(args.out)
+    print(f"{len(result.rows)} notebooks collected into {args.out} ({collected_csv})")
+    for row in result.unmatched:
+        print(f"  not collected: {row['source']}: {row['reason']}")
+    if result.unmatched:
+        print(f"{len(result.unmatched)} files not collected: {unmatched_csv}")
     return 0

@@ -15,7 +15,9 @@ Only answers that no later answer cell builds on are left blank or made wrong, s
 score is exact: the points of the test cells whose answer is correct (manually graded cells count
 0 until graded; every variant but ``blank`` writes a placeholder text into them, so they wait
 for manual grading in formgrader). Deterministic for a given N. OUT/expected.csv lists
-student, assignment, notebook, expected_score, max_score, variant.
+student, assignment, notebook, expected_score, max_score, variant, mistakes (the wrong answers
+as ``exercise:mistake`` separated by spaces; ``exercise:`` for a slip that matches no typical
+mistake).
 """
 
 from __future__ import annotations
@@ -129,14 +131,14 @@ _WRONG = {}  # exercise id -> wrong_sources (the same for every student)
 
 
 def wrong_sources(exercise):
-    """Code lines a student with a typical mistake would end the answer cell with: one per
-    usable ``Mistake`` (value, expression, choice; checked to fail for a few seeds), or a slip
-    for function exercises (their mistakes are Python callables inside the unit, which the
-    kernel may not read)."""
+    """``[(mistake name, code line)]``: the line a student with a typical mistake would end the
+    answer cell with, one per usable ``Mistake`` (value, expression, choice; checked to fail for
+    a few seeds), or a slip (name ``""``) for function exercises (their mistakes are Python
+    callables inside the unit, which the kernel may not read)."""
     if exercise.id in _WRONG:
         return _WRONG[exercise.id]
     if exercise.kind == "function":
-        return [WRONG_FUNCTION.format(name=exercise.answer)]
+        return [("", WRONG_FUNCTION.format(name=exercise.answer))]
     sources = _WRONG[exercise.id] = []
     for mistake in exercise.mistakes:
         if exercise.kind == "choice":
@@ -153,18 +155,20 @@ def wrong_sources(exercise):
                                                    hidden=hidden), seed=seed, hidden=hidden,
                                   lang="en").passed
                    for seed in CHECK_SEEDS for hidden in (False, True)):
-            sources.append(f"{exercise.answer} = {text}")
+            sources.append((mistake.name, f"{exercise.answer} = {text}"))
     return sources
 
 
 def submission(release_nb, source_nb, module, variant, rng):
-    """``(notebook, expected autograded score)`` of one student's submission."""
+    """``(notebook, expected autograded score, {exercise id: mistake name})`` of one student's
+    submission."""
     nb = nbformat.from_dict(release_nb)
     solutions = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source_nb.cells
                  if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
     exercises = {ex.id: ex for ex in module.EXERCISES}
     free = sorted(free_exercises(source_nb))
     wrong = {}  # grade id -> source of the wrong answer
+    made = {}  # grade id -> name of the mistake ("" for a slip)
     blank = set()
     if variant == "blank":
         blank = set(solutions)
@@ -174,7 +178,8 @@ def submission(release_nb, source_nb, module, variant, rng):
         by_id = {gid: wrong_sources(exercises[gid]) for gid in free if gid in exercises}
         by_id = {gid: sources for gid, sources in by_id.items() if sources}
         for gid in sorted(rng.sample(sorted(by_id), k=(len(by_id) + 1) // 2)):
-            wrong[gid] = solution_text(solutions[gid]).rstrip() + "\n" + rng.choice(by_id[gid])
+            made[gid], line = rng.choice(by_id[gid])
+            wrong[gid] = solution_text(solutions[gid]).rstrip() + "\n" + line
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         gid = meta.get("grade_id")
@@ -190,7 +195,7 @@ def submission(release_nb, source_nb, module, variant, rng):
             exercise = gid.removesuffix("_check")
             if exercise in solutions and exercise not in blank and exercise not in wrong:
                 score += float(meta.get("points", 0))
-    return nb, score
+    return nb, score, made
 
 
 def example_class(out, students=10, units=None, log=print):
@@ -217,14 +222,17 @@ def example_class(out, students=10, units=None, log=print):
                 variant, lang = plan(i, k)
                 module, assignment, name, release, source, max_score = notebooks[(k, lang)]
                 rng = random.Random(f"{i}/{assignment}/{variant}")
-                nb, score = submission(release, source, module, variant, rng)
+                nb, score, made = submission(release, source, module, variant, rng)
                 target = out / student_id(i) / assignment / f"{name}.ipynb"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 nbformat.write(nb, target)
-                rows.append([student_id(i), assignment, name, score, max_score, variant])
+                mistakes = " ".join(f"{gid}:{m}" for gid, m in sorted(made.items()))
+                rows.append([student_id(i), assignment, name, score, max_score, variant,
+                             mistakes])
     with open(out / "expected.csv", "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["student", "assignment", "notebook", "expected_score", "max_score", "variant"])
+        w.writerow(["student", "assignment", "notebook", "expected_score", "max_score", "variant",
+                    "mistakes"])
         w.writerows(rows)
     log(f"example class: {students} students x {len(modules)} units -> {len(rows)} notebooks")
     return rows

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from autograder import cache as cache_mod
 from autograder import course as course_mod
+from autograder import misconceptions
 from autograder.launch import confinement
 from autograder.merge import merge
 from autograder.progress import Progress
@@ -191,7 +192,7 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                [[r.student, r.assignment, r.file, r.reason] for r in rejected])
     from autograder.report import write_report
 
-    write_report(out / "report.png", graded, course)
+    most = misconceptions.top(write_report(out / "report.png", graded, course))
     elapsed = time.monotonic() - start
     summary = {
         "graded": len(rows), "rejected": len(rejected), "executed": len(executed_seconds),
@@ -202,6 +203,7 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
         "workers": "dask" if dask else min(workers, max(1, len(todo))),
         "errors": {f"{r['student']}/{r['assignment']}": r["error"]
                    for r in results.values() if r.get("error")},
+        "misconceptions": [list(row) for row in most],
     }
     (out / "run.json").write_text(json.dumps(summary, indent=1))
     log(summarize(summary, out))
@@ -223,7 +225,9 @@ def summarize(s, out):
              f"workers: {s['workers']})"]
     for reason, n in sorted(s["reasons"].items(), key=lambda kv: -kv[1]):
         lines.append(f"  rejected: {n} x {reason}")
-    lines.append(f"results: {out}/grades.csv, feedback/, report.png, rejected.csv; the gradebook "
+    lines += misconceptions.summary_lines(s.get("misconceptions", []))
+    lines.append(f"results: {out}/grades.csv, feedback/, report.png, misconceptions.csv, "
+                 f"rejected.csv; the gradebook "
                  f"(c.CourseDirectory.db_url in {out}/course/nbgrader_config.py) with the "
                  f"nbgrader course {out}/course for manual grading in formgrader")
     return "\n".join(lines)

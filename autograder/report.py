@@ -1,34 +1,68 @@
-"""RESULTS/report.png: how the class did, per unit (assignment) and per exercise."""
+"""RESULTS/report.png (and misconceptions.csv): how the class did, per unit (assignment) and
+per exercise, and which misconceptions the wrong answers show (:mod:`autograder.misconceptions`,
+in the instructor's language). The scores are the gradebook's: manual points given in formgrader
+count once they exist (run ``grade`` again after manual grading: unchanged submissions come from
+the cache)."""
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 
+from autograder import misconceptions
 
-def write_report(path, results, course):
-    """``results``: the worker results of every graded submission."""
+
+def gradebook_scores(course, results):
+    """(student, assignment, notebook) -> (score, max_score) from the course gradebook."""
+    from nbgrader.api import Gradebook
+
+    from autograder import merge
+
+    scores = {}
+    with Gradebook(course.db_url) as gb, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nbgrader's SQLAlchemy 2 "not in session" noise
+        for r in results:
+            for name, value in merge.gradebook_scores(gb, r["assignment"], r["student"]).items():
+                scores[(r["student"], r["assignment"], name)] = value
+    return scores
+
+
+def write_report(path, results, course, lang=None):
+    """``results``: the worker results of every graded submission (merged into the gradebook).
+    Returns the misconception table rows (see :func:`autograder.misconceptions.table`)."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+
+    lang = lang or misconceptions.instructor_language()
+    rows = misconceptions.table(results, course, lang)
+    scores = gradebook_scores(course, results)
 
     per_assignment = defaultdict(list)  # unit -> [percent] (both languages together)
     per_cell = defaultdict(list)  # (unit, grade id) -> [fraction of points]
     order = {}  # (unit, grade id) -> position in the notebook
     for r in results:
         assignment = course.assignments[r["assignment"]]
-        for entry in r["notebooks"].values():
-            if entry["max_score"]:
-                per_assignment[assignment.unit].append(100 * entry["score"] / entry["max_score"])
+        for name, entry in r["notebooks"].items():
+            score, max_score = scores.get((r["student"], r["assignment"], name),
+                                          (entry["score"], entry["max_score"]))
+            if max_score:
+                per_assignment[assignment.unit].append(100 * score / max_score)
             for gid, g in entry["grades"].items():
                 if g["max_score"] and gid in assignment.auto:
                     per_cell[(assignment.unit, gid)].append((g["auto_score"] or 0) / g["max_score"])
                     order[(assignment.unit, gid)] = assignment.auto.index(gid)
     names = sorted(per_assignment, key=lambda u: (len(u), u))
     cells = sorted(per_cell, key=lambda k: (names.index(k[0]), order[k]))
-    height = max(4.0, 1.2 + 0.22 * len(cells))
-    fig = Figure(figsize=(13, height), layout="constrained")
-    left, right = fig.subplots(1, 2, width_ratios=[1, 1.3])
+    made = sum(1 for row in rows if row[4] > 0)
+    top = max(4.0, 1.2 + 0.22 * len(cells))
+    bottom = max(2.5, 1.2 + 0.22 * made)
+    fig = Figure(figsize=(13, top + bottom), layout="constrained")
+    axes = fig.subplot_mosaic([["left", "right"], ["mis", "mis"]], width_ratios=[1, 1.3],
+                              height_ratios=[top, bottom])
+    left, right = axes["left"], axes["right"]
+    misconceptions.draw(axes["mis"], rows, lang)
     if names:
         left.boxplot([per_assignment[n] for n in names], orientation="horizontal",
                      tick_labels=[f"{n} (n={len(per_assignment[n])})" for n in names])
@@ -49,3 +83,5 @@ def write_report(path, results, course):
     right.set_title("Autograded exercises")
     fig.suptitle(f"nnkit workbook: {sum(len(v) for v in per_assignment.values())} notebooks")
     fig.savefig(path, dpi=110)
+    misconceptions.write(path.parent / "misconceptions.csv", rows, lang)
+    return rows

@@ -18,6 +18,7 @@ from pathlib import Path
 
 MAX_BYTES = 20 * 1024 * 1024
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}")  # no glob or path characters
+NAME_RULE = "1 to 100 ASCII letters, digits and _ . @ + -, starting with a letter or digit"
 TIMESTAMP = "timestamp.txt"
 
 
@@ -122,19 +123,23 @@ def scan(submissions, course):
         if entry.name == "expected.csv" and entry.is_file():
             continue  # the example class's answer key
         if not entry.is_dir() or entry.is_symlink():
-            reject("", "", entry.name, "not a student folder")
+            reject("", "", entry.name, "not a student folder (the layout is "
+                   "SUBMISSIONS/<student>/<assignment>/<notebook>.ipynb)")
             continue
         if not NAME.fullmatch(entry.name):
-            reject(entry.name[:100], "", "", "invalid student id")
+            reject(entry.name[:100], "", "", f"invalid student id (a student folder is named "
+                   f"{NAME_RULE}; platform downloads: python -m autograder collect)")
             continue
         for adir in sorted(entry.iterdir()):
             student, assignment_id = entry.name, adir.name
             if not adir.is_dir() or adir.is_symlink():
-                reject(student, "", adir.name, "not an assignment folder")
+                reject(student, "", adir.name, "not an assignment folder (the layout is "
+                       "<student>/<assignment>/<notebook>.ipynb)")
                 continue
             assignment = course.assignments.get(assignment_id)
             if assignment is None:
-                reject(student, assignment_id[:100], "", "unknown assignment")
+                reject(student, assignment_id[:100], "", f"unknown assignment (known: "
+                       f"{', '.join(sorted(course.assignments))})")
                 continue
             job = Job(student, assignment_id)
             for path in sorted(adir.iterdir()):

@@ -7,7 +7,8 @@ the cell's outputs are REPLACED by a clean verdict: "✔ ..." (no error, full po
 "✘ reason + hint" with an error output ``WrongAnswer`` (nbgrader's SaveAutoGrades gives 0).
 Whatever the kernel printed or raised in a test cell never decides. Hidden-test regions are
 removed from the test cell's source (so neither the autograded notebook nor the feedback shows
-them).
+them). The cell's metadata ``nnkit_verdict`` records ``{"passed", "mistake"}`` (the typical
+mistake a wrong answer matched, see ``workbook.exercise.Result``) for the misconception report.
 """
 
 from __future__ import annotations
@@ -69,30 +70,32 @@ def answer_records(cell):
 
 
 def judge_cell(cell, exercise_id, seed, lang, find):
-    """``Result``-like (passed, message) for one executed test cell."""
+    """``(passed, message, mistake)`` for one executed test cell (mistake: as
+    ``workbook.exercise.Result.mistake``)."""
     records = answer_records(cell)
     flags = [o.get("evalue", "") for o in cell.get("outputs", [])
              if o.get("output_type") == "error" and o.get("ename") == "GraderFlag"]
     if flags:  # the execution layer's screening or tripwire (autograder.execute)
-        return False, str(flags[0])
+        return False, str(flags[0]), None
     if not records:
         kernel = [o.get("ename") for o in cell.get("outputs", [])
                   if o.get("output_type") == "error" and o.get("ename") in KERNEL_ERRORS]
         if kernel:
             de, en = KERNEL_ERRORS[kernel[0]]
-            return False, de if lang == "de" else en
-        return False, _text("no_record", lang)
+            return False, de if lang == "de" else en, None
+        return False, _text("no_record", lang), None
     if len(records) != 1 or records[0][0] != exercise_id:
-        return False, _text("records", lang, n=len(records))
+        return False, _text("records", lang, n=len(records)), None
     try:
         exercise = find(exercise_id)
     except KeyError:
-        return False, _text("unknown", lang, id=exercise_id)
+        return False, _text("unknown", lang, id=exercise_id), None
     try:
         result = exercise.judge(records[0][1], seed=seed, hidden=True, lang=lang)
     except Exception:  # judge() promises not to raise; a bug must still cost only this cell
-        return False, _text("judge", lang)
-    return bool(result.passed), " ".join(filter(None, [result.message, result.hint]))
+        return False, _text("judge", lang), None
+    return (bool(result.passed), " ".join(filter(None, [result.message, result.hint])),
+            result.mistake)
 
 
 def verdict_outputs(passed, message):
@@ -123,13 +126,16 @@ class TrustedVerdict(NbGraderPreprocessor):
             meta = cell.get("metadata", {}).get("nbgrader", {})
             if exercise_id is None and meta.get("grade") and not meta.get("solution") \
                     and cell.cell_type == "code":
-                passed, message = False, _text("unknown", lang, id=meta.get("grade_id"))
+                passed, message, mistake = (False, _text("unknown", lang, id=meta.get("grade_id")),
+                                            None)
             elif exercise_id is None:
                 continue
             else:
-                passed, message = judge_cell(cell, exercise_id, self.seed, lang, find)
+                passed, message, mistake = judge_cell(cell, exercise_id, self.seed, lang, find)
             cell.outputs = verdict_outputs(passed, message)
+            cell.metadata["nnkit_verdict"] = {"passed": passed, "mistake": mistake}
             cell.source = strip_hidden(cell.source)
-            verdicts[meta.get("grade_id")] = {"passed": passed, "message": message}
+            verdicts[meta.get("grade_id")] = {"passed": passed, "message": message,
+                                              "mistake": mistake}
         resources.setdefault("nnkit", {})["verdicts"] = verdicts
         return nb, resources

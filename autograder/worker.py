@@ -85,18 +85,21 @@ def _scores(db_url, assignment, student):
 
 
 def _verdicts(path):
-    """grade id -> the verdict text written by TrustedVerdict (from the autograded notebook)."""
+    """``(texts, mistakes)``: grade id -> the verdict text and -> the matched typical mistake,
+    as TrustedVerdict wrote them into the autograded notebook."""
     import nbformat
 
     from autograder.execute import exercise_of
 
     nb = nbformat.read(path, as_version=4)
-    out = {}
+    texts, mistakes = {}, {}
     for cell in nb.cells:
         if exercise_of(cell) is not None:
+            gid = cell.metadata["nbgrader"]["grade_id"]
             text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-            out[cell.metadata["nbgrader"]["grade_id"]] = text.strip()
-    return out
+            texts[gid] = text.strip()
+            mistakes[gid] = cell.metadata.get("nnkit_verdict", {}).get("mistake")
+    return texts, mistakes
 
 
 def grade_job(job, course_root, key, work_root):
@@ -138,7 +141,7 @@ def _grade(job, course_root, key, work_root):
         for name in job["notebooks"]:
             entry = notebooks[name]
             autograded = where / "autograded" / student / assignment / f"{name}.ipynb"
-            entry["verdicts"] = _verdicts(autograded)
+            entry["verdicts"], entry["mistakes"] = _verdicts(autograded)
             entry["autograded"] = autograded.read_text()  # for formgrader (manual grading)
             entry["feedback"] = (where / "feedback" / student / assignment
                                  / f"{name}.html").read_text()

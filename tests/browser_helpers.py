@@ -382,3 +382,57 @@ class LabPage:
             self.page.close()
         finally:
             self.server.shutdown_kernels()
+
+
+class FormgraderServer(LabServer):
+    """``jupyter server`` with nbgrader's formgrader in the course directory ``course`` (its
+    ``nbgrader_config.py`` is read from there). The port is chosen by the OS (``port=0``) and read
+    back from the server's runtime file, so no free port is guessed; ``stop()`` as LabServer."""
+
+    def __init__(self, course: Path, workdir: Path, start_timeout: float = 120):
+        self.root = Path(course)
+        self.workdir = Path(workdir)
+        self.token = uuid.uuid4().hex
+        self.log_path = self.workdir / "formgrader.log"
+        env = dict(os.environ)
+        for var, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
+                         ("JUPYTER_DATA_DIR", "data"), ("IPYTHONDIR", "ipython")):
+            env[var] = str(self.workdir / sub)
+            (self.workdir / sub).mkdir(parents=True, exist_ok=True)
+        env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+        cmd = [
+            sys.executable, "-m", "jupyter_server", "--no-browser",
+            "--ServerApp.ip=127.0.0.1", "--ServerApp.port=0",
+            f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
+            "--ServerApp.jpserver_extensions=nbgrader.server_extensions.formgrader=True",
+        ]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT,
+                                        env=env, cwd=self.root, start_new_session=True)
+        try:
+            self.port = self._wait_port(start_timeout)
+            self.url = f"http://127.0.0.1:{self.port}"
+            self._wait_ready(start_timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_port(self, timeout):
+        """The port from ``jpserver-<pid>.json`` (written once the server listens)."""
+        info = self.workdir / "runtime" / f"jpserver-{self.process.pid}.json"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"jupyter server exited with {self.process.returncode}:\n"
+                                   f"{self.log()[-4000:]}")
+            try:
+                return int(json.loads(info.read_text())["port"])
+            except (OSError, ValueError, KeyError):
+                time.sleep(0.2)
+        raise TimeoutError(f"jupyter server wrote no {info.name} in {timeout} s:\n"
+                           f"{self.log()[-4000:]}")
+
+    def page_url(self, path: str = "formgrader", reset: bool = False) -> str:
+        return f"{self.url}/{path}?token={self.token}"

@@ -11,6 +11,7 @@ import html
 import json
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import nbformat
@@ -86,6 +87,27 @@ def test_grades_match_expected_scores(graded):
     assert scores[0] == 0 and len(set(scores)) >= 3  # blank, partial/mistakes, reference
     assert read_csv(results / "rejected.csv") == []
     assert (results / "report.png").stat().st_size > 10_000
+
+
+def test_misconception_table_is_the_mistakes_the_class_was_built_with(graded):
+    """Every wrong answer the example class was built with (its typical mistake, or a slip that
+    matches none) is counted once in misconceptions.csv, nothing else; the summary's top three
+    are the most frequent typical mistakes."""
+    submissions, results, _ = graded
+    made = Counter()
+    for row in read_csv(submissions / "expected.csv"):
+        for item in row["mistakes"].split():
+            exercise, mistake = item.split(":")
+            made[(exercise, mistake)] += 1
+    assert any(m for _, m in made) and any(not m for _, m in made)  # both kinds occur
+    with open(results / "misconceptions.csv", newline="", encoding="utf-8") as f:
+        table = list(csv.reader(f))[1:]  # the header is in the instructor's language
+    assert {(ex, m): int(n) for _, ex, m, _, n in table if int(n)} == dict(made)
+    assert all(text for *_, text, _ in table)  # every row is described
+    top = run_info(results)["misconceptions"]
+    named = sorted((n for (_, m), n in made.items() if m), reverse=True)
+    assert [row[4] for row in top] == named[:3]
+    assert all(made[(row[1], row[2])] == row[4] for row in top)
 
 
 def test_gradebook_agrees_with_grades_csv(graded):
@@ -209,7 +231,7 @@ def test_one_worker_same_grades_and_bad_files_rejected(graded, tmp_path):
     assert reasons["x1"].startswith("invalid JSON")
     assert reasons["x2"] == "not UTF-8"
     assert reasons["x3"].startswith("notebook of another unit/language")
-    assert reasons["x4"] == "unknown assignment"
+    assert reasons["x4"].startswith("unknown assignment (known: ") and "unit1_de" in reasons["x4"]
     assert reasons["x5"].startswith("removed grade ids: u1_dz_dw2")
     assert reasons["x6"].startswith("wrong nbformat 3")
     assert reasons["x7"].startswith("unknown notebook name")

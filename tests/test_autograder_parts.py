@@ -52,6 +52,14 @@ def test_verdict_is_judged_in_the_grader_not_in_the_kernel():
     cell, verdicts = judged(check_cell("u1_dz_dw2", [fake, record("u1_dz_dw2", wrong)]))
     assert not verdicts["u1_dz_dw2_check"]["passed"]
     assert cell.outputs[-1].ename == "WrongAnswer"
+    # the typical mistake it matched ("w2": the variable itself) is kept for the report,
+    # whatever the submitted cell's metadata claimed
+    assert verdicts["u1_dz_dw2_check"]["mistake"] == "weight"
+    assert cell.metadata["nnkit_verdict"] == {"passed": False, "mistake": "weight"}
+    claimed = check_cell("u1_dz_dw2", [record("u1_dz_dw2", right)])
+    claimed.metadata["nnkit_verdict"] = {"passed": False, "mistake": "weight"}
+    cell, _ = judged(claimed)
+    assert cell.metadata["nnkit_verdict"] == {"passed": True, "mistake": None}
 
 
 def test_verdict_rejects_missing_extra_and_foreign_records():
@@ -167,3 +175,31 @@ def test_kernels_get_the_font_list_and_do_not_scan_the_fonts_again(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert seeded.stat().st_mtime_ns == before  # read, not written again
+
+
+def test_misconception_report_speaks_the_instructors_language():
+    from autograder import misconceptions
+
+    assert misconceptions.instructor_language({"LANG": "de_DE.UTF-8"}) == "de"
+    assert misconceptions.instructor_language({"LC_ALL": "C", "LANG": "de_DE.UTF-8"}) == "en"
+    assert misconceptions.instructor_language({}) == "en"
+    ex = find("u1_dz_dw2")
+    assert misconceptions.description(ex, "weight", "de").startswith("Sie haben die Variable")
+    assert misconceptions.description(ex, "", "de") == "keine bekannte Fehlvorstellung"
+    rows = [("unit1", "a", "m1", "x", 2), ("unit1", "a", "", "none", 9),
+            ("unit1", "b", "m2", "y", 5), ("unit1", "b", "m3", "z", 0),
+            ("unit1", "c", "m4", "w", 1), ("unit1", "c", "m5", "v", 1)]
+    assert [r[2] for r in misconceptions.top(rows)] == ["m2", "m1", "m4"]
+
+
+def test_rejections_name_the_rule_they_apply(tmp_path):
+    """A platform's folder name (umlauts, spaces) is not a student id: the reason says what is
+    (and how to get there); a stray file says what the layout is."""
+    (tmp_path / "Zoë Ähnlich-Brandt_104233_assignsubmission_file_").mkdir()
+    (tmp_path / "notes.txt").write_text("x")
+    _, rejected = validate.scan(tmp_path, course=None)  # neither needs the course
+    reasons = {r.student or r.file: r.reason for r in rejected}
+    folder = reasons["Zoë Ähnlich-Brandt_104233_assignsubmission_file_"]
+    assert folder.startswith("invalid student id (") and validate.NAME_RULE in folder
+    assert "autograder collect" in folder
+    assert "<student>/<assignment>/<notebook>.ipynb" in reasons["notes.txt"]

@@ -133,6 +133,7 @@ def test_every_mistake_fails_with_its_hint(exercise_id, name, lang):
     result = judge(ex, wrong_namespace(ex, mistake), hidden=True, lang=lang)
     assert not result.passed
     assert result.hint == mistake.hint[lang]
+    assert result.mistake == mistake.name  # what the misconception report counts
 
 
 def test_relu_prime_zero_is_one_is_caught_by_the_visible_check_already():

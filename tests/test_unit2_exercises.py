@@ -173,6 +173,7 @@ def test_every_mistake_fails_with_its_hint(exercise_id, name, lang):
     result = judge(ex, wrong_namespace(ex, mistake), hidden=True, lang=lang)
     assert not result.passed
     assert result.hint == mistake.hint[lang]
+    assert result.mistake == mistake.name  # what the misconception report counts
 
 
 @pytest.mark.parametrize("exercise_id, name", [m for m in MISTAKES if m not in EDGE_ONLY])

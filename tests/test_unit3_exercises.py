@@ -128,6 +128,7 @@ def test_mistake_fails_with_its_hint(exercise_id, name, lang):
     result = judge(ex, {ex.answer: _student_answer(ex, mistake)})
     assert not result.passed
     assert result.hint == mistake.hint[lang]
+    assert result.mistake == mistake.name  # what the misconception report counts
 
 
 def test_decimal_comma_detected():

@@ -133,6 +133,7 @@ def test_every_mistake_fails_with_its_hint(exercise_id, name, lang):
     result = judge(ex, mistake_namespace(ex, mistake), hidden=True, lang=lang)
     assert not result.passed
     assert result.hint == mistake.hint[lang], (result, mistake.name)
+    assert result.mistake == mistake.name  # what the misconception report counts
 
 
 def test_mistakes_differ_from_the_reference():

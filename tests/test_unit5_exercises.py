@@ -91,6 +91,7 @@ def test_every_mistake_fails_with_its_hint(ex_id):
             result = ex.judge(_mistake_payload(ex, mistake, 7), seed=7, hidden=True, lang=lang)
             assert not result.passed, (ex_id, mistake.name)
             assert result.hint == mistake.hint[lang], (ex_id, mistake.name, result)
+            assert result.mistake == mistake.name  # what the misconception report counts
 
 
 @pytest.mark.parametrize("ex_id", list(EXERCISES))

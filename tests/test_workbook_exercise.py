@@ -60,6 +60,20 @@ def test_mistakes_fail_with_their_hint(lang):
         for m in ex.mistakes:
             result = judge(ex.id, mistaken_answer(ex, m), hidden=True, lang=lang)
             assert not result.passed and result.hint == m.hint[lang], (ex.id, m.name)
+            assert result.mistake == m.name, (ex.id, m.name)  # the misconception report
+
+
+@pytest.mark.parametrize("exercise_id, value, mistake", [
+    ("u0_step", 0.123, ""), ("u0_relu_grad", lambda z: z * 7.0, ""),
+    ("u0_sigmoid_grad", "z**3", ""), ("u0_sigmoid_grad", "exp(-z", None),
+    ("u0_step", None, None), ("u0_step", (1.0, 2.0), None), ("u0_dead", "c", None),
+    ("u0_relu_grad", lambda z: np.zeros(3), None), ("u0_relu_grad", relu_grad, None),
+])
+def test_a_wrong_answer_names_no_mistake_and_an_unreadable_one_is_no_wrong_answer(
+        exercise_id, value, mistake):
+    """``mistake``: "" for a wrong answer that matched no typical mistake, None for a right,
+    missing or not comparable one (these are no misconceptions)."""
+    assert judge(exercise_id, value, hidden=True).mistake == mistake
 
 
 def test_relu_at_zero_is_caught_only_by_the_hidden_edge_cases():

@@ -53,9 +53,14 @@ class Mistake:
 
 @dataclass(frozen=True)
 class Result:
+    """The verdict on one answer. ``mistake``: the name of the typical mistake the wrong answer
+    matched, ``""`` for a wrong answer that matched none, None when the answer is right or could
+    not be compared (missing, wrong shape or type, unreadable)."""
+
     passed: bool
     message: str
     hint: str = ""
+    mistake: str | None = None
 
     def __str__(self):
         return ("✔ " if self.passed else "✘ ") + " ".join(filter(None, [self.message, self.hint]))
@@ -346,8 +351,10 @@ class Exercise:
         except PayloadError:
             return Result(False, _msg("invalid", lang))
 
-    def _fail(self, lang, hint=""):
-        return Result(False, _msg("wrong", lang), hint)
+    def _wrong(self, lang, mistake=None):
+        """A wrong answer, with the hint of the typical ``mistake`` it matched (if any)."""
+        return Result(False, _msg("wrong", lang), _hint(mistake, lang) if mistake else "",
+                      mistake.name if mistake else "")
 
     def _judge_value(self, answer, lang):
         expected = encode(self.expected())
@@ -358,8 +365,8 @@ class Exercise:
             return Result(False, *generic)
         for m in self.mistakes:
             if _close(encode(m.wrong()), answer, self.rtol, self.atol):
-                return self._fail(lang, _hint(m, lang))
-        return self._fail(lang)
+                return self._wrong(lang, m)
+        return self._wrong(lang)
 
     def _judge_not_function(self, answer, lang):
         if answer["t"] in ("missing", "none", "ellipsis"):
@@ -390,8 +397,8 @@ class Exercise:
         for m in self.mistakes:
             wrong = [encode(m.wrong(*copy.deepcopy(c))) for c in cases]
             if all(_close(w, r, self.rtol, self.atol) for w, r in zip(wrong, results, strict=True)):
-                return Result(False, message, _hint(m, lang))
-        return Result(False, message)
+                return Result(False, message, _hint(m, lang), m.name)
+        return Result(False, message, mistake="")
 
     def _judge_expression(self, answer, lang):
         from nnkit.symbolic import ExpressionError, equivalent, parse
@@ -407,13 +414,13 @@ class Exercise:
         try:
             student = parse(answer["v"], symbols, lang)
         except ExpressionError as err:
-            return self._fail(lang, err.de if lang == "de" else err.en)
+            return Result(False, _msg("wrong", lang), err.de if lang == "de" else err.en)
         if equivalent(student, self.expected(), symbols, lang):
             return Result(True, _msg("correct", lang))
         for m in self.mistakes:
             if equivalent(student, m.wrong(), symbols, lang):
-                return self._fail(lang, _hint(m, lang))
-        return self._fail(lang)
+                return self._wrong(lang, m)
+        return self._wrong(lang)
 
     def _judge_choice(self, answer, lang):
         keys = ", ".join(map(str, self.options))
@@ -428,5 +435,5 @@ class Exercise:
             return Result(True, _msg("correct", lang))
         for m in self.mistakes:
             if m.wrong == key:
-                return self._fail(lang, _hint(m, lang))
-        return self._fail(lang)
+                return self._wrong(lang, m)
+        return self._wrong(lang)

@@ -1,0 +1,274 @@
+"""``collect``: a Moodle or ILIAS "download all submissions" -> nbgrader's submitted layout.
+
+``collect(source, assignment, roster, out)`` reads a zip or an unpacked folder, maps every file
+to a student of the roster and writes ``OUT/<student id>/<assignment>/<notebook>.ipynb``. Every
+file of the download is accounted for: collected (``OUT-collected.csv``) or listed with the
+reason in ``OUT-unmatched.csv``. The download itself is only read.
+
+The download formats, as the platforms write them:
+
+* Moodle, assignment "Download all submissions" (mod/assign/locallib.php,
+  ``assign::download_submissions``): per participant a folder
+  ``<full name>_<participant id>_assignsubmission_file_/<file>`` (Moodle 4.1 and later without
+  the last ``_``), or flat files ``<full name>_<participant id>_assignsubmission_file_<file>``
+  when "Download submissions in folders" is off. Underscores in the name became spaces, a group
+  assignment writes ``<group>-<full name>``, blind marking ``Participant``. The participant id
+  belongs to the assignment, not to the user: it is the number in the "Identifier" column of the
+  assignment's grading worksheet ("Participant 104233"), the best roster for Moodle.
+* ILIAS, exercise "Download all submissions" (Modules/Exercise,
+  ``ilExSubmission::getDirectoryNameFromUserData``): per user a folder
+  ``<last name>_<first name>_<login>_<user id>`` (made ASCII by ``ilFileUtils::getASCIIFilename``:
+  „Ähnlich" is written ``Aehnlich``), under ``<exercise>/<assignment>/Abgaben/`` or directly.
+
+File names are parsed with nbgrader's ``FileNameCollectorPlugin`` (the ``zip_collect`` plugin,
+nbgrader/plugins/zipcollect.py) and a named regular expression per platform.
+
+The roster is a CSV file exported from the platform (comma or semicolon separated, UTF-8 with or
+without BOM, or Windows-1252): Moodle's grading worksheet or participants/grades export, or
+ILIAS's member list. Columns are recognised by their German or English titles (:data:`COLUMNS`).
+A student's id in the nbgrader layout is the matriculation number (ID number) if the roster has
+one, else the login (username), else the e-mail address; it must follow
+:data:`autograder.validate.NAME_RULE`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import logging
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from autograder.validate import NAME, NAME_RULE
+
+PLATFORMS = ("moodle", "ilias")
+# Named expressions for nbgrader's FileNameCollectorPlugin (student_id: the platform's number)
+PATTERNS = {
+    "moodle": r"(?:[^/]*/)*?(?P<first_name>[^/]*)_(?P<student_id>\d+)_assignsubmission_"
+              r"(?P<plugin>[a-z]+)(?:_?/|_)(?P<file_id>.+)",
+    "ilias": r"(?:[^/]*/)*?(?P<folder>[^/]*_(?P<student_id>\d+))/(?P<file_id>[^/]+)",
+}
+COLUMNS = {  # roster field -> column titles (compared case-insensitively)
+    "name": ("full name", "vollständiger name", "name"),
+    "first": ("first name", "vorname", "firstname"),
+    "last": ("last name", "surname", "nachname", "lastname"),
+    "email": ("email address", "e-mail-adresse", "email", "e-mail"),
+    "idnumber": ("id number", "id-nummer", "matrikelnummer", "matriculation number",
+                 "matrikel-nr.", "matrikel"),
+    "login": ("username", "anmeldename", "benutzername", "login"),
+    "participant": ("identifier", "bezeichner", "kennung"),  # Moodle "Participant 104233"
+    "usr_id": ("usr_id", "user id", "benutzer-id"),
+}
+ID_FIELDS = ("idnumber", "login", "email")
+COLLECTED = ("student", "assignment", "notebook", "platform", "platform_id", "folder", "source",
+             "name", "first", "last", "email", "idnumber", "login")  # OUT-collected.csv
+IGNORED = ("__MACOSX/", ".DS_Store", "Thumbs.db")
+ILIAS_TIMESTAMP = re.compile(r"^\d{14}_")  # ILIAS prefixes a stored file with its upload time
+
+
+def normal(name):
+    """A name for comparison: NFC, case-folded, ``_`` as space, single spaces."""
+    name = unicodedata.normalize("NFC", name).replace("_", " ")
+    return " ".join(name.casefold().split())
+
+
+@dataclass
+class Student:
+    id: str
+    fields: dict  # roster field -> value
+    row: dict  # the roster row as exported
+
+
+@dataclass
+class Roster:
+    students: list
+    problems: list = field(default_factory=list)  # (row number, reason)
+
+    def by(self, key, value):
+        """Students whose ``key`` field equals ``value`` (names compared with :func:`normal`)."""
+        want = normal(value) if key == "name" else value.strip()
+        return [s for s in self.students if s.fields.get(key)
+                and (normal(s.fields[key]) if key == "name" else s.fields[key]) == want]
+
+
+def _decode(data):
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def read_roster(path):
+    """The :class:`Roster` of a platform's CSV export (see the module docstring)."""
+    text = _decode(Path(path).read_bytes())
+    first = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+    titles = {(t or "").strip().casefold(): t for t in (rows[0].keys() if rows else [])}
+    where = {key: next((titles[t] for t in names if t in titles), None)
+             for key, names in COLUMNS.items()}
+    roster = Roster([])
+    for n, row in enumerate(rows, start=2):
+        fields = {k: (row.get(col) or "").strip() for k, col in where.items() if col}
+        if not fields.get("name") and (fields.get("first") or fields.get("last")):
+            fields["name"] = f"{fields.get('first', '')} {fields.get('last', '')}".strip()
+        if fields.get("participant"):
+            fields["participant"] = "".join(re.findall(r"\d+", fields["participant"]))
+        sid = next((fields[k] for k in ID_FIELDS if fields.get(k)), "")
+        if not sid:
+            roster.problems.append((n, "no matriculation number, login or e-mail address"))
+        elif not NAME.fullmatch(sid):
+            roster.problems.append((n, f"id {sid!r} does not follow the rule {NAME_RULE}"))
+        else:
+            roster.students.append(Student(sid, fields, dict(row)))
+    return roster
+
+
+def lists(out):
+    """``(collected.csv, unmatched.csv)``: the lists next to the folder ``out``. collected.csv
+    keeps the rows of the other assignments collected into ``out``; unmatched.csv is this run's."""
+    out = Path(out)
+    return Path(f"{out}-collected.csv"), Path(f"{out}-unmatched.csv")
+
+
+def files_of(source, stack):
+    """``[(relative POSIX path (NFC), read())]`` of a zip file (kept open in the ExitStack
+    ``stack``) or a folder."""
+    source = Path(source)
+    if source.is_dir():
+        return [(unicodedata.normalize("NFC", p.relative_to(source).as_posix()), p.read_bytes)
+                for p in sorted(source.rglob("*")) if p.is_file() and not p.is_symlink()]
+    archive = stack.enter_context(zipfile.ZipFile(source))
+    return [(unicodedata.normalize("NFC", info.filename), lambda info=info: archive.read(info))
+            for info in archive.infolist() if not info.is_dir()]
+
+
+def detect(paths):
+    """``"moodle"`` or ``"ilias"``: the platform whose format most file paths match."""
+    counts = {p: sum(bool(re.fullmatch(PATTERNS[p], path)) for path in paths) for p in PLATFORMS}
+    return max(PLATFORMS, key=lambda p: counts[p])  # Moodle first when equal
+
+
+def _match(platform, parsed, roster):
+    """``(student, reason)`` for the parsed path of one file."""
+    number = parsed["student_id"]
+    if platform == "moodle":
+        found = roster.by("participant", number)
+        if found:
+            return found[0], ""
+        name = parsed["first_name"]
+        found = roster.by("name", name)
+        if len(found) == 1:
+            return found[0], ""
+        if found:
+            return None, (f"the name {name!r} occurs {len(found)} times in the roster "
+                          f"(use the grading worksheet as roster: its Identifier column has the "
+                          f"participant numbers)")
+        return None, f"no roster row with participant number {number} or the name {name!r}"
+    found = roster.by("usr_id", number)
+    if found:
+        return found[0], ""
+    folder = parsed["folder"]
+    found = [s for s in roster.students if s.fields.get("login")
+             and folder.endswith(f"_{s.fields['login']}_{number}")]
+    if len(found) == 1:
+        return found[0], ""
+    return None, f"no roster row with user id {number} or a login in {folder!r}"
+
+
+@dataclass
+class Collected:
+    rows: list  # dicts: student, assignment, notebook, platform, platform_id, folder, source
+    unmatched: list  # dicts: source, reason
+
+
+def collect(source, assignment, roster_path, out, notebook, platform=None):
+    """Collect the download ``source`` for ``assignment`` (whose notebook is ``notebook``.ipynb);
+    writes OUT/<student>/<assignment>/<notebook>.ipynb, OUT-collected.csv, OUT-unmatched.csv."""
+    with contextlib.ExitStack() as stack:
+        return _collect(files_of(source, stack), assignment, roster_path, out, notebook,
+                        platform)
+
+
+def _collect(files, assignment, roster_path, out, notebook, platform):
+    from nbgrader.plugins import FileNameCollectorPlugin
+
+    roster = read_roster(roster_path)
+    platform = platform or detect([p for p, _ in files])
+    parser = FileNameCollectorPlugin(named_regexp=PATTERNS[platform], valid_ext=[".ipynb"])
+    parser.log = logging.getLogger("autograder.collect")
+    result = Collected([], [{"source": f"{roster_path} row {n}", "reason": f"roster: {reason}"}
+                            for n, reason in roster.problems])
+    candidates = {}  # student id -> [(path, parsed, read)]
+    for path, read in files:
+        name = PurePosixPath(path).name
+        if any(path.startswith(i) or name == i for i in IGNORED):
+            result.unmatched.append({"source": path, "reason": "system file of the archiver"})
+        elif not name.lower().endswith(".ipynb"):
+            result.unmatched.append({"source": path, "reason": "not a notebook (.ipynb)"})
+        elif (parsed := parser.collect(path)) is None:
+            result.unmatched.append({"source": path, "reason": f"the path is not in {platform}'s "
+                                     f"download format ({PATTERNS[platform]})"})
+        else:
+            student, reason = _match(platform, parsed, roster)
+            if student is None:
+                result.unmatched.append({"source": path, "reason": reason})
+            else:
+                candidates.setdefault(student.id, []).append((path, parsed, read, student))
+    out = Path(out)
+    for sid, found in sorted(candidates.items()):
+        chosen = _choose(found, notebook)
+        for path, *_ in found:
+            if chosen is None or path != chosen[0]:
+                reason = (f"several notebooks of student {sid}; only {notebook}.ipynb is graded"
+                          if chosen else f"several notebooks of student {sid}, none named "
+                          f"{notebook}.ipynb: rename the one to grade")
+                result.unmatched.append({"source": path, "reason": reason})
+        if chosen is None:
+            continue
+        path, parsed, read, student = chosen
+        target = out / sid / assignment / f"{notebook}.ipynb"
+        data = read()
+        if target.exists() and target.read_bytes() != data:
+            result.unmatched.append({"source": path, "reason": f"{target} exists with other "
+                                     f"content (not overwritten)"})
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        folder = parsed.get("folder") or (f"{parsed['first_name']}_{parsed['student_id']}"
+                                          f"_assignsubmission_{parsed['plugin']}")
+        result.rows.append({"student": sid, "assignment": assignment, "notebook": notebook,
+                            "platform": platform, "platform_id": parsed["student_id"],
+                            "folder": folder, "source": path,
+                            **{k: student.fields.get(k, "") for k in COLLECTED[7:]}})
+    collected_csv, unmatched_csv = lists(out)
+    earlier = []  # rows of other assignments collected into the same OUT before
+    if collected_csv.exists():
+        with open(collected_csv, newline="", encoding="utf-8") as f:
+            earlier = [r for r in csv.DictReader(f) if r.get("assignment") != assignment]
+    _write_csv(collected_csv, earlier + result.rows, COLLECTED)
+    _write_csv(unmatched_csv, result.unmatched, ["source", "reason"])
+    return result
+
+
+def _choose(found, notebook):
+    """The one notebook to grade of a student's files, or None."""
+    if len(found) == 1:
+        return found[0]
+    named = [f for f in found if ILIAS_TIMESTAMP.sub("", PurePosixPath(f[0]).name)
+             == f"{notebook}.ipynb"]
+    return named[0] if len(named) == 1 else None
+
+
+def _write_csv(path, rows, header):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, header)
+        w.writeheader()
+        w.writerows(rows)

@@ -1,0 +1,141 @@
+"""``export``: grades and feedback back to Moodle or ILIAS, in the files their imports accept.
+
+The points come from the course gradebook (``c.CourseDirectory.db_url`` in
+RESULTS/course/nbgrader_config.py), so manual points given in formgrader are included; the
+students and their platform folders from ``SUBMISSIONS-collected.csv`` (:mod:`autograder.collect`).
+The feedback is the HTML that ``grade`` wrote to RESULTS/feedback/<student>/<assignment>/.
+
+Moodle (one pair of files per assignment):
+
+* ``moodle-grades-<assignment>.csv``: one identifier column (``Email address``, ``ID number`` or
+  ``Username``: the instructor chooses) and one grade column, for Grades > Import > CSV file
+  (gradeimport_csv: "Map from" the identifier column to email address / ID number / username,
+  the grade column to the assignment's grade item). Points with a decimal point.
+* ``moodle-feedback-<assignment>.zip``: ``<full name>_<participant id>_assignsubmission_file_/
+  <notebook>_feedback.html`` for the assignment's "Upload multiple feedback files in a zip"
+  (mod/assign/feedback/file/importziplib.php: the participant id is the second ``_`` part of the
+  folder; the trailing ``_`` is read by Moodle before and after 4.1).
+
+ILIAS (one zip per assignment): ``ilias-<assignment>.zip`` with ``multi_feedback_<assignment>/``
+holding a folder ``<last>_<first>_<login>_<user id>/<notebook>_feedback.html`` per student (the
+exercise's "Multi-Feedback" upload, Modules/Exercise ilExAssignment::getMultiFeedbackFiles: the
+folder's last ``_`` part is the user id) and ``status.csv``: the status file of the StudOn
+exercise plugin (github.com/ilifau/ExerciseStatusFile, columns :data:`ILIAS_STATUS`;
+``update`` = 1, ``mark`` = points, ``status`` passed/failed against ``pass_percent``). ILIAS
+itself has no mark import: without the plugin the marks are typed in (``status.csv`` lists them).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+PLATFORMS = ("moodle", "ilias")
+MOODLE_IDS = {"email": "Email address", "idnumber": "ID number", "login": "Username"}
+ILIAS_STATUS = ("update", "usr_id", "login", "lastname", "firstname", "status", "mark", "notice",
+                "comment", "plagiarism", "plag_comment")
+
+
+def _csv(header, rows):
+    text = io.StringIO()
+    w = csv.writer(text)
+    w.writerow(header)
+    w.writerows(rows)
+    return text.getvalue()
+
+
+def points(results, students):
+    """``{(student, assignment): (score, max_score, manual grading pending)}`` from the course
+    gradebook of RESULTS (missing: not graded, e.g. rejected)."""
+    from nbgrader.api import Gradebook, MissingEntry
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from autograder.course import _bin_on_path
+
+    _bin_on_path()  # nbgrader may run `alembic` to upgrade an older gradebook
+    course = Path(results) / "course"
+    db_url = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config() \
+        .CourseDirectory.db_url
+    found = {}
+    with Gradebook(db_url) as gb:
+        for key in students:
+            try:
+                sub = gb.find_submission(key[1], key[0])
+            except MissingEntry:
+                continue
+            found[key] = (float(sub.score), float(sub.max_score), bool(sub.needs_manual_grade))
+    return found
+
+
+def _number(x):
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def export(results, collected, platform, out, id_field="email", pass_percent=50.0):
+    """Write the import files of ``platform`` into ``out``; returns ``(paths, notes)`` (notes:
+    students without a grade or with manual grading pending)."""
+    if platform not in PLATFORMS:
+        raise ValueError(f"platform must be one of {PLATFORMS}, not {platform!r}")
+    with open(collected, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    scores = points(results, {(r["student"], r["assignment"]) for r in rows})
+    notes = []
+    by_assignment = defaultdict(list)
+    for r in rows:
+        key = (r["student"], r["assignment"])
+        if key not in scores:
+            notes.append(f"{r['student']} ({r['source']}): no grade in the gradebook "
+                         f"(see rejected.csv); left out")
+            continue
+        if platform == "moodle" and not r.get(id_field):
+            notes.append(f"{r['student']}: no {MOODLE_IDS[id_field]} in the roster; left out "
+                         f"(choose another identifier)")
+            continue
+        if scores[key][2]:
+            notes.append(f"{r['student']}: manual grading pending in formgrader; the grade "
+                         f"counts the points given so far")
+        by_assignment[r["assignment"]].append(r)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for assignment, group in sorted(by_assignment.items()):
+        if platform == "moodle":
+            paths += _moodle(out, assignment, group, scores, results, id_field)
+        else:
+            paths.append(_ilias(out, assignment, group, scores, results, pass_percent))
+    return paths, notes
+
+
+def _feedback(results, r):
+    return (Path(results) / "feedback" / r["student"] / r["assignment"]
+            / f"{r['notebook']}.html").read_bytes()
+
+
+def _moodle(out, assignment, group, scores, results, id_field):
+    title = MOODLE_IDS[id_field]
+    grades = [[r[id_field], _number(scores[(r["student"], assignment)][0])] for r in group]
+    csv_path = out / f"moodle-grades-{assignment}.csv"
+    csv_path.write_text(_csv([title, assignment], grades), encoding="utf-8")
+    zip_path = out / f"moodle-feedback-{assignment}.zip"
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
+        for r in group:
+            z.writestr(f"{r['folder']}_/{r['notebook']}_feedback.html", _feedback(results, r))
+    return [csv_path, zip_path]
+
+
+def _ilias(out, assignment, group, scores, results, pass_percent):
+    top = f"multi_feedback_{assignment}"
+    status = []
+    zip_path = out / f"ilias-{assignment}.zip"
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
+        for r in group:
+            score, max_score, _ = scores[(r["student"], assignment)]
+            passed = max_score > 0 and 100 * score / max_score >= pass_percent
+            status.append([1, r["platform_id"], r["login"], r["last"], r["first"],
+                           "passed" if passed else "failed", _number(score), "", "", "", ""])
+            z.writestr(f"{top}/{r['folder']}/{r['notebook']}_feedback.html", _feedback(results, r))
+        z.writestr(f"{top}/status.csv", _csv(ILIAS_STATUS, status))
+    return zip_path
