@@ -22,7 +22,9 @@ function results ``{"t": "error", "type": .., "msg": ..}``.
 from __future__ import annotations
 
 import copy
+import decimal
 import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,17 +117,27 @@ def _num(x):
     return x if math.isfinite(x) else ("nan" if math.isnan(x) else "inf" if x > 0 else "-inf")
 
 
+def _real(obj):
+    """Is ``obj`` a real number of any type: Python and numpy ints, floats and bools of any
+    width, ``fractions.Fraction``, ``decimal.Decimal``, sympy numbers (``Integer(12)``,
+    ``Rational(1, 2)``, ``sqrt(2)``)? Judged by its value, like a float."""
+    if isinstance(obj, (numbers.Real, decimal.Decimal, np.number, np.bool_)):
+        return not isinstance(obj, (complex, np.complexfloating))
+    return getattr(obj, "is_number", False) is True and getattr(
+        obj, "is_extended_real", False) is True  # a sympy number such as sqrt(2)
+
+
 def encode(obj, depth=0):
     """Plain JSON data for a Python object (numbers, arrays, nested tuples, text, None, ...)."""
     if obj is None:
         return {"t": "none"}
     if obj is Ellipsis:
         return {"t": "ellipsis"}
-    if isinstance(obj, (bool, int, float, np.number, np.bool_)) and not isinstance(obj, complex):
+    if _real(obj):
         try:
             return {"t": "num", "v": _num(obj)}
-        except (OverflowError, ValueError):
-            return {"t": "other", "type": "int"}
+        except (OverflowError, ValueError, TypeError):
+            return {"t": "other", "type": type(obj).__name__[:50]}
     if isinstance(obj, str):
         return {"t": "str", "v": obj[:MAX_TEXT]}
     if isinstance(obj, (list, tuple, np.ndarray)):
@@ -276,7 +288,7 @@ class Exercise:
     cases: Any = None
     symbols: Any = None
     options: dict | None = None
-    rtol: float = 1e-6
+    rtol: float = 1e-5  # float32 and six significant digits typed by hand are precise enough
     atol: float = 1e-9
     mistakes: tuple = field(default_factory=tuple)
 
