@@ -9,7 +9,9 @@ view and test cells are not). Cells are compared after normalising line endings 
   grading machinery or the interpreter instead of answering. What the code *does* is judged,
   never the names a student chooses for her own variables:
 
-  - importing ``workbook`` (the checks and the answer key), ``importlib``, ``builtins`` or ``gc``;
+  - importing ``workbook`` (the checks and the answer key; the ``from workbook... import ...``
+    statements of the instructor's own cells are allowed, so a view re-run with other
+    parameters is not tampering), ``importlib``, ``builtins`` or ``gc``;
   - using ``__import__``, ``exec``, ``eval``, ``compile`` or ``open_code`` (the built-ins, not
     a function the student defined with that name; ``eval``/``exec`` of a string literal is
     screened as code instead);
@@ -108,13 +110,23 @@ def _literal_code(tree):
     return out
 
 
-def _tampering(tree, bound):
-    """The tampering findings of one parsed cell (sorted names)."""
+def _imports_from(tree):
+    """``{(module, name)}`` of the ``from module import name`` statements of the code."""
+    return {(node.module or "", a.name) for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) for a in node.names}
+
+
+def _tampering(tree, bound, allowed=frozenset()):
+    """The tampering findings of one parsed cell (sorted names); ``allowed``: the
+    ``(module, name)`` imports of the instructor's cells (the views a student may re-run with
+    other parameters)."""
     literal = _literal_code(tree)
     hits, literal_funcs = set(), {id(call.func) for call, _ in literal}
     for _, sub in literal:
-        hits |= _tampering(sub, bound)
+        hits |= _tampering(sub, bound, allowed)
     for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and _imports_from(node) <= allowed:
+            continue
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [
                 node.module or ""]
@@ -177,6 +189,7 @@ def screen(cells, original_sources, answer_cells):
     :func:`normalise`); ``answer_cells``: grade id of an answer cell -> exercise id. ``tamper``:
     a list of findings (text); ``nnkit``: exercise id -> finding."""
     originals = {normalise(s) for s in original_sources}
+    allowed = set().union(*(_imports_from(t) for s in originals if (t := parse(s)) is not None))
     tamper, nnkit, nnkit_names, student = [], {}, set(), []
     for number, (grade_id, source) in enumerate(cells, start=1):
         if normalise(source) in originals:
@@ -190,7 +203,7 @@ def screen(cells, original_sources, answer_cells):
         nnkit_names |= names
     bound = set().union(*(_defined(tree) for _, _, tree, _ in student))
     for grade_id, where, tree, uses in student:
-        hits = sorted(_tampering(tree, bound))
+        hits = sorted(_tampering(tree, bound, allowed))
         if hits:
             tamper.append(f"{where}: {', '.join(hits[:4])}")
         exercise = answer_cells.get(grade_id)

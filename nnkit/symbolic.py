@@ -259,6 +259,12 @@ _MSG = {  # key: (English, German); {} is the offending piece of the student's t
     "unbalanced": ("unbalanced parenthesis: {}", "unausgeglichene Klammern: {}"),
     "syntax": ("syntax error near '{}' (write 2*x, not 2x)",
                "Syntaxfehler bei '{}' (schreiben Sie 2*x, nicht 2x)"),
+    "script": ("'{}' is a sub- or superscript character: write x2 or x[2] for x₂, x**2 for x²",
+               "'{}' ist ein hoch- oder tiefgestelltes Zeichen: schreiben Sie x2 oder x[2] für "
+               "x₂, x**2 für x²"),
+    "latex": ("'{}' is LaTeX: write the formula in Python notation (3*x**2, not $3 x^{{2}}$)",
+              "'{}' ist LaTeX: schreiben Sie die Formel in Python-Schreibweise (3*x**2, nicht "
+              "$3 x^{{2}}$)"),
     "comma": ("a decimal comma in '{}': write 0.5, not 0,5",
               "ein Dezimalkomma in '{}': schreiben Sie 0.5, nicht 0,5"),
     "unknown": ("unknown name '{}'", "unbekannter Name '{}'"),
@@ -276,6 +282,9 @@ _MSG = {  # key: (English, German); {} is the offending piece of the student's t
     "limits": ("write Sum(term, (k, 1, n)) with an integer or a symbol as bounds, not '{}'",
                "schreiben Sie Sum(Term, (k, 1, n)) mit Zahl oder Symbol als Grenzen, nicht '{}'"),
 }
+SCRIPTS = "[\u2070-\u209f\u00b2\u00b3\u00b9]"  # superscript and subscript digits, signs
+MINUS = "\u2212\u2012\u2013\u2014\ufe63\uff0d"  # − ‒ – — ﹣ －: the minus as typed or copied
+TIMES = "·×⋅∗"
 _MULTI = (sp.Max, sp.Min, sp.KroneckerDelta, heaviside, sp.Sum, sp.Product, _d)
 _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
            ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a**b}
@@ -423,7 +432,13 @@ def parse(text: str, symbols: dict | None = None, lang: str | None = None) -> sp
     for o, cl in ("()", "[]"):
         if text.count(o) != text.count(cl):
             p.fail("unbalanced", f"{text.count(o)} '{o}', {text.count(cl)} '{cl}'")
-    for old, new in (("^", "**"), ("−", "-"), ("·", "*"), ("×", "*")):
+    script = re.search(SCRIPTS, text)
+    if script:
+        p.fail("script", script[0])
+    latex = re.search(r"\$|\\[A-Za-z]+|\\[{}]", text)
+    if latex:
+        p.fail("latex", latex[0])
+    for old, new in (("^", "**"), *((m, "-") for m in MINUS), *((t, "*") for t in TIMES)):
         text = text.replace(old, new)
     p.text = re.sub(r"([^\W\d]\w*)'\s*\(", r"\1_prime(", text).strip()
     try:
