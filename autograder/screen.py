@@ -81,8 +81,11 @@ def _concat(node):
 
 
 def _strings(tree):
-    """Every string (with ``"a" + "b"`` folded)."""
-    return [s for node in ast.walk(tree) if (s := _concat(node)) is not None]
+    """Every string (with ``"a" + "b"`` folded; an f-string as a whole, not its pieces)."""
+    pieces = {id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
+              for v in node.values}
+    return [s for node in ast.walk(tree) if id(node) not in pieces
+            and (s := _concat(node)) is not None]
 
 
 def _defined(tree):
