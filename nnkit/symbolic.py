@@ -488,9 +488,9 @@ def _compile(pair, ints):
     funcs = {str(f): (lambda *a, n=str(f): coef[n][0] * np.tanh(coef[n][1] * sum(a) + coef[n][2])
                       + coef[n][3] * sum(a)) for f in _opaque(e)}
     args = sorted((s for s in e.free_symbols if s.is_Symbol and s not in shapes), key=str)
-    args += list(shapes)
+    args += sorted(shapes, key=str)  # sorted: the same points in every process
     fn = sp.lambdify(args, list(e), modules=[funcs, "numpy"])
-    return fn, [(shapes.get(a, ()), bool(a.is_nonnegative)) for a in args], coef, list(funcs)
+    return fn, [(shapes.get(a, ()), bool(a.is_nonnegative)) for a in args], coef, sorted(funcs)
 
 
 KINKED = (sp.Max, sp.Min, sp.Heaviside, sp.Abs, sp.sign, sp.Piecewise, relu)
@@ -501,19 +501,22 @@ def _points(pair, trials, seed=20240611):
     """Values ``(student, reference)`` at ``trials`` random points (``None`` where not finite).
 
     Points have magnitudes in [0.3, 1.7]; when the pair has kinks or steps (Max, Min, Heaviside,
-    Abs, ReLU) also 0.1, 3 or 10 times that, so ``Max(x, 2)`` and ``2`` differ somewhere."""
+    Abs, ReLU) the points are scaled by 0.1, 1, 3 and 10 in turn (all values of a point alike, so
+    sums of products are small at some points and large at others): ``Max(x, 2)`` and ``2`` differ
+    somewhere, and so do ``H(f - 2)`` and ``H(f)``."""
     rng, cache = np.random.default_rng(seed), {}
     wide = pair.has(*KINKED)
     ints = sorted((s for s in pair.free_symbols if s.is_integer), key=str)
-    for _ in range(trials):
+    for trial in range(trials):
         key = tuple(int(v) for v in rng.integers(1, 4, size=len(ints)))
         try:
             if key not in cache:
                 cache[key] = _compile(pair, dict(zip(ints, key, strict=True)))
             fn, shapes, coef, names = cache[key]
             coef.update({n: rng.uniform(0.5, 1.5, 4) * rng.choice((-1, 1), 4) for n in names})
-            vals = [rng.uniform(0.3, 1.7, sh) * rng.choice((1,) if pos else (-1, 1), sh)
-                    * (rng.choice(SCALES, sh) if wide else 1) for sh, pos in shapes]
+            scale = SCALES[trial % len(SCALES)] if wide else 1.0  # one scale per point
+            vals = [scale * rng.uniform(0.3, 1.7, sh) * rng.choice((1,) if pos else (-1, 1), sh)
+                    for sh, pos in shapes]
             with np.errstate(all="ignore"):
                 out = np.array(fn(*vals), dtype=complex)
             yield out if np.all(np.isfinite(out)) else None

@@ -70,14 +70,19 @@ def run_cells(nb):
     (``check`` raises AssertionError on ✘); returns the namespace."""
     import matplotlib
 
+    from nnkit.i18n import get_language, set_language
+
     matplotlib.use("Agg")
-    ns = {"In": [""], "__name__": "__main__"}
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        src = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-        ns["In"].append(src)
-        exec(compile(src, "<cell>", "exec"), ns)
+    ns, lang = {"In": [""], "__name__": "__main__"}, get_language()
+    try:  # the notebook's setup("de") must not change the language of later tests
+        for cell in nb["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            src = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            ns["In"].append(src)
+            exec(compile(src, "<cell>", "exec"), ns)
+    finally:
+        set_language(lang)
     return ns
 
 

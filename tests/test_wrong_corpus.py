@@ -84,8 +84,10 @@ def test_self_check_says_wrong(case, capsys):
     import matplotlib
 
     matplotlib.use("Agg")
+    from nnkit.i18n import get_language, set_language
+
     nb = notebook(case.unit, case.lang, False, case.cells)
-    ns, verdicts = {"In": [""], "__name__": "__main__"}, {}
+    ns, verdicts, lang = {"In": [""], "__name__": "__main__"}, {}, get_language()
     for cell in nb["cells"]:
         if cell["cell_type"] != "code":
             continue
@@ -98,6 +100,7 @@ def test_self_check_says_wrong(case, capsys):
             pass
         if grade_id.endswith("_check"):
             verdicts[grade_id.removesuffix("_check")] = capsys.readouterr().out
+    set_language(lang)  # the notebook's setup("de") must not change later tests' language
     passed = [ex for ex in case.cells if verdicts.get(ex, "").startswith("✔")
               and (case.name, ex) not in HIDDEN_ONLY]
     assert not passed, {ex: verdicts[ex] for ex in passed}
