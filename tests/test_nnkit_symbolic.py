@@ -322,3 +322,18 @@ def test_typing_habits_get_a_message_naming_them(text, key):
 def test_unicode_minus_and_times_are_read():
     x = sp.Symbol("x")
     assert parse("3 − 2 × x ⋅ 1", {"x": x}) == 3 - 2 * x
+
+
+def test_the_verdict_does_not_depend_on_the_process_hash_seed():
+    """Points were drawn in set order: with PYTHONHASHSEED=7 H(f[1] - 2) passed for H(f[1])."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from nnkit import symbolic as S\nanswers, table = S.sheet11_ex1()\n"
+            "print(S.equivalent('W[1, j]*H(f[1] - 2)', answers['d'], table),"
+            " S.equivalent('H(f[1])*W[1, j]', answers['d'], table))")
+    for seed in ("0", "7", "11"):
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env=dict(os.environ, PYTHONHASHSEED=seed), timeout=300)
+        assert run.stdout.split() == ["False", "True"], (seed, run.stdout, run.stderr[-500:])
