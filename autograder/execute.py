@@ -57,7 +57,7 @@ COLLECT = '''\
 def _nnkit_collect(exercise, kind, answer, blob, nnkit_dir, helpers):
     import base64, copy, pickle, sys
     from IPython.display import display
-    from workbook.exercise import encode
+    from workbook.exercise import encode, input_habit
     value = get_ipython().user_ns.get(answer, _nnkit_collect)
     calls = set()
     def tripwire(frame, event, arg):
@@ -75,7 +75,8 @@ def _nnkit_collect(exercise, kind, answer, blob, nnkit_dir, helpers):
                                           for k, v in obj.items()]}
         return encode(obj)
     if value is _nnkit_collect:
-        answer = {"t": "missing"}
+        habit = input_habit(get_ipython().user_ns.get("In"), answer)
+        answer = dict({"t": "missing"}, **({"habit": habit} if habit else {}))
     elif kind == "function" and callable(value):
         answer = []
         for args in pickle.loads(base64.b64decode(blob)):

@@ -2,20 +2,32 @@
 
 Only the code a student wrote is read: every code cell whose source differs from the cells of
 the instructor's source notebook (answer cells, changed or added cells; the unchanged setup,
-view and test cells are not). Two findings:
+view and test cells are not). Cells are compared after normalising line endings (``\\r\\n``,
+``\\r``) and trailing whitespace, so an editor's way of saving changes nothing. Two findings:
 
 * **tampering** (every autograded exercise of the notebook scores 0): code that reaches into the
-  grading machinery or the interpreter instead of answering: ``workbook`` (the checks and the
-  answer key; the unchanged view cells are exempt), ``__import__``, ``importlib``, ``exec``,
-  ``eval``, ``compile``, ``builtins``, ``sys.modules``, ``sys.setprofile``/``settrace``,
-  ``gc``, IPython's ``events``/``set_custom_exc``/``showtraceback``/``display_pub``,
-  ``excepthook``, the answer MIME type or the grading seed's name;
+  grading machinery or the interpreter instead of answering. What the code *does* is judged,
+  never the names a student chooses for her own variables:
+
+  - importing ``workbook`` (the checks and the answer key; the ``from workbook... import ...``
+    statements of the instructor's own cells are allowed, so a view re-run with other
+    parameters is not tampering), ``importlib``, ``builtins`` or ``gc``;
+  - using ``__import__``, ``exec``, ``eval``, ``compile`` or ``open_code`` (the built-ins, not
+    a function the student defined with that name; ``eval``/``exec`` of a string literal is
+    screened as code instead);
+  - an attribute of the interpreter or IPython (``sys.modules``, ``setprofile``/``settrace``,
+    ``excepthook``, IPython's ``events``/``set_custom_exc``/``showtraceback``/``display_pub``,
+    ``__subclasses__``, ``__globals__``, ``__code__``, ``f_globals``, ``f_back``), also as the
+    name string of ``getattr``/``setattr`` or a subscript (``globals()["eval"]``), and any
+    dunder name of the interpreter (``__builtins__``, ``__import__``);
+  - a string that names the answer MIME type, the grading seed, the grader's collector or a
+    ``workbook`` module (``"workbook.checks"``; ``"I finished the workbook"`` is just text);
 * **nnkit reference** (that exercise scores 0): the answer cell of an exercise uses nnkit (an
-  ``import nnkit...``, a name imported from nnkit in any student cell, or a string naming
-  nnkit), except the helpers ``nnkit.i18n`` and ``nnkit.symbolic``.
+  ``import nnkit...``, a name imported from nnkit in any student cell, or a string that is an
+  nnkit module name), except the helpers ``nnkit.i18n`` and ``nnkit.symbolic``.
 
 What it cannot see: code that builds these names at run time in ways other than string
-concatenation (e.g. ``chr()`` arithmetic) -- which needs one of the tampering names above to do
+concatenation (e.g. ``chr()`` arithmetic) -- which needs one of the tampering calls above to do
 anything -- and nnkit used through an object handed over by an unchanged cell. The dynamic
 tripwire in :mod:`autograder.execute` covers the second for function exercises.
 """
@@ -23,15 +35,25 @@ tripwire in :mod:`autograder.execute` covers the second for function exercises.
 from __future__ import annotations
 
 import ast
+import re
 
-BUILTIN_NAMES = {"exec", "eval", "compile", "gc", "open_code"}  # only as plain names
-TAMPER_NAMES = {"__import__", "importlib", "builtins",
-                "__builtins__", "setprofile", "settrace", "set_custom_exc",
-                "showtraceback", "_showtraceback", "showsyntaxerror", "display_pub",
-                "excepthook", "events", "emit_answer", "grading_seed", "_nnkit_collect",
-                "modules", "__subclasses__", "__globals__", "__code__", "f_globals", "f_back"}
-TAMPER_TEXT = ("workbook", "vnd.nnkit", "NNKIT_GRADING_SEED", "_nnkit_collect")
+TAMPER_MODULES = {"workbook", "importlib", "builtins", "gc"}
+TAMPER_CALLS = {"__import__", "exec", "eval", "compile", "open_code"}  # built-ins, called
+TAMPER_ATTRIBUTES = {"modules", "setprofile", "settrace", "set_custom_exc", "showtraceback",
+                     "_showtraceback", "showsyntaxerror", "display_pub", "excepthook", "events",
+                     "__subclasses__", "__globals__", "__code__", "__builtins__", "__import__",
+                     "f_globals", "f_back", "_nnkit_collect"}
+NAME_TAKERS = {"getattr", "setattr", "delattr", "hasattr", "attrgetter", "methodcaller"}
+TAMPER_TEXT = ("vnd.nnkit", "NNKIT_GRADING_SEED", "_nnkit_collect")
+MODULE_NAME = r"{}(\.\w+)*"  # "workbook", "workbook.checks"
 NNKIT_HELPERS = ("nnkit.i18n", "nnkit.symbolic")
+
+
+def normalise(source):
+    """The source with ``\\n`` line endings, without trailing whitespace (per line and at the
+    ends): what an editor may change in a cell without changing the code."""
+    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
 
 
 def _transform(source):
@@ -45,49 +67,92 @@ def _transform(source):
 
 
 def _concat(node):
-    """The string parts of ``"a" + "b" + ...`` or None."""
+    """The text of a string constant, ``"a" + "b" + ...`` or an f-string's constant parts, or
+    None."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = _concat(node.left), _concat(node.right)
         return None if left is None or right is None else left + right
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return [node.value]
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value for v in node.values
+                       if isinstance(v, ast.Constant) and isinstance(v.value, str))
     return None
 
 
 def _strings(tree):
-    """Every string constant, with ``"a" + "b"`` folded."""
-    out = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            out.append(node.value)
-        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            parts = _concat(node)
-            if parts is not None:
-                out.append("".join(parts))
-        elif isinstance(node, ast.JoinedStr):
-            out.append("".join(v.value for v in node.values
-                               if isinstance(v, ast.Constant) and isinstance(v.value, str)))
-    return out
+    """Every string (with ``"a" + "b"`` folded; an f-string as a whole, not its pieces)."""
+    pieces = {id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
+              for v in node.values}
+    return [s for node in ast.walk(tree) if id(node) not in pieces
+            and (s := _concat(node)) is not None]
 
 
-def _plain(tree):
-    """Plain names and imported module names (not attributes)."""
+def _defined(tree):
+    """Names of the code's own functions, classes and parameters (``def eval(...)``)."""
     out = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            out.add(node.id)
-        elif isinstance(node, ast.alias):
-            out.update(node.name.split("."))
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            out.update(node.module.split("."))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(node.name)
+        elif isinstance(node, ast.arg):
+            out.add(node.arg)
     return out
 
 
-def _attributes(tree):
-    """Attribute names and import aliases (with ``_plain``: every name the code mentions)."""
-    return {node.attr if isinstance(node, ast.Attribute) else node.asname
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Attribute) or isinstance(node, ast.alias) and node.asname}
+def _literal_code(tree):
+    """The parsed string literals given to ``eval``/``exec`` (screened like the cell)."""
+    out = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id in ("eval", "exec") and len(node.args) == 1
+                and not node.keywords and (text := _concat(node.args[0])) is not None
+                and not any(isinstance(n, ast.FormattedValue) for n in ast.walk(node.args[0]))):
+            sub = parse(text)
+            if sub is not None:
+                out.append((node, sub))
+    return out
+
+
+def _imports_from(tree):
+    """``{(module, name)}`` of the ``from module import name`` statements of the code."""
+    return {(node.module or "", a.name) for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) for a in node.names}
+
+
+def _tampering(tree, bound, allowed=frozenset()):
+    """The tampering findings of one parsed cell (sorted names); ``allowed``: the
+    ``(module, name)`` imports of the instructor's cells (the views a student may re-run with
+    other parameters)."""
+    literal = _literal_code(tree)
+    hits, literal_funcs = set(), {id(call.func) for call, _ in literal}
+    for _, sub in literal:
+        hits |= _tampering(sub, bound, allowed)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and _imports_from(node) <= allowed:
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [
+                node.module or ""]
+            hits.update(m.split(".")[0] for m in modules if m.split(".")[0] in TAMPER_MODULES)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+                node.func.id in NAME_TAKERS):
+            hits.update(s for a in node.args[1:2] if (s := _concat(a)) in TAMPER_ATTRIBUTES
+                        | TAMPER_CALLS)
+        elif isinstance(node, ast.Attribute) and node.attr in TAMPER_ATTRIBUTES:
+            hits.add(node.attr)
+        elif isinstance(node, ast.Name) and (node.id in TAMPER_ATTRIBUTES and (
+                node.id.startswith("__") or node.id == "_nnkit_collect") or node.id in
+                TAMPER_CALLS and isinstance(node.ctx, ast.Load) and node.id not in bound
+                and id(node) not in literal_funcs):
+            hits.add(node.id)
+        elif isinstance(node, ast.Subscript) and (s := _concat(node.slice)) in (
+                TAMPER_ATTRIBUTES | TAMPER_CALLS):
+            hits.add(s)
+    for s in _strings(tree):
+        hits.update(t for t in TAMPER_TEXT if t in s)
+        if re.fullmatch(MODULE_NAME.format("workbook"), s.strip()):
+            hits.add("workbook")
+    return hits
 
 
 def _nnkit_imports(tree):
@@ -106,6 +171,12 @@ def _nnkit_imports(tree):
     return uses, bound
 
 
+def _mentioned(tree):
+    """Every name the code mentions: plain names and attribute names."""
+    return {node.id if isinstance(node, ast.Name) else node.attr for node in ast.walk(tree)
+            if isinstance(node, (ast.Name, ast.Attribute))}
+
+
 def parse(source):
     try:
         return ast.parse(_transform(source))
@@ -117,13 +188,14 @@ def screen(cells, original_sources, answer_cells):
     """``(tamper, nnkit)`` for a notebook.
 
     ``cells``: [(grade id or None, source)] of the code cells; ``original_sources``: the sources
-    of the instructor's code cells (unchanged cells are skipped); ``answer_cells``: grade id of an
-    answer cell -> exercise id. ``tamper``: a list of findings (text); ``nnkit``: exercise id ->
-    finding."""
-    tamper, nnkit, bound = [], {}, set()
-    student = []
+    of the instructor's code cells (unchanged cells are skipped, compared after
+    :func:`normalise`); ``answer_cells``: grade id of an answer cell -> exercise id. ``tamper``:
+    a list of findings (text); ``nnkit``: exercise id -> finding."""
+    originals = {normalise(s) for s in original_sources}
+    allowed = set().union(*(_imports_from(t) for s in originals if (t := parse(s)) is not None))
+    tamper, nnkit, nnkit_names, student = [], {}, set(), []
     for number, (grade_id, source) in enumerate(cells, start=1):
-        if source.strip() in original_sources:
+        if normalise(source) in originals:
             continue
         where = f"cell {number}" + (f" ({grade_id})" if grade_id else "")
         tree = parse(source)
@@ -131,19 +203,18 @@ def screen(cells, original_sources, answer_cells):
             continue  # a syntax error runs as one; nothing in it executes
         uses, names = _nnkit_imports(tree)
         student.append((grade_id, where, tree, uses))
-        bound |= names
+        nnkit_names |= names
+    bound = set().union(*(_defined(tree) for _, _, tree, _ in student))
     for grade_id, where, tree, uses in student:
-        plain, strings = _plain(tree), _strings(tree)
-        names = plain | _attributes(tree)
-        hits = sorted(TAMPER_NAMES & names) + sorted(BUILTIN_NAMES & plain)
-        hits += sorted({t for t in TAMPER_TEXT for s in strings + sorted(names) if t in s})
-        hits += sorted((TAMPER_NAMES | BUILTIN_NAMES) & {s.strip() for s in strings})  # getattr
+        hits = sorted(_tampering(tree, bound, allowed))
         if hits:
             tamper.append(f"{where}: {', '.join(hits[:4])}")
         exercise = answer_cells.get(grade_id)
         if exercise is None:
             continue
-        via = sorted(bound & names - {"np", "numpy"})
-        if uses or via or any("nnkit" in s for s in strings):
+        via = sorted(nnkit_names & _mentioned(tree) - {"np", "numpy"})
+        named = any(re.fullmatch(MODULE_NAME.format("nnkit"), s.strip()) and not
+                    s.strip().startswith(NNKIT_HELPERS) for s in _strings(tree))
+        if uses or via or named:
             nnkit[exercise] = f"{where}: " + (", ".join(via[:3]) or "nnkit")
     return tamper, nnkit

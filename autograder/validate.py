@@ -4,8 +4,11 @@ a job or rejected with a recorded reason. Submissions are read, never modified.
 A notebook is rejected when it is too large, not UTF-8, not JSON (also: nested too deeply), not
 nbformat 4, not a notebook, of an unknown assignment or with an unknown name, a symlink, of
 another unit or language (metadata ``nnkit``), when grade ids are duplicated, missing or
-unknown, or when the role of a graded cell was changed (an autograded test cell or an answer
-cell turned into markdown, made a solution or given points: nbgrader would fail on it).
+unknown, or when the role of a graded cell was changed (an autograded test cell made a solution,
+an answer cell made a graded cell: nbgrader's ``OverwriteCells`` does not repair that and
+``find_graded_cell`` fails). A cell type switched by the dropdown (an answer or test cell
+turned into markdown or raw) is graded: ``OverwriteCells`` restores the instructor's cell type
+(and the source of a locked cell), as ``nbgrader autograde`` does.
 """
 
 from __future__ import annotations
@@ -78,7 +81,7 @@ def check_notebook(data, assignment):
         if isinstance(grading, dict) and grading.get("grade_id"):
             ids.append(str(grading["grade_id"]))
             expected = _expected_role(assignment, ids[-1])
-            if expected is not None and _role(cell, grading) != expected:
+            if expected is not None and _role(grading) != expected:
                 changed.append(ids[-1])
     twice = sorted(i for i, n in Counter(ids).items() if n > 1)
     missing = [i for i in assignment.grade_ids if i not in ids]
@@ -90,24 +93,23 @@ def check_notebook(data, assignment):
     if unknown:
         return "unknown grade ids: " + ", ".join(unknown)[:200]
     if changed:
-        return "grading metadata changed (cell type, grade or solution): " + ", ".join(
+        return "grading metadata changed (grade or solution): " + ", ".join(
             changed)[:200]
     return None
 
 
-def _role(cell, grading):
-    """What nbgrader makes of a cell: (code?, graded?, solution?)."""
-    return (cell.get("cell_type") == "code", bool(grading.get("grade")),
-            bool(grading.get("solution")))
+def _role(grading):
+    """What nbgrader makes of a cell: (graded?, solution?); the cell type it restores."""
+    return (bool(grading.get("grade")), bool(grading.get("solution")))
 
 
 def _expected_role(assignment, grade_id):
     """The role of ``grade_id`` in the source notebook, or None when it is not known (then any
     role is accepted)."""
     if grade_id in assignment.auto:
-        return (True, True, False)
+        return (True, False)
     if grade_id in assignment.answers:
-        return (True, False, True)
+        return (False, True)
     return None
 
 

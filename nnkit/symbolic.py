@@ -60,11 +60,17 @@ class sigmoid(sp.Function):
         return self * (1 - self)
 
 
+def heaviside(z, h0=0):
+    r"""The step $H(z)$ = $\operatorname{ReLU}'(z)$ with the course's convention $H(0) = 0$
+    (sympy's ``Heaviside(0)`` is 1/2); ``Heaviside(z, 0)`` is how sympy prints it."""
+    return sp.Heaviside(z, h0)
+
+
 class relu(sp.Function):
-    r"""$\operatorname{ReLU}(z) = \max(0, z)$, with $\operatorname{ReLU}'(z) = H(z)$ (Heaviside)."""
+    r"""$\operatorname{ReLU}(z) = \max(0, z)$, with $\operatorname{ReLU}'(z) = H(z)$, $H(0) = 0$."""
 
     def fdiff(self, argindex=1):
-        return sp.Heaviside(self.args[0])
+        return heaviside(self.args[0])
 
 
 def _d(f, v):
@@ -75,8 +81,8 @@ FUNCTIONS = {
     "exp": sp.exp, "log": sp.log, "ln": sp.log, "sqrt": sp.sqrt, "tanh": sp.tanh,
     "sin": sp.sin, "cos": sp.cos, "Abs": sp.Abs, "abs": sp.Abs, "Max": sp.Max, "max": sp.Max,
     "Min": sp.Min, "min": sp.Min, "sigmoid": sigmoid, "relu": relu, "ReLU": relu,
-    "sigmoid_prime": lambda z: sigmoid(z) * (1 - sigmoid(z)), "relu_prime": sp.Heaviside,
-    "ReLU_prime": sp.Heaviside, "Heaviside": sp.Heaviside, "H": sp.Heaviside,
+    "sigmoid_prime": lambda z: sigmoid(z) * (1 - sigmoid(z)), "relu_prime": heaviside,
+    "ReLU_prime": heaviside, "Heaviside": heaviside, "H": heaviside,
     "KroneckerDelta": sp.KroneckerDelta, "delta": sp.KroneckerDelta, "Sum": sp.Sum,
     "Product": sp.Product, "Derivative": _d, "diff": _d, "pi": sp.pi,
 }
@@ -84,15 +90,34 @@ _CONCRETE = {sigmoid: lambda z: 1 / (1 + sp.exp(-z)), relu: lambda z: sp.Max(0, 
 
 
 class Family:
-    """``Family("w")(2)`` and, in student text, ``w[2]`` give the symbol ``w_2``."""
+    """``Family("w")(2)`` and, in student text, ``w[2]`` give the symbol ``w_2``; with an index
+    variable (``w[i]`` inside ``Product(..., (i, 2, 4))``) a placeholder that :func:`parse`
+    turns into ``w_2 w_3 w_4`` once the product or sum is expanded."""
 
     def __init__(self, stem):
         self.stem = stem
 
     def __call__(self, *idx):
-        if not all(isinstance(i, sp.Integer) or isinstance(i, int) for i in idx):
-            raise TypeError("constant indices only")
-        return sp.Symbol(self.stem + "_" + "".join(str(i) for i in idx))
+        if all(isinstance(i, (sp.Integer, int)) for i in idx):
+            return sp.Symbol(self.stem + "_" + "".join(str(i) for i in idx))
+        if not all(getattr(i, "is_integer", False) for i in idx):
+            raise TypeError("integer indices only")
+        return sp.Function(FAMILY + self.stem)(*idx)
+
+
+FAMILY = "_family_"  # name prefix of the placeholders for w[i] (index variable i)
+
+
+def _expand_families(expr):
+    """Expand the sums and products over family members (``w[i]``) and name the members."""
+    def member(e):
+        return isinstance(e, AppliedUndef) and e.func.__name__.startswith(FAMILY)
+
+    if not any(member(a) for a in expr.atoms(AppliedUndef)):
+        return expr
+    expr = expr.replace(lambda e: isinstance(e, (sp.Sum, sp.Product)), lambda e: e.doit())
+    return expr.replace(member, lambda e: Family(e.func.__name__[len(FAMILY):])(*e.args)
+                        if all(a.is_Integer for a in e.args) else e)
 
 
 # ---------------------------------------------------------------- 1-3-1 network (lecture 003)
@@ -149,11 +174,14 @@ def table131(n=1, act=g):
 
 
 def net131_symbols(act=g):
-    """Names for one data point: weights, ``x, y, n``, ``z1..z3``/``z[k]``, ``yhat``, ``g, g'``."""
+    """Names for one data point: weights, ``x, y, n``, ``z1..z3``/``z[k]``, ``yhat``, ``g, g'``.
+
+    ``act=sigmoid`` (a unit whose g is the sigmoid): ``g`` is the sigmoid and ``g'`` = g(1-g)."""
     x = sp.Symbol("x")
     table = dict(W, x=x, y=sp.Symbol("y"), n=sp.Symbol("n", positive=True), yhat=yhat131(x, act))
     table.update({f"z{k}": z131(x, k) for k in (1, 2, 3)}, z=lambda k: z131(x, int(k)))
-    return dict(table, g=act, g_prime=g_prime, dg=g_prime)
+    prime = g_prime if act is g else FUNCTIONS["sigmoid_prime"]
+    return dict(table, g=act, g_prime=prime, dg=prime)
 
 
 # ---------------------------------------------------------------- sheet 11, exercise 2
@@ -193,6 +221,7 @@ def chain_symbols(N):
         for i in range(N + 1):
             table[f"{stem}_{i}"] = table[f"{stem}{i}"] = Family(stem)(i)
     table.update(sigma=sigma, σ=sigma, sigma_prime=sigma_prime, σ_prime=sigma_prime)
+    table.update({v: sp.Symbol(v, integer=True, positive=True) for v in "ijkl"})
     return dict(table, dsigma=sigma_prime)
 
 
@@ -213,9 +242,9 @@ def sheet11_ex1(n=3):
         return sp.Sum(Wb[r, q] * x[q], (q, 1, n)) + b[r]
 
     d = sp.KroneckerDelta(i, 1)
-    answers = {"a": Wb[1, j], "b": d * x[j], "c": d, "d": Wb[1, j] * sp.Heaviside(f(1)),
+    answers = {"a": Wb[1, j], "b": d * x[j], "c": d, "d": Wb[1, j] * heaviside(f(1)),
                "e": sigmoid(f(1)) * (1 - sigmoid(f(1))) * Wb[1, j],
-               "f": sp.Sum(a[i] * sp.Heaviside(f(i)) * Wb[i, j], (i, 1, m))}
+               "f": sp.Sum(a[i] * heaviside(f(i)) * Wb[i, j], (i, 1, m))}
     table = dict(W=Wb, x=x, a=a, b=b, i=i, j=j, k=k, l=l, m=m, n=sp.Integer(n), f=f, sigma=sigmoid,
                  sigma_prime=FUNCTIONS["sigmoid_prime"])
     return answers, table
@@ -230,6 +259,12 @@ _MSG = {  # key: (English, German); {} is the offending piece of the student's t
     "unbalanced": ("unbalanced parenthesis: {}", "unausgeglichene Klammern: {}"),
     "syntax": ("syntax error near '{}' (write 2*x, not 2x)",
                "Syntaxfehler bei '{}' (schreiben Sie 2*x, nicht 2x)"),
+    "script": ("'{}' is a sub- or superscript character: write x2 or x[2] for x₂, x**2 for x²",
+               "'{}' ist ein hoch- oder tiefgestelltes Zeichen: schreiben Sie x2 oder x[2] für "
+               "x₂, x**2 für x²"),
+    "latex": ("'{}' is LaTeX: write the formula in Python notation (3*x**2, not $3 x^{{2}}$)",
+              "'{}' ist LaTeX: schreiben Sie die Formel in Python-Schreibweise (3*x**2, nicht "
+              "$3 x^{{2}}$)"),
     "comma": ("a decimal comma in '{}': write 0.5, not 0,5",
               "ein Dezimalkomma in '{}': schreiben Sie 0.5, nicht 0,5"),
     "unknown": ("unknown name '{}'", "unbekannter Name '{}'"),
@@ -247,7 +282,10 @@ _MSG = {  # key: (English, German); {} is the offending piece of the student's t
     "limits": ("write Sum(term, (k, 1, n)) with an integer or a symbol as bounds, not '{}'",
                "schreiben Sie Sum(Term, (k, 1, n)) mit Zahl oder Symbol als Grenzen, nicht '{}'"),
 }
-_MULTI = (sp.Max, sp.Min, sp.KroneckerDelta, sp.Heaviside, sp.Sum, sp.Product, _d)
+SCRIPTS = "[\u2070-\u209f\u00b2\u00b3\u00b9]"  # superscript and subscript digits, signs
+MINUS = "\u2212\u2012\u2013\u2014\ufe63\uff0d"  # − ‒ – — ﹣ －: the minus as typed or copied
+TIMES = "·×⋅∗"
+_MULTI = (sp.Max, sp.Min, sp.KroneckerDelta, heaviside, sp.Sum, sp.Product, _d)
 _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
            ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a**b}
 
@@ -394,7 +432,13 @@ def parse(text: str, symbols: dict | None = None, lang: str | None = None) -> sp
     for o, cl in ("()", "[]"):
         if text.count(o) != text.count(cl):
             p.fail("unbalanced", f"{text.count(o)} '{o}', {text.count(cl)} '{cl}'")
-    for old, new in (("^", "**"), ("−", "-"), ("·", "*"), ("×", "*")):
+    script = re.search(SCRIPTS, text)
+    if script:
+        p.fail("script", script[0])
+    latex = re.search(r"\$|\\[A-Za-z]+|\\[{}]", text)
+    if latex:
+        p.fail("latex", latex[0])
+    for old, new in (("^", "**"), *((m, "-") for m in MINUS), *((t, "*") for t in TIMES)):
         text = text.replace(old, new)
     p.text = re.sub(r"([^\W\d]\w*)'\s*\(", r"\1_prime(", text).strip()
     try:
@@ -405,7 +449,7 @@ def parse(text: str, symbols: dict | None = None, lang: str | None = None) -> sp
         p.fail("syntax", p.text[max(0, at - 3) : at + 3])
     p.check(tree)
     try:
-        return p.conv(tree.body)
+        return _expand_families(p.conv(tree.body))
     except ExpressionError:
         raise
     except (TypeError, ValueError, ArithmeticError, RecursionError, AttributeError):
@@ -444,23 +488,34 @@ def _compile(pair, ints):
     funcs = {str(f): (lambda *a, n=str(f): coef[n][0] * np.tanh(coef[n][1] * sum(a) + coef[n][2])
                       + coef[n][3] * sum(a)) for f in _opaque(e)}
     args = sorted((s for s in e.free_symbols if s.is_Symbol and s not in shapes), key=str)
-    args += list(shapes)
+    args += sorted(shapes, key=str)  # sorted: the same points in every process
     fn = sp.lambdify(args, list(e), modules=[funcs, "numpy"])
-    return fn, [(shapes.get(a, ()), bool(a.is_nonnegative)) for a in args], coef, list(funcs)
+    return fn, [(shapes.get(a, ()), bool(a.is_nonnegative)) for a in args], coef, sorted(funcs)
+
+
+KINKED = (sp.Max, sp.Min, sp.Heaviside, sp.Abs, sp.sign, sp.Piecewise, relu)
+SCALES = (0.1, 1.0, 3.0, 10.0)  # magnitudes of the points when the pair has kinks or steps
 
 
 def _points(pair, trials, seed=20240611):
-    """Values ``(student, reference)`` at ``trials`` random points (``None`` where not finite)."""
+    """Values ``(student, reference)`` at ``trials`` random points (``None`` where not finite).
+
+    Points have magnitudes in [0.3, 1.7]; when the pair has kinks or steps (Max, Min, Heaviside,
+    Abs, ReLU) the points are scaled by 0.1, 1, 3 and 10 in turn (all values of a point alike, so
+    sums of products are small at some points and large at others): ``Max(x, 2)`` and ``2`` differ
+    somewhere, and so do ``H(f - 2)`` and ``H(f)``."""
     rng, cache = np.random.default_rng(seed), {}
+    wide = pair.has(*KINKED)
     ints = sorted((s for s in pair.free_symbols if s.is_integer), key=str)
-    for _ in range(trials):
+    for trial in range(trials):
         key = tuple(int(v) for v in rng.integers(1, 4, size=len(ints)))
         try:
             if key not in cache:
                 cache[key] = _compile(pair, dict(zip(ints, key, strict=True)))
             fn, shapes, coef, names = cache[key]
             coef.update({n: rng.uniform(0.5, 1.5, 4) * rng.choice((-1, 1), 4) for n in names})
-            vals = [rng.uniform(0.3, 1.7, sh) * rng.choice((1,) if pos else (-1, 1), sh)
+            scale = SCALES[trial % len(SCALES)] if wide else 1.0  # one scale per point
+            vals = [scale * rng.uniform(0.3, 1.7, sh) * rng.choice((1,) if pos else (-1, 1), sh)
                     for sh, pos in shapes]
             with np.errstate(all="ignore"):
                 out = np.array(fn(*vals), dtype=complex)
@@ -484,7 +539,8 @@ def equivalent(student, reference, symbols=None, lang=None, trials=8) -> bool:
     """Is ``student`` (sympy object or text for :func:`parse`) equal to ``reference``?
 
     Decided numerically first (deterministic seed): integer symbols (indices i, j, m) get values
-    in 1..3, sums are expanded, opaque functions (g, sigma, g', sigma') become random smooth
+    in 1..3, sums are expanded, answers with kinks or steps are tried at 48 points of wider
+    range, opaque functions (g, sigma, g', sigma') become random smooth
     functions (independent of each other, so g and g' are never confused), the rest random
     reals. A clear difference at a point proves inequality; agreement at >= 3 points counts as
     equal. If no point is conclusive, ``simplify(student - reference) == 0`` decides. Never
@@ -495,8 +551,10 @@ def equivalent(student, reference, symbols=None, lang=None, trials=8) -> bool:
         student = parse(student, symbols if symbols is not None else _table_for(reference), lang)
     if student == reference:
         return True
-    agree = 0
-    for v in _points(sp.Tuple(student, reference), trials):
+    pair, agree = sp.Tuple(student, reference), 0
+    if pair.has(*KINKED):
+        trials = max(trials, 48)
+    for v in _points(pair, trials):
         if v is not None and abs(v[0] - v[1]) > 1e-8 * (1 + abs(v[0]) + abs(v[1])):
             return False
         agree += v is not None

@@ -203,3 +203,63 @@ def test_rejections_name_the_rule_they_apply(tmp_path):
     assert folder.startswith("invalid student id (") and validate.NAME_RULE in folder
     assert "autograder collect" in folder
     assert "<student>/<assignment>/<notebook>.ipynb" in reasons["notes.txt"]
+
+
+# ---------------------------------------------------------------- screening (honest vs cheats)
+def screened(source, originals=()):
+    from autograder.screen import screen
+
+    return screen([("u1_relu_grad", source)], set(originals), {"u1_relu_grad": "u1_relu_grad"})
+
+
+def test_screening_ignores_the_names_and_texts_students_choose():
+    for honest in ('events = ["forward", "backward"]\nmodules = ["numpy"]\ngc = 1\ncompile = 2',
+                   'print("I finished the workbook")', 'note = f"nnkit {1} and workbook"',
+                   'def eval(x):\n    return x\nprint(eval(1))', 'y = eval("0.1 * 2")',
+                   "import re\npattern = re.compile('a')", 'label = "events"'):
+        assert screened(honest) == ([], {}), honest
+
+
+def test_screening_compares_cells_after_normalising_line_endings_and_spaces():
+    setup = "from workbook.setup import *\nsetup(\"en\")"
+    for saved in (setup.replace("\n", "\r\n") + "\r\n", setup.replace("\n", "  \n") + "\n\n",
+                  setup.replace("\n", "\r")):
+        assert screened(saved, [setup]) == ([], {}), repr(saved)
+    view = "from workbook.views.vanishing import VanishingView\n\nVanishingView(depth=6)"
+    assert screened(view.replace("6", "8"), [view]) == ([], {})  # other view parameters
+
+
+def test_screening_still_finds_what_tampers():
+    for cheat, hit in (("from workbook.checks import find", "workbook"),
+                       ("import importlib", "importlib"), ("e = eval\ne('1')", "eval"),
+                       ("x = globals()['eval']", "eval"), ("getattr(sys, 'modules')", "modules"),
+                       ("y = eval(\"__import__('os')\")", "__import__"),
+                       ("m = __import__('work' + 'book.checks')", "__import__"),
+                       ("get_ipython().events.register('x', f)", "events"),
+                       ("d = {'application/vnd.nnkit.answer+json': 1}", "vnd.nnkit"),
+                       ("s = 'workbook.exercise'", "workbook"), ("eval(f'{a}')", "eval")):
+        tamper, _ = screened(cheat)
+        assert tamper and hit in tamper[0], (cheat, tamper)
+    _, nnkit = screened("m = 'nn' + 'kit.activations'")
+    assert nnkit
+
+
+def test_validation_grades_a_cell_type_switched_by_the_dropdown():
+    from autograder.course import Assignment
+
+    a = Assignment("unit1_en", "unit1", "en", "1_relu_chain_rule",
+                   grade_ids=["u1_a", "u1_a_check"], auto=["u1_a_check"], answers={"u1_a": "x = 1"})
+    nb = new_notebook(cells=[new_code_cell("x = 1", metadata={"nbgrader": {
+        "grade_id": "u1_a", "solution": True, "grade": False}}),
+        new_code_cell("check('u1_a')", metadata={"nbgrader": {
+            "grade_id": "u1_a_check", "solution": False, "grade": True, "points": 1}})])
+    nb.metadata["nnkit"] = {"unit": "unit1", "lang": "en"}
+    data = json.loads(nbformat.writes(nb))
+    for cell in data["cells"]:
+        cell["cell_type"] = "markdown"
+        cell.pop("outputs")
+        cell.pop("execution_count")
+    assert validate.check_notebook(json.dumps(data).encode(), a) is None
+    data["cells"][1]["metadata"]["nbgrader"]["solution"] = True
+    assert validate.check_notebook(json.dumps(data).encode(), a).startswith(
+        "grading metadata changed")

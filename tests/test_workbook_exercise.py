@@ -309,3 +309,39 @@ def test_unit_exercise_reference_passes_and_mistakes_get_their_hints(exercise_id
         for lang in ("de", "en"):
             result = ex.judge(payload, seed=5, hidden=True, lang=lang)
             assert not result.passed and result.hint == m.hint[lang], m.name
+
+
+# ---------------------------------------------------------------- numbers of any type, habits
+def test_numbers_of_any_type_are_judged_by_value():
+    from fractions import Fraction
+
+    ex = registry()["u2_derivative_at_2"]  # 12
+    x = sp.Symbol("x")
+    for value in (12, 12.0, np.int8(12), np.int64(12), np.float16(12), np.float32(12),
+                  sp.Integer(12), (3 * x**2).subs(x, 2), sp.Float(12), Fraction(24, 2),
+                  __import__("decimal").Decimal("12.0"), np.array(12.0)):
+        assert ex.judge(ex.collect({ex.answer: value}), lang="en").passed, type(value)
+    assert not ex.judge(ex.collect({ex.answer: sp.Rational(4, 3)}), lang="en").passed
+    assert registry()["u1_z_cs1"].judge(registry()["u1_z_cs1"].collect(
+        {"z_cs1": np.float32(-1.9)}), lang="en").passed
+
+
+@pytest.mark.parametrize("source, words", [
+    ("z_cs1 = 0.1 * 1 + −0.1 * 20", ("−", "minus")),
+    ("z_cs1 = 0,1 * 1 + (-0,1) * 20", ("decimal comma", "0,1")),
+    ("z_cs1 = 0.1 × 1 - 0.1 × 20", ("×", "Multiply")),
+    ("z_cs1 = 0.1*x₁ + w₂*x₂", ("sub- or superscript",)),
+    ("z_cs1 = $0.1 \\cdot 1$", ("LaTeX",))])
+def test_an_answer_cell_stopped_by_a_habit_names_it(source, words):
+    ex = registry()["u1_z_cs1"]
+    namespace = {"In": ["", "import numpy as np", source]}
+    assert not ex.judge(ex.collect(namespace), lang="de").passed
+    result = ex.judge(ex.collect(namespace), lang="en")
+    assert all(w in str(result) for w in words), str(result)
+    assert "Run your answer cell" not in str(result)
+
+
+def test_a_tuple_for_a_number_gets_the_decimal_comma_hint():
+    ex = registry()["u1_z_cs2"]
+    result = ex.judge(ex.collect({"z_cs2": (0, 2.0, 0, 1.0)}), lang="de")
+    assert "Dezimalzahlen mit Punkt" in str(result)

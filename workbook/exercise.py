@@ -22,7 +22,10 @@ function results ``{"t": "error", "type": .., "msg": ..}``.
 from __future__ import annotations
 
 import copy
+import decimal
 import math
+import numbers
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +81,8 @@ MESSAGES = {
                    "Your function returns a wrong value for input no. {k}{args}."),
     "missing": ("`{name}` ist noch nicht definiert. Führen Sie Ihre Antwortzelle aus.",
                 "`{name}` is not defined yet. Run your answer cell."),
+    "stopped": ("`{name}` ist nicht definiert: Ihre Antwortzelle bricht mit einem Fehler ab.",
+                "`{name}` is not defined: your answer cell stops with an error."),
     "unanswered": ("Noch keine Antwort: `{name}` ist noch `{value}`. Ersetzen Sie es durch Ihre "
                    "Antwort.", "No answer yet: `{name}` is still `{value}`. Replace it with your "
                    "answer."),
@@ -88,6 +93,31 @@ MESSAGES = {
                "`{name}` raises an error for input no. {k}: {error}"),
     "not_callable": ("`{name}` soll eine Funktion sein (def {name}(...): ...).",
                      "`{name}` should be a function (def {name}(...): ...)."),
+    "habit_minus": ("Ihre Antwortzelle enthält das Zeichen „{char}“ (ein Minus- oder "
+                    "Gedankenstrich aus einem Text), das Python nicht kennt; die Zelle bricht "
+                    "mit einem SyntaxError ab. Tippen Sie das Minus mit der Taste „-“.",
+                    "Your answer cell contains the character '{char}' (a minus sign or dash "
+                    "copied from a text), which Python does not know; the cell stops with a "
+                    "SyntaxError. Type the minus with the '-' key."),
+    "habit_times": ("Ihre Antwortzelle enthält das Zeichen „{char}“; Python liest es nicht als "
+                    "Multiplikation (ein Fehler oder ein unbekannter Name). Multiplizieren Sie "
+                    "mit „*“.", "Your answer cell contains the character '{char}'; Python does "
+                    "not read it as a multiplication (an error or an unknown name). Multiply "
+                    "with '*'."),
+    "habit_script": ("Ihre Antwortzelle enthält das hoch- oder tiefgestellte Zeichen „{char}“; die "
+                     "Zelle bricht mit einem SyntaxError ab. Schreiben Sie x**2 statt x², w2 "
+                     "statt w₂.", "Your answer cell contains the sub- or superscript character "
+                     "'{char}'; the cell stops with a SyntaxError. Write x**2 for x², w2 for w₂."),
+    "habit_latex": ("Ihre Antwortzelle enthält LaTeX („{char}“); die Zelle bricht mit einem "
+                    "SyntaxError ab. Schreiben Sie Python: 3*x**2 statt $3 x^{{2}}$.",
+                    "Your answer cell contains LaTeX ('{char}'); the cell stops with a "
+                    "SyntaxError. Write Python: 3*x**2, not $3 x^{{2}}$."),
+    "habit_comma": ("Ihre Antwortzelle enthält ein Dezimalkomma („{char}“); in Python trennt das "
+                    "Komma Werte, die Zelle bricht mit einem Fehler ab oder ergibt ein Tupel. "
+                    "Schreiben Sie Dezimalzahlen mit Punkt: 0.1 statt 0,1.",
+                    "Your answer cell contains a decimal comma ('{char}'); in Python a comma "
+                    "separates values, so the cell stops with an error or makes a tuple. Write "
+                    "decimals with a point: 0.1, not 0,1."),
     "decimal_comma": ("In Python trennt das Komma Werte: `w = 0,1` ergibt das Tupel (0, 1), nicht "
                       "die Zahl 0,1. Schreiben Sie Dezimalzahlen mit Punkt: `w = 0.1`.",
                       "In Python a comma separates values: `w = 0,1` is the tuple (0, 1), not a "
@@ -114,10 +144,48 @@ def _msg(key, lang, **kw):
     return (de if lang == "de" else en).format(**kw)
 
 
+# ------------------------------------------------------------------ input habits
+HABITS = {  # kind -> what in the source of an answer cell stops it (typed or copied habits)
+    "minus": "[\u2212\u2012\u2013\u2014\ufe63\uff0d]",
+    "times": "[×·⋅∗]",
+    "script": "[\u2070-\u209f\u00b2\u00b3\u00b9]",
+    "latex": r"\$[^$\n]*\$?|\\[A-Za-z]+",
+}
+
+
+def input_habit(history, name):
+    """``{"kind": .., "char": ..}`` for the input habit that stopped the last cell in
+    ``history`` (IPython's ``In``) that assigns ``name``, or None: a unicode minus or
+    multiplication sign, a sub-/superscript, LaTeX, or a decimal comma in the assignment."""
+    assigns = re.compile(rf"(^|\n)\s*(def\s+)?{re.escape(name)}\b\s*[=(]")
+    source = next((s for s in reversed(list(history or [])[-200:])
+                   if isinstance(s, str) and assigns.search(s)), None)
+    if source is None:
+        return None
+    code = "\n".join(line.split("#")[0] for line in source.splitlines())  # no comments
+    for kind, pattern in HABITS.items():
+        found = re.search(pattern, code)
+        if found:
+            return {"kind": kind, "char": found[0][:20]}
+    line = re.search(rf"(^|\n)\s*{re.escape(name)}\s*=([^\n]*)", code)
+    comma = re.search(r"(?<![\w.])-?\d+,\d+", line[2]) if line else None
+    return {"kind": "comma", "char": comma[0][:20]} if comma else None
+
+
 # ------------------------------------------------------------------ encoding (student kernel)
 def _num(x):
     x = float(x)
     return x if math.isfinite(x) else ("nan" if math.isnan(x) else "inf" if x > 0 else "-inf")
+
+
+def _real(obj):
+    """Is ``obj`` a real number of any type: Python and numpy ints, floats and bools of any
+    width, ``fractions.Fraction``, ``decimal.Decimal``, sympy numbers (``Integer(12)``,
+    ``Rational(1, 2)``, ``sqrt(2)``)? Judged by its value, like a float."""
+    if isinstance(obj, (numbers.Real, decimal.Decimal, np.number, np.bool_)):
+        return not isinstance(obj, (complex, np.complexfloating))
+    return getattr(obj, "is_number", False) is True and getattr(
+        obj, "is_extended_real", False) is True  # a sympy number such as sqrt(2)
 
 
 def encode(obj, depth=0):
@@ -126,11 +194,11 @@ def encode(obj, depth=0):
         return {"t": "none"}
     if obj is Ellipsis:
         return {"t": "ellipsis"}
-    if isinstance(obj, (bool, int, float, np.number, np.bool_)) and not isinstance(obj, complex):
+    if _real(obj):
         try:
             return {"t": "num", "v": _num(obj)}
-        except (OverflowError, ValueError):
-            return {"t": "other", "type": "int"}
+        except (OverflowError, ValueError, TypeError):
+            return {"t": "other", "type": type(obj).__name__[:50]}
     if isinstance(obj, str):
         return {"t": "str", "v": obj[:MAX_TEXT]}
     if isinstance(obj, (list, tuple, np.ndarray)):
@@ -177,7 +245,12 @@ def validate(enc, depth=0, budget=None):
     t, keys = enc["t"], set(enc)
     budget[0] -= 1
     _require(budget[0] >= 0)
-    if t in ("none", "ellipsis", "missing", "callable"):
+    if t == "missing" and "habit" in enc:
+        habit = enc["habit"]
+        _require(keys == {"t", "habit"} and type(habit) is dict and set(habit) == {"kind", "char"})
+        _require(habit["kind"] in (*HABITS, "comma") and type(habit["char"]) is str
+                 and len(habit["char"]) <= 20)
+    elif t in ("none", "ellipsis", "missing", "callable"):
         _require(keys == {"t"})
     elif t == "num":
         _require(keys == {"t", "v"} and _valid_number(enc["v"]))
@@ -237,6 +310,10 @@ def _generic(expected, answer, name, lang):
     """Message and hint for the mistakes every numeric answer can have, or None."""
     t = answer["t"]
     if t == "missing":
+        habit = answer.get("habit")
+        if habit:
+            return (_msg("stopped", lang, name=name),
+                    _msg(f"habit_{habit['kind']}", lang, char=habit["char"]))
         return _msg("missing", lang, name=name), ""
     if t in ("none", "ellipsis"):
         return _msg("unanswered", lang, name=name, value="None" if t == "none" else "..."), ""
@@ -247,7 +324,8 @@ def _generic(expected, answer, name, lang):
     e_shape = _shape(expected)
     size = math.prod(e_shape)
     pairs = t == "array" and answer["seq"] == "tuple" and answer["ints"]
-    if pairs and answer["shape"] == [2 * size]:
+    if pairs and answer["shape"] == [2 * size] or size == 1 and t == "array" and (
+            answer["seq"] == "tuple"):  # z = 0,1 * 20: a tuple, not a number
         return _msg("wrong", lang), _msg("decimal_comma", lang)
     if t not in ("num", "array"):
         got = {"str": "str", "seq": "tuple/list", "callable": "function"}.get(t, answer.get("type"))
@@ -281,7 +359,7 @@ class Exercise:
     cases: Any = None
     symbols: Any = None
     options: dict | None = None
-    rtol: float = 1e-6
+    rtol: float = 1e-5  # float32 and six significant digits typed by hand are precise enough
     atol: float = 1e-9
     mistakes: tuple = field(default_factory=tuple)
 
@@ -306,17 +384,19 @@ class Exercise:
     def collect(self, namespace, seed=None, hidden=False):
         """The student's answer from ``namespace`` as a JSON-serialisable payload."""
         value = namespace.get(self.answer, _MISSING)
+        if value is _MISSING:
+            missing = {"t": "missing"}
+            habit = input_habit(namespace.get("In"), self.answer)
+            if habit:
+                missing["habit"] = habit
+            return {"kind": self.kind, "results" if self.kind == "function" else "answer": missing}
         if self.kind == "function":
             return {"kind": "function", "results": self._call(value, seed, hidden)}
-        if value is _MISSING:
-            return {"kind": self.kind, "answer": {"t": "missing"}}
         if self.kind == "expression" and not isinstance(value, (str, type(None), type(...))):
             value = str(value)  # sympy objects, numbers
         return {"kind": self.kind, "answer": encode(value)}
 
     def _call(self, fn, seed, hidden):
-        if fn is _MISSING:
-            return {"t": "missing"}
         if not callable(fn):
             return encode(fn)
         results = []
@@ -383,7 +463,10 @@ class Exercise:
         for k, r in enumerate(results, start=1):
             if r["t"] == "error":
                 error = f"{r['type']}: {r['msg']}"
-                return Result(False, _msg("raised", lang, name=self.answer, k=k, error=error))
+                habit = next(((kind, m[0]) for kind, pattern in HABITS.items()
+                              if (m := re.search(pattern, r["msg"]))), None)
+                return Result(False, _msg("raised", lang, name=self.answer, k=k, error=error),
+                              _msg(f"habit_{habit[0]}", lang, char=habit[1]) if habit else "")
         expected = [encode(self.expected(*copy.deepcopy(c))) for c in cases]
         bad = [k for k, (e, r) in enumerate(zip(expected, results, strict=True))
                if not _close(e, r, self.rtol, self.atol)]

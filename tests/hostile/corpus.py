@@ -380,8 +380,9 @@ CASES = [
          base="blank", mutate=lambda nb: [_set("u1_z_cs1", "grade", True)(nb),
                                           _set("u1_z_cs1", "points", 50)(nb)],
          rejected="grading metadata changed"),
-    Case("cheat_test_cell_markdown", "a test cell turned into markdown", base="blank",
-         mutate=_to_markdown("u1_relu_grad_check"), rejected="grading metadata changed"),
+    Case("cheat_test_cell_markdown", "a test cell turned into markdown (nbgrader restores it: "
+         "graded, no point)", base="blank", mutate=_to_markdown("u1_relu_grad_check"),
+         score=NO_POINTS),
     Case("cheat_test_cell_solution", "a test cell marked as a solution (editable)",
          mutate=_set("u1_relu_grad_check", "solution", True),
          rejected="grading metadata changed"),

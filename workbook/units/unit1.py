@@ -85,18 +85,20 @@ def _relu_grad_cases(rng, hidden):
 
 
 def _dy_dw2_cases(rng, hidden):
-    """(w1, w2, x1, x2) with z < 0, z > 0 and z = 0 exactly (w2 = -w1, x2 = x1)."""
-    def state(sign):
+    """(w1, w2, x1, x2) with z < 0, z > 0 (with x2 < 0 and x2 > 0: max(x2, 0) is wrong) and
+    z = 0 exactly (w2 = -w1, x2 = x1)."""
+    def state(sign, x2_sign=None):
         while True:
             w1, w2 = rng.uniform(-1, 1, 2)
             x1, x2 = rng.uniform(-20, 20, 2)
-            if np.sign(w1 * x1 + w2 * x2) == sign:
+            if np.sign(w1 * x1 + w2 * x2) == sign and x2_sign in (None, np.sign(x2)):
                 return (float(w1), float(w2), float(x1), float(x2))
 
     w, x = float(rng.uniform(0.1, 1)), float(rng.uniform(1, 20))
-    cases = [state(-1), state(1), (w, -w, x, x)]
+    cases = [state(-1), state(1, -1), (w, -w, x, x)]
     if hidden:
-        cases += [state(-1), state(1), state(1), (0.1, -0.1, 1.0, 20.0), (0.1, -0.1, 20.0, 10.0),
+        cases += [state(-1), state(1, 1), state(1, -1), (0.1, -0.1, 1.0, 20.0),
+                  (0.1, -0.1, 20.0, 10.0),
                   (-w, w, x, x), (0.0, 0.0, x, -x)]
     return cases
 

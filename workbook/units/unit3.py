@@ -203,7 +203,8 @@ def _step_cases(rng, hidden):
 
 # ------------------------------------------------ symbolic derivatives for one data point
 def _symbols():
-    return symbolic.net131_symbols()
+    """The unit's names; g is the sigmoid (g' = g(1 - g), as the unit teaches)."""
+    return symbolic.net131_symbols(act=symbolic.sigmoid)
 
 
 def _S(name):
@@ -212,12 +213,12 @@ def _S(name):
 
 def _expected_layer2():
     """∂J/∂w₁₂⁽²⁾ for n = 1: −(y − ŷ) g(z₂)."""
-    return symbolic.table131(n=1)["w2_12"]
+    return symbolic.table131(n=1, act=symbolic.sigmoid)["w2_12"]
 
 
 def _expected_layer1():
     """∂J/∂w₂₁⁽¹⁾ for n = 1: −w₁₂⁽²⁾ (y − ŷ) g'(z₂) x."""
-    return symbolic.table131(n=1)["w1_21"]
+    return symbolic.table131(n=1, act=symbolic.sigmoid)["w1_21"]
 
 
 def _residual():
@@ -225,11 +226,11 @@ def _residual():
 
 
 def _g(k):
-    return symbolic.g(_S(f"z{k}"))
+    return _S("g")(_S(f"z{k}"))
 
 
 def _gp(k):
-    return symbolic.g_prime(_S(f"z{k}"))
+    return _S("g_prime")(_S(f"z{k}"))
 
 
 # ====================================================================== exercises

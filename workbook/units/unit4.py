@@ -29,6 +29,7 @@ new weights (-1/4, 1/4, 1/4, 0): z0 = -1/4, yhat = 0, L = 3, all gradients 0 (de
 import numpy as np
 import sympy as sp
 
+from nnkit import symbolic
 from nnkit.losses import l1
 from workbook.exercise import Exercise, Mistake
 from workbook.source import Unit, answer, code, manual, md, tests
@@ -90,11 +91,17 @@ def _backward_cases(rng, hidden):
 
 
 def _symbols():
-    """Names allowed in the expression for dL/dh0 (d2 = dL/dz2; d1 = dL/dz1, dh1 = dL/dh1)."""
-    names = "d2 w0 w1 w2 w3 x y z0 z1 h0 h1"
+    """Names allowed in the expression for dL/dh0 (d2 = dL/dz2; d1 = dL/dz1, dh1 = dL/dh1),
+    with the unit's definitions z0 = w0 x, z1 = w1 h0, h1 = ReLU(z1), z2 = yhat = w2 h1 + w3 h0
+    (h0 is the variable of the derivative)."""
+    names = "d2 w0 w1 w2 w3 x y h0"
     table = dict(zip(names.split(), sp.symbols(names), strict=True))
+    table["z0"] = table["w0"] * table["x"]
+    table["z1"] = table["w1"] * table["h0"]
+    table["h1"] = symbolic.relu(table["z1"])
+    table["z2"] = table["yhat"] = table["w2"] * table["h1"] + table["w3"] * table["h0"]
     table["dh1"] = table["d2"] * table["w2"]
-    table["d1"] = table["dh1"] * sp.Heaviside(table["z1"])
+    table["d1"] = table["dh1"] * symbolic.heaviside(table["z1"])
     return table
 
 
@@ -171,10 +178,10 @@ EXERCISES = [
     ),
     Exercise(
         "u4_dh0", "dL_dh0", "expression",
-        lambda: _S("d2") * _S("w3") + _S("d2") * _S("w2") * sp.Heaviside(_S("z1")) * _S("w1"),
+        lambda: _S("d2") * _S("w3") + _S("d2") * _S("w2") * symbolic.heaviside(_S("z1")) * _S("w1"),
         symbols=_symbols,
         mistakes=[
-            Mistake("no_skip", lambda: _S("d2") * _S("w2") * sp.Heaviside(_S("z1")) * _S("w1"),
+            Mistake("no_skip", lambda: _S("d2") * _S("w2") * symbolic.heaviside(_S("z1")) * _S("w1"),
                     hint=_hint(
                         de="Es fehlt ein Weg: h₀ erreicht die Ausgabe auch direkt über die "
                            "Skip-Verbindung.",
@@ -190,8 +197,8 @@ EXERCISES = [
                         en="There is a ReLU on the path through z₁. What is the partial "
                            "derivative multiplied by there?")),
             Mistake("gate_z0", lambda: (_S("d2") * _S("w3") + _S("d2") * _S("w2")
-                                        * sp.Heaviside(_S("z1")) * _S("w1"))
-                    * sp.Heaviside(_S("z0")), hint=_hint(
+                                        * symbolic.heaviside(_S("z1")) * _S("w1"))
+                    * symbolic.heaviside(_S("z0")), hint=_hint(
                         de="Das ist schon ∂L/∂z₀: Die ReLU zwischen z₀ und h₀ gehört nicht "
                            "mehr zu ∂L/∂h₀.",
                         en="That is already ∂L/∂z₀: the ReLU between z₀ and h₀ is not part "

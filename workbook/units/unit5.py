@@ -122,10 +122,10 @@ def _m_1d():
         Mistake("relu_for_relu_prime", lambda: W[1, j] * symbolic.relu(f(1)), _hint(
             de="Sie haben ReLU(z) verwendet, wo die Ableitung ReLU'(z) hingehört.",
             en="You used ReLU(z) where its derivative ReLU'(z) belongs.")),
-        Mistake("only_indicator", lambda: sp.Heaviside(f(1)), _hint(
+        Mistake("only_indicator", lambda: symbolic.heaviside(f(1)), _hint(
             de="Kettenregel: Die innere Ableitung ∂(Wx + b)₁/∂xⱼ fehlt.",
             en="Chain rule: the inner derivative ∂(Wx + b)₁/∂xⱼ is missing.")),
-        Mistake("transposed", lambda: W[j, 1] * sp.Heaviside(f(1)), _hint(
+        Mistake("transposed", lambda: W[j, 1] * symbolic.heaviside(f(1)), _hint(
             de="Die Indizes von W sind vertauscht (vgl. Teil a).",
             en="The indices of W are swapped (compare part a).")),
     ]
@@ -158,7 +158,7 @@ def _m_1e():
 
 def _m_1f():
     W, x, a, i, j, m, f = _t()
-    H = sp.Heaviside
+    H = symbolic.heaviside
     return [
         Mistake("no_indicator", lambda: sp.Sum(a[i] * W[i, j], (i, 1, m)), _hint(
             de="Das wäre die Ableitung ohne ReLU. Wo steht in jedem Summanden ReLU'?",
