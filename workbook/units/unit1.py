@@ -8,7 +8,7 @@ Sub-question -> grade id (points):
   c) dy/dw2 by the chain rule          u1_dy_dw2 (2)
      current state 1: z, dy/dw2        u1_z_cs1 (1), u1_dy_dw2_cs1 (1)
      current state 2: z, dy/dw2        u1_z_cs2 (1), u1_dy_dw2_cs2 (1)
-     the update rule w2 <- w2 - eps dcost/dw2 in state 2    u1_w2_next_cs2 (1)
+     the update rule w2 <- w2 - eta dcost/dw2 in state 2    u1_w2_next_cs2 (1)
   d) what happens to w2?               u1_dead_choice (1) + u1_dead_explain (2, manual)
 Total: 13 points.
 """
@@ -31,7 +31,7 @@ UNIT = Unit(
                    "neurons"},
 )
 
-EPSILON = 0.01  #: the learning rate of the update exercise
+ETA = 0.01  #: the learning rate of the update exercise
 
 
 def _hint(de, en):
@@ -235,14 +235,14 @@ DY_DW2_CS2 = Exercise(
 )
 W2_NEXT_CS2 = Exercise(
     id="u1_w2_next_cs2", answer="w2_next_cs2", kind="value",
-    expected=lambda: STATES[2]["w2"] - EPSILON * _dy_dw2(**STATES[2]),
+    expected=lambda: STATES[2]["w2"] - ETA * _dy_dw2(**STATES[2]),
     mistakes=[
-        Mistake("plus", lambda: STATES[2]["w2"] + EPSILON * 10.0, _hint(
+        Mistake("plus", lambda: STATES[2]["w2"] + ETA * 10.0, _hint(
             de="Prüfen Sie das Vorzeichen: Der Gradientenabstieg geht gegen den Gradienten.",
             en="Check the sign: gradient descent steps against the gradient.")),
         Mistake("no_epsilon", lambda: STATES[2]["w2"] - 10.0, _hint(
-            de="Die Lernrate ε fehlt in Ihrem Schritt.",
-            en="The learning rate ε is missing from your step.")),
+            de="Die Lernrate η fehlt in Ihrem Schritt.",
+            en="The learning rate η is missing from your step.")),
         Mistake("unchanged", lambda: STATES[2]["w2"], _hint(
             de="In diesem Zustand ist der Gradient nicht null, also ändert sich w₂.",
             en="In this state the gradient is not zero, so w₂ changes.")),
@@ -264,11 +264,11 @@ DEAD_CHOICE = Exercise(
                "Aktualisierungsregel ein.",
             en="The gradient is 0, not the weight. Put ∂cost/∂w₂ = 0 into the update rule.")),
         Mistake("shrinks", "shrinks", _hint(
-            de="Welchen Schritt −ε · ∂cost/∂w₂ macht w₂, wenn der Gradient 0 ist?",
-            en="Which step −ε · ∂cost/∂w₂ does w₂ take when the gradient is 0?")),
+            de="Welchen Schritt −η · ∂cost/∂w₂ macht w₂, wenn der Gradient 0 ist?",
+            en="Which step −η · ∂cost/∂w₂ does w₂ take when the gradient is 0?")),
         Mistake("grows", "grows", _hint(
-            de="Welchen Schritt −ε · ∂cost/∂w₂ macht w₂, wenn der Gradient 0 ist?",
-            en="Which step −ε · ∂cost/∂w₂ does w₂ take when the gradient is 0?")),
+            de="Welchen Schritt −η · ∂cost/∂w₂ macht w₂, wenn der Gradient 0 ist?",
+            en="Which step −η · ∂cost/∂w₂ does w₂ take when the gradient is 0?")),
     ],
 )
 
@@ -345,8 +345,8 @@ ReLU nicht differenzierbar: Die Steigung links ist 0, rechts 1.
 
 **Konvention: ReLU′(0) = 0.** Jeder Wert zwischen 0 und 1 ist an der Knickstelle ein
 *Subgradient* (die Steigung einer Geraden durch den Knick, die nie oberhalb der Kurve liegt), und
-jeder wäre für den Gradientenabstieg zulässig. Alle gängigen Bibliotheken (PyTorch, TensorFlow,
-JAX) und auch nnkit nehmen 0; die Ableitung lautet also
+jeder wäre für den Gradientenabstieg zulässig. PyTorch, TensorFlow und JAX setzen wie nnkit
+ReLU′(0) = 0; die Ableitung lautet also
 
 $$\frac{\partial y}{\partial z} = \begin{cases} 0, & z \le 0\\ 1, & z > 0.\end{cases}$$
 
@@ -364,8 +364,8 @@ differentiable: the slope on the left is 0, on the right 1.
 
 **Convention: ReLU′(0) = 0.** Every value between 0 and 1 is a *subgradient* at the kink (the slope
 of a line through the kink that never lies above the curve), and each would be admissible for
-gradient descent. All common libraries (PyTorch, TensorFlow, JAX) and nnkit take 0, so the
-derivative is
+gradient descent. PyTorch, TensorFlow and JAX, like nnkit, use ReLU′(0) = 0, so the derivative
+is
 
 $$\frac{\partial y}{\partial z} = \begin{cases} 0, & z \le 0\\ 1, & z > 0.\end{cases}$$
 
@@ -415,10 +415,10 @@ dz_dw2 = "x2"
 
 Wir wollen $w_2$ mit dem Gradientenabstieg aktualisieren:
 
-$$w_2^{(t+1)} = w_2^{(t)} - \epsilon\cdot\frac{\partial\,\mathrm{cost}}{\partial w_2},
+$$w_2^{(t+1)} = w_2^{(t)} - \eta\cdot\frac{\partial\,\mathrm{cost}}{\partial w_2},
 \qquad \frac{\partial\,\mathrm{cost}}{\partial w_2} = \frac{\partial y}{\partial w_2}$$
 
-($\epsilon$ ist die Lernrate; als Kosten dient in dieser Übung die Ausgabe $y$ selbst.)
+($\eta$ ist die Lernrate; als Kosten dient in dieser Übung die Ausgabe $y$ selbst.)
 $y$ hängt nur über $z$ von $w_2$ ab, also gilt nach der Kettenregel
 
 $$\frac{\partial y}{\partial w_2}
@@ -433,10 +433,10 @@ vorher, wie die Fallunterscheidung $z \le 0$ / $z > 0$ aussieht.
 
 We want to update $w_2$ by gradient descent:
 
-$$w_2^{(t+1)} = w_2^{(t)} - \epsilon\cdot\frac{\partial\,\mathrm{cost}}{\partial w_2},
+$$w_2^{(t+1)} = w_2^{(t)} - \eta\cdot\frac{\partial\,\mathrm{cost}}{\partial w_2},
 \qquad \frac{\partial\,\mathrm{cost}}{\partial w_2} = \frac{\partial y}{\partial w_2}$$
 
-($\epsilon$ is the learning rate; in this exercise the cost is the output $y$ itself.)
+($\eta$ is the learning rate; in this exercise the cost is the output $y$ itself.)
 $y$ depends on $w_2$ only through $z$, so by the chain rule
 
 $$\frac{\partial y}{\partial w_2}
@@ -511,10 +511,10 @@ dy_dw2_cs2 = 10.0  # z = 1 > 0, so dy/dw2 = 1 * x2
 ### END SOLUTION"""),
     tests(DY_DW2_CS2, 1),
     md(de=r"""**Aufgabe c) (iii)** Führen Sie im Zustand 2 einen Schritt der Aktualisierungsregel
-mit der Lernrate $\epsilon = 0{,}01$ aus: Welchen Wert hat $w_2^{(t+1)}$ (`w2_next_cs2`)? (Und im
+mit der Lernrate $\eta = 0{,}01$ aus: Welchen Wert hat $w_2^{(t+1)}$ (`w2_next_cs2`)? (Und im
 Zustand 1? Überlegen Sie es sich, ohne zu rechnen.)
 """, en=r"""**Exercise c) (iii)** Take one step of the update rule in state 2 with the learning rate
-$\epsilon = 0.01$: what is $w_2^{(t+1)}$ (`w2_next_cs2`)? (And in state 1? Think about it without
+$\eta = 0.01$: what is $w_2^{(t+1)}$ (`w2_next_cs2`)? (And in state 1? Think about it without
 computing.)
 """),
     answer("u1_w2_next_cs2", """w2_next_cs2 = None
@@ -553,14 +553,35 @@ $\partial y/\partial w_2|_{cs} = 0$ holds for **all** data in the training set.
 w2_fate = "unchanged"
 ### END SOLUTION"""),
     tests(DEAD_CHOICE, 1),
-    md(de=r"""Die folgende Simulation führt den Gradientenabstieg auf $w_2$ für zwei kleine
-Datensätze aus, beide mit dem Start $w_1 = 0{,}1$, $w_2 = -0{,}1$. Im ersten ist $z \le 0$ für
-jedes Beispiel, im zweiten haben einige Beispiele $z > 0$ (wie Zustand 2). Die Kosten sind der
-Mittelwert von $y$ über die Daten. Ändern Sie Lernrate und Schrittzahl: Was beobachten Sie?
-""", en=r"""The following simulation runs gradient descent on $w_2$ for two small data sets, both
-starting at $w_1 = 0.1$, $w_2 = -0.1$. In the first, $z \le 0$ for every example; in the second,
-some examples have $z > 0$ (like state 2). The cost is the mean of $y$ over the data. Change the
-learning rate and the number of steps: what do you observe?
+    md(de=r"""### Wie ein Neuron beim Training stirbt
+
+In einem echten Netz sind die Kosten nicht $y$ selbst, sondern messen, wie weit $y$ vom Zielwert
+$t$ entfernt ist: Verlust $L = \frac12 (y - t)^2$ je Beispiel, Kosten $C$ = Mittelwert der
+Verluste über die Daten. Die folgende Simulation führt damit den Gradientenabstieg für $w_2$ aus
+($w_1 = 0{,}1$ bleibt fest), für zwei kleine Datensätze mit demselben Start $w_2 = -0{,}1$:
+
+- Im **Datensatz 1** ist $z \le 0$ für jedes Beispiel, wie im Zustand 1.
+- Im **Datensatz 2** haben zwei Beispiele $z > 0$, wie im Zustand 2. Die Zielwerte sind so
+  gewählt, dass $w_2 = -0{,}25$ sie genau trifft ($C = 0$). Unterhalb der gepunkteten Linie
+  $w_2 = -0{,}3$ ist $z \le 0$ für alle Beispiele des Datensatzes.
+
+Ändern Sie die Lernrate $\eta$ und die Anzahl der Schritte: Was geschieht mit dem Neuron bei
+einer kleinen, was bei einer großen Lernrate? Ist $w_2$ erst einmal unter der Linie, was geschieht
+dann bei weiteren Schritten?
+""", en=r"""### How a neuron dies in training
+
+In a real network the cost is not $y$ itself but measures how far $y$ is from the target $t$: the
+loss $L = \frac12 (y - t)^2$ per example, the cost $C$ = the mean of the losses over the data.
+The following simulation runs gradient descent for $w_2$ with it ($w_1 = 0.1$ stays fixed), for
+two small data sets with the same start $w_2 = -0.1$:
+
+- In **data set 1**, $z \le 0$ for every example, as in state 1.
+- In **data set 2**, two examples have $z > 0$, as in state 2. The targets are chosen so that
+  $w_2 = -0.25$ fits them exactly ($C = 0$). Below the dotted line $w_2 = -0.3$, $z \le 0$ for
+  every example of the data set.
+
+Change the learning rate $\eta$ and the number of steps: what happens to the neuron with a small
+learning rate, what with a large one? Once $w_2$ is below the line, what do further steps do?
 """),
     code("""from workbook.views.relu_neuron import DeadNeuronView
 
@@ -573,41 +594,51 @@ Gegenmittel.
 speaks of a **dead neuron**, why this is a problem in training, and whether and how the neuron can
 "wake up" again. Name two remedies.
 """, solution_de=r"""Mit $\partial\,\mathrm{cost}/\partial w_2 = 0$ lautet die Aktualisierungsregel
-$w_2^{(t+1)} = w_2^{(t)} - \epsilon\cdot 0 = w_2^{(t)}$: $w_2$ bleibt unverändert, egal wie groß die
-Lernrate ist. Der Gradient ist 0, weil $z \le 0$ für alle Daten gilt und damit
-$\partial y/\partial z = 0$; dasselbe gilt dann für $w_1$ (es ist $\partial y/\partial w_1 =
-\partial y/\partial z \cdot x_1 = 0$). Das Neuron gibt für jede Eingabe 0 aus und lässt keinen
-Gradienten durch: Es ist „tot“. Es lernt nichts mehr und trägt nichts zur Ausgabe bei – ein Teil
-des Netzes liegt brach. Von selbst wacht es nicht auf; nur wenn sich $z$ auf anderem Weg
-ändert (neue Daten, in tieferen Netzen Änderungen der vorigen Schichten), kann $z > 0$ wieder
-vorkommen. Gegenmittel: Leaky ReLU ($\max(0{,}1z, z)$, Ableitung 0,1 statt 0 für $z \le 0$),
-sorgfältige Initialisierung (z. B. kleiner positiver Bias), kleinere Lernrate (ein zu großer
-Schritt schiebt $z$ für alle Daten ins Negative, wie in der Simulation).""",
+$w_2^{(t+1)} = w_2^{(t)} - \eta\cdot 0 = w_2^{(t)}$: $w_2$ bleibt unverändert, egal wie groß die
+Lernrate ist. Der Gradient $\partial y/\partial w_2 = \mathrm{ReLU}'(z)\cdot x_2$ ist für alle
+Daten 0, wenn für jedes Beispiel $z \le 0$ gilt (dann ist $\partial y/\partial z = 0$) oder
+$x_2 = 0$ ist. Im ersten Fall gilt dasselbe für $w_1$
+($\partial y/\partial w_1 = \partial y/\partial z \cdot x_1 = 0$): Das Neuron gibt für jede
+Eingabe 0 aus und lässt keinen Gradienten durch – es ist „tot“. Es lernt nichts mehr und trägt
+nichts zur Ausgabe bei; ein Teil des Netzes liegt brach. Von
+selbst wacht es nicht auf; nur wenn sich $z$ auf anderem Weg ändert (neue Daten, in tieferen
+Netzen Änderungen der vorigen Schichten), kann wieder $z > 0$ vorkommen. Gegenmittel: Leaky ReLU
+($\max(0{,}1z, z)$, Ableitung 0,1 statt 0 für $z \le 0$), sorgfältige Initialisierung (z. B. ein
+kleiner positiver Bias) und eine kleinere Lernrate: Ein zu großer Schritt kann $w_2$ so weit über
+das Ziel hinausschieben, dass $z \le 0$ für alle Daten gilt – in der Simulation stirbt das Neuron
+des Datensatzes 2 bei großer Lernrate im ersten Schritt, bei kleiner Lernrate erreicht es das
+Ziel.""",
         solution_en=r"""With $\partial\,\mathrm{cost}/\partial w_2 = 0$ the update rule reads
-$w_2^{(t+1)} = w_2^{(t)} - \epsilon\cdot 0 = w_2^{(t)}$: $w_2$ stays unchanged, whatever the
-learning rate. The gradient is 0 because $z \le 0$ for all data and hence $\partial y/\partial z =
-0$; the same holds for $w_1$ ($\partial y/\partial w_1 = \partial y/\partial z \cdot x_1 = 0$). The
-neuron outputs 0 for every input and lets no gradient through: it is "dead". It learns nothing and
-contributes nothing to the output – part of the network is wasted. It does not wake up by itself;
+$w_2^{(t+1)} = w_2^{(t)} - \eta\cdot 0 = w_2^{(t)}$: $w_2$ stays unchanged, whatever the learning
+rate. The gradient $\partial y/\partial w_2 = \mathrm{ReLU}'(z)\cdot x_2$ is 0 for all data if
+$z \le 0$ for every example (then $\partial y/\partial z = 0$) or if $x_2 = 0$. In the first case
+the same holds for $w_1$ ($\partial y/\partial w_1 = \partial y/\partial z \cdot x_1 = 0$): the
+neuron outputs 0 for every input and lets no gradient through – it is "dead". It learns nothing and
+contributes nothing to the output; part of the network is wasted. It does not wake up by itself;
 only if $z$ changes in another way (new data, or in deeper networks changes of the previous
 layers) can $z > 0$ occur again. Remedies: leaky ReLU ($\max(0.1z, z)$, derivative 0.1 instead
-of 0 for $z \le 0$), careful initialisation (e.g. a small positive bias), a smaller learning rate
-(a step that is too large pushes $z$ below 0 for all data, as in the simulation)."""),
+of 0 for $z \le 0$), careful initialisation (e.g. a small positive bias) and a smaller learning
+rate: a step that is too large can push $w_2$ so far past the target that $z \le 0$ for all data –
+in the simulation the neuron of data set 2 dies in the first step with a large learning rate and
+reaches the target with a small one."""),
 
     md(de=r"""## Zusammenfassung
 
 - ReLU′(z) = 0 für $z \le 0$ und 1 für $z > 0$ (Konvention an der Knickstelle: 0).
-- Kettenregel: $\partial y/\partial w_2 = \mathrm{ReLU}'(z)\cdot x_2$ – der Gradient eines Gewichts
-  ist die Eingabe an dieser Kante, multipliziert mit der Ableitung der Aktivierungsfunktion.
+- Kettenregel: $\partial L/\partial w_2 = \partial L/\partial y\cdot\mathrm{ReLU}'(z)\cdot x_2$ –
+  der Gradient eines Gewichts ist die Eingabe an dieser Kante mal die Ableitung der
+  Aktivierungsfunktion mal $\partial L/\partial y$ (hier 1, weil die Kosten $y$ selbst sind).
 - Ist $z \le 0$ für alle Daten, verschwinden alle Gradienten des Neurons: Die Gewichte bleiben
-  stehen (tote Neuronen). In Einheit 2 lernen Sie Leaky ReLU und weitere Aktivierungsfunktionen
-  kennen.
+  stehen (tote Neuronen). Ein zu großer Schritt kann ein Neuron so töten; eine kleinere Lernrate
+  hilft. In Einheit 2 lernen Sie Leaky ReLU und weitere Aktivierungsfunktionen kennen.
 """, en=r"""## Summary
 
 - ReLU′(z) = 0 for $z \le 0$ and 1 for $z > 0$ (convention at the kink: 0).
-- Chain rule: $\partial y/\partial w_2 = \mathrm{ReLU}'(z)\cdot x_2$ – the gradient of a weight is
-  the input on that edge times the derivative of the activation function.
+- Chain rule: $\partial L/\partial w_2 = \partial L/\partial y\cdot\mathrm{ReLU}'(z)\cdot x_2$ – the
+  gradient of a weight is the input on that edge times the derivative of the activation function
+  times $\partial L/\partial y$ (here 1, because the cost is $y$ itself).
 - If $z \le 0$ for all data, all gradients of the neuron vanish: its weights stand still (dead
-  neurons). Unit 2 introduces leaky ReLU and other activation functions.
+  neurons). A step that is too large can kill a neuron this way; a smaller learning rate helps.
+  Unit 2 introduces leaky ReLU and other activation functions.
 """),
 ]
