@@ -427,10 +427,10 @@ EXERCISES = [
         cases=_step_cases, rtol=1e-5, atol=1e-9,
         mistakes=[
             Mistake("ascent", _as_tuple(lambda x, y, w, alpha: _step_reference(x, y, w, -alpha)),
-                    _hint(de="Sie gehen bergauf: Beim Gradientenabstieg wird α·∂J/∂w abgezogen.",
-                          en="You walk uphill: gradient descent subtracts α·∂J/∂w.")),
+                    _hint(de="Sie gehen bergauf: Beim Gradientenabstieg wird η·∂J/∂w abgezogen.",
+                          en="You walk uphill: gradient descent subtracts η·∂J/∂w.")),
             Mistake("no_alpha", _as_tuple(lambda x, y, w, alpha: _step_reference(x, y, w, 1.0)),
-                    _hint(de="Die Lernrate α fehlt.", en="The learning rate α is missing.")),
+                    _hint(de="Die Lernrate η fehlt.", en="The learning rate η is missing.")),
             Mistake("unchanged", _as_tuple(lambda x, y, w, alpha: dict(w)), _hint(
                 de="Die Gewichte haben sich nicht verändert: Geben Sie die neuen Gewichte zurück.",
                 en="The weights did not change: return the new weights.")),
@@ -642,9 +642,10 @@ COMBINE = md(
 
 Die Ausgabe ist eine gewichtete Summe: $\hat y(x) = w_{10}^{(2)} + \sum_k w_{1k}^{(2)}\, g(z_k(x))$.
 Jeder Summand $w_{1k}^{(2)} g(z_k(x))$ ist eine **Sigmoid-Stufe**. Die Stufe liegt dort, wo
-$z_k = 0$ ist, also bei $x = -w_{k0}^{(1)}/w_{k1}^{(1)}$; $|w_{k1}^{(1)}|$ bestimmt, wie steil
-sie ist, und $w_{1k}^{(2)}$, wie hoch sie ist und in welche Richtung sie geht. Das Netz
-**kombiniert** die drei Stufen geschickt zur Sinuskurve.
+$z_k = 0$ ist, also bei $x = -w_{k0}^{(1)}/w_{k1}^{(1)}$. $|w_{k1}^{(1)}|$ bestimmt, wie steil
+sie ist, und $|w_{1k}^{(2)}|$, wie hoch sie ist. Ob sie steigt oder fällt, bestimmt das Vorzeichen
+des Produkts $w_{1k}^{(2)}\,w_{k1}^{(1)}$: Ist es positiv, steigt die Stufe, ist es negativ, fällt
+sie. Das Netz **kombiniert** die drei Stufen geschickt zur Sinuskurve.
 
 Rechts sehen Sie die drei Summanden, den Bias und ihre Summe $\hat y(x)$; links die Modellkurve
 mit den Daten und die Kosten $J$ (Abschnitt 6). Alle zehn Gewichte sind einstellbar;
@@ -654,9 +655,10 @@ mit den Daten und die Kosten $J$ (Abschnitt 6). Alle zehn Gewichte sind einstell
 The output is a weighted sum: $\hat y(x) = w_{10}^{(2)} + \sum_k w_{1k}^{(2)}\, g(z_k(x))$. Each
 term
 $w_{1k}^{(2)} g(z_k(x))$ is a **sigmoid step**: it sits where $z_k = 0$, that is at
-$x = -w_{k0}^{(1)}/w_{k1}^{(1)}$; $|w_{k1}^{(1)}|$ sets how steep it is, and $w_{1k}^{(2)}$ how high
-it is and which way it goes. The network **combines** the three steps cleverly into the sine
-curve.
+$x = -w_{k0}^{(1)}/w_{k1}^{(1)}$. $|w_{k1}^{(1)}|$ sets how steep it is and $|w_{1k}^{(2)}|$ how
+high it is. Whether it rises or falls is set by the sign of the product
+$w_{1k}^{(2)}\,w_{k1}^{(1)}$: if it is positive the step rises, if negative it falls. The network
+**combines** the three steps cleverly into the sine curve.
 
 On the right you see the three terms, the bias and their sum $\hat y(x)$; on the left the model
 curve with the data and the cost $J$ (section 6). All ten weights can be set; "Reset" restores
@@ -674,25 +676,22 @@ fall?). What happens to the model curve and to $J$ when you set $w_{12}^{(2)}$ t
 
 COMBINE_ANSWER = manual(
     "u3_combine", 1,
-    de=r"""*Musterlösung:* Neuron 1 ($z_1 = -0{,}16 + 1{,}74\,x$) hat seine Stufe bei $x \approx
-0{,}09$
-und steigt um $w_{11}^{(2)} = 6{,}12$: Es erzeugt den Anstieg in der Mitte. Neuron 2 hat seine
-Stufe bei $x \approx 2{,}79$ und fällt (Höhe $-4{,}39$): der Abfall nach dem Maximum am rechten
-Rand. Neuron 3 ($w_{31}^{(1)} < 0$) ist eine fallende Sigmoid-Kurve mit Stufe bei $x \approx
--2{,}63$;
-mit $w_{13}^{(2)} = 3{,}26$ ist sein Beitrag links hoch und fällt dann auf 0: der Abfall am linken
-Rand bis zum Minimum. Der Bias $-2{,}93$ verschiebt alles nach unten. Mit $w_{12}^{(2)} = 0$ fehlt
-der Abfall rechts: Die Kurve bleibt für $x > 2$ oben, $J$ steigt deutlich (von etwa 0,03 auf
-etwa 0,3).""",
+    de=r"""*Musterlösung:* Neuron 1 ($z_1 = -0{,}16 + 1{,}74\,x$) hat seine Stufe bei
+$x \approx 0{,}09$ und steigt um $w_{11}^{(2)} = 6{,}12$: Es erzeugt den Anstieg in der Mitte.
+Neuron 2 hat seine Stufe bei $x \approx 2{,}79$ und fällt ($w_{12}^{(2)} = -4{,}39 < 0$,
+$w_{21}^{(1)} > 0$): der Abfall nach dem Maximum am rechten Rand. Neuron 3 ($w_{31}^{(1)} < 0$) ist
+eine fallende Sigmoid-Kurve mit Stufe bei $x \approx -2{,}63$; mit $w_{13}^{(2)} = 3{,}26$ ist sein
+Beitrag links hoch und fällt dann auf 0: der Abfall am linken Rand bis zum Minimum. Der Bias
+$-2{,}93$ verschiebt alles nach unten. Mit $w_{12}^{(2)} = 0$ fehlt der Abfall rechts: Die Kurve
+bleibt für $x > 2$ oben, $J$ steigt deutlich (von 0,029 auf 0,225).""",
     en=r"""*Model answer:* Neuron 1 ($z_1 = -0.16 + 1.74\,x$) has its step at $x \approx 0.09$ and
-rises
-by $w_{11}^{(2)} = 6.12$: it makes the rise in the middle. Neuron 2 has its step at $x \approx 2.79$
-and falls (height $-4.39$): the drop after the maximum at the right end. Neuron 3
-($w_{31}^{(1)} < 0$) is a falling sigmoid with its step at $x \approx -2.63$; with
-$w_{13}^{(2)} = 3.26$ its contribution is high on the left and then falls to 0: the drop at the
-left end down to the minimum. The bias $-2.93$ shifts everything down. With $w_{12}^{(2)} = 0$ the
-drop on the right is missing: the curve stays up for $x > 2$ and $J$ rises clearly (from about
-0.03 to about 0.3).""")
+rises by $w_{11}^{(2)} = 6.12$: it makes the rise in the middle. Neuron 2 has its step at
+$x \approx 2.79$ and falls ($w_{12}^{(2)} = -4.39 < 0$, $w_{21}^{(1)} > 0$): the drop after the
+maximum at the right end. Neuron 3 ($w_{31}^{(1)} < 0$) is a falling sigmoid with its step at
+$x \approx -2.63$; with $w_{13}^{(2)} = 3.26$ its contribution is high on the left and then falls
+to 0: the drop at the left end down to the minimum. The bias $-2.93$ shifts everything down. With
+$w_{12}^{(2)} = 0$ the drop on the right is missing: the curve stays up for $x > 2$ and $J$ rises
+clearly (from 0.029 to 0.225).""")
 
 COST = md(
     de=r"""## 6 Die Kostenfunktion
@@ -930,12 +929,11 @@ haben, jetzt für alle Datenpunkte auf einmal. Ganz am Anfang des Trainings verw
 
 Danach haben wir alle Zutaten für die Ableitungen; sie zu berechnen ist der
 **Rückwärtsdurchlauf**. Anschließend können wir für **jedes Gewicht** einen Schritt des
-**Gradientenabstiegs** machen, mit der Lernrate $\alpha$
-(in anderen Einheiten heißt sie $\eta$):
+**Gradientenabstiegs** machen, mit der Lernrate $\eta$ (auf den Folien $\alpha$):
 
-$$w_{10}^{(2)} := w_{10}^{(2)} - \alpha\, \frac{\partial J}{\partial w_{10}^{(2)}}, \qquad \dots,
+$$w_{10}^{(2)} := w_{10}^{(2)} - \eta\, \frac{\partial J}{\partial w_{10}^{(2)}}, \qquad \dots,
 \qquad
-  w_{31}^{(1)} := w_{31}^{(1)} - \alpha\, \frac{\partial J}{\partial w_{31}^{(1)}} .$$
+  w_{31}^{(1)} := w_{31}^{(1)} - \eta\, \frac{\partial J}{\partial w_{31}^{(1)}} .$$
 
 Diese Folge aus Vorwärts- und Rückwärtsdurchlauf **wiederholen** wir sehr oft; so nähern sich die
 Gewichte immer mehr einem Minimum von $J$.
@@ -954,11 +952,11 @@ data points at once. At the very start of training it uses the **randomly initia
 
 Then we have all the ingredients for the derivatives; computing them is the **backward pass**.
 After that we can take one step of **gradient descent** for **every weight**, with the learning
-rate $\alpha$ (called $\eta$ in other units):
+rate $\eta$ (on the lecture slides $\alpha$):
 
-$$w_{10}^{(2)} := w_{10}^{(2)} - \alpha\, \frac{\partial J}{\partial w_{10}^{(2)}}, \qquad \dots,
+$$w_{10}^{(2)} := w_{10}^{(2)} - \eta\, \frac{\partial J}{\partial w_{10}^{(2)}}, \qquad \dots,
 \qquad
-  w_{31}^{(1)} := w_{31}^{(1)} - \alpha\, \frac{\partial J}{\partial w_{31}^{(1)}} .$$
+  w_{31}^{(1)} := w_{31}^{(1)} - \eta\, \frac{\partial J}{\partial w_{31}^{(1)}} .$$
 
 We **repeat** this sequence of forward and backward pass very often; the weights then get closer
 and closer to a minimum of $J$.
@@ -970,20 +968,20 @@ first (you may use the functions `g` and `predict_131`); `np.mean` is $\frac1n\s
 cell compares with nnkit's backward pass on random data and weights.""")
 
 STEP_TASK = md(
-    de=r"""**Aufgabe 10 (1 Punkt).** Schreiben Sie `train_step(x, y, w, alpha)`: ein
+    de=r"""**Aufgabe 10 (1 Punkt).** Schreiben Sie `train_step(x, y, w, eta)`: ein
 Vorwärts- und Rückwärtsdurchlauf mit Ihrer Funktion `gradients`, dann ein Schritt des
 Gradientenabstiegs für alle zehn Gewichte. Die Funktion gibt die **neuen** Gewichte als dict zurück
 (mit denselben Schlüsseln).""",
-    en=r"""**Exercise 10 (1 point).** Write `train_step(x, y, w, alpha)`: one forward and backward
+    en=r"""**Exercise 10 (1 point).** Write `train_step(x, y, w, eta)`: one forward and backward
 pass with
 your function `gradients`, then one step of gradient descent for all ten weights. The function
 returns the **new** weights as a dict (with the same keys).""")
 
 LOOP = md(
-    de=r"""Ihr eigenes Training: 2000 Schritte mit $\alpha = 1$ aus einem zufälligen Start. (Das
+    de=r"""Ihr eigenes Training: 2000 Schritte mit $\eta = 1$ aus einem zufälligen Start. (Das
 dauert
 ein paar Sekunden.) $J$ sollte deutlich fallen.""",
-    en=r"""Your own training: 2000 steps with $\alpha = 1$ from a random start. (This takes a few
+    en=r"""Your own training: 2000 steps with $\eta = 1$ from a random start. (This takes a few
 seconds.) $J$ should fall clearly.""")
 
 LOOP_CODE = code(
@@ -1002,23 +1000,23 @@ TRAINING = md(
     de=r"""### Das Netz lernt
 
 Dieselbe Rechnung mit nnkit, schnell und sichtbar: Jeder Klick auf die Schaltfläche führt 500
-Schritte des Gradientenabstiegs mit der Lernrate $\alpha$ aus und zeichnet alle 50 Schritte neu.
+Schritte des Gradientenabstiegs mit der Lernrate $\eta$ aus und zeichnet alle 50 Schritte neu.
 Links die Modellkurve (gepunktet: der zufällige Start), rechts $J$ pro Schritt auf logarithmischer
 Skala. Das Diagramm zeigt für einen Datenpunkt $i$ (Schieberegler) den Vorwärtsdurchlauf und die
 Gradienten seines Anteils $L_i = \tfrac12 (y_i - \hat y_i)^2$ an den Knoten ($\partial L/\partial
 z$)
 und Kanten ($\partial L/\partial w$); der Gradient von $J$ ist der Mittelwert dieser Gradienten
-über alle $i$. Probieren Sie auch andere Lernraten (nach „Zurücksetzen“), etwa $\alpha = 0{,}3$
-und $\alpha = 2{,}5$.""",
+über alle $i$. Probieren Sie auch andere Lernraten (nach „Zurücksetzen“), etwa $\eta = 0{,}3$
+und $\eta = 2{,}5$.""",
     en=r"""### The network learns
 
 The same computation with nnkit, fast and visible: each click on the button runs 500 steps of
-gradient descent with the learning rate $\alpha$ and redraws every 50 steps. On the left the model
+gradient descent with the learning rate $\eta$ and redraws every 50 steps. On the left the model
 curve (dotted: the random start), on the right $J$ per step on a log scale. For one data point $i$
 (slider) the diagram shows the forward pass and the gradients of its share
 $L_i = \tfrac12 (y_i - \hat y_i)^2$ at the nodes ($\partial L/\partial z$) and edges
 ($\partial L/\partial w$); the gradient of $J$ is the mean of these gradients over all $i$. Also
-try other learning rates (after "Reset"), such as $\alpha = 0.3$ and $\alpha = 2.5$.""")
+try other learning rates (after "Reset"), such as $\eta = 0.3$ and $\eta = 2.5$.""")
 
 RANDOM_TASK = md(
     de=r"""**Aufgabe 11 (1 Punkt, manuell bewertet).** Warum beginnt das Training mit **zufälligen**
@@ -1052,31 +1050,36 @@ minima.)""")
 
 LR_TASK = md(
     de=r"""**Aufgabe 12 (1 Punkt, manuell bewertet).** Trainieren Sie im Fenster oben mit
-$\alpha = 0{,}3$, $\alpha = 1$ und $\alpha = 2{,}5$ (jeweils nach „Zurücksetzen“, einige Klicks).
+$\eta = 0{,}3$, $\eta = 1$ und $\eta = 2{,}5$ (jeweils nach „Zurücksetzen“, einige Klicks).
 Was beobachten Sie an der Kurve von $J$? Erklären Sie mit der Regel
-$w := w - \alpha\,\partial J/\partial w$, was bei einer zu großen Lernrate passiert.""",
-    en=r"""**Exercise 12 (1 point, graded by hand).** In the view above, train with $\alpha = 0.3$,
-$\alpha = 1$ and $\alpha = 2.5$ (each after "Reset", a few clicks). What do you observe in the curve
-of $J$? Explain with the rule $w := w - \alpha\,\partial J/\partial w$ what happens when the
+$w := w - \eta\,\partial J/\partial w$, was bei einer zu großen Lernrate passiert.""",
+    en=r"""**Exercise 12 (1 point, graded by hand).** In the view above, train with $\eta = 0.3$,
+$\eta = 1$ and $\eta = 2.5$ (each after "Reset", a few clicks). What do you observe in the curve
+of $J$? Explain with the rule $w := w - \eta\,\partial J/\partial w$ what happens when the
 learning
 rate is too large.""")
 
 LR_ANSWER = manual(
     "u3_learning_rate", 1,
-    de=r"""*Musterlösung:* Mit $\alpha = 0{,}3$ fällt $J$ langsam, nach 2000 Schritten ist die
-Kurve noch
-deutlich vom Sinus entfernt. Mit $\alpha = 1$ fällt $J$ schnell auf etwa 0,03 (die Modellkurve
-passt). Mit $\alpha = 2{,}5$ wächst $J$ über alle Grenzen: Die Schritte $\alpha\,\partial
-J/\partial w$
-sind so groß, dass sie über das Minimum hinausspringen und auf der anderen Seite höher landen als
-vorher; jeder weitere Schritt verstärkt das (Divergenz). Eine zu kleine Lernrate ist langsam, eine
-zu große instabil.""",
-    en=r"""*Model answer:* With $\alpha = 0.3$, $J$ falls slowly; after 2000 steps the curve is
-still clearly
-off the sine. With $\alpha = 1$, $J$ falls quickly to about 0.03 (the model curve fits). With
-$\alpha = 2.5$, $J$ grows without bound: the steps $\alpha\,\partial J/\partial w$ are so large that
-they jump over the minimum and land higher on the other side than before; every further step
-makes it worse (divergence). Too small a learning rate is slow, too large an unstable one.""")
+    de=r"""*Musterlösung:* Mit $\eta = 0{,}3$ fällt $J$ gleichmäßig, aber langsam: Nach 2000
+Schritten ist $J \approx 0{,}08$, die Modellkurve ist noch deutlich vom Sinus entfernt. Mit
+$\eta = 1$ fällt $J$ im Ganzen schneller, springt aber zwischendurch kräftig nach oben (um
+Schritt 260 auf über 1, um Schritt 400 auf über 0,5) und schwankt danach noch bis etwa Schritt
+900; nach 2000 Schritten ist $J \approx 0{,}035$, und die Modellkurve passt. $\eta = 1$ liegt also
+nahe an der Stabilitätsgrenze: Einzelne Schritte springen über das Minimum hinaus, das Training
+fängt sich aber wieder. Mit $\eta = 2{,}5$ wächst $J$ über alle Grenzen: Die Schritte
+$\eta\,\partial J/\partial w$ sind so groß, dass sie über das Minimum hinausspringen und auf der
+anderen Seite höher landen als vorher; jeder weitere Schritt verstärkt das (Divergenz). Eine zu
+kleine Lernrate ist langsam, eine zu große instabil.""",
+    en=r"""*Model answer:* With $\eta = 0.3$, $J$ falls steadily but slowly: after 2000 steps
+$J \approx 0.08$, and the model curve is still clearly off the sine. With $\eta = 1$, $J$ falls
+faster overall but jumps up sharply on the way (to more than 1 around step 260, to more than 0.5
+around step 400) and keeps wavering until about step 900; after 2000 steps $J \approx 0.035$ and
+the model curve fits. So $\eta = 1$ is close to the limit of stability: single steps jump over the
+minimum, but the training recovers. With $\eta = 2.5$, $J$ grows without bound: the steps
+$\eta\,\partial J/\partial w$ are so large that they jump over the minimum and land higher on
+the other side than before; every further step makes it worse (divergence). Too small a learning
+rate is slow, too large an unstable one.""")
 
 SUMMARY = md(
     de=r"""## Zusammenfassung
@@ -1088,7 +1091,7 @@ SUMMARY = md(
 - Mit Summen- und **Kettenregel** erhält man alle partiellen Ableitungen: in der zweiten Schicht
   mit $g(z_k)$, in der ersten mit $w_{1k}^{(2)}\,g'(z_k)$ (und $x_i$ beim Gewicht der Eingabe).
 - **Gradientenabstieg** wiederholt Vorwärtsdurchlauf, Rückwärtsdurchlauf und
-  $w := w - \alpha\,\partial J/\partial w$ – mit zufälligem Start und passender Lernrate.""",
+  $w := w - \eta\,\partial J/\partial w$ – mit zufälligem Start und passender Lernrate.""",
     en=r"""## Summary
 
 - The **forward pass** computes $z_k = w_{k0}^{(1)} + w_{k1}^{(1)} x$, $g(z_k)$ and
@@ -1097,7 +1100,7 @@ SUMMARY = md(
 - The **cost function** $J = \frac1{2n}\sum_i (y_i - \hat y_i)^2$ measures the fit.
 - The sum rule and the **chain rule** give all partial derivatives: in the second layer with
   $g(z_k)$, in the first with $w_{1k}^{(2)}\,g'(z_k)$ (and $x_i$ for the weight of the input).
-- **Gradient descent** repeats forward pass, backward pass and $w := w - \alpha\,\partial
+- **Gradient descent** repeats forward pass, backward pass and $w := w - \eta\,\partial
   J/\partial w$ – from a random start and with a suitable learning rate.""")
 
 
@@ -1185,11 +1188,11 @@ CELLS = [
     tests("u3_gradients", 2),
     STEP_TASK,
     answer("u3_step",
-           "def train_step(x, y, w, alpha):\n"
-           "    \"\"\"One step of gradient descent w := w - alpha dJ/dw: the new weights.\"\"\"\n"
+           "def train_step(x, y, w, eta):\n"
+           "    \"\"\"One step of gradient descent w := w - eta dJ/dw: the new weights.\"\"\"\n"
            "    ### BEGIN SOLUTION\n"
            "    grads = gradients(x, y, w)\n"
-           "    return {name: w[name] - alpha * grads[name] for name in w}\n"
+           "    return {name: w[name] - eta * grads[name] for name in w}\n"
            "    ### END SOLUTION"),
     tests("u3_step", 1),
     LOOP,
