@@ -12,7 +12,7 @@ Topic of the seed -> grade id (points):
                                         u2_derivative_x3 (1), u2_derivative_at_2 (1)
     difference quotients                u2_forward_difference (1), u2_central_difference (1),
                                         u2_difference_explain (1, manual)
-  gradient descent w <- w - L dC/dw     u2_gd_step (1), u2_lr_max (1), u2_lr_explain (2, manual)
+  gradient descent w <- w - eta dC/dw     u2_gd_step (1), u2_lr_max (1), u2_lr_explain (2, manual)
   gradient = 0 analytically vs iterating: text (section 6)
   backpropagation for an output neuron  u2_output_neuron_grads (2)
 Total: 23 points.
@@ -908,9 +908,9 @@ $$\frac{\partial C}{\partial w_{kn}} = \lim_{h\to 0}\frac{C(w_{kn} + h,\ b_n) - 
 Geometrisch ist das die Steigung der Tangente.
 
 > **Vorsicht.** In der Mitschrift steht als Beispiel „$f(x) = x^3$, $f'(x) = \frac13 x^2$“. Diese
-> Ableitung ist **falsch** (vermutlich mit einer Stammfunktion verwechselt). Bestimmen Sie die
+> Ableitung ist **falsch**. Bestimmen Sie die
 > richtige selbst: Multiplizieren Sie $(x+h)^3$ im Differenzenquotienten aus und lassen Sie
-> $h \to 0$ gehen.
+> $h$ gegen 0 gehen.
 
 **Aufgabe 4a)** Geben Sie $f'(x)$ für $f(x) = x^3$ als Formel in Anführungszeichen an
 (`derivative_x3`; Variable `x`, Potenzen mit `**` oder `^`) und den Wert $f'(2)$ als Zahl
@@ -928,7 +928,7 @@ $$\frac{\partial C}{\partial w_{kn}} = \lim_{h\to 0}\frac{C(w_{kn} + h,\ b_n) - 
 Geometrically this is the slope of the tangent.
 
 > **Careful.** The lecture notes give the example "$f(x) = x^3$, $f'(x) = \frac13 x^2$". This
-> derivative is **wrong** (probably mixed up with an antiderivative). Find the right one yourself:
+> derivative is **wrong**. Find the right one yourself:
 > expand $(x+h)^3$ in the difference quotient and let $h \to 0$.
 
 **Exercise 4a)** Give $f'(x)$ for $f(x) = x^3$ as a formula in quotes (`derivative_x3`; variable
@@ -1025,14 +1025,15 @@ fasst alle partiellen Ableitungen zusammen,
 $$\nabla C(w, b) = \Big(\frac{\partial C}{\partial w},\ \frac{\partial C}{\partial b}\Big),$$
 und zeigt in die Richtung des steilsten Anstiegs; er ist die lokale Steigung der Kostenfunktion.
 
-Theoretisch könnte man $\nabla C(w, b) = (0, 0)$ setzen und das Gleichungssystem lösen, um das
-Minimum zu bekommen. In der Praxis macht man das nicht: Für ein Netz mit Tausenden bis Milliarden
-Parametern ist das nichtlineare Gleichungssystem sehr aufwendig und meist gar nicht geschlossen
-lösbar. Stattdessen geht man in kleinen Schritten gegen den Gradienten – bergab –, bis man ein
-lokales Minimum erreicht (**Gradientenabstieg**):
-$$w_{kn} \leftarrow w_{kn} - L\cdot\frac{\partial C}{\partial w_{kn}}, \qquad
-b_n \leftarrow b_n - L\cdot\frac{\partial C}{\partial b_n}.$$
-Die **Lernrate** $L$ (meist $\eta$ geschrieben) ist die Schrittweite. Anschaulich: Ist die
+Theoretisch könnte man $\nabla C(w, b) = (0, 0)$ setzen und das Gleichungssystem lösen. Seine
+Lösungen sind die **kritischen Punkte** – Minima, aber auch Maxima und Sattelpunkte –, unter denen
+man das Minimum erst noch heraussuchen müsste. In der Praxis macht man das nicht: Für ein Netz mit
+Tausenden bis Milliarden Parametern ist das nichtlineare Gleichungssystem sehr aufwendig und meist
+gar nicht geschlossen lösbar. Stattdessen geht man in kleinen Schritten gegen den Gradienten –
+bergab –, bis man ein lokales Minimum erreicht (**Gradientenabstieg**):
+$$w_{kn} \leftarrow w_{kn} - \eta\cdot\frac{\partial C}{\partial w_{kn}}, \qquad
+b_n \leftarrow b_n - \eta\cdot\frac{\partial C}{\partial b_n}.$$
+Die **Lernrate** $\eta$ (in der Mitschrift $L$) ist die Schrittweite. Anschaulich: Ist die
 Tangentensteigung $m$, geht man einen Schritt proportional zu $-m$; im Minimum ist $m = 0$, und die
 Schritte hören auf.
 
@@ -1045,15 +1046,17 @@ collects all partial derivatives,
 $$\nabla C(w, b) = \Big(\frac{\partial C}{\partial w},\ \frac{\partial C}{\partial b}\Big),$$
 and points in the direction of steepest ascent; it is the local slope of the cost function.
 
-In theory one could set $\nabla C(w, b) = (0, 0)$ and solve the system of equations to get the
-minimum. In practice this is not done: for a network with thousands to billions of parameters the
-non-linear system is very expensive and usually cannot be solved in closed form at all. Instead one
-takes small steps against the gradient – downhill – until a local minimum is reached (**gradient
-descent**):
-$$w_{kn} \leftarrow w_{kn} - L\cdot\frac{\partial C}{\partial w_{kn}}, \qquad
-b_n \leftarrow b_n - L\cdot\frac{\partial C}{\partial b_n}.$$
-The **learning rate** $L$ (usually written $\eta$) is the step size. Intuitively: if the slope of
-the tangent is $m$, take a step proportional to $-m$; at the minimum $m = 0$ and the steps stop.
+In theory one could set $\nabla C(w, b) = (0, 0)$ and solve the system of equations. Its solutions
+are the **critical points** – minima, but also maxima and saddle points – among which one would
+still have to find the minimum. In practice this is not done: for a network with thousands to
+billions of parameters the non-linear system is very expensive and usually cannot be solved in
+closed form at all. Instead one takes small steps against the gradient – downhill – until a local
+minimum is reached (**gradient descent**):
+$$w_{kn} \leftarrow w_{kn} - \eta\cdot\frac{\partial C}{\partial w_{kn}}, \qquad
+b_n \leftarrow b_n - \eta\cdot\frac{\partial C}{\partial b_n}.$$
+The **learning rate** $\eta$ (written $L$ in the lecture notes) is the step size. Intuitively: if
+the slope of the tangent is $m$, take a step proportional to $-m$; at the minimum $m = 0$ and the
+steps stop.
 
 **Exercise 5a)** Implement `gd_step(w, grad, lr)`: one step for an array of parameters `w` with the
 gradient `grad` (same shape) and the learning rate `lr`.
@@ -1123,50 +1126,59 @@ possible without the cost jumping around."""),
     md(de=r"""## 6. Backpropagation für ein Ausgabeneuron
 
 Woher kommen die Ableitungen $\partial C/\partial w$? Nicht aus Differenzenquotienten (zu teuer:
-zwei Vorwärtsdurchläufe pro Parameter), sondern aus der Kettenregel – rückwärts durch das Netz,
-daher **Backpropagation**. Für ein Ausgabeneuron mit ReLU und einem Beispiel:
+mindestens ein zusätzlicher Vorwärtsdurchlauf pro Parameter, beim zentralen Quotienten zwei),
+sondern aus der Kettenregel – rückwärts durch das Netz, daher **Backpropagation**. Für ein
+Ausgabeneuron mit ReLU und ein Beispiel mit dem Zielwert $G$ ist der **Verlust**
 
-$$z = w^T a_{prev} + b, \qquad O = \mathrm{ReLU}(z), \qquad C = (O - G)^2 .$$
+$$z = w^T a_{prev} + b, \qquad O = \mathrm{ReLU}(z), \qquad L = (O - G)^2 .$$
+
+Die Kosten $C$ sind der Mittelwert der Verluste über die Daten; ihr Gradient ist daher der
+Mittelwert der Gradienten der einzelnen Verluste. Es genügt also, $\partial L/\partial w$ für ein
+Beispiel zu kennen.
 
 Die drei Faktoren der Kettenregel:
 
-- Ableitung der Kostenfunktion: $\dfrac{\partial C}{\partial O} = 2\,(O - G)$,
+- Ableitung der Verlustfunktion: $\dfrac{\partial L}{\partial O} = 2\,(O - G)$,
 - Ableitung der Aktivierungsfunktion: $\dfrac{\partial O}{\partial z} = \mathrm{ReLU}'(z) =
   \begin{cases} 0, & z \le 0\\ 1, & z > 0\end{cases}$,
 - Ableitung der gewichteten Summe („Signal“ vor der Aktivierungsfunktion):
   $\dfrac{\partial z}{\partial w_j} = a_{prev,j}$ und $\dfrac{\partial z}{\partial b} = 1$.
 
 Also
-$$\frac{\partial C}{\partial w_j} = a_{prev,j}\cdot\mathrm{ReLU}'(z)\cdot 2(O - G),\qquad
-\frac{\partial C}{\partial b} = 1\cdot\mathrm{ReLU}'(z)\cdot 2(O - G).$$
+$$\frac{\partial L}{\partial w_j} = a_{prev,j}\cdot\mathrm{ReLU}'(z)\cdot 2(O - G),\qquad
+\frac{\partial L}{\partial b} = 1\cdot\mathrm{ReLU}'(z)\cdot 2(O - G).$$
 
-Für verborgene Schichten geht es genauso weiter – dort kommt $\partial C/\partial a$ aus der
-nächsten Schicht statt aus der Kostenfunktion (Einheit 3).
+Für verborgene Schichten geht es genauso weiter – dort kommt $\partial L/\partial a$ aus der
+nächsten Schicht statt aus der Verlustfunktion (Einheit 3).
 
 Probieren Sie es aus: Das Diagramm zeigt die Gradienten, die nnkit für ein Neuron mit einer
 Eingabe berechnet.
 """, en=r"""## 6. Backpropagation for an output neuron
 
 Where do the derivatives $\partial C/\partial w$ come from? Not from difference quotients (too
-expensive: two forward passes per parameter), but from the chain rule – backwards through the
-network, hence **backpropagation**. For an output neuron with ReLU and one example:
+expensive: at least one extra forward pass per parameter, two for the centred quotient), but from
+the chain rule – backwards through the network, hence **backpropagation**. For an output neuron
+with ReLU and one example with the target $G$, the **loss** is
 
-$$z = w^T a_{prev} + b, \qquad O = \mathrm{ReLU}(z), \qquad C = (O - G)^2 .$$
+$$z = w^T a_{prev} + b, \qquad O = \mathrm{ReLU}(z), \qquad L = (O - G)^2 .$$
+
+The cost $C$ is the mean of the losses over the data; so its gradient is the mean of the gradients
+of the single losses. It is enough to know $\partial L/\partial w$ for one example.
 
 The three factors of the chain rule:
 
-- derivative of the cost function: $\dfrac{\partial C}{\partial O} = 2\,(O - G)$,
+- derivative of the loss function: $\dfrac{\partial L}{\partial O} = 2\,(O - G)$,
 - derivative of the activation function: $\dfrac{\partial O}{\partial z} = \mathrm{ReLU}'(z) =
   \begin{cases} 0, & z \le 0\\ 1, & z > 0\end{cases}$,
 - derivative of the weighted sum (the "signal" before the activation function):
   $\dfrac{\partial z}{\partial w_j} = a_{prev,j}$ and $\dfrac{\partial z}{\partial b} = 1$.
 
 Hence
-$$\frac{\partial C}{\partial w_j} = a_{prev,j}\cdot\mathrm{ReLU}'(z)\cdot 2(O - G),\qquad
-\frac{\partial C}{\partial b} = 1\cdot\mathrm{ReLU}'(z)\cdot 2(O - G).$$
+$$\frac{\partial L}{\partial w_j} = a_{prev,j}\cdot\mathrm{ReLU}'(z)\cdot 2(O - G),\qquad
+\frac{\partial L}{\partial b} = 1\cdot\mathrm{ReLU}'(z)\cdot 2(O - G).$$
 
-Hidden layers work the same way – there $\partial C/\partial a$ comes from the next layer instead of
-the cost function (unit 3).
+Hidden layers work the same way – there $\partial L/\partial a$ comes from the next layer instead of
+the loss function (unit 3).
 
 Try it: the diagram shows the gradients nnkit computes for a neuron with one input.
 """),
@@ -1174,16 +1186,17 @@ Try it: the diagram shows the gradients nnkit computes for a neuron with one inp
 
 OutputNeuronView()"""),
     md(de=r"""**Aufgabe 6)** Implementieren Sie `output_neuron_grads(a_prev, w, b, G)`: Die Funktion
-gibt das Paar `(dC_dw, dC_db)` zurück – `dC_dw` ein Vektor von der Form von `w`, `dC_db` eine Zahl.
+gibt das Paar `(dL_dw, dL_db)` zurück – `dL_dw` ein Vektor derselben Form wie `w`, `dL_db` eine
+Zahl.
 """, en=r"""**Exercise 6)** Implement `output_neuron_grads(a_prev, w, b, G)`: it returns the pair
-`(dC_dw, dC_db)` – `dC_dw` a vector shaped like `w`, `dC_db` a number.
+`(dL_dw, dL_db)` – `dL_dw` a vector of the same shape as `w`, `dL_db` a number.
 """),
     answer("u2_output_neuron_grads", """def output_neuron_grads(a_prev, w, b, G):
-    \"\"\"Gradients of C = (ReLU(w . a_prev + b) - G)^2 with respect to w and b.\"\"\"
+    \"\"\"Gradients of the loss L = (ReLU(w . a_prev + b) - G)^2 with respect to w and b.\"\"\"
     ### BEGIN SOLUTION
     z = w @ a_prev + b
     O = max(z, 0.0)
-    delta = 2 * (O - G) * (1.0 if z > 0 else 0.0)  # dC/dO * dO/dz
+    delta = 2 * (O - G) * (1.0 if z > 0 else 0.0)  # dL/dO * dO/dz
     return delta * a_prev, delta
     ### END SOLUTION"""),
     tests(OUTPUT_NEURON_GRADS, 2),
@@ -1198,8 +1211,9 @@ gibt das Paar `(dC_dw, dC_db)` zurück – `dC_dw` ein Vektor von der Form von `
 - Ableitung = Grenzwert des Differenzenquotienten ($(x^3)' = 3x^2$); numerisch ist der zentrale
   Quotient genauer, und $h$ darf nicht zu klein sein.
 - Gradientenabstieg: $w \leftarrow w - \eta\,\partial C/\partial w$; zu kleine Lernrate: langsam,
-  zu große: Überschießen bis Divergenz.
-- Backpropagation: $\partial C/\partial w = a_{prev}\cdot g'(z)\cdot\partial C/\partial O$.
+  zu große: Überschwingen bis hin zur Divergenz.
+- Backpropagation: $\partial L/\partial w = a_{prev}\cdot g'(z)\cdot\partial L/\partial O$ für den
+  Verlust $L$ eines Beispiels; $\partial C/\partial w$ ist der Mittelwert über die Daten.
 """, en=r"""## Summary
 
 - Activation functions make the network non-linear; without them every network would be an affine
@@ -1210,7 +1224,8 @@ gibt das Paar `(dC_dw, dC_db)` zurück – `dC_dw` ein Vektor von der Form von `
 - Derivative = limit of the difference quotient ($(x^3)' = 3x^2$); numerically the centred quotient
   is more accurate, and $h$ must not be too small.
 - Gradient descent: $w \leftarrow w - \eta\,\partial C/\partial w$; learning rate too small: slow,
-  too large: overshooting up to divergence.
-- Backpropagation: $\partial C/\partial w = a_{prev}\cdot g'(z)\cdot\partial C/\partial O$.
+  too large: overshooting, even divergence.
+- Backpropagation: $\partial L/\partial w = a_{prev}\cdot g'(z)\cdot\partial L/\partial O$ for the
+  loss $L$ of one example; $\partial C/\partial w$ is the mean over the data.
 """),
 ]

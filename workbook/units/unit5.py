@@ -423,9 +423,9 @@ CELLS = [
 
 Warum lernen tiefe Netze oft so schlecht – und warum lernen Netze mit Hunderten von Schichten
 (ResNets) trotzdem gut? Die Antwort steckt in der Kettenregel: Der Gradient nach einem Gewicht der
-ersten Schicht ist ein **Produkt aus einem Faktor pro Schicht**. Sind diese Faktoren kleiner als 1,
-schrumpft das Produkt exponentiell mit der Tiefe (**verschwindende Gradienten**); sind sie größer
-als 1, wächst es exponentiell (**explodierende Gradienten**). Eine **Skip-Verbindung** schafft einen
+ersten Schicht ist ein **Produkt aus einem Faktor pro Schicht**. Sind diese Faktoren betragsmäßig
+kleiner als 1, schrumpft das Produkt exponentiell mit der Tiefe (**verschwindende Gradienten**);
+sind sie betragsmäßig größer als 1, wächst es exponentiell (**explodierende Gradienten**). Eine **Skip-Verbindung** schafft einen
 kurzen Weg, auf dem der Gradient nur wenige Faktoren sieht.
 
 In dieser Einheit
@@ -445,10 +445,10 @@ typischen Fehlern einen Hinweis. Die Schreibweisen stehen jeweils vor den Aufgab
 
 Why do deep networks often learn so badly – and why do networks with hundreds of layers (ResNets)
 learn well all the same? The answer lies in the chain rule: the gradient with respect to a weight
-of the first layer is a **product with one factor per layer**. If these factors are smaller than 1,
-the product shrinks exponentially with the depth (**vanishing gradients**); if they are larger than
-1, it grows exponentially (**exploding gradients**). A **skip connection** opens a short path on
-which the gradient meets only a few factors.
+of the first layer is a **product with one factor per layer**. If these factors are smaller than 1
+in absolute value, the product shrinks exponentially with the depth (**vanishing gradients**); if
+they are larger than 1 in absolute value, it grows exponentially (**exploding gradients**). A
+**skip connection** opens a short path on which the gradient meets only a few factors.
 
 In this unit you
 
@@ -753,7 +753,8 @@ verschwindenden bzw. explodierenden Gradienten.""",
            en=r"""**(b) (1 point)** Using (a) and exercise 1, explain the problem of vanishing and
 exploding gradients.""",
            solution_de=r"""Nach (a) ist $\left|\frac{\partial o_N}{\partial w_1}\right| = |x|\,|\sigma'(s_1)|
-\prod_{i=2}^N |w_i\,\sigma'(s_i)|$: ein Produkt aus $N-1$ Faktoren, einem pro Schicht. Liegen die
+\prod_{i=2}^N |w_i\,\sigma'(s_i)|$: ein Produkt aus $N$ Faktoren, einem pro Schicht
+($\sigma'(s_1)$ für die erste, $w_i\,\sigma'(s_i)$ für die Schichten 2 bis $N$). Liegen die
 Faktoren $|w_i\sigma'(s_i)|$ typischerweise unter 1, fällt das Produkt **exponentiell** mit $N$:
 Die Gewichte der ersten Schichten erhalten praktisch keinen Gradienten und lernen mit
 Gradientenabstieg kaum (verschwindende Gradienten). Bei der Sigmoid-Funktion ist
@@ -766,7 +767,8 @@ Gradienten mit $\mathbf W^\top\operatorname{diag}(\sigma'(\mathbf W\mathbf x+\ma
 Produkte vieler solcher Matrizen schrumpfen oder wachsen ebenfalls exponentiell, und bei der ReLU
 setzt jedes $\operatorname{ReLU}'=0$ den Anteil ganz auf 0.""",
            solution_en=r"""By (a), $\left|\frac{\partial o_N}{\partial w_1}\right| = |x|\,|\sigma'(s_1)|
-\prod_{i=2}^N |w_i\,\sigma'(s_i)|$: a product of $N-1$ factors, one per layer. If the factors
+\prod_{i=2}^N |w_i\,\sigma'(s_i)|$: a product of $N$ factors, one per layer
+($\sigma'(s_1)$ for the first, $w_i\,\sigma'(s_i)$ for layers 2 to $N$). If the factors
 $|w_i\sigma'(s_i)|$ are typically below 1, the product falls **exponentially** with $N$: the
 weights of the first layers get practically no gradient and hardly learn with gradient descent
 (vanishing gradients). For the sigmoid, $\sigma' = \sigma(1-\sigma)\le\frac14$, so every factor is
@@ -862,7 +864,7 @@ und kein Produkt über die Zwischenschichten. Selbst wenn der zweite Summand (de
 exponentiell verschwindet, bleibt der Gradient nach $w_1$ also in der Größenordnung
 $|x\,\sigma'(s_1)\,\sigma'(s_N)|$ – das Verschwinden wird für $w_1$ behoben. Gegen explodierende
 Gradienten hilft die Skip-Verbindung nicht: Der lange Weg ist weiterhin da und wächst
-exponentiell, wenn seine Faktoren größer als 1 sind. Außerdem profitiert nur $w_1$; die Gewichte
+exponentiell, wenn seine Faktoren betragsmäßig größer als 1 sind. Außerdem profitiert nur $w_1$; die Gewichte
 $w_2,\dots,w_{N-1}$ der übersprungenen Schichten haben keinen kurzen Weg.""",
            solution_en=r"""By (d), $\frac{\partial o_N}{\partial w_1} = x\,\sigma'(s_1)\,\sigma'(s_N)
 + x\,\sigma'(s_1)\,\sigma'(s_N)\,w_N\prod_{i=2}^{N-1} w_i\,\sigma'(s_i)$. The first term belongs to
@@ -871,7 +873,7 @@ $\sigma'$ and no product over the intermediate layers. Even when the second term
 vanishes exponentially, the gradient with respect to $w_1$ stays of the order of
 $|x\,\sigma'(s_1)\,\sigma'(s_N)|$ – vanishing is fixed for $w_1$. Against exploding gradients the
 skip connection does not help: the long path is still there and grows exponentially when its
-factors exceed 1. Moreover only $w_1$ benefits; the weights $w_2,\dots,w_{N-1}$ of the skipped
+factors exceed 1 in absolute value. Moreover only $w_1$ benefits; the weights $w_2,\dots,w_{N-1}$ of the skipped
 layers have no short path."""),
     md(de=r"""### Mehr Skip-Verbindungen
 
@@ -944,8 +946,8 @@ zero-centred activation functions and normalisation help here)."""),
   Kronecker-Delta die Fallunterscheidung. Eine Aktivierungsfunktion fügt nach der Kettenregel den
   Faktor $\sigma'$ an der Stelle $(\mathbf W\mathbf x+\mathbf b)_i$ hinzu.
 * In einer Kette ist der Gradient nach einem frühen Gewicht ein Produkt aus einem Faktor
-  $w_i\,\sigma'(s_i)$ pro Schicht: verschwindende Gradienten bei Faktoren unter 1, explodierende
-  bei Faktoren über 1.
+  $w_i\,\sigma'(s_i)$ pro Schicht: verschwindende Gradienten bei Faktoren, die betragsmäßig
+  kleiner als 1 sind, explodierende bei Faktoren, die betragsmäßig größer als 1 sind.
 * Skip-Verbindungen schaffen kurze Wege mit wenigen Faktoren. Sie verhindern das Verschwinden,
   nicht aber das Explodieren des langen Weges.""",
        en=r"""## Summary
@@ -955,8 +957,8 @@ zero-centred activation functions and normalisation help here)."""),
   the case distinction. By the chain rule, an activation function adds the factor $\sigma'$ at
   $(\mathbf W\mathbf x+\mathbf b)_i$.
 * In a chain, the gradient with respect to an early weight is a product with one factor
-  $w_i\,\sigma'(s_i)$ per layer: vanishing gradients for factors below 1, exploding ones for
-  factors above 1.
+  $w_i\,\sigma'(s_i)$ per layer: vanishing gradients for factors below 1 in absolute value,
+  exploding ones for factors above 1 in absolute value.
 * Skip connections open short paths with few factors. They prevent vanishing, but not the
   explosion of the long path."""),
 ]
