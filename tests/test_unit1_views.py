@@ -115,17 +115,18 @@ def test_view_builds_with_labelled_controls(lang):
         assert control.description and control.tooltip
     assert png(view).startswith(b"\x89PNG")
     assert "<svg" in view.diagram.value
-    # German: decimal comma in the readout
-    assert ("−1,90" if lang == "de" else "−1.90") in view.readout.value
+    # German: decimal comma in the readout; the start z = 0.2 * 5 + 0.1 * 5 is neither state's z
+    assert ("z = 1,50" if lang == "de" else "z = 1.50") in view.readout.value
+    assert "1,90" not in view.readout.value and "1.90" not in view.readout.value
 
 
 def test_control_change_updates_image_readout_and_diagram_and_reset_restores():
     view = rn.ReluNeuronView()
     before = (png(view), view.readout.value, view.diagram.value)
-    view.controls["w2"].value = 0.2  # z = 0.1 + 4 = 4.1 > 0
+    view.controls["w2"].value = 0.3  # z = 1 + 1.5 = 2.5 > 0
     after = (png(view), view.readout.value, view.diagram.value)
     assert all(a != b for a, b in zip(before, after, strict=True))
-    assert "4.10" in view.readout.value
+    assert "z = 2.50" in view.readout.value
     view.reset()
     assert (png(view), view.readout.value, view.diagram.value) == before
 

@@ -129,7 +129,7 @@ def test_gradient_descent_view_shows_the_regimes():
     before = (png(view), view.readout.value)
     assert "converges" in view.readout.value
     view.controls["lr"].value = 0.8
-    assert "overshoots" in view.readout.value and png(view) != before[0]
+    assert "overshooting" in view.readout.value and png(view) != before[0]
     view.controls["lr"].value = 1.1
     assert "diverges" in view.readout.value
     view.reset()

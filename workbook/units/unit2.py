@@ -353,9 +353,9 @@ DERIVATIVE_AT_2 = Exercise(
     mistakes=[
         Mistake("one_third", lambda: 4 / 3, _hint(
             de="Sie haben die fehlerhafte Formel aus der Mitschrift benutzt. Prüfen Sie sie mit "
-               "dem Differenzenquotienten (siehe Abbildung oben).",
+               "dem Differenzenquotienten: Berechnen Sie ((2 + h)³ − 2³)/h für h = 0,001.",
             en="You used the wrong formula from the lecture notes. Check it with the difference "
-               "quotient (see the figure above).")),
+               "quotient: compute ((2 + h)³ − 2³)/h for h = 0.001.")),
         Mistake("value", lambda: 8.0, _hint(
             de="Das ist f(2), nicht f'(2).", en="This is f(2), not f'(2).")),
         Mistake("factor_missing", lambda: 4.0, _hint(
@@ -1069,24 +1069,12 @@ gradient `grad` (same shape) and the learning rate `lr`.
     tests(GD_STEP, 1),
     md(de=r"""### Die Lernrate
 
-Die Abbildung zeigt den Gradientenabstieg auf $C(w) = (w - 3)^2 + 1$. Links die Kostenfunktion mit
-den Iterationen $w_0, w_1, \dots$, rechts der Abstand der Kosten zum Minimum pro Schritt
-(logarithmisch). Probieren Sie kleine Lernraten (0,01), mittlere (0,3), solche zwischen 0,5 und 1
-und solche über 1.
-""", en=r"""### The learning rate
-
-The figure shows gradient descent on $C(w) = (w - 3)^2 + 1$. On the left the cost function with
-the iterates $w_0, w_1, \dots$, on the right the distance of the cost from the minimum per step
-(logarithmic). Try small learning rates (0.01), medium ones (0.3), ones between 0.5 and 1 and ones
-above 1.
-"""),
-    code("""from workbook.views.gradient_descent import GradientDescentView
-
-GradientDescentView()"""),
-    md(de=r"""**Aufgabe 5b)** Für welche Lernraten $\eta > 0$ konvergiert der Gradientenabstieg auf
+**Aufgabe 5b)** Für welche Lernraten $\eta > 0$ konvergiert der Gradientenabstieg auf
 $C(w) = (w-3)^2 + 1$ von jedem Startwert aus? Geben Sie die Grenze als `lr_max` an (Konvergenz
 genau für $0 < \eta <$ `lr_max`). *Tipp:* Schreiben Sie einen Schritt für $w_t - 3$ aus.
-""", en=r"""**Exercise 5b)** For which learning rates $\eta > 0$ does gradient descent on
+""", en=r"""### The learning rate
+
+**Exercise 5b)** For which learning rates $\eta > 0$ does gradient descent on
 $C(w) = (w-3)^2 + 1$ converge from every starting point? Give the boundary as `lr_max`
 (convergence exactly for $0 < \eta <$ `lr_max`). *Hint:* write out one step for $w_t - 3$.
 """),
@@ -1097,6 +1085,18 @@ $C(w) = (w-3)^2 + 1$ converge from every starting point? Give the boundary as `l
 lr_max = 1.0
 ### END SOLUTION"""),
     tests(LR_MAX, 1),
+    md(de=r"""Prüfen Sie Ihre Antwort in der Abbildung: Sie zeigt den Gradientenabstieg auf $C(w) =
+(w - 3)^2 + 1$. Links die Kostenfunktion mit den Iterationen $w_0, w_1, \dots$, rechts der Abstand
+der Kosten zum Minimum pro Schritt (logarithmisch). Probieren Sie kleine Lernraten (0,01), mittlere
+(0,3), solche zwischen 0,5 und 1 und solche über 1.
+""", en=r"""Check your answer in the figure: it shows gradient descent on $C(w) = (w - 3)^2 + 1$. On
+the left the cost function with the iterates $w_0, w_1, \dots$, on the right the distance of the
+cost from the minimum per step (logarithmic). Try small learning rates (0.01), medium ones (0.3),
+ones between 0.5 and 1 and ones above 1.
+"""),
+    code("""from workbook.views.gradient_descent import GradientDescentView
+
+GradientDescentView()"""),
     manual("u2_lr_explain", 2, de=r"""**Aufgabe 5c)** Was passiert bei einer zu kleinen und was bei
 einer zu großen Lernrate? Beschreiben Sie die drei Bereiche, die Sie in der Abbildung sehen, und
 begründen Sie sie mit dem Faktor $1 - 2\eta$.
@@ -1107,7 +1107,7 @@ $1 - 2\eta$.
 Zu kleine Lernrate ($\eta$ nahe 0): Der Faktor ist fast 1, der Abstand schrumpft pro Schritt kaum –
 die Kosten fallen monoton, aber sehr langsam; man braucht sehr viele Schritte. $0 < \eta < 0{,}5$:
 monotone Konvergenz; $\eta = 0{,}5$: Minimum in einem Schritt. $0{,}5 < \eta < 1$: Der Faktor ist
-negativ, die Iterationen springen über das Minimum hinweg auf die andere Seite (Überschießen),
+negativ, die Iterationen springen über das Minimum hinweg auf die andere Seite (Überschwingen),
 konvergieren aber, weil $|1 - 2\eta| < 1$. $\eta = 1$: Pendeln zwischen $w_0$ und $6 - w_0$.
 $\eta > 1$: $|1 - 2\eta| > 1$, der Abstand wächst mit jedem Schritt – Divergenz, die Kosten
 explodieren. In echten Netzen ist die Grenze unbekannt und hängt von der Krümmung ab

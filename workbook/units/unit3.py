@@ -6,8 +6,9 @@ Seed part -> cells (grade id, points):
   Vorhersage für x = 2, Schritte 1-5 ................. u3_z (1), u3_a (1), u3_yhat (1); ForwardView
   Vorhersagen im Streudiagramm (1)-(3) ............... ForwardView (point / points / curve),
 u3_predict (1)
-  Aktivierungen (drei Kurven ergeben die Kurve) ...... WeightsView, u3_combine (1, manual)
   Kostenfunktion MSE, Gewichte explizit .............. md + u3_cost (1)
+  Aktivierungen (drei Kurven ergeben die Kurve) ...... WeightsView, u3_combine (1, manual)
+  (the cost comes first: the WeightsView shows J, the answer to u3_cost)
   Ableitungsregeln, Beispiel ln(3x²) ................. u3_chain (1)
   Ableitung nach Gewichten im ZWEITEN Layer .......... u3_layer2 (1) + "Vorsicht" box (slide error
 g')
@@ -638,7 +639,7 @@ Compute with whole arrays (NumPy works elementwise), without a loop over $i$. Yo
 function `g` of exercise 1b.""")
 
 COMBINE = md(
-    de=r"""## 5 Wie die drei Aktivierungskurven die Modellkurve ergeben
+    de=r"""## 6 Wie die drei Aktivierungskurven die Modellkurve ergeben
 
 Die Ausgabe ist eine gewichtete Summe: $\hat y(x) = w_{10}^{(2)} + \sum_k w_{1k}^{(2)}\, g(z_k(x))$.
 Jeder Summand $w_{1k}^{(2)} g(z_k(x))$ ist eine **Sigmoid-Stufe**. Die Stufe liegt dort, wo
@@ -648,9 +649,9 @@ des Produkts $w_{1k}^{(2)}\,w_{k1}^{(1)}$: Ist es positiv, steigt die Stufe, ist
 sie. Das Netz **kombiniert** die drei Stufen geschickt zur Sinuskurve.
 
 Rechts sehen Sie die drei Summanden, den Bias und ihre Summe $\hat y(x)$; links die Modellkurve
-mit den Daten und die Kosten $J$ (Abschnitt 6). Alle zehn Gewichte sind einstellbar;
+mit den Daten und die Kosten $J$ (Abschnitt 5). Alle zehn Gewichte sind einstellbar;
 „Zurücksetzen“ stellt die gegebenen Gewichte wieder her.""",
-    en=r"""## 5 How the three activation curves make the model curve
+    en=r"""## 6 How the three activation curves make the model curve
 
 The output is a weighted sum: $\hat y(x) = w_{10}^{(2)} + \sum_k w_{1k}^{(2)}\, g(z_k(x))$. Each
 term
@@ -661,15 +662,15 @@ $w_{1k}^{(2)}\,w_{k1}^{(1)}$: if it is positive the step rises, if negative it f
 **combines** the three steps cleverly into the sine curve.
 
 On the right you see the three terms, the bias and their sum $\hat y(x)$; on the left the model
-curve with the data and the cost $J$ (section 6). All ten weights can be set; "Reset" restores
+curve with the data and the cost $J$ (section 5). All ten weights can be set; "Reset" restores
 the given weights.""")
 
 COMBINE_TASK = md(
-    de=r"""**Aufgabe 3 (1 Punkt, manuell bewertet).** Beschreiben Sie in zwei bis vier Sätzen,
+    de=r"""**Aufgabe 4 (1 Punkt, manuell bewertet).** Beschreiben Sie in zwei bis vier Sätzen,
 welchen
 Teil der Sinuskurve jedes der drei verborgenen Neuronen beiträgt (wo liegt seine Stufe, steigt oder
 fällt sie?). Was passiert mit der Modellkurve und mit $J$, wenn Sie $w_{12}^{(2)}$ auf 0 setzen?""",
-    en=r"""**Exercise 3 (1 point, graded by hand).** Describe in two to four sentences which part
+    en=r"""**Exercise 4 (1 point, graded by hand).** Describe in two to four sentences which part
 of the
 sine curve each of the three hidden neurons contributes (where is its step, does it rise or
 fall?). What happens to the model curve and to $J$ when you set $w_{12}^{(2)}$ to 0?""")
@@ -694,7 +695,7 @@ $w_{12}^{(2)} = 0$ the drop on the right is missing: the curve stays up for $x >
 clearly (from 0.029 to 0.225).""")
 
 COST = md(
-    de=r"""## 6 Die Kostenfunktion
+    de=r"""## 5 Die Kostenfunktion
 
 Wie gut passen die Gewichte zu den Daten? Für die Regression messen wir das mit dem **mittleren
 quadratischen Fehler** (MSE), in der Form der Vorlesung mit dem Faktor $\tfrac12$:
@@ -710,9 +711,9 @@ $$J(\mathbf w) = \frac{1}{2n} \sum_{i=1}^n \Big(y_i - \underbrace{\big(w_{10}^{(
 
 Dabei ist $z_{ik}$ der Wert von $z_k$ für den Datenpunkt $i$.
 
-**Aufgabe 4 (1 Punkt).** Berechnen Sie $J$ für die gegebenen Gewichte `w` auf dem Datensatz
+**Aufgabe 3 (1 Punkt).** Berechnen Sie $J$ für die gegebenen Gewichte `w` auf dem Datensatz
 `x_data, y_data` als Zahl `J_given`.""",
-    en=r"""## 6 The cost function
+    en=r"""## 5 The cost function
 
 How well do the weights fit the data? For regression we measure this with the **mean squared
 error** (MSE), in the lecture's form with the factor $\tfrac12$:
@@ -728,7 +729,7 @@ $$J(\mathbf w) = \frac{1}{2n} \sum_{i=1}^n \Big(y_i - \underbrace{\big(w_{10}^{(
 
 Here $z_{ik}$ is the value of $z_k$ for data point $i$.
 
-**Exercise 4 (1 point).** Compute $J$ for the given weights `w` on the data set `x_data, y_data`
+**Exercise 3 (1 point).** Compute $J$ for the given weights `w` on the data set `x_data, y_data`
 as a number `J_given`.""")
 
 RULES = md(
@@ -1148,14 +1149,14 @@ CELLS = [
                          "\n\n"
                          "print(predict_131(np.array([-2.0, 0.0, 2.0]), w))"),
     tests("u3_predict", 1),
-    COMBINE,
-    code("WeightsView()"),
-    COMBINE_TASK,
-    COMBINE_ANSWER,
     COST,
     _value_answer("u3_cost", "n = len(x_data)\n"
                              "J_given = np.sum((y_data - predict_131(x_data, w)) ** 2) / (2 * n)"),
     tests("u3_cost", 1),
+    COMBINE,
+    code("WeightsView()"),
+    COMBINE_TASK,
+    COMBINE_ANSWER,
     RULES,
     _value_answer("u3_chain", "d_ln = \"1/(3*x**2) * 6*x\"  # outer times inner derivative = 2/x"),
     tests("u3_chain", 1),

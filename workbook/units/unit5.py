@@ -553,12 +553,6 @@ parse("Sum(a[i] * W[i, j], (i, 1, m)) + delta(i, 1) * sigmoid(f[1])", sheet11_sy
          r"Determine $\dfrac{\partial\,[\operatorname{ReLU}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
          r"{\partial x_j}$. Where is the derivative not defined?",
          'answer_1d = None  # "..."\n### BEGIN SOLUTION\nanswer_1d = "W[1, j] * H(f[1])"\n### END SOLUTION'),
-    md(de=r"""*Zu (d):* Bei $(\mathbf W\mathbf x+\mathbf b)_1 = 0$ hat die ReLU einen Knick; dort
-existiert die Ableitung nicht. Backpropagation braucht trotzdem eine Zahl: nnkit nimmt, wie fast
-alle Bibliotheken, $\operatorname{ReLU}'(0) = 0$.""",
-       en=r"""*On (d):* at $(\mathbf W\mathbf x+\mathbf b)_1 = 0$ the ReLU has a kink; the derivative
-does not exist there. Backpropagation still needs a number: nnkit, like almost every library, takes
-$\operatorname{ReLU}'(0) = 0$."""),
     *_q1("e", r"Bestimmen Sie $\dfrac{\partial\,[\operatorname{sigmoid}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
               r"{\partial x_j}$. Drücken Sie die Ableitung mithilfe der Sigmoid-Funktion aus "
               r"(also ohne `sigmoid'`).",
@@ -573,6 +567,12 @@ $\operatorname{ReLU}'(0) = 0$."""),
          r"Use $i$ as the summation index.",
          'answer_1f = None  # "..."\n### BEGIN SOLUTION\nanswer_1f = "Sum(a[i] * H(f[i]) * W[i, j], (i, 1, m))"\n'
          '### END SOLUTION'),
+    md(de=r"""*Zu (d), wo die Ableitung nicht definiert ist:* Bei $(\mathbf W\mathbf x+\mathbf b)_1 = 0$
+hat die ReLU einen Knick; dort existiert die Ableitung nicht. Die Backpropagation braucht trotzdem
+eine Zahl: PyTorch, TensorFlow und JAX setzen wie nnkit $\operatorname{ReLU}'(0) = 0$.""",
+       en=r"""*On (d), where the derivative is not defined:* at $(\mathbf W\mathbf x+\mathbf b)_1 = 0$
+the ReLU has a kink; the derivative does not exist there. Backpropagation still needs a number:
+PyTorch, TensorFlow and JAX, like nnkit, use $\operatorname{ReLU}'(0) = 0$."""),
     md(de=r"""### Gegenprobe mit Zahlen (ohne Punkte)
 
 Die folgende Zelle setzt zufällige $\mathbf W$, $\mathbf x$, $\mathbf a$, $\mathbf b$ (mit $n = 3$,

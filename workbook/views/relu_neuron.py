@@ -27,6 +27,8 @@ STATES = {
     1: {"w1": 0.1, "x1": 1.0, "w2": -0.1, "x2": 20.0},
     2: {"w1": 0.1, "x1": 20.0, "w2": -0.1, "x2": 10.0},
 }
+#: Where the sliders start: away from both states, whose z and dy/dw2 are exercises.
+START = {"w1": 0.2, "w2": 0.1, "x1": 5.0, "x2": 5.0}
 Z_LIMIT = 12.0  #: |z| <= 0.3 * 20 + 0.3 * 20 with the slider ranges below
 
 
@@ -101,10 +103,11 @@ class ReluNeuronView(View):
     r"""Sliders for $w_1, w_2, x_1, x_2$; live readouts of $z$, $y$ and the chain rule; the ReLU
     and its derivative with a marker at the current $z$; the network diagram with
     $\partial y/\partial w$.
-    Buttons jump to "current state 1/2". Forward-only: updates continuously."""
+    Buttons jump to "current state 1/2"; the sliders start at START (or at ``state``).
+    Forward-only: updates continuously."""
 
-    def __init__(self, state=1):
-        start = STATES[state]
+    def __init__(self, state=None):
+        start = START if state is None else STATES[state]
         fig, (ax, ax2) = plots.figure(
             (tr(de="ReLU: y = max(0, z)", en="ReLU: y = max(0, z)"), "z", "y"),
             (tr(de="Ableitung ∂y/∂z", en="Derivative ∂y/∂z"), "z", "∂y/∂z"),
@@ -212,5 +215,5 @@ class DeadNeuronView(View):
         self.plot.refresh()
 
 
-__all__ = ["ALIVE", "DEAD", "STATES", "DeadNeuronView", "ReluNeuronView", "chain_rule",
+__all__ = ["ALIVE", "DEAD", "START", "STATES", "DeadNeuronView", "ReluNeuronView", "chain_rule",
            "descent_on_w2", "forward", "mini_network", "mini_trace"]
