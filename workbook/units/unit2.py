@@ -685,8 +685,8 @@ def sigmoid(z):
     md(de=r"""### 1b) Leaky ReLU
 
 In Einheit 1 haben Sie gesehen, dass ein ReLU-Neuron mit $z \le 0$ für alle Daten keinen Gradienten
-mehr bekommt (tote Neuronen). Leaky ReLU $g(z) = \max(0{,}1\,z,\ z)$ lässt für $z < 0$ eine kleine
-Steigung übrig. An der Knickstelle $z = 0$ gilt dieselbe Konvention wie bei ReLU: die Steigung von
+mehr bekommt (tote Neuronen). Leaky ReLU $g(z) = \max(0{,}1\,z,\ z)$ behält für $z < 0$ eine kleine
+Steigung bei. An der Knickstelle $z = 0$ gilt dieselbe Konvention wie bei ReLU: die Steigung von
 links.
 
 **Aufgabe 1b)** Implementieren Sie `leaky_relu(z)` und `leaky_relu_grad(z)` (vektorisiert, Steigung
@@ -723,7 +723,7 @@ den Gradienten. Bei Gleichstand gewinnt – wie in nnkit – das erste Stück.
 - `maxout(x, w1, b1, w2, b2)`: die Ausgabe (eine Zahl) für die Vektoren `x`, `w1`, `w2` und die
   Zahlen `b1`, `b2`;
 - `maxout_grad_w(x, w1, b1, w2, b2)`: das Paar `(dw1, dw2)` der Gradienten der Ausgabe nach $w_1$
-  und nach $w_2$ (zwei Vektoren von der Form von `x`).
+  und nach $w_2$ (zwei Vektoren derselben Form wie `x`).
 """, en=r"""### 1c) Maxout
 
 A maxout unit with two pieces computes $\max(w_1^T x + b_1,\ w_2^T x + b_2)$: in a sense it learns
@@ -956,7 +956,7 @@ Mit dieser Näherung prüft man später, ob eine Backpropagation richtig impleme
 (Gradientenprüfung).
 
 **Aufgabe 4b)** Implementieren Sie `forward_difference(f, x, h)` und `central_difference(f, x, h)`
-für eine Funktion `f` einer Zahl.
+für eine Funktion `f` einer reellen Variablen.
 """, en=r"""### The difference quotient on a computer
 
 Without the limit, with a small fixed $h$, one gets an approximation of the derivative:
@@ -964,8 +964,8 @@ Without the limit, with a small fixed $h$, one gets an approximation of the deri
 - one-sided (forward): $D_+ f(x) = \dfrac{f(x+h) - f(x)}{h}$,
 - centred: $D_0 f(x) = \dfrac{f(x+h) - f(x-h)}{2h}$.
 
-Later this approximation checks whether a backpropagation is implemented correctly (gradient
-check).
+Later we use this approximation to check whether backpropagation is implemented correctly
+(gradient check).
 
 **Exercise 4b)** Implement `forward_difference(f, x, h)` and `central_difference(f, x, h)` for a
 function `f` of a number.
@@ -982,10 +982,10 @@ function `f` of a number.
     return (f(x + h) - f(x - h)) / (2 * h)
     ### END SOLUTION"""),
     tests(CENTRAL_DIFFERENCE, 1),
-    md(de=r"""Wie gut sind die beiden Näherungen? Die Abbildung zeigt den Fehler
+    md(de=r"""Wie gut sind die beiden Näherungen? Die Ansicht zeigt den Fehler
 $|D f(x) - f'(x)|$ für $f(x) = x^3$ über $h$ – beide Achsen logarithmisch. Bewegen Sie $h$ von
 $1$ bis $10^{-12}$ und beobachten Sie die Punkte.
-""", en=r"""How good are the two approximations? The figure shows the error $|D f(x) - f'(x)|$ for
+""", en=r"""How good are the two approximations? The view shows the error $|D f(x) - f'(x)|$ for
 $f(x) = x^3$ against $h$ – both axes logarithmic. Move $h$ from $1$ down to $10^{-12}$ and watch
 the points.
 """),
@@ -994,9 +994,9 @@ the points.
 DifferenceQuotientView()"""),
     manual("u2_difference_explain", 1, de=r"""**Aufgabe 4c)** Beschreiben Sie, was Sie beobachten:
 Wie schnell fällt der Fehler der beiden Quotienten, wenn Sie $h$ um den Faktor 10 verkleinern
-(rechter Teil der Abbildung)? Warum steigt der Fehler für sehr kleine $h$ wieder an?
+(rechter Teil der Ansicht)? Warum steigt der Fehler für sehr kleine $h$ wieder an?
 """, en=r"""**Exercise 4c)** Describe what you observe: how fast does the error of the two quotients
-fall when you make $h$ ten times smaller (right part of the figure)? Why does the error rise again
+fall when you make $h$ ten times smaller (right part of the view)? Why does the error rise again
 for very small $h$?
 """, solution_de=r"""Rechts (großes $h$) dominiert der Abbruchfehler der Taylorentwicklung: Beim
 Vorwärtsquotienten ist er $\approx \frac h2 |f''(x)|$, also $O(h)$ – $h$ zehnmal kleiner, Fehler
@@ -1085,11 +1085,11 @@ $C(w) = (w-3)^2 + 1$ converge from every starting point? Give the boundary as `l
 lr_max = 1.0
 ### END SOLUTION"""),
     tests(LR_MAX, 1),
-    md(de=r"""Prüfen Sie Ihre Antwort in der Abbildung: Sie zeigt den Gradientenabstieg auf $C(w) =
+    md(de=r"""Prüfen Sie Ihre Antwort in der Ansicht: Sie zeigt den Gradientenabstieg auf $C(w) =
 (w - 3)^2 + 1$. Links die Kostenfunktion mit den Iterationen $w_0, w_1, \dots$, rechts der Abstand
 der Kosten zum Minimum pro Schritt (logarithmisch). Probieren Sie kleine Lernraten (0,01), mittlere
 (0,3), solche zwischen 0,5 und 1 und solche über 1.
-""", en=r"""Check your answer in the figure: it shows gradient descent on $C(w) = (w - 3)^2 + 1$. On
+""", en=r"""Check your answer in the view: it shows gradient descent on $C(w) = (w - 3)^2 + 1$. On
 the left the cost function with the iterates $w_0, w_1, \dots$, on the right the distance of the
 cost from the minimum per step (logarithmic). Try small learning rates (0.01), medium ones (0.3),
 ones between 0.5 and 1 and ones above 1.
@@ -1098,10 +1098,10 @@ ones between 0.5 and 1 and ones above 1.
 
 GradientDescentView()"""),
     manual("u2_lr_explain", 2, de=r"""**Aufgabe 5c)** Was passiert bei einer zu kleinen und was bei
-einer zu großen Lernrate? Beschreiben Sie die drei Bereiche, die Sie in der Abbildung sehen, und
+einer zu großen Lernrate? Beschreiben Sie die drei Bereiche, die Sie in der Ansicht sehen, und
 begründen Sie sie mit dem Faktor $1 - 2\eta$.
 """, en=r"""**Exercise 5c)** What happens with a learning rate that is too small, and with one
-that is too large? Describe the three regimes you see in the figure and justify them with the factor
+that is too large? Describe the three regimes you see in the view and justify them with the factor
 $1 - 2\eta$.
 """, solution_de=r"""Ein Schritt multipliziert den Abstand zum Minimum mit $1 - 2\eta$.
 Zu kleine Lernrate ($\eta$ nahe 0): Der Faktor ist fast 1, der Abstand schrumpft pro Schritt kaum –

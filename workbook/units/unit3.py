@@ -389,7 +389,7 @@ EXERCISES = [
                 en="Look at the bias weights w_k0⁽¹⁾: what is ∂zₖ/∂w_k0⁽¹⁾?")),
             Mistake("all", "a", _hint(
                 de="Gefragt ist, wo xᵢ als eigener Faktor steht, nicht, wovon ŷᵢ abhängt.",
-                en="The question is where xᵢ stands as a factor of its own, not what ŷᵢ "
+                en="The question is where xᵢ appears as a separate factor, not what ŷᵢ "
                    "depends on.")),
         ]),
     DictExercise(
@@ -503,7 +503,8 @@ cannot describe this relationship.""")
 
 DATA_CODE = code(
     "x_data, y_data = sine_data()\n"
-    "print(tr(de=\"Anzahl Datenpunkte n =\", en=\"number of data points n =\"), len(x_data))\n"
+    "print(tr(de=\"Anzahl der Datenpunkte: n =\", en=\"number of data points: n =\"),\n"
+    "      len(x_data))\n"
     "data_view()")
 
 ARCHITECTURE = md(
@@ -579,9 +580,9 @@ The **forward pass** computes the prediction from left to right through the netw
 array `z_x2` of three numbers.""")
 
 A_TASK = md(
-    de=r"""**Aufgabe 1b (1 Punkt).** Schreiben Sie die Sigmoid-Funktion `g(z)` und berechnen Sie die
-drei Aktivierungen $g(z_1), g(z_2), g(z_3)$ als Array `a_x2`.""",
-    en=r"""**Exercise 1b (1 point).** Write the sigmoid function `g(z)` and compute the three
+    de=r"""**Aufgabe 1b (1 Punkt).** Implementieren Sie die Sigmoid-Funktion `g(z)` und berechnen
+Sie die drei Aktivierungen $g(z_1), g(z_2), g(z_3)$ als Array `a_x2`.""",
+    en=r"""**Exercise 1b (1 point).** Implement the sigmoid function `g(z)` and compute the three
 activations $g(z_1), g(z_2), g(z_3)$ as an array `a_x2`.""")
 
 YHAT_TASK = md(
@@ -601,7 +602,7 @@ und vergleichen Sie mit Ihren Ergebnissen aus Aufgabe 1.
 
 ## 4 Vorhersagen im Streudiagramm
 
-Die Vorhersage für $x = 2$ ist **ein Punkt** $(2, \hat y)$ im Streudiagramm der Daten (Anzeige
+Die Vorhersage für $x = 2$ ist **ein Punkt** $(2, \hat y)$ im Streudiagramm der Daten (Auswahl
 „ein Punkt“). Dasselbe können wir für **viele** $x$ rechnen („viele Punkte“). Verbinden wir diese
 Punkte, entsteht eine **Kurve**, die das Modell darstellt („Kurve“): Das kleine Netz gibt den nicht
 linearen Zusammenhang gut wieder, ohne dass wir ihm gesagt hätten, dass es sich um einen Sinus
@@ -619,7 +620,7 @@ exercise 1.
 
 ## 4 Predictions in a scatter plot
 
-The prediction for $x = 2$ is **one point** $(2, \hat y)$ in the scatter plot of the data (show
+The prediction for $x = 2$ is **one point** $(2, \hat y)$ in the scatter plot of the data (option
 "one point"). We can compute the same for **many** $x$ ("many points"). Joining these points gives
 a **curve** that represents the model ("curve"): the small network reproduces the non-linear
 relationship well without being told that it is a sine. Move $x$ and watch how the values in the
@@ -775,7 +776,8 @@ $$\frac{\partial J}{\partial w_{10}^{(2)}} = \frac{2}{2n}\sum_{i=1}^n (y_i - \ha
   \frac{\partial J}{\partial w_{1k}^{(2)}} = \frac{2}{2n}\sum_{i=1}^n (y_i - \hat y_i)\cdot
   \big(-g(z_{ik})\big) = -\frac1n \sum_{i=1}^n (y_i - \hat y_i)\, g(z_{ik}).$$
 
-Der Faktor 2 aus der Ableitung des Quadrats kürzt sich mit dem $\tfrac12$ – deshalb steht es in $J$.
+Der Faktor 2 aus der Ableitung des Quadrats kürzt sich mit dem $\tfrac12$ – deshalb steht der
+Faktor $\tfrac12$ in $J$.
 
 > **Vorsicht.** Auf einigen Folien („Was benötigen wir, um die Ableitungen zu rechnen?“) steht in
 > den Formeln der zweiten Schicht $g'(z_k)$. Das ist **falsch**: Richtig ist $g(z_k)$, wie oben
@@ -911,7 +913,7 @@ With $r_i = y_i - \hat y_i$ (the residual) and $k = 1, 2, 3$:
   w_{13}^{(2)}$ (for the first layer),
 - the **inputs** $\color{#CC79A7}x_i$ of the training data.
 
-**Exercise 8 (1 point).** In which of the ten formulas does $x_i$ stand as a factor of its own? Set
+**Exercise 8 (1 point).** In which of the ten formulas does $x_i$ appear as a separate factor? Set
 `needed_x` to the letter of the right answer:
 
 - `"a"`: in all ten
@@ -1050,7 +1052,7 @@ starting values break this symmetry. (Different starts can also end in different
 minima.)""")
 
 LR_TASK = md(
-    de=r"""**Aufgabe 12 (1 Punkt, manuell bewertet).** Trainieren Sie im Fenster oben mit
+    de=r"""**Aufgabe 12 (1 Punkt, manuell bewertet).** Trainieren Sie in der Ansicht oben mit
 $\eta = 0{,}3$, $\eta = 1$ und $\eta = 2{,}5$ (jeweils nach „Zurücksetzen“, einige Klicks).
 Was beobachten Sie an der Kurve von $J$? Erklären Sie mit der Regel
 $w := w - \eta\,\partial J/\partial w$, was bei einer zu großen Lernrate passiert.""",

@@ -430,7 +430,7 @@ $$L(\hat y, y) = |y - \hat y|.$$
 
 Die ReLU ist $\mathrm{ReLU}(z) = \max(0, z)$ mit der Ableitung $\mathrm{ReLU}'(z) = 1$ für $z > 0$
 und $0$ für $z < 0$. Bei $z = 0$ hat die ReLU einen Knick und ist dort nicht differenzierbar; wir
-verwenden wie nnkit und die meisten Bibliotheken $\mathrm{ReLU}'(0) = 0$. Kurz:
+setzen wie nnkit, PyTorch, TensorFlow und JAX $\mathrm{ReLU}'(0) = 0$. Kurz:
 $\mathrm{ReLU}'(z) = \mathbb 1[z > 0]$.
 
 Mit den Schiebereglern wählen Sie $x$, $y$ und die vier Gewichte. Das Diagramm zeigt an jedem
@@ -452,7 +452,7 @@ $$L(\hat y, y) = |y - \hat y|.$$
 
 The ReLU is $\mathrm{ReLU}(z) = \max(0, z)$ with the derivative $\mathrm{ReLU}'(z) = 1$ for
 $z > 0$ and $0$ for $z < 0$. At $z = 0$ the ReLU has a kink and is not differentiable there; like
-nnkit and most libraries we use $\mathrm{ReLU}'(0) = 0$. In short:
+nnkit, PyTorch, TensorFlow and JAX we use $\mathrm{ReLU}'(0) = 0$. In short:
 $\mathrm{ReLU}'(z) = \mathbb 1[z > 0]$.
 
 With the sliders you choose $x$, $y$ and the four weights. The diagram shows $z$, $a = g(z)$ and
@@ -470,7 +470,7 @@ DYHAT = md(
 Für $\hat y > y$ ist $L = \hat y - y$, also $\partial L/\partial \hat y = +1$. Für $\hat y < y$ ist
 $L = y - \hat y$, also $\partial L/\partial \hat y = -1$. Zusammen:
 $$\frac{\partial L}{\partial \hat y} = \operatorname{sign}(\hat y - y).$$
-Bei $\hat y = y$ hat der Betrag einen Knick; dort nehmen wir (wie nnkit) den Wert $0$, einen
+Bei $\hat y = y$ hat der Betrag einen Knick; dort setzen wir (wie nnkit) den Wert $0$, einen
 Subgradienten.
 
 > **Vorsicht.** In manchen Mitschriften steht
@@ -490,7 +490,7 @@ Wert $0$ bei $\hat y = y$.""",
 For $\hat y > y$ we have $L = \hat y - y$, so $\partial L/\partial \hat y = +1$. For $\hat y < y$
 we have $L = y - \hat y$, so $\partial L/\partial \hat y = -1$. Together:
 $$\frac{\partial L}{\partial \hat y} = \operatorname{sign}(\hat y - y).$$
-At $\hat y = y$ the absolute value has a kink; there we take (like nnkit) the value $0$, a
+At $\hat y = y$ the absolute value has a kink; there we use (like nnkit) the value $0$, a
 subgradient.
 
 > **Careful.** Some lecture notes say
@@ -528,8 +528,8 @@ $\partial L/\partial w_0$. Zwei Stellen verdienen Aufmerksamkeit:
   Wege:
   $$\frac{\partial L}{\partial h_0} = \frac{\partial L}{\partial z_2}\,\frac{\partial z_2}{\partial h_0}
   + \frac{\partial L}{\partial z_1}\,\frac{\partial z_1}{\partial h_0}.$$
-  In den beiden Summanden stehen verschiedene Gewichte. Die Anzeige über dem Diagramm zeigt beide
-  Summanden einzeln.
+  In den beiden Summanden stehen verschiedene Gewichte. Die Zahlenwerte über dem Diagramm zeigen
+  beide Summanden einzeln.
 
 **Aufgabe 1b (1 Punkt).** Geben Sie $\partial L/\partial h_0$ als Ausdruck (als Text in
 Anführungszeichen) an. Erlaubt sind `d2` für $\delta_2$, `w0` … `w3`, `x`, `y`, `z0`, `z1`, `h0`,
@@ -556,7 +556,7 @@ $\delta_0$ and $\partial L/\partial w_0$. Two places deserve attention:
   connection into $z_2$. The multivariable chain rule **adds** the contributions of both paths:
   $$\frac{\partial L}{\partial h_0} = \frac{\partial L}{\partial z_2}\,\frac{\partial z_2}{\partial h_0}
   + \frac{\partial L}{\partial z_1}\,\frac{\partial z_1}{\partial h_0}.$$
-  The two terms contain different weights. The readout above the diagram shows both terms
+  The two terms contain different weights. The values above the diagram show both terms
   separately.
 
 **Exercise 1b (1 point).** Give $\partial L/\partial h_0$ as an expression (as text in quotes).
@@ -570,8 +570,8 @@ BACKWARD_TASK = md(
 und die Gewichte `w = (w0, w1, w2, w3)`: zuerst der Vorwärtsdurchlauf, dann der
 Rückwärtsdurchlauf mit allen partiellen Ableitungen. Die Funktion gibt das Tupel
 $(\partial L/\partial w_0, \partial L/\partial w_1, \partial L/\partial w_2, \partial L/\partial w_3)$
-zurück. Sie dürfen `dL_dyhat` von oben verwenden. Die Selbstkontrolle vergleicht Ihre Funktion auf
-frischen zufälligen Eingaben, in denen alle Vorzeichenfälle vorkommen, mit nnkit.""",
+zurück. Sie dürfen `dL_dyhat` von oben verwenden. Die Selbstkontrolle vergleicht Ihre Funktion anhand
+neuer Zufallseingaben, in denen alle Vorzeichenfälle vorkommen, mit nnkit.""",
     en=r"""**Exercise 1c (2 points).** Implement `backward(x, y, w)` for one example $(x, y)$ and the
 weights `w = (w0, w1, w2, w3)`: first the forward pass, then the backward pass with all partial
 derivatives. The function returns the tuple
@@ -786,14 +786,14 @@ the training 1000 times with random start weights – all runs in one vectorised
 
 EXPERIMENT_VIEW_TEXT = md(
     de=r"""Links sehen Sie, bei wie vielen der vier Trainingspunkte die Läufe am Ende danebenliegen, rechts
-die Kosten während des Trainings (einige Läufe dünn, der Mittelwert aller Läufe dick). Die Anzeige
-nennt den Anteil toter Läufe am Anfang und am Ende und wie sich $J$ im ersten Schritt verändert.
+die Kosten während des Trainings (einige Läufe dünn, der Mittelwert aller Läufe dick). Die Zahlenwerte
+nennen den Anteil toter Läufe am Anfang und am Ende und wie sich $J$ im ersten Schritt verändert.
 Verändern Sie die Lernrate $\eta$ und die Anzahl $T$ der Schritte; gerechnet wird, sobald Sie den
 Schieberegler loslassen. Mit $\eta = 0{,}3$ und $T = 100$ können Sie Ihre Antwort auf 4.1
 nachprüfen.""",
     en=r"""On the left you see at how many of the four training points the runs are wrong at the end, on
-the right the cost during training (a few runs thin, the mean of all runs thick). The readout
-gives the share of dead runs at the start and at the end and how $J$ changes in the first step.
+the right the cost during training (a few runs thin, the mean of all runs thick). The values above
+give the share of dead runs at the start and at the end and how $J$ changes in the first step.
 Change the learning rate $\eta$ and the number $T$ of steps; the runs are recomputed when you
 release the slider. With $\eta = 0.3$ and $T = 100$ you can check your answer to 4.1.""",
 )

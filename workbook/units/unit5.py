@@ -365,7 +365,7 @@ def _function_mistakes(skip):
             en="w₁ enters only through s₁ = w₁x + b₁; ∂s₁/∂w₁ contains no w₁. Note: w[0] is w₁.")),
         Mistake("relu_prime_zero_is_one", relu_prime_one, _hint(
             de="An der Stelle s = 0 gilt in nnkit ReLU'(0) = 0, nicht 1. Verwenden Sie act.grad.",
-            en="At s = 0 nnkit takes ReLU'(0) = 0, not 1. Use act.grad.")),
+            en="At s = 0 nnkit uses ReLU'(0) = 0, not 1. Use act.grad.")),
     ]
     if skip:
         mistakes += [

@@ -4,7 +4,7 @@ $$\frac{\partial y}{\partial w_2}
   = \frac{\partial y}{\partial z}\cdot\frac{\partial z}{\partial w_2}
   = \mathrm{ReLU}'(z)\, x_2 = \begin{cases} 0, & z \le 0\\ x_2, & z > 0\end{cases}$$
 
-($\mathrm{ReLU}'(0) = 0$, as in nnkit and all common libraries.)
+($\mathrm{ReLU}'(0) = 0$, as in nnkit, PyTorch, TensorFlow and JAX.)
 
 Example::
 

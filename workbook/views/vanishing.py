@@ -383,9 +383,10 @@ def architecture_figure(N=12, activation="sigmoid", scale=1.0):
                         en="skip from every layer to the output"),
         "residual": tr(de="Residualverbindungen", en="residual connections"),
     }
+    name = dict((key, label) for label, key in _activation_options())[activation]
     fig, (ax,) = plots.figure(
-        (tr(de=f"Gradienten relativ zur letzten Schicht (N = {N}, σ = {activation})",
-            en=f"Gradients relative to the last layer (N = {N}, σ = {activation})"),
+        (tr(de=f"Gradienten relativ zur letzten Schicht (N = {N}, σ = {name})",
+            en=f"Gradients relative to the last layer (N = {N}, σ = {name})"),
          tr(de="Schicht j", en="layer j"), "|∂o_N/∂w_j| / |∂o_N/∂w_N|"), width=7.5, height=3.4)
     j = np.arange(1, N + 1)
     for style, arch in zip(("o-", "s--", "^-.", "d:"), ARCHITECTURES, strict=True):
