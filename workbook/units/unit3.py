@@ -452,6 +452,13 @@ Schritt für Schritt, wie es das tut:
 3. **Wie findet man die Gewichte?** Kostenfunktion, Kettenregel, alle zehn partiellen Ableitungen,
    Gradientenabstieg – und ein Netz, das vor Ihren Augen lernt.
 
+**Lernziele.** Sie können
+- den Vorwärtsdurchlauf eines 1-3-1-Netzes von Hand und vektorisiert rechnen,
+- erklären, wie gewichtete Sigmoid-Stufen zusammen eine nichtlineare Kurve ergeben,
+- die Kostenfunktion $J$ aufstellen und mit der Kettenregel alle zehn partiellen Ableitungen
+  herleiten,
+- einen Schritt des Gradientenabstiegs implementieren und den Einfluss der Lernrate beurteilen.
+
 Bewertete Aufgaben beginnen mit **Aufgabe** und nennen ihre Punktzahl; unter jeder Antwortzelle
 prüft eine Testzelle Ihre Antwort und gibt bei typischen Fehlern einen Hinweis.
 
@@ -466,6 +473,12 @@ reproduce a sine curve remarkably well. In this unit you follow step by step how
 2. **How do the three activation curves combine into the model curve?** Ten sliders.
 3. **How do we find the weights?** Cost function, chain rule, all ten partial derivatives, gradient
    descent – and a network that learns before your eyes.
+
+**Learning goals.** You can
+- compute the forward pass of a 1-3-1 network by hand and vectorised,
+- explain how weighted sigmoid steps add up to a non-linear curve,
+- set up the cost function $J$ and derive all ten partial derivatives with the chain rule,
+- implement one step of gradient descent and judge the effect of the learning rate.
 
 Graded exercises start with **Exercise** and state their points; below each answer cell a test
 cell checks your answer and gives a hint for typical mistakes.""")

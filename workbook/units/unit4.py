@@ -395,7 +395,14 @@ Sie werden
 2. begründen, wozu eine Skip-Verbindung gut ist,
 3. einen Schritt des Gradientenabstiegs von Hand ausführen und zusehen, wie das Netz stirbt, und
 4. in einem Experiment mit 1000 Zufallsinitialisierungen untersuchen, wie oft das passiert
-   und welche Rolle die Lernrate spielt.""",
+   und welche Rolle die Lernrate spielt.
+
+**Lernziele.** Sie können
+- die Backpropagation für ein Netz mit Skip-Verbindung von Hand durchführen und die Beiträge
+  beider Wege zu einem Gradienten addieren,
+- begründen, warum eine Skip-Verbindung Darstellung und Gradientenfluss verbessert,
+- erklären, warum ein totes ReLU-Neuron nie wieder lernt und wie ein zu großer Schritt es tötet,
+- die Ergebnisse vieler Trainingsläufe auswerten und eine Lernrate begründet wählen.""",
     en=r"""# Unit 4: Backpropagation by hand – skip connection and dead ReLUs
 
 In this unit you work through backpropagation for a small network completely by hand. The network
@@ -412,7 +419,14 @@ You will
 2. explain what a skip connection is good for,
 3. take one step of gradient descent by hand and watch the network die, and
 4. find out in an experiment with 1000 random initialisations how often that happens and what
-   role the learning rate plays.""",
+   role the learning rate plays.
+
+**Learning goals.** You can
+- carry out backpropagation by hand for a network with a skip connection and add the
+  contributions of both paths to a gradient,
+- explain why a skip connection helps representation and gradient flow,
+- explain why a dead ReLU neuron never learns again and how a step that is too large kills it,
+- evaluate the results of many training runs and choose a learning rate with reasons.""",
 )
 
 NETWORK = md(
@@ -893,6 +907,33 @@ $0.03$) lies the best compromise. Often $\eta$ is reduced during training.""",
     ),
 ]
 
+SUMMARY = md(
+    de=r"""## Zusammenfassung
+
+- Die Backpropagation multipliziert rückwärts lokale Ableitungen; wirkt eine Größe auf zwei Wegen
+  auf den Verlust (hier $h_0$ über $z_1$ und über die Skip-Verbindung), **addieren** sich die
+  Beiträge beider Wege.
+- Eine Skip-Verbindung gibt der Ausgabe einfache und zusammengesetzte Merkmale zugleich und dem
+  Gradienten einen kurzen Weg zu den frühen Schichten.
+- Ist $z \le 0$ für alle Daten, gibt ein ReLU-Neuron 0 aus und keinen Gradienten weiter: Es ist
+  tot und bleibt es. Ein einziger zu großer Schritt kann ein Netz so töten, auch wenn der
+  Verlust dabei sinkt.
+- Über viele zufällige Starts zeigt sich: Zu kleine Lernraten sind langsam, zu große lassen die
+  Kosten springen und töten Läufe; Leaky ReLU, eine andere Initialisierung und Neustarts helfen.""",
+    en=r"""## Summary
+
+- Backpropagation multiplies local derivatives backwards; when a quantity acts on the loss along
+  two paths (here $h_0$ through $z_1$ and through the skip connection), the contributions of both
+  paths **add up**.
+- A skip connection gives the output simple and composite features at once, and the gradient a
+  short path to the early layers.
+- If $z \le 0$ for all data, a ReLU neuron outputs 0 and passes no gradient back: it is dead and
+  stays dead. A single step that is too large can kill a network this way, even while the loss
+  goes down.
+- Over many random starts: learning rates that are too small are slow, ones that are too large
+  make the cost jump and kill runs; leaky ReLU, another initialisation and restarts help.""",
+)
+
 KILLED_TEXT = md(
     de=r"""**Aufgabe 4.1 (2 Punkte).** Wie viele Läufe bringt das Training selbst um?
 `experiment(lr, steps)` gibt ein Objekt zurück, dessen Einträge `start["w0"]` und `end["w0"]` die
@@ -995,4 +1036,5 @@ $h_1 \to \hat y$, $w_3$ to the skip connection $h_0 \to \hat y$."""),
     EXPERIMENT_VIEW_TEXT,
     code("ExperimentView()"),
     EXPERIMENT_QUESTIONS,
+    SUMMARY,
 ]

@@ -436,6 +436,14 @@ In dieser Einheit
 2. leiten Sie den Gradienten einer Kette aus $N$ Schichten her, beobachten ihn für wachsendes $N$
    und sehen, was eine Skip-Verbindung daran ändert (Aufgabe 2).
 
+**Lernziele.** Sie können
+- partielle Ableitungen einer Schicht komponentenweise mit dem Kronecker-Delta angeben, mit und
+  ohne Aktivierungsfunktion,
+- den Gradienten nach einem frühen Gewicht einer Kette als Produkt aus einem Faktor pro Schicht
+  herleiten und daraus verschwindende und explodierende Gradienten erklären,
+- begründen, warum eine Skip-Verbindung gegen das Verschwinden hilft, aber nicht gegen das
+  Explodieren.
+
 **So geben Sie Formeln ein.** Formeln schreiben Sie als Text in Anführungszeichen, z. B.
 `answer_1a = "W[2, j] * x[j]"`. Die Zelle darunter prüft Ihre Antwort (`check`) und gibt bei
 typischen Fehlern einen Hinweis. Die Schreibweisen stehen jeweils vor den Aufgaben.""",
@@ -456,6 +464,13 @@ In this unit you
    activation function – component by component, the way backpropagation needs them (exercise 1);
 2. derive the gradient of a chain of $N$ layers, watch it as $N$ grows and see what a skip
    connection changes (exercise 2).
+
+**Learning goals.** You can
+- state partial derivatives of a layer component by component with the Kronecker delta, with and
+  without an activation function,
+- derive the gradient with respect to an early weight of a chain as a product with one factor per
+  layer, and explain vanishing and exploding gradients from it,
+- explain why a skip connection helps against vanishing, but not against exploding gradients.
 
 **How to enter formulas.** Write formulas as text in quotes, e.g. `answer_1a = "W[2, j] * x[j]"`.
 The cell below checks your answer (`check`) and gives a hint for typical mistakes. The notation
