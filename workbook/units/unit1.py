@@ -353,8 +353,8 @@ $$\frac{\partial y}{\partial z} = \begin{cases} 0, & z \le 0\\ 1, & z > 0.\end{c
 In der Praxis trifft $z$ den Wert 0 selten genau – aber wenn, dann soll Ihr Code dasselbe liefern
 wie die Bibliotheken.
 
-**Aufgabe a)** Implementieren Sie `relu_grad(z)`: Die Funktion erhält ein NumPy-Array `z` und
-gibt ein Array derselben Form mit den Werten von $\partial y/\partial z$ zurück (ohne Schleife,
+**Aufgabe a (2 Punkte).** Implementieren Sie `relu_grad(z)`: Die Funktion erhält ein NumPy-Array `z`
+und gibt ein Array derselben Form mit den Werten von $\partial y/\partial z$ zurück (ohne Schleife,
 also vektorisiert).
 """, en=r"""## a) The derivative of ReLU
 
@@ -372,8 +372,8 @@ $$\frac{\partial y}{\partial z} = \begin{cases} 0, & z \le 0\\ 1, & z > 0.\end{c
 In practice $z$ rarely hits 0 exactly – but when it does, your code should agree with the
 libraries.
 
-**Exercise a)** Implement `relu_grad(z)`: it takes a NumPy array `z` and returns an array of the
-same shape with the values of $\partial y/\partial z$ (without a loop, i.e. vectorised).
+**Exercise a (2 points).** Implement `relu_grad(z)`: it takes a NumPy array `z` and returns an array
+of the same shape with the values of $\partial y/\partial z$ (without a loop, i.e. vectorised).
 """),
     answer("u1_relu_grad", """import numpy as np
 
@@ -391,7 +391,7 @@ def relu_grad(z):
 $z = w_1 x_1 + w_2 x_2$. Bei der partiellen Ableitung nach $w_2$ sind alle anderen Größen
 ($w_1, x_1, x_2$) Konstanten.
 
-**Aufgabe b)** Weisen Sie `dz_dw2` die Ableitung $\partial z/\partial w_2$ als Formel in
+**Aufgabe b (1 Punkt).** Weisen Sie `dz_dw2` die Ableitung $\partial z/\partial w_2$ als Formel in
 Anführungszeichen zu, mit den Namen `w1`, `w2`, `x1`, `x2` (zum Beispiel `"w1*x2 + 3"`;
 Multiplikation mit `*`, Potenzen mit
 `**` oder `^`).
@@ -400,8 +400,8 @@ Multiplikation mit `*`, Potenzen mit
 $z = w_1 x_1 + w_2 x_2$. In the partial derivative with respect to $w_2$ all other quantities
 ($w_1, x_1, x_2$) are constants.
 
-**Exercise b)** Assign $\partial z/\partial w_2$ to `dz_dw2` as a formula in quotes, using the
-names `w1`, `w2`,
+**Exercise b (1 point).** Assign $\partial z/\partial w_2$ to `dz_dw2` as a formula in quotes, using
+the names `w1`, `w2`,
 `x1`, `x2` (for example `"w1*x2 + 3"`; multiplication with `*`, powers with `**` or `^`).
 """),
     answer("u1_dz_dw2", """dz_dw2 = None  # "..."
@@ -426,7 +426,7 @@ $$\frac{\partial y}{\partial w_2}
 
 Den ersten Faktor kennen Sie aus a), den zweiten aus b).
 
-**Aufgabe c)** Implementieren Sie `dy_dw2(w1, w2, x1, x2)`: Die Funktion gibt
+**Aufgabe c (2 Punkte).** Implementieren Sie `dy_dw2(w1, w2, x1, x2)`: Die Funktion gibt
 $\partial y/\partial w_2$ im Zustand $(w_1, w_2, x_1, x_2)$ als Zahl zurück. Überlegen Sie
 vorher, wie die Fallunterscheidung $z \le 0$ / $z > 0$ aussieht.
 """, en=r"""## c) The chain rule
@@ -444,9 +444,9 @@ $$\frac{\partial y}{\partial w_2}
 
 You know the first factor from a), the second from b).
 
-**Exercise c)** Implement `dy_dw2(w1, w2, x1, x2)`: it returns $\partial y/\partial w_2$ in the
-state $(w_1, w_2, x_1, x_2)$ as a number. Think first about what the cases $z \le 0$ / $z > 0$
-look like.
+**Exercise c (2 points).** Implement `dy_dw2(w1, w2, x1, x2)`: it returns $\partial y/\partial w_2$
+in the state $(w_1, w_2, x_1, x_2)$ as a number. Think first about what the cases $z \le 0$ /
+$z > 0$ look like.
 """),
     answer("u1_dy_dw2", """def dy_dw2(w1, w2, x1, x2):
     \"\"\"dy/dw2 = dy/dz * dz/dw2 for z = w1*x1 + w2*x2, y = ReLU(z).\"\"\"
@@ -469,7 +469,7 @@ Der Index $cs$ steht für *current state*, den momentanen Zustand; so heißt er 
 `w1 = 0,1` dagegen ist das *Tupel* `(0, 1)` – ohne Fehlermeldung. Die Selbstkontrolle erkennt
 das und weist Sie darauf hin.
 
-**Aufgabe c) (i)** Bestimmen Sie im Zustand 1 die Werte $z|_{cs}$ und
+**Aufgabe c (i) (2 Punkte).** Bestimmen Sie im Zustand 1 die Werte $z|_{cs}$ und
 $\partial y/\partial w_2|_{cs}$ als `z_cs1` und `dy_dw2_cs1` (als Zahlen oder als Rechenausdruck in
 Python; Ihre Funktion aus c) dürfen Sie benutzen).
 Prüfen Sie Ihr Ergebnis anschließend mit der Schaltfläche „Zustand 1“ oben.
@@ -483,9 +483,9 @@ Prüfen Sie Ihr Ergebnis anschließend mit der Schaltfläche „Zustand 1“ obe
 (The German lecture notes write 0,1 with a decimal comma; in Python it is always `0.1`:
 `w1 = 0,1` would silently be the *tuple* `(0, 1)`. The self-check detects this.)
 
-**Exercise c) (i)** Determine $z|_{cs}$ and $\partial y/\partial w_2|_{cs}$ in state 1 as `z_cs1`
-and `dy_dw2_cs1` (as numbers or as a Python expression; you may use your function from c)). Then
-check your result with the
+**Exercise c (i) (2 points).** Determine $z|_{cs}$ and $\partial y/\partial w_2|_{cs}$ in state 1 as
+`z_cs1` and `dy_dw2_cs1` (as numbers or as a Python expression; you may use your function from c)).
+Then check your result with the
 button "current state 1" above.
 """),
     answer("u1_z_cs1", """z_cs1 = None
@@ -498,8 +498,8 @@ z_cs1 = 0.1 * 1 + (-0.1) * 20
 dy_dw2_cs1 = 0.0  # z = -1.9 <= 0, so dy/dz = 0
 ### END SOLUTION"""),
     tests(DY_DW2_CS1, 1),
-    md(de=r"""**Aufgabe c) (ii)** Dasselbe für Zustand 2: `z_cs2` und `dy_dw2_cs2`.""",
-       en=r"""**Exercise c) (ii)** The same for state 2: `z_cs2` and `dy_dw2_cs2`."""),
+    md(de=r"""**Aufgabe c (ii) (2 Punkte).** Dasselbe für Zustand 2: `z_cs2` und `dy_dw2_cs2`.""",
+       en=r"""**Exercise c (ii) (2 points).** The same for state 2: `z_cs2` and `dy_dw2_cs2`."""),
     answer("u1_z_cs2", """z_cs2 = None
 ### BEGIN SOLUTION
 z_cs2 = 0.1 * 20 + (-0.1) * 10
@@ -510,12 +510,12 @@ z_cs2 = 0.1 * 20 + (-0.1) * 10
 dy_dw2_cs2 = 10.0  # z = 1 > 0, so dy/dw2 = 1 * x2
 ### END SOLUTION"""),
     tests(DY_DW2_CS2, 1),
-    md(de=r"""**Aufgabe c) (iii)** Führen Sie im Zustand 2 einen Schritt der Aktualisierungsregel
-mit der Lernrate $\eta = 0{,}01$ aus: Welchen Wert hat $w_2^{(t+1)}$ (`w2_next_cs2`)? (Und im
-Zustand 1? Überlegen Sie es sich, ohne zu rechnen.)
-""", en=r"""**Exercise c) (iii)** Take one step of the update rule in state 2 with the learning rate
-$\eta = 0.01$: what is $w_2^{(t+1)}$ (`w2_next_cs2`)? (And in state 1? Think about it without
-computing.)
+    md(de=r"""**Aufgabe c (iii) (1 Punkt).** Führen Sie im Zustand 2 einen Schritt der
+Aktualisierungsregel mit der Lernrate $\eta = 0{,}01$ aus: Welchen Wert hat $w_2^{(t+1)}$
+(`w2_next_cs2`)? (Und im Zustand 1? Überlegen Sie es sich, ohne zu rechnen.)
+""", en=r"""**Exercise c (iii) (1 point).** Take one step of the update rule in state 2 with the
+learning rate $\eta = 0.01$: what is $w_2^{(t+1)}$ (`w2_next_cs2`)? (And in state 1? Think about it
+without computing.)
 """),
     answer("u1_w2_next_cs2", """w2_next_cs2 = None
 ### BEGIN SOLUTION
@@ -529,7 +529,7 @@ w2_next_cs2 = -0.1 - 0.01 * 10.0
 Im Zustand 1 war $\partial y/\partial w_2 = 0$. Nehmen Sie nun an, dass für **alle** Trainingsdaten
 $\partial y/\partial w_2|_{cs} = 0$ gilt.
 
-**Aufgabe d)** Was passiert dann mit $w_2$ beim Training? Weisen Sie `w2_fate` einen der
+**Aufgabe d (1 Punkt).** Was passiert dann mit $w_2$ beim Training? Weisen Sie `w2_fate` einen der
 Schlüssel zu:
 
 - `"grows"`: $w_2$ wird mit jedem Schritt größer.
@@ -541,7 +541,8 @@ Schlüssel zu:
 In state 1 we had $\partial y/\partial w_2 = 0$. Now assume that
 $\partial y/\partial w_2|_{cs} = 0$ holds for **all** data in the training set.
 
-**Exercise d)** What happens to $w_2$ during training then? Assign one of the keys to `w2_fate`:
+**Exercise d (1 point).** What happens to $w_2$ during training then? Assign one of the keys to
+`w2_fate`:
 
 - `"grows"`: $w_2$ grows with every step.
 - `"shrinks"`: $w_2$ shrinks with every step.
@@ -586,13 +587,13 @@ learning rate, what with a large one? Once $w_2$ is below the line, what do furt
     code("""from workbook.views.relu_neuron import DeadNeuronView
 
 DeadNeuronView()"""),
-    manual("u1_dead_explain", 2, de=r"""**Aufgabe d) (Erklärung)** Begründen Sie Ihre Wahl mit der
-Aktualisierungsregel. Erklären Sie, warum man von einem **toten Neuron** spricht, warum das beim
-Training ein Problem ist und ob bzw. wie das Neuron wieder „aufwachen“ kann. Nennen Sie zwei
-Gegenmittel.
-""", en=r"""**Exercise d) (explanation)** Justify your choice with the update rule. Explain why one
-speaks of a **dead neuron**, why this is a problem in training, and whether and how the neuron can
-"wake up" again. Name two remedies.
+    manual("u1_dead_explain", 2, de=r"""**Aufgabe d, Begründung (2 Punkte, manuell bewertet).**
+Begründen Sie Ihre Wahl mit der Aktualisierungsregel. Erklären Sie, warum man von einem **toten
+Neuron** spricht, warum das beim Training ein Problem ist und ob bzw. wie das Neuron wieder
+„aufwachen“ kann. Nennen Sie zwei Gegenmittel.
+""", en=r"""**Exercise d, explanation (2 points, graded by hand).** Justify your choice with the
+update rule. Explain why one speaks of a **dead neuron**, why this is a problem in training, and
+whether and how the neuron can "wake up" again. Name two remedies.
 """, solution_de=r"""Mit $\partial\,\mathrm{cost}/\partial w_2 = 0$ lautet die Aktualisierungsregel
 $w_2^{(t+1)} = w_2^{(t)} - \eta\cdot 0 = w_2^{(t)}$: $w_2$ bleibt unverändert, egal wie groß die
 Lernrate ist. Der Gradient $\partial y/\partial w_2 = \mathrm{ReLU}'(z)\cdot x_2$ ist für alle

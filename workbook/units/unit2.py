@@ -659,7 +659,7 @@ Leiten Sie $\sigma(z) = (1 + e^{-z})^{-1}$ mit der Kettenregel ab und drücken S
 **allein durch $\sigma(z)$** aus. Das ist praktisch: Beim Rückwärtsdurchlauf ist $\sigma(z)$ aus dem
 Vorwärtsdurchlauf schon bekannt.
 
-**Aufgabe 1a)** Implementieren Sie `sigmoid_grad(z)` (vektorisiert) mithilfe der gegebenen
+**Aufgabe 1a (1 Punkt).** Implementieren Sie `sigmoid_grad(z)` (vektorisiert) mithilfe der gegebenen
 Funktion `sigmoid`.
 """, en=r"""### 1a) The derivative of the sigmoid
 
@@ -667,7 +667,8 @@ Differentiate $\sigma(z) = (1 + e^{-z})^{-1}$ with the chain rule and express th
 of $\sigma(z)$ alone**. This is practical: in the backward pass $\sigma(z)$ is already known from
 the forward pass.
 
-**Exercise 1a)** Implement `sigmoid_grad(z)` (vectorised) using the given function `sigmoid`.
+**Exercise 1a (1 point).** Implement `sigmoid_grad(z)` (vectorised) using the given function
+`sigmoid`.
 """),
     code('''import numpy as np
 
@@ -689,15 +690,16 @@ mehr bekommt (tote Neuronen). Leaky ReLU $g(z) = \max(0{,}1\,z,\ z)$ behält fü
 Steigung bei. An der Knickstelle $z = 0$ gilt dieselbe Konvention wie bei ReLU: die Steigung von
 links.
 
-**Aufgabe 1b)** Implementieren Sie `leaky_relu(z)` und `leaky_relu_grad(z)` (vektorisiert, Steigung
-0,1 – in Python `0.1`).
+**Aufgabe 1b (2 Punkte).** Implementieren Sie `leaky_relu(z)` und `leaky_relu_grad(z)`
+(vektorisiert, Steigung 0,1 – in Python `0.1`).
 """, en=r"""### 1b) Leaky ReLU
 
 In unit 1 you saw that a ReLU neuron with $z \le 0$ for all data gets no gradient any more (dead
 neurons). Leaky ReLU $g(z) = \max(0.1\,z,\ z)$ keeps a small slope for $z < 0$. At the kink $z = 0$
 the convention of ReLU applies: the slope from the left.
 
-**Exercise 1b)** Implement `leaky_relu(z)` and `leaky_relu_grad(z)` (vectorised, slope 0.1).
+**Exercise 1b (2 points).** Implement `leaky_relu(z)` and `leaky_relu_grad(z)` (vectorised, slope
+0.1).
 """),
     answer("u2_leaky_relu", """def leaky_relu(z):
     \"\"\"max(0.1 z, z), elementwise.\"\"\"
@@ -719,7 +721,7 @@ damit ihre Aktivierungsfunktion gewissermaßen selbst (ReLU ist der Sonderfall $
 Die Ausgabe hängt nur vom **gewinnenden** Stück ab; im Rückwärtsdurchlauf erhält daher nur dieses
 den Gradienten. Bei Gleichstand gewinnt – wie in nnkit – das erste Stück.
 
-**Aufgabe 1c)** Implementieren Sie
+**Aufgabe 1c (3 Punkte).** Implementieren Sie
 - `maxout(x, w1, b1, w2, b2)`: die Ausgabe (eine Zahl) für die Vektoren `x`, `w1`, `w2` und die
   Zahlen `b1`, `b2`;
 - `maxout_grad_w(x, w1, b1, w2, b2)`: das Paar `(dw1, dw2)` der Gradienten der Ausgabe nach $w_1$
@@ -731,7 +733,7 @@ its activation function itself (ReLU is the special case $w_2 = 0$, $b_2 = 0$). 
 only on the **winning** piece, so in the backward pass only that piece receives the gradient. On a
 tie – as in nnkit – the first piece wins.
 
-**Exercise 1c)** Implement
+**Exercise 1c (3 points).** Implement
 - `maxout(x, w1, b1, w2, b2)`: the output (a number) for the vectors `x`, `w1`, `w2` and the
   numbers `b1`, `b2`;
 - `maxout_grad_w(x, w1, b1, w2, b2)`: the pair `(dw1, dw2)` of the gradients of the output with
@@ -758,7 +760,7 @@ trennen, die sich nicht durch eine Gerade trennen lassen. Was geschieht ohne sie
 zwei Schichten **ohne** Aktivierungsfunktion:
 $$a = W^{(2)}\big(W^{(1)} x + b^{(1)}\big) + b^{(2)}.$$
 
-**Aufgabe 1d)** Was ist $a$ als Funktion von $x$? Weisen Sie `two_linear_layers` einen der
+**Aufgabe 1d (1 Punkt).** Was ist $a$ als Funktion von $x$? Weisen Sie `two_linear_layers` einen der
 Schlüssel zu: `"affine"` (wieder eine affine Funktion $Ax + c$ von $x$), `"quadratic"` (eine
 quadratische Funktion von $x$), `"universal"` (mit genügend Neuronen jede stetige Funktion von $x$).
 """, en=r"""### 1d) Why non-linear?
@@ -768,9 +770,9 @@ classes that no straight line separates. What if it were missing? Consider two l
 an activation function:
 $$a = W^{(2)}\big(W^{(1)} x + b^{(1)}\big) + b^{(2)}.$$
 
-**Exercise 1d)** What is $a$ as a function of $x$? Assign one of the keys to `two_linear_layers`:
-`"affine"` (again an affine function $Ax + c$ of $x$), `"quadratic"` (a quadratic function of
-$x$), `"universal"` (with enough neurons, any continuous function of $x$).
+**Exercise 1d (1 point).** What is $a$ as a function of $x$? Assign one of the keys to
+`two_linear_layers`: `"affine"` (again an affine function $Ax + c$ of $x$), `"quadratic"` (a
+quadratic function of $x$), `"universal"` (with enough neurons, any continuous function of $x$).
 """),
     answer("u2_nonlinear", """two_linear_layers = None  # "..."
 ### BEGIN SOLUTION
@@ -778,10 +780,10 @@ two_linear_layers = "affine"
 ### END SOLUTION"""),
     tests(NONLINEAR, 1),
     manual("u2_nonlinear_explain", 1,
-           de=r"""**Aufgabe 1d) (Begründung)** Begründen Sie Ihre Wahl mit
-einer kurzen Rechnung. Was folgt daraus für ein tiefes Netz, dessen Schichten alle linear sind?
-""", en=r"""**Exercise 1d) (justification)** Justify your choice with a short calculation. What does
-this imply for a deep network whose layers are all linear?
+           de=r"""**Aufgabe 1d, Begründung (1 Punkt, manuell bewertet).** Begründen Sie Ihre Wahl
+mit einer kurzen Rechnung. Was folgt daraus für ein tiefes Netz, dessen Schichten alle linear sind?
+""", en=r"""**Exercise 1d, justification (1 point, graded by hand).** Justify your choice with a
+short calculation. What does this imply for a deep network whose layers are all linear?
 """, solution_de=r"""Ausmultiplizieren: $a = W^{(2)}W^{(1)}x + \big(W^{(2)}b^{(1)} + b^{(2)}\big)
 = Ax + c$ mit $A = W^{(2)}W^{(1)}$ und $c = W^{(2)}b^{(1)} + b^{(2)}$ – wieder eine affine Funktion.
 Durch Induktion gilt das für beliebig viele lineare Schichten: Ein tiefes lineares Netz kann nicht
@@ -806,8 +808,8 @@ wobei $W^{(k)}$ eine Zeile pro Neuron der Schicht $k$ hat und $f$ elementweise a
 nnkit speichert dieselben Gewichte transponiert, damit ein ganzer Stapel von Beispielen als
 `X @ W + b` auf einmal durchläuft; die Rechnung ist dieselbe.
 
-**Aufgabe 2)** Implementieren Sie `layer_forward(W, a_prev, b)` für $f = \sigma$ (die Funktion
-`sigmoid` von oben): `W` hat die Form (Neuronen, Eingaben), `a_prev` und `b` sind Vektoren.
+**Aufgabe 2 (2 Punkte).** Implementieren Sie `layer_forward(W, a_prev, b)` für $f = \sigma$ (die
+Funktion `sigmoid` von oben): `W` hat die Form (Neuronen, Eingaben), `a_prev` und `b` sind Vektoren.
 """, en=r"""## 2. The forward pass
 
 "Learning" means finding suitable weights and biases. But first the network has to compute. With
@@ -821,8 +823,8 @@ notes write "$W^{(0)}\cdot 1$" for the first layer – this means the input $x$.
 same weights transposed, so that a whole batch of examples runs through at once as `X @ W + b`;
 the computation is the same.
 
-**Exercise 2)** Implement `layer_forward(W, a_prev, b)` for $f = \sigma$ (the function `sigmoid`
-from above): `W` has the shape (neurons, inputs), `a_prev` and `b` are vectors.
+**Exercise 2 (2 points).** Implement `layer_forward(W, a_prev, b)` for $f = \sigma$ (the function
+`sigmoid` from above): `W` has the shape (neurons, inputs), `a_prev` and `b` are vectors.
 """),
     answer("u2_layer_forward", """def layer_forward(W, a_prev, b):
     \"\"\"a = sigmoid(W a_prev + b).\"\"\"
@@ -856,7 +858,7 @@ Quadrats keine Rolle.
 rechnet auch nnkits `mse`). Der Faktor $\frac12$ verschiebt das Minimum nicht, kürzt aber die 2
 aus der Ableitung des Quadrats weg: $\partial J/\partial O_{ij} = \frac1n (O_{ij} - G_{ij})$.
 
-**Aufgabe 3)** Implementieren Sie `cost(outputs, targets)`: Beide Arrays haben die Form
+**Aufgabe 3 (2 Punkte).** Implementieren Sie `cost(outputs, targets)`: Beide Arrays haben die Form
 (n Beispiele, Ausgaben); zurück kommt die Zahl $C$ von oben.
 """, en=r"""## 3. The cost function
 
@@ -883,8 +885,8 @@ does not matter.
 `mse` does). The factor $\frac12$ does not move the minimum, but it cancels the 2 from the
 derivative of the square: $\partial J/\partial O_{ij} = \frac1n (O_{ij} - G_{ij})$.
 
-**Exercise 3)** Implement `cost(outputs, targets)`: both arrays have the shape (n examples,
-outputs); it returns the number $C$ from above.
+**Exercise 3 (2 points).** Implement `cost(outputs, targets)`: both arrays have the shape (n
+examples, outputs); it returns the number $C$ from above.
 """),
     answer("u2_cost", """def cost(outputs, targets):
     \"\"\"C = 1/n * sum over examples i and outputs j of (O_ij - G_ij)^2.\"\"\"
@@ -912,7 +914,7 @@ Geometrisch ist das die Steigung der Tangente.
 > richtige selbst: Multiplizieren Sie $(x+h)^3$ im Differenzenquotienten aus und lassen Sie
 > $h$ gegen 0 gehen.
 
-**Aufgabe 4a)** Geben Sie $f'(x)$ für $f(x) = x^3$ als Formel in Anführungszeichen an
+**Aufgabe 4a (2 Punkte).** Geben Sie $f'(x)$ für $f(x) = x^3$ als Formel in Anführungszeichen an
 (`derivative_x3`; Variable `x`, Potenzen mit `**` oder `^`) und den Wert $f'(2)$ als Zahl
 (`derivative_at_2`).
 """, en=r"""## 4. The derivative as a limit
@@ -931,8 +933,8 @@ Geometrically this is the slope of the tangent.
 > derivative is **wrong**. Find the right one yourself:
 > expand $(x+h)^3$ in the difference quotient and let $h \to 0$.
 
-**Exercise 4a)** Give $f'(x)$ for $f(x) = x^3$ as a formula in quotes (`derivative_x3`; variable
-`x`, powers with `**` or `^`) and the value $f'(2)$ as a number (`derivative_at_2`).
+**Exercise 4a (2 points).** Give $f'(x)$ for $f(x) = x^3$ as a formula in quotes (`derivative_x3`;
+variable `x`, powers with `**` or `^`) and the value $f'(2)$ as a number (`derivative_at_2`).
 """),
     answer("u2_derivative_x3", """derivative_x3 = None  # "..."
 ### BEGIN SOLUTION
@@ -955,8 +957,8 @@ Ohne Grenzwert, mit einem kleinen festen $h$, erhält man eine Näherung der Abl
 Mit dieser Näherung prüft man später, ob eine Backpropagation richtig implementiert ist
 (Gradientenprüfung).
 
-**Aufgabe 4b)** Implementieren Sie `forward_difference(f, x, h)` und `central_difference(f, x, h)`
-für eine Funktion `f` einer reellen Variablen.
+**Aufgabe 4b (2 Punkte).** Implementieren Sie `forward_difference(f, x, h)` und
+`central_difference(f, x, h)` für eine Funktion `f` einer reellen Variablen.
 """, en=r"""### The difference quotient on a computer
 
 Without the limit, with a small fixed $h$, one gets an approximation of the derivative:
@@ -967,8 +969,8 @@ Without the limit, with a small fixed $h$, one gets an approximation of the deri
 Later we use this approximation to check whether backpropagation is implemented correctly
 (gradient check).
 
-**Exercise 4b)** Implement `forward_difference(f, x, h)` and `central_difference(f, x, h)` for a
-function `f` of a number.
+**Exercise 4b (2 points).** Implement `forward_difference(f, x, h)` and
+`central_difference(f, x, h)` for a function `f` of a number.
 """),
     answer("u2_forward_difference", """def forward_difference(f, x, h):
     \"\"\"(f(x + h) - f(x)) / h.\"\"\"
@@ -992,12 +994,13 @@ the points.
     code("""from workbook.views.difference_quotient import DifferenceQuotientView
 
 DifferenceQuotientView()"""),
-    manual("u2_difference_explain", 1, de=r"""**Aufgabe 4c)** Beschreiben Sie, was Sie beobachten:
-Wie schnell fällt der Fehler der beiden Quotienten, wenn Sie $h$ um den Faktor 10 verkleinern
-(rechter Teil der Ansicht)? Warum steigt der Fehler für sehr kleine $h$ wieder an?
-""", en=r"""**Exercise 4c)** Describe what you observe: how fast does the error of the two quotients
-fall when you make $h$ ten times smaller (right part of the view)? Why does the error rise again
-for very small $h$?
+    manual("u2_difference_explain", 1, de=r"""**Aufgabe 4c (1 Punkt, manuell bewertet).**
+Beschreiben Sie, was Sie beobachten: Wie schnell fällt der Fehler der beiden Quotienten, wenn Sie
+$h$ um den Faktor 10 verkleinern (rechter Teil der Ansicht)? Warum steigt der Fehler für sehr kleine
+$h$ wieder an?
+""", en=r"""**Exercise 4c (1 point, graded by hand).** Describe what you observe: how fast does the
+error of the two quotients fall when you make $h$ ten times smaller (right part of the view)? Why
+does the error rise again for very small $h$?
 """, solution_de=r"""Rechts (großes $h$) dominiert der Abbruchfehler der Taylorentwicklung: Beim
 Vorwärtsquotienten ist er $\approx \frac h2 |f''(x)|$, also $O(h)$ – $h$ zehnmal kleiner, Fehler
 zehnmal kleiner (Steigung 1 im log-log-Bild). Beim zentralen Quotienten heben sich die
@@ -1037,7 +1040,7 @@ Die **Lernrate** $\eta$ (in der Mitschrift $L$) ist die Schrittweite. Anschaulic
 Tangentensteigung $m$, geht man einen Schritt proportional zu $-m$; im Minimum ist $m = 0$, und die
 Schritte hören auf.
 
-**Aufgabe 5a)** Implementieren Sie `gd_step(w, grad, lr)`: einen Schritt für ein Array von
+**Aufgabe 5a (1 Punkt).** Implementieren Sie `gd_step(w, grad, lr)`: einen Schritt für ein Array von
 Parametern `w` mit dem Gradienten `grad` (gleiche Form) und der Lernrate `lr`.
 """, en=r"""## 5. Gradient descent
 
@@ -1058,8 +1061,8 @@ The **learning rate** $\eta$ (written $L$ in the lecture notes) is the step size
 the slope of the tangent is $m$, take a step proportional to $-m$; at the minimum $m = 0$ and the
 steps stop.
 
-**Exercise 5a)** Implement `gd_step(w, grad, lr)`: one step for an array of parameters `w` with the
-gradient `grad` (same shape) and the learning rate `lr`.
+**Exercise 5a (1 point).** Implement `gd_step(w, grad, lr)`: one step for an array of parameters `w`
+with the gradient `grad` (same shape) and the learning rate `lr`.
 """),
     answer("u2_gd_step", """def gd_step(w, grad, lr):
     \"\"\"One step of gradient descent: w - lr * grad.\"\"\"
@@ -1069,12 +1072,12 @@ gradient `grad` (same shape) and the learning rate `lr`.
     tests(GD_STEP, 1),
     md(de=r"""### Die Lernrate
 
-**Aufgabe 5b)** Für welche Lernraten $\eta > 0$ konvergiert der Gradientenabstieg auf
+**Aufgabe 5b (1 Punkt).** Für welche Lernraten $\eta > 0$ konvergiert der Gradientenabstieg auf
 $C(w) = (w-3)^2 + 1$ von jedem Startwert aus? Geben Sie die Grenze als `lr_max` an (Konvergenz
 genau für $0 < \eta <$ `lr_max`). *Tipp:* Schreiben Sie einen Schritt für $w_t - 3$ aus.
 """, en=r"""### The learning rate
 
-**Exercise 5b)** For which learning rates $\eta > 0$ does gradient descent on
+**Exercise 5b (1 point).** For which learning rates $\eta > 0$ does gradient descent on
 $C(w) = (w-3)^2 + 1$ converge from every starting point? Give the boundary as `lr_max`
 (convergence exactly for $0 < \eta <$ `lr_max`). *Hint:* write out one step for $w_t - 3$.
 """),
@@ -1097,12 +1100,12 @@ ones between 0.5 and 1 and ones above 1.
     code("""from workbook.views.gradient_descent import GradientDescentView
 
 GradientDescentView()"""),
-    manual("u2_lr_explain", 2, de=r"""**Aufgabe 5c)** Was passiert bei einer zu kleinen und was bei
-einer zu großen Lernrate? Beschreiben Sie die drei Bereiche, die Sie in der Ansicht sehen, und
-begründen Sie sie mit dem Faktor $1 - 2\eta$.
-""", en=r"""**Exercise 5c)** What happens with a learning rate that is too small, and with one
-that is too large? Describe the three regimes you see in the view and justify them with the factor
-$1 - 2\eta$.
+    manual("u2_lr_explain", 2, de=r"""**Aufgabe 5c (2 Punkte, manuell bewertet).** Was passiert bei
+einer zu kleinen und was bei einer zu großen Lernrate? Beschreiben Sie die drei Bereiche, die Sie in
+der Ansicht sehen, und begründen Sie sie mit dem Faktor $1 - 2\eta$.
+""", en=r"""**Exercise 5c (2 points, graded by hand).** What happens with a learning rate that is
+too small, and with one that is too large? Describe the three regimes you see in the view and
+justify them with the factor $1 - 2\eta$.
 """, solution_de=r"""Ein Schritt multipliziert den Abstand zum Minimum mit $1 - 2\eta$.
 Zu kleine Lernrate ($\eta$ nahe 0): Der Faktor ist fast 1, der Abstand schrumpft pro Schritt kaum –
 die Kosten fallen monoton, aber sehr langsam; man braucht sehr viele Schritte. $0 < \eta < 0{,}5$:
@@ -1185,11 +1188,11 @@ Try it: the diagram shows the gradients nnkit computes for a neuron with one inp
     code("""from workbook.views.output_neuron import OutputNeuronView
 
 OutputNeuronView()"""),
-    md(de=r"""**Aufgabe 6)** Implementieren Sie `output_neuron_grads(a_prev, w, b, G)`: Die Funktion
-gibt das Paar `(dL_dw, dL_db)` zurück – `dL_dw` ein Vektor derselben Form wie `w`, `dL_db` eine
-Zahl.
-""", en=r"""**Exercise 6)** Implement `output_neuron_grads(a_prev, w, b, G)`: it returns the pair
-`(dL_dw, dL_db)` – `dL_dw` a vector of the same shape as `w`, `dL_db` a number.
+    md(de=r"""**Aufgabe 6 (2 Punkte).** Implementieren Sie `output_neuron_grads(a_prev, w, b, G)`:
+Die Funktion gibt das Paar `(dL_dw, dL_db)` zurück – `dL_dw` ein Vektor derselben Form wie `w`,
+`dL_db` eine Zahl.
+""", en=r"""**Exercise 6 (2 points).** Implement `output_neuron_grads(a_prev, w, b, G)`: it returns
+the pair `(dL_dw, dL_db)` – `dL_dw` a vector of the same shape as `w`, `dL_db` a number.
 """),
     answer("u2_output_neuron_grads", """def output_neuron_grads(a_prev, w, b, G):
     \"\"\"Gradients of the loss L = (ReLU(w . a_prev + b) - G)^2 with respect to w and b.\"\"\"

@@ -413,7 +413,8 @@ def _graded(ex_id, src, points):
 
 
 def _q1(part, de, en, src):
-    return [md(de=f"**({part})** {de}", en=f"**({part})** {en}"), *_graded(f"u5_1{part}", src, 1)]
+    return [md(de=f"**Aufgabe 1{part} (1 Punkt).** {de}", en=f"**Exercise 1{part} (1 point).** {en}"),
+            *_graded(f"u5_1{part}", src, 1)]
 
 
 CELLS = [
@@ -668,17 +669,17 @@ a single neuron, so $w_i, b_i, o_i, s_i\in\mathbb R$ are scalars.
 *A word on terms:* the sheet calls the layers "linear layers" (like `nn.Linear` in PyTorch).
 Strictly, (1) is affine, and only (1) and (2) together form a layer – which, because of $\sigma$, is
 not linear in general. The index $i$ counts layers here, not data points."""),
-    md(de=r"""**(a) (2 P.)** Bestimmen Sie die Ableitung $\dfrac{\partial o_N}{\partial w_1}$ der Ausgabe
+    md(de=r"""**Aufgabe 2a (2 Punkte).** Bestimmen Sie die Ableitung $\dfrac{\partial o_N}{\partial w_1}$ der Ausgabe
 nach dem Gewicht der ersten Schicht in Abhängigkeit von $s_i$, $w_i$ (für $i = 1,\dots,N$), $x$ und
 der Ableitung der Aktivierungsfunktion $\sigma'(\cdot)$.
 
 Die Formel für allgemeines $N$ gehört in Ihre Aufzeichnungen; bewertet wird sie in zwei Teilen:
 
-* **(a1, 1 P.)** die Formel für $N = 4$, als Text. Schreibweisen: `x`, `w1` oder `w_1` oder
+* **(a1, 1 Punkt)** die Formel für $N = 4$, als Text. Schreibweisen: `x`, `w1` oder `w_1` oder
   `w[1]`, ebenso `s2`, `b3`, `o1`; $\sigma(z)$ als `sigma(z)`, $\sigma'(z)$ als `sigma'(z)` oder
   `sigma_prime(z)`.
-* **(a2, 1 P.)** eine Python-Funktion für beliebiges $N$ (nächste Aufgabe).""",
-       en=r"""**(a) (2 points)** Determine the derivative $\dfrac{\partial o_N}{\partial w_1}$ of the
+* **(a2, 1 Punkt)** eine Python-Funktion für beliebiges $N$ (nächste Aufgabe).""",
+       en=r"""**Exercise 2a (2 points).** Determine the derivative $\dfrac{\partial o_N}{\partial w_1}$ of the
 output with respect to the weight of the first layer in terms of $s_i$, $w_i$ (for
 $i = 1,\dots,N$), $x$ and the derivative of the activation function $\sigma'(\cdot)$.
 
@@ -691,7 +692,7 @@ The formula for general $N$ belongs in your notes; it is graded in two parts:
     *_graded("u5_2a_formula",
              'answer_2a = None  # "..."\n### BEGIN SOLUTION\nanswer_2a = "x * sigma\'(s1) * sigma\'(s2) * sigma\'(s3) * '
              'sigma\'(s4) * w2 * w3 * w4"\n### END SOLUTION', 1),
-    md(de=r"""**(a2)** Implementieren Sie `do_dw1(x, w, b, act)`: $\partial o_N/\partial w_1$ für eine
+    md(de=r"""**(a2, 1 Punkt)** Implementieren Sie `do_dw1(x, w, b, act)`: $\partial o_N/\partial w_1$ für eine
 Kette beliebiger Länge $N$ = `len(w)`.
 
 * `w` und `b` sind NumPy-Arrays der Länge $N$. **Python zählt ab 0:** `w[0]` ist $w_1$,
@@ -704,7 +705,7 @@ Kette beliebiger Länge $N$ = `len(w)`.
 
 Getestet wird mit zufälligen Ketten und verschiedenen Aktivierungsfunktionen gegen die
 Backpropagation von nnkit.""",
-       en=r"""**(a2)** Implement `do_dw1(x, w, b, act)`: $\partial o_N/\partial w_1$ for a chain of any
+       en=r"""**(a2, 1 point)** Implement `do_dw1(x, w, b, act)`: $\partial o_N/\partial w_1$ for a chain of any
 length $N$ = `len(w)`.
 
 * `w` and `b` are NumPy arrays of length $N$. **Python counts from 0:** `w[0]` is $w_1$,
@@ -763,9 +764,9 @@ Try:
 
 VanishingView(depth=6, scale=1.0, activation="sigmoid")"""),
     manual("u5_2b", 1,
-           de=r"""**(b) (1 P.)** Erklären Sie mithilfe von (a) und Aufgabe 1 das Problem der
+           de=r"""**Aufgabe 2b (1 Punkt, manuell bewertet).** Erklären Sie mithilfe von (a) und Aufgabe 1 das Problem der
 verschwindenden bzw. explodierenden Gradienten.""",
-           en=r"""**(b) (1 point)** Using (a) and exercise 1, explain the problem of vanishing and
+           en=r"""**Exercise 2b (1 point, graded by hand).** Using (a) and exercise 1, explain the problem of vanishing and
 exploding gradients.""",
            solution_de=r"""Nach (a) ist $\left|\frac{\partial o_N}{\partial w_1}\right| = |x|\,|\sigma'(s_1)|
 \prod_{i=2}^N |w_i\,\sigma'(s_i)|$: ein Produkt aus $N$ Faktoren, einem pro Schicht
@@ -810,25 +811,25 @@ to $N-1$: the output $o_1$ of the first layer is also fed directly into the last
 ResNets, it is **added to the sum $s_N$ without a weight (with weight 1)**, i.e. before the
 activation function. (Other variants – a weight of its own for the skip connection, or adding
 after $\sigma$ – are common too; the one described here is graded.)"""),
-    md(de=r"""**(c) (1 P.)** Passen Sie die Formeln (1) und (2) für $i = N$ an die geänderte Architektur
+    md(de=r"""**Aufgabe 2c (1 Punkt).** Passen Sie die Formeln (1) und (2) für $i = N$ an die geänderte Architektur
 an.
 
 Für die Bewertung: Geben Sie für $N = 4$ die Ausgabe $o_4$ als **einen** Ausdruck in $o_3$, $o_1$,
 $w_4$, $b_4$ an (Formel (1) in Formel (2) eingesetzt), z. B. in der Form
 `"sigma(...)"`.""",
-       en=r"""**(c) (1 point)** Adapt formulas (1) and (2) for $i = N$ to the changed architecture.
+       en=r"""**Exercise 2c (1 point).** Adapt formulas (1) and (2) for $i = N$ to the changed architecture.
 
 For grading: for $N = 4$, give the output $o_4$ as **one** expression in $o_3$, $o_1$, $w_4$, $b_4$
 (formula (1) substituted into formula (2)), e.g. in the form `"sigma(...)"`."""),
     *_graded("u5_2c", 'answer_2c = None  # "..."\n### BEGIN SOLUTION\nanswer_2c = "sigma(w4 * o3 + b4 + o1)"\n### END SOLUTION', 1),
-    md(de=r"""**(d) (2 P.)** Bestimmen Sie $\dfrac{\partial o_N}{\partial w_1}$ für die geänderte
+    md(de=r"""**Aufgabe 2d (2 Punkte).** Bestimmen Sie $\dfrac{\partial o_N}{\partial w_1}$ für die geänderte
 Architektur. Beachten Sie: $s_N$ hängt jetzt auf zwei Wegen von $o_1$ ab.
 
-* **(d1, 1 P.)** die Formel für $N = 4$ als Text (Schreibweisen wie in (a1); $s_4$ ist das neue
+* **(d1, 1 Punkt)** die Formel für $N = 4$ als Text (Schreibweisen wie in (a1); $s_4$ ist das neue
   $s_4$ aus (c));
-* **(d2, 1 P.)** die Funktion `do_dw1_skip(x, w, b, act)` für beliebiges $N\ge 3$ (Argumente wie
+* **(d2, 1 Punkt)** die Funktion `do_dw1_skip(x, w, b, act)` für beliebiges $N\ge 3$ (Argumente wie
   bei `do_dw1`).""",
-       en=r"""**(d) (2 points)** Determine $\dfrac{\partial o_N}{\partial w_1}$ for the changed
+       en=r"""**Exercise 2d (2 points).** Determine $\dfrac{\partial o_N}{\partial w_1}$ for the changed
 architecture. Note: $s_N$ now depends on $o_1$ along two paths.
 
 * **(d1, 1 point)** the formula for $N = 4$ as text (notation as in (a1); $s_4$ is the new $s_4$
@@ -868,9 +869,9 @@ $1\to N$), for sigmoid with $w = 1$ and for the identity with $w = 1.3$. Switch 
 on in the diagram and compare $\partial o_N/\partial w_1$ with $\partial o_N/\partial w_2$."""),
     code("""VanishingView(depth=5, scale=1.0, activation="sigmoid")"""),
     manual("u5_2e", 1,
-           de=r"""**(e) (1 P.)** Wie wirkt sich die Skip-Verbindung auf das Problem der verschwindenden
+           de=r"""**Aufgabe 2e (1 Punkt, manuell bewertet).** Wie wirkt sich die Skip-Verbindung auf das Problem der verschwindenden
 bzw. explodierenden Gradienten aus?""",
-           en=r"""**(e) (1 point)** How does the skip connection affect the problem of vanishing and
+           en=r"""**Exercise 2e (1 point, graded by hand).** How does the skip connection affect the problem of vanishing and
 exploding gradients?""",
            solution_de=r"""Nach (d) ist $\frac{\partial o_N}{\partial w_1} = x\,\sigma'(s_1)\,\sigma'(s_N)
 + x\,\sigma'(s_1)\,\sigma'(s_N)\,w_N\prod_{i=2}^{N-1} w_i\,\sigma'(s_i)$. Der erste Summand gehört
@@ -920,10 +921,10 @@ $|\partial o_N/\partial w_N|$: how much weaker than the last layer does layer $j
 
 architecture_figure(N=12, activation="sigmoid", scale=1.0)"""),
     manual("u5_2f", 2,
-           de=r"""**(f) (2 P.)** Wie lässt sich die Architektur des Netzes anpassen, sodass auch die
+           de=r"""**Aufgabe 2f (2 Punkte, manuell bewertet).** Wie lässt sich die Architektur des Netzes anpassen, sodass auch die
 Schicht $f_j$ (für $j > 1$, aber klein) günstigere Gradienten bekommt? Begründen Sie mit der
 Kettenregel.""",
-           en=r"""**(f) (2 points)** How can the network architecture be adapted so that layer $f_j$
+           en=r"""**Exercise 2f (2 points, graded by hand).** How can the network architecture be adapted so that layer $f_j$
 (for $j > 1$ but small) gets better gradients too? Justify with the chain rule.""",
            solution_de=r"""Die Schicht $f_j$ braucht ebenfalls einen kurzen Weg zur Ausgabe.
 (1) Eine Skip-Verbindung von $o_j$ direkt in $s_N$ – für alle $j$ zugleich also Skip-Verbindungen
