@@ -1,4 +1,4 @@
-r"""Unit 3: a small network learns a sine curve (lecture 003, the 1-3-1 network; 15 points).
+r"""Unit 3: a small network learns a sine curve (lecture 003, the 1-3-1 network; 17 points).
 
 Seed part -> cells (grade id, points):
   Ausgangslage (regression, non-linear data) ........ md "Ausgangslage" + data plot
@@ -14,7 +14,8 @@ u3_predict (1)
 g')
   Ableitung nach Gewichten im ERSTEN Layer ........... u3_layer1 (1)
   Alle Ableitungen auf einen Blick ................... md table
-  Was benötigen wir, um die Ableitungen zu rechnen? .. md table of ingredients + u3_needed (1)
+  Was benötigen wir, um die Ableitungen zu rechnen? .. md table of ingredients + u3_needed (1),
+                                                       u3_ingredients (2: all five ingredients)
   Forward Pass, Backward Pass ........................ u3_gradients (2), u3_step (1), TrainingView
   (manual) ........................................... u3_random_init (1), u3_learning_rate (1)
 """
@@ -186,6 +187,19 @@ def _gradient_cases(rng, hidden):
         cases.append((np.array([X0]), np.array([1.0]), _random_weights(rng)))  # n = 1
         cases.append((x, y, {name: 0.5 for name in NAMES}))  # all weights equal
     return cases
+
+
+#: Exercise 8b: which quantity (rows: r_i, g(z_ik), g'(z_ik), w_1k^(2), x_i) is a factor of
+#: which derivative (columns: w_10^(2), w_1k^(2), w_k0^(1), w_k1^(1)), read off the table of
+#: section 10 (and checked against nnkit in tests/test_unit3_exercises.py).
+INGREDIENTS = {"r": (1, 1, 1, 1), "g": (0, 1, 0, 0), "g_prime": (0, 0, 1, 1), "w2": (0, 0, 1, 1),
+               "x": (0, 0, 0, 1)}
+
+
+def _ingredients(**rows):
+    """The 5 x 4 table of INGREDIENTS as floats, with ``rows`` replaced (for the mistakes)."""
+    table = dict(INGREDIENTS, **rows)
+    return np.array([table[k] for k in INGREDIENTS], dtype=float)
 
 
 def _step_reference(x, y, w, alpha):
@@ -391,6 +405,28 @@ EXERCISES = [
                 de="Gefragt ist, wo xᵢ als eigener Faktor steht, nicht, wovon ŷᵢ abhängt.",
                 en="The question is where xᵢ appears as a separate factor, not what ŷᵢ "
                    "depends on.")),
+        ]),
+    Exercise(
+        id="u3_ingredients", answer="ingredients", kind="value", expected=_ingredients,
+        mistakes=[
+            Mistake("g_in_layer1", lambda: _ingredients(g=(0, 1, 1, 1)), _hint(
+                de="Die erste Schicht braucht g'(z_ik), nicht g(z_ik) als Faktor: Schauen Sie in "
+                   "der Tabelle nach, welche Formeln g(z_ik) selbst enthalten.",
+                en="The first layer needs g'(z_ik), not g(z_ik) as a factor: look up in the "
+                   "table which formulas contain g(z_ik) itself.")),
+            Mistake("residual_layer2_only", lambda: _ingredients(r=(1, 1, 0, 0)), _hint(
+                de="Das Residuum r_i steht in allen zehn Formeln: Auch die erste Schicht erfährt "
+                   "den Fehler über die Kettenregel.",
+                en="The residual r_i is in all ten formulas: the first layer too learns of the "
+                   "error through the chain rule.")),
+            Mistake("w2_in_layer2", lambda: _ingredients(w2=(0, 1, 1, 1)), _hint(
+                de="ŷ hängt linear von w_1k⁽²⁾ ab: Die Ableitung nach w_1k⁽²⁾ enthält w_1k⁽²⁾ "
+                   "nicht. Gebraucht wird es für die erste Schicht.",
+                en="ŷ depends linearly on w_1k⁽²⁾: the derivative with respect to w_1k⁽²⁾ does "
+                   "not contain w_1k⁽²⁾. It is needed for the first layer.")),
+            Mistake("x_bias_too", lambda: _ingredients(x=(0, 0, 1, 1)), _hint(
+                de="Betrachten Sie die Bias-Gewichte w_k0⁽¹⁾: Was ist ∂zₖ/∂w_k0⁽¹⁾?",
+                en="Look at the bias weights w_k0⁽¹⁾: what is ∂zₖ/∂w_k0⁽¹⁾?")),
         ]),
     DictExercise(
         id="u3_gradients", answer="gradients", kind="function",
@@ -900,7 +936,7 @@ Mit $r_i = y_i - \hat y_i$ (Residuum) und $k = 1, 2, 3$:
   w_{13}^{(2)}$ (für die erste Schicht),
 - die **Eingaben** $\color{#CC79A7}x_i$ in den Trainingsdaten.
 
-**Aufgabe 8 (1 Punkt).** In welchen der zehn Formeln steht $x_i$ als eigener Faktor? Setzen Sie
+**Aufgabe 8a (1 Punkt).** In welchen der zehn Formeln steht $x_i$ als eigener Faktor? Setzen Sie
 `needed_x` auf den Buchstaben der richtigen Antwort:
 
 - `"a"`: in allen zehn
@@ -926,7 +962,7 @@ With $r_i = y_i - \hat y_i$ (the residual) and $k = 1, 2, 3$:
   w_{13}^{(2)}$ (for the first layer),
 - the **inputs** $\color{#CC79A7}x_i$ of the training data.
 
-**Exercise 8 (1 point).** In which of the ten formulas does $x_i$ appear as a separate factor? Set
+**Exercise 8a (1 point).** In which of the ten formulas does $x_i$ appear as a separate factor? Set
 `needed_x` to the letter of the right answer:
 
 - `"a"`: in all ten
@@ -934,6 +970,29 @@ With $r_i = y_i - \hat y_i$ (the residual) and $k = 1, 2, 3$:
 - `"c"`: only in $\partial J/\partial w_{11}^{(1)}$, $\partial J/\partial w_{21}^{(1)}$,
   $\partial J/\partial w_{31}^{(1)}$
 - `"d"`: in all six derivatives of the first layer""")
+
+INGREDIENTS_TASK = md(
+    de=r"""**Aufgabe 8b (2 Punkte).** Nun alle fünf Zutaten: Welche Größe steht in welcher
+Ableitung als Faktor? Tragen Sie in `ingredients` eine Tabelle aus fünf Zeilen und vier Spalten
+ein, mit 1 für „steht als Faktor darin“ und 0 sonst.
+
+- Zeilen, in dieser Reihenfolge: $r_i$, $g(z_{ik})$, $g'(z_{ik})$, $w_{1k}^{(2)}$, $x_i$;
+- Spalten, in dieser Reihenfolge: $\partial J/\partial w_{10}^{(2)}$,
+  $\partial J/\partial w_{1k}^{(2)}$, $\partial J/\partial w_{k0}^{(1)}$,
+  $\partial J/\partial w_{k1}^{(1)}$.
+
+Zum Beispiel `[[1, 0, 0, 0], ...]` für eine erste Zeile, die nur in
+$\partial J/\partial w_{10}^{(2)}$ vorkommt.""",
+    en=r"""**Exercise 8b (2 points).** Now all five ingredients: which quantity is a factor of
+which derivative? Enter a table of five rows and four columns in `ingredients`, with 1 for "is a
+factor of it" and 0 otherwise.
+
+- rows, in this order: $r_i$, $g(z_{ik})$, $g'(z_{ik})$, $w_{1k}^{(2)}$, $x_i$;
+- columns, in this order: $\partial J/\partial w_{10}^{(2)}$, $\partial J/\partial w_{1k}^{(2)}$,
+  $\partial J/\partial w_{k0}^{(1)}$, $\partial J/\partial w_{k1}^{(1)}$.
+
+For example `[[1, 0, 0, 0], ...]` for a first row that occurs only in
+$\partial J/\partial w_{10}^{(2)}$.""")
 
 PASSES = md(
     de=r"""## 11 Vorwärtsdurchlauf und Rückwärtsdurchlauf
@@ -1121,7 +1180,12 @@ SUMMARY = md(
 
 
 def _value_answer(grade_id, src):
-    return answer(grade_id, f"### BEGIN SOLUTION\n{src}\n### END SOLUTION")
+    """An answer cell that starts with ``name = None`` ("no answer yet"; a formula shows the
+    expected form ``"..."``), ``name`` being the variable the exercise reads."""
+    exercise = next(ex for ex in EXERCISES if ex.id == grade_id)
+    form = '  # "..."' if exercise.kind in ("expression", "choice") else ""
+    return answer(grade_id, f"{exercise.answer} = None{form}\n### BEGIN SOLUTION\n{src}\n"
+                            "### END SOLUTION")
 
 
 CELLS = [
@@ -1137,11 +1201,14 @@ CELLS = [
                           "                 w[\"w1_30\"] + w[\"w1_31\"] * 2])"),
     tests("u3_z", 1),
     A_TASK,
-    answer("u3_a", "### BEGIN SOLUTION\n"
-                   "def g(z):\n"
+    answer("u3_a", "def g(z):\n"
                    "    \"\"\"The sigmoid g(z) = 1 / (1 + e^(-z)), elementwise.\"\"\"\n"
+                   "    ### BEGIN SOLUTION\n"
                    "    return 1 / (1 + np.exp(-z))\n"
+                   "    ### END SOLUTION\n"
                    "\n\n"
+                   "a_x2 = None\n"
+                   "### BEGIN SOLUTION\n"
                    "a_x2 = g(z_x2)\n"
                    "### END SOLUTION"),
     tests("u3_a", 1),
@@ -1184,6 +1251,16 @@ CELLS = [
     TABLE,
     _value_answer("u3_needed", "needed_x = \"c\""),
     tests("u3_needed", 1),
+    INGREDIENTS_TASK,
+    answer("u3_ingredients", "ingredients = None  # [[...], [...], [...], [...], [...]]\n"
+                             "### BEGIN SOLUTION\n"
+                             "ingredients = [[1, 1, 1, 1],   # r_i\n"
+                             "               [0, 1, 0, 0],   # g(z_ik)\n"
+                             "               [0, 0, 1, 1],   # g'(z_ik)\n"
+                             "               [0, 0, 1, 1],   # w_1k^(2)\n"
+                             "               [0, 0, 0, 1]]   # x_i\n"
+                             "### END SOLUTION"),
+    tests("u3_ingredients", 2),
     PASSES,
     answer("u3_gradients",
            "def gradients(x, y, w):\n"
