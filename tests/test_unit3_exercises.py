@@ -61,6 +61,14 @@ def step_by_hand(x, y, w, alpha):
     return {k: w[k] - alpha * g[k] for k in NAMES}
 
 
+def numerical_by_hand(x, y, w, h):
+    """Centred differences of J = 1/(2n) sum (y - yhat)^2, one weight at a time."""
+    def J(weights):
+        return np.sum((y - predict_by_hand(x, weights)) ** 2) / (2 * len(x))
+
+    return {k: (J({**w, k: w[k] + h}) - J({**w, k: w[k] - h})) / (2 * h) for k in NAMES}
+
+
 def solutions():
     x, y = sine_data()
     a = np.array([sigmoid(z) for z in z_by_hand()])
@@ -76,6 +84,9 @@ def solutions():
         "needed_x": "c",
         "ingredients": [[1, 1, 1, 1], [0, 1, 0, 0], [0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 0, 1]],
         "gradients": gradients_by_hand,
+        "numerical_gradients": numerical_by_hand,
+        "rel_error": lambda a, b: max(abs(p - q) / max(1e-8, abs(p) + abs(q))
+                                      for p, q in zip(np.ravel(a), np.ravel(b), strict=True)),
         "train_step": step_by_hand,
     }
 

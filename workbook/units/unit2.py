@@ -954,7 +954,7 @@ Ohne Grenzwert, mit einem kleinen festen $h$, erhält man eine Näherung der Abl
 - einseitig (vorwärts): $D_+ f(x) = \dfrac{f(x+h) - f(x)}{h}$,
 - zentral: $D_0 f(x) = \dfrac{f(x+h) - f(x-h)}{2h}$.
 
-Mit dieser Näherung prüft man später, ob eine Backpropagation richtig implementiert ist
+Mit dieser Näherung prüfen Sie in Einheit 3, ob Ihre Backpropagation richtig implementiert ist
 (Gradientenprüfung).
 
 **Aufgabe 4b (2 Punkte).** Implementieren Sie `forward_difference(f, x, h)` und
@@ -966,8 +966,8 @@ Without the limit, with a small fixed $h$, one gets an approximation of the deri
 - one-sided (forward): $D_+ f(x) = \dfrac{f(x+h) - f(x)}{h}$,
 - centred: $D_0 f(x) = \dfrac{f(x+h) - f(x-h)}{2h}$.
 
-Later we use this approximation to check whether backpropagation is implemented correctly
-(gradient check).
+In unit 3 we use this approximation to check whether your backpropagation is implemented
+correctly (gradient check).
 
 **Exercise 4b (2 points).** Implement `forward_difference(f, x, h)` and
 `central_difference(f, x, h)` for a function `f` of a number.

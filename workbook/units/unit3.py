@@ -1,4 +1,4 @@
-r"""Unit 3: a small network learns a sine curve (lecture 003, the 1-3-1 network; 17 points).
+r"""Unit 3: a small network learns a sine curve (lecture 003, the 1-3-1 network; 19 points).
 
 Seed part -> cells (grade id, points):
   Ausgangslage (regression, non-linear data) ........ md "Ausgangslage" + data plot
@@ -17,6 +17,7 @@ g')
   Was benötigen wir, um die Ableitungen zu rechnen? .. md table of ingredients + u3_needed (1),
                                                        u3_ingredients (2: all five ingredients)
   Forward Pass, Backward Pass ........................ u3_gradients (2), u3_step (1), TrainingView
+  (gradient check, promised in unit 2) ............... u3_numerical_gradients (1), u3_rel_error (1)
   (manual) ........................................... u3_random_init (1), u3_learning_rate (1)
 """
 
@@ -33,6 +34,7 @@ from workbook.views.sine_network import (
     GIVEN,
     INIT_SEED,
     NAMES,
+    cost,
     from_params,
     network,
     nnkit_gradients,
@@ -186,6 +188,41 @@ def _gradient_cases(rng, hidden):
         cases.append((x, y, dict(GIVEN)))
         cases.append((np.array([X0]), np.array([1.0]), _random_weights(rng)))  # n = 1
         cases.append((x, y, {name: 0.5 for name in NAMES}))  # all weights equal
+    return cases
+
+
+def _numerical(x, y, w, h, quotient="central"):
+    """dJ/dw for the ten weights by difference quotients of J (sine_network.cost), step h."""
+    def J(name, step):
+        return cost(x, y, to_params({**w, name: w[name] + step}))
+
+    if quotient == "forward":
+        return {name: (J(name, h) - J(name, 0.0)) / h for name in NAMES}
+    return {name: (J(name, h) - J(name, -h)) / (2 * h) for name in NAMES}
+
+
+def _numerical_cases(rng, hidden):
+    """(x, y, w, h) with h = 1e-3 and 1e-4: there the forward quotient is off by ~1e-4 relative,
+    the centred one by ~1e-8."""
+    return [(*case, h) for case, h in zip(_gradient_cases(rng, hidden), [1e-3, 1e-4] * 4,
+                                          strict=False)]
+
+
+def _rel_error(a, b):
+    """cs231n's check: max |a - b| / max(1e-8, |a| + |b|), elementwise, then the largest."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+def _rel_error_cases(rng, hidden):
+    cases = []
+    for n in (1, 4, 10):
+        a = rng.normal(0, 1, n)
+        cases.append((a, a * (1 + rng.normal(0, 1e-3, n))))
+    cases.append((np.array([1e-3, 100.0]), np.array([2e-3, 100.1])))  # small entries matter
+    if hidden:
+        cases += [(np.zeros(3), np.zeros(3)), (rng.normal(0, 1e3, 5), rng.normal(0, 1e3, 5)),
+                  (np.array([0.0, 1.0]), np.array([1e-12, 1.0]))]
     return cases
 
 
@@ -427,6 +464,38 @@ EXERCISES = [
             Mistake("x_bias_too", lambda: _ingredients(x=(0, 0, 1, 1)), _hint(
                 de="Betrachten Sie die Bias-Gewichte w_k0⁽¹⁾: Was ist ∂zₖ/∂w_k0⁽¹⁾?",
                 en="Look at the bias weights w_k0⁽¹⁾: what is ∂zₖ/∂w_k0⁽¹⁾?")),
+        ]),
+    DictExercise(
+        id="u3_numerical_gradients", answer="numerical_gradients", kind="function",
+        expected=_as_tuple(lambda x, y, w, h: _gradients_reference(x, y, w)),
+        cases=_numerical_cases, rtol=1e-5, atol=1e-7,
+        mistakes=[
+            Mistake("forward", _as_tuple(lambda x, y, w, h: _numerical(x, y, w, h, "forward")),
+                    _hint(de="Das ist der einseitige Quotient (J(w + h) − J(w))/h; er ist nur auf "
+                             "etwa h genau. Nehmen Sie den zentralen: (J(w + h) − J(w − h))/(2h).",
+                          en="This is the one-sided quotient (J(w + h) − J(w))/h, accurate only "
+                             "to about h. Use the centred one: (J(w + h) − J(w − h))/(2h).")),
+            Mistake("no_two", _as_tuple(lambda x, y, w, h: {
+                k: 2 * v for k, v in _numerical(x, y, w, h).items()}), _hint(
+                de="Alles ist doppelt so groß: Zwischen w − h und w + h liegt der Abstand 2h.",
+                en="Everything is twice too large: w − h and w + h are 2h apart.")),
+        ]),
+    Exercise(
+        id="u3_rel_error", answer="rel_error", kind="function", expected=_rel_error,
+        cases=_rel_error_cases,
+        mistakes=[
+            Mistake("absolute", lambda a, b: float(np.max(np.abs(np.asarray(a) - np.asarray(b)))),
+                    _hint(de="Das ist der absolute Fehler. Teilen Sie jede Differenz durch "
+                             "|a| + |b| (mindestens 10⁻⁸).",
+                          en="This is the absolute error. Divide every difference by |a| + |b| "
+                             "(at least 1e-8).")),
+            Mistake("mean", lambda a, b: float(np.mean(
+                np.abs(np.asarray(a) - np.asarray(b))
+                / np.maximum(1e-8, np.abs(np.asarray(a)) + np.abs(np.asarray(b))))), _hint(
+                de="Gesucht ist der größte relative Fehler, nicht der mittlere: Ein einziges "
+                   "falsches Gewicht soll auffallen.",
+                en="The largest relative error is wanted, not the mean: a single wrong weight "
+                   "must stand out.")),
         ]),
     DictExercise(
         id="u3_gradients", answer="gradients", kind="function",
@@ -1042,6 +1111,63 @@ under each key the number $\partial J/\partial w$ from the table in section 10. 
 first (you may use the functions `g` and `predict_131`); `np.mean` is $\frac1n\sum_i$. The test
 cell compares with nnkit's backward pass on random data and weights.""")
 
+GRADCHECK = md(
+    de=r"""### Gradientenprüfung
+
+Ist die Backpropagation richtig implementiert? In Einheit 2 haben Sie gesehen, dass der zentrale
+Differenzenquotient die Ableitung sehr genau annähert. Damit prüft man jede Implementierung der
+Backpropagation: Man verschiebt ein Gewicht nach der anderen um $\pm h$, rechnet $J$ neu und
+vergleicht
+
+$$\frac{J(w + h) - J(w - h)}{2h}$$
+
+mit dem Wert aus dem Rückwärtsdurchlauf. Das kostet zwei Vorwärtsdurchläufe pro Gewicht – zu teuer
+fürs Training, aber genau richtig zum Testen.
+
+**Aufgabe 9b (1 Punkt).** Schreiben Sie `numerical_gradients(x, y, w, h)`: ein dict mit denselben
+zehn Schlüsseln wie `gradients`, unter jedem Schlüssel der zentrale Differenzenquotient von $J$
+nach diesem Gewicht (alle anderen Gewichte fest). `predict_131` dürfen Sie verwenden.""",
+    en=r"""### Gradient check
+
+Is backpropagation implemented correctly? In unit 2 you saw that the centred difference quotient
+approximates the derivative very accurately. It is how every implementation of backpropagation is
+checked: shift one weight after the other by $\pm h$, compute $J$ again and compare
+
+$$\frac{J(w + h) - J(w - h)}{2h}$$
+
+with the value from the backward pass. That costs two forward passes per weight – too expensive
+for training, but just right for testing.
+
+**Exercise 9b (1 point).** Write `numerical_gradients(x, y, w, h)`: a dict with the same ten keys
+as `gradients`, under each key the centred difference quotient of $J$ with respect to that weight
+(all other weights fixed). You may use `predict_131`.""")
+
+GRADCHECK_REL = md(
+    de=r"""Wann stimmen zwei Gradienten „überein“? Ein absoluter Unterschied von $10^{-6}$ ist bei
+einem Gradienten der Größe 1 winzig, bei einem der Größe $10^{-6}$ ein Fehler von 100 %. Man
+vergleicht deshalb den **relativen Fehler**
+
+$$\frac{|a - b|}{\max(10^{-8},\ |a| + |b|)}$$
+
+(die $10^{-8}$ verhindern eine Division durch 0). Faustregel: unter $10^{-7}$ ist die
+Backpropagation richtig, über $10^{-2}$ ist sie falsch.
+
+**Aufgabe 9c (1 Punkt).** Schreiben Sie `rel_error(a, b)`: Für zwei Arrays derselben Form gibt
+die Funktion den **größten** relativen Fehler ihrer Einträge zurück. Die Zelle danach vergleicht
+damit Ihre Funktion `gradients` mit Ihrer Funktion `numerical_gradients`.""",
+    en=r"""When do two gradients "agree"? An absolute difference of $10^{-6}$ is tiny for a gradient
+of size 1, but an error of 100 % for one of size $10^{-6}$. So one compares the **relative
+error**
+
+$$\frac{|a - b|}{\max(10^{-8},\ |a| + |b|)}$$
+
+(the $10^{-8}$ prevents a division by 0). Rule of thumb: below $10^{-7}$ backpropagation is right,
+above $10^{-2}$ it is wrong.
+
+**Exercise 9c (1 point).** Write `rel_error(a, b)`: for two arrays of the same shape, the function
+returns the **largest** relative error of their entries. The cell after it uses it to compare your
+function `gradients` with your function `numerical_gradients`.""")
+
 STEP_TASK = md(
     de=r"""**Aufgabe 10 (1 Punkt).** Schreiben Sie `train_step(x, y, w, eta)`: ein
 Vorwärts- und Rückwärtsdurchlauf mit Ihrer Funktion `gradients`, dann ein Schritt des
@@ -1279,6 +1405,38 @@ CELLS = [
            "\n\n"
            "print(gradients(x_data, y_data, w))  # near 0 for the trained weights"),
     tests("u3_gradients", 2),
+    GRADCHECK,
+    answer("u3_numerical_gradients",
+           "def numerical_gradients(x, y, w, h):\n"
+           "    \"\"\"dJ/dw for all ten weights by centred differences of J (a dict).\"\"\"\n"
+           "    ### BEGIN SOLUTION\n"
+           "    def J(weights):\n"
+           "        return np.sum((y - predict_131(x, weights)) ** 2) / (2 * len(x))\n"
+           "\n"
+           "    grads = {}\n"
+           "    for name in w:\n"
+           "        plus, minus = dict(w), dict(w)\n"
+           "        plus[name] = w[name] + h\n"
+           "        minus[name] = w[name] - h\n"
+           "        grads[name] = (J(plus) - J(minus)) / (2 * h)\n"
+           "    return grads\n"
+           "    ### END SOLUTION"),
+    tests("u3_numerical_gradients", 1),
+    GRADCHECK_REL,
+    answer("u3_rel_error",
+           "def rel_error(a, b):\n"
+           "    \"\"\"The largest relative error |a - b| / max(1e-8, |a| + |b|).\"\"\"\n"
+           "    ### BEGIN SOLUTION\n"
+           "    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)\n"
+           "    return np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)))\n"
+           "    ### END SOLUTION"),
+    tests("u3_rel_error", 1),
+    code("w_check = initial_weights()\n"
+         "mine = gradients(x_data, y_data, w_check)\n"
+         "numeric = numerical_gradients(x_data, y_data, w_check, 1e-5)\n"
+         "for name in NAMES:\n"
+         "    error = rel_error([mine[name]], [numeric[name]])\n"
+         "    print(f\"{symbol(name):8} {error:.0e}\", \"✔\" if error < 1e-7 else \"✘\")"),
     STEP_TASK,
     answer("u3_step",
            "def train_step(x, y, w, eta):\n"
