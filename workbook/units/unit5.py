@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (long lines are Markdown text and LaTeX; pyproject ignores E501 for notebooks/units, not workbook/units)
-r"""Unit 5: derivatives in matrix form, vanishing gradients, skip connections (sheet 11, 15 points).
+r"""Unit 5: derivatives in matrix form, vanishing gradients, skip connections (sheet 11, 15 points, plus 3 points on a vectorised layer).
 
 Sub-question -> grade id (points):
   1a u5_1a (1)  1b u5_1b (1)  1c u5_1c (1)  1d u5_1d (1)  1e u5_1e (1)  1f u5_1f (1)
@@ -14,6 +14,7 @@ import sympy as sp
 
 from nnkit import symbolic
 from nnkit.activations import get_activation
+from nnkit.layers import affine_backward
 from workbook.exercise import Exercise, Mistake
 from workbook.source import Unit, answer, code, manual, md, tests
 from workbook.views.vanishing import network_dON_dw1, sheet11_symbols
@@ -383,6 +384,31 @@ def _function_mistakes(skip):
     return mistakes
 
 
+# ====================================================================== a layer, vectorised
+#: Exercise 1g: n = 5 examples, d = 3 inputs, m = 2 outputs; the shapes of dX and dW.
+N_EX, D_IN, M_OUT = 5, 3, 2
+
+
+def _layer_backward(X, W, delta):
+    """nnkit's affine_backward for Z = X W + b: (dX, dW, db) = (delta W^T, X^T delta, sum delta)."""
+    X, W, delta = (np.asarray(a, dtype=float) for a in (X, W, delta))
+    return affine_backward(delta, (X, W, np.zeros(W.shape[1])))
+
+
+def _layer_cases(rng, hidden):
+    shapes = [(5, 3, 2), (1, 4, 1), (7, 2, 3)] + ([(2, 1, 5), (6, 6, 6), (3, 5, 1)] if hidden else [])
+    return [(rng.normal(0, 1, (n, d)), rng.normal(0, 1, (d, m)), rng.normal(0, 1, (n, m)))
+            for n, d, m in shapes]
+
+
+def _layer_mistake(dW=None, db=None):
+    def backward(X, W, delta):
+        dX, dW_right, db_right = _layer_backward(X, W, delta)
+        return (dX, dW_right if dW is None else dW(X, W, delta),
+                db_right if db is None else db(X, W, delta))
+    return backward
+
+
 # ====================================================================== exercises
 EXERCISES = [
     _expr_exercise("a", "answer_1a", _m_1a()),
@@ -402,6 +428,41 @@ EXERCISES = [
     Exercise(id="u5_2d_function", answer="do_dw1_skip", kind="function",
              expected=functools.partial(network_dON_dw1, skip=True),
              cases=_chain_cases(3), mistakes=_function_mistakes(skip=True)),
+    Exercise(id="u5_1g", answer="shapes", kind="value",
+             expected=lambda: np.array([[N_EX, D_IN], [D_IN, M_OUT]], dtype=float),
+             mistakes=[
+                 Mistake("dW_transposed", lambda: [[N_EX, D_IN], [M_OUT, D_IN]], _hint(
+                     de="dW hat die Form von W: Jedes Gewicht erhält genau eine Ableitung. "
+                        "Rechnen Sie die Form von Xᵀδ aus.",
+                     en="dW has the shape of W: every weight gets exactly one derivative. Work out "
+                        "the shape of Xᵀδ.")),
+                 Mistake("dX_transposed", lambda: [[D_IN, N_EX], [D_IN, M_OUT]], _hint(
+                     de="dX hat die Form von X: n Zeilen (Beispiele), d Spalten (Eingaben).",
+                     en="dX has the shape of X: n rows (examples), d columns (inputs).")),
+             ]),
+    Exercise(id="u5_1h", answer="layer_backward", kind="function", expected=_layer_backward,
+             cases=_layer_cases, rtol=1e-9, atol=1e-12,
+             mistakes=[
+                 Mistake("db_mean", _layer_mistake(db=lambda X, W, d: d.mean(axis=0)), _hint(
+                     de="db ist die Summe von δ über die Beispiele, nicht der Mittelwert: Jedes "
+                        "Beispiel trägt mit b bei; ein 1/n steckt, falls nötig, schon in δ.",
+                     en="db is the sum of δ over the examples, not the mean: every example "
+                        "contributes through b; a 1/n, if needed, is already in δ.")),
+                 Mistake("db_axis", _layer_mistake(db=lambda X, W, d: d.sum(axis=1)), _hint(
+                     de="Summieren Sie über die Beispiele (die Zeilen, axis=0): db hat die Form "
+                        "von b.",
+                     en="Sum over the examples (the rows, axis=0): db has the shape of b.")),
+                 Mistake("dW_transposed", _layer_mistake(dW=lambda X, W, d: d.T @ X), _hint(
+                     de="δᵀX hat die Form m×d, W aber d×m: Nach der Formprobe hat dW die Form "
+                        "von W.",
+                     en="δᵀX has the shape m×d, but W is d×m: by the shape check dW has the "
+                        "shape of W.")),
+                 Mistake("dW_mean", _layer_mistake(dW=lambda X, W, d: X.T @ d / len(X)), _hint(
+                     de="dW ist um den Faktor n zu klein: Xᵀδ summiert schon über die Beispiele; "
+                        "ein 1/n steckt, falls nötig, schon in δ.",
+                     en="dW is n times too small: Xᵀδ already sums over the examples; a 1/n, if "
+                        "needed, is already in δ.")),
+             ]),
 ]
 _EX = {e.id: e for e in EXERCISES}
 
@@ -420,7 +481,7 @@ def _q1(part, de, en, src):
 CELLS = [
     md(de=r"""# Einheit 5: Ableitungen in Matrixform, verschwindende Gradienten, Skip-Verbindungen
 
-*Übungsblatt 11 – 15 Punkte (Aufgabe 1: 6 P., Aufgabe 2: 9 P.)*
+*Übungsblatt 11 – 15 Punkte (Aufgabe 1: 6 Punkte, Aufgabe 2: 9 Punkte), dazu als Ergänzung eine vektorisierte Schicht (Aufgaben 1g und 1h: 3 Punkte)*
 
 Warum lernen tiefe Netze oft so schlecht – und warum lernen Netze mit Hunderten von Schichten
 (ResNets) trotzdem gut? Die Antwort steckt in der Kettenregel: Der Gradient nach einem Gewicht der
@@ -450,7 +511,7 @@ In dieser Einheit
 typischen Fehlern einen Hinweis. Die Schreibweisen stehen jeweils vor den Aufgaben.""",
        en=r"""# Unit 5: Derivatives in matrix form, vanishing gradients, skip connections
 
-*Exercise sheet 11 – 15 points (exercise 1: 6 points, exercise 2: 9 points)*
+*Exercise sheet 11 – 15 points (exercise 1: 6 points, exercise 2: 9 points), plus a vectorised layer as a supplement (exercises 1g and 1h: 3 points)*
 
 Why do deep networks often learn so badly – and why do networks with hundreds of layers (ResNets)
 learn well all the same? The answer lies in the chain rule: the gradient with respect to a weight
@@ -478,7 +539,7 @@ The cell below checks your answer (`check`) and gives a hint for typical mistake
 is listed before the exercises."""),
 
     # ------------------------------------------------------------------ exercise 1
-    md(de=r"""## Aufgabe 1: Ableitungen (6 P.)
+    md(de=r"""## Aufgabe 1: Ableitungen (6 Punkte, mit Ergänzung 9 Punkte)
 
 Es seien
 
@@ -511,7 +572,7 @@ Dann ist jede Ableitung eine Ableitung nach einer einzelnen reellen Variablen.
 | $\sum_{i=1}^m \ldots$ | `Sum(..., (i, 1, m))` |
 
 Produkte brauchen ein `*`: `2*x[j]`, nicht `2x[j]`.""",
-       en=r"""## Exercise 1: Derivatives (6 points)
+       en=r"""## Exercise 1: Derivatives (6 points, with the supplement 9 points)
 
 Let
 
@@ -605,6 +666,56 @@ If the columns agree, your formula is right at this point."""),
 
 # your answers answer_1a ... answer_1f (parts not answered yet are skipped)
 print_sheet11_check({part: globals().get(f"answer_1{part}") for part in "abcdef"})"""),
+    md(de=r"""### Eine Schicht vektorisiert rückwärts (Ergänzung)
+
+In nnkit (wie in PyTorch) stehen $n$ Beispiele als Zeilen in einer Matrix $\mathbf X$ der Form
+$n\times d$; eine Schicht rechnet $\mathbf Z = \mathbf X\mathbf W + \mathbf b$ mit $\mathbf W$ der
+Form $d\times m$ und $\mathbf b$ mit $m$ Einträgen (zu jeder Zeile addiert). Der
+Rückwärtsdurchlauf erhält $\boldsymbol\delta = \partial L/\partial\mathbf Z$, eine Matrix derselben
+Form wie $\mathbf Z$, und gibt nach der Kettenregel – Ihre Ergebnisse aus (a) bis (c), für alle
+Komponenten und Beispiele auf einmal –
+
+$$\frac{\partial L}{\partial\mathbf W} = \mathbf X^\top\boldsymbol\delta, \qquad
+  \frac{\partial L}{\partial\mathbf X} = \boldsymbol\delta\,\mathbf W^\top, \qquad
+  \frac{\partial L}{\partial\mathbf b} = \sum_{\text{Beispiele}}\boldsymbol\delta .$$
+
+Die **Formprobe**: Jede Ableitung hat die Form der Größe, nach der abgeleitet wird – damit findet
+man die Reihenfolge der Faktoren und die Transposition, ohne sie auswendig zu wissen.
+
+**Aufgabe 1g (1 Punkt).** Für $n = 5$ Beispiele, $d = 3$ Eingaben und $m = 2$ Ausgaben: Welche
+Formen haben $\partial L/\partial\mathbf X$ und $\partial L/\partial\mathbf W$? Geben Sie
+`shapes = [(Zeilen, Spalten) von dX, (Zeilen, Spalten) von dW]` an.""",
+       en=r"""### One layer backwards, vectorised (supplement)
+
+In nnkit (as in PyTorch) $n$ examples are the rows of a matrix $\mathbf X$ of shape $n\times d$; a
+layer computes $\mathbf Z = \mathbf X\mathbf W + \mathbf b$ with $\mathbf W$ of shape $d\times m$
+and $\mathbf b$ with $m$ entries (added to every row). The backward pass receives
+$\boldsymbol\delta = \partial L/\partial\mathbf Z$, a matrix of the same shape as $\mathbf Z$, and
+by the chain rule – your results of (a) to (c), for all components and examples at once – gives
+
+$$\frac{\partial L}{\partial\mathbf W} = \mathbf X^\top\boldsymbol\delta, \qquad
+  \frac{\partial L}{\partial\mathbf X} = \boldsymbol\delta\,\mathbf W^\top, \qquad
+  \frac{\partial L}{\partial\mathbf b} = \sum_{\text{examples}}\boldsymbol\delta .$$
+
+The **shape check**: every derivative has the shape of the quantity it is taken with respect to –
+this gives the order of the factors and the transposes without learning them by heart.
+
+**Exercise 1g (1 point).** For $n = 5$ examples, $d = 3$ inputs and $m = 2$ outputs: what shapes
+do $\partial L/\partial\mathbf X$ and $\partial L/\partial\mathbf W$ have? Give
+`shapes = [(rows, columns) of dX, (rows, columns) of dW]`."""),
+    *_graded("u5_1g", 'shapes = None  # [(..., ...), (..., ...)]\n### BEGIN SOLUTION\n'
+             'shapes = [(5, 3), (3, 2)]  # dX like X (n x d), dW like W (d x m)\n### END SOLUTION', 1),
+    md(de=r"""**Aufgabe 1h (2 Punkte).** Implementieren Sie `layer_backward(X, W, delta)`: Die Funktion
+gibt das Tupel `(dX, dW, db)` nach den Formeln oben zurück (NumPy: `@` für das Matrixprodukt,
+`.T` für die Transponierte).""",
+       en=r"""**Exercise 1h (2 points).** Implement `layer_backward(X, W, delta)`: it returns the tuple
+`(dX, dW, db)` by the formulas above (NumPy: `@` for the matrix product, `.T` for the
+transpose)."""),
+    *_graded("u5_1h", '''def layer_backward(X, W, delta):
+    """dL/dX, dL/dW, dL/db of Z = X W + b, given delta = dL/dZ (one row per example)."""
+    ### BEGIN SOLUTION
+    return delta @ W.T, X.T @ delta, delta.sum(axis=0)
+    ### END SOLUTION''', 2),
     md(de=r"""### Von den Komponenten zur Matrixform
 
 Backpropagation rechnet nicht mit einzelnen Komponenten, sondern mit ganzen Vektoren. Fassen Sie
@@ -638,7 +749,7 @@ $(\mathbf W\mathbf x+\mathbf b)_i < 0$ for all inputs, the result is a dead neur
 $\sigma'\le\frac14$. Exactly these factors pile up in exercise 2."""),
 
     # ------------------------------------------------------------------ exercise 2
-    md(de=r"""## Aufgabe 2: Verschwindende Gradienten (9 P.)
+    md(de=r"""## Aufgabe 2: Verschwindende Gradienten (9 Punkte)
 
 Gegeben sei ein neuronales Netz mit $N$ Schichten, das auf skalaren Eingabedaten $x\in\mathbb R$
 operiert. Für jede Schicht $i = 1,\dots,N$ gilt
