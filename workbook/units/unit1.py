@@ -557,13 +557,13 @@ w2_fate = "unchanged"
     md(de=r"""### Wie ein Neuron beim Training stirbt
 
 In einem echten Netz sind die Kosten nicht $y$ selbst, sondern messen, wie weit $y$ vom Zielwert
-$t$ entfernt ist: Verlust $L = \frac12 (y - t)^2$ je Beispiel, Kosten $C$ = Mittelwert der
+$t$ entfernt ist: Verlust $L = \frac12 (y - t)^2$ je Beispiel, Kosten $J$ = Mittelwert der
 Verluste über die Daten. Die folgende Simulation führt damit den Gradientenabstieg für $w_2$ aus
 ($w_1 = 0{,}1$ bleibt fest), für zwei kleine Datensätze mit demselben Start $w_2 = -0{,}1$:
 
 - Im **Datensatz 1** ist $z \le 0$ für jedes Beispiel, wie im Zustand 1.
 - Im **Datensatz 2** haben zwei Beispiele $z > 0$, wie im Zustand 2. Die Zielwerte sind so
-  gewählt, dass $w_2 = -0{,}25$ sie genau trifft ($C = 0$). Unterhalb der gepunkteten Linie
+  gewählt, dass $w_2 = -0{,}25$ sie genau trifft ($J = 0$). Unterhalb der gepunkteten Linie
   $w_2 = -0{,}3$ ist $z \le 0$ für alle Beispiele des Datensatzes.
 
 Ändern Sie die Lernrate $\eta$ und die Anzahl der Schritte: Was geschieht mit dem Neuron bei
@@ -572,13 +572,13 @@ dann bei weiteren Schritten?
 """, en=r"""### How a neuron dies in training
 
 In a real network the cost is not $y$ itself but measures how far $y$ is from the target $t$: the
-loss $L = \frac12 (y - t)^2$ per example, the cost $C$ = the mean of the losses over the data.
+loss $L = \frac12 (y - t)^2$ per example, the cost $J$ = the mean of the losses over the data.
 The following simulation runs gradient descent for $w_2$ with it ($w_1 = 0.1$ stays fixed), for
 two small data sets with the same start $w_2 = -0.1$:
 
 - In **data set 1**, $z \le 0$ for every example, as in state 1.
 - In **data set 2**, two examples have $z > 0$, as in state 2. The targets are chosen so that
-  $w_2 = -0.25$ fits them exactly ($C = 0$). Below the dotted line $w_2 = -0.3$, $z \le 0$ for
+  $w_2 = -0.25$ fits them exactly ($J = 0$). Below the dotted line $w_2 = -0.3$, $z \le 0$ for
   every example of the data set.
 
 Change the learning rate $\eta$ and the number of steps: what happens to the neuron with a small

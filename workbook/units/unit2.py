@@ -966,11 +966,11 @@ Without the limit, with a small fixed $h$, one gets an approximation of the deri
 - one-sided (forward): $D_+ f(x) = \dfrac{f(x+h) - f(x)}{h}$,
 - centred: $D_0 f(x) = \dfrac{f(x+h) - f(x-h)}{2h}$.
 
-In unit 3 we use this approximation to check whether your backpropagation is implemented
+In unit 3 you use this approximation to check whether your backpropagation is implemented
 correctly (gradient check).
 
 **Exercise 4b (2 points).** Implement `forward_difference(f, x, h)` and
-`central_difference(f, x, h)` for a function `f` of a number.
+`central_difference(f, x, h)` for a function `f` of a real variable.
 """),
     answer("u2_forward_difference", """def forward_difference(f, x, h):
     \"\"\"(f(x + h) - f(x)) / h.\"\"\"

@@ -67,10 +67,10 @@ def mini_trace(net, w1, w2, x1, x2):
 
 
 def descent_on_w2(w1, w2, X, T, lr, steps):
-    r"""Gradient descent on $w_2$ alone for the cost $C = \frac1n\sum_i \frac12(y_i - t_i)^2$
+    r"""Gradient descent on $w_2$ alone for the cost $J = \frac1n\sum_i \frac12(y_i - t_i)^2$
     (nnkit's "mse") over the data set ``X`` of shape (n, 2) with targets ``T`` of shape (n, 1):
-    $w_2 \leftarrow w_2 - \eta\,\partial C/\partial w_2$ with
-    $\partial C/\partial w_2 = \frac1n\sum_i (y_i - t_i)\,\mathrm{ReLU}'(z_i)\,x_{2,i}$ from
+    $w_2 \leftarrow w_2 - \eta\,\partial J/\partial w_2$ with
+    $\partial J/\partial w_2 = \frac1n\sum_i (y_i - t_i)\,\mathrm{ReLU}'(z_i)\,x_{2,i}$ from
     nnkit's backpropagation. Returns ``(w2s, costs)``: $w_2^{(0)}, \dots, w_2^{(steps)}$ and the
     cost at each of them."""
     net = mini_network(w1, w2)
@@ -86,9 +86,9 @@ def descent_on_w2(w1, w2, X, T, lr, steps):
 
 #: Two data sets (inputs, targets) for the dead-neuron demo, both starting at w1 = 0.1, w2 = -0.1.
 #: DEAD: x1 small and x2 large, so z = 0.1 x1 - 0.1 x2 < 0 for every example: dead from the start.
-#: ALIVE: the targets are ReLU(0.1 x1 - 0.25 x2), so w2 = -0.25 fits them exactly (C = 0). The
+#: ALIVE: the targets are ReLU(0.1 x1 - 0.25 x2), so w2 = -0.25 fits them exactly (J = 0). The
 #: first two examples have x1 = 3 x2: the neuron is alive for w2 > -0.3 and dead for w2 <= -0.3,
-#: where C = 0.15625 and the gradient is 0. The curvature near w2 = -0.25 is
+#: where J = 0.15625 and the gradient is 0. The curvature near w2 = -0.25 is
 #: (10² + 20²) / 4 = 125: steps with eta < 0.008 approach -0.25 from above, larger ones overshoot
 #: it, and from eta > 0.0107 on the first step lands beyond -0.3 and the neuron is dead for good.
 DEAD = (np.array([[1.0, 20.0], [2.0, 15.0], [0.5, 8.0], [3.0, 12.0]]),
@@ -210,7 +210,7 @@ class DeadNeuronView(View):
                            dead[-1],
                            tr(de="w₂ (Datensatz 2) am Ende", en="w₂ (data set 2) at the end"):
                            alive[-1],
-                           tr(de="C (Datensatz 2) am Ende", en="C (data set 2) at the end"):
+                           tr(de="J (Datensatz 2) am Ende", en="J (data set 2) at the end"):
                            cost[-1]})
         self.plot.refresh()
 
