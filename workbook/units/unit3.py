@@ -748,14 +748,14 @@ network change.
 used there; with the rounded weights given here you get a slightly different value.)""")
 
 PREDICT_TASK = md(
-    de=r"""**Aufgabe 2 (1 Punkt).** Schreiben Sie `predict_131(x, w)`: Für ein Array `x` aus $n$
-Eingaben und Gewichte `w` (ein `dict` wie oben) gibt die Funktion das Array der $n$ Vorhersagen
+    de=r"""**Aufgabe 2 (1 Punkt).** Implementieren Sie `predict_131(x, w)`: Für ein Array `x` aus
+$n$ Eingaben und Gewichte `w` (ein `dict` wie oben) gibt die Funktion das Array der $n$ Vorhersagen
 $\hat y_i$ zurück. Rechnen Sie mit ganzen Arrays (NumPy rechnet elementweise), ohne Schleife über
 $i$. Die Funktion `g` aus Aufgabe 1b dürfen Sie verwenden.""",
-    en=r"""**Exercise 2 (1 point).** Write `predict_131(x, w)`: for an array `x` of $n$ inputs and
-weights `w` (a `dict` as above) the function returns the array of the $n$ predictions $\hat y_i$.
-Compute with whole arrays (NumPy works elementwise), without a loop over $i$. You may use the
-function `g` of exercise 1b.""")
+    en=r"""**Exercise 2 (1 point).** Implement `predict_131(x, w)`: for an array `x` of $n$ inputs
+and weights `w` (a `dict` as above) the function returns the array of the $n$ predictions
+$\hat y_i$. Compute with whole arrays (NumPy works elementwise), without a loop over $i$. You may
+use the function `g` of exercise 1b.""")
 
 COMBINE = md(
     de=r"""## 6 Wie die drei Aktivierungskurven die Modellkurve ergeben
@@ -1050,8 +1050,8 @@ ein, mit 1 für „steht als Faktor darin“ und 0 sonst.
   $\partial J/\partial w_{1k}^{(2)}$, $\partial J/\partial w_{k0}^{(1)}$,
   $\partial J/\partial w_{k1}^{(1)}$.
 
-Zum Beispiel `[[1, 0, 0, 0], ...]` für eine erste Zeile, die nur in
-$\partial J/\partial w_{10}^{(2)}$ vorkommt.""",
+Zum Beispiel begänne die Tabelle mit `[[1, 0, 0, 0], ...]`, wenn die Größe der ersten Zeile nur
+in $\partial J/\partial w_{10}^{(2)}$ als Faktor stünde.""",
     en=r"""**Exercise 8b (2 points).** Now all five ingredients: which quantity is a factor of
 which derivative? Enter a table of five rows and four columns in `ingredients`, with 1 for "is a
 factor of it" and 0 otherwise.
@@ -1060,8 +1060,8 @@ factor of it" and 0 otherwise.
 - columns, in this order: $\partial J/\partial w_{10}^{(2)}$, $\partial J/\partial w_{1k}^{(2)}$,
   $\partial J/\partial w_{k0}^{(1)}$, $\partial J/\partial w_{k1}^{(1)}$.
 
-For example `[[1, 0, 0, 0], ...]` for a first row that occurs only in
-$\partial J/\partial w_{10}^{(2)}$.""")
+For example, the table would start with `[[1, 0, 0, 0], ...]` if the quantity of the first row
+were a factor of $\partial J/\partial w_{10}^{(2)}$ only.""")
 
 PASSES = md(
     de=r"""## 11 Vorwärtsdurchlauf und Rückwärtsdurchlauf
@@ -1082,7 +1082,7 @@ $$w_{10}^{(2)} := w_{10}^{(2)} - \eta\, \frac{\partial J}{\partial w_{10}^{(2)}}
 Diese Folge aus Vorwärts- und Rückwärtsdurchlauf **wiederholen** wir sehr oft; so nähern sich die
 Gewichte immer mehr einem Minimum von $J$.
 
-**Aufgabe 9 (2 Punkte).** Schreiben Sie `gradients(x, y, w)`: Für Arrays `x`, `y` aus $n$
+**Aufgabe 9 (2 Punkte).** Implementieren Sie `gradients(x, y, w)`: Für Arrays `x`, `y` aus $n$
 Datenpunkten und Gewichte `w` (ein dict mit den zehn Namen) gibt die Funktion ein dict mit
 **denselben zehn Schlüsseln** zurück, unter jedem Schlüssel die Zahl $\partial J/\partial w$ nach
 der Tabelle in Abschnitt 10. Machen Sie zuerst den Vorwärtsdurchlauf (die Funktionen `g` und
@@ -1105,8 +1105,8 @@ $$w_{10}^{(2)} := w_{10}^{(2)} - \eta\, \frac{\partial J}{\partial w_{10}^{(2)}}
 We **repeat** this sequence of forward and backward pass very often; the weights then get closer
 and closer to a minimum of $J$.
 
-**Exercise 9 (2 points).** Write `gradients(x, y, w)`: for arrays `x`, `y` of $n$ data points and
-weights `w` (a dict with the ten names) the function returns a dict with **the same ten keys**,
+**Exercise 9 (2 points).** Implement `gradients(x, y, w)`: for arrays `x`, `y` of $n$ data points
+and weights `w` (a dict with the ten names) the function returns a dict with **the same ten keys**,
 under each key the number $\partial J/\partial w$ from the table in section 10. Do the forward pass
 first (you may use the functions `g` and `predict_131`); `np.mean` is $\frac1n\sum_i$. The test
 cell compares with nnkit's backward pass on random data and weights.""")
@@ -1116,7 +1116,7 @@ GRADCHECK = md(
 
 Ist die Backpropagation richtig implementiert? In Einheit 2 haben Sie gesehen, dass der zentrale
 Differenzenquotient die Ableitung sehr genau annähert. Damit prüft man jede Implementierung der
-Backpropagation: Man verschiebt ein Gewicht nach der anderen um $\pm h$, rechnet $J$ neu und
+Backpropagation: Man verschiebt ein Gewicht nach dem anderen um $\pm h$, rechnet $J$ neu und
 vergleicht
 
 $$\frac{J(w + h) - J(w - h)}{2h}$$
@@ -1124,9 +1124,9 @@ $$\frac{J(w + h) - J(w - h)}{2h}$$
 mit dem Wert aus dem Rückwärtsdurchlauf. Das kostet zwei Vorwärtsdurchläufe pro Gewicht – zu teuer
 fürs Training, aber genau richtig zum Testen.
 
-**Aufgabe 9b (1 Punkt).** Schreiben Sie `numerical_gradients(x, y, w, h)`: ein dict mit denselben
-zehn Schlüsseln wie `gradients`, unter jedem Schlüssel der zentrale Differenzenquotient von $J$
-nach diesem Gewicht (alle anderen Gewichte fest). `predict_131` dürfen Sie verwenden.""",
+**Aufgabe 9b (1 Punkt).** Implementieren Sie `numerical_gradients(x, y, w, h)`: ein dict mit
+denselben zehn Schlüsseln wie `gradients`, unter jedem Schlüssel der zentrale Differenzenquotient
+von $J$ nach diesem Gewicht (alle anderen Gewichte fest). `predict_131` dürfen Sie verwenden.""",
     en=r"""### Gradient check
 
 Is backpropagation implemented correctly? In unit 2 you saw that the centred difference quotient
@@ -1138,9 +1138,9 @@ $$\frac{J(w + h) - J(w - h)}{2h}$$
 with the value from the backward pass. That costs two forward passes per weight – too expensive
 for training, but just right for testing.
 
-**Exercise 9b (1 point).** Write `numerical_gradients(x, y, w, h)`: a dict with the same ten keys
-as `gradients`, under each key the centred difference quotient of $J$ with respect to that weight
-(all other weights fixed). You may use `predict_131`.""")
+**Exercise 9b (1 point).** Implement `numerical_gradients(x, y, w, h)`: a dict with the same ten
+keys as `gradients`, under each key the centred difference quotient of $J$ with respect to that
+weight (all other weights fixed). You may use `predict_131`.""")
 
 GRADCHECK_REL = md(
     de=r"""Wann stimmen zwei Gradienten „überein“? Ein absoluter Unterschied von $10^{-6}$ ist bei
@@ -1152,7 +1152,7 @@ $$\frac{|a - b|}{\max(10^{-8},\ |a| + |b|)}$$
 (die $10^{-8}$ verhindern eine Division durch 0). Faustregel: unter $10^{-7}$ ist die
 Backpropagation richtig, über $10^{-2}$ ist sie falsch.
 
-**Aufgabe 9c (1 Punkt).** Schreiben Sie `rel_error(a, b)`: Für zwei Arrays derselben Form gibt
+**Aufgabe 9c (1 Punkt).** Implementieren Sie `rel_error(a, b)`: Für zwei Arrays derselben Form gibt
 die Funktion den **größten** relativen Fehler ihrer Einträge zurück. Die Zelle danach vergleicht
 damit Ihre Funktion `gradients` mit Ihrer Funktion `numerical_gradients`.""",
     en=r"""When do two gradients "agree"? An absolute difference of $10^{-6}$ is tiny for a gradient
@@ -1164,16 +1164,16 @@ $$\frac{|a - b|}{\max(10^{-8},\ |a| + |b|)}$$
 (the $10^{-8}$ prevents a division by 0). Rule of thumb: below $10^{-7}$ backpropagation is right,
 above $10^{-2}$ it is wrong.
 
-**Exercise 9c (1 point).** Write `rel_error(a, b)`: for two arrays of the same shape, the function
-returns the **largest** relative error of their entries. The cell after it uses it to compare your
-function `gradients` with your function `numerical_gradients`.""")
+**Exercise 9c (1 point).** Implement `rel_error(a, b)`: for two arrays of the same shape, the
+function returns the **largest** relative error of their entries. The cell after it uses it to
+compare your function `gradients` with your function `numerical_gradients`.""")
 
 STEP_TASK = md(
-    de=r"""**Aufgabe 10 (1 Punkt).** Schreiben Sie `train_step(x, y, w, eta)`: ein
+    de=r"""**Aufgabe 10 (1 Punkt).** Implementieren Sie `train_step(x, y, w, eta)`: ein
 Vorwärts- und Rückwärtsdurchlauf mit Ihrer Funktion `gradients`, dann ein Schritt des
 Gradientenabstiegs für alle zehn Gewichte. Die Funktion gibt die **neuen** Gewichte als dict zurück
 (mit denselben Schlüsseln).""",
-    en=r"""**Exercise 10 (1 point).** Write `train_step(x, y, w, eta)`: one forward and backward
+    en=r"""**Exercise 10 (1 point).** Implement `train_step(x, y, w, eta)`: one forward and backward
 pass with
 your function `gradients`, then one step of gradient descent for all ten weights. The function
 returns the **new** weights as a dict (with the same keys).""")

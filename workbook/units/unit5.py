@@ -672,7 +672,7 @@ In nnkit (wie in PyTorch) stehen $n$ Beispiele als Zeilen in einer Matrix $\math
 $n\times d$; eine Schicht rechnet $\mathbf Z = \mathbf X\mathbf W + \mathbf b$ mit $\mathbf W$ der
 Form $d\times m$ und $\mathbf b$ mit $m$ Einträgen (zu jeder Zeile addiert). Der
 Rückwärtsdurchlauf erhält $\boldsymbol\delta = \partial L/\partial\mathbf Z$, eine Matrix derselben
-Form wie $\mathbf Z$, und gibt nach der Kettenregel – Ihre Ergebnisse aus (a) bis (c), für alle
+Form wie $\mathbf Z$, und liefert nach der Kettenregel – Ihre Ergebnisse aus (a) bis (c), für alle
 Komponenten und Beispiele auf einmal –
 
 $$\frac{\partial L}{\partial\mathbf W} = \mathbf X^\top\boldsymbol\delta, \qquad
