@@ -907,6 +907,53 @@ gradient by $\mathbf W^\top\operatorname{diag}(\sigma'(\mathbf W\mathbf x+\mathb
 many such matrices also shrink or grow exponentially, and for ReLU every $\operatorname{ReLU}'=0$
 sets the contribution to 0 altogether."""),
 
+    md(de=r"""### Gegenmittel (ohne Punkte)
+
+Skip-Verbindungen (gleich im Anschluss) sind nicht das einzige Mittel. Probieren Sie in der
+Ansicht oben mit $N = 30$:
+
+* **ReLU statt Sigmoid.** Wo die ReLU aktiv ist, ist $\operatorname{ReLU}' = 1$ statt
+  $\sigma' \le \frac14$. Mit ReLU und $w = 1$ bleibt $|\partial o_N/\partial w_1|$ über alle 30
+  Schichten bei etwa $0{,}5$; mit Sigmoid fällt es auf etwa $10^{-20}$.
+* **Initialisierung (Xavier/Glorot, He).** Man wählt die Startgewichte so, dass die Faktoren
+  im Mittel den Betrag 1 haben: Varianz der Gewichte etwa $1/n$ bei $n$ Eingaben der Schicht
+  (Xavier/Glorot, für Sigmoid und tanh) bzw. $2/n$ (He, für ReLU; die 2 gleicht aus, dass die ReLU
+  im Mittel die Hälfte der Summen auf 0 setzt). In unserer Kette mit einer Eingabe pro Schicht
+  heißt das für ReLU $|w| \approx 1$: Schon $w = 1{,}5$ lässt den Gradienten explodieren (etwa
+  $10^{5}$). Bei Sigmoid helfen größere Gewichte hier nicht: Die Summen $s_i$ werden größer und
+  $\sigma'(s_i)$ kleiner (mit $w = 4$ etwa $10^{-35}$).
+* **Normalisierung** (Batch- oder Layer-Normalisierung) bringt die Summen $s_i$ einer Schicht
+  über die Beispiele eines Mini-Batches bzw. über die Neuronen der Schicht auf Mittelwert 0 und
+  Varianz 1 – in den Bereich, in dem $\sigma'$ groß ist. In der Ansicht fehlt sie: Eine Kette mit
+  einem Neuron und einem Beispiel hat nichts, worüber sie mitteln könnte.
+* **Gradient Clipping** begrenzt explodierende Gradienten: Ist die Norm des Gradienten größer
+  als eine Schranke $c$, wird er auf die Länge $c$ gekürzt,
+  $\mathbf g \leftarrow c\,\mathbf g/\lVert\mathbf g\rVert$. Die Richtung bleibt, nur der Schritt
+  wird begrenzt (Identität mit $w = 1{,}3$: ohne Clipping etwa $10^{3}$). Gegen verschwindende
+  Gradienten hilft es nicht.""",
+       en=r"""### Remedies (no points)
+
+Skip connections (right after this) are not the only remedy. Try in the view above with
+$N = 30$:
+
+* **ReLU instead of sigmoid.** Where the ReLU is active, $\operatorname{ReLU}' = 1$ instead of
+  $\sigma' \le \frac14$. With ReLU and $w = 1$, $|\partial o_N/\partial w_1|$ stays at about
+  $0.5$ over all 30 layers; with sigmoid it falls to about $10^{-20}$.
+* **Initialisation (Xavier/Glorot, He).** The start weights are chosen so that the factors have
+  absolute value 1 on average: a weight variance of about $1/n$ for $n$ inputs of the layer
+  (Xavier/Glorot, for sigmoid and tanh) or $2/n$ (He, for ReLU; the 2 makes up for the ReLU
+  setting half of the sums to 0 on average). In our chain with one input per layer this means
+  $|w| \approx 1$ for ReLU: already $w = 1.5$ makes the gradient explode (about $10^{5}$). For
+  the sigmoid, larger weights do not help here: the sums $s_i$ grow and $\sigma'(s_i)$ shrinks
+  (with $w = 4$ about $10^{-35}$).
+* **Normalisation** (batch or layer normalisation) brings the sums $s_i$ of a layer to mean 0 and
+  variance 1, over the examples of a mini-batch or over the neurons of the layer – into the range
+  where $\sigma'$ is large. The view lacks it: a chain with one neuron and one example has nothing
+  to average over.
+* **Gradient clipping** limits exploding gradients: if the norm of the gradient exceeds a bound
+  $c$, it is shortened to length $c$, $\mathbf g \leftarrow c\,\mathbf g/\lVert\mathbf g\rVert$.
+  The direction stays, only the step is limited (identity with $w = 1.3$: about $10^{3}$ without
+  clipping). It does not help against vanishing gradients."""),
     md(de=r"""### Die Skip-Verbindung
 
 Wir ändern nun die Architektur durch das Einführen einer sogenannten **Skip-Verbindung**, die die
