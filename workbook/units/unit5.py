@@ -922,9 +922,10 @@ Ansicht oben mit $N = 30$:
   heißt das für ReLU $|w| \approx 1$: Schon $w = 1{,}5$ lässt den Gradienten explodieren (etwa
   $10^{5}$). Bei Sigmoid helfen größere Gewichte hier nicht: Die Summen $s_i$ werden größer und
   $\sigma'(s_i)$ kleiner (mit $w = 4$ etwa $10^{-35}$).
-* **Normalisierung** (Batch- oder Layer-Normalisierung) bringt die Summen $s_i$ einer Schicht
-  über die Beispiele eines Mini-Batches bzw. über die Neuronen der Schicht auf Mittelwert 0 und
-  Varianz 1 – in den Bereich, in dem $\sigma'$ groß ist. In der Ansicht fehlt sie: Eine Kette mit
+* **Normalisierung** (Batch-Normalisierung oder Normalisierung über die Schicht, „Layer
+  Normalization“) bringt die Summen $s_i$ einer Schicht über die Beispiele eines Mini-Batches bzw.
+  über die Neuronen der Schicht auf Mittelwert 0 und Varianz 1 – in den Bereich, in dem $\sigma'$
+  groß ist. In der Ansicht fehlt sie: Eine Kette mit
   einem Neuron und einem Beispiel hat nichts, worüber sie mitteln könnte.
 * **Gradient Clipping** begrenzt explodierende Gradienten: Ist die Norm des Gradienten größer
   als eine Schranke $c$, wird er auf die Länge $c$ gekürzt,
