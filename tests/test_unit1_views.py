@@ -52,20 +52,49 @@ def test_trace_gradients_are_dy_dw_and_the_shown_cost_is_y():
 
 
 def test_descent_on_w2_is_flat_for_the_dead_data_set():
-    # every example of DEAD has z = 0.1 x1 - 0.1 x2 < 0
-    assert np.all(0.1 * rn.DEAD[:, 0] - 0.1 * rn.DEAD[:, 1] < 0)
-    np.testing.assert_array_equal(rn.descent_on_w2(0.1, -0.1, rn.DEAD, 0.05, 30), -0.1)
-    alive = rn.descent_on_w2(0.1, -0.1, rn.ALIVE, 0.01, 1)
-    # ALIVE: z > 0 for (20, 10) and (25, 5): gradient = (10 + 5) / 4 = 3.75
-    assert alive[1] == pytest.approx(-0.1 - 0.01 * 3.75)
+    X, T = rn.DEAD
+    assert np.all(0.1 * X[:, 0] - 0.1 * X[:, 1] < 0)  # every example has z < 0
+    for lr in (0.001, 0.02):
+        w2s, costs = rn.descent_on_w2(0.1, -0.1, X, T, lr, 30)
+        np.testing.assert_array_equal(w2s, -0.1)
+        assert costs == pytest.approx(0.5 * 0.5 ** 2)  # y = 0 for all, t = 0.5: C = 1/2 * 0.25
 
 
-def test_descent_matches_nnkit_relu_grad():
+def test_first_step_on_the_living_data_set_by_hand():
+    X, T = rn.ALIVE
+    # w2 = -0.1: z = (3 - 1, 6 - 2, 0.1 - 2, 0.3 - 1.2) = (2, 4, -1.9, -0.9); y - t = (1.5, 3, 0, 0)
+    # dC/dw2 = (1.5 * 10 + 3 * 20) / 4 = 18.75
+    w2s, _ = rn.descent_on_w2(0.1, -0.1, X, T, 0.004, 1)
+    assert w2s[1] == pytest.approx(-0.1 - 0.004 * 18.75)
+
+
+def test_a_small_learning_rate_fits_the_targets():
+    X, T = rn.ALIVE
+    w2s, costs = rn.descent_on_w2(0.1, -0.1, X, T, 0.005, 50)
+    # the targets are ReLU(0.1 x1 - 0.25 x2): w2 = -0.25 fits them exactly
+    assert w2s[-1] == pytest.approx(-0.25, abs=1e-6)
+    assert costs[-1] == pytest.approx(0.0, abs=1e-9)
+    assert np.all(np.diff(costs) <= 0)
+
+
+def test_one_overshooting_step_kills_the_neuron_for_good():
+    X, T = rn.ALIVE
+    w2s, costs = rn.descent_on_w2(0.1, -0.1, X, T, 0.02, 30)
+    assert w2s[1] == pytest.approx(-0.1 - 0.02 * 18.75)  # -0.475, beyond the optimum -0.25
+    for w2 in w2s[1:]:
+        assert np.all(X @ np.array([0.1, w2]) <= 0)  # dead: every z <= 0 ...
+    np.testing.assert_array_equal(w2s[1:], w2s[1])   # ... and w2 never moves again
+    # stuck at C = 1/(2n) sum t^2 = (0.25 + 1) / 8 > 0, the cost at w2 = -0.25: no minimum
+    np.testing.assert_allclose(costs[1:], 1.25 / 8)
+
+
+def test_descent_matches_the_chain_rule_by_hand():
+    X, T = rn.ALIVE
     relu = get_activation("relu")
     w2 = -0.1
-    for w_next in rn.descent_on_w2(0.1, -0.1, rn.ALIVE, 0.02, 5)[1:]:
-        z = rn.ALIVE @ np.array([0.1, w2])
-        w2 = w2 - 0.02 * np.mean(relu.grad(z) * rn.ALIVE[:, 1])
+    for w_next in rn.descent_on_w2(0.1, -0.1, X, T, 0.01, 5)[0][1:]:
+        z = X @ np.array([0.1, w2])
+        w2 = w2 - 0.01 * np.mean((np.maximum(z, 0) - T[:, 0]) * relu.grad(z) * X[:, 1])
         assert w_next == pytest.approx(w2)
 
 
@@ -80,17 +109,18 @@ def test_view_builds_with_labelled_controls(lang):
         assert control.description and control.tooltip
     assert png(view).startswith(b"\x89PNG")
     assert "<svg" in view.diagram.value
-    # German: decimal comma in the readout
-    assert ("−1,90" if lang == "de" else "−1.90") in view.readout.value
+    # German: decimal comma in the readout; the start z = 0.2 * 5 + 0.1 * 5 is neither state's z
+    assert ("z = 1,50" if lang == "de" else "z = 1.50") in view.readout.value
+    assert "1,90" not in view.readout.value and "1.90" not in view.readout.value
 
 
 def test_control_change_updates_image_readout_and_diagram_and_reset_restores():
     view = rn.ReluNeuronView()
     before = (png(view), view.readout.value, view.diagram.value)
-    view.controls["w2"].value = 0.2  # z = 0.1 + 4 = 4.1 > 0
+    view.controls["w2"].value = 0.3  # z = 1 + 1.5 = 2.5 > 0
     after = (png(view), view.readout.value, view.diagram.value)
     assert all(a != b for a, b in zip(before, after, strict=True))
-    assert "4.10" in view.readout.value
+    assert "z = 2.50" in view.readout.value
     view.reset()
     assert (png(view), view.readout.value, view.diagram.value) == before
 
@@ -121,8 +151,9 @@ def test_dead_neuron_view_updates_and_resets():
     view = rn.DeadNeuronView()
     assert not view.controls["lr"].continuous_update  # retrains: on release only
     before = png(view)
-    view.controls["lr"].value = 0.04
+    view.controls["lr"].value = 0.02
     assert png(view) != before
     np.testing.assert_array_equal(view.dead_line.get_ydata(), -0.1)
+    assert "−0.475" in view.readout.value  # data set 2 died in the first step
     view.reset()
     assert png(view) == before

@@ -123,7 +123,7 @@ def test_gradient_descent_view_shows_the_regimes():
     before = (png(view), view.readout.value)
     assert "converges" in view.readout.value
     view.controls["lr"].value = 0.8
-    assert "overshoots" in view.readout.value and png(view) != before[0]
+    assert "overshooting" in view.readout.value and png(view) != before[0]
     view.controls["lr"].value = 1.1
     assert "diverges" in view.readout.value
     view.reset()
@@ -133,9 +133,9 @@ def test_gradient_descent_view_shows_the_regimes():
 def test_output_neuron_view_diagram_and_readout():
     view = on.OutputNeuronView()
     before = (view.readout.value, view.diagram.value)
-    assert "<svg" in view.diagram.value and "∂C/∂w = 1.500" in view.readout.value
+    assert "<svg" in view.diagram.value and "∂L/∂w = 1.500" in view.readout.value
     view.controls["b"].value = -2.0  # z = 1.2 - 2 < 0: dead, gradients 0
-    assert "∂C/∂w = 0.000" in view.readout.value and view.diagram.value != before[1]
+    assert "∂L/∂w = 0.000" in view.readout.value and view.diagram.value != before[1]
     view.reset()
     assert (view.readout.value, view.diagram.value) == before
 

@@ -54,6 +54,14 @@ def step_by_hand(x, y, w, alpha):
     return {k: w[k] - alpha * g[k] for k in NAMES}
 
 
+def numerical_by_hand(x, y, w, h):
+    """Centred differences of J = 1/(2n) sum (y - yhat)^2, one weight at a time."""
+    def J(weights):
+        return np.sum((y - predict_by_hand(x, weights)) ** 2) / (2 * len(x))
+
+    return {k: (J({**w, k: w[k] + h}) - J({**w, k: w[k] - h})) / (2 * h) for k in NAMES}
+
+
 def solutions():
     x, y = sine_data()
     a = np.array([sigmoid(z) for z in z_by_hand()])
@@ -67,7 +75,11 @@ def solutions():
         "dJ_dw2_12": "-(y - yhat) * g(z2)",
         "dJ_dw1_21": "-(y - yhat) * w2_12 * g'(z2) * x",
         "needed_x": "c",
+        "ingredients": [[1, 1, 1, 1], [0, 1, 0, 0], [0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 0, 1]],
         "gradients": gradients_by_hand,
+        "numerical_gradients": numerical_by_hand,
+        "rel_error": lambda a, b: max(abs(p - q) / max(1e-8, abs(p) + abs(q))
+                                      for p, q in zip(np.ravel(a), np.ravel(b), strict=True)),
         "train_step": step_by_hand,
     }
 
@@ -158,3 +170,42 @@ def test_payload_is_json_and_hostile_payload_rejected():
     assert ex.judge(json.loads(json.dumps(payload)), seed=3).passed
     assert not ex.judge({"kind": "function", "results": "rm -rf"}, seed=3).passed
     assert not EX["u3_z"].judge({"kind": "value", "answer": encode("3.32")}).passed
+
+
+# ------------------------------------------------------------------ exercise 8b: the ingredients
+
+def test_ingredients_table_follows_from_the_chain_rule():
+    """Derive the table of exercise 8b with sympy for one hidden neuron k (g left abstract): which
+    of r, g(z), g'(z), w_1k^(2), x is a factor of dL/dw for L = (y - yhat)^2 / 2."""
+    import sympy as sp
+
+    x, y, b2, v, c, a = sp.symbols("x y b2 v c a")
+    g = sp.Function("g")
+    z = c + a * x
+    yhat = b2 + v * g(z)
+    L = (y - yhat) ** 2 / 2
+    table = []
+    for w in (b2, v, c, a):                  # w_10^(2), w_1k^(2), w_k0^(1), w_k1^(1)
+        d = sp.diff(L, w)
+        rest = sp.simplify(d / (yhat - y))   # d = r-factor * rest, r = y - yhat
+        factors = sp.Mul.make_args(rest)
+        assert not rest.has(y)               # r is a factor of d, and y occurs nowhere else
+        table.append([
+            1,
+            int(g(z) in factors),
+            int(any(f.has(sp.Derivative) for f in factors)),
+            int(v in factors),
+            int(x in factors),
+        ])
+    expected = np.array(table, dtype=float).T  # rows: r, g, g', w_1k^(2), x
+    np.testing.assert_array_equal(unit3._ingredients(), expected)
+
+
+def test_ingredients_exercise_accepts_lists_and_names_the_mistakes():
+    ex = next(e for e in unit3.EXERCISES if e.id == "u3_ingredients")
+    right = [[1, 1, 1, 1], [0, 1, 0, 0], [0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 0, 1]]
+    assert judge(ex, {"ingredients": right}).passed
+    wrong = [row[:] for row in right]
+    wrong[1] = [0, 1, 1, 1]  # g(z) also for the first layer
+    result = judge(ex, {"ingredients": wrong})
+    assert not result.passed and "g'(z_ik)" in result.hint

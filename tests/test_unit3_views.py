@@ -120,3 +120,78 @@ def test_each_slider_change_updates_once():
         count = view.update_count
         view.controls["w1_11"].value = v
         assert view.update_count == count + 1
+
+
+# ------------------------------------------------------------------ numbers in the texts
+# Every number a model answer or text states is recomputed here with nnkit.
+
+def _cell_text(grade_id, lang):
+    from workbook.source import flatten
+    from workbook.units import unit3
+    for cell in flatten(unit3.CELLS):
+        if cell.nbgrader and cell.nbgrader.get("grade_id") == grade_id:
+            return cell.text(lang)
+    raise KeyError(grade_id)
+
+
+def _num(value, digits, lang):
+    text = f"{value:.{digits}f}"
+    return text.replace(".", "{,}") if lang == "de" else text
+
+
+def _plain(value, digits, lang):
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if lang == "de" else text
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_combine_model_answer_numbers(lang):
+    text = _cell_text("u3_combine", lang).replace("\n", " ")
+    g = sn.GIVEN
+    for k in (1, 2, 3):
+        step = -g[f"w1_{k}0"] / g[f"w1_{k}1"]
+        assert f"x \\approx {_num(step, 2, lang)}" in text
+    x, y = sn.sine_data()
+    given = sn.cost(x, y, sn.given_params())
+    w = dict(g, w2_12=0.0)
+    without = sn.weights_cost(w)
+    assert f"{_plain(given, 3, lang)} " in text.replace("\n", " ")
+    assert _plain(without, 3, lang) in text
+
+
+def test_the_sign_of_the_product_sets_the_direction_of_a_step():
+    """Unit 3 section 5: w_1k^(2) g(w_k0 + w_k1 x) rises iff w_1k^(2) w_k1^(1) > 0."""
+    rng = np.random.default_rng(7)
+    grid = np.linspace(-3, 3, 61)
+    cases = [(sn.GIVEN[f"w1_{k}0"], sn.GIVEN[f"w1_{k}1"], sn.GIVEN[f"w2_1{k}"]) for k in (1, 2, 3)]
+    cases += [tuple(rng.normal(0, 2, 3)) for _ in range(20)]
+    for w0, w1, v in cases:
+        term = v * sn.SIGMOID.fn(w0 + w1 * grid)
+        assert np.all(np.sign(np.diff(term)) == np.sign(v * w1))
+    # the given weights: neuron 1 rises, neurons 2 and 3 fall (the model answer)
+    assert [np.sign(c[1] * c[2]) for c in cases[:3]] == [1, -1, -1]
+
+
+def _losses(lr, steps=2000):
+    view = sn.TrainingView(lr=lr)
+    view.train(steps)
+    return np.array(view.losses)
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_learning_rate_model_answer_numbers(lang):
+    text = _cell_text("u3_learning_rate", lang).replace("\n", " ")
+    slow = _losses(0.3)
+    assert np.all(np.diff(slow) <= 0)                     # "fällt gleichmäßig, aber langsam"
+    assert f"J \\approx {_num(slow[2000], 2, lang)}" in text
+    fast = _losses(1.0)
+    assert fast[240:281].max() > 1.0                      # "um Schritt 260 auf über 1"
+    assert 240 <= fast[240:281].argmax() + 240 <= 280
+    assert fast[380:421].max() > 0.5                      # "um Schritt 400 auf über 0,5"
+    assert fast[560:900].max() > 1.1 * fast[500:560].min()  # "schwankt danach noch bis etwa 900"
+    late = fast[900:]                                     # then no rise above 1 % any more
+    assert np.all(late <= 1.01 * np.minimum.accumulate(late))
+    assert f"J \\approx {_num(fast[2000], 3, lang)}" in text
+    assert fast[2000] < slow[2000]
+    wild = _losses(2.5, 500)
+    assert not np.isfinite(wild[-1]) or wild[-1] > 1e6   # "wächst über alle Grenzen"

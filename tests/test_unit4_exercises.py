@@ -178,7 +178,7 @@ def test_decimal_comma_is_detected():
     assert not result.passed and "Punkt" in result.hint
 
 
-# ------------------------------------------------------------------ the experiment (exercise 4.5)
+# ------------------------------------------------------------------ the experiment (exercise 4.1)
 
 def test_killed_fraction_is_deterministic_and_checked_against_a_loop():
     """The vectorised nnkit.train call equals 1000 separate runs of the hand formulas."""

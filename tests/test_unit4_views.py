@@ -85,8 +85,19 @@ def test_the_target_is_representable():
 
 # ------------------------------------------------------------------ BackpropView
 
+def hand_view():
+    return dr.BackpropView(dr.X_HAND, dr.Y_HAND, dr.W_HAND)
+
+
+def test_backprop_view_starts_away_from_the_hand_example():
+    # by hand at x = 1.5, w = (0.8, 0.6, 1.2, -0.4): h0 = 1.2, h1 = 0.72, yhat = 0.864 - 0.48
+    text = dr.BackpropView().readout.value
+    assert "ŷ = 0.384" in text and "L = 0.616" in text
+    assert "0.375" not in text and "3.375" not in text  # part 3's yhat = 3/8 and L = 27/8
+
+
 def test_backprop_view_updates_diagram_and_readout_and_resets():
-    view = dr.BackpropView()
+    view = hand_view()
     svg, text = view.diagram.value, view.readout.value
     assert "0.750" in text  # dL/dh0 = 1/2 + 1/4 at the worked example
     view.controls["w0"].value = -0.5  # z0 < 0: every gradient 0
@@ -108,7 +119,7 @@ def test_backprop_view_updates_once_per_slider_change():
 
 def test_backprop_view_speaks_german():
     set_language("de")
-    view = dr.BackpropView()
+    view = hand_view()
     assert "über w₃" in view.readout.value and "0,750" in view.readout.value
     assert "Eingabe" in view.diagram.value
 

@@ -37,12 +37,13 @@ def test_points_are_the_sheets():
               if c.nbgrader and c.nbgrader.get("grade")}
     per_part = {}
     for grade_id, p in points.items():
-        part = re.match(r"u5_(\d[a-f])", grade_id)[1]
+        part = re.match(r"u5_(\d[a-h])", grade_id)[1]
         per_part[part] = per_part.get(part, 0) + p
-    # sheet 11: 1a-f 1 P. each; 2a 2, 2b 1, 2c 1, 2d 2, 2e 1, 2f 2
-    assert per_part == {"1a": 1, "1b": 1, "1c": 1, "1d": 1, "1e": 1, "1f": 1,
+    # sheet 11: 1a-f 1 P. each; 2a 2, 2b 1, 2c 1, 2d 2, 2e 1, 2f 2 (15 points);
+    # the supplement on a vectorised layer: 1g 1, 1h 2
+    assert per_part == {"1a": 1, "1b": 1, "1c": 1, "1d": 1, "1e": 1, "1f": 1, "1g": 1, "1h": 2,
                         "2a": 2, "2b": 1, "2c": 1, "2d": 2, "2e": 1, "2f": 2}
-    assert sum(points.values()) == 15
+    assert sum(points.values()) == 18
 
 
 def test_every_exercise_has_an_answer_and_a_test_cell():
@@ -80,6 +81,8 @@ def test_solution_passes(ex_id, lang, solutions):
 def _mistake_payload(ex, mistake, seed):
     if ex.kind == "expression":
         return ex.collect({ex.answer: str(mistake.wrong())})
+    if ex.kind == "value":
+        return ex.collect({ex.answer: mistake.wrong()})
     return ex.collect({ex.answer: mistake.wrong}, seed=seed, hidden=True)
 
 
@@ -225,3 +228,29 @@ def test_cases_are_deterministic_and_varied():
     assert {c[3].name for c in a} == {"sigmoid", "tanh", "relu", "identity", "leaky_relu"}
     hidden = ex.case_list(seed=5, hidden=True)
     assert len(hidden) > len(a) and any(len(c[1]) == 1 for c in hidden)
+
+
+# ------------------------------------------------------------------ a vectorised layer (1g, 1h)
+
+def test_layer_backward_reference_is_the_chain_rule_by_components():
+    """dW[j, k] = sum_i X[i, j] delta[i, k], dX[i, j] = sum_k delta[i, k] W[j, k],
+    db[k] = sum_i delta[i, k] - summed by loops, against the reference (nnkit's affine_backward),
+    and against finite differences of L = sum(delta * (X W + b))."""
+    rng = np.random.default_rng(5)
+    X, W, delta = rng.normal(size=(4, 3)), rng.normal(size=(3, 2)), rng.normal(size=(4, 2))
+    dX, dW, db = unit5._layer_backward(X, W, delta)
+    for j in range(3):
+        for k in range(2):
+            assert dW[j, k] == pytest.approx(sum(X[i, j] * delta[i, k] for i in range(4)))
+    for i in range(4):
+        for j in range(3):
+            assert dX[i, j] == pytest.approx(sum(delta[i, k] * W[j, k] for k in range(2)))
+    assert db == pytest.approx(delta.sum(axis=0))
+    h = 1e-6
+    E = np.zeros_like(W)
+    E[1, 0] = h
+    L = lambda W_: np.sum(delta * (X @ W_))  # noqa: E731
+    assert (L(W + E) - L(W - E)) / (2 * h) == pytest.approx(dW[1, 0], rel=1e-6)
+    # the shape check of 1g: dX like X, dW like W
+    assert [list(dX.shape), list(dW.shape)] == [[4, 3], [3, 2]]
+    assert EXERCISES["u5_1g"].expected().tolist() == [[5, 3], [3, 2]]

@@ -8,7 +8,7 @@ Sub-question -> grade id (points):
   c) dy/dw2 by the chain rule          u1_dy_dw2 (2)
      current state 1: z, dy/dw2        u1_z_cs1 (1), u1_dy_dw2_cs1 (1)
      current state 2: z, dy/dw2        u1_z_cs2 (1), u1_dy_dw2_cs2 (1)
-     the update rule w2 <- w2 - eps dcost/dw2 in state 2    u1_w2_next_cs2 (1)
+     the update rule w2 <- w2 - eta dcost/dw2 in state 2    u1_w2_next_cs2 (1)
   d) what happens to w2?               u1_dead_choice (1) + u1_dead_explain (2, manual)
 Total: 13 points.
 """
@@ -31,7 +31,7 @@ UNIT = Unit(
                    "neurons"},
 )
 
-EPSILON = 0.01  #: the learning rate of the update exercise
+ETA = 0.01  #: the learning rate of the update exercise
 
 
 def _hint(de, en):
@@ -237,14 +237,14 @@ DY_DW2_CS2 = Exercise(
 )
 W2_NEXT_CS2 = Exercise(
     id="u1_w2_next_cs2", answer="w2_next_cs2", kind="value",
-    expected=lambda: STATES[2]["w2"] - EPSILON * _dy_dw2(**STATES[2]),
+    expected=lambda: STATES[2]["w2"] - ETA * _dy_dw2(**STATES[2]),
     mistakes=[
-        Mistake("plus", lambda: STATES[2]["w2"] + EPSILON * 10.0, _hint(
+        Mistake("plus", lambda: STATES[2]["w2"] + ETA * 10.0, _hint(
             de="Prüfen Sie das Vorzeichen: Der Gradientenabstieg geht gegen den Gradienten.",
             en="Check the sign: gradient descent steps against the gradient.")),
         Mistake("no_epsilon", lambda: STATES[2]["w2"] - 10.0, _hint(
-            de="Die Lernrate ε fehlt in Ihrem Schritt.",
-            en="The learning rate ε is missing from your step.")),
+            de="Die Lernrate η fehlt in Ihrem Schritt.",
+            en="The learning rate η is missing from your step.")),
         Mistake("unchanged", lambda: STATES[2]["w2"], _hint(
             de="In diesem Zustand ist der Gradient nicht null, also ändert sich w₂.",
             en="In this state the gradient is not zero, so w₂ changes.")),
@@ -266,11 +266,11 @@ DEAD_CHOICE = Exercise(
                "Aktualisierungsregel ein.",
             en="The gradient is 0, not the weight. Put ∂cost/∂w₂ = 0 into the update rule.")),
         Mistake("shrinks", "shrinks", _hint(
-            de="Welchen Schritt −ε · ∂cost/∂w₂ macht w₂, wenn der Gradient 0 ist?",
-            en="Which step −ε · ∂cost/∂w₂ does w₂ take when the gradient is 0?")),
+            de="Welchen Schritt −η · ∂cost/∂w₂ macht w₂, wenn der Gradient 0 ist?",
+            en="Which step −η · ∂cost/∂w₂ does w₂ take when the gradient is 0?")),
         Mistake("grows", "grows", _hint(
-            de="Welchen Schritt −ε · ∂cost/∂w₂ macht w₂, wenn der Gradient 0 ist?",
-            en="Which step −ε · ∂cost/∂w₂ does w₂ take when the gradient is 0?")),
+            de="Welchen Schritt −η · ∂cost/∂w₂ macht w₂, wenn der Gradient 0 ist?",
+            en="Which step −η · ∂cost/∂w₂ does w₂ take when the gradient is 0?")),
     ],
 )
 
@@ -347,16 +347,16 @@ ReLU nicht differenzierbar: Die Steigung links ist 0, rechts 1.
 
 **Konvention: ReLU′(0) = 0.** Jeder Wert zwischen 0 und 1 ist an der Knickstelle ein
 *Subgradient* (die Steigung einer Geraden durch den Knick, die nie oberhalb der Kurve liegt), und
-jeder wäre für den Gradientenabstieg zulässig. Alle gängigen Bibliotheken (PyTorch, TensorFlow,
-JAX) und auch nnkit nehmen 0; die Ableitung lautet also
+jeder wäre für den Gradientenabstieg zulässig. PyTorch, TensorFlow und JAX setzen wie nnkit
+ReLU′(0) = 0; die Ableitung lautet also
 
 $$\frac{\partial y}{\partial z} = \begin{cases} 0, & z \le 0\\ 1, & z > 0.\end{cases}$$
 
 In der Praxis trifft $z$ den Wert 0 selten genau – aber wenn, dann soll Ihr Code dasselbe liefern
 wie die Bibliotheken.
 
-**Aufgabe a)** Implementieren Sie `relu_grad(z)`: Die Funktion erhält ein NumPy-Array `z` und
-gibt ein Array derselben Form mit den Werten von $\partial y/\partial z$ zurück (ohne Schleife,
+**Aufgabe a (2 Punkte).** Implementieren Sie `relu_grad(z)`: Die Funktion erhält ein NumPy-Array `z`
+und gibt ein Array derselben Form mit den Werten von $\partial y/\partial z$ zurück (ohne Schleife,
 also vektorisiert).
 """, en=r"""## a) The derivative of ReLU
 
@@ -366,16 +366,16 @@ differentiable: the slope on the left is 0, on the right 1.
 
 **Convention: ReLU′(0) = 0.** Every value between 0 and 1 is a *subgradient* at the kink (the slope
 of a line through the kink that never lies above the curve), and each would be admissible for
-gradient descent. All common libraries (PyTorch, TensorFlow, JAX) and nnkit take 0, so the
-derivative is
+gradient descent. PyTorch, TensorFlow and JAX, like nnkit, use ReLU′(0) = 0, so the derivative
+is
 
 $$\frac{\partial y}{\partial z} = \begin{cases} 0, & z \le 0\\ 1, & z > 0.\end{cases}$$
 
 In practice $z$ rarely hits 0 exactly – but when it does, your code should agree with the
 libraries.
 
-**Exercise a)** Implement `relu_grad(z)`: it takes a NumPy array `z` and returns an array of the
-same shape with the values of $\partial y/\partial z$ (without a loop, i.e. vectorised).
+**Exercise a (2 points).** Implement `relu_grad(z)`: it takes a NumPy array `z` and returns an array
+of the same shape with the values of $\partial y/\partial z$ (without a loop, i.e. vectorised).
 """),
     answer("u1_relu_grad", """import numpy as np
 
@@ -393,7 +393,7 @@ def relu_grad(z):
 $z = w_1 x_1 + w_2 x_2$. Bei der partiellen Ableitung nach $w_2$ sind alle anderen Größen
 ($w_1, x_1, x_2$) Konstanten.
 
-**Aufgabe b)** Weisen Sie `dz_dw2` die Ableitung $\partial z/\partial w_2$ als Formel in
+**Aufgabe b (1 Punkt).** Weisen Sie `dz_dw2` die Ableitung $\partial z/\partial w_2$ als Formel in
 Anführungszeichen zu, mit den Namen `w1`, `w2`, `x1`, `x2` (zum Beispiel `"w1*x2 + 3"`;
 Multiplikation mit `*`, Potenzen mit
 `**` oder `^`).
@@ -402,8 +402,8 @@ Multiplikation mit `*`, Potenzen mit
 $z = w_1 x_1 + w_2 x_2$. In the partial derivative with respect to $w_2$ all other quantities
 ($w_1, x_1, x_2$) are constants.
 
-**Exercise b)** Assign $\partial z/\partial w_2$ to `dz_dw2` as a formula in quotes, using the
-names `w1`, `w2`,
+**Exercise b (1 point).** Assign $\partial z/\partial w_2$ to `dz_dw2` as a formula in quotes, using
+the names `w1`, `w2`,
 `x1`, `x2` (for example `"w1*x2 + 3"`; multiplication with `*`, powers with `**` or `^`).
 """),
     answer("u1_dz_dw2", """dz_dw2 = None  # "..."
@@ -417,10 +417,10 @@ dz_dw2 = "x2"
 
 Wir wollen $w_2$ mit dem Gradientenabstieg aktualisieren:
 
-$$w_2^{(t+1)} = w_2^{(t)} - \epsilon\cdot\frac{\partial\,\mathrm{cost}}{\partial w_2},
+$$w_2^{(t+1)} = w_2^{(t)} - \eta\cdot\frac{\partial\,\mathrm{cost}}{\partial w_2},
 \qquad \frac{\partial\,\mathrm{cost}}{\partial w_2} = \frac{\partial y}{\partial w_2}$$
 
-($\epsilon$ ist die Lernrate; als Kosten dient in dieser Übung die Ausgabe $y$ selbst.)
+($\eta$ ist die Lernrate; als Kosten dient in dieser Übung die Ausgabe $y$ selbst.)
 $y$ hängt nur über $z$ von $w_2$ ab, also gilt nach der Kettenregel
 
 $$\frac{\partial y}{\partial w_2}
@@ -428,17 +428,17 @@ $$\frac{\partial y}{\partial w_2}
 
 Den ersten Faktor kennen Sie aus a), den zweiten aus b).
 
-**Aufgabe c)** Implementieren Sie `dy_dw2(w1, w2, x1, x2)`: Die Funktion gibt
+**Aufgabe c (2 Punkte).** Implementieren Sie `dy_dw2(w1, w2, x1, x2)`: Die Funktion gibt
 $\partial y/\partial w_2$ im Zustand $(w_1, w_2, x_1, x_2)$ als Zahl zurück. Überlegen Sie
 vorher, wie die Fallunterscheidung $z \le 0$ / $z > 0$ aussieht.
 """, en=r"""## c) The chain rule
 
 We want to update $w_2$ by gradient descent:
 
-$$w_2^{(t+1)} = w_2^{(t)} - \epsilon\cdot\frac{\partial\,\mathrm{cost}}{\partial w_2},
+$$w_2^{(t+1)} = w_2^{(t)} - \eta\cdot\frac{\partial\,\mathrm{cost}}{\partial w_2},
 \qquad \frac{\partial\,\mathrm{cost}}{\partial w_2} = \frac{\partial y}{\partial w_2}$$
 
-($\epsilon$ is the learning rate; in this exercise the cost is the output $y$ itself.)
+($\eta$ is the learning rate; in this exercise the cost is the output $y$ itself.)
 $y$ depends on $w_2$ only through $z$, so by the chain rule
 
 $$\frac{\partial y}{\partial w_2}
@@ -446,9 +446,9 @@ $$\frac{\partial y}{\partial w_2}
 
 You know the first factor from a), the second from b).
 
-**Exercise c)** Implement `dy_dw2(w1, w2, x1, x2)`: it returns $\partial y/\partial w_2$ in the
-state $(w_1, w_2, x_1, x_2)$ as a number. Think first about what the cases $z \le 0$ / $z > 0$
-look like.
+**Exercise c (2 points).** Implement `dy_dw2(w1, w2, x1, x2)`: it returns $\partial y/\partial w_2$
+in the state $(w_1, w_2, x_1, x_2)$ as a number. Think first about what the cases $z \le 0$ /
+$z > 0$ look like.
 """),
     answer("u1_dy_dw2", """def dy_dw2(w1, w2, x1, x2):
     \"\"\"dy/dw2 = dy/dz * dz/dw2 for z = w1*x1 + w2*x2, y = ReLU(z).\"\"\"
@@ -471,7 +471,7 @@ Der Index $cs$ steht für *current state*, den momentanen Zustand; so heißt er 
 `w1 = 0,1` dagegen ist das *Tupel* `(0, 1)` – ohne Fehlermeldung. Die Selbstkontrolle erkennt
 das und weist Sie darauf hin.
 
-**Aufgabe c) (i)** Bestimmen Sie im Zustand 1 die Werte $z|_{cs}$ und
+**Aufgabe c (i) (2 Punkte).** Bestimmen Sie im Zustand 1 die Werte $z|_{cs}$ und
 $\partial y/\partial w_2|_{cs}$ als `z_cs1` und `dy_dw2_cs1` (als Zahlen oder als Rechenausdruck in
 Python; Ihre Funktion aus c) dürfen Sie benutzen).
 Prüfen Sie Ihr Ergebnis anschließend mit der Schaltfläche „Zustand 1“ oben.
@@ -485,9 +485,9 @@ Prüfen Sie Ihr Ergebnis anschließend mit der Schaltfläche „Zustand 1“ obe
 (The German lecture notes write 0,1 with a decimal comma; in Python it is always `0.1`:
 `w1 = 0,1` would silently be the *tuple* `(0, 1)`. The self-check detects this.)
 
-**Exercise c) (i)** Determine $z|_{cs}$ and $\partial y/\partial w_2|_{cs}$ in state 1 as `z_cs1`
-and `dy_dw2_cs1` (as numbers or as a Python expression; you may use your function from c)). Then
-check your result with the
+**Exercise c (i) (2 points).** Determine $z|_{cs}$ and $\partial y/\partial w_2|_{cs}$ in state 1 as
+`z_cs1` and `dy_dw2_cs1` (as numbers or as a Python expression; you may use your function from c)).
+Then check your result with the
 button "current state 1" above.
 """),
     answer("u1_z_cs1", """z_cs1 = None
@@ -500,8 +500,8 @@ z_cs1 = 0.1 * 1 + (-0.1) * 20
 dy_dw2_cs1 = 0.0  # z = -1.9 <= 0, so dy/dz = 0
 ### END SOLUTION"""),
     tests(DY_DW2_CS1, 1),
-    md(de=r"""**Aufgabe c) (ii)** Dasselbe für Zustand 2: `z_cs2` und `dy_dw2_cs2`.""",
-       en=r"""**Exercise c) (ii)** The same for state 2: `z_cs2` and `dy_dw2_cs2`."""),
+    md(de=r"""**Aufgabe c (ii) (2 Punkte).** Dasselbe für Zustand 2: `z_cs2` und `dy_dw2_cs2`.""",
+       en=r"""**Exercise c (ii) (2 points).** The same for state 2: `z_cs2` and `dy_dw2_cs2`."""),
     answer("u1_z_cs2", """z_cs2 = None
 ### BEGIN SOLUTION
 z_cs2 = 0.1 * 20 + (-0.1) * 10
@@ -512,12 +512,12 @@ z_cs2 = 0.1 * 20 + (-0.1) * 10
 dy_dw2_cs2 = 10.0  # z = 1 > 0, so dy/dw2 = 1 * x2
 ### END SOLUTION"""),
     tests(DY_DW2_CS2, 1),
-    md(de=r"""**Aufgabe c) (iii)** Führen Sie im Zustand 2 einen Schritt der Aktualisierungsregel
-mit der Lernrate $\epsilon = 0{,}01$ aus: Welchen Wert hat $w_2^{(t+1)}$ (`w2_next_cs2`)? (Und im
-Zustand 1? Überlegen Sie es sich, ohne zu rechnen.)
-""", en=r"""**Exercise c) (iii)** Take one step of the update rule in state 2 with the learning rate
-$\epsilon = 0.01$: what is $w_2^{(t+1)}$ (`w2_next_cs2`)? (And in state 1? Think about it without
-computing.)
+    md(de=r"""**Aufgabe c (iii) (1 Punkt).** Führen Sie im Zustand 2 einen Schritt der
+Aktualisierungsregel mit der Lernrate $\eta = 0{,}01$ aus: Welchen Wert hat $w_2^{(t+1)}$
+(`w2_next_cs2`)? (Und im Zustand 1? Überlegen Sie es sich, ohne zu rechnen.)
+""", en=r"""**Exercise c (iii) (1 point).** Take one step of the update rule in state 2 with the
+learning rate $\eta = 0.01$: what is $w_2^{(t+1)}$ (`w2_next_cs2`)? (And in state 1? Think about it
+without computing.)
 """),
     answer("u1_w2_next_cs2", """w2_next_cs2 = None
 ### BEGIN SOLUTION
@@ -531,7 +531,7 @@ w2_next_cs2 = -0.1 - 0.01 * 10.0
 Im Zustand 1 war $\partial y/\partial w_2 = 0$. Nehmen Sie nun an, dass für **alle** Trainingsdaten
 $\partial y/\partial w_2|_{cs} = 0$ gilt.
 
-**Aufgabe d)** Was passiert dann mit $w_2$ beim Training? Weisen Sie `w2_fate` einen der
+**Aufgabe d (1 Punkt).** Was passiert dann mit $w_2$ beim Training? Weisen Sie `w2_fate` einen der
 Schlüssel zu:
 
 - `"grows"`: $w_2$ wird mit jedem Schritt größer.
@@ -543,7 +543,8 @@ Schlüssel zu:
 In state 1 we had $\partial y/\partial w_2 = 0$. Now assume that
 $\partial y/\partial w_2|_{cs} = 0$ holds for **all** data in the training set.
 
-**Exercise d)** What happens to $w_2$ during training then? Assign one of the keys to `w2_fate`:
+**Exercise d (1 point).** What happens to $w_2$ during training then? Assign one of the keys to
+`w2_fate`:
 
 - `"grows"`: $w_2$ grows with every step.
 - `"shrinks"`: $w_2$ shrinks with every step.
@@ -555,61 +556,92 @@ $\partial y/\partial w_2|_{cs} = 0$ holds for **all** data in the training set.
 w2_fate = "unchanged"
 ### END SOLUTION"""),
     tests(DEAD_CHOICE, 1),
-    md(de=r"""Die folgende Simulation führt den Gradientenabstieg auf $w_2$ für zwei kleine
-Datensätze aus, beide mit dem Start $w_1 = 0{,}1$, $w_2 = -0{,}1$. Im ersten ist $z \le 0$ für
-jedes Beispiel, im zweiten haben einige Beispiele $z > 0$ (wie Zustand 2). Die Kosten sind der
-Mittelwert von $y$ über die Daten. Ändern Sie Lernrate und Schrittzahl: Was beobachten Sie?
-""", en=r"""The following simulation runs gradient descent on $w_2$ for two small data sets, both
-starting at $w_1 = 0.1$, $w_2 = -0.1$. In the first, $z \le 0$ for every example; in the second,
-some examples have $z > 0$ (like state 2). The cost is the mean of $y$ over the data. Change the
-learning rate and the number of steps: what do you observe?
+    md(de=r"""### Wie ein Neuron beim Training stirbt
+
+In einem echten Netz sind die Kosten nicht $y$ selbst, sondern messen, wie weit $y$ vom Zielwert
+$t$ entfernt ist: Verlust $L = \frac12 (y - t)^2$ je Beispiel, Kosten $J$ = Mittelwert der
+Verluste über die Daten. Die folgende Simulation führt damit den Gradientenabstieg für $w_2$ aus
+($w_1 = 0{,}1$ bleibt fest), für zwei kleine Datensätze mit demselben Start $w_2 = -0{,}1$:
+
+- Im **Datensatz 1** ist $z \le 0$ für jedes Beispiel, wie im Zustand 1.
+- Im **Datensatz 2** haben zwei Beispiele $z > 0$, wie im Zustand 2. Die Zielwerte sind so
+  gewählt, dass $w_2 = -0{,}25$ sie genau trifft ($J = 0$). Unterhalb der gepunkteten Linie
+  $w_2 = -0{,}3$ ist $z \le 0$ für alle Beispiele des Datensatzes.
+
+Ändern Sie die Lernrate $\eta$ und die Anzahl der Schritte: Was geschieht mit dem Neuron bei
+einer kleinen, was bei einer großen Lernrate? Ist $w_2$ erst einmal unter der Linie, was geschieht
+dann bei weiteren Schritten?
+""", en=r"""### How a neuron dies in training
+
+In a real network the cost is not $y$ itself but measures how far $y$ is from the target $t$: the
+loss $L = \frac12 (y - t)^2$ per example, the cost $J$ = the mean of the losses over the data.
+The following simulation runs gradient descent for $w_2$ with it ($w_1 = 0.1$ stays fixed), for
+two small data sets with the same start $w_2 = -0.1$:
+
+- In **data set 1**, $z \le 0$ for every example, as in state 1.
+- In **data set 2**, two examples have $z > 0$, as in state 2. The targets are chosen so that
+  $w_2 = -0.25$ fits them exactly ($J = 0$). Below the dotted line $w_2 = -0.3$, $z \le 0$ for
+  every example of the data set.
+
+Change the learning rate $\eta$ and the number of steps: what happens to the neuron with a small
+learning rate, what with a large one? Once $w_2$ is below the line, what do further steps do?
 """),
     code("""from workbook.views.relu_neuron import DeadNeuronView
 
 DeadNeuronView()"""),
-    manual("u1_dead_explain", 2, de=r"""**Aufgabe d) (Erklärung)** Begründen Sie Ihre Wahl mit der
-Aktualisierungsregel. Erklären Sie, warum man von einem **toten Neuron** spricht, warum das beim
-Training ein Problem ist und ob bzw. wie das Neuron wieder „aufwachen“ kann. Nennen Sie zwei
-Gegenmittel.
-""", en=r"""**Exercise d) (explanation)** Justify your choice with the update rule. Explain why one
-speaks of a **dead neuron**, why this is a problem in training, and whether and how the neuron can
-"wake up" again. Name two remedies.
+    manual("u1_dead_explain", 2, de=r"""**Aufgabe d, Begründung (2 Punkte, manuell bewertet).**
+Begründen Sie Ihre Wahl mit der Aktualisierungsregel. Erklären Sie, warum man von einem **toten
+Neuron** spricht, warum das beim Training ein Problem ist und ob bzw. wie das Neuron wieder
+„aufwachen“ kann. Nennen Sie zwei Gegenmittel.
+""", en=r"""**Exercise d, explanation (2 points, graded by hand).** Justify your choice with the
+update rule. Explain why one speaks of a **dead neuron**, why this is a problem in training, and
+whether and how the neuron can "wake up" again. Name two remedies.
 """, solution_de=r"""Mit $\partial\,\mathrm{cost}/\partial w_2 = 0$ lautet die Aktualisierungsregel
-$w_2^{(t+1)} = w_2^{(t)} - \epsilon\cdot 0 = w_2^{(t)}$: $w_2$ bleibt unverändert, egal wie groß die
-Lernrate ist. Der Gradient ist 0, weil $z \le 0$ für alle Daten gilt und damit
-$\partial y/\partial z = 0$; dasselbe gilt dann für $w_1$ (es ist $\partial y/\partial w_1 =
-\partial y/\partial z \cdot x_1 = 0$). Das Neuron gibt für jede Eingabe 0 aus und lässt keinen
-Gradienten durch: Es ist „tot“. Es lernt nichts mehr und trägt nichts zur Ausgabe bei – ein Teil
-des Netzes liegt brach. Von selbst wacht es nicht auf; nur wenn sich $z$ auf anderem Weg
-ändert (neue Daten, in tieferen Netzen Änderungen der vorigen Schichten), kann $z > 0$ wieder
-vorkommen. Gegenmittel: Leaky ReLU ($\max(0{,}1z, z)$, Ableitung 0,1 statt 0 für $z \le 0$),
-sorgfältige Initialisierung (z. B. kleiner positiver Bias), kleinere Lernrate (ein zu großer
-Schritt schiebt $z$ für alle Daten ins Negative, wie in der Simulation).""",
+$w_2^{(t+1)} = w_2^{(t)} - \eta\cdot 0 = w_2^{(t)}$: $w_2$ bleibt unverändert, egal wie groß die
+Lernrate ist. Der Gradient $\partial y/\partial w_2 = \mathrm{ReLU}'(z)\cdot x_2$ ist für alle
+Daten 0, wenn für jedes Beispiel $z \le 0$ gilt (dann ist $\partial y/\partial z = 0$) oder
+$x_2 = 0$ ist. Im ersten Fall gilt dasselbe für $w_1$
+($\partial y/\partial w_1 = \partial y/\partial z \cdot x_1 = 0$): Das Neuron gibt für jede
+Eingabe 0 aus und lässt keinen Gradienten durch – es ist „tot“. Es lernt nichts mehr und trägt
+nichts zur Ausgabe bei; ein Teil des Netzes liegt brach. Von
+selbst wacht es nicht auf; nur wenn sich $z$ auf anderem Weg ändert (neue Daten, in tieferen
+Netzen Änderungen der vorigen Schichten), kann wieder $z > 0$ vorkommen. Gegenmittel: Leaky ReLU
+($\max(0{,}1z, z)$, Ableitung 0,1 statt 0 für $z \le 0$), sorgfältige Initialisierung (z. B. ein
+kleiner positiver Bias) und eine kleinere Lernrate: Ein zu großer Schritt kann $w_2$ so weit über
+das Ziel hinausschieben, dass $z \le 0$ für alle Daten gilt – in der Simulation stirbt das Neuron
+des Datensatzes 2 bei großer Lernrate im ersten Schritt, bei kleiner Lernrate erreicht es das
+Ziel.""",
         solution_en=r"""With $\partial\,\mathrm{cost}/\partial w_2 = 0$ the update rule reads
-$w_2^{(t+1)} = w_2^{(t)} - \epsilon\cdot 0 = w_2^{(t)}$: $w_2$ stays unchanged, whatever the
-learning rate. The gradient is 0 because $z \le 0$ for all data and hence $\partial y/\partial z =
-0$; the same holds for $w_1$ ($\partial y/\partial w_1 = \partial y/\partial z \cdot x_1 = 0$). The
-neuron outputs 0 for every input and lets no gradient through: it is "dead". It learns nothing and
-contributes nothing to the output – part of the network is wasted. It does not wake up by itself;
+$w_2^{(t+1)} = w_2^{(t)} - \eta\cdot 0 = w_2^{(t)}$: $w_2$ stays unchanged, whatever the learning
+rate. The gradient $\partial y/\partial w_2 = \mathrm{ReLU}'(z)\cdot x_2$ is 0 for all data if
+$z \le 0$ for every example (then $\partial y/\partial z = 0$) or if $x_2 = 0$. In the first case
+the same holds for $w_1$ ($\partial y/\partial w_1 = \partial y/\partial z \cdot x_1 = 0$): the
+neuron outputs 0 for every input and lets no gradient through – it is "dead". It learns nothing and
+contributes nothing to the output; part of the network is wasted. It does not wake up by itself;
 only if $z$ changes in another way (new data, or in deeper networks changes of the previous
 layers) can $z > 0$ occur again. Remedies: leaky ReLU ($\max(0.1z, z)$, derivative 0.1 instead
-of 0 for $z \le 0$), careful initialisation (e.g. a small positive bias), a smaller learning rate
-(a step that is too large pushes $z$ below 0 for all data, as in the simulation)."""),
+of 0 for $z \le 0$), careful initialisation (e.g. a small positive bias) and a smaller learning
+rate: a step that is too large can push $w_2$ so far past the target that $z \le 0$ for all data –
+in the simulation the neuron of data set 2 dies in the first step with a large learning rate and
+reaches the target with a small one."""),
 
     md(de=r"""## Zusammenfassung
 
 - ReLU′(z) = 0 für $z \le 0$ und 1 für $z > 0$ (Konvention an der Knickstelle: 0).
-- Kettenregel: $\partial y/\partial w_2 = \mathrm{ReLU}'(z)\cdot x_2$ – der Gradient eines Gewichts
-  ist die Eingabe an dieser Kante, multipliziert mit der Ableitung der Aktivierungsfunktion.
+- Kettenregel: $\partial L/\partial w_2 = \partial L/\partial y\cdot\mathrm{ReLU}'(z)\cdot x_2$ –
+  der Gradient eines Gewichts ist die Eingabe an dieser Kante mal die Ableitung der
+  Aktivierungsfunktion mal $\partial L/\partial y$ (hier 1, weil die Kosten $y$ selbst sind).
 - Ist $z \le 0$ für alle Daten, verschwinden alle Gradienten des Neurons: Die Gewichte bleiben
-  stehen (tote Neuronen). In Einheit 2 lernen Sie Leaky ReLU und weitere Aktivierungsfunktionen
-  kennen.
+  stehen (tote Neuronen). Ein zu großer Schritt kann ein Neuron so töten; eine kleinere Lernrate
+  hilft. In Einheit 2 lernen Sie Leaky ReLU und weitere Aktivierungsfunktionen kennen.
 """, en=r"""## Summary
 
 - ReLU′(z) = 0 for $z \le 0$ and 1 for $z > 0$ (convention at the kink: 0).
-- Chain rule: $\partial y/\partial w_2 = \mathrm{ReLU}'(z)\cdot x_2$ – the gradient of a weight is
-  the input on that edge times the derivative of the activation function.
+- Chain rule: $\partial L/\partial w_2 = \partial L/\partial y\cdot\mathrm{ReLU}'(z)\cdot x_2$ – the
+  gradient of a weight is the input on that edge times the derivative of the activation function
+  times $\partial L/\partial y$ (here 1, because the cost is $y$ itself).
 - If $z \le 0$ for all data, all gradients of the neuron vanish: its weights stand still (dead
-  neurons). Unit 2 introduces leaky ReLU and other activation functions.
+  neurons). A step that is too large can kill a neuron this way; a smaller learning rate helps.
+  Unit 2 introduces leaky ReLU and other activation functions.
 """),
 ]

@@ -12,7 +12,7 @@ Topic of the seed -> grade id (points):
                                         u2_derivative_x3 (1), u2_derivative_at_2 (1)
     difference quotients                u2_forward_difference (1), u2_central_difference (1),
                                         u2_difference_explain (1, manual)
-  gradient descent w <- w - L dC/dw     u2_gd_step (1), u2_lr_max (1), u2_lr_explain (2, manual)
+  gradient descent w <- w - eta dC/dw     u2_gd_step (1), u2_lr_max (1), u2_lr_explain (2, manual)
   gradient = 0 analytically vs iterating: text (section 6)
   backpropagation for an output neuron  u2_output_neuron_grads (2)
 Total: 23 points.
@@ -353,9 +353,9 @@ DERIVATIVE_AT_2 = Exercise(
     mistakes=[
         Mistake("one_third", lambda: 4 / 3, _hint(
             de="Sie haben die fehlerhafte Formel aus der Mitschrift benutzt. Prüfen Sie sie mit "
-               "dem Differenzenquotienten (siehe Abbildung oben).",
+               "dem Differenzenquotienten: Berechnen Sie ((2 + h)³ − 2³)/h für h = 0,001.",
             en="You used the wrong formula from the lecture notes. Check it with the difference "
-               "quotient (see the figure above).")),
+               "quotient: compute ((2 + h)³ − 2³)/h for h = 0.001.")),
         Mistake("value", lambda: 8.0, _hint(
             de="Das ist f(2), nicht f'(2).", en="This is f(2), not f'(2).")),
         Mistake("factor_missing", lambda: 4.0, _hint(
@@ -659,7 +659,7 @@ Leiten Sie $\sigma(z) = (1 + e^{-z})^{-1}$ mit der Kettenregel ab und drücken S
 **allein durch $\sigma(z)$** aus. Das ist praktisch: Beim Rückwärtsdurchlauf ist $\sigma(z)$ aus dem
 Vorwärtsdurchlauf schon bekannt.
 
-**Aufgabe 1a)** Implementieren Sie `sigmoid_grad(z)` (vektorisiert) mithilfe der gegebenen
+**Aufgabe 1a (1 Punkt).** Implementieren Sie `sigmoid_grad(z)` (vektorisiert) mithilfe der gegebenen
 Funktion `sigmoid`.
 """, en=r"""### 1a) The derivative of the sigmoid
 
@@ -667,7 +667,8 @@ Differentiate $\sigma(z) = (1 + e^{-z})^{-1}$ with the chain rule and express th
 of $\sigma(z)$ alone**. This is practical: in the backward pass $\sigma(z)$ is already known from
 the forward pass.
 
-**Exercise 1a)** Implement `sigmoid_grad(z)` (vectorised) using the given function `sigmoid`.
+**Exercise 1a (1 point).** Implement `sigmoid_grad(z)` (vectorised) using the given function
+`sigmoid`.
 """),
     code('''import numpy as np
 
@@ -685,19 +686,20 @@ def sigmoid(z):
     md(de=r"""### 1b) Leaky ReLU
 
 In Einheit 1 haben Sie gesehen, dass ein ReLU-Neuron mit $z \le 0$ für alle Daten keinen Gradienten
-mehr bekommt (tote Neuronen). Leaky ReLU $g(z) = \max(0{,}1\,z,\ z)$ lässt für $z < 0$ eine kleine
-Steigung übrig. An der Knickstelle $z = 0$ gilt dieselbe Konvention wie bei ReLU: die Steigung von
+mehr bekommt (tote Neuronen). Leaky ReLU $g(z) = \max(0{,}1\,z,\ z)$ behält für $z < 0$ eine kleine
+Steigung bei. An der Knickstelle $z = 0$ gilt dieselbe Konvention wie bei ReLU: die Steigung von
 links.
 
-**Aufgabe 1b)** Implementieren Sie `leaky_relu(z)` und `leaky_relu_grad(z)` (vektorisiert, Steigung
-0,1 – in Python `0.1`).
+**Aufgabe 1b (2 Punkte).** Implementieren Sie `leaky_relu(z)` und `leaky_relu_grad(z)`
+(vektorisiert, Steigung 0,1 – in Python `0.1`).
 """, en=r"""### 1b) Leaky ReLU
 
 In unit 1 you saw that a ReLU neuron with $z \le 0$ for all data gets no gradient any more (dead
 neurons). Leaky ReLU $g(z) = \max(0.1\,z,\ z)$ keeps a small slope for $z < 0$. At the kink $z = 0$
 the convention of ReLU applies: the slope from the left.
 
-**Exercise 1b)** Implement `leaky_relu(z)` and `leaky_relu_grad(z)` (vectorised, slope 0.1).
+**Exercise 1b (2 points).** Implement `leaky_relu(z)` and `leaky_relu_grad(z)` (vectorised, slope
+0.1).
 """),
     answer("u2_leaky_relu", """def leaky_relu(z):
     \"\"\"max(0.1 z, z), elementwise.\"\"\"
@@ -719,11 +721,11 @@ damit ihre Aktivierungsfunktion gewissermaßen selbst (ReLU ist der Sonderfall $
 Die Ausgabe hängt nur vom **gewinnenden** Stück ab; im Rückwärtsdurchlauf erhält daher nur dieses
 den Gradienten. Bei Gleichstand gewinnt – wie in nnkit – das erste Stück.
 
-**Aufgabe 1c)** Implementieren Sie
+**Aufgabe 1c (3 Punkte).** Implementieren Sie
 - `maxout(x, w1, b1, w2, b2)`: die Ausgabe (eine Zahl) für die Vektoren `x`, `w1`, `w2` und die
   Zahlen `b1`, `b2`;
 - `maxout_grad_w(x, w1, b1, w2, b2)`: das Paar `(dw1, dw2)` der Gradienten der Ausgabe nach $w_1$
-  und nach $w_2$ (zwei Vektoren von der Form von `x`).
+  und nach $w_2$ (zwei Vektoren derselben Form wie `x`).
 """, en=r"""### 1c) Maxout
 
 A maxout unit with two pieces computes $\max(w_1^T x + b_1,\ w_2^T x + b_2)$: in a sense it learns
@@ -731,7 +733,7 @@ its activation function itself (ReLU is the special case $w_2 = 0$, $b_2 = 0$). 
 only on the **winning** piece, so in the backward pass only that piece receives the gradient. On a
 tie – as in nnkit – the first piece wins.
 
-**Exercise 1c)** Implement
+**Exercise 1c (3 points).** Implement
 - `maxout(x, w1, b1, w2, b2)`: the output (a number) for the vectors `x`, `w1`, `w2` and the
   numbers `b1`, `b2`;
 - `maxout_grad_w(x, w1, b1, w2, b2)`: the pair `(dw1, dw2)` of the gradients of the output with
@@ -758,7 +760,7 @@ trennen, die sich nicht durch eine Gerade trennen lassen. Was geschieht ohne sie
 zwei Schichten **ohne** Aktivierungsfunktion:
 $$a = W^{(2)}\big(W^{(1)} x + b^{(1)}\big) + b^{(2)}.$$
 
-**Aufgabe 1d)** Was ist $a$ als Funktion von $x$? Weisen Sie `two_linear_layers` einen der
+**Aufgabe 1d (1 Punkt).** Was ist $a$ als Funktion von $x$? Weisen Sie `two_linear_layers` einen der
 Schlüssel zu: `"affine"` (wieder eine affine Funktion $Ax + c$ von $x$), `"quadratic"` (eine
 quadratische Funktion von $x$), `"universal"` (mit genügend Neuronen jede stetige Funktion von $x$).
 """, en=r"""### 1d) Why non-linear?
@@ -768,9 +770,9 @@ classes that no straight line separates. What if it were missing? Consider two l
 an activation function:
 $$a = W^{(2)}\big(W^{(1)} x + b^{(1)}\big) + b^{(2)}.$$
 
-**Exercise 1d)** What is $a$ as a function of $x$? Assign one of the keys to `two_linear_layers`:
-`"affine"` (again an affine function $Ax + c$ of $x$), `"quadratic"` (a quadratic function of
-$x$), `"universal"` (with enough neurons, any continuous function of $x$).
+**Exercise 1d (1 point).** What is $a$ as a function of $x$? Assign one of the keys to
+`two_linear_layers`: `"affine"` (again an affine function $Ax + c$ of $x$), `"quadratic"` (a
+quadratic function of $x$), `"universal"` (with enough neurons, any continuous function of $x$).
 """),
     answer("u2_nonlinear", """two_linear_layers = None  # "..."
 ### BEGIN SOLUTION
@@ -778,10 +780,10 @@ two_linear_layers = "affine"
 ### END SOLUTION"""),
     tests(NONLINEAR, 1),
     manual("u2_nonlinear_explain", 1,
-           de=r"""**Aufgabe 1d) (Begründung)** Begründen Sie Ihre Wahl mit
-einer kurzen Rechnung. Was folgt daraus für ein tiefes Netz, dessen Schichten alle linear sind?
-""", en=r"""**Exercise 1d) (justification)** Justify your choice with a short calculation. What does
-this imply for a deep network whose layers are all linear?
+           de=r"""**Aufgabe 1d, Begründung (1 Punkt, manuell bewertet).** Begründen Sie Ihre Wahl
+mit einer kurzen Rechnung. Was folgt daraus für ein tiefes Netz, dessen Schichten alle linear sind?
+""", en=r"""**Exercise 1d, justification (1 point, graded by hand).** Justify your choice with a
+short calculation. What does this imply for a deep network whose layers are all linear?
 """, solution_de=r"""Ausmultiplizieren: $a = W^{(2)}W^{(1)}x + \big(W^{(2)}b^{(1)} + b^{(2)}\big)
 = Ax + c$ mit $A = W^{(2)}W^{(1)}$ und $c = W^{(2)}b^{(1)} + b^{(2)}$ – wieder eine affine Funktion.
 Durch Induktion gilt das für beliebig viele lineare Schichten: Ein tiefes lineares Netz kann nicht
@@ -806,8 +808,8 @@ wobei $W^{(k)}$ eine Zeile pro Neuron der Schicht $k$ hat und $f$ elementweise a
 nnkit speichert dieselben Gewichte transponiert, damit ein ganzer Stapel von Beispielen als
 `X @ W + b` auf einmal durchläuft; die Rechnung ist dieselbe.
 
-**Aufgabe 2)** Implementieren Sie `layer_forward(W, a_prev, b)` für $f = \sigma$ (die Funktion
-`sigmoid` von oben): `W` hat die Form (Neuronen, Eingaben), `a_prev` und `b` sind Vektoren.
+**Aufgabe 2 (2 Punkte).** Implementieren Sie `layer_forward(W, a_prev, b)` für $f = \sigma$ (die
+Funktion `sigmoid` von oben): `W` hat die Form (Neuronen, Eingaben), `a_prev` und `b` sind Vektoren.
 """, en=r"""## 2. The forward pass
 
 "Learning" means finding suitable weights and biases. But first the network has to compute. With
@@ -821,8 +823,8 @@ notes write "$W^{(0)}\cdot 1$" for the first layer – this means the input $x$.
 same weights transposed, so that a whole batch of examples runs through at once as `X @ W + b`;
 the computation is the same.
 
-**Exercise 2)** Implement `layer_forward(W, a_prev, b)` for $f = \sigma$ (the function `sigmoid`
-from above): `W` has the shape (neurons, inputs), `a_prev` and `b` are vectors.
+**Exercise 2 (2 points).** Implement `layer_forward(W, a_prev, b)` for $f = \sigma$ (the function
+`sigmoid` from above): `W` has the shape (neurons, inputs), `a_prev` and `b` are vectors.
 """),
     answer("u2_layer_forward", """def layer_forward(W, a_prev, b):
     \"\"\"a = sigmoid(W a_prev + b).\"\"\"
@@ -856,7 +858,7 @@ Quadrats keine Rolle.
 rechnet auch nnkits `mse`). Der Faktor $\frac12$ verschiebt das Minimum nicht, kürzt aber die 2
 aus der Ableitung des Quadrats weg: $\partial J/\partial O_{ij} = \frac1n (O_{ij} - G_{ij})$.
 
-**Aufgabe 3)** Implementieren Sie `cost(outputs, targets)`: Beide Arrays haben die Form
+**Aufgabe 3 (2 Punkte).** Implementieren Sie `cost(outputs, targets)`: Beide Arrays haben die Form
 (n Beispiele, Ausgaben); zurück kommt die Zahl $C$ von oben.
 """, en=r"""## 3. The cost function
 
@@ -883,8 +885,8 @@ does not matter.
 `mse` does). The factor $\frac12$ does not move the minimum, but it cancels the 2 from the
 derivative of the square: $\partial J/\partial O_{ij} = \frac1n (O_{ij} - G_{ij})$.
 
-**Exercise 3)** Implement `cost(outputs, targets)`: both arrays have the shape (n examples,
-outputs); it returns the number $C$ from above.
+**Exercise 3 (2 points).** Implement `cost(outputs, targets)`: both arrays have the shape (n
+examples, outputs); it returns the number $C$ from above.
 """),
     answer("u2_cost", """def cost(outputs, targets):
     \"\"\"C = 1/n * sum over examples i and outputs j of (O_ij - G_ij)^2.\"\"\"
@@ -908,11 +910,11 @@ $$\frac{\partial C}{\partial w_{kn}} = \lim_{h\to 0}\frac{C(w_{kn} + h,\ b_n) - 
 Geometrisch ist das die Steigung der Tangente.
 
 > **Vorsicht.** In der Mitschrift steht als Beispiel „$f(x) = x^3$, $f'(x) = \frac13 x^2$“. Diese
-> Ableitung ist **falsch** (vermutlich mit einer Stammfunktion verwechselt). Bestimmen Sie die
+> Ableitung ist **falsch**. Bestimmen Sie die
 > richtige selbst: Multiplizieren Sie $(x+h)^3$ im Differenzenquotienten aus und lassen Sie
-> $h \to 0$ gehen.
+> $h$ gegen 0 gehen.
 
-**Aufgabe 4a)** Geben Sie $f'(x)$ für $f(x) = x^3$ als Formel in Anführungszeichen an
+**Aufgabe 4a (2 Punkte).** Geben Sie $f'(x)$ für $f(x) = x^3$ als Formel in Anführungszeichen an
 (`derivative_x3`; Variable `x`, Potenzen mit `**` oder `^`) und den Wert $f'(2)$ als Zahl
 (`derivative_at_2`).
 """, en=r"""## 4. The derivative as a limit
@@ -928,11 +930,11 @@ $$\frac{\partial C}{\partial w_{kn}} = \lim_{h\to 0}\frac{C(w_{kn} + h,\ b_n) - 
 Geometrically this is the slope of the tangent.
 
 > **Careful.** The lecture notes give the example "$f(x) = x^3$, $f'(x) = \frac13 x^2$". This
-> derivative is **wrong** (probably mixed up with an antiderivative). Find the right one yourself:
+> derivative is **wrong**. Find the right one yourself:
 > expand $(x+h)^3$ in the difference quotient and let $h \to 0$.
 
-**Exercise 4a)** Give $f'(x)$ for $f(x) = x^3$ as a formula in quotes (`derivative_x3`; variable
-`x`, powers with `**` or `^`) and the value $f'(2)$ as a number (`derivative_at_2`).
+**Exercise 4a (2 points).** Give $f'(x)$ for $f(x) = x^3$ as a formula in quotes (`derivative_x3`;
+variable `x`, powers with `**` or `^`) and the value $f'(2)$ as a number (`derivative_at_2`).
 """),
     answer("u2_derivative_x3", """derivative_x3 = None  # "..."
 ### BEGIN SOLUTION
@@ -952,11 +954,11 @@ Ohne Grenzwert, mit einem kleinen festen $h$, erhält man eine Näherung der Abl
 - einseitig (vorwärts): $D_+ f(x) = \dfrac{f(x+h) - f(x)}{h}$,
 - zentral: $D_0 f(x) = \dfrac{f(x+h) - f(x-h)}{2h}$.
 
-Mit dieser Näherung prüft man später, ob eine Backpropagation richtig implementiert ist
+Mit dieser Näherung prüfen Sie in Einheit 3, ob Ihre Backpropagation richtig implementiert ist
 (Gradientenprüfung).
 
-**Aufgabe 4b)** Implementieren Sie `forward_difference(f, x, h)` und `central_difference(f, x, h)`
-für eine Funktion `f` einer Zahl.
+**Aufgabe 4b (2 Punkte).** Implementieren Sie `forward_difference(f, x, h)` und
+`central_difference(f, x, h)` für eine Funktion `f` einer reellen Variablen.
 """, en=r"""### The difference quotient on a computer
 
 Without the limit, with a small fixed $h$, one gets an approximation of the derivative:
@@ -964,11 +966,11 @@ Without the limit, with a small fixed $h$, one gets an approximation of the deri
 - one-sided (forward): $D_+ f(x) = \dfrac{f(x+h) - f(x)}{h}$,
 - centred: $D_0 f(x) = \dfrac{f(x+h) - f(x-h)}{2h}$.
 
-Later this approximation checks whether a backpropagation is implemented correctly (gradient
-check).
+In unit 3 you use this approximation to check whether your backpropagation is implemented
+correctly (gradient check).
 
-**Exercise 4b)** Implement `forward_difference(f, x, h)` and `central_difference(f, x, h)` for a
-function `f` of a number.
+**Exercise 4b (2 points).** Implement `forward_difference(f, x, h)` and
+`central_difference(f, x, h)` for a function `f` of a real variable.
 """),
     answer("u2_forward_difference", """def forward_difference(f, x, h):
     \"\"\"(f(x + h) - f(x)) / h.\"\"\"
@@ -982,22 +984,23 @@ function `f` of a number.
     return (f(x + h) - f(x - h)) / (2 * h)
     ### END SOLUTION"""),
     tests(CENTRAL_DIFFERENCE, 1),
-    md(de=r"""Wie gut sind die beiden Näherungen? Die Abbildung zeigt den Fehler
+    md(de=r"""Wie gut sind die beiden Näherungen? Die Ansicht zeigt den Fehler
 $|D f(x) - f'(x)|$ für $f(x) = x^3$ über $h$ – beide Achsen logarithmisch. Bewegen Sie $h$ von
 $1$ bis $10^{-12}$ und beobachten Sie die Punkte.
-""", en=r"""How good are the two approximations? The figure shows the error $|D f(x) - f'(x)|$ for
+""", en=r"""How good are the two approximations? The view shows the error $|D f(x) - f'(x)|$ for
 $f(x) = x^3$ against $h$ – both axes logarithmic. Move $h$ from $1$ down to $10^{-12}$ and watch
 the points.
 """),
     code("""from workbook.views.difference_quotient import DifferenceQuotientView
 
 DifferenceQuotientView()"""),
-    manual("u2_difference_explain", 1, de=r"""**Aufgabe 4c)** Beschreiben Sie, was Sie beobachten:
-Wie schnell fällt der Fehler der beiden Quotienten, wenn Sie $h$ um den Faktor 10 verkleinern
-(rechter Teil der Abbildung)? Warum steigt der Fehler für sehr kleine $h$ wieder an?
-""", en=r"""**Exercise 4c)** Describe what you observe: how fast does the error of the two quotients
-fall when you make $h$ ten times smaller (right part of the figure)? Why does the error rise again
-for very small $h$?
+    manual("u2_difference_explain", 1, de=r"""**Aufgabe 4c (1 Punkt, manuell bewertet).**
+Beschreiben Sie, was Sie beobachten: Wie schnell fällt der Fehler der beiden Quotienten, wenn Sie
+$h$ um den Faktor 10 verkleinern (rechter Teil der Ansicht)? Warum steigt der Fehler für sehr kleine
+$h$ wieder an?
+""", en=r"""**Exercise 4c (1 point, graded by hand).** Describe what you observe: how fast does the
+error of the two quotients fall when you make $h$ ten times smaller (right part of the view)? Why
+does the error rise again for very small $h$?
 """, solution_de=r"""Rechts (großes $h$) dominiert der Abbruchfehler der Taylorentwicklung: Beim
 Vorwärtsquotienten ist er $\approx \frac h2 |f''(x)|$, also $O(h)$ – $h$ zehnmal kleiner, Fehler
 zehnmal kleiner (Steigung 1 im log-log-Bild). Beim zentralen Quotienten heben sich die
@@ -1025,18 +1028,19 @@ fasst alle partiellen Ableitungen zusammen,
 $$\nabla C(w, b) = \Big(\frac{\partial C}{\partial w},\ \frac{\partial C}{\partial b}\Big),$$
 und zeigt in die Richtung des steilsten Anstiegs; er ist die lokale Steigung der Kostenfunktion.
 
-Theoretisch könnte man $\nabla C(w, b) = (0, 0)$ setzen und das Gleichungssystem lösen, um das
-Minimum zu bekommen. In der Praxis macht man das nicht: Für ein Netz mit Tausenden bis Milliarden
-Parametern ist das nichtlineare Gleichungssystem sehr aufwendig und meist gar nicht geschlossen
-lösbar. Stattdessen geht man in kleinen Schritten gegen den Gradienten – bergab –, bis man ein
-lokales Minimum erreicht (**Gradientenabstieg**):
-$$w_{kn} \leftarrow w_{kn} - L\cdot\frac{\partial C}{\partial w_{kn}}, \qquad
-b_n \leftarrow b_n - L\cdot\frac{\partial C}{\partial b_n}.$$
-Die **Lernrate** $L$ (meist $\eta$ geschrieben) ist die Schrittweite. Anschaulich: Ist die
+Theoretisch könnte man $\nabla C(w, b) = (0, 0)$ setzen und das Gleichungssystem lösen. Seine
+Lösungen sind die **kritischen Punkte** – Minima, aber auch Maxima und Sattelpunkte –, unter denen
+man das Minimum erst noch heraussuchen müsste. In der Praxis macht man das nicht: Für ein Netz mit
+Tausenden bis Milliarden Parametern ist das nichtlineare Gleichungssystem sehr aufwendig und meist
+gar nicht geschlossen lösbar. Stattdessen geht man in kleinen Schritten gegen den Gradienten –
+bergab –, bis man ein lokales Minimum erreicht (**Gradientenabstieg**):
+$$w_{kn} \leftarrow w_{kn} - \eta\cdot\frac{\partial C}{\partial w_{kn}}, \qquad
+b_n \leftarrow b_n - \eta\cdot\frac{\partial C}{\partial b_n}.$$
+Die **Lernrate** $\eta$ (in der Mitschrift $L$) ist die Schrittweite. Anschaulich: Ist die
 Tangentensteigung $m$, geht man einen Schritt proportional zu $-m$; im Minimum ist $m = 0$, und die
 Schritte hören auf.
 
-**Aufgabe 5a)** Implementieren Sie `gd_step(w, grad, lr)`: einen Schritt für ein Array von
+**Aufgabe 5a (1 Punkt).** Implementieren Sie `gd_step(w, grad, lr)`: einen Schritt für ein Array von
 Parametern `w` mit dem Gradienten `grad` (gleiche Form) und der Lernrate `lr`.
 """, en=r"""## 5. Gradient descent
 
@@ -1045,18 +1049,20 @@ collects all partial derivatives,
 $$\nabla C(w, b) = \Big(\frac{\partial C}{\partial w},\ \frac{\partial C}{\partial b}\Big),$$
 and points in the direction of steepest ascent; it is the local slope of the cost function.
 
-In theory one could set $\nabla C(w, b) = (0, 0)$ and solve the system of equations to get the
-minimum. In practice this is not done: for a network with thousands to billions of parameters the
-non-linear system is very expensive and usually cannot be solved in closed form at all. Instead one
-takes small steps against the gradient – downhill – until a local minimum is reached (**gradient
-descent**):
-$$w_{kn} \leftarrow w_{kn} - L\cdot\frac{\partial C}{\partial w_{kn}}, \qquad
-b_n \leftarrow b_n - L\cdot\frac{\partial C}{\partial b_n}.$$
-The **learning rate** $L$ (usually written $\eta$) is the step size. Intuitively: if the slope of
-the tangent is $m$, take a step proportional to $-m$; at the minimum $m = 0$ and the steps stop.
+In theory one could set $\nabla C(w, b) = (0, 0)$ and solve the system of equations. Its solutions
+are the **critical points** – minima, but also maxima and saddle points – among which one would
+still have to find the minimum. In practice this is not done: for a network with thousands to
+billions of parameters the non-linear system is very expensive and usually cannot be solved in
+closed form at all. Instead one takes small steps against the gradient – downhill – until a local
+minimum is reached (**gradient descent**):
+$$w_{kn} \leftarrow w_{kn} - \eta\cdot\frac{\partial C}{\partial w_{kn}}, \qquad
+b_n \leftarrow b_n - \eta\cdot\frac{\partial C}{\partial b_n}.$$
+The **learning rate** $\eta$ (written $L$ in the lecture notes) is the step size. Intuitively: if
+the slope of the tangent is $m$, take a step proportional to $-m$; at the minimum $m = 0$ and the
+steps stop.
 
-**Exercise 5a)** Implement `gd_step(w, grad, lr)`: one step for an array of parameters `w` with the
-gradient `grad` (same shape) and the learning rate `lr`.
+**Exercise 5a (1 point).** Implement `gd_step(w, grad, lr)`: one step for an array of parameters `w`
+with the gradient `grad` (same shape) and the learning rate `lr`.
 """),
     answer("u2_gd_step", """def gd_step(w, grad, lr):
     \"\"\"One step of gradient descent: w - lr * grad.\"\"\"
@@ -1066,24 +1072,12 @@ gradient `grad` (same shape) and the learning rate `lr`.
     tests(GD_STEP, 1),
     md(de=r"""### Die Lernrate
 
-Die Abbildung zeigt den Gradientenabstieg auf $C(w) = (w - 3)^2 + 1$. Links die Kostenfunktion mit
-den Iterationen $w_0, w_1, \dots$, rechts der Abstand der Kosten zum Minimum pro Schritt
-(logarithmisch). Probieren Sie kleine Lernraten (0,01), mittlere (0,3), solche zwischen 0,5 und 1
-und solche über 1.
-""", en=r"""### The learning rate
-
-The figure shows gradient descent on $C(w) = (w - 3)^2 + 1$. On the left the cost function with
-the iterates $w_0, w_1, \dots$, on the right the distance of the cost from the minimum per step
-(logarithmic). Try small learning rates (0.01), medium ones (0.3), ones between 0.5 and 1 and ones
-above 1.
-"""),
-    code("""from workbook.views.gradient_descent import GradientDescentView
-
-GradientDescentView()"""),
-    md(de=r"""**Aufgabe 5b)** Für welche Lernraten $\eta > 0$ konvergiert der Gradientenabstieg auf
+**Aufgabe 5b (1 Punkt).** Für welche Lernraten $\eta > 0$ konvergiert der Gradientenabstieg auf
 $C(w) = (w-3)^2 + 1$ von jedem Startwert aus? Geben Sie die Grenze als `lr_max` an (Konvergenz
 genau für $0 < \eta <$ `lr_max`). *Tipp:* Schreiben Sie einen Schritt für $w_t - 3$ aus.
-""", en=r"""**Exercise 5b)** For which learning rates $\eta > 0$ does gradient descent on
+""", en=r"""### The learning rate
+
+**Exercise 5b (1 point).** For which learning rates $\eta > 0$ does gradient descent on
 $C(w) = (w-3)^2 + 1$ converge from every starting point? Give the boundary as `lr_max`
 (convergence exactly for $0 < \eta <$ `lr_max`). *Hint:* write out one step for $w_t - 3$.
 """),
@@ -1094,17 +1088,29 @@ $C(w) = (w-3)^2 + 1$ converge from every starting point? Give the boundary as `l
 lr_max = 1.0
 ### END SOLUTION"""),
     tests(LR_MAX, 1),
-    manual("u2_lr_explain", 2, de=r"""**Aufgabe 5c)** Was passiert bei einer zu kleinen und was bei
-einer zu großen Lernrate? Beschreiben Sie die drei Bereiche, die Sie in der Abbildung sehen, und
-begründen Sie sie mit dem Faktor $1 - 2\eta$.
-""", en=r"""**Exercise 5c)** What happens with a learning rate that is too small, and with one
-that is too large? Describe the three regimes you see in the figure and justify them with the factor
-$1 - 2\eta$.
+    md(de=r"""Prüfen Sie Ihre Antwort in der Ansicht: Sie zeigt den Gradientenabstieg auf $C(w) =
+(w - 3)^2 + 1$. Links die Kostenfunktion mit den Iterationen $w_0, w_1, \dots$, rechts der Abstand
+der Kosten zum Minimum pro Schritt (logarithmisch). Probieren Sie kleine Lernraten (0,01), mittlere
+(0,3), solche zwischen 0,5 und 1 und solche über 1.
+""", en=r"""Check your answer in the view: it shows gradient descent on $C(w) = (w - 3)^2 + 1$. On
+the left the cost function with the iterates $w_0, w_1, \dots$, on the right the distance of the
+cost from the minimum per step (logarithmic). Try small learning rates (0.01), medium ones (0.3),
+ones between 0.5 and 1 and ones above 1.
+"""),
+    code("""from workbook.views.gradient_descent import GradientDescentView
+
+GradientDescentView()"""),
+    manual("u2_lr_explain", 2, de=r"""**Aufgabe 5c (2 Punkte, manuell bewertet).** Was passiert bei
+einer zu kleinen und was bei einer zu großen Lernrate? Beschreiben Sie die drei Bereiche, die Sie in
+der Ansicht sehen, und begründen Sie sie mit dem Faktor $1 - 2\eta$.
+""", en=r"""**Exercise 5c (2 points, graded by hand).** What happens with a learning rate that is
+too small, and with one that is too large? Describe the three regimes you see in the view and
+justify them with the factor $1 - 2\eta$.
 """, solution_de=r"""Ein Schritt multipliziert den Abstand zum Minimum mit $1 - 2\eta$.
 Zu kleine Lernrate ($\eta$ nahe 0): Der Faktor ist fast 1, der Abstand schrumpft pro Schritt kaum –
 die Kosten fallen monoton, aber sehr langsam; man braucht sehr viele Schritte. $0 < \eta < 0{,}5$:
 monotone Konvergenz; $\eta = 0{,}5$: Minimum in einem Schritt. $0{,}5 < \eta < 1$: Der Faktor ist
-negativ, die Iterationen springen über das Minimum hinweg auf die andere Seite (Überschießen),
+negativ, die Iterationen springen über das Minimum hinweg auf die andere Seite (Überschwingen),
 konvergieren aber, weil $|1 - 2\eta| < 1$. $\eta = 1$: Pendeln zwischen $w_0$ und $6 - w_0$.
 $\eta > 1$: $|1 - 2\eta| > 1$, der Abstand wächst mit jedem Schritt – Divergenz, die Kosten
 explodieren. In echten Netzen ist die Grenze unbekannt und hängt von der Krümmung ab
@@ -1123,67 +1129,77 @@ possible without the cost jumping around."""),
     md(de=r"""## 6. Backpropagation für ein Ausgabeneuron
 
 Woher kommen die Ableitungen $\partial C/\partial w$? Nicht aus Differenzenquotienten (zu teuer:
-zwei Vorwärtsdurchläufe pro Parameter), sondern aus der Kettenregel – rückwärts durch das Netz,
-daher **Backpropagation**. Für ein Ausgabeneuron mit ReLU und einem Beispiel:
+mindestens ein zusätzlicher Vorwärtsdurchlauf pro Parameter, beim zentralen Quotienten zwei),
+sondern aus der Kettenregel – rückwärts durch das Netz, daher **Backpropagation**. Für ein
+Ausgabeneuron mit ReLU und ein Beispiel mit dem Zielwert $G$ ist der **Verlust**
 
-$$z = w^T a_{prev} + b, \qquad O = \mathrm{ReLU}(z), \qquad C = (O - G)^2 .$$
+$$z = w^T a_{prev} + b, \qquad O = \mathrm{ReLU}(z), \qquad L = (O - G)^2 .$$
+
+Die Kosten $C$ sind der Mittelwert der Verluste über die Daten; ihr Gradient ist daher der
+Mittelwert der Gradienten der einzelnen Verluste. Es genügt also, $\partial L/\partial w$ für ein
+Beispiel zu kennen.
 
 Die drei Faktoren der Kettenregel:
 
-- Ableitung der Kostenfunktion: $\dfrac{\partial C}{\partial O} = 2\,(O - G)$,
+- Ableitung der Verlustfunktion: $\dfrac{\partial L}{\partial O} = 2\,(O - G)$,
 - Ableitung der Aktivierungsfunktion: $\dfrac{\partial O}{\partial z} = \mathrm{ReLU}'(z) =
   \begin{cases} 0, & z \le 0\\ 1, & z > 0\end{cases}$,
 - Ableitung der gewichteten Summe („Signal“ vor der Aktivierungsfunktion):
   $\dfrac{\partial z}{\partial w_j} = a_{prev,j}$ und $\dfrac{\partial z}{\partial b} = 1$.
 
 Also
-$$\frac{\partial C}{\partial w_j} = a_{prev,j}\cdot\mathrm{ReLU}'(z)\cdot 2(O - G),\qquad
-\frac{\partial C}{\partial b} = 1\cdot\mathrm{ReLU}'(z)\cdot 2(O - G).$$
+$$\frac{\partial L}{\partial w_j} = a_{prev,j}\cdot\mathrm{ReLU}'(z)\cdot 2(O - G),\qquad
+\frac{\partial L}{\partial b} = 1\cdot\mathrm{ReLU}'(z)\cdot 2(O - G).$$
 
-Für verborgene Schichten geht es genauso weiter – dort kommt $\partial C/\partial a$ aus der
-nächsten Schicht statt aus der Kostenfunktion (Einheit 3).
+Für verborgene Schichten geht es genauso weiter – dort kommt $\partial L/\partial a$ aus der
+nächsten Schicht statt aus der Verlustfunktion (Einheit 3).
 
 Probieren Sie es aus: Das Diagramm zeigt die Gradienten, die nnkit für ein Neuron mit einer
 Eingabe berechnet.
 """, en=r"""## 6. Backpropagation for an output neuron
 
 Where do the derivatives $\partial C/\partial w$ come from? Not from difference quotients (too
-expensive: two forward passes per parameter), but from the chain rule – backwards through the
-network, hence **backpropagation**. For an output neuron with ReLU and one example:
+expensive: at least one extra forward pass per parameter, two for the centred quotient), but from
+the chain rule – backwards through the network, hence **backpropagation**. For an output neuron
+with ReLU and one example with the target $G$, the **loss** is
 
-$$z = w^T a_{prev} + b, \qquad O = \mathrm{ReLU}(z), \qquad C = (O - G)^2 .$$
+$$z = w^T a_{prev} + b, \qquad O = \mathrm{ReLU}(z), \qquad L = (O - G)^2 .$$
+
+The cost $C$ is the mean of the losses over the data; so its gradient is the mean of the gradients
+of the single losses. It is enough to know $\partial L/\partial w$ for one example.
 
 The three factors of the chain rule:
 
-- derivative of the cost function: $\dfrac{\partial C}{\partial O} = 2\,(O - G)$,
+- derivative of the loss function: $\dfrac{\partial L}{\partial O} = 2\,(O - G)$,
 - derivative of the activation function: $\dfrac{\partial O}{\partial z} = \mathrm{ReLU}'(z) =
   \begin{cases} 0, & z \le 0\\ 1, & z > 0\end{cases}$,
 - derivative of the weighted sum (the "signal" before the activation function):
   $\dfrac{\partial z}{\partial w_j} = a_{prev,j}$ and $\dfrac{\partial z}{\partial b} = 1$.
 
 Hence
-$$\frac{\partial C}{\partial w_j} = a_{prev,j}\cdot\mathrm{ReLU}'(z)\cdot 2(O - G),\qquad
-\frac{\partial C}{\partial b} = 1\cdot\mathrm{ReLU}'(z)\cdot 2(O - G).$$
+$$\frac{\partial L}{\partial w_j} = a_{prev,j}\cdot\mathrm{ReLU}'(z)\cdot 2(O - G),\qquad
+\frac{\partial L}{\partial b} = 1\cdot\mathrm{ReLU}'(z)\cdot 2(O - G).$$
 
-Hidden layers work the same way – there $\partial C/\partial a$ comes from the next layer instead of
-the cost function (unit 3).
+Hidden layers work the same way – there $\partial L/\partial a$ comes from the next layer instead of
+the loss function (unit 3).
 
 Try it: the diagram shows the gradients nnkit computes for a neuron with one input.
 """),
     code("""from workbook.views.output_neuron import OutputNeuronView
 
 OutputNeuronView()"""),
-    md(de=r"""**Aufgabe 6)** Implementieren Sie `output_neuron_grads(a_prev, w, b, G)`: Die Funktion
-gibt das Paar `(dC_dw, dC_db)` zurück – `dC_dw` ein Vektor von der Form von `w`, `dC_db` eine Zahl.
-""", en=r"""**Exercise 6)** Implement `output_neuron_grads(a_prev, w, b, G)`: it returns the pair
-`(dC_dw, dC_db)` – `dC_dw` a vector shaped like `w`, `dC_db` a number.
+    md(de=r"""**Aufgabe 6 (2 Punkte).** Implementieren Sie `output_neuron_grads(a_prev, w, b, G)`:
+Die Funktion gibt das Paar `(dL_dw, dL_db)` zurück – `dL_dw` ein Vektor derselben Form wie `w`,
+`dL_db` eine Zahl.
+""", en=r"""**Exercise 6 (2 points).** Implement `output_neuron_grads(a_prev, w, b, G)`: it returns
+the pair `(dL_dw, dL_db)` – `dL_dw` a vector of the same shape as `w`, `dL_db` a number.
 """),
     answer("u2_output_neuron_grads", """def output_neuron_grads(a_prev, w, b, G):
-    \"\"\"Gradients of C = (ReLU(w . a_prev + b) - G)^2 with respect to w and b.\"\"\"
+    \"\"\"Gradients of the loss L = (ReLU(w . a_prev + b) - G)^2 with respect to w and b.\"\"\"
     ### BEGIN SOLUTION
     z = w @ a_prev + b
     O = max(z, 0.0)
-    delta = 2 * (O - G) * (1.0 if z > 0 else 0.0)  # dC/dO * dO/dz
+    delta = 2 * (O - G) * (1.0 if z > 0 else 0.0)  # dL/dO * dO/dz
     return delta * a_prev, delta
     ### END SOLUTION"""),
     tests(OUTPUT_NEURON_GRADS, 2),
@@ -1198,8 +1214,9 @@ gibt das Paar `(dC_dw, dC_db)` zurück – `dC_dw` ein Vektor von der Form von `
 - Ableitung = Grenzwert des Differenzenquotienten ($(x^3)' = 3x^2$); numerisch ist der zentrale
   Quotient genauer, und $h$ darf nicht zu klein sein.
 - Gradientenabstieg: $w \leftarrow w - \eta\,\partial C/\partial w$; zu kleine Lernrate: langsam,
-  zu große: Überschießen bis Divergenz.
-- Backpropagation: $\partial C/\partial w = a_{prev}\cdot g'(z)\cdot\partial C/\partial O$.
+  zu große: Überschwingen bis hin zur Divergenz.
+- Backpropagation: $\partial L/\partial w = a_{prev}\cdot g'(z)\cdot\partial L/\partial O$ für den
+  Verlust $L$ eines Beispiels; $\partial C/\partial w$ ist der Mittelwert über die Daten.
 """, en=r"""## Summary
 
 - Activation functions make the network non-linear; without them every network would be an affine
@@ -1210,7 +1227,8 @@ gibt das Paar `(dC_dw, dC_db)` zurück – `dC_dw` ein Vektor von der Form von `
 - Derivative = limit of the difference quotient ($(x^3)' = 3x^2$); numerically the centred quotient
   is more accurate, and $h$ must not be too small.
 - Gradient descent: $w \leftarrow w - \eta\,\partial C/\partial w$; learning rate too small: slow,
-  too large: overshooting up to divergence.
-- Backpropagation: $\partial C/\partial w = a_{prev}\cdot g'(z)\cdot\partial C/\partial O$.
+  too large: overshooting, even divergence.
+- Backpropagation: $\partial L/\partial w = a_{prev}\cdot g'(z)\cdot\partial L/\partial O$ for the
+  loss $L$ of one example; $\partial C/\partial w$ is the mean over the data.
 """),
 ]

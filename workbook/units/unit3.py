@@ -1,4 +1,4 @@
-r"""Unit 3: a small network learns a sine curve (lecture 003, the 1-3-1 network; 15 points).
+r"""Unit 3: a small network learns a sine curve (lecture 003, the 1-3-1 network; 19 points).
 
 Seed part -> cells (grade id, points):
   Ausgangslage (regression, non-linear data) ........ md "Ausgangslage" + data plot
@@ -6,15 +6,18 @@ Seed part -> cells (grade id, points):
   Vorhersage für x = 2, Schritte 1-5 ................. u3_z (1), u3_a (1), u3_yhat (1); ForwardView
   Vorhersagen im Streudiagramm (1)-(3) ............... ForwardView (point / points / curve),
 u3_predict (1)
-  Aktivierungen (drei Kurven ergeben die Kurve) ...... WeightsView, u3_combine (1, manual)
   Kostenfunktion MSE, Gewichte explizit .............. md + u3_cost (1)
+  Aktivierungen (drei Kurven ergeben die Kurve) ...... WeightsView, u3_combine (1, manual)
+  (the cost comes first: the WeightsView shows J, the answer to u3_cost)
   Ableitungsregeln, Beispiel ln(3x²) ................. u3_chain (1)
   Ableitung nach Gewichten im ZWEITEN Layer .......... u3_layer2 (1) + "Vorsicht" box (slide error
 g')
   Ableitung nach Gewichten im ERSTEN Layer ........... u3_layer1 (1)
   Alle Ableitungen auf einen Blick ................... md table
-  Was benötigen wir, um die Ableitungen zu rechnen? .. md table of ingredients + u3_needed (1)
+  Was benötigen wir, um die Ableitungen zu rechnen? .. md table of ingredients + u3_needed (1),
+                                                       u3_ingredients (2: all five ingredients)
   Forward Pass, Backward Pass ........................ u3_gradients (2), u3_step (1), TrainingView
+  (gradient check, promised in unit 2) ............... u3_numerical_gradients (1), u3_rel_error (1)
   (manual) ........................................... u3_random_init (1), u3_learning_rate (1)
 """
 
@@ -31,6 +34,7 @@ from workbook.views.sine_network import (
     GIVEN,
     INIT_SEED,
     NAMES,
+    cost,
     from_params,
     network,
     nnkit_gradients,
@@ -185,6 +189,54 @@ def _gradient_cases(rng, hidden):
         cases.append((np.array([X0]), np.array([1.0]), _random_weights(rng)))  # n = 1
         cases.append((x, y, {name: 0.5 for name in NAMES}))  # all weights equal
     return cases
+
+
+def _numerical(x, y, w, h, quotient="central"):
+    """dJ/dw for the ten weights by difference quotients of J (sine_network.cost), step h."""
+    def J(name, step):
+        return cost(x, y, to_params({**w, name: w[name] + step}))
+
+    if quotient == "forward":
+        return {name: (J(name, h) - J(name, 0.0)) / h for name in NAMES}
+    return {name: (J(name, h) - J(name, -h)) / (2 * h) for name in NAMES}
+
+
+def _numerical_cases(rng, hidden):
+    """(x, y, w, h) with h = 1e-3 and 1e-4: there the forward quotient is off by ~1e-4 relative,
+    the centred one by ~1e-8."""
+    return [(*case, h) for case, h in zip(_gradient_cases(rng, hidden), [1e-3, 1e-4] * 4,
+                                          strict=False)]
+
+
+def _rel_error(a, b):
+    """cs231n's check: max |a - b| / max(1e-8, |a| + |b|), elementwise, then the largest."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+def _rel_error_cases(rng, hidden):
+    cases = []
+    for n in (1, 4, 10):
+        a = rng.normal(0, 1, n)
+        cases.append((a, a * (1 + rng.normal(0, 1e-3, n))))
+    cases.append((np.array([1e-3, 100.0]), np.array([2e-3, 100.1])))  # small entries matter
+    if hidden:
+        cases += [(np.zeros(3), np.zeros(3)), (rng.normal(0, 1e3, 5), rng.normal(0, 1e3, 5)),
+                  (np.array([0.0, 1.0]), np.array([1e-12, 1.0]))]
+    return cases
+
+
+#: Exercise 8b: which quantity (rows: r_i, g(z_ik), g'(z_ik), w_1k^(2), x_i) is a factor of
+#: which derivative (columns: w_10^(2), w_1k^(2), w_k0^(1), w_k1^(1)), read off the table of
+#: section 10 (and checked against nnkit in tests/test_unit3_exercises.py).
+INGREDIENTS = {"r": (1, 1, 1, 1), "g": (0, 1, 0, 0), "g_prime": (0, 0, 1, 1), "w2": (0, 0, 1, 1),
+               "x": (0, 0, 0, 1)}
+
+
+def _ingredients(**rows):
+    """The 5 x 4 table of INGREDIENTS as floats, with ``rows`` replaced (for the mistakes)."""
+    table = dict(INGREDIENTS, **rows)
+    return np.array([table[k] for k in INGREDIENTS], dtype=float)
 
 
 def _step_reference(x, y, w, alpha):
@@ -389,8 +441,62 @@ EXERCISES = [
                 en="Look at the bias weights w_k0⁽¹⁾: what is ∂zₖ/∂w_k0⁽¹⁾?")),
             Mistake("all", "a", _hint(
                 de="Gefragt ist, wo xᵢ als eigener Faktor steht, nicht, wovon ŷᵢ abhängt.",
-                en="The question is where xᵢ stands as a factor of its own, not what ŷᵢ "
+                en="The question is where xᵢ appears as a separate factor, not what ŷᵢ "
                    "depends on.")),
+        ]),
+    Exercise(
+        id="u3_ingredients", answer="ingredients", kind="value", expected=_ingredients,
+        mistakes=[
+            Mistake("g_in_layer1", lambda: _ingredients(g=(0, 1, 1, 1)), _hint(
+                de="Die erste Schicht braucht g'(z_ik), nicht g(z_ik) als Faktor: Schauen Sie in "
+                   "der Tabelle nach, welche Formeln g(z_ik) selbst enthalten.",
+                en="The first layer needs g'(z_ik), not g(z_ik) as a factor: look up in the "
+                   "table which formulas contain g(z_ik) itself.")),
+            Mistake("residual_layer2_only", lambda: _ingredients(r=(1, 1, 0, 0)), _hint(
+                de="Das Residuum r_i steht in allen zehn Formeln: Auch die erste Schicht erfährt "
+                   "den Fehler über die Kettenregel.",
+                en="The residual r_i is in all ten formulas: the first layer too learns of the "
+                   "error through the chain rule.")),
+            Mistake("w2_in_layer2", lambda: _ingredients(w2=(0, 1, 1, 1)), _hint(
+                de="ŷ hängt linear von w_1k⁽²⁾ ab: Die Ableitung nach w_1k⁽²⁾ enthält w_1k⁽²⁾ "
+                   "nicht. Gebraucht wird es für die erste Schicht.",
+                en="ŷ depends linearly on w_1k⁽²⁾: the derivative with respect to w_1k⁽²⁾ does "
+                   "not contain w_1k⁽²⁾. It is needed for the first layer.")),
+            Mistake("x_bias_too", lambda: _ingredients(x=(0, 0, 1, 1)), _hint(
+                de="Betrachten Sie die Bias-Gewichte w_k0⁽¹⁾: Was ist ∂zₖ/∂w_k0⁽¹⁾?",
+                en="Look at the bias weights w_k0⁽¹⁾: what is ∂zₖ/∂w_k0⁽¹⁾?")),
+        ]),
+    DictExercise(
+        id="u3_numerical_gradients", answer="numerical_gradients", kind="function",
+        expected=_as_tuple(lambda x, y, w, h: _gradients_reference(x, y, w)),
+        cases=_numerical_cases, rtol=1e-5, atol=1e-7,
+        mistakes=[
+            Mistake("forward", _as_tuple(lambda x, y, w, h: _numerical(x, y, w, h, "forward")),
+                    _hint(de="Das ist der einseitige Quotient (J(w + h) − J(w))/h; er ist nur auf "
+                             "etwa h genau. Nehmen Sie den zentralen: (J(w + h) − J(w − h))/(2h).",
+                          en="This is the one-sided quotient (J(w + h) − J(w))/h, accurate only "
+                             "to about h. Use the centred one: (J(w + h) − J(w − h))/(2h).")),
+            Mistake("no_two", _as_tuple(lambda x, y, w, h: {
+                k: 2 * v for k, v in _numerical(x, y, w, h).items()}), _hint(
+                de="Alles ist doppelt so groß: Zwischen w − h und w + h liegt der Abstand 2h.",
+                en="Everything is twice too large: w − h and w + h are 2h apart.")),
+        ]),
+    Exercise(
+        id="u3_rel_error", answer="rel_error", kind="function", expected=_rel_error,
+        cases=_rel_error_cases,
+        mistakes=[
+            Mistake("absolute", lambda a, b: float(np.max(np.abs(np.asarray(a) - np.asarray(b)))),
+                    _hint(de="Das ist der absolute Fehler. Teilen Sie jede Differenz durch "
+                             "|a| + |b| (mindestens 10⁻⁸).",
+                          en="This is the absolute error. Divide every difference by |a| + |b| "
+                             "(at least 1e-8).")),
+            Mistake("mean", lambda a, b: float(np.mean(
+                np.abs(np.asarray(a) - np.asarray(b))
+                / np.maximum(1e-8, np.abs(np.asarray(a)) + np.abs(np.asarray(b))))), _hint(
+                de="Gesucht ist der größte relative Fehler, nicht der mittlere: Ein einziges "
+                   "falsches Gewicht soll auffallen.",
+                en="The largest relative error is wanted, not the mean: a single wrong weight "
+                   "must stand out.")),
         ]),
     DictExercise(
         id="u3_gradients", answer="gradients", kind="function",
@@ -428,10 +534,10 @@ EXERCISES = [
         cases=_step_cases, rtol=1e-5, atol=1e-9,
         mistakes=[
             Mistake("ascent", _as_tuple(lambda x, y, w, alpha: _step_reference(x, y, w, -alpha)),
-                    _hint(de="Sie gehen bergauf: Beim Gradientenabstieg wird α·∂J/∂w abgezogen.",
-                          en="You walk uphill: gradient descent subtracts α·∂J/∂w.")),
+                    _hint(de="Sie gehen bergauf: Beim Gradientenabstieg wird η·∂J/∂w abgezogen.",
+                          en="You walk uphill: gradient descent subtracts η·∂J/∂w.")),
             Mistake("no_alpha", _as_tuple(lambda x, y, w, alpha: _step_reference(x, y, w, 1.0)),
-                    _hint(de="Die Lernrate α fehlt.", en="The learning rate α is missing.")),
+                    _hint(de="Die Lernrate η fehlt.", en="The learning rate η is missing.")),
             Mistake("unchanged", _as_tuple(lambda x, y, w, alpha: dict(w)), _hint(
                 de="Die Gewichte haben sich nicht verändert: Geben Sie die neuen Gewichte zurück.",
                 en="The weights did not change: return the new weights.")),
@@ -452,6 +558,13 @@ Schritt für Schritt, wie es das tut:
 3. **Wie findet man die Gewichte?** Kostenfunktion, Kettenregel, alle zehn partiellen Ableitungen,
    Gradientenabstieg – und ein Netz, das vor Ihren Augen lernt.
 
+**Lernziele.** Sie können
+- den Vorwärtsdurchlauf eines 1-3-1-Netzes von Hand und vektorisiert rechnen,
+- erklären, wie gewichtete Sigmoid-Stufen zusammen eine nichtlineare Kurve ergeben,
+- die Kostenfunktion $J$ aufstellen und mit der Kettenregel alle zehn partiellen Ableitungen
+  herleiten,
+- einen Schritt des Gradientenabstiegs implementieren und den Einfluss der Lernrate beurteilen.
+
 Bewertete Aufgaben beginnen mit **Aufgabe** und nennen ihre Punktzahl; unter jeder Antwortzelle
 prüft eine Testzelle Ihre Antwort und gibt bei typischen Fehlern einen Hinweis.
 
@@ -466,6 +579,12 @@ reproduce a sine curve remarkably well. In this unit you follow step by step how
 2. **How do the three activation curves combine into the model curve?** Ten sliders.
 3. **How do we find the weights?** Cost function, chain rule, all ten partial derivatives, gradient
    descent – and a network that learns before your eyes.
+
+**Learning goals.** You can
+- compute the forward pass of a 1-3-1 network by hand and vectorised,
+- explain how weighted sigmoid steps add up to a non-linear curve,
+- set up the cost function $J$ and derive all ten partial derivatives with the chain rule,
+- implement one step of gradient descent and judge the effect of the learning rate.
 
 Graded exercises start with **Exercise** and state their points; below each answer cell a test
 cell checks your answer and gives a hint for typical mistakes.""")
@@ -503,7 +622,8 @@ cannot describe this relationship.""")
 
 DATA_CODE = code(
     "x_data, y_data = sine_data()\n"
-    "print(tr(de=\"Anzahl Datenpunkte n =\", en=\"number of data points n =\"), len(x_data))\n"
+    "print(tr(de=\"Anzahl der Datenpunkte: n =\", en=\"number of data points: n =\"),\n"
+    "      len(x_data))\n"
     "data_view()")
 
 ARCHITECTURE = md(
@@ -579,9 +699,9 @@ The **forward pass** computes the prediction from left to right through the netw
 array `z_x2` of three numbers.""")
 
 A_TASK = md(
-    de=r"""**Aufgabe 1b (1 Punkt).** Schreiben Sie die Sigmoid-Funktion `g(z)` und berechnen Sie die
-drei Aktivierungen $g(z_1), g(z_2), g(z_3)$ als Array `a_x2`.""",
-    en=r"""**Exercise 1b (1 point).** Write the sigmoid function `g(z)` and compute the three
+    de=r"""**Aufgabe 1b (1 Punkt).** Implementieren Sie die Sigmoid-Funktion `g(z)` und berechnen
+Sie die drei Aktivierungen $g(z_1), g(z_2), g(z_3)$ als Array `a_x2`.""",
+    en=r"""**Exercise 1b (1 point).** Implement the sigmoid function `g(z)` and compute the three
 activations $g(z_1), g(z_2), g(z_3)$ as an array `a_x2`.""")
 
 YHAT_TASK = md(
@@ -601,7 +721,7 @@ und vergleichen Sie mit Ihren Ergebnissen aus Aufgabe 1.
 
 ## 4 Vorhersagen im Streudiagramm
 
-Die Vorhersage für $x = 2$ ist **ein Punkt** $(2, \hat y)$ im Streudiagramm der Daten (Anzeige
+Die Vorhersage für $x = 2$ ist **ein Punkt** $(2, \hat y)$ im Streudiagramm der Daten (Auswahl
 „ein Punkt“). Dasselbe können wir für **viele** $x$ rechnen („viele Punkte“). Verbinden wir diese
 Punkte, entsteht eine **Kurve**, die das Modell darstellt („Kurve“): Das kleine Netz gibt den nicht
 linearen Zusammenhang gut wieder, ohne dass wir ihm gesagt hätten, dass es sich um einen Sinus
@@ -619,7 +739,7 @@ exercise 1.
 
 ## 4 Predictions in a scatter plot
 
-The prediction for $x = 2$ is **one point** $(2, \hat y)$ in the scatter plot of the data (show
+The prediction for $x = 2$ is **one point** $(2, \hat y)$ in the scatter plot of the data (option
 "one point"). We can compute the same for **many** $x$ ("many points"). Joining these points gives
 a **curve** that represents the model ("curve"): the small network reproduces the non-linear
 relationship well without being told that it is a sine. Move $x$ and watch how the values in the
@@ -629,74 +749,73 @@ network change.
 used there; with the rounded weights given here you get a slightly different value.)""")
 
 PREDICT_TASK = md(
-    de=r"""**Aufgabe 2 (1 Punkt).** Schreiben Sie `predict_131(x, w)`: Für ein Array `x` aus $n$
-Eingaben und Gewichte `w` (ein `dict` wie oben) gibt die Funktion das Array der $n$ Vorhersagen
+    de=r"""**Aufgabe 2 (1 Punkt).** Implementieren Sie `predict_131(x, w)`: Für ein Array `x` aus
+$n$ Eingaben und Gewichte `w` (ein `dict` wie oben) gibt die Funktion das Array der $n$ Vorhersagen
 $\hat y_i$ zurück. Rechnen Sie mit ganzen Arrays (NumPy rechnet elementweise), ohne Schleife über
 $i$. Die Funktion `g` aus Aufgabe 1b dürfen Sie verwenden.""",
-    en=r"""**Exercise 2 (1 point).** Write `predict_131(x, w)`: for an array `x` of $n$ inputs and
-weights `w` (a `dict` as above) the function returns the array of the $n$ predictions $\hat y_i$.
-Compute with whole arrays (NumPy works elementwise), without a loop over $i$. You may use the
-function `g` of exercise 1b.""")
+    en=r"""**Exercise 2 (1 point).** Implement `predict_131(x, w)`: for an array `x` of $n$ inputs
+and weights `w` (a `dict` as above) the function returns the array of the $n$ predictions
+$\hat y_i$. Compute with whole arrays (NumPy works elementwise), without a loop over $i$. You may
+use the function `g` of exercise 1b.""")
 
 COMBINE = md(
-    de=r"""## 5 Wie die drei Aktivierungskurven die Modellkurve ergeben
+    de=r"""## 6 Wie die drei Aktivierungskurven die Modellkurve ergeben
 
 Die Ausgabe ist eine gewichtete Summe: $\hat y(x) = w_{10}^{(2)} + \sum_k w_{1k}^{(2)}\, g(z_k(x))$.
 Jeder Summand $w_{1k}^{(2)} g(z_k(x))$ ist eine **Sigmoid-Stufe**. Die Stufe liegt dort, wo
-$z_k = 0$ ist, also bei $x = -w_{k0}^{(1)}/w_{k1}^{(1)}$; $|w_{k1}^{(1)}|$ bestimmt, wie steil
-sie ist, und $w_{1k}^{(2)}$, wie hoch sie ist und in welche Richtung sie geht. Das Netz
-**kombiniert** die drei Stufen geschickt zur Sinuskurve.
+$z_k = 0$ ist, also bei $x = -w_{k0}^{(1)}/w_{k1}^{(1)}$. $|w_{k1}^{(1)}|$ bestimmt, wie steil
+sie ist, und $|w_{1k}^{(2)}|$, wie hoch sie ist. Ob sie steigt oder fällt, bestimmt das Vorzeichen
+des Produkts $w_{1k}^{(2)}\,w_{k1}^{(1)}$: Ist es positiv, steigt die Stufe, ist es negativ, fällt
+sie. Das Netz **kombiniert** die drei Stufen geschickt zur Sinuskurve.
 
 Rechts sehen Sie die drei Summanden, den Bias und ihre Summe $\hat y(x)$; links die Modellkurve
-mit den Daten und die Kosten $J$ (Abschnitt 6). Alle zehn Gewichte sind einstellbar;
+mit den Daten und die Kosten $J$ (Abschnitt 5). Alle zehn Gewichte sind einstellbar;
 „Zurücksetzen“ stellt die gegebenen Gewichte wieder her.""",
-    en=r"""## 5 How the three activation curves make the model curve
+    en=r"""## 6 How the three activation curves make the model curve
 
 The output is a weighted sum: $\hat y(x) = w_{10}^{(2)} + \sum_k w_{1k}^{(2)}\, g(z_k(x))$. Each
 term
 $w_{1k}^{(2)} g(z_k(x))$ is a **sigmoid step**: it sits where $z_k = 0$, that is at
-$x = -w_{k0}^{(1)}/w_{k1}^{(1)}$; $|w_{k1}^{(1)}|$ sets how steep it is, and $w_{1k}^{(2)}$ how high
-it is and which way it goes. The network **combines** the three steps cleverly into the sine
-curve.
+$x = -w_{k0}^{(1)}/w_{k1}^{(1)}$. $|w_{k1}^{(1)}|$ sets how steep it is and $|w_{1k}^{(2)}|$ how
+high it is. Whether it rises or falls is set by the sign of the product
+$w_{1k}^{(2)}\,w_{k1}^{(1)}$: if it is positive the step rises, if negative it falls. The network
+**combines** the three steps cleverly into the sine curve.
 
 On the right you see the three terms, the bias and their sum $\hat y(x)$; on the left the model
-curve with the data and the cost $J$ (section 6). All ten weights can be set; "Reset" restores
+curve with the data and the cost $J$ (section 5). All ten weights can be set; "Reset" restores
 the given weights.""")
 
 COMBINE_TASK = md(
-    de=r"""**Aufgabe 3 (1 Punkt, manuell bewertet).** Beschreiben Sie in zwei bis vier Sätzen,
+    de=r"""**Aufgabe 4 (1 Punkt, manuell bewertet).** Beschreiben Sie in zwei bis vier Sätzen,
 welchen
 Teil der Sinuskurve jedes der drei verborgenen Neuronen beiträgt (wo liegt seine Stufe, steigt oder
 fällt sie?). Was passiert mit der Modellkurve und mit $J$, wenn Sie $w_{12}^{(2)}$ auf 0 setzen?""",
-    en=r"""**Exercise 3 (1 point, graded by hand).** Describe in two to four sentences which part
+    en=r"""**Exercise 4 (1 point, graded by hand).** Describe in two to four sentences which part
 of the
 sine curve each of the three hidden neurons contributes (where is its step, does it rise or
 fall?). What happens to the model curve and to $J$ when you set $w_{12}^{(2)}$ to 0?""")
 
 COMBINE_ANSWER = manual(
     "u3_combine", 1,
-    de=r"""*Musterlösung:* Neuron 1 ($z_1 = -0{,}16 + 1{,}74\,x$) hat seine Stufe bei $x \approx
-0{,}09$
-und steigt um $w_{11}^{(2)} = 6{,}12$: Es erzeugt den Anstieg in der Mitte. Neuron 2 hat seine
-Stufe bei $x \approx 2{,}79$ und fällt (Höhe $-4{,}39$): der Abfall nach dem Maximum am rechten
-Rand. Neuron 3 ($w_{31}^{(1)} < 0$) ist eine fallende Sigmoid-Kurve mit Stufe bei $x \approx
--2{,}63$;
-mit $w_{13}^{(2)} = 3{,}26$ ist sein Beitrag links hoch und fällt dann auf 0: der Abfall am linken
-Rand bis zum Minimum. Der Bias $-2{,}93$ verschiebt alles nach unten. Mit $w_{12}^{(2)} = 0$ fehlt
-der Abfall rechts: Die Kurve bleibt für $x > 2$ oben, $J$ steigt deutlich (von etwa 0,03 auf
-etwa 0,3).""",
+    de=r"""*Musterlösung:* Neuron 1 ($z_1 = -0{,}16 + 1{,}74\,x$) hat seine Stufe bei
+$x \approx 0{,}09$ und steigt um $w_{11}^{(2)} = 6{,}12$: Es erzeugt den Anstieg in der Mitte.
+Neuron 2 hat seine Stufe bei $x \approx 2{,}79$ und fällt ($w_{12}^{(2)} = -4{,}39 < 0$,
+$w_{21}^{(1)} > 0$): der Abfall nach dem Maximum am rechten Rand. Neuron 3 ($w_{31}^{(1)} < 0$) ist
+eine fallende Sigmoid-Kurve mit Stufe bei $x \approx -2{,}63$; mit $w_{13}^{(2)} = 3{,}26$ ist sein
+Beitrag links hoch und fällt dann auf 0: der Abfall am linken Rand bis zum Minimum. Der Bias
+$-2{,}93$ verschiebt alles nach unten. Mit $w_{12}^{(2)} = 0$ fehlt der Abfall rechts: Die Kurve
+bleibt für $x > 2$ oben, $J$ steigt deutlich (von 0,029 auf 0,225).""",
     en=r"""*Model answer:* Neuron 1 ($z_1 = -0.16 + 1.74\,x$) has its step at $x \approx 0.09$ and
-rises
-by $w_{11}^{(2)} = 6.12$: it makes the rise in the middle. Neuron 2 has its step at $x \approx 2.79$
-and falls (height $-4.39$): the drop after the maximum at the right end. Neuron 3
-($w_{31}^{(1)} < 0$) is a falling sigmoid with its step at $x \approx -2.63$; with
-$w_{13}^{(2)} = 3.26$ its contribution is high on the left and then falls to 0: the drop at the
-left end down to the minimum. The bias $-2.93$ shifts everything down. With $w_{12}^{(2)} = 0$ the
-drop on the right is missing: the curve stays up for $x > 2$ and $J$ rises clearly (from about
-0.03 to about 0.3).""")
+rises by $w_{11}^{(2)} = 6.12$: it makes the rise in the middle. Neuron 2 has its step at
+$x \approx 2.79$ and falls ($w_{12}^{(2)} = -4.39 < 0$, $w_{21}^{(1)} > 0$): the drop after the
+maximum at the right end. Neuron 3 ($w_{31}^{(1)} < 0$) is a falling sigmoid with its step at
+$x \approx -2.63$; with $w_{13}^{(2)} = 3.26$ its contribution is high on the left and then falls
+to 0: the drop at the left end down to the minimum. The bias $-2.93$ shifts everything down. With
+$w_{12}^{(2)} = 0$ the drop on the right is missing: the curve stays up for $x > 2$ and $J$ rises
+clearly (from 0.029 to 0.225).""")
 
 COST = md(
-    de=r"""## 6 Die Kostenfunktion
+    de=r"""## 5 Die Kostenfunktion
 
 Wie gut passen die Gewichte zu den Daten? Für die Regression messen wir das mit dem **mittleren
 quadratischen Fehler** (MSE), in der Form der Vorlesung mit dem Faktor $\tfrac12$:
@@ -712,9 +831,9 @@ $$J(\mathbf w) = \frac{1}{2n} \sum_{i=1}^n \Big(y_i - \underbrace{\big(w_{10}^{(
 
 Dabei ist $z_{ik}$ der Wert von $z_k$ für den Datenpunkt $i$.
 
-**Aufgabe 4 (1 Punkt).** Berechnen Sie $J$ für die gegebenen Gewichte `w` auf dem Datensatz
+**Aufgabe 3 (1 Punkt).** Berechnen Sie $J$ für die gegebenen Gewichte `w` auf dem Datensatz
 `x_data, y_data` als Zahl `J_given`.""",
-    en=r"""## 6 The cost function
+    en=r"""## 5 The cost function
 
 How well do the weights fit the data? For regression we measure this with the **mean squared
 error** (MSE), in the lecture's form with the factor $\tfrac12$:
@@ -730,7 +849,7 @@ $$J(\mathbf w) = \frac{1}{2n} \sum_{i=1}^n \Big(y_i - \underbrace{\big(w_{10}^{(
 
 Here $z_{ik}$ is the value of $z_k$ for data point $i$.
 
-**Exercise 4 (1 point).** Compute $J$ for the given weights `w` on the data set `x_data, y_data`
+**Exercise 3 (1 point).** Compute $J$ for the given weights `w` on the data set `x_data, y_data`
 as a number `J_given`.""")
 
 RULES = md(
@@ -776,7 +895,8 @@ $$\frac{\partial J}{\partial w_{10}^{(2)}} = \frac{2}{2n}\sum_{i=1}^n (y_i - \ha
   \frac{\partial J}{\partial w_{1k}^{(2)}} = \frac{2}{2n}\sum_{i=1}^n (y_i - \hat y_i)\cdot
   \big(-g(z_{ik})\big) = -\frac1n \sum_{i=1}^n (y_i - \hat y_i)\, g(z_{ik}).$$
 
-Der Faktor 2 aus der Ableitung des Quadrats kürzt sich mit dem $\tfrac12$ – deshalb steht es in $J$.
+Der Faktor 2 aus der Ableitung des Quadrats kürzt sich mit dem $\tfrac12$ – deshalb steht der
+Faktor $\tfrac12$ in $J$.
 
 > **Vorsicht.** Auf einigen Folien („Was benötigen wir, um die Ableitungen zu rechnen?“) steht in
 > den Formeln der zweiten Schicht $g'(z_k)$. Das ist **falsch**: Richtig ist $g(z_k)$, wie oben
@@ -886,7 +1006,7 @@ Mit $r_i = y_i - \hat y_i$ (Residuum) und $k = 1, 2, 3$:
   w_{13}^{(2)}$ (für die erste Schicht),
 - die **Eingaben** $\color{#CC79A7}x_i$ in den Trainingsdaten.
 
-**Aufgabe 8 (1 Punkt).** In welchen der zehn Formeln steht $x_i$ als eigener Faktor? Setzen Sie
+**Aufgabe 8a (1 Punkt).** In welchen der zehn Formeln steht $x_i$ als eigener Faktor? Setzen Sie
 `needed_x` auf den Buchstaben der richtigen Antwort:
 
 - `"a"`: in allen zehn
@@ -912,7 +1032,7 @@ With $r_i = y_i - \hat y_i$ (the residual) and $k = 1, 2, 3$:
   w_{13}^{(2)}$ (for the first layer),
 - the **inputs** $\color{#CC79A7}x_i$ of the training data.
 
-**Exercise 8 (1 point).** In which of the ten formulas does $x_i$ stand as a factor of its own? Set
+**Exercise 8a (1 point).** In which of the ten formulas does $x_i$ appear as a separate factor? Set
 `needed_x` to the letter of the right answer:
 
 - `"a"`: in all ten
@@ -920,6 +1040,29 @@ With $r_i = y_i - \hat y_i$ (the residual) and $k = 1, 2, 3$:
 - `"c"`: only in $\partial J/\partial w_{11}^{(1)}$, $\partial J/\partial w_{21}^{(1)}$,
   $\partial J/\partial w_{31}^{(1)}$
 - `"d"`: in all six derivatives of the first layer""")
+
+INGREDIENTS_TASK = md(
+    de=r"""**Aufgabe 8b (2 Punkte).** Nun alle fünf Zutaten: Welche Größe steht in welcher
+Ableitung als Faktor? Tragen Sie in `ingredients` eine Tabelle aus fünf Zeilen und vier Spalten
+ein, mit 1 für „steht als Faktor darin“ und 0 sonst.
+
+- Zeilen, in dieser Reihenfolge: $r_i$, $g(z_{ik})$, $g'(z_{ik})$, $w_{1k}^{(2)}$, $x_i$;
+- Spalten, in dieser Reihenfolge: $\partial J/\partial w_{10}^{(2)}$,
+  $\partial J/\partial w_{1k}^{(2)}$, $\partial J/\partial w_{k0}^{(1)}$,
+  $\partial J/\partial w_{k1}^{(1)}$.
+
+Zum Beispiel begänne die Tabelle mit `[[1, 0, 0, 0], ...]`, wenn die Größe der ersten Zeile nur
+in $\partial J/\partial w_{10}^{(2)}$ als Faktor stünde.""",
+    en=r"""**Exercise 8b (2 points).** Now all five ingredients: which quantity is a factor of
+which derivative? Enter a table of five rows and four columns in `ingredients`, with 1 for "is a
+factor of it" and 0 otherwise.
+
+- rows, in this order: $r_i$, $g(z_{ik})$, $g'(z_{ik})$, $w_{1k}^{(2)}$, $x_i$;
+- columns, in this order: $\partial J/\partial w_{10}^{(2)}$, $\partial J/\partial w_{1k}^{(2)}$,
+  $\partial J/\partial w_{k0}^{(1)}$, $\partial J/\partial w_{k1}^{(1)}$.
+
+For example, the table would start with `[[1, 0, 0, 0], ...]` if the quantity of the first row
+were a factor of $\partial J/\partial w_{10}^{(2)}$ only.""")
 
 PASSES = md(
     de=r"""## 11 Vorwärtsdurchlauf und Rückwärtsdurchlauf
@@ -931,17 +1074,16 @@ haben, jetzt für alle Datenpunkte auf einmal. Ganz am Anfang des Trainings verw
 
 Danach haben wir alle Zutaten für die Ableitungen; sie zu berechnen ist der
 **Rückwärtsdurchlauf**. Anschließend können wir für **jedes Gewicht** einen Schritt des
-**Gradientenabstiegs** machen, mit der Lernrate $\alpha$
-(in anderen Einheiten heißt sie $\eta$):
+**Gradientenabstiegs** machen, mit der Lernrate $\eta$ (auf den Folien $\alpha$):
 
-$$w_{10}^{(2)} := w_{10}^{(2)} - \alpha\, \frac{\partial J}{\partial w_{10}^{(2)}}, \qquad \dots,
+$$w_{10}^{(2)} := w_{10}^{(2)} - \eta\, \frac{\partial J}{\partial w_{10}^{(2)}}, \qquad \dots,
 \qquad
-  w_{31}^{(1)} := w_{31}^{(1)} - \alpha\, \frac{\partial J}{\partial w_{31}^{(1)}} .$$
+  w_{31}^{(1)} := w_{31}^{(1)} - \eta\, \frac{\partial J}{\partial w_{31}^{(1)}} .$$
 
 Diese Folge aus Vorwärts- und Rückwärtsdurchlauf **wiederholen** wir sehr oft; so nähern sich die
 Gewichte immer mehr einem Minimum von $J$.
 
-**Aufgabe 9 (2 Punkte).** Schreiben Sie `gradients(x, y, w)`: Für Arrays `x`, `y` aus $n$
+**Aufgabe 9 (2 Punkte).** Implementieren Sie `gradients(x, y, w)`: Für Arrays `x`, `y` aus $n$
 Datenpunkten und Gewichte `w` (ein dict mit den zehn Namen) gibt die Funktion ein dict mit
 **denselben zehn Schlüsseln** zurück, unter jedem Schlüssel die Zahl $\partial J/\partial w$ nach
 der Tabelle in Abschnitt 10. Machen Sie zuerst den Vorwärtsdurchlauf (die Funktionen `g` und
@@ -955,36 +1097,93 @@ data points at once. At the very start of training it uses the **randomly initia
 
 Then we have all the ingredients for the derivatives; computing them is the **backward pass**.
 After that we can take one step of **gradient descent** for **every weight**, with the learning
-rate $\alpha$ (called $\eta$ in other units):
+rate $\eta$ (on the lecture slides $\alpha$):
 
-$$w_{10}^{(2)} := w_{10}^{(2)} - \alpha\, \frac{\partial J}{\partial w_{10}^{(2)}}, \qquad \dots,
+$$w_{10}^{(2)} := w_{10}^{(2)} - \eta\, \frac{\partial J}{\partial w_{10}^{(2)}}, \qquad \dots,
 \qquad
-  w_{31}^{(1)} := w_{31}^{(1)} - \alpha\, \frac{\partial J}{\partial w_{31}^{(1)}} .$$
+  w_{31}^{(1)} := w_{31}^{(1)} - \eta\, \frac{\partial J}{\partial w_{31}^{(1)}} .$$
 
 We **repeat** this sequence of forward and backward pass very often; the weights then get closer
 and closer to a minimum of $J$.
 
-**Exercise 9 (2 points).** Write `gradients(x, y, w)`: for arrays `x`, `y` of $n$ data points and
-weights `w` (a dict with the ten names) the function returns a dict with **the same ten keys**,
+**Exercise 9 (2 points).** Implement `gradients(x, y, w)`: for arrays `x`, `y` of $n$ data points
+and weights `w` (a dict with the ten names) the function returns a dict with **the same ten keys**,
 under each key the number $\partial J/\partial w$ from the table in section 10. Do the forward pass
 first (you may use the functions `g` and `predict_131`); `np.mean` is $\frac1n\sum_i$. The test
 cell compares with nnkit's backward pass on random data and weights.""")
 
+GRADCHECK = md(
+    de=r"""### Gradientenprüfung
+
+Ist die Backpropagation richtig implementiert? In Einheit 2 haben Sie gesehen, dass der zentrale
+Differenzenquotient die Ableitung sehr genau annähert. Damit prüft man jede Implementierung der
+Backpropagation: Man verschiebt ein Gewicht nach dem anderen um $\pm h$, rechnet $J$ neu und
+vergleicht
+
+$$\frac{J(w + h) - J(w - h)}{2h}$$
+
+mit dem Wert aus dem Rückwärtsdurchlauf. Das kostet zwei Vorwärtsdurchläufe pro Gewicht – zu teuer
+fürs Training, aber genau richtig zum Testen.
+
+**Aufgabe 9b (1 Punkt).** Implementieren Sie `numerical_gradients(x, y, w, h)`: ein dict mit
+denselben zehn Schlüsseln wie `gradients`, unter jedem Schlüssel der zentrale Differenzenquotient
+von $J$ nach diesem Gewicht (alle anderen Gewichte fest). `predict_131` dürfen Sie verwenden.""",
+    en=r"""### Gradient check
+
+Is backpropagation implemented correctly? In unit 2 you saw that the centred difference quotient
+approximates the derivative very accurately. It is how every implementation of backpropagation is
+checked: shift one weight after the other by $\pm h$, compute $J$ again and compare
+
+$$\frac{J(w + h) - J(w - h)}{2h}$$
+
+with the value from the backward pass. That costs two forward passes per weight – too expensive
+for training, but just right for testing.
+
+**Exercise 9b (1 point).** Implement `numerical_gradients(x, y, w, h)`: a dict with the same ten
+keys as `gradients`, under each key the centred difference quotient of $J$ with respect to that
+weight (all other weights fixed). You may use `predict_131`.""")
+
+GRADCHECK_REL = md(
+    de=r"""Wann stimmen zwei Gradienten „überein“? Ein absoluter Unterschied von $10^{-6}$ ist bei
+einem Gradienten der Größe 1 winzig, bei einem der Größe $10^{-6}$ ein Fehler von 100 %. Man
+vergleicht deshalb den **relativen Fehler**
+
+$$\frac{|a - b|}{\max(10^{-8},\ |a| + |b|)}$$
+
+(die $10^{-8}$ verhindern eine Division durch 0). Faustregel: unter $10^{-7}$ ist die
+Backpropagation richtig, über $10^{-2}$ ist sie falsch.
+
+**Aufgabe 9c (1 Punkt).** Implementieren Sie `rel_error(a, b)`: Für zwei Arrays derselben Form gibt
+die Funktion den **größten** relativen Fehler ihrer Einträge zurück. Die Zelle danach vergleicht
+damit Ihre Funktion `gradients` mit Ihrer Funktion `numerical_gradients`.""",
+    en=r"""When do two gradients "agree"? An absolute difference of $10^{-6}$ is tiny for a gradient
+of size 1, but an error of 100 % for one of size $10^{-6}$. So one compares the **relative
+error**
+
+$$\frac{|a - b|}{\max(10^{-8},\ |a| + |b|)}$$
+
+(the $10^{-8}$ prevents a division by 0). Rule of thumb: below $10^{-7}$ backpropagation is right,
+above $10^{-2}$ it is wrong.
+
+**Exercise 9c (1 point).** Implement `rel_error(a, b)`: for two arrays of the same shape, the
+function returns the **largest** relative error of their entries. The cell after it uses it to
+compare your function `gradients` with your function `numerical_gradients`.""")
+
 STEP_TASK = md(
-    de=r"""**Aufgabe 10 (1 Punkt).** Schreiben Sie `train_step(x, y, w, alpha)`: ein
+    de=r"""**Aufgabe 10 (1 Punkt).** Implementieren Sie `train_step(x, y, w, eta)`: ein
 Vorwärts- und Rückwärtsdurchlauf mit Ihrer Funktion `gradients`, dann ein Schritt des
 Gradientenabstiegs für alle zehn Gewichte. Die Funktion gibt die **neuen** Gewichte als dict zurück
 (mit denselben Schlüsseln).""",
-    en=r"""**Exercise 10 (1 point).** Write `train_step(x, y, w, alpha)`: one forward and backward
+    en=r"""**Exercise 10 (1 point).** Implement `train_step(x, y, w, eta)`: one forward and backward
 pass with
 your function `gradients`, then one step of gradient descent for all ten weights. The function
 returns the **new** weights as a dict (with the same keys).""")
 
 LOOP = md(
-    de=r"""Ihr eigenes Training: 2000 Schritte mit $\alpha = 1$ aus einem zufälligen Start. (Das
+    de=r"""Ihr eigenes Training: 2000 Schritte mit $\eta = 1$ aus einem zufälligen Start. (Das
 dauert
 ein paar Sekunden.) $J$ sollte deutlich fallen.""",
-    en=r"""Your own training: 2000 steps with $\alpha = 1$ from a random start. (This takes a few
+    en=r"""Your own training: 2000 steps with $\eta = 1$ from a random start. (This takes a few
 seconds.) $J$ should fall clearly.""")
 
 LOOP_CODE = code(
@@ -1003,23 +1202,23 @@ TRAINING = md(
     de=r"""### Das Netz lernt
 
 Dieselbe Rechnung mit nnkit, schnell und sichtbar: Jeder Klick auf die Schaltfläche führt 500
-Schritte des Gradientenabstiegs mit der Lernrate $\alpha$ aus und zeichnet alle 50 Schritte neu.
+Schritte des Gradientenabstiegs mit der Lernrate $\eta$ aus und zeichnet alle 50 Schritte neu.
 Links die Modellkurve (gepunktet: der zufällige Start), rechts $J$ pro Schritt auf logarithmischer
 Skala. Das Diagramm zeigt für einen Datenpunkt $i$ (Schieberegler) den Vorwärtsdurchlauf und die
 Gradienten seines Anteils $L_i = \tfrac12 (y_i - \hat y_i)^2$ an den Knoten ($\partial L/\partial
 z$)
 und Kanten ($\partial L/\partial w$); der Gradient von $J$ ist der Mittelwert dieser Gradienten
-über alle $i$. Probieren Sie auch andere Lernraten (nach „Zurücksetzen“), etwa $\alpha = 0{,}3$
-und $\alpha = 2{,}5$.""",
+über alle $i$. Probieren Sie auch andere Lernraten (nach „Zurücksetzen“), etwa $\eta = 0{,}3$
+und $\eta = 2{,}5$.""",
     en=r"""### The network learns
 
 The same computation with nnkit, fast and visible: each click on the button runs 500 steps of
-gradient descent with the learning rate $\alpha$ and redraws every 50 steps. On the left the model
+gradient descent with the learning rate $\eta$ and redraws every 50 steps. On the left the model
 curve (dotted: the random start), on the right $J$ per step on a log scale. For one data point $i$
 (slider) the diagram shows the forward pass and the gradients of its share
 $L_i = \tfrac12 (y_i - \hat y_i)^2$ at the nodes ($\partial L/\partial z$) and edges
 ($\partial L/\partial w$); the gradient of $J$ is the mean of these gradients over all $i$. Also
-try other learning rates (after "Reset"), such as $\alpha = 0.3$ and $\alpha = 2.5$.""")
+try other learning rates (after "Reset"), such as $\eta = 0.3$ and $\eta = 2.5$.""")
 
 RANDOM_TASK = md(
     de=r"""**Aufgabe 11 (1 Punkt, manuell bewertet).** Warum beginnt das Training mit **zufälligen**
@@ -1052,32 +1251,37 @@ starting values break this symmetry. (Different starts can also end in different
 minima.)""")
 
 LR_TASK = md(
-    de=r"""**Aufgabe 12 (1 Punkt, manuell bewertet).** Trainieren Sie im Fenster oben mit
-$\alpha = 0{,}3$, $\alpha = 1$ und $\alpha = 2{,}5$ (jeweils nach „Zurücksetzen“, einige Klicks).
+    de=r"""**Aufgabe 12 (1 Punkt, manuell bewertet).** Trainieren Sie in der Ansicht oben mit
+$\eta = 0{,}3$, $\eta = 1$ und $\eta = 2{,}5$ (jeweils nach „Zurücksetzen“, einige Klicks).
 Was beobachten Sie an der Kurve von $J$? Erklären Sie mit der Regel
-$w := w - \alpha\,\partial J/\partial w$, was bei einer zu großen Lernrate passiert.""",
-    en=r"""**Exercise 12 (1 point, graded by hand).** In the view above, train with $\alpha = 0.3$,
-$\alpha = 1$ and $\alpha = 2.5$ (each after "Reset", a few clicks). What do you observe in the curve
-of $J$? Explain with the rule $w := w - \alpha\,\partial J/\partial w$ what happens when the
+$w := w - \eta\,\partial J/\partial w$, was bei einer zu großen Lernrate passiert.""",
+    en=r"""**Exercise 12 (1 point, graded by hand).** In the view above, train with $\eta = 0.3$,
+$\eta = 1$ and $\eta = 2.5$ (each after "Reset", a few clicks). What do you observe in the curve
+of $J$? Explain with the rule $w := w - \eta\,\partial J/\partial w$ what happens when the
 learning
 rate is too large.""")
 
 LR_ANSWER = manual(
     "u3_learning_rate", 1,
-    de=r"""*Musterlösung:* Mit $\alpha = 0{,}3$ fällt $J$ langsam, nach 2000 Schritten ist die
-Kurve noch
-deutlich vom Sinus entfernt. Mit $\alpha = 1$ fällt $J$ schnell auf etwa 0,03 (die Modellkurve
-passt). Mit $\alpha = 2{,}5$ wächst $J$ über alle Grenzen: Die Schritte $\alpha\,\partial
-J/\partial w$
-sind so groß, dass sie über das Minimum hinausspringen und auf der anderen Seite höher landen als
-vorher; jeder weitere Schritt verstärkt das (Divergenz). Eine zu kleine Lernrate ist langsam, eine
-zu große instabil.""",
-    en=r"""*Model answer:* With $\alpha = 0.3$, $J$ falls slowly; after 2000 steps the curve is
-still clearly
-off the sine. With $\alpha = 1$, $J$ falls quickly to about 0.03 (the model curve fits). With
-$\alpha = 2.5$, $J$ grows without bound: the steps $\alpha\,\partial J/\partial w$ are so large that
-they jump over the minimum and land higher on the other side than before; every further step
-makes it worse (divergence). Too small a learning rate is slow, too large an unstable one.""")
+    de=r"""*Musterlösung:* Mit $\eta = 0{,}3$ fällt $J$ gleichmäßig, aber langsam: Nach 2000
+Schritten ist $J \approx 0{,}08$, die Modellkurve ist noch deutlich vom Sinus entfernt. Mit
+$\eta = 1$ fällt $J$ im Ganzen schneller, springt aber zwischendurch kräftig nach oben (um
+Schritt 260 auf über 1, um Schritt 400 auf über 0,5) und schwankt danach noch bis etwa Schritt
+900; nach 2000 Schritten ist $J \approx 0{,}035$, und die Modellkurve passt. $\eta = 1$ liegt also
+nahe an der Stabilitätsgrenze: Einzelne Schritte springen über das Minimum hinaus, das Training
+fängt sich aber wieder. Mit $\eta = 2{,}5$ wächst $J$ über alle Grenzen: Die Schritte
+$\eta\,\partial J/\partial w$ sind so groß, dass sie über das Minimum hinausspringen und auf der
+anderen Seite höher landen als vorher; jeder weitere Schritt verstärkt das (Divergenz). Eine zu
+kleine Lernrate ist langsam, eine zu große instabil.""",
+    en=r"""*Model answer:* With $\eta = 0.3$, $J$ falls steadily but slowly: after 2000 steps
+$J \approx 0.08$, and the model curve is still clearly off the sine. With $\eta = 1$, $J$ falls
+faster overall but jumps up sharply on the way (to more than 1 around step 260, to more than 0.5
+around step 400) and keeps wavering until about step 900; after 2000 steps $J \approx 0.035$ and
+the model curve fits. So $\eta = 1$ is close to the limit of stability: single steps jump over the
+minimum, but the training recovers. With $\eta = 2.5$, $J$ grows without bound: the steps
+$\eta\,\partial J/\partial w$ are so large that they jump over the minimum and land higher on
+the other side than before; every further step makes it worse (divergence). Too small a learning
+rate is slow, too large an unstable one.""")
 
 SUMMARY = md(
     de=r"""## Zusammenfassung
@@ -1089,7 +1293,7 @@ SUMMARY = md(
 - Mit Summen- und **Kettenregel** erhält man alle partiellen Ableitungen: in der zweiten Schicht
   mit $g(z_k)$, in der ersten mit $w_{1k}^{(2)}\,g'(z_k)$ (und $x_i$ beim Gewicht der Eingabe).
 - **Gradientenabstieg** wiederholt Vorwärtsdurchlauf, Rückwärtsdurchlauf und
-  $w := w - \alpha\,\partial J/\partial w$ – mit zufälligem Start und passender Lernrate.""",
+  $w := w - \eta\,\partial J/\partial w$ – mit zufälligem Start und passender Lernrate.""",
     en=r"""## Summary
 
 - The **forward pass** computes $z_k = w_{k0}^{(1)} + w_{k1}^{(1)} x$, $g(z_k)$ and
@@ -1098,12 +1302,17 @@ SUMMARY = md(
 - The **cost function** $J = \frac1{2n}\sum_i (y_i - \hat y_i)^2$ measures the fit.
 - The sum rule and the **chain rule** give all partial derivatives: in the second layer with
   $g(z_k)$, in the first with $w_{1k}^{(2)}\,g'(z_k)$ (and $x_i$ for the weight of the input).
-- **Gradient descent** repeats forward pass, backward pass and $w := w - \alpha\,\partial
+- **Gradient descent** repeats forward pass, backward pass and $w := w - \eta\,\partial
   J/\partial w$ – from a random start and with a suitable learning rate.""")
 
 
 def _value_answer(grade_id, src):
-    return answer(grade_id, f"### BEGIN SOLUTION\n{src}\n### END SOLUTION")
+    """An answer cell that starts with ``name = None`` ("no answer yet"; a formula shows the
+    expected form ``"..."``), ``name`` being the variable the exercise reads."""
+    exercise = next(ex for ex in EXERCISES if ex.id == grade_id)
+    form = '  # "..."' if exercise.kind in ("expression", "choice") else ""
+    return answer(grade_id, f"{exercise.answer} = None{form}\n### BEGIN SOLUTION\n{src}\n"
+                            "### END SOLUTION")
 
 
 CELLS = [
@@ -1119,11 +1328,14 @@ CELLS = [
                           "                 w[\"w1_30\"] + w[\"w1_31\"] * 2])"),
     tests("u3_z", 1),
     A_TASK,
-    answer("u3_a", "### BEGIN SOLUTION\n"
-                   "def g(z):\n"
+    answer("u3_a", "def g(z):\n"
                    "    \"\"\"The sigmoid g(z) = 1 / (1 + e^(-z)), elementwise.\"\"\"\n"
+                   "    ### BEGIN SOLUTION\n"
                    "    return 1 / (1 + np.exp(-z))\n"
+                   "    ### END SOLUTION\n"
                    "\n\n"
+                   "a_x2 = None\n"
+                   "### BEGIN SOLUTION\n"
                    "a_x2 = g(z_x2)\n"
                    "### END SOLUTION"),
     tests("u3_a", 1),
@@ -1146,14 +1358,14 @@ CELLS = [
                          "\n\n"
                          "print(predict_131(np.array([-2.0, 0.0, 2.0]), w))"),
     tests("u3_predict", 1),
-    COMBINE,
-    code("WeightsView()"),
-    COMBINE_TASK,
-    COMBINE_ANSWER,
     COST,
     _value_answer("u3_cost", "n = len(x_data)\n"
                              "J_given = np.sum((y_data - predict_131(x_data, w)) ** 2) / (2 * n)"),
     tests("u3_cost", 1),
+    COMBINE,
+    code("WeightsView()"),
+    COMBINE_TASK,
+    COMBINE_ANSWER,
     RULES,
     _value_answer("u3_chain", "d_ln = \"1/(3*x**2) * 6*x\"  # outer times inner derivative = 2/x"),
     tests("u3_chain", 1),
@@ -1166,6 +1378,16 @@ CELLS = [
     TABLE,
     _value_answer("u3_needed", "needed_x = \"c\""),
     tests("u3_needed", 1),
+    INGREDIENTS_TASK,
+    answer("u3_ingredients", "ingredients = None  # [[...], [...], [...], [...], [...]]\n"
+                             "### BEGIN SOLUTION\n"
+                             "ingredients = [[1, 1, 1, 1],   # r_i\n"
+                             "               [0, 1, 0, 0],   # g(z_ik)\n"
+                             "               [0, 0, 1, 1],   # g'(z_ik)\n"
+                             "               [0, 0, 1, 1],   # w_1k^(2)\n"
+                             "               [0, 0, 0, 1]]   # x_i\n"
+                             "### END SOLUTION"),
+    tests("u3_ingredients", 2),
     PASSES,
     answer("u3_gradients",
            "def gradients(x, y, w):\n"
@@ -1184,13 +1406,45 @@ CELLS = [
            "\n\n"
            "print(gradients(x_data, y_data, w))  # near 0 for the trained weights"),
     tests("u3_gradients", 2),
+    GRADCHECK,
+    answer("u3_numerical_gradients",
+           "def numerical_gradients(x, y, w, h):\n"
+           "    \"\"\"dJ/dw for all ten weights by centred differences of J (a dict).\"\"\"\n"
+           "    ### BEGIN SOLUTION\n"
+           "    def J(weights):\n"
+           "        return np.sum((y - predict_131(x, weights)) ** 2) / (2 * len(x))\n"
+           "\n"
+           "    grads = {}\n"
+           "    for name in w:\n"
+           "        plus, minus = dict(w), dict(w)\n"
+           "        plus[name] = w[name] + h\n"
+           "        minus[name] = w[name] - h\n"
+           "        grads[name] = (J(plus) - J(minus)) / (2 * h)\n"
+           "    return grads\n"
+           "    ### END SOLUTION"),
+    tests("u3_numerical_gradients", 1),
+    GRADCHECK_REL,
+    answer("u3_rel_error",
+           "def rel_error(a, b):\n"
+           "    \"\"\"The largest relative error |a - b| / max(1e-8, |a| + |b|).\"\"\"\n"
+           "    ### BEGIN SOLUTION\n"
+           "    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)\n"
+           "    return np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)))\n"
+           "    ### END SOLUTION"),
+    tests("u3_rel_error", 1),
+    code("w_check = initial_weights()\n"
+         "mine = gradients(x_data, y_data, w_check)\n"
+         "numeric = numerical_gradients(x_data, y_data, w_check, 1e-5)\n"
+         "for name in NAMES:\n"
+         "    error = rel_error([mine[name]], [numeric[name]])\n"
+         "    print(f\"{symbol(name):8} {error:.0e}\", \"✔\" if error < 1e-7 else \"✘\")"),
     STEP_TASK,
     answer("u3_step",
-           "def train_step(x, y, w, alpha):\n"
-           "    \"\"\"One step of gradient descent w := w - alpha dJ/dw: the new weights.\"\"\"\n"
+           "def train_step(x, y, w, eta):\n"
+           "    \"\"\"One step of gradient descent w := w - eta dJ/dw: the new weights.\"\"\"\n"
            "    ### BEGIN SOLUTION\n"
            "    grads = gradients(x, y, w)\n"
-           "    return {name: w[name] - alpha * grads[name] for name in w}\n"
+           "    return {name: w[name] - eta * grads[name] for name in w}\n"
            "    ### END SOLUTION"),
     tests("u3_step", 1),
     LOOP,

@@ -12,11 +12,11 @@ Seed 001 (sheet 03 and "Exercise 4"). Sub-question -> grade id (points):
      gradients                  u4_step_grads (2)       new weights  u4_step_weights (1)
      after the step: dead       u4_after_step (1, choice), u4_after_loss (1), u4_dead_explain (2, manual)
   Exercise 4 (1000 restarts, nnkit.train):
-     4.1 loss after one step    u4_ex4_one_step (1, manual)
-     4.2 many steps             u4_ex4_many_steps (2, manual)
-     4.3 always right?          u4_ex4_repeat (2, manual)
-     4.4 learning rate          u4_ex4_lr (2, manual)
-     4.5 runs killed by training (numeric)  u4_killed (2)
+     4.1 runs killed by training (numeric)  u4_killed (2)  (before the view, which shows it)
+     4.2 loss after one step    u4_ex4_one_step (1, manual)
+     4.3 many steps             u4_ex4_many_steps (2, manual)
+     4.4 always right?          u4_ex4_repeat (2, manual)
+     4.5 learning rate          u4_ex4_lr (2, manual)
   Total 24 points.
 
 The network: z0 = w0 x, h0 = ReLU(z0); z1 = w1 h0, h1 = ReLU(z1); yhat = z2 = w2 h1 + w3 h0;
@@ -132,7 +132,7 @@ def _new_weights():
     return np.array(dr.gd_weights(dr.W_HAND, dr.X_HAND, dr.Y_HAND, 1.0))
 
 
-KILLED_LR, KILLED_STEPS = 0.3, 100  # exercise 4.5
+KILLED_LR, KILLED_STEPS = 0.3, 100  # exercise 4.1
 
 
 def _killed_fraction():
@@ -402,7 +402,14 @@ Sie werden
 2. begründen, wozu eine Skip-Verbindung gut ist,
 3. einen Schritt des Gradientenabstiegs von Hand ausführen und zusehen, wie das Netz stirbt, und
 4. in einem Experiment mit 1000 Zufallsinitialisierungen untersuchen, wie oft das passiert
-   und welche Rolle die Lernrate spielt.""",
+   und welche Rolle die Lernrate spielt.
+
+**Lernziele.** Sie können
+- die Backpropagation für ein Netz mit Skip-Verbindung von Hand durchführen und die Beiträge
+  beider Wege zu einem Gradienten addieren,
+- begründen, warum eine Skip-Verbindung Darstellung und Gradientenfluss verbessert,
+- erklären, warum ein totes ReLU-Neuron nie wieder lernt und wie ein zu großer Schritt es tötet,
+- die Ergebnisse vieler Trainingsläufe auswerten und eine Lernrate begründet wählen.""",
     en=r"""# Unit 4: Backpropagation by hand – skip connection and dead ReLUs
 
 In this unit you work through backpropagation for a small network completely by hand. The network
@@ -419,7 +426,14 @@ You will
 2. explain what a skip connection is good for,
 3. take one step of gradient descent by hand and watch the network die, and
 4. find out in an experiment with 1000 random initialisations how often that happens and what
-   role the learning rate plays.""",
+   role the learning rate plays.
+
+**Learning goals.** You can
+- carry out backpropagation by hand for a network with a skip connection and add the
+  contributions of both paths to a gradient,
+- explain why a skip connection helps representation and gradient flow,
+- explain why a dead ReLU neuron never learns again and how a step that is too large kills it,
+- evaluate the results of many training runs and choose a learning rate with reasons.""",
 )
 
 NETWORK = md(
@@ -437,7 +451,7 @@ $$L(\hat y, y) = |y - \hat y|.$$
 
 Die ReLU ist $\mathrm{ReLU}(z) = \max(0, z)$ mit der Ableitung $\mathrm{ReLU}'(z) = 1$ für $z > 0$
 und $0$ für $z < 0$. Bei $z = 0$ hat die ReLU einen Knick und ist dort nicht differenzierbar; wir
-verwenden wie nnkit und die meisten Bibliotheken $\mathrm{ReLU}'(0) = 0$. Kurz:
+setzen wie nnkit, PyTorch, TensorFlow und JAX $\mathrm{ReLU}'(0) = 0$. Kurz:
 $\mathrm{ReLU}'(z) = \mathbb 1[z > 0]$.
 
 Mit den Schiebereglern wählen Sie $x$, $y$ und die vier Gewichte. Das Diagramm zeigt an jedem
@@ -459,7 +473,7 @@ $$L(\hat y, y) = |y - \hat y|.$$
 
 The ReLU is $\mathrm{ReLU}(z) = \max(0, z)$ with the derivative $\mathrm{ReLU}'(z) = 1$ for
 $z > 0$ and $0$ for $z < 0$. At $z = 0$ the ReLU has a kink and is not differentiable there; like
-nnkit and most libraries we use $\mathrm{ReLU}'(0) = 0$. In short:
+nnkit, PyTorch, TensorFlow and JAX we use $\mathrm{ReLU}'(0) = 0$. In short:
 $\mathrm{ReLU}'(z) = \mathbb 1[z > 0]$.
 
 With the sliders you choose $x$, $y$ and the four weights. The diagram shows $z$, $a = g(z)$ and
@@ -477,7 +491,7 @@ DYHAT = md(
 Für $\hat y > y$ ist $L = \hat y - y$, also $\partial L/\partial \hat y = +1$. Für $\hat y < y$ ist
 $L = y - \hat y$, also $\partial L/\partial \hat y = -1$. Zusammen:
 $$\frac{\partial L}{\partial \hat y} = \operatorname{sign}(\hat y - y).$$
-Bei $\hat y = y$ hat der Betrag einen Knick; dort nehmen wir (wie nnkit) den Wert $0$, einen
+Bei $\hat y = y$ hat der Betrag einen Knick; dort setzen wir (wie nnkit) den Wert $0$, einen
 Subgradienten.
 
 > **Vorsicht.** In manchen Mitschriften steht
@@ -497,7 +511,7 @@ Wert $0$ bei $\hat y = y$.""",
 For $\hat y > y$ we have $L = \hat y - y$, so $\partial L/\partial \hat y = +1$. For $\hat y < y$
 we have $L = y - \hat y$, so $\partial L/\partial \hat y = -1$. Together:
 $$\frac{\partial L}{\partial \hat y} = \operatorname{sign}(\hat y - y).$$
-At $\hat y = y$ the absolute value has a kink; there we take (like nnkit) the value $0$, a
+At $\hat y = y$ the absolute value has a kink; there we use (like nnkit) the value $0$, a
 subgradient.
 
 > **Careful.** Some lecture notes say
@@ -535,8 +549,8 @@ $\partial L/\partial w_0$. Zwei Stellen verdienen Aufmerksamkeit:
   Wege:
   $$\frac{\partial L}{\partial h_0} = \frac{\partial L}{\partial z_2}\,\frac{\partial z_2}{\partial h_0}
   + \frac{\partial L}{\partial z_1}\,\frac{\partial z_1}{\partial h_0}.$$
-  In den beiden Summanden stehen verschiedene Gewichte. Die Anzeige über dem Diagramm zeigt beide
-  Summanden einzeln.
+  In den beiden Summanden stehen verschiedene Gewichte. Die Zahlenwerte über dem Diagramm zeigen
+  beide Summanden einzeln.
 
 **Aufgabe 1b (1 Punkt).** Geben Sie $\partial L/\partial h_0$ als Ausdruck (als Text in
 Anführungszeichen) an. Erlaubt sind `d2` für $\delta_2$, `w0` … `w3`, `x`, `y`, `z0`, `z1`, `h0`,
@@ -563,7 +577,7 @@ $\delta_0$ and $\partial L/\partial w_0$. Two places deserve attention:
   connection into $z_2$. The multivariable chain rule **adds** the contributions of both paths:
   $$\frac{\partial L}{\partial h_0} = \frac{\partial L}{\partial z_2}\,\frac{\partial z_2}{\partial h_0}
   + \frac{\partial L}{\partial z_1}\,\frac{\partial z_1}{\partial h_0}.$$
-  The two terms contain different weights. The readout above the diagram shows both terms
+  The two terms contain different weights. The values above the diagram show both terms
   separately.
 
 **Exercise 1b (1 point).** Give $\partial L/\partial h_0$ as an expression (as text in quotes).
@@ -577,8 +591,8 @@ BACKWARD_TASK = md(
 und die Gewichte `w = (w0, w1, w2, w3)`: zuerst der Vorwärtsdurchlauf, dann der
 Rückwärtsdurchlauf mit allen partiellen Ableitungen. Die Funktion gibt das Tupel
 $(\partial L/\partial w_0, \partial L/\partial w_1, \partial L/\partial w_2, \partial L/\partial w_3)$
-zurück. Sie dürfen `dL_dyhat` von oben verwenden. Die Selbstkontrolle vergleicht Ihre Funktion auf
-frischen zufälligen Eingaben, in denen alle Vorzeichenfälle vorkommen, mit nnkit.""",
+zurück. Sie dürfen `dL_dyhat` von oben verwenden. Die Selbstkontrolle vergleicht Ihre Funktion anhand
+neuer Zufallseingaben, in denen alle Vorzeichenfälle vorkommen, mit nnkit.""",
     en=r"""**Exercise 1c (2 points).** Implement `backward(x, y, w)` for one example $(x, y)$ and the
 weights `w = (w0, w1, w2, w3)`: first the forward pass, then the backward pass with all partial
 derivatives. The function returns the tuple
@@ -671,7 +685,7 @@ Gradientenabstiegs ersetzt jedes Gewicht durch
 $$w_i \leftarrow w_i - \eta\,\frac{\partial L}{\partial w_i}.$$
 Rechnen Sie zuerst auf Papier, dann tragen Sie die Ergebnisse ein.
 
-*Hinweis:* Python schreibt Dezimalzahlen mit Punkt: `0.25`, nicht `0,25` (das wäre ein Tupel aus
+*Hinweis:* Python schreibt Dezimalzahlen mit Punkt: `0.1`, nicht `0,1` (das wäre ein Tupel aus
 zwei Zahlen). Brüche wie `3/8` dürfen Sie direkt hinschreiben.
 
 **Aufgabe 3a (1 Punkt).** Der Vorwärtsdurchlauf: `forward_values = [z0, h0, z1, h1, yhat]`.""",
@@ -689,14 +703,10 @@ Compute on paper first, then enter your results. Fractions such as `3/8` are fin
 AFTER_TEXT = md(
     de=r"""### Was das Netz nach dem Schritt tut
 
-Hier sehen Sie das Netz vor und nach einem Schritt, mit allen Werten und Gradienten, und darüber
-die Funktion $\hat y(x)$ vorher und nachher. Mit **Schritt** führen Sie den Schritt aus; die neuen
-Gewichte werden dann die aktuellen. Klicken Sie mehrmals darauf. **Zurücksetzen** beginnt wieder bei
-$w_i = \tfrac12$. Die Lernrate $\eta$ können Sie verändern; die Aufgaben beziehen sich auf
-$\eta = 1$.
-
 **Aufgabe 3e (1 Punkt).** Welche Aussage beschreibt das Netz nach dem ersten Schritt (mit
-$\eta = 1$)? Setzen Sie `after_step` auf einen der Schlüssel:
+$\eta = 1$)? Rechnen Sie dazu mit den neuen Gewichten aus 3d den Vorwärtsdurchlauf für ein
+beliebiges $x > 0$ und überlegen Sie, welche Gradienten dann entstehen. Setzen Sie `after_step` auf
+einen der Schlüssel:
 
 * `"better"`: Der Verlust sinkt weiter; mit jedem Schritt nähert sich $\hat y$ dem Zielwert $-3$.
 * `"dead"`: Für jedes $x > 0$ ist $h_0 = h_1 = 0$ und $\hat y = 0$; alle Gradienten sind $0$,
@@ -705,13 +715,9 @@ $\eta = 1$)? Setzen Sie `after_step` auf einen der Schlüssel:
 * `"undo"`: Der Verlust ist gestiegen; der nächste Schritt macht den ersten rückgängig.""",
     en=r"""### What the network does after the step
 
-Here you see the network before and after one step, with all values and gradients, and above it
-the function $\hat y(x)$ before and after. **Step** takes the step; the new weights then become
-the current ones. Press it several times. **Reset** starts again at $w_i = \tfrac12$. You can
-change the learning rate $\eta$; the exercises refer to $\eta = 1$.
-
 **Exercise 3e (1 point).** Which statement describes the network after the first step (with
-$\eta = 1$)? Set `after_step` to one of the keys:
+$\eta = 1$)? Compute the forward pass with the new weights of 3d for any $x > 0$ and think about
+which gradients result. Set `after_step` to one of the keys:
 
 * `"better"`: the loss keeps decreasing; with every step $\hat y$ gets closer to the target $-3$.
 * `"dead"`: for every $x > 0$, $h_0 = h_1 = 0$ and $\hat y = 0$; all gradients are $0$, further
@@ -720,13 +726,26 @@ $\eta = 1$)? Set `after_step` to one of the keys:
 * `"undo"`: the loss went up; the next step undoes the first one.""",
 )
 
+STEP_VIEW_TEXT = md(
+    de=r"""Prüfen Sie Ihre Antworten auf 3a bis 3f nun im Diagramm: Hier sehen Sie das Netz vor und
+nach einem Schritt, mit allen Werten und Gradienten, und darüber die Funktion $\hat y(x)$ vorher
+und nachher. Mit **Schritt** führen Sie den Schritt aus; die neuen Gewichte werden dann die
+aktuellen. Klicken Sie mehrmals darauf. **Zurücksetzen** beginnt wieder bei $w_i = \tfrac12$. Die
+Lernrate $\eta$ können Sie verändern; die Aufgaben beziehen sich auf $\eta = 1$.""",
+    en=r"""Now check your answers to 3a to 3f in the diagram: here you see the network before and
+after one step, with all values and gradients, and above it the function $\hat y(x)$ before and
+after. **Step** takes the step; the new weights then become the current ones. Press it several
+times. **Reset** starts again at $w_i = \tfrac12$. You can change the learning rate $\eta$; the
+exercises refer to $\eta = 1$.""",
+)
+
 DEAD_EXPLAIN = manual(
     "u4_dead_explain", 2,
-    de=r"""**Aufgabe 3g (2 Punkte).** Der Verlust ist von $27/8$ auf $3$ gesunken – und trotzdem ist
-das Netz nach diesem Schritt unbrauchbar. Erklären Sie, warum der Gradientenabstieg es nie wieder
+    de=r"""**Aufgabe 3g (2 Punkte).** Der Verlust ist durch den Schritt gesunken – und trotzdem ist das
+Netz danach unbrauchbar. Erklären Sie, warum der Gradientenabstieg es nie wieder
 verändert, und nennen Sie mindestens eine Maßnahme, die das verhindert hätte.""",
-    en=r"""**Exercise 3g (2 points).** The loss went down from $27/8$ to $3$ – and yet the network is
-useless after this step. Explain why gradient descent never changes it again, and name at least
+    en=r"""**Exercise 3g (2 points).** The step lowered the loss – and yet the network is useless after
+it. Explain why gradient descent never changes it again, and name at least
 one measure that would have prevented this.""",
     solution_de=r"""Nach dem Schritt ist $w = (-\tfrac14, \tfrac14, \tfrac14, 0)$. Für $x = 1$ (und jedes
 $x > 0$) ist $z_0 = -\tfrac14 x < 0$, also $h_0 = 0$, damit $z_1 = 0$, $h_1 = 0$ und $\hat y = 0$:
@@ -771,13 +790,7 @@ in einem einzigen vektorisierten Aufruf von `nnkit.train` (fester Startwert des 
 * Kostenfunktion: $J = \frac14 \sum_i |y_i - \hat y_i|$, der Mittelwert der Verluste.
 * Eine Vorhersage gilt als richtig, wenn $|\hat y_i - y_i| < 0{,}25$.
 * Ein Lauf ist **tot**, wenn $h_0 = 0$ für alle Trainingspunkte: Dann sind alle Gradienten $0$.
-  Weil alle $x_i > 0$ sind, heißt das genau $w_0 \le 0$.
-
-Links sehen Sie, bei wie vielen der vier Trainingspunkte die Läufe am Ende danebenliegen, rechts
-die Kosten während des Trainings (einige Läufe dünn, der Mittelwert aller Läufe dick). Die Anzeige
-nennt den Anteil toter Läufe am Anfang und am Ende und wie sich $J$ im ersten Schritt verändert.
-Verändern Sie die Lernrate $\eta$ und die Anzahl $T$ der Schritte; gerechnet wird, sobald Sie den
-Schieberegler loslassen.""",
+  Weil alle $x_i > 0$ sind, heißt das genau $w_0 \le 0$.""",
     en=r"""## 4 The experiment: 1000 random initialisations
 
 A single example can be misleading. So we train the network on a small training set and repeat
@@ -789,21 +802,29 @@ the training 1000 times with random start weights – all runs in one vectorised
 * Cost: $J = \frac14 \sum_i |y_i - \hat y_i|$, the mean of the losses.
 * A prediction counts as right if $|\hat y_i - y_i| < 0.25$.
 * A run is **dead** if $h_0 = 0$ for all training points: then all gradients are $0$. Since all
-  $x_i > 0$, that means exactly $w_0 \le 0$.
+  $x_i > 0$, that means exactly $w_0 \le 0$.""",
+)
 
-On the left you see at how many of the four training points the runs are wrong at the end, on
-the right the cost during training (a few runs thin, the mean of all runs thick). The readout
-gives the share of dead runs at the start and at the end and how $J$ changes in the first step.
+EXPERIMENT_VIEW_TEXT = md(
+    de=r"""Links sehen Sie, bei wie vielen der vier Trainingspunkte die Läufe am Ende danebenliegen, rechts
+die Kosten während des Trainings (einige Läufe dünn, der Mittelwert aller Läufe dick). Die Zahlenwerte
+nennen den Anteil toter Läufe am Anfang und am Ende und wie sich $J$ im ersten Schritt verändert.
+Verändern Sie die Lernrate $\eta$ und die Anzahl $T$ der Schritte; gerechnet wird, sobald Sie den
+Schieberegler loslassen. Mit $\eta = 0{,}3$ und $T = 100$ können Sie Ihre Antwort auf 4.1
+nachprüfen.""",
+    en=r"""On the left you see at how many of the four training points the runs are wrong at the end, on
+the right the cost during training (a few runs thin, the mean of all runs thick). The values above
+give the share of dead runs at the start and at the end and how $J$ changes in the first step.
 Change the learning rate $\eta$ and the number $T$ of steps; the runs are recomputed when you
-release the slider.""",
+release the slider. With $\eta = 0.3$ and $T = 100$ you can check your answer to 4.1.""",
 )
 
 EXPERIMENT_QUESTIONS = [
     manual(
         "u4_ex4_one_step", 1,
-        de=r"""**Aufgabe 4.1 (1 Punkt).** Stellen Sie $T = 1$ ein. Was beobachten Sie an den Kosten $J$
+        de=r"""**Aufgabe 4.2 (1 Punkt).** Stellen Sie $T = 1$ ein. Was beobachten Sie an den Kosten $J$
 (dem Mittel der Verluste über die Trainingsdaten) nach einem Schritt? Erklären Sie die drei Fälle (gesunken, gleich, gestiegen).""",
-        en=r"""**Exercise 4.1 (1 point).** Set $T = 1$. What do you observe about the cost $J$ (the
+        en=r"""**Exercise 4.2 (1 point).** Set $T = 1$. What do you observe about the cost $J$ (the
 loss averaged over the training data) after one step? Explain the three cases (lower, same,
 higher).""",
         solution_de=r"""In etwa der Hälfte der Läufe ändert sich $J$ überhaupt nicht: Diese Läufe sind
@@ -820,9 +841,9 @@ the ReLU the active paths change. So the first step says little about the outcom
     ),
     manual(
         "u4_ex4_many_steps", 2,
-        de=r"""**Aufgabe 4.2 (2 Punkte).** Was beobachten Sie nach vielen Schritten? Sinken die Kosten
+        de=r"""**Aufgabe 4.3 (2 Punkte).** Was beobachten Sie nach vielen Schritten? Sinken die Kosten
 immer? Erklären Sie, warum sie das nicht müssen.""",
-        en=r"""**Exercise 4.2 (2 points).** What do you observe after many steps? Does the cost always
+        en=r"""**Exercise 4.3 (2 points).** What do you observe after many steps? Does the cost always
 decrease? Explain why it need not.""",
         solution_de=r"""Nein. Viele Läufe erreichen $J \approx 0$, aber nicht alle und nicht monoton. Der
 Gradientenabstieg garantiert nur für hinreichend kleine Schritte auf einer glatten Kostenfunktion,
@@ -841,10 +862,10 @@ flat cost curve from the beginning.""",
     ),
     manual(
         "u4_ex4_repeat", 2,
-        de=r"""**Aufgabe 4.3 (2 Punkte).** Betrachten Sie die 1000 Läufe (das Histogramm) als 1000
+        de=r"""**Aufgabe 4.4 (2 Punkte).** Betrachten Sie die 1000 Läufe (das Histogramm) als 1000
 Wiederholungen des Experiments. Erhalten Sie immer die richtigen Vorhersagen? Erklären Sie, warum
 (nicht).""",
-        en=r"""**Exercise 4.3 (2 points).** Look at the 1000 runs (the histogram) as 1000 repetitions of
+        en=r"""**Exercise 4.4 (2 points).** Look at the 1000 runs (the histogram) as 1000 repetitions of
 the experiment. Do you always end up with the right predictions? Explain why (not).""",
         solution_de=r"""Nein, es gibt mehrere Endzustände: Läufe mit allen vier Punkten richtig, Läufe mit
 allen vier falsch ($\hat y = 0$ überall: tot) und Läufe dazwischen (noch nicht konvergiert oder
@@ -869,10 +890,10 @@ several restarts.""",
     ),
     manual(
         "u4_ex4_lr", 2,
-        de=r"""**Aufgabe 4.4 (2 Punkte).** Welche Rolle spielt die Lernrate $\eta$? Wann würden Sie sie
+        de=r"""**Aufgabe 4.5 (2 Punkte).** Welche Rolle spielt die Lernrate $\eta$? Wann würden Sie sie
 eher größer, wann eher kleiner wählen? Begründen Sie mit Ihren Beobachtungen (probieren Sie etwa
 $\eta = 0{,}001$, $0{,}03$, $0{,}3$ und $1$).""",
-        en=r"""**Exercise 4.4 (2 points).** What role does the learning rate $\eta$ play? When would you
+        en=r"""**Exercise 4.5 (2 points).** What role does the learning rate $\eta$ play? When would you
 rather choose it larger, when smaller? Support your answer with your observations (try, say,
 $\eta = 0.001$, $0.03$, $0.3$ and $1$).""",
         solution_de=r"""$\eta$ ist die Schrittweite: $w \leftarrow w - \eta\,\nabla J$. Größer wählen, wenn
@@ -893,13 +914,40 @@ $0.03$) lies the best compromise. Often $\eta$ is reduced during training.""",
     ),
 ]
 
+SUMMARY = md(
+    de=r"""## Zusammenfassung
+
+- Die Backpropagation multipliziert rückwärts lokale Ableitungen; wirkt eine Größe auf zwei Wegen
+  auf den Verlust (hier $h_0$ über $z_1$ und über die Skip-Verbindung), **addieren** sich die
+  Beiträge beider Wege.
+- Eine Skip-Verbindung gibt der Ausgabe einfache und zusammengesetzte Merkmale zugleich und dem
+  Gradienten einen kurzen Weg zu den frühen Schichten.
+- Ist $z \le 0$ für alle Daten, gibt ein ReLU-Neuron 0 aus und keinen Gradienten weiter: Es ist
+  tot und bleibt es. Ein einziger zu großer Schritt kann ein Netz so töten, auch wenn der
+  Verlust dabei sinkt.
+- Über viele zufällige Starts zeigt sich: Zu kleine Lernraten sind langsam, zu große lassen die
+  Kosten springen und töten Läufe; Leaky ReLU, eine andere Initialisierung und Neustarts helfen.""",
+    en=r"""## Summary
+
+- Backpropagation multiplies local derivatives backwards; when a quantity acts on the loss along
+  two paths (here $h_0$ through $z_1$ and through the skip connection), the contributions of both
+  paths **add up**.
+- A skip connection gives the output simple and composite features at once, and the gradient a
+  short path to the early layers.
+- If $z \le 0$ for all data, a ReLU neuron outputs 0 and passes no gradient back: it is dead and
+  stays dead. A single step that is too large can kill a network this way, even while the loss
+  goes down.
+- Over many random starts: learning rates that are too small are slow, ones that are too large
+  make the cost jump and kill runs; leaky ReLU, another initialisation and restarts help.""",
+)
+
 KILLED_TEXT = md(
-    de=r"""**Aufgabe 4.5 (2 Punkte).** Wie viele Läufe bringt das Training selbst um?
+    de=r"""**Aufgabe 4.1 (2 Punkte).** Wie viele Läufe bringt das Training selbst um?
 `experiment(lr, steps)` gibt ein Objekt zurück, dessen Einträge `start["w0"]` und `end["w0"]` die
 Werte von $w_0$ aller 1000 Läufe zu Beginn und am Ende enthalten (Arrays). Berechnen Sie für
 $\eta = 0{,}3$ und $T = 100$ den Anteil **aller** 1000 Läufe, die zu Beginn lebendig und am Ende
 tot sind, als Zahl zwischen 0 und 1: `killed_fraction`.""",
-    en=r"""**Exercise 4.5 (2 points).** How many runs are killed by the training itself?
+    en=r"""**Exercise 4.1 (2 points).** How many runs are killed by the training itself?
 `experiment(lr, steps)` returns an object whose entries `start["w0"]` and `end["w0"]` hold the
 values of $w_0$ of all 1000 runs at the start and at the end (arrays). For $\eta = 0.3$ and
 $T = 100$, compute the share of **all** 1000 runs that are alive at the start and dead at the end,
@@ -971,7 +1019,6 @@ $h_1 \to \hat y$, $w_3$ to the skip connection $h_0 \to \hat y$."""),
                   "w_new = [1/2 - 3/4, 1/2 - 1/4, 1/2 - 1/4, 1/2 - 1/2]  # [-1/4, 1/4, 1/4, 0]"),
     tests("u4_step_weights", 1),
     AFTER_TEXT,
-    code("StepView()"),
     _value_answer("u4_after_step", 'after_step = "..."', 'after_step = "dead"'),
     tests("u4_after_step", 1),
     md(de=r"**Aufgabe 3f (1 Punkt).** Der Verlust nach dem Schritt: `L_after`.",
@@ -979,10 +1026,10 @@ $h_1 \to \hat y$, $w_3$ to the skip connection $h_0 \to \hat y$."""),
     _value_answer("u4_after_loss", "L_after = ...",
                   "L_after = abs(-3 - 0)  # z0 = -1/4 < 0, so h0 = h1 = 0 and yhat = 0"),
     tests("u4_after_loss", 1),
+    STEP_VIEW_TEXT,
+    code("StepView()"),
     DEAD_EXPLAIN,
     EXPERIMENT_TEXT,
-    code("ExperimentView()"),
-    EXPERIMENT_QUESTIONS,
     KILLED_TEXT,
     answer("u4_killed",
            "killed_fraction = None  # a number between 0 and 1\n"
@@ -993,4 +1040,8 @@ $h_1 \to \hat y$, $w_3$ to the skip connection $h_0 \to \hat y$."""),
            "killed_fraction = np.mean(alive_start & dead_end)\n"
            "### END SOLUTION"),
     tests("u4_killed", 2),
+    EXPERIMENT_VIEW_TEXT,
+    code("ExperimentView()"),
+    EXPERIMENT_QUESTIONS,
+    SUMMARY,
 ]

@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (long lines are Markdown text and LaTeX; pyproject ignores E501 for notebooks/units, not workbook/units)
-r"""Unit 5: derivatives in matrix form, vanishing gradients, skip connections (sheet 11, 15 points).
+r"""Unit 5: derivatives in matrix form, vanishing gradients, skip connections (sheet 11, 15 points, plus 3 points on a vectorised layer).
 
 Sub-question -> grade id (points):
   1a u5_1a (1)  1b u5_1b (1)  1c u5_1c (1)  1d u5_1d (1)  1e u5_1e (1)  1f u5_1f (1)
@@ -14,6 +14,7 @@ import sympy as sp
 
 from nnkit import symbolic
 from nnkit.activations import get_activation
+from nnkit.layers import affine_backward
 from workbook.exercise import Exercise, Mistake
 from workbook.source import Unit, answer, code, manual, md, tests
 from workbook.views.vanishing import network_dON_dw1, sheet11_symbols
@@ -365,7 +366,7 @@ def _function_mistakes(skip):
             en="w₁ enters only through s₁ = w₁x + b₁; ∂s₁/∂w₁ contains no w₁. Note: w[0] is w₁.")),
         Mistake("relu_prime_zero_is_one", relu_prime_one, _hint(
             de="An der Stelle s = 0 gilt in nnkit ReLU'(0) = 0, nicht 1. Verwenden Sie act.grad.",
-            en="At s = 0 nnkit takes ReLU'(0) = 0, not 1. Use act.grad.")),
+            en="At s = 0 nnkit uses ReLU'(0) = 0, not 1. Use act.grad.")),
     ]
     if skip:
         mistakes += [
@@ -381,6 +382,31 @@ def _function_mistakes(skip):
                    "derivative.")),
         ]
     return mistakes
+
+
+# ====================================================================== a layer, vectorised
+#: Exercise 1g: n = 5 examples, d = 3 inputs, m = 2 outputs; the shapes of dX and dW.
+N_EX, D_IN, M_OUT = 5, 3, 2
+
+
+def _layer_backward(X, W, delta):
+    """nnkit's affine_backward for Z = X W + b: (dX, dW, db) = (delta W^T, X^T delta, sum delta)."""
+    X, W, delta = (np.asarray(a, dtype=float) for a in (X, W, delta))
+    return affine_backward(delta, (X, W, np.zeros(W.shape[1])))
+
+
+def _layer_cases(rng, hidden):
+    shapes = [(5, 3, 2), (1, 4, 1), (7, 2, 3)] + ([(2, 1, 5), (6, 6, 6), (3, 5, 1)] if hidden else [])
+    return [(rng.normal(0, 1, (n, d)), rng.normal(0, 1, (d, m)), rng.normal(0, 1, (n, m)))
+            for n, d, m in shapes]
+
+
+def _layer_mistake(dW=None, db=None):
+    def backward(X, W, delta):
+        dX, dW_right, db_right = _layer_backward(X, W, delta)
+        return (dX, dW_right if dW is None else dW(X, W, delta),
+                db_right if db is None else db(X, W, delta))
+    return backward
 
 
 # ====================================================================== exercises
@@ -402,6 +428,41 @@ EXERCISES = [
     Exercise(id="u5_2d_function", answer="do_dw1_skip", kind="function",
              expected=functools.partial(network_dON_dw1, skip=True),
              cases=_chain_cases(3), mistakes=_function_mistakes(skip=True)),
+    Exercise(id="u5_1g", answer="shapes", kind="value",
+             expected=lambda: np.array([[N_EX, D_IN], [D_IN, M_OUT]], dtype=float),
+             mistakes=[
+                 Mistake("dW_transposed", lambda: [[N_EX, D_IN], [M_OUT, D_IN]], _hint(
+                     de="dW hat die Form von W: Jedes Gewicht erhält genau eine Ableitung. "
+                        "Rechnen Sie die Form von Xᵀδ aus.",
+                     en="dW has the shape of W: every weight gets exactly one derivative. Work out "
+                        "the shape of Xᵀδ.")),
+                 Mistake("dX_transposed", lambda: [[D_IN, N_EX], [D_IN, M_OUT]], _hint(
+                     de="dX hat die Form von X: n Zeilen (Beispiele), d Spalten (Eingaben).",
+                     en="dX has the shape of X: n rows (examples), d columns (inputs).")),
+             ]),
+    Exercise(id="u5_1h", answer="layer_backward", kind="function", expected=_layer_backward,
+             cases=_layer_cases, rtol=1e-9, atol=1e-12,
+             mistakes=[
+                 Mistake("db_mean", _layer_mistake(db=lambda X, W, d: d.mean(axis=0)), _hint(
+                     de="db ist die Summe von δ über die Beispiele, nicht der Mittelwert: Jedes "
+                        "Beispiel trägt mit b bei; ein 1/n steckt, falls nötig, schon in δ.",
+                     en="db is the sum of δ over the examples, not the mean: every example "
+                        "contributes through b; a 1/n, if needed, is already in δ.")),
+                 Mistake("db_axis", _layer_mistake(db=lambda X, W, d: d.sum(axis=1)), _hint(
+                     de="Summieren Sie über die Beispiele (die Zeilen, axis=0): db hat die Form "
+                        "von b.",
+                     en="Sum over the examples (the rows, axis=0): db has the shape of b.")),
+                 Mistake("dW_transposed", _layer_mistake(dW=lambda X, W, d: d.T @ X), _hint(
+                     de="δᵀX hat die Form m×d, W aber d×m: Nach der Formprobe hat dW die Form "
+                        "von W.",
+                     en="δᵀX has the shape m×d, but W is d×m: by the shape check dW has the "
+                        "shape of W.")),
+                 Mistake("dW_mean", _layer_mistake(dW=lambda X, W, d: X.T @ d / len(X)), _hint(
+                     de="dW ist um den Faktor n zu klein: Xᵀδ summiert schon über die Beispiele; "
+                        "ein 1/n steckt, falls nötig, schon in δ.",
+                     en="dW is n times too small: Xᵀδ already sums over the examples; a 1/n, if "
+                        "needed, is already in δ.")),
+             ]),
 ]
 _EX = {e.id: e for e in EXERCISES}
 
@@ -413,19 +474,20 @@ def _graded(ex_id, src, points):
 
 
 def _q1(part, de, en, src):
-    return [md(de=f"**({part})** {de}", en=f"**({part})** {en}"), *_graded(f"u5_1{part}", src, 1)]
+    return [md(de=f"**Aufgabe 1{part} (1 Punkt).** {de}", en=f"**Exercise 1{part} (1 point).** {en}"),
+            *_graded(f"u5_1{part}", src, 1)]
 
 
 CELLS = [
     md(de=r"""# Einheit 5: Ableitungen in Matrixform, verschwindende Gradienten, Skip-Verbindungen
 
-*Übungsblatt 11 – 15 Punkte (Aufgabe 1: 6 P., Aufgabe 2: 9 P.)*
+*Übungsblatt 11 – 15 Punkte (Aufgabe 1: 6 Punkte, Aufgabe 2: 9 Punkte), dazu als Ergänzung eine vektorisierte Schicht (Aufgaben 1g und 1h: 3 Punkte)*
 
 Warum lernen tiefe Netze oft so schlecht – und warum lernen Netze mit Hunderten von Schichten
 (ResNets) trotzdem gut? Die Antwort steckt in der Kettenregel: Der Gradient nach einem Gewicht der
-ersten Schicht ist ein **Produkt aus einem Faktor pro Schicht**. Sind diese Faktoren kleiner als 1,
-schrumpft das Produkt exponentiell mit der Tiefe (**verschwindende Gradienten**); sind sie größer
-als 1, wächst es exponentiell (**explodierende Gradienten**). Eine **Skip-Verbindung** schafft einen
+ersten Schicht ist ein **Produkt aus einem Faktor pro Schicht**. Sind diese Faktoren betragsmäßig
+kleiner als 1, schrumpft das Produkt exponentiell mit der Tiefe (**verschwindende Gradienten**);
+sind sie betragsmäßig größer als 1, wächst es exponentiell (**explodierende Gradienten**). Eine **Skip-Verbindung** schafft einen
 kurzen Weg, auf dem der Gradient nur wenige Faktoren sieht.
 
 In dieser Einheit
@@ -436,19 +498,27 @@ In dieser Einheit
 2. leiten Sie den Gradienten einer Kette aus $N$ Schichten her, beobachten ihn für wachsendes $N$
    und sehen, was eine Skip-Verbindung daran ändert (Aufgabe 2).
 
+**Lernziele.** Sie können
+- partielle Ableitungen einer Schicht komponentenweise mit dem Kronecker-Delta angeben, mit und
+  ohne Aktivierungsfunktion,
+- den Gradienten nach einem frühen Gewicht einer Kette als Produkt aus einem Faktor pro Schicht
+  herleiten und daraus verschwindende und explodierende Gradienten erklären,
+- begründen, warum eine Skip-Verbindung gegen das Verschwinden hilft, aber nicht gegen das
+  Explodieren.
+
 **So geben Sie Formeln ein.** Formeln schreiben Sie als Text in Anführungszeichen, z. B.
 `answer_1a = "W[2, j] * x[j]"`. Die Zelle darunter prüft Ihre Antwort (`check`) und gibt bei
 typischen Fehlern einen Hinweis. Die Schreibweisen stehen jeweils vor den Aufgaben.""",
        en=r"""# Unit 5: Derivatives in matrix form, vanishing gradients, skip connections
 
-*Exercise sheet 11 – 15 points (exercise 1: 6 points, exercise 2: 9 points)*
+*Exercise sheet 11 – 15 points (exercise 1: 6 points, exercise 2: 9 points), plus a vectorised layer as a supplement (exercises 1g and 1h: 3 points)*
 
 Why do deep networks often learn so badly – and why do networks with hundreds of layers (ResNets)
 learn well all the same? The answer lies in the chain rule: the gradient with respect to a weight
-of the first layer is a **product with one factor per layer**. If these factors are smaller than 1,
-the product shrinks exponentially with the depth (**vanishing gradients**); if they are larger than
-1, it grows exponentially (**exploding gradients**). A **skip connection** opens a short path on
-which the gradient meets only a few factors.
+of the first layer is a **product with one factor per layer**. If these factors are smaller than 1
+in absolute value, the product shrinks exponentially with the depth (**vanishing gradients**); if
+they are larger than 1 in absolute value, it grows exponentially (**exploding gradients**). A
+**skip connection** opens a short path on which the gradient meets only a few factors.
 
 In this unit you
 
@@ -457,12 +527,19 @@ In this unit you
 2. derive the gradient of a chain of $N$ layers, watch it as $N$ grows and see what a skip
    connection changes (exercise 2).
 
+**Learning goals.** You can
+- state partial derivatives of a layer component by component with the Kronecker delta, with and
+  without an activation function,
+- derive the gradient with respect to an early weight of a chain as a product with one factor per
+  layer, and explain vanishing and exploding gradients from it,
+- explain why a skip connection helps against vanishing, but not against exploding gradients.
+
 **How to enter formulas.** Write formulas as text in quotes, e.g. `answer_1a = "W[2, j] * x[j]"`.
 The cell below checks your answer (`check`) and gives a hint for typical mistakes. The notation
 is listed before the exercises."""),
 
     # ------------------------------------------------------------------ exercise 1
-    md(de=r"""## Aufgabe 1: Ableitungen (6 P.)
+    md(de=r"""## Aufgabe 1: Ableitungen (6 Punkte, mit Ergänzung 9 Punkte)
 
 Es seien
 
@@ -495,7 +572,7 @@ Dann ist jede Ableitung eine Ableitung nach einer einzelnen reellen Variablen.
 | $\sum_{i=1}^m \ldots$ | `Sum(..., (i, 1, m))` |
 
 Produkte brauchen ein `*`: `2*x[j]`, nicht `2x[j]`.""",
-       en=r"""## Exercise 1: Derivatives (6 points)
+       en=r"""## Exercise 1: Derivatives (6 points, with the supplement 9 points)
 
 Let
 
@@ -553,12 +630,6 @@ parse("Sum(a[i] * W[i, j], (i, 1, m)) + delta(i, 1) * sigmoid(f[1])", sheet11_sy
          r"Determine $\dfrac{\partial\,[\operatorname{ReLU}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
          r"{\partial x_j}$. Where is the derivative not defined?",
          'answer_1d = None  # "..."\n### BEGIN SOLUTION\nanswer_1d = "W[1, j] * H(f[1])"\n### END SOLUTION'),
-    md(de=r"""*Zu (d):* Bei $(\mathbf W\mathbf x+\mathbf b)_1 = 0$ hat die ReLU einen Knick; dort
-existiert die Ableitung nicht. Backpropagation braucht trotzdem eine Zahl: nnkit nimmt, wie fast
-alle Bibliotheken, $\operatorname{ReLU}'(0) = 0$.""",
-       en=r"""*On (d):* at $(\mathbf W\mathbf x+\mathbf b)_1 = 0$ the ReLU has a kink; the derivative
-does not exist there. Backpropagation still needs a number: nnkit, like almost every library, takes
-$\operatorname{ReLU}'(0) = 0$."""),
     *_q1("e", r"Bestimmen Sie $\dfrac{\partial\,[\operatorname{sigmoid}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
               r"{\partial x_j}$. Drücken Sie die Ableitung mithilfe der Sigmoid-Funktion aus "
               r"(also ohne `sigmoid'`).",
@@ -573,6 +644,12 @@ $\operatorname{ReLU}'(0) = 0$."""),
          r"Use $i$ as the summation index.",
          'answer_1f = None  # "..."\n### BEGIN SOLUTION\nanswer_1f = "Sum(a[i] * H(f[i]) * W[i, j], (i, 1, m))"\n'
          '### END SOLUTION'),
+    md(de=r"""*Zu (d), wo die Ableitung nicht definiert ist:* Bei $(\mathbf W\mathbf x+\mathbf b)_1 = 0$
+hat die ReLU einen Knick; dort existiert die Ableitung nicht. Die Backpropagation braucht trotzdem
+eine Zahl: PyTorch, TensorFlow und JAX setzen wie nnkit $\operatorname{ReLU}'(0) = 0$.""",
+       en=r"""*On (d), where the derivative is not defined:* at $(\mathbf W\mathbf x+\mathbf b)_1 = 0$
+the ReLU has a kink; the derivative does not exist there. Backpropagation still needs a number:
+PyTorch, TensorFlow and JAX, like nnkit, use $\operatorname{ReLU}'(0) = 0$."""),
     md(de=r"""### Gegenprobe mit Zahlen (ohne Punkte)
 
 Die folgende Zelle setzt zufällige $\mathbf W$, $\mathbf x$, $\mathbf a$, $\mathbf b$ (mit $n = 3$,
@@ -589,6 +666,56 @@ If the columns agree, your formula is right at this point."""),
 
 # your answers answer_1a ... answer_1f (parts not answered yet are skipped)
 print_sheet11_check({part: globals().get(f"answer_1{part}") for part in "abcdef"})"""),
+    md(de=r"""### Eine Schicht vektorisiert rückwärts (Ergänzung)
+
+In nnkit (wie in PyTorch) stehen $n$ Beispiele als Zeilen in einer Matrix $\mathbf X$ der Form
+$n\times d$; eine Schicht rechnet $\mathbf Z = \mathbf X\mathbf W + \mathbf b$ mit $\mathbf W$ der
+Form $d\times m$ und $\mathbf b$ mit $m$ Einträgen (zu jeder Zeile addiert). Der
+Rückwärtsdurchlauf erhält $\boldsymbol\delta = \partial L/\partial\mathbf Z$, eine Matrix derselben
+Form wie $\mathbf Z$, und liefert nach der Kettenregel – Ihre Ergebnisse aus (a) bis (c), für alle
+Komponenten und Beispiele auf einmal –
+
+$$\frac{\partial L}{\partial\mathbf W} = \mathbf X^\top\boldsymbol\delta, \qquad
+  \frac{\partial L}{\partial\mathbf X} = \boldsymbol\delta\,\mathbf W^\top, \qquad
+  \frac{\partial L}{\partial\mathbf b} = \sum_{\text{Beispiele}}\boldsymbol\delta .$$
+
+Die **Formprobe**: Jede Ableitung hat die Form der Größe, nach der abgeleitet wird – damit findet
+man die Reihenfolge der Faktoren und die Transposition, ohne sie auswendig zu wissen.
+
+**Aufgabe 1g (1 Punkt).** Für $n = 5$ Beispiele, $d = 3$ Eingaben und $m = 2$ Ausgaben: Welche
+Formen haben $\partial L/\partial\mathbf X$ und $\partial L/\partial\mathbf W$? Geben Sie
+`shapes = [(Zeilen, Spalten) von dX, (Zeilen, Spalten) von dW]` an.""",
+       en=r"""### One layer backwards, vectorised (supplement)
+
+In nnkit (as in PyTorch) $n$ examples are the rows of a matrix $\mathbf X$ of shape $n\times d$; a
+layer computes $\mathbf Z = \mathbf X\mathbf W + \mathbf b$ with $\mathbf W$ of shape $d\times m$
+and $\mathbf b$ with $m$ entries (added to every row). The backward pass receives
+$\boldsymbol\delta = \partial L/\partial\mathbf Z$, a matrix of the same shape as $\mathbf Z$, and
+by the chain rule – your results of (a) to (c), for all components and examples at once – gives
+
+$$\frac{\partial L}{\partial\mathbf W} = \mathbf X^\top\boldsymbol\delta, \qquad
+  \frac{\partial L}{\partial\mathbf X} = \boldsymbol\delta\,\mathbf W^\top, \qquad
+  \frac{\partial L}{\partial\mathbf b} = \sum_{\text{examples}}\boldsymbol\delta .$$
+
+The **shape check**: every derivative has the shape of the quantity it is taken with respect to –
+this gives the order of the factors and the transposes without learning them by heart.
+
+**Exercise 1g (1 point).** For $n = 5$ examples, $d = 3$ inputs and $m = 2$ outputs: what shapes
+do $\partial L/\partial\mathbf X$ and $\partial L/\partial\mathbf W$ have? Give
+`shapes = [(rows, columns) of dX, (rows, columns) of dW]`."""),
+    *_graded("u5_1g", 'shapes = None  # [(..., ...), (..., ...)]\n### BEGIN SOLUTION\n'
+             'shapes = [(5, 3), (3, 2)]  # dX like X (n x d), dW like W (d x m)\n### END SOLUTION', 1),
+    md(de=r"""**Aufgabe 1h (2 Punkte).** Implementieren Sie `layer_backward(X, W, delta)`: Die Funktion
+gibt das Tupel `(dX, dW, db)` nach den Formeln oben zurück (NumPy: `@` für das Matrixprodukt,
+`.T` für die Transponierte).""",
+       en=r"""**Exercise 1h (2 points).** Implement `layer_backward(X, W, delta)`: it returns the tuple
+`(dX, dW, db)` by the formulas above (NumPy: `@` for the matrix product, `.T` for the
+transpose)."""),
+    *_graded("u5_1h", '''def layer_backward(X, W, delta):
+    """dL/dX, dL/dW, dL/db of Z = X W + b, given delta = dL/dZ (one row per example)."""
+    ### BEGIN SOLUTION
+    return delta @ W.T, X.T @ delta, delta.sum(axis=0)
+    ### END SOLUTION''', 2),
     md(de=r"""### Von den Komponenten zur Matrixform
 
 Backpropagation rechnet nicht mit einzelnen Komponenten, sondern mit ganzen Vektoren. Fassen Sie
@@ -622,7 +749,7 @@ $(\mathbf W\mathbf x+\mathbf b)_i < 0$ for all inputs, the result is a dead neur
 $\sigma'\le\frac14$. Exactly these factors pile up in exercise 2."""),
 
     # ------------------------------------------------------------------ exercise 2
-    md(de=r"""## Aufgabe 2: Verschwindende Gradienten (9 P.)
+    md(de=r"""## Aufgabe 2: Verschwindende Gradienten (9 Punkte)
 
 Gegeben sei ein neuronales Netz mit $N$ Schichten, das auf skalaren Eingabedaten $x\in\mathbb R$
 operiert. Für jede Schicht $i = 1,\dots,N$ gilt
@@ -653,17 +780,17 @@ a single neuron, so $w_i, b_i, o_i, s_i\in\mathbb R$ are scalars.
 *A word on terms:* the sheet calls the layers "linear layers" (like `nn.Linear` in PyTorch).
 Strictly, (1) is affine, and only (1) and (2) together form a layer – which, because of $\sigma$, is
 not linear in general. The index $i$ counts layers here, not data points."""),
-    md(de=r"""**(a) (2 P.)** Bestimmen Sie die Ableitung $\dfrac{\partial o_N}{\partial w_1}$ der Ausgabe
+    md(de=r"""**Aufgabe 2a (2 Punkte).** Bestimmen Sie die Ableitung $\dfrac{\partial o_N}{\partial w_1}$ der Ausgabe
 nach dem Gewicht der ersten Schicht in Abhängigkeit von $s_i$, $w_i$ (für $i = 1,\dots,N$), $x$ und
 der Ableitung der Aktivierungsfunktion $\sigma'(\cdot)$.
 
 Die Formel für allgemeines $N$ gehört in Ihre Aufzeichnungen; bewertet wird sie in zwei Teilen:
 
-* **(a1, 1 P.)** die Formel für $N = 4$, als Text. Schreibweisen: `x`, `w1` oder `w_1` oder
+* **(a1, 1 Punkt)** die Formel für $N = 4$, als Text. Schreibweisen: `x`, `w1` oder `w_1` oder
   `w[1]`, ebenso `s2`, `b3`, `o1`; $\sigma(z)$ als `sigma(z)`, $\sigma'(z)$ als `sigma'(z)` oder
   `sigma_prime(z)`.
-* **(a2, 1 P.)** eine Python-Funktion für beliebiges $N$ (nächste Aufgabe).""",
-       en=r"""**(a) (2 points)** Determine the derivative $\dfrac{\partial o_N}{\partial w_1}$ of the
+* **(a2, 1 Punkt)** eine Python-Funktion für beliebiges $N$ (nächste Aufgabe).""",
+       en=r"""**Exercise 2a (2 points).** Determine the derivative $\dfrac{\partial o_N}{\partial w_1}$ of the
 output with respect to the weight of the first layer in terms of $s_i$, $w_i$ (for
 $i = 1,\dots,N$), $x$ and the derivative of the activation function $\sigma'(\cdot)$.
 
@@ -676,7 +803,7 @@ The formula for general $N$ belongs in your notes; it is graded in two parts:
     *_graded("u5_2a_formula",
              'answer_2a = None  # "..."\n### BEGIN SOLUTION\nanswer_2a = "x * sigma\'(s1) * sigma\'(s2) * sigma\'(s3) * '
              'sigma\'(s4) * w2 * w3 * w4"\n### END SOLUTION', 1),
-    md(de=r"""**(a2)** Implementieren Sie `do_dw1(x, w, b, act)`: $\partial o_N/\partial w_1$ für eine
+    md(de=r"""**(a2, 1 Punkt)** Implementieren Sie `do_dw1(x, w, b, act)`: $\partial o_N/\partial w_1$ für eine
 Kette beliebiger Länge $N$ = `len(w)`.
 
 * `w` und `b` sind NumPy-Arrays der Länge $N$. **Python zählt ab 0:** `w[0]` ist $w_1$,
@@ -689,7 +816,7 @@ Kette beliebiger Länge $N$ = `len(w)`.
 
 Getestet wird mit zufälligen Ketten und verschiedenen Aktivierungsfunktionen gegen die
 Backpropagation von nnkit.""",
-       en=r"""**(a2)** Implement `do_dw1(x, w, b, act)`: $\partial o_N/\partial w_1$ for a chain of any
+       en=r"""**(a2, 1 point)** Implement `do_dw1(x, w, b, act)`: $\partial o_N/\partial w_1$ for a chain of any
 length $N$ = `len(w)`.
 
 * `w` and `b` are NumPy arrays of length $N$. **Python counts from 0:** `w[0]` is $w_1$,
@@ -748,12 +875,13 @@ Try:
 
 VanishingView(depth=6, scale=1.0, activation="sigmoid")"""),
     manual("u5_2b", 1,
-           de=r"""**(b) (1 P.)** Erklären Sie mithilfe von (a) und Aufgabe 1 das Problem der
+           de=r"""**Aufgabe 2b (1 Punkt, manuell bewertet).** Erklären Sie mithilfe von (a) und Aufgabe 1 das Problem der
 verschwindenden bzw. explodierenden Gradienten.""",
-           en=r"""**(b) (1 point)** Using (a) and exercise 1, explain the problem of vanishing and
+           en=r"""**Exercise 2b (1 point, graded by hand).** Using (a) and exercise 1, explain the problem of vanishing and
 exploding gradients.""",
            solution_de=r"""Nach (a) ist $\left|\frac{\partial o_N}{\partial w_1}\right| = |x|\,|\sigma'(s_1)|
-\prod_{i=2}^N |w_i\,\sigma'(s_i)|$: ein Produkt aus $N-1$ Faktoren, einem pro Schicht. Liegen die
+\prod_{i=2}^N |w_i\,\sigma'(s_i)|$: ein Produkt aus $N$ Faktoren, einem pro Schicht
+($\sigma'(s_1)$ für die erste, $w_i\,\sigma'(s_i)$ für die Schichten 2 bis $N$). Liegen die
 Faktoren $|w_i\sigma'(s_i)|$ typischerweise unter 1, fällt das Produkt **exponentiell** mit $N$:
 Die Gewichte der ersten Schichten erhalten praktisch keinen Gradienten und lernen mit
 Gradientenabstieg kaum (verschwindende Gradienten). Bei der Sigmoid-Funktion ist
@@ -766,7 +894,8 @@ Gradienten mit $\mathbf W^\top\operatorname{diag}(\sigma'(\mathbf W\mathbf x+\ma
 Produkte vieler solcher Matrizen schrumpfen oder wachsen ebenfalls exponentiell, und bei der ReLU
 setzt jedes $\operatorname{ReLU}'=0$ den Anteil ganz auf 0.""",
            solution_en=r"""By (a), $\left|\frac{\partial o_N}{\partial w_1}\right| = |x|\,|\sigma'(s_1)|
-\prod_{i=2}^N |w_i\,\sigma'(s_i)|$: a product of $N-1$ factors, one per layer. If the factors
+\prod_{i=2}^N |w_i\,\sigma'(s_i)|$: a product of $N$ factors, one per layer
+($\sigma'(s_1)$ for the first, $w_i\,\sigma'(s_i)$ for layers 2 to $N$). If the factors
 $|w_i\sigma'(s_i)|$ are typically below 1, the product falls **exponentially** with $N$: the
 weights of the first layers get practically no gradient and hardly learn with gradient descent
 (vanishing gradients). For the sigmoid, $\sigma' = \sigma(1-\sigma)\le\frac14$, so every factor is
@@ -778,6 +907,54 @@ gradient by $\mathbf W^\top\operatorname{diag}(\sigma'(\mathbf W\mathbf x+\mathb
 many such matrices also shrink or grow exponentially, and for ReLU every $\operatorname{ReLU}'=0$
 sets the contribution to 0 altogether."""),
 
+    md(de=r"""### Gegenmittel (ohne Punkte)
+
+Skip-Verbindungen (gleich im Anschluss) sind nicht das einzige Mittel. Probieren Sie in der
+Ansicht oben mit $N = 30$:
+
+* **ReLU statt Sigmoid.** Wo die ReLU aktiv ist, ist $\operatorname{ReLU}' = 1$ statt
+  $\sigma' \le \frac14$. Mit ReLU und $w = 1$ bleibt $|\partial o_N/\partial w_1|$ über alle 30
+  Schichten bei etwa $0{,}5$; mit Sigmoid fällt es auf etwa $10^{-20}$.
+* **Initialisierung (Xavier/Glorot, He).** Man wählt die Startgewichte so, dass die Faktoren
+  im Mittel den Betrag 1 haben: Varianz der Gewichte etwa $1/n$ bei $n$ Eingaben der Schicht
+  (Xavier/Glorot, für Sigmoid und tanh) bzw. $2/n$ (He, für ReLU; die 2 gleicht aus, dass die ReLU
+  im Mittel die Hälfte der Summen auf 0 setzt). In unserer Kette mit einer Eingabe pro Schicht
+  heißt das für ReLU $|w| \approx 1$: Schon $w = 1{,}5$ lässt den Gradienten explodieren (etwa
+  $10^{5}$). Bei Sigmoid helfen größere Gewichte hier nicht: Die Summen $s_i$ werden größer und
+  $\sigma'(s_i)$ kleiner (mit $w = 4$ etwa $10^{-35}$).
+* **Normalisierung** (Batch-Normalisierung oder Normalisierung über die Schicht, „Layer
+  Normalization“) bringt die Summen $s_i$ einer Schicht über die Beispiele eines Mini-Batches bzw.
+  über die Neuronen der Schicht auf Mittelwert 0 und Varianz 1 – in den Bereich, in dem $\sigma'$
+  groß ist. In der Ansicht fehlt sie: Eine Kette mit
+  einem Neuron und einem Beispiel hat nichts, worüber sie mitteln könnte.
+* **Gradient Clipping** begrenzt explodierende Gradienten: Ist die Norm des Gradienten größer
+  als eine Schranke $c$, wird er auf die Länge $c$ gekürzt,
+  $\mathbf g \leftarrow c\,\mathbf g/\lVert\mathbf g\rVert$. Die Richtung bleibt, nur der Schritt
+  wird begrenzt (Identität mit $w = 1{,}3$: ohne Clipping etwa $10^{3}$). Gegen verschwindende
+  Gradienten hilft es nicht.""",
+       en=r"""### Remedies (no points)
+
+Skip connections (right after this) are not the only remedy. Try in the view above with
+$N = 30$:
+
+* **ReLU instead of sigmoid.** Where the ReLU is active, $\operatorname{ReLU}' = 1$ instead of
+  $\sigma' \le \frac14$. With ReLU and $w = 1$, $|\partial o_N/\partial w_1|$ stays at about
+  $0.5$ over all 30 layers; with sigmoid it falls to about $10^{-20}$.
+* **Initialisation (Xavier/Glorot, He).** The start weights are chosen so that the factors have
+  absolute value 1 on average: a weight variance of about $1/n$ for $n$ inputs of the layer
+  (Xavier/Glorot, for sigmoid and tanh) or $2/n$ (He, for ReLU; the 2 makes up for the ReLU
+  setting half of the sums to 0 on average). In our chain with one input per layer this means
+  $|w| \approx 1$ for ReLU: already $w = 1.5$ makes the gradient explode (about $10^{5}$). For
+  the sigmoid, larger weights do not help here: the sums $s_i$ grow and $\sigma'(s_i)$ shrinks
+  (with $w = 4$ about $10^{-35}$).
+* **Normalisation** (batch or layer normalisation) brings the sums $s_i$ of a layer to mean 0 and
+  variance 1, over the examples of a mini-batch or over the neurons of the layer – into the range
+  where $\sigma'$ is large. The view lacks it: a chain with one neuron and one example has nothing
+  to average over.
+* **Gradient clipping** limits exploding gradients: if the norm of the gradient exceeds a bound
+  $c$, it is shortened to length $c$, $\mathbf g \leftarrow c\,\mathbf g/\lVert\mathbf g\rVert$.
+  The direction stays, only the step is limited (identity with $w = 1.3$: about $10^{3}$ without
+  clipping). It does not help against vanishing gradients."""),
     md(de=r"""### Die Skip-Verbindung
 
 Wir ändern nun die Architektur durch das Einführen einer sogenannten **Skip-Verbindung**, die die
@@ -793,25 +970,25 @@ to $N-1$: the output $o_1$ of the first layer is also fed directly into the last
 ResNets, it is **added to the sum $s_N$ without a weight (with weight 1)**, i.e. before the
 activation function. (Other variants – a weight of its own for the skip connection, or adding
 after $\sigma$ – are common too; the one described here is graded.)"""),
-    md(de=r"""**(c) (1 P.)** Passen Sie die Formeln (1) und (2) für $i = N$ an die geänderte Architektur
+    md(de=r"""**Aufgabe 2c (1 Punkt).** Passen Sie die Formeln (1) und (2) für $i = N$ an die geänderte Architektur
 an.
 
 Für die Bewertung: Geben Sie für $N = 4$ die Ausgabe $o_4$ als **einen** Ausdruck in $o_3$, $o_1$,
 $w_4$, $b_4$ an (Formel (1) in Formel (2) eingesetzt), z. B. in der Form
 `"sigma(...)"`.""",
-       en=r"""**(c) (1 point)** Adapt formulas (1) and (2) for $i = N$ to the changed architecture.
+       en=r"""**Exercise 2c (1 point).** Adapt formulas (1) and (2) for $i = N$ to the changed architecture.
 
 For grading: for $N = 4$, give the output $o_4$ as **one** expression in $o_3$, $o_1$, $w_4$, $b_4$
 (formula (1) substituted into formula (2)), e.g. in the form `"sigma(...)"`."""),
     *_graded("u5_2c", 'answer_2c = None  # "..."\n### BEGIN SOLUTION\nanswer_2c = "sigma(w4 * o3 + b4 + o1)"\n### END SOLUTION', 1),
-    md(de=r"""**(d) (2 P.)** Bestimmen Sie $\dfrac{\partial o_N}{\partial w_1}$ für die geänderte
+    md(de=r"""**Aufgabe 2d (2 Punkte).** Bestimmen Sie $\dfrac{\partial o_N}{\partial w_1}$ für die geänderte
 Architektur. Beachten Sie: $s_N$ hängt jetzt auf zwei Wegen von $o_1$ ab.
 
-* **(d1, 1 P.)** die Formel für $N = 4$ als Text (Schreibweisen wie in (a1); $s_4$ ist das neue
+* **(d1, 1 Punkt)** die Formel für $N = 4$ als Text (Schreibweisen wie in (a1); $s_4$ ist das neue
   $s_4$ aus (c));
-* **(d2, 1 P.)** die Funktion `do_dw1_skip(x, w, b, act)` für beliebiges $N\ge 3$ (Argumente wie
+* **(d2, 1 Punkt)** die Funktion `do_dw1_skip(x, w, b, act)` für beliebiges $N\ge 3$ (Argumente wie
   bei `do_dw1`).""",
-       en=r"""**(d) (2 points)** Determine $\dfrac{\partial o_N}{\partial w_1}$ for the changed
+       en=r"""**Exercise 2d (2 points).** Determine $\dfrac{\partial o_N}{\partial w_1}$ for the changed
 architecture. Note: $s_N$ now depends on $o_1$ along two paths.
 
 * **(d1, 1 point)** the formula for $N = 4$ as text (notation as in (a1); $s_4$ is the new $s_4$
@@ -851,9 +1028,9 @@ $1\to N$), for sigmoid with $w = 1$ and for the identity with $w = 1.3$. Switch 
 on in the diagram and compare $\partial o_N/\partial w_1$ with $\partial o_N/\partial w_2$."""),
     code("""VanishingView(depth=5, scale=1.0, activation="sigmoid")"""),
     manual("u5_2e", 1,
-           de=r"""**(e) (1 P.)** Wie wirkt sich die Skip-Verbindung auf das Problem der verschwindenden
+           de=r"""**Aufgabe 2e (1 Punkt, manuell bewertet).** Wie wirkt sich die Skip-Verbindung auf das Problem der verschwindenden
 bzw. explodierenden Gradienten aus?""",
-           en=r"""**(e) (1 point)** How does the skip connection affect the problem of vanishing and
+           en=r"""**Exercise 2e (1 point, graded by hand).** How does the skip connection affect the problem of vanishing and
 exploding gradients?""",
            solution_de=r"""Nach (d) ist $\frac{\partial o_N}{\partial w_1} = x\,\sigma'(s_1)\,\sigma'(s_N)
 + x\,\sigma'(s_1)\,\sigma'(s_N)\,w_N\prod_{i=2}^{N-1} w_i\,\sigma'(s_i)$. Der erste Summand gehört
@@ -862,7 +1039,7 @@ und kein Produkt über die Zwischenschichten. Selbst wenn der zweite Summand (de
 exponentiell verschwindet, bleibt der Gradient nach $w_1$ also in der Größenordnung
 $|x\,\sigma'(s_1)\,\sigma'(s_N)|$ – das Verschwinden wird für $w_1$ behoben. Gegen explodierende
 Gradienten hilft die Skip-Verbindung nicht: Der lange Weg ist weiterhin da und wächst
-exponentiell, wenn seine Faktoren größer als 1 sind. Außerdem profitiert nur $w_1$; die Gewichte
+exponentiell, wenn seine Faktoren betragsmäßig größer als 1 sind. Außerdem profitiert nur $w_1$; die Gewichte
 $w_2,\dots,w_{N-1}$ der übersprungenen Schichten haben keinen kurzen Weg.""",
            solution_en=r"""By (d), $\frac{\partial o_N}{\partial w_1} = x\,\sigma'(s_1)\,\sigma'(s_N)
 + x\,\sigma'(s_1)\,\sigma'(s_N)\,w_N\prod_{i=2}^{N-1} w_i\,\sigma'(s_i)$. The first term belongs to
@@ -871,7 +1048,7 @@ $\sigma'$ and no product over the intermediate layers. Even when the second term
 vanishes exponentially, the gradient with respect to $w_1$ stays of the order of
 $|x\,\sigma'(s_1)\,\sigma'(s_N)|$ – vanishing is fixed for $w_1$. Against exploding gradients the
 skip connection does not help: the long path is still there and grows exponentially when its
-factors exceed 1. Moreover only $w_1$ benefits; the weights $w_2,\dots,w_{N-1}$ of the skipped
+factors exceed 1 in absolute value. Moreover only $w_1$ benefits; the weights $w_2,\dots,w_{N-1}$ of the skipped
 layers have no short path."""),
     md(de=r"""### Mehr Skip-Verbindungen
 
@@ -903,10 +1080,10 @@ $|\partial o_N/\partial w_N|$: how much weaker than the last layer does layer $j
 
 architecture_figure(N=12, activation="sigmoid", scale=1.0)"""),
     manual("u5_2f", 2,
-           de=r"""**(f) (2 P.)** Wie lässt sich die Architektur des Netzes anpassen, sodass auch die
+           de=r"""**Aufgabe 2f (2 Punkte, manuell bewertet).** Wie lässt sich die Architektur des Netzes anpassen, sodass auch die
 Schicht $f_j$ (für $j > 1$, aber klein) günstigere Gradienten bekommt? Begründen Sie mit der
 Kettenregel.""",
-           en=r"""**(f) (2 points)** How can the network architecture be adapted so that layer $f_j$
+           en=r"""**Exercise 2f (2 points, graded by hand).** How can the network architecture be adapted so that layer $f_j$
 (for $j > 1$ but small) gets better gradients too? Justify with the chain rule.""",
            solution_de=r"""Die Schicht $f_j$ braucht ebenfalls einen kurzen Weg zur Ausgabe.
 (1) Eine Skip-Verbindung von $o_j$ direkt in $s_N$ – für alle $j$ zugleich also Skip-Verbindungen
@@ -944,8 +1121,8 @@ zero-centred activation functions and normalisation help here)."""),
   Kronecker-Delta die Fallunterscheidung. Eine Aktivierungsfunktion fügt nach der Kettenregel den
   Faktor $\sigma'$ an der Stelle $(\mathbf W\mathbf x+\mathbf b)_i$ hinzu.
 * In einer Kette ist der Gradient nach einem frühen Gewicht ein Produkt aus einem Faktor
-  $w_i\,\sigma'(s_i)$ pro Schicht: verschwindende Gradienten bei Faktoren unter 1, explodierende
-  bei Faktoren über 1.
+  $w_i\,\sigma'(s_i)$ pro Schicht: verschwindende Gradienten bei Faktoren, die betragsmäßig
+  kleiner als 1 sind, explodierende bei Faktoren, die betragsmäßig größer als 1 sind.
 * Skip-Verbindungen schaffen kurze Wege mit wenigen Faktoren. Sie verhindern das Verschwinden,
   nicht aber das Explodieren des langen Weges.""",
        en=r"""## Summary
@@ -955,8 +1132,8 @@ zero-centred activation functions and normalisation help here)."""),
   the case distinction. By the chain rule, an activation function adds the factor $\sigma'$ at
   $(\mathbf W\mathbf x+\mathbf b)_i$.
 * In a chain, the gradient with respect to an early weight is a product with one factor
-  $w_i\,\sigma'(s_i)$ per layer: vanishing gradients for factors below 1, exploding ones for
-  factors above 1.
+  $w_i\,\sigma'(s_i)$ per layer: vanishing gradients for factors below 1 in absolute value,
+  exploding ones for factors above 1 in absolute value.
 * Skip connections open short paths with few factors. They prevent vanishing, but not the
   explosion of the long path."""),
 ]

@@ -32,6 +32,10 @@ SYMBOLS = ("w₀", "w₁", "w₂", "w₃")
 X_HAND, Y_HAND = 1.0, -3.0
 W_HAND = (0.5, 0.5, 0.5, 0.5)
 
+#: Part 1: the start of the explorer, away from the example of part 3 (whose values it would show).
+X_EXPLORE, Y_EXPLORE = 1.5, 1.0
+W_EXPLORE = (0.8, 0.6, 1.2, -0.4)
+
 #: Part 4: the training set of the experiment. The target y = -x is exactly what the network
 #: computes with w0 > 0 and w3 + w2 max(0, w1) = -1/w0, e.g. w = (1, 0, 0, -1).
 X_TRAIN = np.array([[0.5], [1.0], [1.5], [2.0]])
@@ -129,7 +133,7 @@ class BackpropView(View):
     """Sliders for x, y and the four weights; the diagram shows every value and gradient, the
     readout every partial derivative, with the two paths into h0 separately."""
 
-    def __init__(self, x=X_HAND, y=Y_HAND, w=W_HAND):
+    def __init__(self, x=X_EXPLORE, y=Y_EXPLORE, w=W_EXPLORE):
         self.net = skip_net()
         self.readout = Readout(digits=3)
         self.diagram = DiagramView(gradients=True)

@@ -96,7 +96,7 @@ class GradientDescentView(View):
         else:
             verdict = tr(de="divergiert", en="diverges")
         if factor < 0 and abs(factor) < 1:
-            verdict += tr(de=" (schießt über)", en=" (overshoots)")
+            verdict += tr(de=" (mit Überschwingen)", en=" (overshooting)")
         self.readout.show({"1 − 2η": factor, f"w_{steps}": w[-1],
                            f"C(w_{steps})": c[-1] if abs(c[-1]) < 1e9 else "≫ 10⁹",
                            tr(de="Verlauf", en="behaviour"): verdict})

@@ -1,11 +1,12 @@
 r"""Unit 2: backpropagation for one output neuron.
 
-$z = w\,a_{prev} + b$, $O = \mathrm{ReLU}(z)$, $C = (O - G)^2$ ($G$: the target). Chain rule:
+$z = w\,a_{prev} + b$, $O = \mathrm{ReLU}(z)$, $L = (O - G)^2$ (the loss of one example;
+$G$: the target). Chain rule:
 
-$$\frac{\partial C}{\partial w} = \underbrace{2(O - G)}_{\partial C/\partial O}\cdot
+$$\frac{\partial L}{\partial w} = \underbrace{2(O - G)}_{\partial L/\partial O}\cdot
   \underbrace{\mathrm{ReLU}'(z)}_{\partial O/\partial z}\cdot
   \underbrace{a_{prev}}_{\partial z/\partial w}, \qquad
-  \frac{\partial C}{\partial b} = 2(O - G)\cdot\mathrm{ReLU}'(z)\cdot 1$$
+  \frac{\partial L}{\partial b} = 2(O - G)\cdot\mathrm{ReLU}'(z)\cdot 1$$
 
 The diagram comes from nnkit's Trace (loss "sse": $L = (O - G)^2$ for one example).
 
@@ -33,7 +34,7 @@ def output_network(w, b):
 
 
 def output_grads(a_prev, w, b, G):
-    r"""$(\partial C/\partial w, \partial C/\partial b)$ from nnkit's backpropagation (loss "sse")
+    r"""$(\partial L/\partial w, \partial L/\partial b)$ from nnkit's backpropagation (loss "sse")
     for $C = (\mathrm{ReLU}(w\cdot a_{prev} + b) - G)^2$."""
     a_prev = np.atleast_1d(np.asarray(a_prev, dtype=float))
     net = output_network(np.atleast_1d(w), b)
@@ -51,7 +52,7 @@ def chain_factors(a_prev, w, b, G):
 
 class OutputNeuronView(View):
     r"""Sliders for $a_{prev}$, $w$, $b$, $G$; readouts of every factor of the chain rule and the
-    diagram with $\partial C/\partial z$ on the neuron and $\partial C/\partial w$ on the edge."""
+    diagram with $\partial L/\partial z$ on the neuron and $\partial L/\partial w$ on the edge."""
 
     def __init__(self, a_prev=1.5, w=0.8, b=-0.2, G=0.5):
         self.readout = Readout(digits=3)
@@ -69,9 +70,9 @@ class OutputNeuronView(View):
     def update(self):
         a, w, b, G = (float(self.controls[n].value) for n in ("a", "w", "b", "G"))
         z, out, dC_dO, dO_dz, dz_dw = chain_factors(a, w, b, G)
-        self.readout.show({"z": z, "O": out, "C": (out - G) ** 2, "∂C/∂O": dC_dO,
+        self.readout.show({"z": z, "O": out, "L": (out - G) ** 2, "∂L/∂O": dC_dO,
                            "∂O/∂z": dO_dz, "∂z/∂w": dz_dw,
-                           "∂C/∂w": dC_dO * dO_dz * dz_dw, "∂C/∂b": dC_dO * dO_dz})
+                           "∂L/∂w": dC_dO * dO_dz * dz_dw, "∂L/∂b": dC_dO * dO_dz})
         self.net.params = {"W1": np.array([[w]]), "b1": np.array([b])}
         self.diagram.update(self.net.trace(np.array([a]), np.array([G]), loss="sse"))
 

@@ -4,13 +4,13 @@ $$\frac{\partial y}{\partial w_2}
   = \frac{\partial y}{\partial z}\cdot\frac{\partial z}{\partial w_2}
   = \mathrm{ReLU}'(z)\, x_2 = \begin{cases} 0, & z \le 0\\ x_2, & z > 0\end{cases}$$
 
-($\mathrm{ReLU}'(0) = 0$, as in nnkit and all common libraries.)
+($\mathrm{ReLU}'(0) = 0$, as in nnkit, PyTorch, TensorFlow and JAX.)
 
 Example::
 
     from workbook.views.relu_neuron import ReluNeuronView, DeadNeuronView
     ReluNeuronView()     # sliders w1, w2, x1, x2; ReLU and ReLU' with a marker at z; diagram
-    DeadNeuronView()     # gradient descent on w2 for a "dead" and a "living" data set
+    DeadNeuronView()     # gradient descent on w2 (squared loss) for a dead and a living neuron
 """
 
 import numpy as np
@@ -27,6 +27,8 @@ STATES = {
     1: {"w1": 0.1, "x1": 1.0, "w2": -0.1, "x2": 20.0},
     2: {"w1": 0.1, "x1": 20.0, "w2": -0.1, "x2": 10.0},
 }
+#: Where the sliders start: away from both states, whose z and dy/dw2 are exercises.
+START = {"w1": 0.2, "w2": 0.1, "x1": 5.0, "x2": 5.0}
 Z_LIMIT = 12.0  #: |z| <= 0.3 * 20 + 0.3 * 20 with the slider ranges below
 
 
@@ -64,25 +66,35 @@ def mini_trace(net, w1, w2, x1, x2):
     return trace
 
 
-def descent_on_w2(w1, w2, X, lr, steps):
-    r"""Gradient descent on $w_2$ alone for the cost $C = \frac1n\sum_i y_i$ (cost $= y$ as in the
-    exercise, averaged over the data set ``X`` of shape (n, 2)):
-    $w_2 \leftarrow w_2 - \varepsilon\,\frac1n\sum_i \mathrm{ReLU}'(z_i)\,x_{2,i}$.
-    Returns the array $w_2^{(0)}, \dots, w_2^{(steps)}$."""
-    relu = get_activation("relu")
-    history = [w2]
-    for _ in range(steps):
-        z = w1 * X[:, 0] + w2 * X[:, 1]
-        w2 = w2 - lr * np.mean(relu.grad(z) * X[:, 1])
-        history.append(w2)
-    return np.array(history)
+def descent_on_w2(w1, w2, X, T, lr, steps):
+    r"""Gradient descent on $w_2$ alone for the cost $J = \frac1n\sum_i \frac12(y_i - t_i)^2$
+    (nnkit's "mse") over the data set ``X`` of shape (n, 2) with targets ``T`` of shape (n, 1):
+    $w_2 \leftarrow w_2 - \eta\,\partial J/\partial w_2$ with
+    $\partial J/\partial w_2 = \frac1n\sum_i (y_i - t_i)\,\mathrm{ReLU}'(z_i)\,x_{2,i}$ from
+    nnkit's backpropagation. Returns ``(w2s, costs)``: $w_2^{(0)}, \dots, w_2^{(steps)}$ and the
+    cost at each of them."""
+    net = mini_network(w1, w2)
+    w2s, costs = [], []
+    for _ in range(steps + 1):
+        net.params = {"W1": np.array([[w1], [w2]], dtype=float)}
+        cost, grads = net.loss_and_grads(X, T, loss="mse")
+        w2s.append(w2)
+        costs.append(cost)
+        w2 = w2 - lr * float(grads["W1"][1, 0])
+    return np.array(w2s), np.array(costs)
 
 
-#: Two data sets for the dead-neuron demo with w1 = 0.1, w2 = -0.1 at the start:
-#: DEAD has x1 small and x2 large, so z = 0.1 x1 - 0.1 x2 < 0 for every example;
-#: ALIVE also contains examples of "current state 2" (z > 0).
-DEAD = np.array([[1.0, 20.0], [2.0, 15.0], [0.5, 8.0], [3.0, 12.0]])
-ALIVE = np.array([[1.0, 20.0], [20.0, 10.0], [25.0, 5.0], [3.0, 12.0]])
+#: Two data sets (inputs, targets) for the dead-neuron demo, both starting at w1 = 0.1, w2 = -0.1.
+#: DEAD: x1 small and x2 large, so z = 0.1 x1 - 0.1 x2 < 0 for every example: dead from the start.
+#: ALIVE: the targets are ReLU(0.1 x1 - 0.25 x2), so w2 = -0.25 fits them exactly (J = 0). The
+#: first two examples have x1 = 3 x2: the neuron is alive for w2 > -0.3 and dead for w2 <= -0.3,
+#: where J = 0.15625 and the gradient is 0. The curvature near w2 = -0.25 is
+#: (10² + 20²) / 4 = 125: steps with eta < 0.008 approach -0.25 from above, larger ones overshoot
+#: it, and from eta > 0.0107 on the first step lands beyond -0.3 and the neuron is dead for good.
+DEAD = (np.array([[1.0, 20.0], [2.0, 15.0], [0.5, 8.0], [3.0, 12.0]]),
+        np.array([[0.5], [0.5], [0.5], [0.5]]))
+ALIVE = (np.array([[30.0, 10.0], [60.0, 20.0], [1.0, 20.0], [3.0, 12.0]]),
+         np.array([[0.5], [1.0], [0.0], [0.0]]))
 
 
 # ------------------------------------------------------------------ the views
@@ -91,10 +103,11 @@ class ReluNeuronView(View):
     r"""Sliders for $w_1, w_2, x_1, x_2$; live readouts of $z$, $y$ and the chain rule; the ReLU
     and its derivative with a marker at the current $z$; the network diagram with
     $\partial y/\partial w$.
-    Buttons jump to "current state 1/2". Forward-only: updates continuously."""
+    Buttons jump to "current state 1/2"; the sliders start at START (or at ``state``).
+    Forward-only: updates continuously."""
 
-    def __init__(self, state=1):
-        start = STATES[state]
+    def __init__(self, state=None):
+        start = START if state is None else STATES[state]
         fig, (ax, ax2) = plots.figure(
             (tr(de="ReLU: y = max(0, z)", en="ReLU: y = max(0, z)"), "z", "y"),
             (tr(de="Ableitung ∂y/∂z", en="Derivative ∂y/∂z"), "z", "∂y/∂z"),
@@ -156,26 +169,30 @@ class ReluNeuronView(View):
 
 
 class DeadNeuronView(View):
-    r"""Gradient descent on $w_2$ (cost $= y$, averaged) for two data sets from the same start
-    $w_1 = 0.1$, $w_2 = -0.1$: in DEAD every example has $z \le 0$, so $w_2$ stays flat.
-    Controls: learning rate $\varepsilon$ and the number of steps (update on release)."""
+    r"""Gradient descent on $w_2$ (squared loss with targets, averaged) for two data sets from the
+    same start $w_1 = 0.1$, $w_2 = -0.1$: in DEAD every example has $z \le 0$, so $w_2$ stays
+    flat; ALIVE converges for a small learning rate and dies from one overshooting step for a
+    large one. Controls: learning rate $\eta$ and the number of steps (update on release)."""
 
     def __init__(self):
         fig, (ax,) = plots.figure(
-            (tr(de="Gradientenabstieg auf w₂", en="Gradient descent on w₂"),
+            (tr(de="Gradientenabstieg für w₂", en="Gradient descent for w₂"),
              tr(de="Schritt t", en="step t"), "w₂"), width=6.0, height=2.8)
+        ax.axhline(-0.3, color=plots.BLACK, lw=1, ls=":",
+                   label=tr(de="darunter: alle z ≤ 0", en="below: all z ≤ 0"))
         (self.dead_line,) = ax.plot([0], [0], "o-", ms=3, color=plots.BLUE,
-                                    label=tr(de="alle z ≤ 0 (totes Neuron)",
-                                             en="all z ≤ 0 (dead neuron)"))
+                                    label=tr(de="Datensatz 1: von Anfang an tot",
+                                             en="data set 1: dead from the start"))
         (self.alive_line,) = ax.plot([0], [0], "s--", ms=3, color=plots.ORANGE,
-                                     label=tr(de="einige z > 0", en="some z > 0"))
+                                     label=tr(de="Datensatz 2: am Anfang lebendig",
+                                              en="data set 2: alive at the start"))
         ax.legend(loc="lower left", fontsize=8)
         ax.set_xlim(0, 50)
-        ax.set_ylim(-0.7, 0.0)  # the living neuron dies near w2 = -0.5 (then 25 w1 + 5 w2 <= 0)
+        ax.set_ylim(-0.55, 0.0)  # the largest step (eta = 0.02) lands at w2 = -0.475
         self.plot = FigureView(fig, moving=[self.dead_line, self.alive_line])
         self.readout = Readout(digits=3)
         controls = {
-            "lr": slider("ε", tr(de="Lernrate", en="learning rate"), 0.01, 0.001, 0.05,
+            "lr": slider("η", tr(de="Lernrate", en="learning rate"), 0.005, 0.001, 0.02,
                          step=0.001, continuous=False, readout_format=".3f"),
             "steps": int_slider("T", tr(de="Anzahl der Schritte", en="number of steps"),
                                 20, 1, 50, continuous=False),
@@ -184,15 +201,19 @@ class DeadNeuronView(View):
 
     def update(self):
         lr, steps = float(self.controls["lr"].value), int(self.controls["steps"].value)
-        dead = descent_on_w2(0.1, -0.1, DEAD, lr, steps)
-        alive = descent_on_w2(0.1, -0.1, ALIVE, lr, steps)
+        dead, _ = descent_on_w2(0.1, -0.1, *DEAD, lr, steps)
+        alive, cost = descent_on_w2(0.1, -0.1, *ALIVE, lr, steps)
         t = np.arange(steps + 1)
         self.dead_line.set_data(t, dead)
         self.alive_line.set_data(t, alive)
-        self.readout.show({tr(de="w₂ (tot) am Ende", en="w₂ (dead) at the end"): dead[-1],
-                           tr(de="w₂ (lebendig) am Ende", en="w₂ (alive) at the end"): alive[-1]})
+        self.readout.show({tr(de="w₂ (Datensatz 1) am Ende", en="w₂ (data set 1) at the end"):
+                           dead[-1],
+                           tr(de="w₂ (Datensatz 2) am Ende", en="w₂ (data set 2) at the end"):
+                           alive[-1],
+                           tr(de="J (Datensatz 2) am Ende", en="J (data set 2) at the end"):
+                           cost[-1]})
         self.plot.refresh()
 
 
-__all__ = ["ALIVE", "DEAD", "STATES", "DeadNeuronView", "ReluNeuronView", "chain_rule",
+__all__ = ["ALIVE", "DEAD", "START", "STATES", "DeadNeuronView", "ReluNeuronView", "chain_rule",
            "descent_on_w2", "forward", "mini_network", "mini_trace"]

@@ -333,7 +333,7 @@ class WeightsView(View):
 
 
 class TrainingView(View):
-    r"""Gradient descent $w := w - \alpha\,\partial J/\partial w$ for all ten weights, from a random
+    r"""Gradient descent $w := w - \eta\,\partial J/\partial w$ for all ten weights, from a random
     start (seed INIT_SEED). The button runs 500 steps with nnkit.train and redraws every 50 steps:
     the fit (the start dotted) and the cost $J$ per step (log scale). The diagram shows one data
     point $i$ (slider): values and the gradient of its share $L_i = \frac12 (y_i - \hat y_i)^2$;
@@ -371,7 +371,7 @@ class TrainingView(View):
         self.readout = Readout(digits=4)
         self.note = ipywidgets.HTML()  # the divergence warning
         controls = {
-            "lr": slider("α", tr(de="Lernrate", en="learning rate"), lr, 0.05, 3.0, step=0.05,
+            "lr": slider("η", tr(de="Lernrate", en="learning rate"), lr, 0.05, 3.0, step=0.05,
                          continuous=False),
             "i": int_slider("i", tr(de="Datenpunkt im Diagramm", en="data point in the diagram"),
                             N_POINTS * 5 // 6, 1, N_POINTS),
@@ -397,9 +397,9 @@ class TrainingView(View):
             self.update()
             if not np.isfinite(self.losses[-1]) or self.losses[-1] > 1e6:
                 self.note.value = tr(
-                    de=f"⚠ Die Kosten wachsen über alle Grenzen (Divergenz): α = {fmt(lr)} ist zu "
+                    de=f"⚠ Die Kosten wachsen über alle Grenzen (Divergenz): η = {fmt(lr)} ist zu "
                        "groß. Setzen Sie zurück und wählen Sie eine kleinere Lernrate.",
-                    en=f"⚠ The cost grows without bound (divergence): α = {fmt(lr)} is too large. "
+                    en=f"⚠ The cost grows without bound (divergence): η = {fmt(lr)} is too large. "
                        "Reset and choose a smaller learning rate.")
                 return
 

@@ -28,7 +28,6 @@ from nnkit.network import Layer, Network
 from nnkit.widgets import FigureView, Readout, View, int_slider, slider
 
 N_MAX = 30  #: the deepest chain in the view
-DIAGRAM_MAX = 6  #: the diagram is drawn up to this depth
 Y_RANGE = (1e-30, 1e20)  #: fixed y range of the gradient panel (values outside drawn at its edge)
 FACTOR_RANGE = (1e-3, 1e1)  #: fixed y range of the factor panel
 FLOOR = 1e-300  #: |gradients| below this (exactly 0 with dead ReLUs) count as 0 on log axes
@@ -281,7 +280,8 @@ def _activation_options():
 
 class VanishingView(View):
     r"""$|\partial o_N/\partial w_1|$ over the depth, without and with the skip connection,
-    the factors $|w_i\,\sigma'(s_i)|$ of the product, and a diagram of the chain (N <= 6).
+    the factors $|w_i\,\sigma'(s_i)|$ of the product, and a diagram of the chain at
+    its natural size in a horizontally scrolling box (legible at every N).
 
     Controls: ``N`` (depth), ``w`` (weight scale: $w_i = w\,u_i$), ``activation``, ``skip``
     (the diagram with or without the skip connection). Forward-only: updates continuously.
@@ -318,7 +318,7 @@ class VanishingView(View):
         self.plot = FigureView(fig, dpi=90, moving=[self.plain_line, self.skip_line, self.marker,
                                             self.factor_line])
         self.readout = Readout()
-        self.diagram = DiagramView(gradients=True, digits=3)
+        self.diagram = DiagramView(gradients=True, digits=3, scroll=True)
         dropdown = ipywidgets.Dropdown(
             options=_activation_options(), value=activation, description="σ",
             tooltip=tr(de="Aktivierungsfunktion", en="activation function"))
@@ -363,13 +363,8 @@ class VanishingView(View):
             tr(de="geom. Mittel |wᵢσ'(sᵢ)|", en="geom. mean |wᵢσ'(sᵢ)|"): sci(mean),
         })
         self.plot.refresh()
-        if N <= DIAGRAM_MAX:
-            skip_on = self.controls["skip"].value and N >= 3
-            self.diagram.update(chain_trace(self.x, w[:N], b[:N], activation, skip_on))
-        else:
-            self.diagram.value = "<p><i>" + tr(
-                de=f"Das Diagramm wird für N ≤ {DIAGRAM_MAX} gezeigt.",
-                en=f"The diagram is shown for N ≤ {DIAGRAM_MAX}.") + "</i></p>"
+        skip_on = self.controls["skip"].value and N >= 3
+        self.diagram.update(chain_trace(self.x, w[:N], b[:N], activation, skip_on))
 
 
 def architecture_figure(N=12, activation="sigmoid", scale=1.0):
@@ -383,9 +378,10 @@ def architecture_figure(N=12, activation="sigmoid", scale=1.0):
                         en="skip from every layer to the output"),
         "residual": tr(de="Residualverbindungen", en="residual connections"),
     }
+    name = dict((key, label) for label, key in _activation_options())[activation]
     fig, (ax,) = plots.figure(
-        (tr(de=f"Gradienten relativ zur letzten Schicht (N = {N}, σ = {activation})",
-            en=f"Gradients relative to the last layer (N = {N}, σ = {activation})"),
+        (tr(de=f"Gradienten relativ zur letzten Schicht (N = {N}, σ = {name})",
+            en=f"Gradients relative to the last layer (N = {N}, σ = {name})"),
          tr(de="Schicht j", en="layer j"), "|∂o_N/∂w_j| / |∂o_N/∂w_N|"), width=7.5, height=3.4)
     j = np.arange(1, N + 1)
     for style, arch in zip(("o-", "s--", "^-.", "d:"), ARCHITECTURES, strict=True):
