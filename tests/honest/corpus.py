@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from hostile.corpus import _cell, base_notebook  # noqa: E402
 
-FULL = {"unit1": 11, "unit2": 19, "unit3": 12, "unit4": 13, "unit5": 11}  # autograded points
+FULL = {"unit1": 11, "unit2": 19, "unit3": 16, "unit4": 13, "unit5": 14}  # autograded points
+# (unit 3: 8b is worth 2 points, 9b and 9c 1 each; unit 5: 1g 1 point, 1h 2 points)
 VIEW_CALL = re.compile(r"^\w*(View|view|figure)\(.*\)\s*$")
 
 
@@ -289,6 +290,27 @@ U3_SYMPY = {
     "u3_layer2": 'dJ_dw2_12 = "-(y - yhat)/(1 + exp(-z2))"',
     "u3_layer1": 'dJ_dw1_21 = "-(y - yhat) * w2_12 * sigmoid\'(z2) * x"',
 }
+U3_CHECK = {  # 8b as a numpy array of booleans; 9b with a helper and a loop over copies; 9c by hand
+    "u3_ingredients": ("import numpy as np\n\n"
+                       "ingredients = np.array([[True, True, True, True],\n"
+                       "                        [False, True, False, False],\n"
+                       "                        [False, False, True, True],\n"
+                       "                        [False, False, True, True],\n"
+                       "                        [False, False, False, True]])"),
+    "u3_numerical_gradients": ("def cost_131(x, y, w):\n"
+                               "    return 0.5 * np.mean((y - predict_131(x, w)) ** 2)\n\n\n"
+                               "def numerical_gradients(x, y, w, h):\n    out = {}\n"
+                               "    for name, value in w.items():\n"
+                               "        up = {**w, name: value + h}\n"
+                               "        down = {**w, name: value - h}\n"
+                               "        out[name] = (cost_131(x, y, up) - cost_131(x, y, down)) "
+                               "/ (2 * h)\n"
+                               "    return out"),
+    "u3_rel_error": ("def rel_error(a, b):\n    worst = 0.0\n"
+                     "    for ai, bi in zip(np.ravel(a), np.ravel(b)):\n"
+                     "        worst = max(worst, abs(ai - bi) / max(1e-8, abs(ai) + abs(bi)))\n"
+                     "    return worst"),
+}
 U3_LOOPS = {
     "u3_predict": ('def predict_131(x, w):\n    x = np.asarray(x, dtype=float)\n'
                    '    out = np.full(x.shape, w["w2_10"])\n'
@@ -376,6 +398,21 @@ U5_FORMS2 = {
     "u5_2d_formula": ('answer_2d = "x*sigma\'(s1)*sigma\'(s4)*(1 + w4*Product(w[i]*sigma\'(s[i]), '
                       '(i, 2, 3)))"'),
 }
+U5_SHAPES = {  # 1g as tuples in a tuple and as numpy shapes; 1h with einsum and a loop
+    "u5_1g": "shapes = ((5, 3), (3, 2))",
+    "u5_1h": ("def layer_backward(X, W, delta):\n"
+              "    dX = np.einsum('nm,dm->nd', delta, W)\n"
+              "    dW = np.zeros_like(W)\n"
+              "    for x_row, d_row in zip(X, delta):  # one outer product per example\n"
+              "        dW += np.outer(x_row, d_row)\n"
+              "    db = np.sum(delta, axis=0)\n"
+              "    return dX, dW, db"),
+}
+U5_SHAPES2 = {
+    "u5_1g": "import numpy as np\nshapes = [np.zeros((5, 3)).shape, np.zeros((3, 2)).shape]",
+    "u5_1h": ("def layer_backward(X, W, delta):\n"
+              "    return np.dot(delta, W.T), np.dot(X.T, delta), delta.sum(0)"),
+}
 U5_LOOPS = {
     "u5_2a_function": ('def do_dw1(x, w, b, act):\n    o, s = x, []\n'
                        '    for wi, bi in zip(w, b):\n        s.append(wi * o + bi)\n'
@@ -454,6 +491,10 @@ CASES = [
     Case("u3_vscode", U3, "VS Code with lists", cells=U3_LISTS, mutate=vscode),
     Case("u3_markdown", U3, "an answer cell switched to markdown", cells=U3_FORMULAS2,
          mutate=switched("u3_layer1")),
+    Case("u3_check", U3, "booleans for 8b, a cost helper and loops for the gradient check",
+         cells=U3_CHECK),
+    Case("u3_check_de", U3, "the gradient check by loops, German, Windows line endings",
+         cells=U3_CHECK, lang="de", mutate=crlf),
     # -- unit 4
     Case("u4_forms", U4, "np.sign, H(w1*h0), arrays, in-place step", cells=U4_FORMS),
     Case("u4_fractions", U4, "Fractions, bool arithmetic, a counting loop", cells=U4_FRACTIONS),
@@ -470,6 +511,8 @@ CASES = [
     Case("u5_forms_de", U5, "other forms, German", cells=U5_FORMS, lang="de"),
     Case("u5_crlf", U5, "Windows line endings", mutate=crlf),
     Case("u5_colab", U5, "Colab", cells=U5_LOOPS, mutate=colab),
+    Case("u5_shapes", U5, "a tuple of tuples, einsum and outer products", cells=U5_SHAPES),
+    Case("u5_shapes2", U5, "numpy shapes, np.dot, German", cells=U5_SHAPES2, lang="de"),
     Case("u5_view_params", U5, "a view re-run with other parameters", views=True,
          raw=lambda text: text.replace("VanishingView(depth=5", "VanishingView(depth=8")),
     Case("u5_check_markdown", U5, "a check cell switched to markdown",

@@ -147,6 +147,13 @@ WRONG = [
         "u3_gradients": _grads(sign=""),
         "u3_step": (RIGHT_GRADS + "def train_step(x, y, w, alpha):\n    gr = gradients(x, y, w)\n"
                     "    return {k: w[k] + alpha * gr[k] for k in w}"),
+        "u3_ingredients": "ingredients = [[1, 1, 1, 1]] * 5  # everything everywhere",
+        "u3_numerical_gradients": (G + PRED + "def numerical_gradients(x, y, w, h):\n"
+                                   "    J = lambda v: np.mean((y - _pred(x, v)) ** 2) / 2\n"
+                                   "    return {k: (J({**w, k: w[k] + h}) - J(w)) / h for k in w}"
+                                   "  # one-sided"),
+        "u3_rel_error": ("def rel_error(a, b):\n"
+                         "    return np.max(np.abs(np.asarray(a) - np.asarray(b)))  # absolute"),
     }),
     Wrong("w3_b", "unit3", {
         "u3_z": 'z_x2 = np.array([w[f"w1_{k}0"] + w[f"w1_{k}1"] for k in (1, 2, 3)])',
@@ -162,8 +169,20 @@ WRONG = [
         "u3_gradients": _grads(w2="1"),
         "u3_step": (RIGHT_GRADS + "def train_step(x, y, w, alpha):\n"
                     "    return gradients(x, y, w)"),
+        "u3_ingredients": ("ingredients = [[1, 1, 1, 1], [0, 1, 0, 0], [0, 0, 1, 1], "
+                           "[0, 0, 1, 1], [0, 0, 1, 1]]  # x also in the bias derivatives"),
+        "u3_numerical_gradients": (G + PRED + "def numerical_gradients(x, y, w, h):\n"
+                                   "    J = lambda v: np.mean((y - _pred(x, v)) ** 2) / 2\n"
+                                   "    return {k: (J({**w, k: w[k] + h}) - J({**w, k: w[k] - h}))"
+                                   " / h for k in w}  # not 2h"),
+        "u3_rel_error": ("def rel_error(a, b):\n    a, b = np.asarray(a), np.asarray(b)\n"
+                         "    return np.mean(np.abs(a - b) / np.maximum(1e-8, "
+                         "np.abs(a) + np.abs(b)))  # the mean, not the largest"),
     }, lang="de"),
     Wrong("w3_c", "unit3", {
+        "u3_rel_error": ("def rel_error(a, b):\n    a, b = np.asarray(a), np.asarray(b)\n"
+                         "    return np.max(np.abs(a - b) / np.maximum(1e-8, np.maximum("
+                         "np.abs(a), np.abs(b))))  # max(|a|, |b|), not |a| + |b|"),
         "u3_chain": 'd_ln = "6*x"',
         "u3_layer2": 'dJ_dw2_12 = "(y - yhat) * g(z2)"',
         "u3_layer1": 'dJ_dw1_21 = "-(y - yhat) * w2_12 * g(z2) * (1 - g(z2)) * Abs(x)"',
@@ -232,6 +251,9 @@ WRONG = [
                            '        s.append(wi * o + bi)\n        o = act.fn(s[-1])\n'
                            '    d = act.grad(np.array(s))\n'
                            '    return x * d[0] * np.prod(np.asarray(w[1:]) * d[1:])'),
+        "u5_1g": "shapes = [(3, 5), (3, 2)]  # dX transposed",
+        "u5_1h": ("def layer_backward(X, W, delta):\n"
+                  "    return delta @ W.T, X.T @ delta, delta.mean(axis=0)  # db as a mean"),
     }),
     Wrong("w5_b", "unit5", {
         "u5_1a": 'answer_1a = "x[j]"',
@@ -254,6 +276,10 @@ WRONG = [
                            '        o = act.fn(s[i])\n        if i == 0:\n            o1 = o\n'
                            '    d = act.grad(np.array(s))\n'
                            '    return x * d[0] * d[N - 1]  # the skip path only'),
+        "u5_1g": "shapes = [(5, 3), (2, 3)]  # dW transposed",
+        "u5_1h": ("def layer_backward(X, W, delta):\n"
+                  "    return delta @ W.T, (delta.T @ X).T / len(X), delta.sum(axis=0)"
+                  "  # dW averaged"),
     }, lang="de"),
     Wrong("w5_c", "unit5", {
         "u5_1d": 'answer_1d = "W[1, j] * H(f[1] - 2)"',  # the step moved away from 0
