@@ -202,13 +202,18 @@ def kill_kernel(watch, killed):
     return kernel.pid, "kernel"
 
 
-def grade_with_kills(tmp_path, students, kills):
+def start_grading(tmp_path, students):
+    """(grade process, its Watch, submissions, results) for a class of corpus cases."""
     subs, results = tmp_path / "submissions", tmp_path / "results"
     build(subs, cases(*students))
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(command(subs, results), cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    watch = Watch(proc)
+    return proc, Watch(proc), subs, results
+
+
+def grade_with_kills(tmp_path, students, kills):
+    proc, watch, subs, results = start_grading(tmp_path, students)
     done = {}
     try:
         for kill in kills:
@@ -254,13 +259,14 @@ def assert_consistent(results, students):
     return graded, failed
 
 
-def rerun(subs, results, students, graded):
+def rerun(subs, results, students, cached):
+    """Grade again: ``cached`` submissions come from the cache, every one is graded."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     again = subprocess.run(command(subs, results), cwd=ROOT, env=env, capture_output=True,
                            text=True, timeout=DEADLINE)
     assert again.returncode == 0, again.stderr[-2000:]
     assert not read_csv(results / "rejected.csv")
-    assert f"{len(graded)} unchanged (cache)" in again.stderr
+    assert f"{cached} unchanged (cache)" in again.stderr
     scores = {r["student"]: float(r["score"]) for r in read_csv(results / "grades.csv")}
     assert set(scores) == set(students)
     return scores
@@ -279,7 +285,7 @@ def test_killed_pool_workers_then_rerun(tmp_path):
     graded, _ = assert_consistent(results, names)
     for student, score in graded.items():  # a job of a dead worker runs again from the start
         assert score == expected(student), student
-    scores = rerun(subs, results, names, graded)
+    scores = rerun(subs, results, names, len(graded))
     assert scores == {s: expected(s) for s in names}
 
 
@@ -298,18 +304,13 @@ def test_killed_launcher_and_kernel_then_rerun(tmp_path):
         if score != expected(student):
             feedback = next((results / "feedback" / student).rglob("*.html")).read_text()
             assert score < expected(student) and any(d in feedback for d in DIED), student
-    rerun(subs, results, names, graded)
+    rerun(subs, results, names, len(graded))
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_interrupted_grader_stops_cleanly_and_rerun_completes(tmp_path, sig):
     students = ["ok_reference", "ok_blank", "fault_sleep", "ok_reference_de"]
-    subs, results = tmp_path / "submissions", tmp_path / "results"
-    build(subs, cases(*students))
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(command(subs, results), cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    watch = Watch(proc)
+    proc, watch, subs, results = start_grading(tmp_path, students)
     try:
         wait_for(lambda: [k for k in kernels(watch) if time.time() - k.create_time() > 2],
                  "a running kernel")
@@ -324,10 +325,8 @@ def test_interrupted_grader_stops_cleanly_and_rerun_completes(tmp_path, sig):
     assert f"interrupted by {signal.Signals(sig).name}" in err
     assert "Run the same command again" in err
     assert_nothing_left(watch)
-    again = subprocess.run(command(subs, results), cwd=ROOT, env=env, capture_output=True,
-                           text=True, timeout=DEADLINE)
-    assert again.returncode == 0, again.stderr[-2000:]
-    scores = {r["student"]: float(r["score"]) for r in read_csv(results / "grades.csv")}
+    cached = len(list((results / ".cache").rglob("*.json")))  # graded before the interrupt
+    scores = rerun(subs, results, students, cached)
     assert scores == {s: expected(s) for s in students}
 
 
