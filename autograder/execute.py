@@ -48,6 +48,7 @@ SEED_VARIABLE = "NNKIT_GRADING_SEED"
 CHECK_SUFFIX = "_check"
 ANSWER_MIME = "application/vnd.nnkit.answer+json"
 FLAG = "GraderFlag"
+REVIEW = "nnkit_review"  #: notebook metadata: screening findings for the instructor, not the grade
 UID_BASE = 1_000_000  # + the grading process id: the uid of its confined kernels
 NNKIT_DIR = str(ROOT / "nnkit")
 HIDE = ["/tmp", "/var/tmp", "/dev/shm", "/home", "/root", "/srv", "/mnt", "/media", "/opt",
@@ -356,12 +357,13 @@ class HardenedExecute(Execute):
             return {}
         cells = [(c.get("metadata", {}).get("nbgrader", {}).get("grade_id"), c.source)
                  for c in nb.cells if c.cell_type == "code"]
-        tamper, nnkit = screen(cells, original, answers)
+        tamper, nnkit, review = screen(cells, original, answers)
         flags = {ex: _text("nnkit", self._lang, what=w) for ex, w in nnkit.items()}
         if tamper:
             flags["*"] = _text("tamper", self._lang, what="; ".join(tamper)[:300])
         for reason in flags.values():
             self.log.warning("flagged: %s", reason)
+        nb.metadata[REVIEW] = review  # graded as usual; the instructor sees it (review.csv)
         return flags
 
     def _run_cells(self, resources):

@@ -162,7 +162,7 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
         shutil.rmtree(work, ignore_errors=True)
     progress.close()
 
-    graded, rows = [], []
+    graded, rows, review = [], [], []
     with Gradebook(course.db_url) as gb, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nbgrader's SQLAlchemy 2 "not in session" noise
         for i in sorted(results):
@@ -176,6 +176,8 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
             for name, entry in sorted(result["notebooks"].items()):
                 rows.append([job.student, job.assignment, name, entry["score"],
                              entry["max_score"]])
+                review += [[job.student, job.assignment, name, f]
+                           for f in entry.get("review", [])]
                 _write(out / "feedback" / job.student / job.assignment / f"{name}.html",
                        entry["feedback"].encode())
                 # formgrader shows these to grade the written answers by hand
@@ -190,6 +192,7 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                rows)
     _write_csv(out / "rejected.csv", ["student", "assignment", "file", "reason"],
                [[r.student, r.assignment, r.file, r.reason] for r in rejected])
+    _write_csv(out / "review.csv", ["student", "assignment", "notebook", "finding"], review)
     from autograder.report import write_report
 
     most = misconceptions.top(write_report(out / "report.png", graded, course))
@@ -204,6 +207,7 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
         "errors": {f"{r['student']}/{r['assignment']}": r["error"]
                    for r in results.values() if r.get("error")},
         "misconceptions": [list(row) for row in most],
+        "review": len({tuple(r[:3]) for r in review}),
     }
     (out / "run.json").write_text(json.dumps(summary, indent=1))
     log(summarize(summary, out))
@@ -225,9 +229,12 @@ def summarize(s, out):
              f"workers: {s['workers']})"]
     for reason, n in sorted(s["reasons"].items(), key=lambda kv: -kv[1]):
         lines.append(f"  rejected: {n} x {reason}")
+    if s.get("review"):
+        lines.append(f"  to review by hand: {s['review']} notebooks name grading internals in "
+                     "strings (graded as usual; review.csv)")
     lines += misconceptions.summary_lines(s.get("misconceptions", []))
     lines.append(f"results: {out}/grades.csv, feedback/, report.png, misconceptions.csv, "
-                 f"rejected.csv; the gradebook "
+                 f"rejected.csv, review.csv; the gradebook "
                  f"(c.CourseDirectory.db_url in {out}/course/nbgrader_config.py) with the "
                  f"nbgrader course {out}/course for manual grading in formgrader")
     return "\n".join(lines)

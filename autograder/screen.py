@@ -20,11 +20,15 @@ view and test cells are not). Cells are compared after normalising line endings 
     ``__subclasses__``, ``__globals__``, ``__code__``, ``f_globals``, ``f_back``), also as the
     name string of ``getattr``/``setattr`` or a subscript (``globals()["eval"]``), and any
     dunder name of the interpreter (``__builtins__``, ``__import__``);
-  - a string that names the answer MIME type, the grading seed, the grader's collector or a
-    ``workbook`` module (``"workbook.checks"``; ``"I finished the workbook"`` is just text);
+  - a string that names the answer MIME type (it could forge an answer record in the check
+    cell's output);
 * **nnkit reference** (that exercise scores 0): the answer cell of an exercise uses nnkit (an
-  ``import nnkit...``, a name imported from nnkit in any student cell, or a string that is an
-  nnkit module name), except the helpers ``nnkit.i18n`` and ``nnkit.symbolic``.
+  ``import nnkit...`` or a name imported from nnkit in any student cell), except the helpers
+  ``nnkit.i18n`` and ``nnkit.symbolic``;
+* **to review** (graded as usual, listed for the instructor): a string that names the grading
+  seed, the grader's collector, a ``workbook`` module (``"workbook.checks"``; ``"I finished the
+  workbook"`` is just text) or an nnkit module. A string alone changes nothing: using it needs
+  one of the tampering calls above, so such code is not called tampering, only shown.
 
 What it cannot see: code that builds these names at run time in ways other than string
 concatenation (e.g. ``chr()`` arithmetic) -- which needs one of the tampering calls above to do
@@ -44,7 +48,8 @@ TAMPER_ATTRIBUTES = {"modules", "setprofile", "settrace", "set_custom_exc", "sho
                      "__subclasses__", "__globals__", "__code__", "__builtins__", "__import__",
                      "f_globals", "f_back", "_nnkit_collect"}
 NAME_TAKERS = {"getattr", "setattr", "delattr", "hasattr", "attrgetter", "methodcaller"}
-TAMPER_TEXT = ("vnd.nnkit", "NNKIT_GRADING_SEED", "_nnkit_collect")
+TAMPER_TEXT = ("vnd.nnkit",)
+REVIEW_TEXT = ("NNKIT_GRADING_SEED", "_nnkit_collect")
 MODULE_NAME = r"{}(\.\w+)*"  # "workbook", "workbook.checks"
 NNKIT_HELPERS = ("nnkit.i18n", "nnkit.symbolic")
 
@@ -150,9 +155,19 @@ def _tampering(tree, bound, allowed=frozenset()):
             hits.add(s)
     for s in _strings(tree):
         hits.update(t for t in TAMPER_TEXT if t in s)
-        if re.fullmatch(MODULE_NAME.format("workbook"), s.strip()):
-            hits.add("workbook")
     return hits
+
+
+def _to_review(tree):
+    """Strings of one parsed cell that name grading internals or a module of the answer key."""
+    found = set()
+    for s in _strings(tree):
+        found.update(t for t in REVIEW_TEXT if t in s)
+        for package in ("workbook", "nnkit"):
+            if re.fullmatch(MODULE_NAME.format(package), s.strip()) and not (
+                    s.strip().startswith(NNKIT_HELPERS)):
+                found.add(repr(s.strip()))
+    return found
 
 
 def _nnkit_imports(tree):
@@ -185,15 +200,16 @@ def parse(source):
 
 
 def screen(cells, original_sources, answer_cells):
-    """``(tamper, nnkit)`` for a notebook.
+    """``(tamper, nnkit, review)`` for a notebook.
 
     ``cells``: [(grade id or None, source)] of the code cells; ``original_sources``: the sources
     of the instructor's code cells (unchanged cells are skipped, compared after
     :func:`normalise`); ``answer_cells``: grade id of an answer cell -> exercise id. ``tamper``:
-    a list of findings (text); ``nnkit``: exercise id -> finding."""
+    a list of findings (text); ``nnkit``: exercise id -> finding; ``review``: findings (text)
+    that do not change the grade."""
     originals = {normalise(s) for s in original_sources}
     allowed = set().union(*(_imports_from(t) for s in originals if (t := parse(s)) is not None))
-    tamper, nnkit, nnkit_names, student = [], {}, set(), []
+    tamper, nnkit, review, nnkit_names, student = [], {}, [], set(), []
     for number, (grade_id, source) in enumerate(cells, start=1):
         if normalise(source) in originals:
             continue
@@ -209,12 +225,13 @@ def screen(cells, original_sources, answer_cells):
         hits = sorted(_tampering(tree, bound, allowed))
         if hits:
             tamper.append(f"{where}: {', '.join(hits[:4])}")
+        shown = sorted(_to_review(tree))
+        if shown:
+            review.append(f"{where}: {', '.join(shown[:4])}")
         exercise = answer_cells.get(grade_id)
         if exercise is None:
             continue
         via = sorted(nnkit_names & _mentioned(tree) - {"np", "numpy"})
-        named = any(re.fullmatch(MODULE_NAME.format("nnkit"), s.strip()) and not
-                    s.strip().startswith(NNKIT_HELPERS) for s in _strings(tree))
-        if uses or via or named:
+        if uses or via:
             nnkit[exercise] = f"{where}: " + (", ".join(via[:3]) or "nnkit")
-    return tamper, nnkit
+    return tamper, nnkit, review

@@ -85,11 +85,12 @@ def _scores(db_url, assignment, student):
 
 
 def _verdicts(path):
-    """``(texts, mistakes)``: grade id -> the verdict text and -> the matched typical mistake,
-    as TrustedVerdict wrote them into the autograded notebook."""
+    """``(texts, mistakes, review)``: grade id -> the verdict text and -> the matched typical
+    mistake, as TrustedVerdict wrote them into the autograded notebook, and the screening's
+    findings for the instructor (:data:`autograder.execute.REVIEW`)."""
     import nbformat
 
-    from autograder.execute import exercise_of
+    from autograder.execute import REVIEW, exercise_of
 
     nb = nbformat.read(path, as_version=4)
     texts, mistakes = {}, {}
@@ -99,7 +100,7 @@ def _verdicts(path):
             text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
             texts[gid] = text.strip()
             mistakes[gid] = cell.metadata.get("nnkit_verdict", {}).get("mistake")
-    return texts, mistakes
+    return texts, mistakes, list(nb.metadata.get(REVIEW, []))
 
 
 def grade_job(job, course_root, key, work_root):
@@ -141,7 +142,7 @@ def _grade(job, course_root, key, work_root):
         for name in job["notebooks"]:
             entry = notebooks[name]
             autograded = where / "autograded" / student / assignment / f"{name}.ipynb"
-            entry["verdicts"], entry["mistakes"] = _verdicts(autograded)
+            entry["verdicts"], entry["mistakes"], entry["review"] = _verdicts(autograded)
             entry["autograded"] = autograded.read_text()  # for formgrader (manual grading)
             entry["feedback"] = (where / "feedback" / student / assignment
                                  / f"{name}.html").read_text()

@@ -217,16 +217,16 @@ def test_screening_ignores_the_names_and_texts_students_choose():
                    'print("I finished the workbook")', 'note = f"nnkit {1} and workbook"',
                    'def eval(x):\n    return x\nprint(eval(1))', 'y = eval("0.1 * 2")',
                    "import re\npattern = re.compile('a')", 'label = "events"'):
-        assert screened(honest) == ([], {}), honest
+        assert screened(honest) == ([], {}, []), honest
 
 
 def test_screening_compares_cells_after_normalising_line_endings_and_spaces():
     setup = "from workbook.setup import *\nsetup(\"en\")"
     for saved in (setup.replace("\n", "\r\n") + "\r\n", setup.replace("\n", "  \n") + "\n\n",
                   setup.replace("\n", "\r")):
-        assert screened(saved, [setup]) == ([], {}), repr(saved)
+        assert screened(saved, [setup]) == ([], {}, []), repr(saved)
     view = "from workbook.views.vanishing import VanishingView\n\nVanishingView(depth=6)"
-    assert screened(view.replace("6", "8"), [view]) == ([], {})  # other view parameters
+    assert screened(view.replace("6", "8"), [view]) == ([], {}, [])  # other view parameters
 
 
 def test_screening_still_finds_what_tampers():
@@ -237,11 +237,21 @@ def test_screening_still_finds_what_tampers():
                        ("m = __import__('work' + 'book.checks')", "__import__"),
                        ("get_ipython().events.register('x', f)", "events"),
                        ("d = {'application/vnd.nnkit.answer+json': 1}", "vnd.nnkit"),
-                       ("s = 'workbook.exercise'", "workbook"), ("eval(f'{a}')", "eval")):
-        tamper, _ = screened(cheat)
+                       ("eval(f'{a}')", "eval")):
+        tamper, _, _ = screened(cheat)
         assert tamper and hit in tamper[0], (cheat, tamper)
-    _, nnkit = screened("m = 'nn' + 'kit.activations'")
-    assert nnkit
+
+
+def test_strings_naming_grading_internals_are_graded_and_shown_to_the_instructor():
+    """A string alone changes nothing (using it needs a tampering call): no zero, no accusation,
+    a line in review.csv."""
+    for text, shown in (("s = 'workbook.exercise'", "'workbook.exercise'"),
+                        ("m = 'nn' + 'kit.activations'", "'nnkit.activations'"),
+                        ("os.environ.get('NNKIT_GRADING_SEED')", "NNKIT_GRADING_SEED"),
+                        ("name = '_nnkit_collect'", "_nnkit_collect")):
+        tamper, nnkit, review = screened(text)
+        assert not tamper and not nnkit and review and shown in review[0], (text, review)
+    assert screened("import importlib\nimportlib.import_module('nnkit.activations')")[0]
 
 
 def test_validation_grades_a_cell_type_switched_by_the_dropdown():

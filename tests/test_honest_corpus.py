@@ -63,6 +63,8 @@ def test_honest_corpus_earns_every_point(tmp_path_factory):
         if score != FULL[case.unit] or accused:
             problems[case.name] = f"score {score} of {FULL[case.unit]}, accused: {accused}"
     assert not problems, "\n".join(f"{k}: {v}" for k, v in problems.items())
+    reviewed = {r["student"] for r in read_csv(results / "review.csv")}
+    assert reviewed == {c.name for c in CASES if c.review}
 
 
 def run_cells(nb):

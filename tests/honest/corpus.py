@@ -41,6 +41,7 @@ class Case:
     raw: Callable | None = None  # notebook text -> text
     lang: str = "en"
     views: bool = False  # keep every view cell (else the pure view cells are left out)
+    review: bool = False  # names a module of the grading in a string: listed in review.csv
 
 
 # ---------------------------------------------------------------------------- editor variants
@@ -450,6 +451,10 @@ CASES = [
     Case("u1_spelling", U1, "spaces, capitals, ints", cells=U1_SPELLING),
     Case("u1_scratch", U1, "scratch cells with everyday names", before=SCRATCH),
     Case("u1_scratch_de", U1, "scratch cells, German", before=SCRATCH, lang="de"),
+    Case("u1_module_note", U1, "a note naming the self-check's module (graded, shown to the "
+         "instructor)", before={"u1_relu_grad": 'where = "workbook.checks"  # the self-check\n'
+                                                 'print("The checks live in", where)'},
+         review=True),
     Case("u1_fractions_de", U1, "fractions, German", cells=U1_FRACTIONS, lang="de"),
     # -- unit 1: editors and formats
     Case("u1_crlf", U1, "Windows line endings in every cell", mutate=crlf),
