@@ -874,7 +874,7 @@ divided by the number of examples,
 
 $$J = \frac{1}{n}\sum_{i=1}^{n} L_i = \frac1n \sum_{i=1}^n \sum_j \big(O_{ij} - G_{ij}\big)^2 .$$
 
-(In the lecture notes this formula is illegible, and the sum of the loss runs from $i = 0$ to
+(In the lecture notes this formula is illegible, and the sum in the loss runs from $i = 0$ to
 $|O|$ there – that would be $|O| + 1$ terms. The right range is $j = 1, \dots, |O|$, one number per
 output.)
 
