@@ -262,15 +262,15 @@ DEAD_CHOICE = Exercise(
     },
     mistakes=[
         Mistake("zero", "zero", _hint(
-            de="Der Gradient ist 0, nicht das Gewicht. Setzen Sie ∂cost/∂w₂ = 0 in die "
+            de="Der Gradient ist 0, nicht das Gewicht. Setzen Sie ∂J/∂w₂ = 0 in die "
                "Aktualisierungsregel ein.",
-            en="The gradient is 0, not the weight. Put ∂cost/∂w₂ = 0 into the update rule.")),
+            en="The gradient is 0, not the weight. Put ∂J/∂w₂ = 0 into the update rule.")),
         Mistake("shrinks", "shrinks", _hint(
-            de="Welchen Schritt −η · ∂cost/∂w₂ macht w₂, wenn der Gradient 0 ist?",
-            en="Which step −η · ∂cost/∂w₂ does w₂ take when the gradient is 0?")),
+            de="Welchen Schritt −η · ∂J/∂w₂ macht w₂, wenn der Gradient 0 ist?",
+            en="Which step −η · ∂J/∂w₂ does w₂ take when the gradient is 0?")),
         Mistake("grows", "grows", _hint(
-            de="Welchen Schritt −η · ∂cost/∂w₂ macht w₂, wenn der Gradient 0 ist?",
-            en="Which step −η · ∂cost/∂w₂ does w₂ take when the gradient is 0?")),
+            de="Welchen Schritt −η · ∂J/∂w₂ macht w₂, wenn der Gradient 0 ist?",
+            en="Which step −η · ∂J/∂w₂ does w₂ take when the gradient is 0?")),
     ],
 )
 
@@ -285,7 +285,7 @@ CELLS = [
 
 Ein neuronales Netz lernt, indem es seine Gewichte ein kleines Stück gegen den Gradienten der
 Kostenfunktion verschiebt. Dafür braucht es für jedes Gewicht die partielle Ableitung der Kosten –
-und die bekommt man mit der **Kettenregel**, Schicht für Schicht. In dieser Einheit rechnen Sie das
+und diese liefert die **Kettenregel**, Schicht für Schicht. In dieser Einheit rechnen Sie das
 an dem kleinsten Netz durch, das es gibt: ein Neuron mit zwei Eingaben und der Aktivierungsfunktion
 ReLU. Am Ende sehen Sie, warum ein ReLU-Neuron „sterben“ kann.
 
@@ -417,10 +417,10 @@ dz_dw2 = "x2"
 
 Wir wollen $w_2$ mit dem Gradientenabstieg aktualisieren:
 
-$$w_2^{(t+1)} = w_2^{(t)} - \eta\cdot\frac{\partial\,\mathrm{cost}}{\partial w_2},
-\qquad \frac{\partial\,\mathrm{cost}}{\partial w_2} = \frac{\partial y}{\partial w_2}$$
+$$w_2^{(t+1)} = w_2^{(t)} - \eta\cdot\frac{\partial J}{\partial w_2},
+\qquad \frac{\partial J}{\partial w_2} = \frac{\partial y}{\partial w_2}$$
 
-($\eta$ ist die Lernrate; als Kosten dient in dieser Übung die Ausgabe $y$ selbst.)
+($\eta$ ist die Lernrate; die Kosten $J$ sind hier die Ausgabe $y$ selbst.)
 $y$ hängt nur über $z$ von $w_2$ ab, also gilt nach der Kettenregel
 
 $$\frac{\partial y}{\partial w_2}
@@ -435,10 +435,10 @@ vorher, wie die Fallunterscheidung $z \le 0$ / $z > 0$ aussieht.
 
 We want to update $w_2$ by gradient descent:
 
-$$w_2^{(t+1)} = w_2^{(t)} - \eta\cdot\frac{\partial\,\mathrm{cost}}{\partial w_2},
-\qquad \frac{\partial\,\mathrm{cost}}{\partial w_2} = \frac{\partial y}{\partial w_2}$$
+$$w_2^{(t+1)} = w_2^{(t)} - \eta\cdot\frac{\partial J}{\partial w_2},
+\qquad \frac{\partial J}{\partial w_2} = \frac{\partial y}{\partial w_2}$$
 
-($\eta$ is the learning rate; in this exercise the cost is the output $y$ itself.)
+($\eta$ is the learning rate; the cost $J$ is here the output $y$ itself.)
 $y$ depends on $w_2$ only through $z$, so by the chain rule
 
 $$\frac{\partial y}{\partial w_2}
@@ -488,7 +488,7 @@ Prüfen Sie Ihr Ergebnis anschließend mit der Schaltfläche „Zustand 1“ obe
 **Exercise c (i) (2 points).** Determine $z|_{cs}$ and $\partial y/\partial w_2|_{cs}$ in state 1 as
 `z_cs1` and `dy_dw2_cs1` (as numbers or as a Python expression; you may use your function from c)).
 Then check your result with the
-button "current state 1" above.
+"current state 1" button above.
 """),
     answer("u1_z_cs1", """z_cs1 = None
 ### BEGIN SOLUTION
@@ -560,7 +560,7 @@ w2_fate = "unchanged"
 
 In einem echten Netz sind die Kosten nicht $y$ selbst, sondern messen, wie weit $y$ vom Zielwert
 $t$ entfernt ist: Verlust $L = \frac12 (y - t)^2$ je Beispiel, Kosten $J$ = Mittelwert der
-Verluste über die Daten. Die folgende Simulation führt damit den Gradientenabstieg für $w_2$ aus
+Verluste über die Daten. Die folgende Ansicht simuliert damit den Gradientenabstieg für $w_2$
 ($w_1 = 0{,}1$ bleibt fest), für zwei kleine Datensätze mit demselben Start $w_2 = -0{,}1$:
 
 - Im **Datensatz 1** ist $z \le 0$ für jedes Beispiel, wie im Zustand 1.
@@ -596,34 +596,33 @@ Neuron** spricht, warum das beim Training ein Problem ist und ob bzw. wie das Ne
 """, en=r"""**Exercise d, explanation (2 points, graded by hand).** Justify your choice with the
 update rule. Explain why one speaks of a **dead neuron**, why this is a problem in training, and
 whether and how the neuron can "wake up" again. Name two remedies.
-""", solution_de=r"""Mit $\partial\,\mathrm{cost}/\partial w_2 = 0$ lautet die Aktualisierungsregel
+""", solution_de=r"""Mit $\partial J/\partial w_2 = 0$ lautet die Aktualisierungsregel
 $w_2^{(t+1)} = w_2^{(t)} - \eta\cdot 0 = w_2^{(t)}$: $w_2$ bleibt unverändert, egal wie groß die
 Lernrate ist. Der Gradient $\partial y/\partial w_2 = \mathrm{ReLU}'(z)\cdot x_2$ ist für alle
 Daten 0, wenn für jedes Beispiel $z \le 0$ gilt (dann ist $\partial y/\partial z = 0$) oder
 $x_2 = 0$ ist. Im ersten Fall gilt dasselbe für $w_1$
-($\partial y/\partial w_1 = \partial y/\partial z \cdot x_1 = 0$): Das Neuron gibt für jede
-Eingabe 0 aus und lässt keinen Gradienten durch – es ist „tot“. Es lernt nichts mehr und trägt
-nichts zur Ausgabe bei; ein Teil des Netzes liegt brach. Von
-selbst wacht es nicht auf; nur wenn sich $z$ auf anderem Weg ändert (neue Daten, in tieferen
-Netzen Änderungen der vorigen Schichten), kann wieder $z > 0$ vorkommen. Gegenmittel: Leaky ReLU
-($\max(0{,}1z, z)$, Ableitung 0,1 statt 0 für $z \le 0$), sorgfältige Initialisierung (z. B. ein
-kleiner positiver Bias) und eine kleinere Lernrate: Ein zu großer Schritt kann $w_2$ so weit über
-das Ziel hinausschieben, dass $z \le 0$ für alle Daten gilt – in der Simulation stirbt das Neuron
-des Datensatzes 2 bei großer Lernrate im ersten Schritt, bei kleiner Lernrate erreicht es das
-Ziel.""",
-        solution_en=r"""With $\partial\,\mathrm{cost}/\partial w_2 = 0$ the update rule reads
+($\partial y/\partial w_1 = \partial y/\partial z \cdot x_1 = 0$): Das Neuron gibt für jedes
+Trainingsbeispiel 0 aus und lässt keinen Gradienten durch – es ist „tot“. Es lernt nichts mehr und
+trägt nichts zur Ausgabe bei; ein Teil des Netzes liegt brach. Von selbst wacht es nicht auf; nur
+wenn sich $z$ auf anderem Weg ändert (neue Daten, in tieferen Netzen Änderungen der vorigen
+Schichten), kann wieder $z > 0$ vorkommen. Gegenmittel: Leaky ReLU ($\max(0{,}1z;\ z)$, Ableitung
+0,1 statt 0 für $z \le 0$), sorgfältige Initialisierung (z. B. ein kleiner positiver Bias) und eine
+kleinere Lernrate: Ein zu großer Schritt kann $w_2$ so weit über das Ziel hinausschieben, dass
+$z \le 0$ für alle Daten gilt – in der Simulation stirbt das Neuron des Datensatzes 2 bei großer
+Lernrate im ersten Schritt, bei kleiner Lernrate erreicht es das Ziel.""",
+        solution_en=r"""With $\partial J/\partial w_2 = 0$ the update rule reads
 $w_2^{(t+1)} = w_2^{(t)} - \eta\cdot 0 = w_2^{(t)}$: $w_2$ stays unchanged, whatever the learning
 rate. The gradient $\partial y/\partial w_2 = \mathrm{ReLU}'(z)\cdot x_2$ is 0 for all data if
 $z \le 0$ for every example (then $\partial y/\partial z = 0$) or if $x_2 = 0$. In the first case
 the same holds for $w_1$ ($\partial y/\partial w_1 = \partial y/\partial z \cdot x_1 = 0$): the
-neuron outputs 0 for every input and lets no gradient through – it is "dead". It learns nothing and
-contributes nothing to the output; part of the network is wasted. It does not wake up by itself;
-only if $z$ changes in another way (new data, or in deeper networks changes of the previous
-layers) can $z > 0$ occur again. Remedies: leaky ReLU ($\max(0.1z, z)$, derivative 0.1 instead
-of 0 for $z \le 0$), careful initialisation (e.g. a small positive bias) and a smaller learning
-rate: a step that is too large can push $w_2$ so far past the target that $z \le 0$ for all data –
-in the simulation the neuron of data set 2 dies in the first step with a large learning rate and
-reaches the target with a small one."""),
+neuron outputs 0 for every training example and lets no gradient through – it is "dead". It learns
+nothing and contributes nothing to the output; part of the network is wasted. It does not wake up by
+itself; only if $z$ changes in another way (new data, or in deeper networks changes of the previous
+layers) can $z > 0$ occur again. Remedies: leaky ReLU ($\max(0.1z, z)$, derivative 0.1 instead of 0
+for $z \le 0$), careful initialisation (e.g. a small positive bias) and a smaller learning rate: a
+step that is too large can push $w_2$ so far past the target that $z \le 0$ for all data – in the
+simulation the neuron of data set 2 dies in the first step with a large learning rate and reaches
+the target with a small one."""),
 
     md(de=r"""## Zusammenfassung
 

@@ -7,12 +7,12 @@ Topic of the seed -> grade id (points):
     maxout forward, gradient routing    u2_maxout (1), u2_maxout_grad_w (2)
   why a non-linear activation           u2_nonlinear (1, choice) + u2_nonlinear_explain (1, manual)
   forward pass a^(k) = f(W a^(k-1) + b) u2_layer_forward (2)
-  cost over a data set (1/n) sum C_i    u2_cost (2)
+  cost over a data set (1/n) sum L_i    u2_cost (2)
   derivative as a limit; x^3 (the seed's 1/3 x^2 is wrong)
                                         u2_derivative_x3 (1), u2_derivative_at_2 (1)
     difference quotients                u2_forward_difference (1), u2_central_difference (1),
                                         u2_difference_explain (1, manual)
-  gradient descent w <- w - eta dC/dw     u2_gd_step (1), u2_lr_max (1), u2_lr_explain (2, manual)
+  gradient descent w <- w - eta dJ/dw     u2_gd_step (1), u2_lr_max (1), u2_lr_explain (2, manual)
   gradient = 0 analytically vs iterating: text (section 6)
   backpropagation for an output neuron  u2_output_neuron_grads (2)
 Total: 23 points.
@@ -81,8 +81,8 @@ SIGMOID_GRAD = Exercise(
             de="Ihre Funktion gibt σ(z) zurück, nicht die Ableitung.",
             en="Your function returns σ(z), not its derivative.")),
         Mistake("negative", lambda z: -_sigmoid(z) * (1 - _sigmoid(z)), _hint(
-            de="σ ist streng monoton wachsend – die Ableitung muss also positiv sein.",
-            en="σ is strictly increasing, so its derivative must be positive.")),
+            de="σ ist streng monoton wachsend – die Ableitung kann also nirgends negativ sein.",
+            en="σ is strictly increasing, so its derivative cannot be negative anywhere.")),
     ],
 )
 
@@ -206,8 +206,8 @@ MAXOUT_GRAD_W = Exercise(
         Mistake("both", lambda x, w1, b1, w2, b2: (_f(x), _f(x)), _hint(
             de="Nur eines der beiden Stücke bestimmt die Ausgabe. Wirkt sich eine kleine "
                "Änderung am unterlegenen Stück auf die Ausgabe aus?",
-            en="Only one of the two pieces determines the output. Does a small change of the "
-               "loser change the output?")),
+            en="Only one of the two pieces determines the output. Does a small change to the "
+               "losing piece affect the output?")),
         Mistake("to_loser", _to_loser, _hint(
             de="Der Gradient fließt zum falschen Stück: Welches Stück ist das Maximum?",
             en="The gradient goes to the wrong piece: which piece is the maximum?")),
@@ -238,7 +238,7 @@ NONLINEAR = Exercise(
         Mistake("quadratic", "quadratic", _hint(
             de="Multipliziert werden Gewichte miteinander, nicht x mit x. Setzen Sie die erste "
                "Schicht in die zweite ein.",
-            en="Weights are multiplied with weights, not x with x. Substitute the first layer "
+            en="Weights are multiplied by weights, not x with x. Substitute the first layer "
                "into the second.")),
         Mistake("universal", "universal", _hint(
             de="Das gilt erst mit einer nichtlinearen Aktivierungsfunktion. Setzen Sie die erste "
@@ -484,14 +484,14 @@ LR_MAX = Exercise(
     id="u2_lr_max", answer="lr_max", kind="value", expected=lambda: 1.0,
     mistakes=[
         Mistake("no_overshoot", lambda: 0.5, _hint(
-            de="Bis zu diesem Wert gibt es kein Überschießen. Konvergiert der Gradientenabstieg "
-               "auch, wenn er überschießt? Schauen Sie auf den Betrag von 1 − 2η.",
+            de="Bis zu diesem Wert gibt es kein Überschwingen. Konvergiert der Gradientenabstieg "
+               "auch, wenn er überschwingt? Schauen Sie auf den Betrag von 1 − 2η.",
             en="Up to this value there is no overshooting. Does gradient descent also converge "
                "when it overshoots? Look at the absolute value of 1 − 2η.")),
         Mistake("two", lambda: 2.0, _hint(
-            de="Schreiben Sie einen Schritt für C(w) = (w − 3)² explizit aus: "
+            de="Schreiben Sie einen Schritt für J(w) = (w − 3)² + 1 explizit aus: "
                "w − 3 wird mit welchem Faktor multipliziert?",
-            en="Write out one step for C(w) = (w − 3)² explicitly: w − 3 is multiplied by "
+            en="Write out one step for J(w) = (w − 3)² + 1 explicitly: w − 3 is multiplied by "
                "which factor?")),
         Mistake("minimum", lambda: W_MIN, _hint(
             de="3 ist die Stelle des Minimums, keine Lernrate.",
@@ -630,7 +630,7 @@ $g(z)$ weiter; $g$ ist die **Aktivierungsfunktion**. Die gebräuchlichsten:
 |---|---|---|
 | Sigmoid | $\sigma(z) = \dfrac{1}{1 + e^{-z}}$ | Werte zwischen 0 und 1 |
 | ReLU | $\max(0, z)$ | Einheit 1 |
-| Leaky ReLU | $\max(0{,}1\,z,\ z)$ | kleine Steigung 0,1 für $z < 0$ statt 0 |
+| Leaky ReLU | $\max(0{,}1\,z;\ z)$ | kleine Steigung 0,1 für $z < 0$ statt 0 |
 | Maxout | $\max(w_1^T x + b_1,\ w_2^T x + b_2)$ | das größere von zwei affinen „Stücken“ |
 
 Wählen Sie eine Aktivierungsfunktion und bewegen Sie $z$: Links sehen Sie $g(z)$, rechts die
@@ -686,7 +686,7 @@ def sigmoid(z):
     md(de=r"""### 1b) Leaky ReLU
 
 In Einheit 1 haben Sie gesehen, dass ein ReLU-Neuron mit $z \le 0$ für alle Daten keinen Gradienten
-mehr bekommt (tote Neuronen). Leaky ReLU $g(z) = \max(0{,}1\,z,\ z)$ behält für $z < 0$ eine kleine
+mehr bekommt (tote Neuronen). Leaky ReLU $g(z) = \max(0{,}1\,z;\ z)$ behält für $z < 0$ eine kleine
 Steigung bei. An der Knickstelle $z = 0$ gilt dieselbe Konvention wie bei ReLU: die Steigung von
 links.
 
@@ -786,14 +786,14 @@ mit einer kurzen Rechnung. Was folgt daraus für ein tiefes Netz, dessen Schicht
 short calculation. What does this imply for a deep network whose layers are all linear?
 """, solution_de=r"""Ausmultiplizieren: $a = W^{(2)}W^{(1)}x + \big(W^{(2)}b^{(1)} + b^{(2)}\big)
 = Ax + c$ mit $A = W^{(2)}W^{(1)}$ und $c = W^{(2)}b^{(1)} + b^{(2)}$ – wieder eine affine Funktion.
-Durch Induktion gilt das für beliebig viele lineare Schichten: Ein tiefes lineares Netz kann nicht
-mehr als eine einzige lineare Schicht (z. B. nur lineare Entscheidungsgrenzen). Die Tiefe bringt
-erst mit einer nichtlinearen Aktivierungsfunktion etwas.""",
+Durch Induktion gilt das für beliebig viele affine Schichten: Ein tiefes Netz aus affinen Schichten
+leistet nicht mehr als eine einzige affine Schicht (z. B. nur lineare Entscheidungsgrenzen). Die
+Tiefe bringt erst mit einer nichtlinearen Aktivierungsfunktion etwas.""",
         solution_en=r"""Multiplying out: $a = W^{(2)}W^{(1)}x + \big(W^{(2)}b^{(1)} + b^{(2)}\big) =
 Ax + c$ with $A = W^{(2)}W^{(1)}$ and $c = W^{(2)}b^{(1)} + b^{(2)}$ – again an affine function. By
-induction this holds for any number of linear layers: a deep linear network can do no more than a
-single linear layer (e.g. only linear decision boundaries). Depth only pays off with a non-linear
-activation function."""),
+induction this holds for any number of affine layers: a deep network of affine layers can do no more
+than a single affine layer (e.g. only linear decision boundaries). Depth only pays off with a
+non-linear activation function."""),
 
     # ------------------------------------------------------------------ 2. forward pass
     md(de=r"""## 2. Der Vorwärtsdurchlauf
@@ -840,40 +840,41 @@ Die Kostenfunktion zeigt an, wie gut oder schlecht das Netz die Daten trifft: je
 Kosten, desto besser. Für ein Beispiel $i$ mit den Ausgaben $O_j$ des Netzes und den Zielwerten
 $G_j$ („Ziel-Output“) ist der **Verlust** die Summe der quadrierten Abweichungen
 
-$$C_i = \sum_j \big(O_j - G_j\big)^2 .$$
+$$L_i = \sum_j \big(O_j - G_j\big)^2 .$$
 
 Uns interessieren die **Kosten** über den ganzen Datensatz mit $n$ Beispielen: die Summe aller
 Verluste geteilt durch die Anzahl der Daten,
 
-$$C = \frac{1}{n}\sum_{i=1}^{n} C_i = \frac1n \sum_{i=1}^n \sum_j \big(O_{ij} - G_{ij}\big)^2 .$$
+$$J = \frac{1}{n}\sum_{i=1}^{n} L_i = \frac1n \sum_{i=1}^n \sum_j \big(O_{ij} - G_{ij}\big)^2 .$$
 
-(In der Mitschrift ist diese Formel unleserlich, und die Summe des Verlusts läuft dort von $i = 0$
+(In der Mitschrift ist diese Formel unleserlich, und die Summe im Verlust läuft dort von $i = 0$
 bis $|O|$ – das wären $|O| + 1$ Summanden. Richtig ist $j = 1, \dots, |O|$, eine Zahl pro Ausgabe.)
 
 Ohne den Faktor $\frac1n$ würden die Kosten (und ihr Gradient) mit der Größe des Datensatzes
 wachsen, und die passende Lernrate hinge davon ab. Das Vorzeichen der Abweichung spielt wegen des
 Quadrats keine Rolle.
 
-*Ausblick:* Ab Einheit 3 verwenden wir $J = \frac{1}{2n}\sum_i\sum_j (O_{ij} - G_{ij})^2$ (so
-rechnet auch nnkits `mse`). Der Faktor $\frac12$ verschiebt das Minimum nicht, kürzt aber die 2
+*Ausblick:* Ab Einheit 3 hat $J$ zusätzlich den Faktor $\frac12$:
+$J = \frac{1}{2n}\sum_i\sum_j (O_{ij} - G_{ij})^2$ (so rechnet auch nnkits `mse`). Der Faktor
+$\frac12$ verschiebt das Minimum nicht, kürzt aber die 2
 aus der Ableitung des Quadrats weg: $\partial J/\partial O_{ij} = \frac1n (O_{ij} - G_{ij})$.
 
 **Aufgabe 3 (2 Punkte).** Implementieren Sie `cost(outputs, targets)`: Beide Arrays haben die Form
-(n Beispiele, Ausgaben); zurück kommt die Zahl $C$ von oben.
+(n Beispiele, Ausgaben); die Funktion gibt die Zahl $J$ von oben zurück.
 """, en=r"""## 3. The cost function
 
 The cost function indicates how well or badly the network fits the data: the lower the cost, the
 better. For one example $i$ with the network's outputs $O_j$ and the targets $G_j$ ("goal
 output"), the **loss** is the sum of the squared deviations
 
-$$C_i = \sum_j \big(O_j - G_j\big)^2 .$$
+$$L_i = \sum_j \big(O_j - G_j\big)^2 .$$
 
 We are interested in the **cost** over the whole data set of $n$ examples: the sum of all losses
 divided by the number of examples,
 
-$$C = \frac{1}{n}\sum_{i=1}^{n} C_i = \frac1n \sum_{i=1}^n \sum_j \big(O_{ij} - G_{ij}\big)^2 .$$
+$$J = \frac{1}{n}\sum_{i=1}^{n} L_i = \frac1n \sum_{i=1}^n \sum_j \big(O_{ij} - G_{ij}\big)^2 .$$
 
-(In the lecture notes this formula is illegible, and the sum of the loss runs from $i = 0$ to
+(In the lecture notes this formula is illegible, and the sum in the loss runs from $i = 0$ to
 $|O|$ there – that would be $|O| + 1$ terms. The right range is $j = 1, \dots, |O|$, one number per
 output.)
 
@@ -881,15 +882,16 @@ Without the factor $\frac1n$ the cost (and its gradient) would grow with the siz
 and the right learning rate would depend on it. Because of the square, the sign of a deviation
 does not matter.
 
-*Outlook:* from unit 3 on we use $J = \frac{1}{2n}\sum_i\sum_j (O_{ij} - G_{ij})^2$ (as nnkit's
-`mse` does). The factor $\frac12$ does not move the minimum, but it cancels the 2 from the
+*Outlook:* from unit 3 on, $J$ has an extra factor $\frac12$:
+$J = \frac{1}{2n}\sum_i\sum_j (O_{ij} - G_{ij})^2$ (as nnkit's `mse` does). The factor $\frac12$
+does not move the minimum, but it cancels the 2 from the
 derivative of the square: $\partial J/\partial O_{ij} = \frac1n (O_{ij} - G_{ij})$.
 
 **Exercise 3 (2 points).** Implement `cost(outputs, targets)`: both arrays have the shape (n
-examples, outputs); it returns the number $C$ from above.
+examples, outputs); it returns the number $J$ from above.
 """),
     answer("u2_cost", """def cost(outputs, targets):
-    \"\"\"C = 1/n * sum over examples i and outputs j of (O_ij - G_ij)^2.\"\"\"
+    \"\"\"J = 1/n * sum over examples i and outputs j of (O_ij - G_ij)^2.\"\"\"
     ### BEGIN SOLUTION
     n = len(outputs)
     return np.sum((outputs - targets) ** 2) / n
@@ -903,9 +905,9 @@ Für den Gradientenabstieg brauchen wir die Ableitungen der Kosten nach jedem Ge
 Bias. Die Ableitung ist der Grenzwert des Differenzenquotienten, zum Beispiel für ein Gewicht
 $w_{kn}$ (alle anderen Parameter fest):
 
-$$\frac{\partial C}{\partial w_{kn}} = \lim_{h\to 0}\frac{C(w_{kn} + h,\ b_n) - C(w_{kn},\ b_n)}{h},
+$$\frac{\partial J}{\partial w_{kn}} = \lim_{h\to 0}\frac{J(w_{kn} + h,\ b_n) - J(w_{kn},\ b_n)}{h},
 \qquad
-\frac{\partial C}{\partial b_n} = \lim_{h\to 0}\frac{C(w_{kn},\ b_n + h) - C(w_{kn},\ b_n)}{h}.$$
+\frac{\partial J}{\partial b_n} = \lim_{h\to 0}\frac{J(w_{kn},\ b_n + h) - J(w_{kn},\ b_n)}{h}.$$
 
 Geometrisch ist das die Steigung der Tangente.
 
@@ -923,9 +925,9 @@ For gradient descent we need the derivatives of the cost with respect to every w
 bias. The derivative is the limit of the difference quotient, for example for a weight $w_{kn}$
 (all other parameters fixed):
 
-$$\frac{\partial C}{\partial w_{kn}} = \lim_{h\to 0}\frac{C(w_{kn} + h,\ b_n) - C(w_{kn},\ b_n)}{h},
+$$\frac{\partial J}{\partial w_{kn}} = \lim_{h\to 0}\frac{J(w_{kn} + h,\ b_n) - J(w_{kn},\ b_n)}{h},
 \qquad
-\frac{\partial C}{\partial b_n} = \lim_{h\to 0}\frac{C(w_{kn},\ b_n + h) - C(w_{kn},\ b_n)}{h}.$$
+\frac{\partial J}{\partial b_n} = \lim_{h\to 0}\frac{J(w_{kn},\ b_n + h) - J(w_{kn},\ b_n)}{h}.$$
 
 Geometrically this is the slope of the tangent.
 
@@ -1025,17 +1027,17 @@ centred one is much more accurate."""),
 
 Gesucht ist das Minimum der Kosten in Abhängigkeit von den Gewichten und Biases. Der **Gradient**
 fasst alle partiellen Ableitungen zusammen,
-$$\nabla C(w, b) = \Big(\frac{\partial C}{\partial w},\ \frac{\partial C}{\partial b}\Big),$$
+$$\nabla J(w, b) = \Big(\frac{\partial J}{\partial w},\ \frac{\partial J}{\partial b}\Big),$$
 und zeigt in die Richtung des steilsten Anstiegs; er ist die lokale Steigung der Kostenfunktion.
 
-Theoretisch könnte man $\nabla C(w, b) = (0, 0)$ setzen und das Gleichungssystem lösen. Seine
+Theoretisch könnte man $\nabla J(w, b) = (0, 0)$ setzen und das Gleichungssystem lösen. Seine
 Lösungen sind die **kritischen Punkte** – Minima, aber auch Maxima und Sattelpunkte –, unter denen
 man das Minimum erst noch heraussuchen müsste. In der Praxis macht man das nicht: Für ein Netz mit
 Tausenden bis Milliarden Parametern ist das nichtlineare Gleichungssystem sehr aufwendig und meist
 gar nicht geschlossen lösbar. Stattdessen geht man in kleinen Schritten gegen den Gradienten –
 bergab –, bis man ein lokales Minimum erreicht (**Gradientenabstieg**):
-$$w_{kn} \leftarrow w_{kn} - \eta\cdot\frac{\partial C}{\partial w_{kn}}, \qquad
-b_n \leftarrow b_n - \eta\cdot\frac{\partial C}{\partial b_n}.$$
+$$w_{kn} \leftarrow w_{kn} - \eta\cdot\frac{\partial J}{\partial w_{kn}}, \qquad
+b_n \leftarrow b_n - \eta\cdot\frac{\partial J}{\partial b_n}.$$
 Die **Lernrate** $\eta$ (in der Mitschrift $L$) ist die Schrittweite. Anschaulich: Ist die
 Tangentensteigung $m$, geht man einen Schritt proportional zu $-m$; im Minimum ist $m = 0$, und die
 Schritte hören auf.
@@ -1046,17 +1048,17 @@ Parametern `w` mit dem Gradienten `grad` (gleiche Form) und der Lernrate `lr`.
 
 We look for the minimum of the cost as a function of the weights and biases. The **gradient**
 collects all partial derivatives,
-$$\nabla C(w, b) = \Big(\frac{\partial C}{\partial w},\ \frac{\partial C}{\partial b}\Big),$$
+$$\nabla J(w, b) = \Big(\frac{\partial J}{\partial w},\ \frac{\partial J}{\partial b}\Big),$$
 and points in the direction of steepest ascent; it is the local slope of the cost function.
 
-In theory one could set $\nabla C(w, b) = (0, 0)$ and solve the system of equations. Its solutions
+In theory one could set $\nabla J(w, b) = (0, 0)$ and solve the system of equations. Its solutions
 are the **critical points** – minima, but also maxima and saddle points – among which one would
 still have to find the minimum. In practice this is not done: for a network with thousands to
 billions of parameters the non-linear system is very expensive and usually cannot be solved in
 closed form at all. Instead one takes small steps against the gradient – downhill – until a local
 minimum is reached (**gradient descent**):
-$$w_{kn} \leftarrow w_{kn} - \eta\cdot\frac{\partial C}{\partial w_{kn}}, \qquad
-b_n \leftarrow b_n - \eta\cdot\frac{\partial C}{\partial b_n}.$$
+$$w_{kn} \leftarrow w_{kn} - \eta\cdot\frac{\partial J}{\partial w_{kn}}, \qquad
+b_n \leftarrow b_n - \eta\cdot\frac{\partial J}{\partial b_n}.$$
 The **learning rate** $\eta$ (written $L$ in the lecture notes) is the step size. Intuitively: if
 the slope of the tangent is $m$, take a step proportional to $-m$; at the minimum $m = 0$ and the
 steps stop.
@@ -1073,26 +1075,26 @@ with the gradient `grad` (same shape) and the learning rate `lr`.
     md(de=r"""### Die Lernrate
 
 **Aufgabe 5b (1 Punkt).** Für welche Lernraten $\eta > 0$ konvergiert der Gradientenabstieg auf
-$C(w) = (w-3)^2 + 1$ von jedem Startwert aus? Geben Sie die Grenze als `lr_max` an (Konvergenz
+$J(w) = (w-3)^2 + 1$ von jedem Startwert aus? Geben Sie die Grenze als `lr_max` an (Konvergenz
 genau für $0 < \eta <$ `lr_max`). *Tipp:* Schreiben Sie einen Schritt für $w_t - 3$ aus.
 """, en=r"""### The learning rate
 
 **Exercise 5b (1 point).** For which learning rates $\eta > 0$ does gradient descent on
-$C(w) = (w-3)^2 + 1$ converge from every starting point? Give the boundary as `lr_max`
+$J(w) = (w-3)^2 + 1$ converge from every starting point? Give the boundary as `lr_max`
 (convergence exactly for $0 < \eta <$ `lr_max`). *Hint:* write out one step for $w_t - 3$.
 """),
     answer("u2_lr_max", """lr_max = None
 ### BEGIN SOLUTION
-# C'(w) = 2 (w - 3), so w_{t+1} - 3 = w_t - 3 - 2 eta (w_t - 3) = (1 - 2 eta)(w_t - 3)
+# J'(w) = 2 (w - 3), so w_{t+1} - 3 = w_t - 3 - 2 eta (w_t - 3) = (1 - 2 eta)(w_t - 3)
 # and w_t - 3 = (1 - 2 eta)^t (w_0 - 3) -> 0  iff  |1 - 2 eta| < 1  iff  0 < eta < 1.
 lr_max = 1.0
 ### END SOLUTION"""),
     tests(LR_MAX, 1),
-    md(de=r"""Prüfen Sie Ihre Antwort in der Ansicht: Sie zeigt den Gradientenabstieg auf $C(w) =
+    md(de=r"""Prüfen Sie Ihre Antwort in der Ansicht: Sie zeigt den Gradientenabstieg auf $J(w) =
 (w - 3)^2 + 1$. Links die Kostenfunktion mit den Iterationen $w_0, w_1, \dots$, rechts der Abstand
 der Kosten zum Minimum pro Schritt (logarithmisch). Probieren Sie kleine Lernraten (0,01), mittlere
 (0,3), solche zwischen 0,5 und 1 und solche über 1.
-""", en=r"""Check your answer in the view: it shows gradient descent on $C(w) = (w - 3)^2 + 1$. On
+""", en=r"""Check your answer in the view: it shows gradient descent on $J(w) = (w - 3)^2 + 1$. On
 the left the cost function with the iterates $w_0, w_1, \dots$, on the right the distance of the
 cost from the minimum per step (logarithmic). Try small learning rates (0.01), medium ones (0.3),
 ones between 0.5 and 1 and ones above 1.
@@ -1114,7 +1116,7 @@ negativ, die Iterationen springen über das Minimum hinweg auf die andere Seite 
 konvergieren aber, weil $|1 - 2\eta| < 1$. $\eta = 1$: Pendeln zwischen $w_0$ und $6 - w_0$.
 $\eta > 1$: $|1 - 2\eta| > 1$, der Abstand wächst mit jedem Schritt – Divergenz, die Kosten
 explodieren. In echten Netzen ist die Grenze unbekannt und hängt von der Krümmung ab
-($\eta < 2/C''$); man wählt die Lernrate so groß wie möglich, ohne dass die Kosten springen.""",
+($\eta < 2/J''$); man wählt die Lernrate so groß wie möglich, ohne dass die Kosten springen.""",
         solution_en=r"""One step multiplies the distance to the minimum by $1 - 2\eta$. Learning
 rate too small ($\eta$ near 0): the factor is almost 1, the distance hardly shrinks per step – the
 cost falls monotonically but very slowly; it takes very many steps. $0 < \eta < 0.5$: monotone
@@ -1122,20 +1124,20 @@ convergence; $\eta = 0.5$: the minimum in one step. $0.5 < \eta < 1$: the factor
 iterates jump over the minimum to the other side (overshooting) but converge, since $|1 - 2\eta| <
 1$. $\eta = 1$: oscillation between $w_0$ and $6 - w_0$. $\eta > 1$: $|1 - 2\eta| > 1$, the
 distance grows with every step – divergence, the cost explodes. In real networks the boundary is
-unknown and depends on the curvature ($\eta < 2/C''$); one chooses the learning rate as large as
+unknown and depends on the curvature ($\eta < 2/J''$); one chooses the learning rate as large as
 possible without the cost jumping around."""),
 
     # ------------------------------------------------------------------ 6. backpropagation
     md(de=r"""## 6. Backpropagation für ein Ausgabeneuron
 
-Woher kommen die Ableitungen $\partial C/\partial w$? Nicht aus Differenzenquotienten (zu teuer:
+Woher kommen die Ableitungen $\partial J/\partial w$? Nicht aus Differenzenquotienten (zu teuer:
 mindestens ein zusätzlicher Vorwärtsdurchlauf pro Parameter, beim zentralen Quotienten zwei),
 sondern aus der Kettenregel – rückwärts durch das Netz, daher **Backpropagation**. Für ein
 Ausgabeneuron mit ReLU und ein Beispiel mit dem Zielwert $G$ ist der **Verlust**
 
 $$z = w^T a_{prev} + b, \qquad O = \mathrm{ReLU}(z), \qquad L = (O - G)^2 .$$
 
-Die Kosten $C$ sind der Mittelwert der Verluste über die Daten; ihr Gradient ist daher der
+Die Kosten $J$ sind der Mittelwert der Verluste über die Daten; ihr Gradient ist daher der
 Mittelwert der Gradienten der einzelnen Verluste. Es genügt also, $\partial L/\partial w$ für ein
 Beispiel zu kennen.
 
@@ -1154,18 +1156,18 @@ $$\frac{\partial L}{\partial w_j} = a_{prev,j}\cdot\mathrm{ReLU}'(z)\cdot 2(O - 
 Für verborgene Schichten geht es genauso weiter – dort kommt $\partial L/\partial a$ aus der
 nächsten Schicht statt aus der Verlustfunktion (Einheit 3).
 
-Probieren Sie es aus: Das Diagramm zeigt die Gradienten, die nnkit für ein Neuron mit einer
+Probieren Sie es aus: Die Ansicht zeigt die Gradienten, die nnkit für ein Neuron mit einer
 Eingabe berechnet.
 """, en=r"""## 6. Backpropagation for an output neuron
 
-Where do the derivatives $\partial C/\partial w$ come from? Not from difference quotients (too
+Where do the derivatives $\partial J/\partial w$ come from? Not from difference quotients (too
 expensive: at least one extra forward pass per parameter, two for the centred quotient), but from
 the chain rule – backwards through the network, hence **backpropagation**. For an output neuron
 with ReLU and one example with the target $G$, the **loss** is
 
 $$z = w^T a_{prev} + b, \qquad O = \mathrm{ReLU}(z), \qquad L = (O - G)^2 .$$
 
-The cost $C$ is the mean of the losses over the data; so its gradient is the mean of the gradients
+The cost $J$ is the mean of the losses over the data; so its gradient is the mean of the gradients
 of the single losses. It is enough to know $\partial L/\partial w$ for one example.
 
 The three factors of the chain rule:
@@ -1213,10 +1215,10 @@ the pair `(dL_dw, dL_db)` – `dL_dw` a vector of the same shape as `w`, `dL_db`
   Fehler über die Daten.
 - Ableitung = Grenzwert des Differenzenquotienten ($(x^3)' = 3x^2$); numerisch ist der zentrale
   Quotient genauer, und $h$ darf nicht zu klein sein.
-- Gradientenabstieg: $w \leftarrow w - \eta\,\partial C/\partial w$; zu kleine Lernrate: langsam,
+- Gradientenabstieg: $w \leftarrow w - \eta\,\partial J/\partial w$; zu kleine Lernrate: langsam,
   zu große: Überschwingen bis hin zur Divergenz.
 - Backpropagation: $\partial L/\partial w = a_{prev}\cdot g'(z)\cdot\partial L/\partial O$ für den
-  Verlust $L$ eines Beispiels; $\partial C/\partial w$ ist der Mittelwert über die Daten.
+  Verlust $L$ eines Beispiels; $\partial J/\partial w$ ist der Mittelwert über die Daten.
 """, en=r"""## Summary
 
 - Activation functions make the network non-linear; without them every network would be an affine
@@ -1226,9 +1228,9 @@ the pair `(dL_dw, dL_db)` – `dL_dw` a vector of the same shape as `w`, `dL_db`
   the data.
 - Derivative = limit of the difference quotient ($(x^3)' = 3x^2$); numerically the centred quotient
   is more accurate, and $h$ must not be too small.
-- Gradient descent: $w \leftarrow w - \eta\,\partial C/\partial w$; learning rate too small: slow,
+- Gradient descent: $w \leftarrow w - \eta\,\partial J/\partial w$; learning rate too small: slow,
   too large: overshooting, even divergence.
 - Backpropagation: $\partial L/\partial w = a_{prev}\cdot g'(z)\cdot\partial L/\partial O$ for the
-  loss $L$ of one example; $\partial C/\partial w$ is the mean over the data.
+  loss $L$ of one example; $\partial J/\partial w$ is the mean over the data.
 """),
 ]

@@ -391,7 +391,7 @@ EXERCISES = [
                 de="Vorzeichen prüfen: Die innere Ableitung von (y − ŷ) nach dem Gewicht bringt "
                    "ein Minus.",
                 en="Check the sign: the inner derivative of (y − ŷ) with respect to the weight "
-                   "brings a minus.")),
+                   "introduces a minus sign.")),
             Mistake("factor_two", lambda: -2 * _residual() * _g(2), _hint(
                 de="Der Faktor 2 aus der Ableitung des Quadrats kürzt sich mit dem 1/2 in J.",
                 en="The factor 2 from differentiating the square cancels the 1/2 in J.")),
@@ -455,8 +455,8 @@ EXERCISES = [
             Mistake("residual_layer2_only", lambda: _ingredients(r=(1, 1, 0, 0)), _hint(
                 de="Das Residuum r_i steht in allen zehn Formeln: Auch die erste Schicht erfährt "
                    "den Fehler über die Kettenregel.",
-                en="The residual r_i is in all ten formulas: the first layer too learns of the "
-                   "error through the chain rule.")),
+                en="The residual r_i is in all ten formulas: the error reaches the first "
+                   "layer as well, through the chain rule.")),
             Mistake("w2_in_layer2", lambda: _ingredients(w2=(0, 1, 1, 1)), _hint(
                 de="ŷ hängt linear von w_1k⁽²⁾ ab: Die Ableitung nach w_1k⁽²⁾ enthält w_1k⁽²⁾ "
                    "nicht. Gebraucht wird es für die erste Schicht.",
@@ -479,7 +479,7 @@ EXERCISES = [
             Mistake("no_two", _as_tuple(lambda x, y, w, h: {
                 k: 2 * v for k, v in _numerical(x, y, w, h).items()}), _hint(
                 de="Alles ist doppelt so groß: Zwischen w − h und w + h liegt der Abstand 2h.",
-                en="Everything is twice too large: w − h and w + h are 2h apart.")),
+                en="Everything is twice as large as it should be: w − h and w + h are 2h apart.")),
         ]),
     Exercise(
         id="u3_rel_error", answer="rel_error", kind="function", expected=_rel_error,
@@ -510,8 +510,8 @@ EXERCISES = [
             Mistake("sign", _gradients_wrong(sign=-1.0), _hint(
                 de="Alle Vorzeichen sind falsch: Die innere Ableitung von (yᵢ − ŷᵢ) bringt ein "
                    "Minus (oder Sie rechnen mit ŷᵢ − yᵢ und zusätzlichem Minus).",
-                en="Every sign is wrong: the inner derivative of (yᵢ − ŷᵢ) brings a minus (or you "
-                   "use ŷᵢ − yᵢ with an extra minus).")),
+                en="Every sign is wrong: the inner derivative of (yᵢ − ŷᵢ) introduces a minus sign "
+                   "(or you use ŷᵢ − yᵢ with an extra minus).")),
             Mistake("half", _gradients_wrong(scale=0.5), _hint(
                 de="Alles ist halb so groß wie richtig: Der Faktor 2 aus der Ableitung des "
                    "Quadrats macht aus 1/(2n) den Faktor 1/n.",
@@ -603,7 +603,7 @@ Wir betrachten ein **einfaches Regressionsproblem**:
 - eine quantitative Eingabevariable $x_i$ und
 - eine quantitative Zielvariable $y_i$, $\;i = 1, \dots, n$.
 
-Der wahre Zusammenhang ist stark **nicht linear**: eine Sinuskurve. Der Datensatz hat $n = 40$
+Der wahre Zusammenhang ist stark **nichtlinear**: eine Sinuskurve. Der Datensatz hat $n = 40$
 Punkte, $x_i$ gleichverteilt auf $[-3, 3]$ (etwa eine Periode) und
 $y_i = 2{,}5 \cdot \sin(x_i) + \varepsilon_i$ mit kleinem zufälligem Rauschen $\varepsilon_i$
 (fester Startwert, alle sehen dieselben Daten). Eine Gerade kann diesen Zusammenhang nicht
@@ -714,7 +714,7 @@ YHAT_TASK = md(
 FORWARD_VIEW = md(
     de=r"""### Das Netz als Diagramm
 
-Das Diagramm zeigt den Vorwärtsdurchlauf für das $x$ des Schiebereglers: an jedem verborgenen
+Die Ansicht zeigt den Vorwärtsdurchlauf für das $x$ des Schiebereglers: an jedem verborgenen
 Neuron $z$ und $a = g(z)$, an jeder Kante das Gewicht (durchgezogen blau: positiv, gestrichelt
 orange: negativ). Die Biases sind nicht eingezeichnet; sie stecken in $z$. Stellen Sie $x = 2$ ein
 und vergleichen Sie mit Ihren Ergebnissen aus Aufgabe 1.
@@ -723,8 +723,8 @@ und vergleichen Sie mit Ihren Ergebnissen aus Aufgabe 1.
 
 Die Vorhersage für $x = 2$ ist **ein Punkt** $(2, \hat y)$ im Streudiagramm der Daten (Auswahl
 „ein Punkt“). Dasselbe können wir für **viele** $x$ rechnen („viele Punkte“). Verbinden wir diese
-Punkte, entsteht eine **Kurve**, die das Modell darstellt („Kurve“): Das kleine Netz gibt den nicht
-linearen Zusammenhang gut wieder, ohne dass wir ihm gesagt hätten, dass es sich um einen Sinus
+Punkte, entsteht eine **Kurve**, die das Modell darstellt („Kurve“): Das kleine Netz gibt den
+nichtlinearen Zusammenhang gut wieder, ohne dass wir ihm gesagt hätten, dass es sich um einen Sinus
 handelt. Bewegen Sie $x$ und beobachten Sie, wie sich die Werte im Netz ändern.
 
 (Auf den Folien der Vorlesung ergibt sich für $x = 2$ die Vorhersage $\hat y = 2{,}4$. Das gilt für
@@ -906,7 +906,7 @@ Faktor $\tfrac12$ in $J$.
 **Aufgabe 6 (1 Punkt).** Für **einen** Datenpunkt ($n = 1$) ist $J = \tfrac12 (y - \hat y)^2$. Geben
 Sie $\partial J/\partial w_{12}^{(2)}$ als Text `dJ_dw2_12` an. Erlaubte Namen: `x`, `y`, `yhat`,
 `z1`, `z2`, `z3`, die Gewichte wie `w2_12` oder `w1_21`, die Funktion `g` und ihre Ableitung
-`g'` – z. B. `"-(y - yhat) * w1_10 * g'(z3)"`.""",
+`g'` – z. B. `"(y + yhat) * w2_11 * z1"`.""",
     en=r"""## 8 Derivatives with respect to the weights of the second layer
 
 In $J$, $w_{1k}^{(2)}$ occurs only in the term $w_{1k}^{(2)}\, g(z_{ik})$ of $\hat y_i$, and
@@ -928,7 +928,7 @@ The factor 2 from differentiating the square cancels the $\tfrac12$ – that is 
 **Exercise 6 (1 point).** For **one** data point ($n = 1$), $J = \tfrac12 (y - \hat y)^2$. Give
 $\partial J/\partial w_{12}^{(2)}$ as text `dJ_dw2_12`. Allowed names: `x`, `y`, `yhat`, `z1`,
 `z2`, `z3`, the weights such as `w2_12` or `w1_21`, the function `g` and its derivative `g'` –
-e.g. `"-(y - yhat) * w1_10 * g'(z3)"`.""")
+e.g. `"(y + yhat) * w2_11 * z1"`.""")
 
 LAYER1 = md(
     de=r"""## 9 Ableitungen nach den Gewichten der ersten Schicht
@@ -1280,8 +1280,8 @@ around step 400) and keeps wavering until about step 900; after 2000 steps $J \a
 the model curve fits. So $\eta = 1$ is close to the limit of stability: single steps jump over the
 minimum, but the training recovers. With $\eta = 2.5$, $J$ grows without bound: the steps
 $\eta\,\partial J/\partial w$ are so large that they jump over the minimum and land higher on
-the other side than before; every further step makes it worse (divergence). Too small a learning
-rate is slow, too large an unstable one.""")
+the other side than before; every further step makes it worse (divergence). A learning rate that
+is too small is slow; one that is too large is unstable.""")
 
 SUMMARY = md(
     de=r"""## Zusammenfassung

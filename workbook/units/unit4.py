@@ -393,14 +393,14 @@ spielen:
 
 * Eine **Skip-Verbindung** überspringt eine Schicht. Dadurch erreicht der Gradient die erste
   Schicht auf zwei Wegen.
-* **ReLU**-Neuronen können „sterben“: Ein einziger Schritt des Gradientenabstiegs genügt, um das
-  Netz in einen Zustand zu bringen, den es nie wieder verlässt.
+* **ReLU**-Neuronen können „sterben“. Wann und warum, untersuchen Sie in Abschnitt 3.
 
 Sie werden
 
 1. alle partiellen Ableitungen aufstellen und als Funktion implementieren,
 2. begründen, wozu eine Skip-Verbindung gut ist,
-3. einen Schritt des Gradientenabstiegs von Hand ausführen und zusehen, wie das Netz stirbt, und
+3. einen Schritt des Gradientenabstiegs von Hand ausführen und untersuchen, was danach mit dem
+   Netz geschieht, und
 4. in einem Experiment mit 1000 Zufallsinitialisierungen untersuchen, wie oft das passiert
    und welche Rolle die Lernrate spielt.
 
@@ -417,14 +417,13 @@ has only four weights, but it shows two effects that matter in large networks as
 
 * A **skip connection** jumps over a layer. The gradient therefore reaches the first layer along
   two paths.
-* **ReLU** neurons can "die": a single step of gradient descent is enough to bring the network
-  into a state it never leaves again.
+* **ReLU** neurons can "die". When and why, you will find out in section 3.
 
 You will
 
 1. set up all partial derivatives and implement them as a function,
 2. explain what a skip connection is good for,
-3. take one step of gradient descent by hand and watch the network die, and
+3. take one step of gradient descent by hand and find out what happens to the network next, and
 4. find out in an experiment with 1000 random initialisations how often that happens and what
    role the learning rate plays.
 
@@ -433,7 +432,7 @@ You will
   contributions of both paths to a gradient,
 - explain why a skip connection helps representation and gradient flow,
 - explain why a dead ReLU neuron never learns again and how a step that is too large kills it,
-- evaluate the results of many training runs and choose a learning rate with reasons.""",
+- evaluate the results of many training runs and choose a learning rate and justify the choice.""",
 )
 
 NETWORK = md(
@@ -630,14 +629,14 @@ SKIP = [
     md(
         de=r"""## 2 Wozu eine Skip-Verbindung?
 
-Stellen Sie im Diagramm oben $x = 1$ und $w_1 < 0$ ein: Dann ist $z_1 < 0$, das Neuron $h_1$ ist
-tot und gibt keinen Gradienten weiter. Beobachten Sie $\hat y$, $\partial L/\partial w_0$ und
-$\partial L/\partial w_3$. Setzen Sie danach zusätzlich $w_3 = 0$.""",
+Stellen Sie in der Ansicht oben $x = 1$ und $w_1 < 0$ ein: Dann ist (bei $w_0 > 0$) $z_1 < 0$, das
+Neuron $h_1$ ist tot und gibt keinen Gradienten weiter. Beobachten Sie $\hat y$,
+$\partial L/\partial w_0$ und $\partial L/\partial w_3$. Setzen Sie danach zusätzlich $w_3 = 0$.""",
         en=r"""## 2 What is a skip connection for?
 
-In the diagram above, set $x = 1$ and $w_1 < 0$: then $z_1 < 0$, the neuron $h_1$ is dead and
-passes no gradient back. Watch $\hat y$, $\partial L/\partial w_0$ and $\partial L/\partial w_3$.
-Then also set $w_3 = 0$.""",
+In the view above, set $x = 1$ and $w_1 < 0$: then (for $w_0 > 0$) $z_1 < 0$, the neuron $h_1$ is
+dead and passes no gradient back. Watch $\hat y$, $\partial L/\partial w_0$ and
+$\partial L/\partial w_3$. Then also set $w_3 = 0$.""",
     ),
     manual(
         "u4_skip_why", 2,
@@ -691,7 +690,7 @@ zwei Zahlen). Brüche wie `3/8` dürfen Sie direkt hinschreiben.
 **Aufgabe 3a (1 Punkt).** Der Vorwärtsdurchlauf: `forward_values = [z0, h0, z1, h1, yhat]`.""",
     en=r"""## 3 One step of gradient descent by hand
 
-We are given the training example $(x, y) = (1, -3)$, the start weights
+We are given the training example $(x, y) = (1, -3)$, the initial weights
 $w_0 = w_1 = w_2 = w_3 = \tfrac12$ and the learning rate $\eta = 1$. One step of gradient descent
 replaces every weight by
 $$w_i \leftarrow w_i - \eta\,\frac{\partial L}{\partial w_i}.$$
@@ -727,8 +726,8 @@ which gradients result. Set `after_step` to one of the keys:
 )
 
 STEP_VIEW_TEXT = md(
-    de=r"""Prüfen Sie Ihre Antworten auf 3a bis 3f nun im Diagramm: Hier sehen Sie das Netz vor und
-nach einem Schritt, mit allen Werten und Gradienten, und darüber die Funktion $\hat y(x)$ vorher
+    de=r"""Prüfen Sie Ihre Antworten auf 3a bis 3f nun in der Ansicht: Hier sehen Sie das Netz vor
+und nach einem Schritt, mit allen Werten und Gradienten, und darüber die Funktion $\hat y(x)$ vorher
 und nachher. Mit **Schritt** führen Sie den Schritt aus; die neuen Gewichte werden dann die
 aktuellen. Klicken Sie mehrmals darauf. **Zurücksetzen** beginnt wieder bei $w_i = \tfrac12$. Die
 Lernrate $\eta$ können Sie verändern; die Aufgaben beziehen sich auf $\eta = 1$.""",
@@ -794,7 +793,7 @@ in einem einzigen vektorisierten Aufruf von `nnkit.train` (fester Startwert des 
     en=r"""## 4 The experiment: 1000 random initialisations
 
 A single example can be misleading. So we train the network on a small training set and repeat
-the training 1000 times with random start weights – all runs in one vectorised call of
+the training 1000 times with random initial weights – all runs in one vectorised call of
 `nnkit.train` (fixed seed, so reproducible).
 
 * Training set: $x \in \{0.5,\ 1,\ 1.5,\ 2\}$ with targets $y = -x$. The network can represent
@@ -907,7 +906,7 @@ $\eta$ im Lauf des Trainings.""",
         solution_en=r"""$\eta$ is the step size: $w \leftarrow w - \eta\,\nabla J$. Choose it larger when the
 cost decreases steadily but slowly, or when only a few steps are available: with $\eta = 0.001$,
 most live runs have not reached the target after 100 steps. Choose it smaller when the cost
-jumps, oscillates or rises, when neurons die, and near the minimum: with $\eta = 0.3$ only few
+jumps, oscillates or rises, when neurons die, and near the minimum: with $\eta = 0.3$ only a few
 runs end with every point right – the steps oscillate around the minimum, and more runs die –,
 with $\eta = 1$ all runs die, because large steps carry $w_0$ below $0$. In between ($\eta \approx 0.01$ to
 $0.03$) lies the best compromise. Often $\eta$ is reduced during training.""",

@@ -613,7 +613,7 @@ Products need a `*`: `2*x[j]`, not `2x[j]`."""),
     code("""from nnkit.symbolic import parse
 from workbook.views.vanishing import sheet11_symbols
 
-parse("Sum(a[i] * W[i, j], (i, 1, m)) + delta(i, 1) * sigmoid(f[1])", sheet11_symbols())"""),
+parse("Sum(b[k]**2, (k, 1, m)) + 2*x[1]", sheet11_symbols())"""),
     *_q1("a", r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial x_j}$.",
          r"Determine $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial x_j}$.",
          'answer_1a = None  # "..."\n### BEGIN SOLUTION\nanswer_1a = "W[1, j]"\n### END SOLUTION'),
@@ -645,11 +645,13 @@ parse("Sum(a[i] * W[i, j], (i, 1, m)) + delta(i, 1) * sigmoid(f[1])", sheet11_sy
          'answer_1f = None  # "..."\n### BEGIN SOLUTION\nanswer_1f = "Sum(a[i] * H(f[i]) * W[i, j], (i, 1, m))"\n'
          '### END SOLUTION'),
     md(de=r"""*Zu (d), wo die Ableitung nicht definiert ist:* Bei $(\mathbf W\mathbf x+\mathbf b)_1 = 0$
-hat die ReLU einen Knick; dort existiert die Ableitung nicht. Die Backpropagation braucht trotzdem
-eine Zahl: PyTorch, TensorFlow und JAX setzen wie nnkit $\operatorname{ReLU}'(0) = 0$.""",
+hat die ReLU einen Knick; dort existiert die Ableitung nicht (sofern $W_{1j} \ne 0$). Die
+Backpropagation braucht trotzdem eine Zahl: PyTorch, TensorFlow und JAX setzen wie nnkit
+$\operatorname{ReLU}'(0) = 0$.""",
        en=r"""*On (d), where the derivative is not defined:* at $(\mathbf W\mathbf x+\mathbf b)_1 = 0$
-the ReLU has a kink; the derivative does not exist there. Backpropagation still needs a number:
-PyTorch, TensorFlow and JAX, like nnkit, use $\operatorname{ReLU}'(0) = 0$."""),
+the ReLU has a kink; the derivative does not exist there (provided $W_{1j} \ne 0$). Backpropagation
+still needs a number: PyTorch, TensorFlow and JAX, like nnkit, use
+$\operatorname{ReLU}'(0) = 0$."""),
     md(de=r"""### Gegenprobe mit Zahlen (ohne Punkte)
 
 Die folgende Zelle setzt zufällige $\mathbf W$, $\mathbf x$, $\mathbf a$, $\mathbf b$ (mit $n = 3$,
@@ -679,9 +681,6 @@ $$\frac{\partial L}{\partial\mathbf W} = \mathbf X^\top\boldsymbol\delta, \qquad
   \frac{\partial L}{\partial\mathbf X} = \boldsymbol\delta\,\mathbf W^\top, \qquad
   \frac{\partial L}{\partial\mathbf b} = \sum_{\text{Beispiele}}\boldsymbol\delta .$$
 
-Die **Formprobe**: Jede Ableitung hat die Form der Größe, nach der abgeleitet wird – damit findet
-man die Reihenfolge der Faktoren und die Transposition, ohne sie auswendig zu wissen.
-
 **Aufgabe 1g (1 Punkt).** Für $n = 5$ Beispiele, $d = 3$ Eingaben und $m = 2$ Ausgaben: Welche
 Formen haben $\partial L/\partial\mathbf X$ und $\partial L/\partial\mathbf W$? Geben Sie
 `shapes = [(Zeilen, Spalten) von dX, (Zeilen, Spalten) von dW]` an.""",
@@ -697,18 +696,21 @@ $$\frac{\partial L}{\partial\mathbf W} = \mathbf X^\top\boldsymbol\delta, \qquad
   \frac{\partial L}{\partial\mathbf X} = \boldsymbol\delta\,\mathbf W^\top, \qquad
   \frac{\partial L}{\partial\mathbf b} = \sum_{\text{examples}}\boldsymbol\delta .$$
 
-The **shape check**: every derivative has the shape of the quantity it is taken with respect to –
-this gives the order of the factors and the transposes without learning them by heart.
-
 **Exercise 1g (1 point).** For $n = 5$ examples, $d = 3$ inputs and $m = 2$ outputs: what shapes
 do $\partial L/\partial\mathbf X$ and $\partial L/\partial\mathbf W$ have? Give
 `shapes = [(rows, columns) of dX, (rows, columns) of dW]`."""),
     *_graded("u5_1g", 'shapes = None  # [(..., ...), (..., ...)]\n### BEGIN SOLUTION\n'
              'shapes = [(5, 3), (3, 2)]  # dX like X (n x d), dW like W (d x m)\n### END SOLUTION', 1),
-    md(de=r"""**Aufgabe 1h (2 Punkte).** Implementieren Sie `layer_backward(X, W, delta)`: Die Funktion
+    md(de=r"""Die **Formprobe**: Jede Ableitung hat die Form der Größe, nach der abgeleitet wird –
+damit findet man die Reihenfolge der Faktoren und die Transposition, ohne sie auswendig zu wissen.
+
+**Aufgabe 1h (2 Punkte).** Implementieren Sie `layer_backward(X, W, delta)`: Die Funktion
 gibt das Tupel `(dX, dW, db)` nach den Formeln oben zurück (NumPy: `@` für das Matrixprodukt,
 `.T` für die Transponierte).""",
-       en=r"""**Exercise 1h (2 points).** Implement `layer_backward(X, W, delta)`: it returns the tuple
+       en=r"""The **shape check**: every derivative has the shape of the quantity it is taken with respect
+to – this gives the order of the factors and the transposes without learning them by heart.
+
+**Exercise 1h (2 points).** Implement `layer_backward(X, W, delta)`: it returns the tuple
 `(dX, dW, db)` by the formulas above (NumPy: `@` for the matrix product, `.T` for the
 transpose)."""),
     *_graded("u5_1h", '''def layer_backward(X, W, delta):
@@ -762,7 +764,7 @@ wobei $\sigma$ eine (beliebige) Aktivierungsfunktion ist und $o_0 = x$. Einfachh
 besteht jede Schicht aus nur einem Neuron, sodass $w_i, b_i, o_i, s_i\in\mathbb R$ skalar sind.
 
 *Zur Sprechweise:* Das Blatt nennt die Schichten „lineare Layer“ (wie `nn.Linear` in PyTorch).
-Genau genommen ist (1) affin und erst (1) und (2) zusammen bilden eine Schicht – und die ist wegen
+Genau genommen ist (1) affin, und erst (1) und (2) zusammen bilden eine Schicht – und die ist wegen
 $\sigma$ im Allgemeinen nicht linear. Der Index $i$ zählt hier die Schichten, nicht die
 Datenpunkte.""",
        en=r"""## Exercise 2: Vanishing gradients (9 points)
@@ -940,7 +942,7 @@ $N = 30$:
 * **ReLU instead of sigmoid.** Where the ReLU is active, $\operatorname{ReLU}' = 1$ instead of
   $\sigma' \le \frac14$. With ReLU and $w = 1$, $|\partial o_N/\partial w_1|$ stays at about
   $0.5$ over all 30 layers; with sigmoid it falls to about $10^{-20}$.
-* **Initialisation (Xavier/Glorot, He).** The start weights are chosen so that the factors have
+* **Initialisation (Xavier/Glorot, He).** The initial weights are chosen so that the factors have
   absolute value 1 on average: a weight variance of about $1/n$ for $n$ inputs of the layer
   (Xavier/Glorot, for sigmoid and tanh) or $2/n$ (He, for ReLU; the 2 makes up for the ReLU
   setting half of the sums to 0 on average). In our chain with one input per layer this means
@@ -957,7 +959,7 @@ $N = 30$:
   clipping). It does not help against vanishing gradients."""),
     md(de=r"""### Die Skip-Verbindung
 
-Wir ändern nun die Architektur durch das Einführen einer sogenannten **Skip-Verbindung**, die die
+Wir ändern nun die Architektur und führen eine sogenannte **Skip-Verbindung** ein, die die
 Schichten 2 bis $N-1$ überspringt: Die Ausgabe $o_1$ der ersten Schicht wird zusätzlich direkt in
 die letzte Schicht geleitet. Wie in ResNets wird sie dort **ungewichtet (mit Gewicht 1) zur Summe
 $s_N$ addiert**, also vor der Aktivierungsfunktion. (Andere Varianten – ein eigenes Gewicht für die
@@ -1091,11 +1093,12 @@ von jeder Schicht zur Ausgabe (ähnlich DenseNets, in denen jede Schicht die Aus
 erhält). Dann enthält $\partial o_N/\partial w_j$ den Summanden
 $o_{j-1}\,\sigma'(s_j)\,\sigma'(s_N)$ mit nur zwei Faktoren $\sigma'$, unabhängig von $N - j$.
 (2) Residualverbindungen um jede Schicht, $o_i = \sigma(s_i) + o_{i-1}$ (wie in ResNets): Dann ist
-$\frac{\partial o_i}{\partial o_{i-1}} = 1 + w_i\,\sigma'(s_i)$; das Produkt dieser Faktoren
-verschwindet nicht, weil jeder den Summanden 1 enthält (bei großen $w_i\sigma'(s_i)$ kann es
-allerdings wachsen). In der Abbildung fällt der relative Gradient ohne Skip-Verbindung für $j = 1$
-auf etwa $10^{-8}$; die eine Skip-Verbindung $1\to N$ hilft nur $w_1$; mit Skip-Verbindungen von
-jeder Schicht bleiben alle Schichten in derselben Größenordnung wie die letzte. Mit
+$\frac{\partial o_i}{\partial o_{i-1}} = 1 + w_i\,\sigma'(s_i)$. Solange $w_i\,\sigma'(s_i) \ge 0$
+ist (wie hier mit positiven Gewichten), ist jeder Faktor $\ge 1$, und das Produkt kann nicht
+verschwinden (bei großen $w_i\sigma'(s_i)$ kann es allerdings wachsen). In der Abbildung fällt der
+relative Gradient ohne Skip-Verbindung für $j = 1$
+auf etwa $5\cdot10^{-8}$; die eine Skip-Verbindung $1\to N$ hilft nur $w_1$; mit Skip-Verbindungen
+von jeder Schicht bleiben alle Schichten in derselben Größenordnung wie die letzte. Mit
 Residualverbindungen liegen die frühen Schichten um viele Zehnerpotenzen höher als ohne; dass die
 Kurve zu den späteren Schichten hin fällt, ist kein Effekt des Produkts, sondern Sättigung: Die
 Summe $o_i$ wächst mit $i$, damit wird $s_i$ groß und der lokale Faktor $\sigma'(s_i)$ klein (in der
@@ -1106,14 +1109,15 @@ output (similar to DenseNets, in which every layer receives the outputs of all e
 $\partial o_N/\partial w_j$ contains the term $o_{j-1}\,\sigma'(s_j)\,\sigma'(s_N)$ with only two
 factors $\sigma'$, independent of $N - j$. (2) Residual connections around every layer,
 $o_i = \sigma(s_i) + o_{i-1}$ (as in ResNets): then $\frac{\partial o_i}{\partial o_{i-1}} =
-1 + w_i\,\sigma'(s_i)$; the product of these factors does not vanish because each contains the term
-1 (it can grow, though, for large $w_i\sigma'(s_i)$). In the figure, the relative gradient without
-skip connection falls to about $10^{-8}$ for $j = 1$; the single skip connection $1\to N$ helps only
-$w_1$; with skip connections from every layer all layers stay of the same order as the last one.
-With residual connections the early layers are many powers of ten higher than without; that the
-curve falls towards the later layers is not an effect of the product but saturation: the sum $o_i$
-grows with $i$, so $s_i$ becomes large and the local factor $\sigma'(s_i)$ small (in practice,
-zero-centred activation functions and normalisation help here)."""),
+1 + w_i\,\sigma'(s_i)$. As long as $w_i\,\sigma'(s_i) \ge 0$ (as here, with positive weights),
+every factor is $\ge 1$, and the product cannot vanish (it can grow, though, for large
+$w_i\sigma'(s_i)$). In the figure, the relative gradient without
+skip connection falls to about $5\cdot10^{-8}$ for $j = 1$; the single skip connection $1\to N$
+helps only $w_1$; with skip connections from every layer all layers stay of the same order as the
+last one. With residual connections the early layers are many powers of ten higher than without;
+that the curve falls towards the later layers is not an effect of the product but saturation: the
+sum $o_i$ grows with $i$, so $s_i$ becomes large and the local factor $\sigma'(s_i)$ small (in
+practice, zero-centred activation functions and normalisation help here)."""),
     md(de=r"""## Zusammenfassung
 
 * Partielle Ableitungen einer Schicht bestimmt man komponentenweise: jede Komponente als Summe

@@ -50,12 +50,13 @@ def activation_and_grad(name, z):
 
 def _label(name):
     """The dropdown text of an activation, numbers with the language's decimal sign."""
+    sep = tr(de="; ", en=", ")  # a comma would read as a decimal comma in German
     return {
         "sigmoid": tr(de="Sigmoid", en="sigmoid") + " σ(z) = 1/(1 + e⁻ᶻ)",
         "tanh": "tanh(z)",
         "relu": "ReLU max(0, z)",
-        "leaky_relu": f"leaky ReLU max({fmt(0.1, 1)}·z, z)",
-        "maxout": f"maxout max(z, −{fmt(0.5, 1)}·z + {fmt(0.5, 1)})",
+        "leaky_relu": tr(de="Leaky ReLU", en="leaky ReLU") + f" max({fmt(0.1, 1)}·z{sep}z)",
+        "maxout": tr(de="Maxout", en="maxout") + f" max(z{sep}−{fmt(0.5, 1)}·z + {fmt(0.5, 1)})",
     }[name]
 
 

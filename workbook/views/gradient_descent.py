@@ -1,6 +1,6 @@
-r"""Unit 2: gradient descent $w \leftarrow w - \eta\, C'(w)$ on a one-dimensional cost.
+r"""Unit 2: gradient descent $w \leftarrow w - \eta\, J'(w)$ on a one-dimensional cost.
 
-For $C(w) = (w - 3)^2 + 1$: $C'(w) = 2(w - 3)$, so one step gives
+For $J(w) = (w - 3)^2 + 1$: $J'(w) = 2(w - 3)$, so one step gives
 $w_{t+1} - 3 = (1 - 2\eta)(w_t - 3)$, i.e. $w_t - 3 = (1 - 2\eta)^t (w_0 - 3)$:
 
 - $0 < \eta < 0.5$: monotone convergence; $\eta = 0.5$: the minimum in one step;
@@ -21,22 +21,22 @@ from nnkit.widgets import FigureView, Readout, View, int_slider, slider
 
 W_MIN = 3.0  #: the minimum of the cost
 C_MIN = 1.0  #: the cost at the minimum
-FLOOR = 1e-16  #: C - C_min that is exactly 0 is drawn at this height
+FLOOR = 1e-16  #: J - J_min that is exactly 0 is drawn at this height
 MAX_STEPS = 40  #: the largest number of steps the slider offers
 
 
 def cost(w):
-    r"""$C(w) = (w - 3)^2 + 1$."""
+    r"""$J(w) = (w - 3)^2 + 1$."""
     return (w - W_MIN) ** 2 + C_MIN
 
 
 def cost_grad(w):
-    r"""$C'(w) = 2(w - 3)$."""
+    r"""$J'(w) = 2(w - 3)$."""
     return 2.0 * (w - W_MIN)
 
 
 def descent(w0, lr, steps, grad=cost_grad):
-    r"""The iterates $w_0, \dots, w_T$ of $w_{t+1} = w_t - \eta\,C'(w_t)$ (``steps`` $= T$)."""
+    r"""The iterates $w_0, \dots, w_T$ of $w_{t+1} = w_t - \eta\,J'(w_t)$ (``steps`` $= T$)."""
     w = np.empty(steps + 1)
     w[0] = w0
     for t in range(steps):
@@ -46,15 +46,15 @@ def descent(w0, lr, steps, grad=cost_grad):
 
 class GradientDescentView(View):
     r"""Left: the cost curve with the iterates $w_t$ as points joined by a line (the path).
-    Right: $C(w_t) - C_{min}$ per step on a log scale (a straight line = geometric convergence
+    Right: $J(w_t) - J_{min}$ per step on a log scale (a straight line = geometric convergence
     with factor $(1-2\eta)^2$). Forward-only: updates continuously."""
 
     def __init__(self, lr=0.1, w0=-1.0, steps=15):
         fig, (ax, ax2) = plots.figure(
-            (tr(de="Kostenfunktion C(w) = (w − 3)² + 1", en="Cost function C(w) = (w − 3)² + 1"),
-             tr(de="Gewicht w", en="weight w"), tr(de="Kosten C(w)", en="cost C(w)")),
+            (tr(de="Kostenfunktion J(w) = (w − 3)² + 1", en="Cost function J(w) = (w − 3)² + 1"),
+             tr(de="Gewicht w", en="weight w"), tr(de="Kosten J(w)", en="cost J(w)")),
             (tr(de="Kosten pro Schritt", en="Cost per step"),
-             tr(de="Schritt t", en="step t"), "C(wₜ) − C_min"),
+             tr(de="Schritt t", en="step t"), "J(wₜ) − J_min"),
             width=9.0, height=3.2)
         ws = np.linspace(-3.0, 9.0, 241)
         ax.plot(ws, cost(ws), color=plots.BLUE)
@@ -98,7 +98,7 @@ class GradientDescentView(View):
         if factor < 0 and abs(factor) < 1:
             verdict += tr(de=" (mit Überschwingen)", en=" (overshooting)")
         self.readout.show({"1 − 2η": factor, f"w_{steps}": w[-1],
-                           f"C(w_{steps})": c[-1] if abs(c[-1]) < 1e9 else "≫ 10⁹",
+                           f"J(w_{steps})": c[-1] if abs(c[-1]) < 1e9 else "≫ 10⁹",
                            tr(de="Verlauf", en="behaviour"): verdict})
         self.plot.refresh()
 

@@ -35,7 +35,7 @@ def output_network(w, b):
 
 def output_grads(a_prev, w, b, G):
     r"""$(\partial L/\partial w, \partial L/\partial b)$ from nnkit's backpropagation (loss "sse")
-    for $C = (\mathrm{ReLU}(w\cdot a_{prev} + b) - G)^2$."""
+    for $L = (\mathrm{ReLU}(w\cdot a_{prev} + b) - G)^2$."""
     a_prev = np.atleast_1d(np.asarray(a_prev, dtype=float))
     net = output_network(np.atleast_1d(w), b)
     _, grads = net.loss_and_grads(a_prev[None, :], np.array([[float(G)]]), loss="sse")

@@ -374,7 +374,7 @@ def architecture_figure(N=12, activation="sigmoid", scale=1.0):
     names = {
         "plain": tr(de="ohne Skip-Verbindung", en="no skip connection"),
         "skip": tr(de="Skip-Verbindung 1 → N", en="skip 1 → N"),
-        "to_output": tr(de="Skip von jeder Schicht zur Ausgabe",
+        "to_output": tr(de="Skip-Verbindungen von jeder Schicht zur Ausgabe",
                         en="skip from every layer to the output"),
         "residual": tr(de="Residualverbindungen", en="residual connections"),
     }
