@@ -731,7 +731,7 @@ und nach einem Schritt, mit allen Werten und Gradienten, und darüber die Funkti
 und nachher. Mit **Schritt** führen Sie den Schritt aus; die neuen Gewichte werden dann die
 aktuellen. Klicken Sie mehrmals darauf. **Zurücksetzen** beginnt wieder bei $w_i = \tfrac12$. Die
 Lernrate $\eta$ können Sie verändern; die Aufgaben beziehen sich auf $\eta = 1$.""",
-    en=r"""Now check your answers to 3a to 3f in the diagram: here you see the network before and
+    en=r"""Now check your answers to 3a to 3f in the view: here you see the network before and
 after one step, with all values and gradients, and above it the function $\hat y(x)$ before and
 after. **Step** takes the step; the new weights then become the current ones. Press it several
 times. **Reset** starts again at $w_i = \tfrac12$. You can change the learning rate $\eta$; the

@@ -765,7 +765,7 @@ besteht jede Schicht aus nur einem Neuron, sodass $w_i, b_i, o_i, s_i\in\mathbb 
 
 *Zur Sprechweise:* Das Blatt nennt die Schichten „lineare Layer“ (wie `nn.Linear` in PyTorch).
 Genau genommen ist (1) affin, und erst (1) und (2) zusammen bilden eine Schicht – und die ist wegen
-$\sigma$ im Allgemeinen nicht linear. Der Index $i$ zählt hier die Schichten, nicht die
+$\sigma$ im Allgemeinen nichtlinear. Der Index $i$ zählt hier die Schichten, nicht die
 Datenpunkte.""",
        en=r"""## Exercise 2: Vanishing gradients (9 points)
 
