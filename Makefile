@@ -26,10 +26,8 @@ $(VENV)/.bench: pyproject.toml $(VENV)/.dev
 	touch $@
 
 # `make lab` opens the start page in the language of the system locale; `make lab lang=en` forces one.
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(VENV)/.lab
-	@lang=$$($(BIN)/python scripts/lab_settings.py --lang $(or $(lang),auto)); \
-	exec $(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.port=$(PORT) --ServerApp.root_dir=notebooks $$lang/0_start.ipynb
+	@exec $(BIN)/python scripts/lab.py --lang $(or $(lang),auto) --port $(PORT)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

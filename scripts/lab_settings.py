@@ -35,14 +35,24 @@ def overrides(lang: str) -> dict:
     }
 
 
+def choose_language(lang: str) -> str:
+    """``de`` or ``en``; ``auto``: the system locale's."""
+    return system_language() if lang == "auto" else lang
+
+
+def write_overrides(lang: str) -> None:
+    """The defaults for ``lang`` in <env>/share/jupyter/lab/settings/overrides.json."""
+    path = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(overrides(lang), indent=2) + "\n", encoding="utf-8")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", choices=["de", "en", "auto"], default="auto")
     args = parser.parse_args(argv)
-    lang = system_language() if args.lang == "auto" else args.lang
-    path = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(overrides(lang), indent=2) + "\n", encoding="utf-8")
+    lang = choose_language(args.lang)
+    write_overrides(lang)
     print(lang)
 
 
