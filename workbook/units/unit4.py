@@ -560,7 +560,7 @@ Drei Knotenarten kommen immer wieder vor:
 | Multiplikation $f = q \cdot m$ | $\partial f/\partial q = m$, $\partial f/\partial m = q$ | **vertauscht**: Jede Eingabe bekommt den ankommenden Gradienten mal der *anderen* Eingabe |
 | Maximum $m = \max(z, w)$ | $1$ für die größere Eingabe, $0$ für die kleinere | **leitet** den ankommenden Gradienten ganz an die größere Eingabe weiter; die kleinere bekommt $0$ |
 
-Beim Maximum ändert eine kleine Änderung der kleineren Eingabe den Wert $m$ gar nicht. (Bei
+Beim Maximum wirkt sich eine kleine Änderung der kleineren Eingabe auf $m$ gar nicht aus. (Bei
 Gleichheit ist das Maximum nicht differenzierbar; wie nnkit geben wir den Gradienten dann der
 ersten Eingabe.) Die ReLU ist ein Maximum mit der Konstanten $0$: $\mathrm{ReLU}(z) = \max(0, z)$.
 
