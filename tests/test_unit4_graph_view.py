@@ -7,10 +7,10 @@ import re
 import numpy as np
 import pytest
 
-from nnkit import plots
-from nnkit.i18n import set_language
+from workbook.i18n import set_language
 from workbook.units import unit4
 from workbook.views import computational_graph as cg
+from workbook.views import plots
 
 
 def f(x, y, z, w):

@@ -25,9 +25,9 @@ from types import SimpleNamespace
 
 import ipywidgets
 
-from nnkit import plots
-from nnkit.i18n import fmt, tr
-from nnkit.widgets import View, int_slider, slider
+from workbook.i18n import fmt, tr
+from workbook.views import plots
+from workbook.views.widgets import View, int_slider, slider
 
 #: The start of the view; the text of the unit works through the same numbers.
 START = {"x": -2.0, "y": 5.0, "z": 1.5, "w": -1.0}

@@ -27,15 +27,16 @@ import ipywidgets
 import numpy as np
 import sympy as sp
 
-from nnkit import plots, symbolic
 from nnkit.activations import get_activation
-from nnkit.diagram import DiagramView
 from nnkit.gradcheck import numerical_gradient
-from nnkit.i18n import fmt, tr
 from nnkit.layers import activation_backward, activation_forward, affine_backward, affine_forward
 from nnkit.losses import mse
 from nnkit.network import Layer, Network
-from nnkit.widgets import FigureView, Readout, View, int_slider, slider
+from workbook import symbolic
+from workbook.i18n import fmt, tr
+from workbook.views import plots
+from workbook.views.diagram import DiagramView
+from workbook.views.widgets import FigureView, Readout, View, int_slider, slider
 
 N_MAX = 30  #: the deepest chain in the view
 Y_RANGE = (1e-30, 1e20)  #: fixed y range of the gradient panel (values outside drawn at its edge)
@@ -238,7 +239,7 @@ def clipped(norms, c):
 # ------------------------------------------------------------------ exercise 1: f = Wx + b
 
 def sheet11_symbols(express_sigmoid=False):
-    r"""The names students may use in exercise 1 (``nnkit.symbolic.sheet11_ex1``): ``W[i, j]``,
+    r"""The names students may use in exercise 1 (``workbook.symbolic.sheet11_ex1``): ``W[i, j]``,
     ``x[j]``, ``a[i]``, ``b[i]``, ``i, j, m``, ``f[i]`` $= (Wx+b)_i$, ``sigma`` = sigmoid.
 
     ``express_sigmoid=True`` (part e): ``sigmoid'``/``sigma'`` become an unknown function, so an
