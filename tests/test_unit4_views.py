@@ -199,9 +199,10 @@ def test_experiment_view_goes_on_after_the_event_and_completes():
         return png(view), view.readout.value, [bar.get_height() for bar in view.bars]
 
     picture, text, heights = asyncio.run(main())
-    fresh = dr.ExperimentView(steps=130, restarts=50)  # no event loop: computed at once
-    assert picture == png(fresh) and text == fresh.readout.value
-    out = dr.experiment(lr=0.1, steps=130, restarts=50)
+    at_once = dr.ExperimentView(restarts=50)  # no event loop: every change computed at once
+    at_once.controls["steps"].value = 130
+    assert picture == png(at_once) and text == at_once.readout.value
+    out = dr.experiment(lr=0.1, steps=130, restarts=50)  # from scratch
     np.testing.assert_array_equal(heights, np.bincount(out.wrong, minlength=5) / 50)
 
 
@@ -212,6 +213,8 @@ def test_experiment_view_never_shows_a_stale_or_mixed_picture():
     fresh view with the final settings."""
     restarts, frames = 40, []
     set_language("en")
+    changes = (("lr", 0.3, 5), ("steps", 30, 3), ("steps", 60, 0), ("lr", 1.0, 7), ("steps", 20, 2),
+               ("lr", 0.3, 0))
 
     async def main():
         view = _one_step_per_picture(dr.ExperimentView(restarts=restarts))
@@ -225,8 +228,7 @@ def test_experiment_view_never_shows_a_stale_or_mixed_picture():
                 "readout": view.readout.value})
 
         view.plot.image.observe(record, names="value")
-        for name, value, loop_turns in (("lr", 0.3, 5), ("steps", 30, 3), ("steps", 60, 0),
-                                        ("lr", 1.0, 7), ("steps", 20, 2), ("lr", 0.3, 0)):
+        for name, value, loop_turns in changes:
             view.controls[name].value = value
             for _ in range(loop_turns):  # part of the work, then the next change
                 await asyncio.sleep(0)
@@ -252,8 +254,13 @@ def test_experiment_view_never_shows_a_stale_or_mixed_picture():
         assert (frame["progress"] == "") == final
         if not final:
             assert f"step {t} of {frame['steps']}" in frame["progress"]
-    fresh = dr.ExperimentView(lr=0.3, steps=20, restarts=restarts)
-    assert png(view) == png(fresh) and view.readout.value == fresh.readout.value
+    at_once = dr.ExperimentView(restarts=restarts)  # no event loop: every change at once
+    for name, value, _ in changes:
+        at_once.controls[name].value = value
+    assert png(view) == png(at_once) and view.readout.value == at_once.readout.value
+    out = dr.experiment(lr=0.3, steps=20, restarts=restarts)  # from scratch
+    np.testing.assert_array_equal([bar.get_height() for bar in view.bars],
+                                  np.bincount(out.wrong, minlength=5) / restarts)
 
 
 def test_experiment_view_reuses_the_training_of_the_same_learning_rate():
@@ -263,5 +270,10 @@ def test_experiment_view_reuses_the_training_of_the_same_learning_rate():
     assert view.training is training and training.steps == 150
     view.controls["steps"].value = 40  # fewer steps: a lookup
     assert view.training is training and training.steps == 150
-    fresh = dr.ExperimentView(steps=40, restarts=50)
-    assert png(view) == png(fresh) and view.readout.value == fresh.readout.value
+    out = dr.experiment(lr=0.1, steps=40, restarts=50)  # from scratch
+    np.testing.assert_array_equal([bar.get_height() for bar in view.bars],
+                                  np.bincount(out.wrong, minlength=5) / 50)
+    np.testing.assert_array_equal(view.mean.get_ydata(), out.losses.mean(axis=1))
+    direct = dr.ExperimentView(restarts=50)
+    direct.controls["steps"].value = 40
+    assert png(view) == png(direct) and view.readout.value == direct.readout.value

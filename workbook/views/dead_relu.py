@@ -358,21 +358,31 @@ class ExperimentView(View):
         return self._work is not None
 
     def update(self):
-        lr, steps = self.controls["lr"].value, self.controls["steps"].value
+        lr = self.controls["lr"].value
         if self.training is None or self.training.lr != lr:
             self.training = Training(lr, self.restarts, self.seed)
-        self._work = work = self._pictures(self.training, steps)
-        self._advance(work)  # the first picture
         loop = _running_loop()
         if loop is None or self.update_count == 0:  # a script, or the view is being built
-            self.finish()
-        else:
+            self._work = None
+            self._complete()
+            return
+        self._work = work = self._pictures(self.training, self.controls["steps"].value)
+        self._advance(work)  # the first picture
+        if self._work is work:
             loop.call_soon(self._go_on, work)
 
     def finish(self):
-        """Complete the current settings' training and show the final picture now."""
-        while self._work is not None:
-            self._advance(self._work)
+        """Complete the current settings' training now and show the final picture."""
+        if self._work is not None:
+            self._work = None
+            self._complete()
+
+    def _complete(self):
+        steps = self.controls["steps"].value
+        while self.training.steps < steps:
+            self.training.step()
+        self.curves.set_xlim(0, steps)
+        self._show(self.training, steps, steps)
 
     def _go_on(self, work):
         """One more picture of ``work`` from the event loop, unless a change replaced it."""
