@@ -9,7 +9,7 @@ function does for the same content on every change: a NEW Figure built by the vi
 figure-building code (its ``__init__``: ``plots.figure``, every ``ax.plot``/``bar``/``legend``/
 limit call), the view's ``update()`` for the same control values, and a full draw (constrained
 layout included, as for every fresh figure) encoded to PNG exactly like ``FigureView`` does
-(``nnkit.widgets.encode_png``, so the ratio measures the figure strategy, not PNG settings;
+(``workbook.views.widgets.encode_png``, so the ratio measures the figure strategy, not PNG settings;
 matplotlib's ``savefig`` default compression would make the baseline slower and the ratio look
 better).
 Timed: from the view's first ``plots.figure`` call to the end of its ``FigureView`` (the figure
@@ -48,7 +48,7 @@ WARMUP = 3
 def discover():
     """Every View subclass defined in a module of workbook.views: [(module, class), ...]."""
     import workbook.views
-    from nnkit.widgets import View
+    from workbook.views.widgets import View
 
     found = []
     for info in sorted(pkgutil.iter_modules(workbook.views.__path__), key=lambda i: i.name):
@@ -110,8 +110,8 @@ def on_release(control):
 # ---------------------------------------------------------------- the naive baseline
 
 def _encode_png(canvas):
-    """PNG of the canvas exactly as nnkit.widgets.FigureView encodes it."""
-    from nnkit.widgets import encode_png
+    """PNG of the canvas exactly as workbook.views.widgets.FigureView encodes it."""
+    from workbook.views.widgets import encode_png
 
     return encode_png(canvas)
 
@@ -158,7 +158,7 @@ class NaiveFigureView:
 def naive_mode(modules):
     """Inside: views are built with NaiveFigureView, ``View._update`` does nothing (the caller
     runs ``update()`` itself), and ``plots.figure`` records when the figure building starts."""
-    from nnkit import plots, widgets
+    from workbook.views import plots, widgets
 
     clock = _Clock()
     real_figure, real_update = plots.figure, widgets.View._update
@@ -278,7 +278,7 @@ def _name(module, cls):
 
 
 def run(changes_live=20, changes_release=4, log=print):
-    from nnkit.i18n import set_language
+    from workbook.i18n import set_language
 
     set_language("en")
     found = discover()

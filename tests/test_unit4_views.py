@@ -6,7 +6,7 @@ import asyncio
 import numpy as np
 import pytest
 
-from nnkit.i18n import set_language
+from workbook.i18n import set_language
 from workbook.views import dead_relu as dr
 
 
