@@ -25,7 +25,7 @@ def affine_forward(x, w, b=None):
     """
     out = x @ w
     if b is not None:
-        out += b[..., None, :]  # in place: out is new
+        out = out + b[..., None, :]
     return out, (x, w, b)
 
 
