@@ -244,6 +244,18 @@ def test_view_remedy_controls_change_the_wide_panel():
     assert bytes(view.wide_plot.image.value) == image and view.wide_readout.value == readout
 
 
+def test_the_wide_panel_ignores_what_does_not_act_on_it():
+    """w scales the chain of single neurons only; the wide panel is not drawn again."""
+    view = V.VanishingView(depth=8)
+    before = view.wide_plot.last_refresh_ms
+    view.wide_plot.last_refresh_ms = None
+    view.controls["w"].value = 2.0
+    view.controls["skip"].value = True
+    assert view.wide_plot.last_refresh_ms is None and before is not None
+    view.controls["activation"].value = "tanh"  # acts on both chains
+    assert view.wide_plot.last_refresh_ms is not None
+
+
 def test_view_remedy_controls_speak_german():
     set_language("de")
     try:

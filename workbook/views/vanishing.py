@@ -458,6 +458,7 @@ class VanishingView(View):
         self.wide_plot = FigureView(wide_fig, dpi=90,
                                     moving=[self.wide_line, self.wide_plain, self.clip_line])
         self.wide_readout = Readout()
+        self._wide_key = None  # the settings the wide panel shows
         self.readout = Readout()
         self.diagram = DiagramView(gradients=True, digits=3, scroll=True)
         dropdown = ipywidgets.Dropdown(
@@ -511,8 +512,13 @@ class VanishingView(View):
         self.update_wide(N, activation)
 
     def update_wide(self, N, activation):
-        """The wide chain's panel and readout for the current remedy controls."""
+        """The wide chain's panel and readout for the current remedy controls (redrawn only when
+        one of its settings changed: w and the diagram's skip connection do not act on it)."""
         c = self.controls
+        key = (N, activation, c["init"].value, c["normalise"].value, c["clip"].value, c["c"].value)
+        if key == self._wide_key:
+            return
+        self._wide_key = key
         clip = c["clip"].value
         plain = wide_gradients(N, activation, c["init"].value, seed=self.seed)
         grads = (wide_gradients(N, activation, c["init"].value, normalise=True, seed=self.seed)
