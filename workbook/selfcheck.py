@@ -394,3 +394,34 @@ def _anchor(text):
     from nnkit import symbolic
 
     return eval(text, {**vars(sp), **vars(symbolic)})  # noqa: S307 - sympy's srepr
+
+
+# ------------------------------------------------------------------ make check
+def run(folder, timeout=600):
+    """Run every unit notebook in ``folder`` top to bottom (a fresh kernel each) and print the
+    line of every self-check: ``make check`` in the student edition. Returns the ✘ count."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    wrong = 0
+    for path in sorted(Path(folder).glob("[1-9]*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        NotebookClient(nb, timeout=timeout, allow_errors=True,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        print(f"== {path.name}")
+        for cell in nb.cells:
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+            if cell.cell_type != "code" or not grade_id.endswith("_check"):
+                continue
+            text = "".join(o.get("text", "") for o in cell.get("outputs", [])
+                           if o.get("output_type") == "stream")
+            lines = [line for line in text.splitlines() if line[:1] in ("✔", "✘")]
+            wrong += sum(line.startswith("✘") for line in lines) or not lines
+            print(f"{grade_id[:-len('_check')]}: {' '.join(lines) or '✘'}")
+    return wrong
+
+
+if __name__ == "__main__":
+    import sys
+
+    run(sys.argv[1] if len(sys.argv) > 1 else "notebooks/de")
