@@ -259,14 +259,19 @@ def _prepare(out):
     return out
 
 
-def kernel_edition(out, exercises=None):
-    """Only the packages and the key (what a grading kernel may see); returns ``out``."""
+def kernel_edition(out, exercises=None, key=True):
+    """Only the packages and (with ``key``) the key: the part a kernel imports; returns
+    ``out``. Files are readable by every user (the grader's kernels run as others)."""
     out = _prepare(out)
     for rel in package_files():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / rel, out / rel)
-    key_file = out / KEY_FILE.relative_to(ROOT)
-    key_file.write_text(json.dumps(make_key(exercises), ensure_ascii=False), encoding="utf-8")
+    if key:
+        key_file = out / KEY_FILE.relative_to(ROOT)
+        key_file.write_text(json.dumps(make_key(exercises), ensure_ascii=False),
+                            encoding="utf-8")
+    for path in [out, *out.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
     return out
 
 
