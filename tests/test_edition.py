@@ -245,3 +245,57 @@ def test_make_check_lists_every_self_check(student, edition_kernel, tmp_path):
     lines = [line for line in done.stdout.splitlines() if ": " in line]
     assert [line.split(":")[0] for line in lines] == [e.id for e in module.EXERCISES]
     assert all(": ✘" in line for line in lines), done.stdout + done.stderr
+
+
+# ------------------------------------------------------------------ no instructor tools
+@pytest.mark.browser
+def test_edition_lab_shows_no_instructor_tools(student, tmp_path, monkeypatch):
+    """JupyterLab configured as the edition's ``make lab`` and Binder configure it
+    (scripts/student_tools.py): nbgrader's lab extension is loaded (assignment list, validate),
+    but no "Create Assignment", no formgrader and no course list, in the page and on the server."""
+    import os
+    import shutil
+    import urllib.error
+    import urllib.request
+
+    from browser_helpers import CHROMIUM, LabServer, launch_chromium
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} not found (scripts/ensure-debian.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    prefix = tmp_path / "prefix"
+    subprocess.run([sys.executable, str(student / "scripts" / "student_tools.py"), "--prefix",
+                    str(prefix)], check=True, capture_output=True)
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(prefix / "etc" / "jupyter"))
+    root = tmp_path / "notebooks"
+    shutil.copytree(student / "notebooks", root)
+    server = LabServer(root, tmp_path / "work")
+    try:
+        request = urllib.request.Request(f"{server.url}/formgrader",
+                                         headers={"Authorization": f"token {server.token}"})
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(request, timeout=60)
+        assert missing.value.code == 404
+        playwright = sync_playwright().start()
+        try:
+            browser = launch_chromium(playwright)
+            page = browser.new_page()
+            page.goto(server.page_url("en/0_start.ipynb"))
+            page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget",
+                                   polling=200, timeout=120_000)
+            plugins = page.evaluate("""() => Object.fromEntries(
+                ['assignment-list', 'validate-assignment', 'create-assignment', 'formgrader',
+                 'course-list'].map(n => [n, window.jupyterapp.isPluginActivated(
+                    '@jupyter/nbgrader:' + n)]))""")
+            page.click("text=Nbgrader")  # the menu: assignment list, no formgrader
+            menu = page.inner_text("body")
+            browser.close()
+        finally:
+            playwright.stop()
+    finally:
+        server.stop()
+    assert plugins == {"assignment-list": True, "validate-assignment": True,
+                       "create-assignment": False, "formgrader": False, "course-list": False}
+    assert "Assignment List" in menu
+    assert "Formgrader" not in menu and "Create Assignment" not in menu

@@ -5,7 +5,8 @@ zip: the student notebooks (``notebooks/de``, ``notebooks/en``, start pages), th
 ``nnkit`` and ``workbook`` without the unit sources (model solutions, model answers, hidden
 checks, references) and without the instructor's build tools, the self-check's key
 ``workbook/key.json`` (keyed hashes, :mod:`workbook.selfcheck`), ``binder/``, a
-``pyproject.toml``, a ``Makefile`` (``make lab``, ``make check``) and a README (de, en).
+``pyproject.toml``, a ``Makefile`` (``make lab``, ``make check``) and a README (de, en);
+``make lab`` and Binder switch nbgrader's instructor tools off (scripts/student_tools.py).
 The file list follows the packages as they are at build time (:func:`package_files`).
 ``kernel_edition`` writes only the packages and the key: what the grader binds into its
 confined kernels (:mod:`autograder.execute`).
@@ -48,11 +49,6 @@ INSTRUCTOR_ONLY = {  # package paths that never go into the edition
     "workbook/__main__.py": "python -m workbook build",
 }
 MARKER = ".nnkit-student-edition"  # an existing folder is replaced only if it holds this file
-INSTRUCTOR_EXTENSIONS = {  # nbgrader's instructor tools, disabled in the student's environment
-    "lab": ["@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:formgrader",
-            "@jupyter/nbgrader:course-list"],
-    "server": ["nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list"],
-}
 
 
 # ------------------------------------------------------------------ the key
@@ -283,29 +279,18 @@ def build(out=ROOT / "build" / "student", exercises=None):
         for nb in sorted((ROOT / "notebooks" / lang).glob("*.ipynb")):
             shutil.copyfile(nb, out / "notebooks" / lang / nb.name)
     (out / "scripts").mkdir()
-    for name in ("lab.py", "lab_settings.py"):
+    for name in ("lab.py", "lab_settings.py", "student_tools.py"):
         shutil.copyfile(ROOT / "scripts" / name, out / "scripts" / name)
     (out / "binder").mkdir()
     for name in ("requirements.txt", "runtime.txt"):
         shutil.copyfile(ROOT / "binder" / name, out / "binder" / name)
     postbuild = out / "binder" / "postBuild"
-    postbuild.write_text(POSTBUILD.format(disable=disable_commands("")))
+    postbuild.write_text(POSTBUILD)
     postbuild.chmod(0o755)
     (out / "pyproject.toml").write_text(pyproject())
-    (out / "Makefile").write_text(MAKEFILE.format(disable=disable_commands("$(BIN)/")))
+    (out / "Makefile").write_text(MAKEFILE)
     (out / "README.md").write_text(README)
     return out
-
-
-def disable_commands(bin_dir):
-    """Shell lines that disable nbgrader's instructor tools in this Python environment (as the
-    nbgrader documentation describes: lab extensions at sys-prefix level, server extensions)."""
-    lab = " ".join(INSTRUCTOR_EXTENSIONS["lab"])
-    lines = [f"{bin_dir}jupyter labextension disable --level=sys_prefix {e}"
-             for e in lab.split()]
-    lines += [f"{bin_dir}jupyter server extension disable --sys-prefix {e}"
-              for e in INSTRUCTOR_EXTENSIONS["server"]]
-    return "\n".join(lines)
 
 
 def pyproject():
@@ -350,8 +335,7 @@ POSTBUILD = '''#!/usr/bin/env bash
 set -euo pipefail
 pip install --no-cache-dir --no-deps -e .
 python scripts/lab_settings.py --lang en
-# nbgrader's instructor tools are not for students
-{disable}
+python scripts/student_tools.py  # nbgrader's instructor tools are not for students
 '''
 MAKEFILE = '''# The nnkit workbook, student edition.
 #   make lab      set everything up and open the workbook in JupyterLab (make lab lang=en)
@@ -367,7 +351,7 @@ $(VENV)/.lab: pyproject.toml
 \t$(PYTHON) -m venv $(VENV)
 \t$(BIN)/python -m pip install --quiet --upgrade pip
 \t$(BIN)/pip install --quiet -e '.[lab]'
-{disable}
+\t$(BIN)/python scripts/student_tools.py
 \ttouch $@
 
 lab: $(VENV)/.lab
