@@ -182,7 +182,7 @@ def sandbox_args(bwrap, hidden, keep, expose, network=True):
             args += ["--ro-bind", path, path]
     for path in keep:
         args += ["--bind", path, path]
-    return args
+    return args + ["--remount-ro", "/"]  # the folders made for the binds: not writable
 
 
 def confine(user, hidden, keep, expose, cmd, limits, network=True, fallback=None, bwrap=None):

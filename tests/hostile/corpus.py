@@ -257,9 +257,9 @@ ANSWER_FILES = '''
 import os, re
 found, dirs = [], 0
 for top, subdirs, files in os.walk("/"):
-    if top in ("/proc", "/sys", "/dev") or re.search(r"/(site|dist)-packages$|/lib/python3[.0-9]*$",
-                                                   top):
-        subdirs[:] = []  # the kernel's own files and the installed libraries
+    if top in ("/proc", "/sys", "/dev", "/usr", "/etc") or re.search(
+            r"/(site|dist)-packages$|/lib/python3[.0-9]*$", top):
+        subdirs[:] = []  # the system, the kernel's own files and the installed libraries
         continue
     dirs += 1
     for name in files:
