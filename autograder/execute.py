@@ -5,10 +5,12 @@
   exercise; both are reported in the feedback (error ``GraderFlag``);
 * the kernel starts confined (:mod:`autograder.launch`): resource limits (address space, file
   size, processes), a scratch working directory, an environment without the grader's variables
-  (no grading seed); in a bubblewrap sandbox (or, as root without bubblewrap, namespaces built
-  by hand) that hides the course (hidden tests, gradebook), other submissions, /tmp, /home,
-  /root and the answer key ``workbook/units``, has no network, and kills every process the
-  kernel started; as root the kernel also runs as an unprivileged uid of its own;
+  (no grading seed), ``nnkit`` and ``workbook`` from the student edition's packages
+  (:func:`kernel_edition`: no unit sources); in a bubblewrap sandbox that holds only the system
+  directories, the Python installation, that edition and the scratch directory (or, as root
+  without bubblewrap, namespaces built by hand that hide this repository, the course, the
+  submissions, /tmp, /home, /root), has no network, and kills every process the kernel started;
+  as root the kernel also runs as an unprivileged uid of its own;
 * every cell of the student has a time limit (``timeout``); the instructor's locked cells (their
   source restored by nbgrader's ``OverwriteCells``: the cold imports of the setup cell) and cells
   replayed after a restart (they finished once) get ``setup_timeout``, so that a slow or busy

@@ -306,7 +306,8 @@ def bubblewrap():
 def confinement():
     """How kernels are confined here, in one line for the grader's log."""
     if bubblewrap():
-        return "kernels confined by bubblewrap (hidden course and submissions, no network)"
+        return ("kernels confined by bubblewrap (they see only the system, Python and the student "
+                "edition; no network)")
     if isolation_available():
         return ("kernels confined by namespaces (bubblewrap is not installed: Debian package "
                 "bubblewrap)")
