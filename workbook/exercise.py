@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from nnkit.i18n import get_language
+from workbook.i18n import get_language
 
 MAX_ELEMENTS = 10_000  # numbers per answer (per call for functions)
 MAX_CASES = 200
@@ -484,7 +484,7 @@ class Exercise:
         return Result(False, message, mistake="")
 
     def _judge_expression(self, answer, lang):
-        from nnkit.symbolic import ExpressionError, equivalent, parse
+        from workbook.symbolic import ExpressionError, equivalent, parse
 
         if answer["t"] == "num":
             answer = {"t": "str", "v": repr(answer["v"])}
