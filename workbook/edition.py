@@ -104,7 +104,7 @@ def _function_json(fn):
 def table_json(table):
     """An expression exercise's symbol table as JSON data: sympy objects as ``srepr``, index
     families by their stem, Python functions (``f[i]``) as a sympy ``Lambda``."""
-    from nnkit.symbolic import Family
+    from workbook.symbolic import Family
 
     data = {}
     for name, value in table.items():
@@ -125,8 +125,8 @@ def anchor(table, exprs):
     not depend on it."""
     from sympy.core.function import AppliedUndef
 
-    from nnkit.symbolic import MAX_TERMS, _Prime
     from workbook.selfcheck import load_table
+    from workbook.symbolic import MAX_TERMS, _Prime
 
     items = [*exprs, *(v for v in table.values() if isinstance(v, sp.Basic))]
     for spec in table_json(table).values():  # the functions' bodies and values
@@ -151,7 +151,7 @@ def anchor(table, exprs):
     functions |= {sp.Function(f"{f.__name__}_prime") for f in functions if issubclass(f, _Prime)}
     symbols -= {base.label for base in ranks}  # W is an array, not a number
     symbols = {s for s in symbols if not s.is_integer}  # indices: the answer's own (as in
-    # nnkit.symbolic.equivalent; an anchored index would replace the variable of a sum)
+    # workbook.symbolic.equivalent; an anchored index would replace the variable of a sum)
     x = sp.Symbol(ANCHOR)
     return sp.Tuple(*sorted(symbols, key=str),
                     *(b[(2 * MAX_TERMS,) * r] for b, r in sorted(ranks.items(), key=str)),
@@ -192,7 +192,7 @@ def exercise_key(ex, secret):
         def results(fn):
             return [encode(fn(*copy.deepcopy(c))) for c in cases]
     elif ex.kind == "expression":
-        from nnkit.symbolic import _expr, _table_for
+        from workbook.symbolic import _expr, _table_for
 
         reference = ex.expected()
         table = ex.symbols() if ex.symbols else _table_for(_expr(reference, None, "en"))

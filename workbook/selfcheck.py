@@ -47,7 +47,7 @@ from workbook.exercise import (
 
 KEY_FILE = Path(__file__).with_name("key.json")
 STEPS = 4  # grid points per rtol: an answer may be off by rtol / STEPS more than the grader allows
-EXPRESSION_RTOL, EXPRESSION_ATOL = 2e-8, 1e-8  # nnkit.symbolic.equivalent: 1e-8 (1 + |a| + |b|)
+EXPRESSION_RTOL, EXPRESSION_ATOL = 2e-8, 1e-8  # workbook.symbolic.equivalent: 1e-8 (1 + |a| + |b|)
 POINTS = 12  # fixed points per expression (scales 0.1, 1, 3, 10 in turn)
 ANCHOR = "_anchor"  # a symbol of the anchor (every point evaluates a step, so scales vary)
 
@@ -120,11 +120,11 @@ def tokens(leaf, rtol, atol, answer=False):
 # ------------------------------------------------------------------ expressions at fixed points
 def values(expr, anchor, points=POINTS):
     """The values of the sympy ``expr`` at ``points`` fixed points (complex, None where not
-    finite): nnkit.symbolic's random points for ``(expr, *anchor)``; the anchor holds every name
+    finite): workbook.symbolic's random points for ``(expr, *anchor)``; the anchor holds every name
     an answer may use, so the points do not depend on the answer."""
     import sympy as sp
 
-    from nnkit.symbolic import _points
+    from workbook.symbolic import _points
 
     return [None if v is None else complex(v[0])
             for v in _points(sp.Tuple(expr, *anchor), points)]
@@ -140,7 +140,7 @@ def load_table(data):
     """The symbol table of an expression exercise from the key (see ``edition.table_json``)."""
     import sympy as sp
 
-    from nnkit import symbolic
+    from workbook import symbolic
 
     names = {**vars(sp), **vars(symbolic)}
     table = {}
@@ -229,7 +229,7 @@ class _DictResult:
         self.fn, self.name, self.keys = fn, name, keys
 
     def __call__(self, *args):
-        from nnkit.i18n import tr
+        from workbook.i18n import tr
 
         result = self.fn(*args)
         if not isinstance(result, dict):
@@ -270,7 +270,7 @@ class KeyedExercise:
     # -------------------------------------------------------------- judging
     def judge(self, payload, seed=None, hidden=False, lang=None):
         """Result(passed, message, hint, mistake) for a ``collect`` payload; never raises."""
-        from nnkit.i18n import get_language
+        from workbook.i18n import get_language
 
         lang = lang or get_language()
         try:
@@ -349,7 +349,7 @@ class KeyedExercise:
         return self._wrong(lang, mistake, message)
 
     def _expression(self, answer, lang):
-        from nnkit.symbolic import ExpressionError, parse
+        from workbook.symbolic import ExpressionError, parse
 
         if answer["t"] == "num":
             answer = {"t": "str", "v": repr(answer["v"])}
@@ -391,7 +391,7 @@ class KeyedExercise:
 def _anchor(text):
     import sympy as sp
 
-    from nnkit import symbolic
+    from workbook import symbolic
 
     return eval(text, {**vars(sp), **vars(symbolic)})  # noqa: S307 - sympy's srepr
 
