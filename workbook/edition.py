@@ -380,9 +380,10 @@ Was die Selbstprüfung schützt: Die Musterlösungen liegen nicht bei. Die Prüf
 Antwort mit verschlüsselten Prüfsummen (`workbook/key.json`, HMAC-SHA256 der gerundeten
 Ergebnisse); wer die Datei liest, findet darin keinen Zahlenwert und keine Formel zum
 Abschreiben. Was keine Selbstprüfung verhindern kann: So lange Werte auszuprobieren, bis ✔
-erscheint – bei einer Auswahlaufgabe mit drei Optionen genügen drei Versuche. Bewertet wird
+erscheint – von Hand oder mit einem Programm, das die Prüfung aufruft; bei einer Auswahlaufgabe
+mit drei Optionen genügen drei Versuche. Bewertet wird
 später mit verborgenen Tests und neuen Zufallseingaben; ✔ ist ein gutes Zeichen, keine Garantie.
-Die Selbstprüfung ist etwas großzügiger als die Bewertung (um höchstens ein Viertel der
+Die Selbstprüfung ist etwas großzügiger als die Bewertung (um höchstens etwa ein Viertel der
 Toleranz): Rechnen Sie mit allen Stellen, nicht mit gerundeten Zwischenwerten.
 
 ## English
@@ -401,10 +402,10 @@ You need Python (3.10 or newer) and `make`. Two commands:
 What the self-check protects: the model solutions are not included. The check compares your
 answer with keyed hashes (`workbook/key.json`, HMAC-SHA256 of the rounded results); reading that
 file gives no number and no formula to copy. What no self-check can prevent: trying values until
-✔ appears -- a choice among three options takes three tries. Grading later runs hidden tests
-with fresh random inputs; a ✔ is a good sign, not a guarantee. The self-check is a little more
-lenient than grading (by at most a quarter of the tolerance): compute with all digits, not with
-rounded intermediate values.
+✔ appears -- by hand or with a program that calls the check; a choice among three options takes
+three tries. Grading later runs hidden tests with fresh random inputs; a ✔ is a good sign, not a
+guarantee. The self-check is a little more lenient than grading (by at most about a quarter of
+the tolerance): compute with all digits, not with rounded intermediate values.
 """
 
 
