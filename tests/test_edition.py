@@ -72,6 +72,13 @@ def test_edition_holds_what_students_need(student):
     assert {f"workbook/views/{p.name}" for p in (ROOT / "workbook" / "views").glob("*.py")} <= files
 
 
+def test_edition_notebooks_are_the_workbooks_student_notebooks(student):
+    """Byte for byte: what students hand in from the edition is what `grade` already takes."""
+    for lang in LANGS:
+        for nb in (ROOT / "notebooks" / lang).glob("*.ipynb"):
+            assert (student / "notebooks" / lang / nb.name).read_bytes() == nb.read_bytes()
+
+
 def test_edition_has_no_unit_sources_or_build_tools(student):
     files = set(texts(student))
     assert not [f for f in files if f.startswith("workbook/units")]
