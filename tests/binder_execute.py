@@ -5,7 +5,8 @@
 Executes every notebook with nbclient and the environment's own ``python3`` kernel (cwd = the
 notebook's folder, errors allowed), two at a time, and writes per notebook: the error outputs
 (cell index, ename, evalue, whether the cell is an nbgrader check cell), the kernel's
-``sys.prefix`` and where it imported ``workbook`` from, and the seconds it took.
+``sys.prefix`` and where it imported ``workbook`` from, what each check cell printed
+(``{grade_id: text}``) and the seconds it took.
 Only the environment's own packages are used (nbclient and nbformat come from nbgrader).
 """
 
@@ -29,12 +30,15 @@ def run(path):
     client = NotebookClient(nb, kernel_name="python3", timeout=300, allow_errors=True,
                             resources={"metadata": {"path": str(Path(path).parent)}})
     client.execute()
-    errors, probe = [], None
+    errors, probe, checks = [], None, {}
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         meta = cell.metadata.get("nbgrader", {})
         check = bool(meta.get("grade")) and "check(" in cell.source
+        if check:
+            checks[meta["grade_id"]] = "".join(out.text for out in cell.get("outputs", [])
+                                               if out.output_type == "stream")
         for out in cell.get("outputs", []):
             if out.output_type == "error":
                 errors.append({"cell": index, "ename": out.ename, "evalue": out.evalue[:300],
@@ -47,7 +51,7 @@ def run(path):
     not_run = [i for i, c in enumerate(nb.cells)
                if c.cell_type == "code" and c.get("execution_count") is None]
     return {"notebook": str(path), "errors": errors, "not_run": not_run,
-            "prefix": probe and probe[0], "workbook": probe and probe[1],
+            "prefix": probe and probe[0], "workbook": probe and probe[1], "checks": checks,
             "seconds": round(time.perf_counter() - t0, 1)}
 
 

@@ -3,6 +3,7 @@ self-check (keyed hashes, workbook.selfcheck) says what the full workbook's chec
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -240,7 +241,8 @@ def test_unit_notebook_with_reference_answers_checks_in_the_edition(
 
 @pytest.mark.slow
 def test_make_check_lists_every_self_check(student, edition_kernel, tmp_path):
-    """``make check``'s runner on a blank unit notebook: one ✘ line per exercise."""
+    """``make check``'s runner on a blank unit notebook: one ✘ line per exercise, no kernel
+    warnings."""
     module = unit_modules()[0]
     folder = tmp_path / "nb"
     folder.mkdir()
@@ -253,6 +255,97 @@ def test_make_check_lists_every_self_check(student, edition_kernel, tmp_path):
     lines = [line for line in done.stdout.splitlines() if ": " in line]
     assert [line.split(":")[0] for line in lines] == [e.id for e in module.EXERCISES]
     assert all(": ✘" in line for line in lines), done.stdout + done.stderr
+    assert "WARNING" not in done.stderr  # e.g. ipykernel's, once per notebook: not the student's
+
+
+# ------------------------------------------------------------------ a fresh venv, as Binder
+# One unit per language with the reference answers typed in (unit 2 runs in the `-S` kernel above).
+FILLED = {"de": 4, "en": 3}
+
+
+def processes_in(venv):
+    """The processes running a program of ``venv`` (its python, kernels, pool workers)."""
+    import psutil
+
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        cmdline = process.info["cmdline"] or []
+        if cmdline and cmdline[0].startswith(str(venv)):
+            found.append(process)
+    return found
+
+
+@pytest.fixture(scope="session")
+def edition_venv(student, tmp_path_factory):
+    """A copy of the edition and a fresh venv made from it alone, as Binder (repo2docker) makes
+    it: ``pip install -r binder/requirements.txt``, then the edition's ``binder/postBuild``
+    (installs the edition, switches the instructor tools off). pip reads its index from its own
+    configuration, as this repository's ``make .venv/.dev`` does. Yields (edition, venv, env);
+    afterwards ends what is still running from the venv."""
+    from test_binder import _clean_env, _run
+
+    tmp = tmp_path_factory.mktemp("edition-venv")
+    copy = Path(shutil.copytree(student, tmp / "edition"))  # postBuild writes into it
+    venv = tmp / "venv"
+    env = _clean_env(tmp, venv)
+    _run([sys.executable, "-m", "venv", str(venv)], timeout=300, env=env)
+    _run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-compile",
+          "-r", "binder/requirements.txt"], timeout=900, env=env, cwd=copy)
+    _run([str(copy / "binder" / "postBuild")], timeout=600, env=env, cwd=copy)
+    yield copy, venv, env
+    for process in processes_in(venv):
+        process.kill()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(3000)  # above the sum of the steps' limits (test_binder._run)
+def test_fresh_venv_from_the_edition_runs_every_notebook(edition_venv, tmp_path):
+    """Every notebook (de, en) blank as handed out: no error but the blank answers' check cells
+    (AssertionError); one unit per language with the reference answers typed in: every check
+    prints ✔. The kernel is the venv's, ``workbook`` the edition's, the unit sources are not
+    there; nothing of the venv runs afterwards."""
+    from test_binder import _run
+
+    edition_root, venv, env = edition_venv
+    blank = sorted((edition_root / "notebooks").glob("*/*.ipynb"))
+    filled = []
+    for lang, unit in FILLED.items():
+        module = unit_modules()[unit - 1]
+        name = f"{module.UNIT.filename[lang]}.ipynb"
+        nb = with_reference_answers(nbformat.read(edition_root / "notebooks" / lang / name,
+                                                  as_version=4), module, lang)
+        nb.cells.insert(0, nbformat.v4.new_code_cell(
+            EDITION_ONLY.format(root=str(edition_root), repo=str(ROOT))))
+        (tmp_path / lang).mkdir()
+        nbformat.write(nb, tmp_path / lang / name)
+        filled.append((tmp_path / lang / name, module))
+    out = tmp_path / "results.json"
+    script = Path(__file__).with_name("binder_execute.py")
+    _run([str(venv / "bin" / "python"), str(script), str(out), *map(str, blank),
+          *(str(p) for p, _ in filled)], timeout=1500, env=env, cwd=tmp_path)
+    left = processes_in(venv)
+    results = {Path(r["notebook"]): r for r in json.loads(out.read_text())}
+
+    problems = [f"still running: {p.info['cmdline']}" for p in left]
+    for path, result in results.items():
+        if result["prefix"] != str(venv):
+            problems.append(f"{path}: the kernel ran in {result['prefix']}, not in {venv}")
+        if not (result["workbook"] or "").startswith(str(edition_root)):
+            problems.append(f"{path}: workbook imported from {result['workbook']}")
+        if result["not_run"]:
+            problems.append(f"{path}: cells not run: {result['not_run']}")
+        for error in result["errors"]:
+            if not (error["ename"] == "AssertionError" and error["check_cell"]
+                    and path in blank and not path.name.startswith("0_")):
+                problems.append(f"{path}, cell {error['cell']}: {error['ename']}: "
+                                f"{error['evalue']}\n{error['source']}")
+    assert not problems, "\n\n".join(problems)
+    for path in blank:  # a blank answer is not right
+        assert not [t for t in results[path]["checks"].values() if "✔" in t], path
+    for path, module in filled:
+        checks = results[path]["checks"]
+        assert sorted(checks) == sorted(f"{e.id}_check" for e in module.EXERCISES), path
+        assert all(text.startswith("✔") for text in checks.values()), (path, checks)
 
 
 # ------------------------------------------------------------------ no instructor tools

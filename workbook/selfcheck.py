@@ -400,15 +400,20 @@ def _anchor(text):
 def run(folder, timeout=600):
     """Run every unit notebook in ``folder`` top to bottom (a fresh kernel each) and print the
     line of every self-check: ``make check`` in the student edition. Returns the ✘ count."""
+    import subprocess
+
     import nbformat
     from nbclient import NotebookClient
 
     wrong = 0
     for path in sorted(Path(folder).glob("[1-9]*.ipynb")):
+        print(f"== {path.name}", flush=True)  # before the minute a notebook may take
         nb = nbformat.read(path, as_version=4)
+        # The kernel's own stderr is not the notebook's (that comes back as cell output): it
+        # only held ipykernel's "running over TCP without encryption" warning per notebook.
         NotebookClient(nb, timeout=timeout, allow_errors=True,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-        print(f"== {path.name}")
+                       resources={"metadata": {"path": str(path.parent)}}).execute(
+                           stderr=subprocess.DEVNULL)
         for cell in nb.cells:
             grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
             if cell.cell_type != "code" or not grade_id.endswith("_check"):
