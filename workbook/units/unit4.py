@@ -32,8 +32,8 @@ import sympy as sp
 from nnkit.losses import l1
 from workbook import symbolic
 from workbook.exercise import Exercise, Mistake
+from workbook.reference import dead_relu as dr
 from workbook.source import Unit, answer, code, manual, md, tests
-from workbook.views import dead_relu as dr
 
 UNIT = Unit(
     number=4,
@@ -966,7 +966,8 @@ CELLS = [
     INTRO,
     NETWORK,
     code("import numpy as np\n"
-         "from workbook.views.dead_relu import BackpropView, ExperimentView, StepView, experiment\n"
+         "from workbook.reference.dead_relu import experiment\n"
+         "from workbook.views.dead_relu import BackpropView, ExperimentView, StepView\n"
          "\n"
          "BackpropView()"),
     DYHAT,
