@@ -20,7 +20,8 @@
   grader draws the hidden cases from the secret seed and sends them in; the kernel only reads the
   answer (calls the student's function on the cases) and emits the record, which
   :mod:`autograder.verdict` judges outside the kernel. While the student's function runs, a
-  tripwire records calls into nnkit (the reference): such an answer scores 0 (``GraderFlag``).
+  tripwire records calls into the reference (``REFERENCE_DIRS``: nnkit and workbook.reference):
+  such an answer scores 0 (``GraderFlag``).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from traitlets import Bool, Integer, List, Unicode
 
 from autograder._root import ROOT
 from autograder.launch import bubblewrap, limit_args
+from autograder.screen import REFERENCE
 
 SEED_VARIABLE = "NNKIT_GRADING_SEED"
 CHECK_SUFFIX = "_check"
@@ -50,12 +52,13 @@ ANSWER_MIME = "application/vnd.nnkit.answer+json"
 FLAG = "GraderFlag"
 REVIEW = "nnkit_review"  #: notebook metadata: screening findings for the instructor, not the grade
 UID_BASE = 1_000_000  # + the grading process id: the uid of its confined kernels
-NNKIT_DIR = str(ROOT / "nnkit")
+#: the folders of the answer key (autograder.screen.REFERENCE), for the tripwire
+REFERENCE_DIRS = tuple(str(ROOT.joinpath(*package.split("."))) for package in REFERENCE)
 HIDE = ["/tmp", "/var/tmp", "/dev/shm", "/home", "/root", "/srv", "/mnt", "/media", "/opt",
         str(ROOT / "workbook" / "units"), str(ROOT / ".git"), str(ROOT / "build")]
 ENV_KEEP = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "NNKIT_EXTRA_UNITS")
 COLLECT = '''\
-def _nnkit_collect(exercise, kind, answer, blob, nnkit_dir, helpers):
+def _nnkit_collect(exercise, kind, answer, blob, reference_dirs):
     import base64, copy, pickle, sys
     from IPython.display import display
     from workbook.exercise import encode, input_habit
@@ -66,8 +69,8 @@ def _nnkit_collect(exercise, kind, answer, blob, nnkit_dir, helpers):
             code = frame.f_code
             back = frame.f_back.f_code.co_filename if frame.f_back else ""
             method = code.co_argcount and code.co_varnames[0] in ("self", "cls")
-            if code.co_filename.startswith(nnkit_dir) and not back.startswith(nnkit_dir) \\
-                    and not code.co_filename.endswith(helpers) \\
+            if code.co_filename.startswith(reference_dirs) \\
+                    and not back.startswith(reference_dirs) \\
                     and (not method or code.co_name == "__init__"):
                 calls.add(code.co_name)
     def raw(obj, depth=0):
@@ -487,8 +490,7 @@ class HardenedExecute(Execute):
         blob = ""
         if ex.kind == "function":
             blob = base64.b64encode(_dumps(ex.case_list(self.seed, hidden=True))).decode()
-        args = ", ".join(repr(a) for a in (exercise, ex.kind, ex.answer, blob, NNKIT_DIR,
-                                           ("i18n.py", "symbolic.py")))
+        args = ", ".join(repr(a) for a in (exercise, ex.kind, ex.answer, blob, REFERENCE_DIRS))
         return COLLECT % {"mime": ANSWER_MIME, "args": args}
 
     def output(self, outs, msg, display_id, cell_index):
