@@ -1,7 +1,13 @@
-r"""Unit 5: a chain of N neurons $s_i = w_i o_{i-1} + b_i$, $o_i = \sigma(s_i)$, $o_0 = x$ (with a
-skip connection $o_1 \to s_N$), $\partial o_N/\partial w_1$ by the chain rule and by nnkit's
-backpropagation, the chain with other connections, and sheet 11 (exercise 1: $f = Wx + b$;
-exercise 2: the chain) as formulas in sympy.
+r"""Unit 5: a chain of one-neuron layers (sheet 11, exercise 2), its gradient by the chain rule
+and by nnkit's backpropagation, the chain with other connections, and sheet 11 (exercise 1:
+$f = Wx + b$; exercise 2: the chain) as formulas in sympy.
+
+The chain: $s_i = w_i o_{i-1} + b_i$, $o_i = \sigma(s_i)$, $o_0 = x$.
+
+- Without skip: $\partial o_N/\partial w_1 = x\,\sigma'(s_1)\prod_{i=2}^N w_i\,\sigma'(s_i)$.
+- With a skip connection from layer 1 to layer N ($N \ge 3$): $s_N = w_N o_{N-1} + b_N + o_1$ and
+  $\partial o_N/\partial w_1 = x\,\sigma'(s_1)\,\sigma'(s_N)\,
+  (1 + w_N\prod_{i=2}^{N-1} w_i\,\sigma'(s_i))$.
 """
 
 import numpy as np

@@ -75,12 +75,6 @@ def meaning(name):
               en=f"weight hidden neuron {j} → output")
 
 
-# ---------------------------------------------------------------- data and parameters
-
-
-# ---------------------------------------------------------------- the lecture's formulas
-
-
 # ---------------------------------------------------------------- views
 _GRID = np.linspace(X_MIN, X_MAX, 241)
 _Y_LIMITS = (-4.0, 4.0)

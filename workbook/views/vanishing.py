@@ -7,7 +7,8 @@ The chain (sheet 11, exercise 2): $s_i = w_i o_{i-1} + b_i$, $o_i = \sigma(s_i)$
   $\partial o_N/\partial w_1 = x\,\sigma'(s_1)\,\sigma'(s_N)\,
   (1 + w_N\prod_{i=2}^{N-1} w_i\,\sigma'(s_i))$.
 
-The formulas are checked against nnkit's backpropagation (``network_dON_dw1``) in the tests.
+The maths is in :mod:`workbook.reference.vanishing`; the formulas are checked against nnkit's
+backpropagation (``network_dON_dw1``) in the tests.
 
 Example::
 
@@ -41,11 +42,7 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
 ARCHITECTURES = ("plain", "skip", "to_output", "residual")
 
 
-# ------------------------------------------------------------------ the math
-
-
 # ------------------------------------------------------------------ exercise 1: f = Wx + b
-
 
 def print_sheet11_check(answers, seed=0):
     """Print the numerical cross-check of exercise 1 for ``{"a": text, ...}`` (no points)."""
