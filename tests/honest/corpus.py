@@ -524,7 +524,7 @@ CASES = [
          cells={"u5_1a": 'import sympy\nfrom workbook.i18n import fmt\n'
                          'from workbook.symbolic import parse\n\nanswer_1a = "W[1, j]"\n'
                          'print(parse(answer_1a, {"W": sympy.IndexedBase("W"), '
-                         '"j": sympy.Symbol("j")}), fmt(0.5))'}),
+                         '"j": sympy.Symbol("j", integer=True)}), fmt(0.5))'}),
     Case("u5_check_markdown", U5, "a check cell switched to markdown",
          mutate=switched("u5_1c_check")),
     # -- more combinations
