@@ -109,16 +109,20 @@ def experiment(lr=0.1, steps=100, restarts=1000, seed=SEED):
     """
     net = skip_net()
     start = net.init_params(seed=seed, restarts=restarts)
-    net.params = start
     history = train(net, X_TRAIN, Y_TRAIN, lr, steps, loss="l1", restarts=restarts, seed=seed)
-    net.params = history.params
-    yhat = np.asarray(net.forward(X_TRAIN))[..., 0]
+    return outcome(net, start, history.params, history.losses)
+
+
+def outcome(net, start, end, losses):
+    """The namespace ``experiment`` returns, from the start and end parameters (with restarts)
+    and the losses (steps+1, restarts)."""
+    yhat = np.asarray(net.forward(X_TRAIN, end))[..., 0]
     wrong = np.sum(np.abs(yhat - Y_TRAIN[:, 0]) >= TOLERANCE, axis=-1)
     names = ("w0", "w1", "w2", "w3")
     return SimpleNamespace(
-        losses=np.asarray(history.losses),
+        losses=np.asarray(losses),
         start=dict(zip(names, get_weights(start), strict=True)),
-        end=dict(zip(names, get_weights(history.params), strict=True)),
+        end=dict(zip(names, get_weights(end), strict=True)),
         yhat=yhat, wrong=wrong)
 
 
