@@ -22,7 +22,8 @@
   grader draws the hidden cases from the secret seed and sends them in; the kernel only reads the
   answer (calls the student's function on the cases) and emits the record, which
   :mod:`autograder.verdict` judges outside the kernel. While the student's function runs, a
-  tripwire records calls into nnkit (the reference): such an answer scores 0 (``GraderFlag``).
+  tripwire records calls into the reference (``autograder.screen.REFERENCE``: nnkit and
+  workbook.reference, as the kernel imports them): such an answer scores 0 (``GraderFlag``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from traitlets import Bool, Integer, List, Unicode
 
 from autograder._root import ROOT
 from autograder.launch import bubblewrap, limit_args
+from autograder.screen import REFERENCE
 
 SEED_VARIABLE = "NNKIT_GRADING_SEED"
 CHECK_SUFFIX = "_check"
@@ -58,7 +60,7 @@ HIDE = ["/tmp", "/var/tmp", "/dev/shm", "/home", "/root", "/srv", "/mnt", "/medi
         str(ROOT)]  # the whole repository: the kernel gets the student edition's packages
 ENV_KEEP = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "NNKIT_EXTRA_UNITS")
 COLLECT = '''\
-def _nnkit_collect(exercise, kind, answer, blob, nnkit_dir, helpers):
+def _nnkit_collect(exercise, kind, answer, blob, reference_dirs):
     import base64, copy, pickle, sys
     from IPython.display import display
     from workbook.exercise import encode, input_habit
@@ -69,8 +71,8 @@ def _nnkit_collect(exercise, kind, answer, blob, nnkit_dir, helpers):
             code = frame.f_code
             back = frame.f_back.f_code.co_filename if frame.f_back else ""
             method = code.co_argcount and code.co_varnames[0] in ("self", "cls")
-            if code.co_filename.startswith(nnkit_dir) and not back.startswith(nnkit_dir) \\
-                    and not code.co_filename.endswith(helpers) \\
+            if code.co_filename.startswith(reference_dirs) \\
+                    and not back.startswith(reference_dirs) \\
                     and (not method or code.co_name == "__init__"):
                 calls.add(code.co_name)
     def raw(obj, depth=0):
@@ -508,9 +510,9 @@ class HardenedExecute(Execute):
         blob = ""
         if ex.kind == "function":
             blob = base64.b64encode(_dumps(ex.case_list(self.seed, hidden=True))).decode()
-        nnkit_dir = os.path.join(kernel_edition(), "nnkit")  # the nnkit the kernel imports
-        args = ", ".join(repr(a) for a in (exercise, ex.kind, ex.answer, blob, nnkit_dir,
-                                           ("i18n.py", "symbolic.py")))
+        edition = kernel_edition()  # the packages the kernel imports
+        reference = tuple(os.path.join(edition, *package.split(".")) for package in REFERENCE)
+        args = ", ".join(repr(a) for a in (exercise, ex.kind, ex.answer, blob, reference))
         return COLLECT % {"mime": ANSWER_MIME, "args": args}
 
     def output(self, outs, msg, display_id, cell_index):

@@ -28,20 +28,22 @@ from nnkit.activations import Sigmoid
 from workbook import symbolic
 from workbook.exercise import Exercise, Mistake
 from workbook.i18n import tr
-from workbook.source import Unit, answer, code, manual, md, tests
-from workbook.views.sine_network import (
+from workbook.reference.sine_network import (
     DATA_SEED,
     GIVEN,
     INIT_SEED,
     NAMES,
     cost,
     from_params,
+    net131_symbols,
     network,
     nnkit_gradients,
     sine_data,
+    table131,
     table_gradients,
     to_params,
 )
+from workbook.source import Unit, answer, code, manual, md, tests
 
 UNIT = Unit(
     number=3,
@@ -258,7 +260,7 @@ def _step_cases(rng, hidden):
 # ------------------------------------------------ symbolic derivatives for one data point
 def _symbols():
     """The unit's names; g is the sigmoid (g' = g(1 - g), as the unit teaches)."""
-    return symbolic.net131_symbols(act=symbolic.sigmoid)
+    return net131_symbols(act=symbolic.sigmoid)
 
 
 def _S(name):
@@ -267,12 +269,12 @@ def _S(name):
 
 def _expected_layer2():
     """∂J/∂w₁₂⁽²⁾ for n = 1: −(y − ŷ) g(z₂)."""
-    return symbolic.table131(n=1, act=symbolic.sigmoid)["w2_12"]
+    return table131(n=1, act=symbolic.sigmoid)["w2_12"]
 
 
 def _expected_layer1():
     """∂J/∂w₂₁⁽¹⁾ for n = 1: −w₁₂⁽²⁾ (y − ŷ) g'(z₂) x."""
-    return symbolic.table131(n=1, act=symbolic.sigmoid)["w1_21"]
+    return table131(n=1, act=symbolic.sigmoid)["w1_21"]
 
 
 def _residual():
@@ -593,9 +595,10 @@ cell checks your answer and gives a hint for typical mistakes.""")
 
 SETUP_CODE = code(
     "from workbook.i18n import fmt\n"
+    "from workbook.reference.sine_network import (\n"
+    "    GIVEN, NAMES, initial_weights, sine_data, weights_cost)\n"
     "from workbook.views.sine_network import (\n"
-    "    GIVEN, NAMES, ForwardView, TrainingView, WeightsView, data_view, initial_weights,\n"
-    "    sine_data, symbol, weights_cost)")
+    "    ForwardView, TrainingView, WeightsView, data_view, symbol)")
 
 DATA = md(
     de=r"""## 1 Ausgangslage

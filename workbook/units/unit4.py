@@ -36,9 +36,9 @@ import sympy as sp
 from nnkit.losses import l1
 from workbook import symbolic
 from workbook.exercise import Exercise, Mistake
+from workbook.reference import computational_graph as cg
+from workbook.reference import dead_relu as dr
 from workbook.source import Unit, answer, code, manual, md, tests
-from workbook.views import computational_graph as cg
-from workbook.views import dead_relu as dr
 
 UNIT = Unit(
     number=4,
@@ -1224,7 +1224,8 @@ CELLS = [
     tests("u4_max_gate", 1),
     NETWORK,
     code("import numpy as np\n"
-         "from workbook.views.dead_relu import BackpropView, ExperimentView, StepView, experiment\n"
+         "from workbook.reference.dead_relu import experiment\n"
+         "from workbook.views.dead_relu import BackpropView, ExperimentView, StepView\n"
          "\n"
          "BackpropView()"),
     DYHAT,

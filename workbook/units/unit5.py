@@ -16,8 +16,14 @@ from nnkit.activations import get_activation
 from nnkit.layers import affine_backward
 from workbook import symbolic
 from workbook.exercise import Exercise, Mistake
+from workbook.reference.vanishing import (
+    chain_dON_dw1,
+    chain_symbols,
+    network_dON_dw1,
+    sheet11_ex1,
+    sheet11_symbols,
+)
 from workbook.source import Unit, answer, code, manual, md, tests
-from workbook.views.vanishing import network_dON_dw1, sheet11_symbols
 
 UNIT = Unit(
     number=5,
@@ -34,7 +40,7 @@ UNIT = Unit(
 # ====================================================================== exercise 1: symbols
 def _ex1():
     """Reference answers (a)..(f) and the indexed symbols of exercise 1."""
-    answers, table = symbolic.sheet11_ex1()
+    answers, table = sheet11_ex1()
     return answers, table
 
 
@@ -179,7 +185,7 @@ def _m_1f():
 
 # ====================================================================== exercise 2: the chain
 def _chain():
-    return symbolic.chain_symbols(4)
+    return chain_symbols(4)
 
 
 def _f(stem, k):
@@ -192,11 +198,11 @@ def _sig(k):
 
 
 def _expected_2a():
-    return symbolic.chain_dON_dw1(4)
+    return chain_dON_dw1(4)
 
 
 def _expected_2d():
-    return symbolic.chain_dON_dw1(4, skip=True)
+    return chain_dON_dw1(4, skip=True)
 
 
 def _expected_2c():
@@ -615,7 +621,7 @@ Products need a `*`: `2*x[j]`, not `2x[j]`."""),
        en="To see how an input is read, let it be translated (try your own expressions; a typo "
           "gives an error message with a hint):"),
     code("""from workbook.symbolic import parse
-from workbook.views.vanishing import sheet11_symbols
+from workbook.reference.vanishing import sheet11_symbols
 
 parse("Sum(b[k]**2, (k, 1, m)) + 2*x[1]", sheet11_symbols())"""),
     *_q1("a", r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial x_j}$.",
