@@ -74,7 +74,7 @@ def _describe(v, step):
 
 def graph_svg(v, step):
     """The graph as SVG: on every edge its value (blue, above) and, once the backward pass has
-    reached it, its gradient ∂f/∂· (orange, below); the node of the current step is bold."""
+    reached it, its gradient ∂f/∂· (vermillion, below); the node of the current step is bold."""
     current = ORDER[step - 1] if step else None
     done = {name: down for node in ORDER[:step] for name, _, _, down in v.nodes[node]}
     parts = []
@@ -118,7 +118,7 @@ def step_table(v, step):
     rule = {
         "mul": tr(de="Multiplikation: Der lokale Gradient nach einer Eingabe ist die andere "
                      "Eingabe.",
-                  en="multiply: the local gradient of one input is the other input."),
+                  en="multiply: the local gradient with respect to one input is the other input."),
         "add": tr(de="Addition: Der lokale Gradient ist 1, der Gradient wird unverändert "
                      "weitergegeben.",
                   en="add: the local gradient is 1, the gradient is passed on unchanged."),

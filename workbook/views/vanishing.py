@@ -124,12 +124,13 @@ def _remedy_controls(init, normalise, clip):
                                                   "variance 1 over the mini-batch"), **checkbox),
         "clip": ipywidgets.Checkbox(
             value=clip is not None, description="Gradient Clipping",
-            tooltip=tr(de="breite Kette: den ganzen Gradienten auf die Norm c kürzen, wenn er "
-                          "länger ist", en="wide chain: shorten the whole gradient to norm c "
-                                           "if it is longer"), **checkbox),
+            tooltip=tr(de="breite Kette: den ganzen Gradienten auf die Norm c herunterskalieren, "
+                          "wenn seine Norm größer ist",
+                       en="wide chain: scale the whole gradient down to norm c if its norm is "
+                          "larger"), **checkbox),
         "c": ipywidgets.FloatLogSlider(
             value=1.0 if clip is None else clip, base=10, min=-2, max=4, step=0.25,
-            description="c", tooltip=tr(de="Schranke des Gradient Clippings",
+            description="c", tooltip=tr(de="Schranke c für das Gradient Clipping",
                                         en="bound of gradient clipping"),
             readout_format=".3g", style={"description_width": "initial"}),
     }
@@ -165,7 +166,8 @@ class VanishingView(View):
         self.ax, self.ax2 = ax, ax2
         ones = np.ones(N_MAX)
         (self.plain_line,) = ax.plot(self.depths, ones, "o-", ms=3, color=plots.BLUE,
-                                     label=tr(de="ohne Skip-Verbindung", en="without skip"))
+                                     label=tr(de="ohne Skip-Verbindung",
+                                              en="without skip connection"))
         (self.skip_line,) = ax.plot(self.depths, ones, "s--", ms=3, color=plots.ORANGE,
                                     label=tr(de="mit Skip-Verbindung 1 → N",
                                              en="with skip connection 1 → N"))
@@ -248,8 +250,8 @@ class VanishingView(View):
         self.readout.show({
             "N": str(N),
             tr(de="|∂o_N/∂w₁| ohne Skip-Verbindung",
-               en="|∂o_N/∂w₁| without skip"): sci(plain[N - 1]),
-            tr(de="mit Skip-Verbindung", en="with skip"): sci(skip[N - 1]),
+               en="|∂o_N/∂w₁| without skip connection"): sci(plain[N - 1]),
+            tr(de="mit Skip-Verbindung", en="with skip connection"): sci(skip[N - 1]),
             tr(de="geom. Mittel |wᵢσ'(sᵢ)|", en="geom. mean |wᵢσ'(sᵢ)|"): sci(mean),
         })
         self.plot.refresh()
@@ -291,9 +293,9 @@ def architecture_figure(N=12, activation="sigmoid", scale=1.0):
     Returns a FigureView."""
     names = {
         "plain": tr(de="ohne Skip-Verbindung", en="no skip connection"),
-        "skip": tr(de="Skip-Verbindung 1 → N", en="skip 1 → N"),
+        "skip": tr(de="Skip-Verbindung 1 → N", en="skip connection 1 → N"),
         "to_output": tr(de="Skip-Verbindungen von jeder Schicht zur Ausgabe",
-                        en="skip from every layer to the output"),
+                        en="skip connections from every layer to the output"),
         "residual": tr(de="Residualverbindungen", en="residual connections"),
     }
     name = dict((key, label) for label, key in _activation_options())[activation]
