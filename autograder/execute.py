@@ -404,8 +404,7 @@ class HardenedExecute(Execute):
         ex = find(exercise)
         cases = answer.pack_cases(ex.case_list(self.seed, hidden=True)) if (
             ex.kind == "function") else ""
-        args = ", ".join(repr(a) for a in (exercise, ex.kind, ex.answer, cases, NNKIT_DIR,
-                                           ("i18n.py", "symbolic.py")))
+        args = ", ".join(repr(a) for a in (exercise, ex.kind, ex.answer, cases, NNKIT_DIR))
         return COLLECT.format(args=args)
 
     def output(self, outs, msg, display_id, cell_index):

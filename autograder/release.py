@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from autograder.course import load_modules
-from nnkit.i18n import LANGUAGES
+from workbook.i18n import LANGUAGES
 
 FORBIDDEN = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "hidden=True")
 

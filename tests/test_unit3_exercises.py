@@ -10,8 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from nnkit.i18n import set_language
 from workbook.exercise import encode
+from workbook.i18n import set_language
 from workbook.units import unit3
 from workbook.views.sine_network import GIVEN, NAMES, sine_data
 

@@ -197,10 +197,10 @@ def collect(kind, name, namespace, cases=(), watch=None):
 class Tripwire:
     """While active (``with tripwire:``), records the names of the functions under
     ``directory`` (nnkit) called from code outside it; methods count only as their class's
-    ``__init__``. Files ending in one of ``exempt`` are not watched."""
+    ``__init__``."""
 
-    def __init__(self, directory, exempt=()):
-        self.directory, self.exempt, self.calls = str(directory), tuple(exempt), set()
+    def __init__(self, directory):
+        self.directory, self.calls = str(directory), set()
 
     def __enter__(self):
         sys.setprofile(self._profile)
@@ -216,7 +216,6 @@ class Tripwire:
         caller = frame.f_back.f_code.co_filename if frame.f_back else ""
         method = code.co_argcount and code.co_varnames[0] in ("self", "cls")
         if (code.co_filename.startswith(self.directory) and not caller.startswith(self.directory)
-                and not code.co_filename.endswith(self.exempt)
                 and (not method or code.co_name == "__init__")):
             self.calls.add(code.co_name)
 
@@ -245,14 +244,14 @@ def pack_cases(cases):
     return base64.b64encode(data).decode()
 
 
-def send(exercise_id, kind, name, cases="", watch=None, exempt=()):
+def send(exercise_id, kind, name, cases="", watch=None):
     """Grading, in the student's kernel: collect the answer ``name`` from the IPython namespace
     (a function called on the :func:`pack_cases` text ``cases``, under a :class:`Tripwire` on
     the directory ``watch``) and display the record: one output of MIME :data:`ANSWER_MIME`."""
     from IPython import get_ipython
     from IPython.display import display
 
-    tripwire = Tripwire(watch, exempt) if watch else contextlib.nullcontext()
+    tripwire = Tripwire(watch) if watch else contextlib.nullcontext()
     args = pickle.loads(base64.b64decode(cases)) if cases else ()
     payload = collect(kind, name, get_ipython().user_ns, args, tripwire)
     calls = sorted(tripwire.calls)[:10] if watch else []

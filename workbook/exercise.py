@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from nnkit.i18n import get_language
 from workbook.answer import HABITS, KINDS, MAX_CASES, PayloadError, collect, encode, read_payload
+from workbook.i18n import get_language
 
 DEFAULT_SEED = 0
 
@@ -302,7 +302,7 @@ class Exercise:
         return Result(False, message, mistake="")
 
     def _judge_expression(self, answer, lang):
-        from nnkit.symbolic import ExpressionError, equivalent, parse
+        from workbook.symbolic import ExpressionError, equivalent, parse
 
         if answer["t"] == "num":
             answer = {"t": "str", "v": repr(answer["v"])}
