@@ -43,9 +43,9 @@ def test_every_exercise_has_an_answer_cell_and_a_test_cell_with_points():
 def test_points_and_grade_ids_of_the_seed_map():
     points = {c.nbgrader["grade_id"]: c.nbgrader["points"]
               for c in CELLS if c.nbgrader and c.nbgrader.get("grade")}
-    # 10 autograded test cells + 6 manual answers; 24 points in all (see the module docstring).
-    assert len(points) == 16
-    assert sum(points.values()) == 24
+    # 12 autograded test cells + 6 manual answers; 27 points in all (see the module docstring).
+    assert len(points) == 18
+    assert sum(points.values()) == 27
     for manual_id in ("u4_skip_why", "u4_dead_explain", "u4_ex4_one_step", "u4_ex4_many_steps",
                       "u4_ex4_repeat", "u4_ex4_lr"):
         assert manual_id in points
@@ -230,3 +230,49 @@ def test_german_text_uses_glossary_terms_and_formal_address():
     texts += [o["de"] for ex in unit4.EXERCISES for o in (ex.options or {}).values()]
     found = [(text[:40], v) for text in texts for v in violations(text)]
     assert not found  # includes the informal forms du/dein/dich/dir/euch
+
+
+# ------------------------------------------------------------------ section 0: computational graph
+
+def _centred(f, point, h=1e-6):
+    """Centred differences of f at point (a list of floats), one input at a time."""
+    grads = []
+    for i in range(len(point)):
+        up, down = list(point), list(point)
+        up[i] += h
+        down[i] -= h
+        grads.append((f(*up) - f(*down)) / (2 * h))
+    return np.array(grads)
+
+
+def test_graph_exercise_by_hand_and_by_differences():
+    # x, y, z, w = -1.3, 3.1, 0.7, -2.1: q = x + y = 1.8, m = max(0.7, -2.1) = 0.7 (z wins)
+    # dL/df = -2; multiply swaps: dL/dq = -2 m = -1.4, dL/dm = -2 q = -3.6
+    # add distributes: dL/dx = dL/dy = -1.4; max routes: dL/dz = -3.6, dL/dw = 0
+    hand = [-1.4, -1.4, -3.6, 0.0]
+    np.testing.assert_allclose(NS["graph_grads"], hand, atol=1e-12)
+    np.testing.assert_allclose(unit4._graph_grads(), hand, atol=1e-12)
+
+    def loss(x, y, z, w):  # any L with dL/df = -2, e.g. L = -2 f
+        return -2 * (x + y) * max(z, w)
+
+    np.testing.assert_allclose(_centred(loss, [-1.3, 3.1, 0.7, -2.1]), hand, atol=1e-6)
+
+
+def test_max_gate_answer_by_differences():
+    # f = max(x y, z) at (2, -3, -1): x y = -6 < z = -1, so only z reaches f
+    grads = _centred(lambda x, y, z: max(x * y, z), [2.0, -3.0, -1.0])
+    np.testing.assert_allclose(grads, [0.0, 0.0, 1.0], atol=1e-6)
+    assert EXERCISES["u4_max_gate"].expected == "xy_zero" and NS["max_gate"] == "xy_zero"
+    # the options state these numbers: "all" would be (y, x, 1) = (-3, 2, 1)
+    assert "−3" in EXERCISES["u4_max_gate"].options["all"]["en"]
+
+
+def test_graph_mistakes_are_the_misconceptions_they_name():
+    ex = EXERCISES["u4_graph_grads"]
+    wrong = {m.name: np.asarray(m.wrong(), float) for m in ex.mistakes}
+    np.testing.assert_allclose(wrong["no_upstream"], [0.7, 0.7, 1.8, 0.0])   # dL/df = 1
+    np.testing.assert_allclose(wrong["no_swap"], [-3.6, -3.6, -1.4, 0.0])    # dq = -2 q
+    np.testing.assert_allclose(wrong["max_both"], [-1.4, -1.4, -3.6, -3.6])
+    np.testing.assert_allclose(wrong["max_smaller"], [-1.4, -1.4, 0.0, -3.6])
+    np.testing.assert_allclose(wrong["add_halves"], [-0.7, -0.7, -3.6, 0.0])

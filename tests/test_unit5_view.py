@@ -174,6 +174,99 @@ def test_activation_names_known_to_nnkit():
         assert get_activation(name).name == name
 
 
+# ------------------------------------------------------------------ the wide chain (remedies)
+
+def _plain_cost(Ws, X, Y, activation, normalise):
+    """J = 1/(2 B) sum ||y - o_N||^2 of the wide chain, written out with numpy only."""
+    act = get_activation(activation)
+    o = X
+    for W in Ws:
+        s = o @ W
+        if normalise:
+            s = (s - s.mean(axis=0)) / np.sqrt(s.var(axis=0) + 1e-5)
+        o = act.fn(s)
+    return np.sum((Y - o) ** 2) / (2 * len(X))
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("normalise", [False, True])
+def test_wide_gradients_agree_with_centred_differences(activation, normalise):
+    Z, X, Y = V.wide_data()
+    N, scale = 3, np.sqrt(2 / V.WIDTH)  # He: variance 2/n
+    Ws = [scale * Z[j] for j in range(N)]
+    expected = []
+    for j in range(N):
+        numeric = np.zeros_like(Ws[j])
+        for index in np.ndindex(Ws[j].shape):
+            up = [W.copy() for W in Ws]
+            down = [W.copy() for W in Ws]
+            up[j][index] += 1e-6
+            down[j][index] -= 1e-6
+            numeric[index] = (_plain_cost(up, X, Y, activation, normalise)
+                              - _plain_cost(down, X, Y, activation, normalise)) / 2e-6
+        expected.append(np.linalg.norm(numeric))
+    np.testing.assert_allclose(V.wide_gradients(N, activation, "he", normalise), expected,
+                               rtol=1e-5)
+
+
+def test_normalisation_makes_the_forward_pass_blind_to_the_weight_scale():
+    """With batch normalisation, scaling W_j by k leaves every o_j unchanged, so dJ/dW_j shrinks
+    by 1/k: N(0, 1) has 4 times the standard deviation of Xavier/Glorot (1/sqrt(16))."""
+    normal = V.wide_gradients(10, "sigmoid", "normal", normalise=True)
+    xavier = V.wide_gradients(10, "sigmoid", "xavier", normalise=True)
+    np.testing.assert_allclose(4 * normal, xavier, rtol=1e-3)
+
+
+def test_clipping_shortens_the_whole_gradient_to_c():
+    norms = np.array([3.0, 4.0])  # total norm 5
+    np.testing.assert_allclose(V.clipped(norms, 1.0), [0.6, 0.8])
+    np.testing.assert_array_equal(V.clipped(norms, 10.0), norms)  # shorter than c: unchanged
+
+
+def test_view_remedy_controls_change_the_wide_panel():
+    view = V.VanishingView(depth=30, activation="relu", init="normal")
+    image, readout = bytes(view.wide_plot.image.value), view.wide_readout.value
+    assert not view.clip_line.get_visible()
+    assert V.sci(V.wide_gradients(30, "relu", "normal")[0]) in readout
+    view.controls["normalise"].value = True
+    assert V.sci(V.wide_gradients(30, "relu", "normal", normalise=True)[0]) in \
+        view.wide_readout.value
+    assert bytes(view.wide_plot.image.value) != image
+    view.controls["clip"].value = True  # c = 1: every layer below 1, the total exactly 1
+    assert view.clip_line.get_visible()
+    shown = view.wide_line.get_ydata()
+    assert np.sqrt(np.sum(np.square(shown))) == pytest.approx(1.0)
+    view.controls["init"].value = "he"
+    view.controls["N"].value = 5
+    assert len(view.wide_line.get_xdata()) == 5
+    view.reset()
+    assert view.controls["init"].value == "normal" and not view.controls["normalise"].value
+    assert bytes(view.wide_plot.image.value) == image and view.wide_readout.value == readout
+
+
+def test_the_wide_panel_ignores_what_does_not_act_on_it():
+    """w scales the chain of single neurons only; the wide panel is not drawn again."""
+    view = V.VanishingView(depth=8)
+    before = view.wide_plot.last_refresh_ms
+    view.wide_plot.last_refresh_ms = None
+    view.controls["w"].value = 2.0
+    view.controls["skip"].value = True
+    assert view.wide_plot.last_refresh_ms is None and before is not None
+    view.controls["activation"].value = "tanh"  # acts on both chains
+    assert view.wide_plot.last_refresh_ms is not None
+
+
+def test_view_remedy_controls_speak_german():
+    set_language("de")
+    try:
+        view = V.VanishingView()
+        labels = [label for label, _ in view.controls["init"].options]
+        assert labels[1] == "Xavier/Glorot: Varianz 1/n"
+        assert "breite Kette" in view.wide_readout.value
+    finally:
+        set_language("en")
+
+
 def test_the_remedies_text_states_what_the_view_shows():
     """Unit 5, "Gegenmittel": |d o_N / d w_1| at N = 30 for the settings the text names."""
     def at_30(activation, scale):
@@ -189,3 +282,26 @@ def test_the_remedies_text_states_what_the_view_shows():
     w, b = V.chain_parameters(30, 1.0)
     s, _ = V.chain_forward(0.5, w, b, "relu")
     assert np.all(s > 0)
+
+
+def test_the_remedies_text_states_what_the_wide_chain_shows():
+    """Unit 5, "Gegenmittel": ||dJ/dW_j|| of the wide chain at N = 30 for the settings the text
+    names (per layer j = 1..30)."""
+    def wide(activation, init, normalise=False):
+        return V.wide_gradients(30, activation, init, normalise)
+
+    assert np.all((1e26 < wide("relu", "normal")) & (wide("relu", "normal") < 1e28))  # 10^26..27
+    assert np.all((5e-6 < wide("relu", "xavier")) & (wide("relu", "xavier") < 5e-5))  # ~10^-5
+    assert np.all((0.25 < wide("relu", "he")) & (wide("relu", "he") < 3))            # 0,3 .. 3
+    assert np.all((0.1 < wide("tanh", "xavier")) & (wide("tanh", "xavier") < 0.5))   # 0,1 .. 0,5
+    sigmoid = wide("sigmoid", "xavier")
+    assert 1e-20 < sigmoid[0] < 1e-19 and 0.5 < sigmoid[-1] < 1                       # ~10^-19
+    normalised = wide("sigmoid", "xavier", normalise=True)
+    assert np.all((0.3 < normalised) & (normalised < 2.5))                            # 0,4 .. 2
+    relu_bn = wide("relu", "normal", normalise=True)
+    assert 100 < relu_bn[0] / relu_bn[-1] < 400                                       # ~200
+    # clipping keeps the ratio between the layers and does nothing to a vanishing gradient
+    clipped = V.clipped(wide("relu", "normal"), 1.0)
+    np.testing.assert_allclose(clipped / clipped[-1], wide("relu", "normal")
+                               / wide("relu", "normal")[-1])
+    np.testing.assert_array_equal(V.clipped(sigmoid, 1.0), sigmoid)

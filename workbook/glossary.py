@@ -72,6 +72,13 @@ TERMS = [
          "Differenzenquotient.", (r"Differenzquotient",)),
     Term("Gradientenprüfung", "gradient check", "",
          (r"Gradient(en)?-?[Cc]heck", r"Gradientencheck")),
+    Term("Rechengraph", "computational graph", "Knoten: Operationen; Kanten: Zwischenergebnisse.",
+         (r"Berechnungsgraph", r"Rechen-Graph", r"\b[Cc]omputational[- ][Gg]raph")),
+    Term("ankommender, lokaler, weitergegebener Gradient", "upstream, local, downstream gradient",
+         "An einem Knoten rückwärts: weitergegeben = ankommend · lokal.",
+         (r"\b[Uu]pstream", r"\b[Dd]ownstream")),
+    Term("Batch-Normalisierung, Normalisierung", "batch normalisation, normalisation", "",
+         (r"Batchnormalisierung", r"\bBatch[- ]?Norm\b")),
 ]
 
 # Formal address ("Sie") throughout; the informal forms are forbidden.

@@ -25,8 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from hostile.corpus import _cell, base_notebook  # noqa: E402
 
-FULL = {"unit1": 11, "unit2": 19, "unit3": 16, "unit4": 13, "unit5": 14}  # autograded points
-# (unit 3: 8b is worth 2 points, 9b and 9c 1 each; unit 5: 1g 1 point, 1h 2 points)
+FULL = {"unit1": 11, "unit2": 19, "unit3": 16, "unit4": 16, "unit5": 14}  # autograded points
+# (unit 3: 8b is worth 2 points, 9b and 9c 1 each; unit 4: 0a 2 points, 0b 1; unit 5: 1g 1 point,
+# 1h 2 points)
 VIEW_CALL = re.compile(r"^\w*(View|view|figure)\(.*\)\s*$")
 
 
@@ -338,6 +339,9 @@ U3_LOOPS = {
 # ---------------------------------------------------------------------------- unit 4
 U4 = "unit4"
 U4_FORMS = {
+    # q = -1.3 + 3.1 = 1.8, m = max(0.7, -2.1) = 0.7; dL/df = -2: x, y get -2 m, z gets -2 q
+    "u4_graph_grads": "graph_grads = np.array([-1.4, -1.4, -3.6, 0])",
+    "u4_max_gate": 'max_gate = "xy_zero"',
     "u4_dyhat": "import numpy as np\n\ndef dL_dyhat(yhat, y):\n    return float(np.sign(yhat - y))",
     "u4_dh0": 'dL_dh0 = "d2*w3 + d2*w2*H(w1*h0)*w1"',
     "u4_step_forward": "forward_values = np.array([0.5, 0.5, 0.25, 0.25, 0.375])",
@@ -348,6 +352,10 @@ U4_FORMS = {
     "u4_after_loss": "L_after = 3",
 }
 U4_FRACTIONS = {
+    "u4_graph_grads": ("x, y, z, w = -1.3, 3.1, 0.7, -2.1\nq, m = x + y, max(z, w)\n"
+                       "upstream = -2\ndq, dm = upstream * m, upstream * q\n"
+                       "graph_grads = (dq, dq, dm if z > w else 0, dm if w > z else 0)"),
+    "u4_max_gate": "max_gate = 'xy_zero '",
     "u4_dyhat": "def dL_dyhat(yhat, y):\n    return int(yhat > y) - int(yhat < y)",
     "u4_dh0": 'dL_dh0 = "d2*(w3 + w1*w2*Heaviside(z1))"',
     "u4_step_forward": ("from fractions import Fraction as F\n"

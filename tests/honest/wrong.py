@@ -189,6 +189,8 @@ WRONG = [
     }),
     # ------------------------------------------------------------------ unit 4
     Wrong("w4_a", "unit4", {
+        "u4_graph_grads": "graph_grads = [0.7, 0.7, 1.8, 0.0]  # dL/df = -2 forgotten",
+        "u4_max_gate": 'max_gate = "all"',
         "u4_dyhat": ("import numpy as np\n\ndef dL_dyhat(yhat, y):\n"
                      "    return float(np.sign(y - yhat))"),
         "u4_dh0": 'dL_dh0 = "d2*w2*H(z1)*w1"',
@@ -208,6 +210,8 @@ WRONG = [
                       'killed_fraction = np.mean(result.end["w0"] <= 0)'),
     }),
     Wrong("w4_b", "unit4", {
+        "u4_graph_grads": "graph_grads = [-2 * 1.8, -2 * 1.8, -2 * 0.7, 0]  # multiply not swapped",
+        "u4_max_gate": 'max_gate = "z_zero"',
         "u4_dyhat": ("def dL_dyhat(yhat, y):\n"
                      "    return 1.0 if yhat >= y else -1.0  # at yhat = y: 1"),
         "u4_dh0": 'dL_dh0 = "d2*w3 + d2*w2*w1"',
@@ -227,6 +231,8 @@ WRONG = [
                       'killed_fraction = np.mean(result.start["w0"] > 0)'),
     }, lang="de"),
     Wrong("w4_c", "unit4", {
+        "u4_graph_grads": "graph_grads = [-1.4, -1.4, -3.6, -3.6]  # max routed to both inputs",
+        "u4_max_gate": 'max_gate = "no_swap"',
         "u4_dh0": 'dL_dh0 = "d2*w3 + d2*w2*H(z1 - 2)*w1"',  # the step moved away from 0
         "u4_after_step": 'after_step = "skip_alive"',
     }),

@@ -2,6 +2,10 @@
 """Unit 4: backpropagation by hand through a network with a skip connection; dead ReLUs.
 
 Seed 001 (sheet 03 and "Exercise 4"). Sub-question -> grade id (points):
+  0  (preparation, not in the seed) backpropagation on a computational graph
+     q = x + y, m = max(z, w), f = q m:
+     gradients with an upstream dL/df  u4_graph_grads (2)
+     which inputs of max(x y, z) get 0  u4_max_gate (1, choice)
   1  backpropagation, all partial derivatives:
      dL/dyhat                   u4_dyhat (1, function, fresh random cases)
      dL/dh0 (two paths)         u4_dh0 (1, expression)
@@ -17,7 +21,7 @@ Seed 001 (sheet 03 and "Exercise 4"). Sub-question -> grade id (points):
      4.3 many steps             u4_ex4_many_steps (2, manual)
      4.4 always right?          u4_ex4_repeat (2, manual)
      4.5 learning rate          u4_ex4_lr (2, manual)
-  Total 24 points.
+  Total 27 points.
 
 The network: z0 = w0 x, h0 = ReLU(z0); z1 = w1 h0, h1 = ReLU(z1); yhat = z2 = w2 h1 + w3 h0;
 L = |y - yhat|. Worked example (x, y) = (1, -3), all weights 1/2, learning rate 1:
@@ -33,6 +37,7 @@ from nnkit.losses import l1
 from workbook import symbolic
 from workbook.exercise import Exercise, Mistake
 from workbook.source import Unit, answer, code, manual, md, tests
+from workbook.views import computational_graph as cg
 from workbook.views import dead_relu as dr
 
 UNIT = Unit(
@@ -43,10 +48,10 @@ UNIT = Unit(
     },
     filename={"de": "4_backprop_skip_tote_relus", "en": "4_backprop_skip_dead_relus"},
     summary={
-        "de": "Alle partiellen Ableitungen eines Netzes mit Skip-Verbindung, ein Schritt des "
-              "Gradientenabstiegs von Hand und ein Experiment mit 1000 Zufallsinitialisierungen",
-        "en": "All partial derivatives of a network with a skip connection, one step of gradient "
-              "descent by hand and an experiment with 1000 random initialisations",
+        "de": "Backpropagation auf einem Rechengraphen, alle partiellen Ableitungen eines Netzes "
+              "mit Skip-Verbindung, ein Schritt des Gradientenabstiegs von Hand und ein Experiment mit 1000 Zufallsinitialisierungen",
+        "en": "Backpropagation on a computational graph, all partial derivatives of a network "
+              "with a skip connection, one step of gradient descent by hand and an experiment with 1000 random initialisations",
     },
 )
 
@@ -153,6 +158,26 @@ def _hint(de, en):
     return {"de": de, "en": en}
 
 
+#: Exercise 0a: the inputs of f = (x + y) max(z, w) and the gradient dL/df arriving from above.
+GRAPH_INPUTS = (-1.3, 3.1, 0.7, -2.1)
+GRAPH_UPSTREAM = -2.0
+
+
+def _graph_grads(upstream=GRAPH_UPSTREAM):
+    """[dL/dx, dL/dy, dL/dz, dL/dw] = dL/df times the gradients of f, node by node."""
+    return upstream * np.array(cg.backward(*GRAPH_INPUTS).grads)
+
+
+def _graph_wrong(swap=True, route="larger", add=1.0):
+    """The gradients as a student with one mistake at one of the nodes computes them."""
+    x, y, z, w = GRAPH_INPUTS
+    q, m = x + y, max(z, w)
+    dq, dm = GRAPH_UPSTREAM * (m if swap else q), GRAPH_UPSTREAM * (q if swap else m)
+    to_z = {"larger": z >= w, "smaller": z < w, "both": True}[route]
+    to_w = {"larger": z < w, "smaller": z >= w, "both": True}[route]
+    return np.array([add * dq, add * dq, dm * to_z, dm * to_w])
+
+
 SIGN_HINT = _hint(
     de="Das Vorzeichen ist umgekehrt. Ist ŷ größer als y, wächst L = |y − ŷ| mit ŷ – "
        "welches Vorzeichen hat die Ableitung dann?",
@@ -160,6 +185,72 @@ SIGN_HINT = _hint(
        "so what is the sign of the derivative there?")
 
 EXERCISES = [
+    Exercise(
+        "u4_graph_grads", "graph_grads", "value", _graph_grads,
+        mistakes=[
+            Mistake("no_upstream", lambda: _graph_grads(upstream=1.0), hint=_hint(
+                de="Der Rückwärtsdurchlauf beginnt bei f nicht mit 1, sondern mit dem "
+                   "ankommenden Gradienten ∂L/∂f. Multiplizieren Sie an jedem Knoten mit dem "
+                   "Gradienten, der von oben ankommt.",
+                en="The backward pass does not start at f with 1 but with the upstream gradient "
+                   "∂L/∂f. At every node, multiply by the gradient that arrives from above.")),
+            Mistake("local_only", lambda: np.array([1.0, 1.0, 1.0, 0.0]), hint=_hint(
+                de="Das sind nur die lokalen Gradienten der Addition und des Maximums. "
+                   "Weitergegeben wird der lokale Gradient mal dem ankommenden Gradienten.",
+                en="These are only the local gradients of the add and the max node. What is "
+                   "passed down is the local gradient times the upstream gradient.")),
+            Mistake("no_swap", lambda: _graph_wrong(swap=False), hint=_hint(
+                de="Prüfen Sie den Multiplikationsknoten: Die Ableitung von q · m nach q ist "
+                   "die andere Eingabe, nicht q selbst.",
+                en="Check the multiply node: the derivative of q · m with respect to q is the "
+                   "other input, not q itself.")),
+            Mistake("max_both", lambda: _graph_wrong(route="both"), hint=_hint(
+                de="Das Maximum gibt den Gradienten nicht an beide Eingaben weiter: Eine kleine "
+                   "Änderung der kleineren Eingabe ändert max(z, w) gar nicht.",
+                en="The max node does not pass the gradient to both inputs: a small change of "
+                   "the smaller input does not change max(z, w) at all.")),
+            Mistake("max_smaller", lambda: _graph_wrong(route="smaller"), hint=_hint(
+                de="Am Maximum ist der Gradient bei der falschen Eingabe gelandet. Vergleichen "
+                   "Sie z und w mit Vorzeichen.",
+                en="At the max node the gradient went to the wrong input. Compare z and w, "
+                   "signs included.")),
+            Mistake("add_halves", lambda: _graph_wrong(add=0.5), hint=_hint(
+                de="Die Addition teilt den Gradienten nicht auf: Jede Eingabe bekommt den ganzen "
+                   "ankommenden Gradienten (der lokale Gradient ist 1).",
+                en="The add node does not split the gradient: each input gets all of the "
+                   "upstream gradient (the local gradient is 1).")),
+        ],
+    ),
+    Exercise(
+        "u4_max_gate", "max_gate", "choice", "xy_zero",
+        options={
+            "xy_zero": {"de": "∂f/∂x = ∂f/∂y = 0 und ∂f/∂z = 1.",
+                        "en": "∂f/∂x = ∂f/∂y = 0 and ∂f/∂z = 1."},
+            "z_zero": {"de": "∂f/∂z = 0, ∂f/∂x = −3 und ∂f/∂y = 2.",
+                       "en": "∂f/∂z = 0, ∂f/∂x = −3 and ∂f/∂y = 2."},
+            "all": {"de": "∂f/∂z = 1, ∂f/∂x = −3 und ∂f/∂y = 2.",
+                    "en": "∂f/∂z = 1, ∂f/∂x = −3 and ∂f/∂y = 2."},
+            "no_swap": {"de": "∂f/∂z = 0, ∂f/∂x = 2 und ∂f/∂y = −3.",
+                        "en": "∂f/∂z = 0, ∂f/∂x = 2 and ∂f/∂y = −3."},
+        },
+        mistakes=[
+            Mistake("z_zero", "z_zero", hint=_hint(
+                de="Rechnen Sie zuerst vorwärts: Welche Eingabe des Maximums ist größer – mit "
+                   "Vorzeichen, nicht dem Betrag nach?",
+                en="Do the forward pass first: which input of the max node is larger – with "
+                   "its sign, not by absolute value?")),
+            Mistake("all", "all", hint=_hint(
+                de="Das Maximum gibt den Gradienten nur an eine Eingabe weiter: Eine kleine "
+                   "Änderung der kleineren Eingabe ändert f gar nicht.",
+                en="The max node passes the gradient to one input only: a small change of the "
+                   "smaller input does not change f at all.")),
+            Mistake("no_swap", "no_swap", hint=_hint(
+                de="Zwei Dinge: Welche Eingabe des Maximums ist größer (mit Vorzeichen)? Und "
+                   "die Ableitung von x · y nach x ist nicht x.",
+                en="Two things: which input of the max node is larger (with its sign)? And the "
+                   "derivative of x · y with respect to x is not x.")),
+        ],
+    ),
     Exercise(
         "u4_dyhat", "dL_dyhat", "function", _dyhat_reference, cases=_dyhat_cases,
         mistakes=[
@@ -395,7 +486,8 @@ spielen:
   Schicht auf zwei Wegen.
 * **ReLU**-Neuronen können „sterben“. Wann und warum, untersuchen Sie in Abschnitt 3.
 
-Sie werden
+Zuvor üben Sie in Abschnitt 0 das Werkzeug dafür an einem kleinen Rechengraphen: Jeder Knoten
+multipliziert den ankommenden Gradienten mit seinem lokalen Gradienten. Danach werden Sie
 
 1. alle partiellen Ableitungen aufstellen und als Funktion implementieren,
 2. begründen, wozu eine Skip-Verbindung gut ist,
@@ -405,6 +497,8 @@ Sie werden
    und welche Rolle die Lernrate spielt.
 
 **Lernziele.** Sie können
+- die Backpropagation auf einem Rechengraphen Knoten für Knoten ausführen (ankommender mal
+  lokaler Gradient) und die Muster von Addition, Multiplikation und Maximum anwenden,
 - die Backpropagation für ein Netz mit Skip-Verbindung von Hand durchführen und die Beiträge
   beider Wege zu einem Gradienten addieren,
 - begründen, warum eine Skip-Verbindung Darstellung und Gradientenfluss verbessert,
@@ -419,7 +513,8 @@ has only four weights, but it shows two effects that matter in large networks as
   two paths.
 * **ReLU** neurons can "die". When and why, you will find out in section 3.
 
-You will
+First, in section 0, you practise the tool for this on a small computational graph: every node
+multiplies the upstream gradient by its local gradient. Then you will
 
 1. set up all partial derivatives and implement them as a function,
 2. explain what a skip connection is good for,
@@ -428,11 +523,155 @@ You will
    role the learning rate plays.
 
 **Learning goals.** You can
+- carry out backpropagation on a computational graph node by node (upstream times local
+  gradient) and apply the patterns of the add, multiply and max nodes,
 - carry out backpropagation by hand for a network with a skip connection and add the
   contributions of both paths to a gradient,
 - explain why a skip connection helps representation and gradient flow,
 - explain why a dead ReLU neuron never learns again and how a step that is too large kills it,
 - evaluate the results of many training runs and choose a learning rate and justify the choice.""",
+)
+
+GRAPH_TEXT = md(
+    de=r"""## 0 Vorbereitung: Backpropagation auf einem Rechengraphen
+
+Jede Rechnung eines Netzes lässt sich als **Rechengraph** zeichnen: Die Knoten sind einfache
+Operationen (Addition, Multiplikation, Maximum, ReLU, …), die Kanten tragen die Zwischenergebnisse.
+Wir beginnen mit dem kleinen Graphen
+$$q = x + y,\qquad m = \max(z, w),\qquad f = q \cdot m.$$
+
+**Vorwärts** berechnet jeder Knoten seinen Wert aus seinen Eingaben. **Rückwärts** braucht jeder
+Knoten nur zwei Dinge:
+
+* den **ankommenden Gradienten** $\partial f/\partial(\text{Ausgabe})$, der von oben kommt, und
+* seinen **lokalen Gradienten** $\partial(\text{Ausgabe})/\partial(\text{Eingabe})$, der nur vom
+  Knoten selbst abhängt.
+
+Nach der Kettenregel gibt der Knoten an jede Eingabe das Produkt weiter:
+$$\underbrace{\frac{\partial f}{\partial\,\text{Eingabe}}}_{\text{weitergegeben}}
+= \underbrace{\frac{\partial f}{\partial\,\text{Ausgabe}}}_{\text{ankommend}}
+\cdot \underbrace{\frac{\partial\,\text{Ausgabe}}{\partial\,\text{Eingabe}}}_{\text{lokal}}.$$
+
+Drei Knotenarten kommen immer wieder vor:
+
+| Knoten | lokale Gradienten | rückwärts |
+|---|---|---|
+| Addition $q = x + y$ | $\partial q/\partial x = \partial q/\partial y = 1$ | **verteilt** den ankommenden Gradienten unverändert an beide Eingaben |
+| Multiplikation $f = q \cdot m$ | $\partial f/\partial q = m$, $\partial f/\partial m = q$ | **vertauscht**: Jede Eingabe bekommt den ankommenden Gradienten mal der *anderen* Eingabe |
+| Maximum $m = \max(z, w)$ | $1$ für die größere Eingabe, $0$ für die kleinere | **leitet** den ankommenden Gradienten ganz an die größere Eingabe weiter; die kleinere bekommt $0$ |
+
+Beim Maximum wirkt sich eine kleine Änderung der kleineren Eingabe auf $m$ gar nicht aus. (Bei
+Gleichheit ist das Maximum nicht differenzierbar; wie nnkit geben wir den Gradienten dann der
+ersten Eingabe.) Die ReLU ist ein Maximum mit der Konstanten $0$: $\mathrm{ReLU}(z) = \max(0, z)$.
+
+Eine vierte Regel brauchen Sie gleich bei der Skip-Verbindung: Wird eine Größe an **mehreren
+Stellen** verwendet (der Graph verzweigt sich), **addieren** sich die Gradienten, die von allen
+Verwendungen zurückkommen.
+
+**Ein Beispiel.** Mit $x = -2$, $y = 5$, $z = 1{,}5$ und $w = -1$ ergibt der Vorwärtsdurchlauf
+$q = 3$, $m = 1{,}5$ und $f = 4{,}5$. Rückwärts:
+
+1. Start: $\partial f/\partial f = 1$.
+2. Multiplikation: $\partial f/\partial q = 1 \cdot m = 1{,}5$ und $\partial f/\partial m = 1 \cdot q = 3$.
+3. Addition: $\partial f/\partial x = \partial f/\partial y = 1{,}5 \cdot 1 = 1{,}5$.
+4. Maximum: $z > w$, also $\partial f/\partial z = 3 \cdot 1 = 3$ und $\partial f/\partial w = 3 \cdot 0 = 0$.
+
+In der Ansicht gehen Sie dieselbe Rechnung Knoten für Knoten durch. Auf jeder Kante steht oben ihr
+Wert (blau) und, sobald der Rückwärtsdurchlauf sie erreicht hat, unten ihr Gradient (rot). Die
+Tabelle darunter zeigt für den Knoten des aktuellen Schritts den ankommenden, den lokalen und den
+weitergegebenen Gradienten. Mit **Nächster Knoten rückwärts** gehen Sie einen Knoten weiter, mit
+den Schiebereglern ändern Sie die Eingaben. Probieren Sie: Was geschieht mit $\partial f/\partial z$
+und $\partial f/\partial w$, wenn $w$ größer als $z$ wird? Und was mit $\partial f/\partial x$, wenn
+Sie nur $x$ verändern?""",
+    en=r"""## 0 Preparation: backpropagation on a computational graph
+
+Every computation of a network can be drawn as a **computational graph**: the nodes are simple
+operations (add, multiply, max, ReLU, …), the edges carry the intermediate results. We start with
+the small graph
+$$q = x + y,\qquad m = \max(z, w),\qquad f = q \cdot m.$$
+
+**Forwards**, every node computes its value from its inputs. **Backwards**, every node needs only
+two things:
+
+* the **upstream gradient** $\partial f/\partial(\text{output})$ that arrives from above, and
+* its **local gradient** $\partial(\text{output})/\partial(\text{input})$, which depends on the
+  node alone.
+
+By the chain rule, the node passes the product down to each input:
+$$\underbrace{\frac{\partial f}{\partial\,\text{input}}}_{\text{downstream}}
+= \underbrace{\frac{\partial f}{\partial\,\text{output}}}_{\text{upstream}}
+\cdot \underbrace{\frac{\partial\,\text{output}}{\partial\,\text{input}}}_{\text{local}}.$$
+
+Three kinds of node come up again and again:
+
+| node | local gradients | backwards |
+|---|---|---|
+| add $q = x + y$ | $\partial q/\partial x = \partial q/\partial y = 1$ | **distributes** the upstream gradient unchanged to both inputs |
+| multiply $f = q \cdot m$ | $\partial f/\partial q = m$, $\partial f/\partial m = q$ | **swaps**: each input gets the upstream gradient times the *other* input |
+| max $m = \max(z, w)$ | $1$ for the larger input, $0$ for the smaller | **routes** all of the upstream gradient to the larger input; the smaller one gets $0$ |
+
+At the max node, a small change of the smaller input does not change $m$ at all. (At a tie the max
+is not differentiable; like nnkit, we then give the gradient to the first input.) The ReLU is a max
+with the constant $0$: $\mathrm{ReLU}(z) = \max(0, z)$.
+
+You will need a fourth rule for the skip connection: when a quantity is used in **several places**
+(the graph branches), the gradients coming back from all its uses **add up**.
+
+**An example.** With $x = -2$, $y = 5$, $z = 1.5$ and $w = -1$ the forward pass gives $q = 3$,
+$m = 1.5$ and $f = 4.5$. Backwards:
+
+1. Start: $\partial f/\partial f = 1$.
+2. Multiply: $\partial f/\partial q = 1 \cdot m = 1.5$ and $\partial f/\partial m = 1 \cdot q = 3$.
+3. Add: $\partial f/\partial x = \partial f/\partial y = 1.5 \cdot 1 = 1.5$.
+4. Max: $z > w$, so $\partial f/\partial z = 3 \cdot 1 = 3$ and $\partial f/\partial w = 3 \cdot 0 = 0$.
+
+In the view you go through the same computation node by node. Each edge shows its value on top
+(blue) and, once the backward pass has reached it, its gradient below (red). The table underneath
+shows the upstream, local and downstream gradient of the current step's node. **Next node
+backwards** moves on by one node; the sliders change the inputs. Try it: what happens to
+$\partial f/\partial z$ and $\partial f/\partial w$ when $w$ becomes larger than $z$? And what
+happens to $\partial f/\partial x$ when you change only $x$?""",
+)
+
+GRAPH_TASK = md(
+    de=r"""Ist $f$ nicht das Ende der Rechnung, sondern Teil eines größeren Netzes mit dem Verlust $L$,
+beginnt der Rückwärtsdurchlauf bei $f$ nicht mit $1$, sondern mit dem ankommenden Gradienten
+$\partial L/\partial f$; alles Weitere bleibt gleich.
+
+**Aufgabe 0a (2 Punkte).** Derselbe Graph mit $x = -1{,}3$, $y = 3{,}1$, $z = 0{,}7$ und
+$w = -2{,}1$; von oben kommt $\partial L/\partial f = -2$ an. Rechnen Sie auf Papier vorwärts und
+rückwärts und geben Sie die Gradienten an:
+`graph_grads = [dL/dx, dL/dy, dL/dz, dL/dw]`. Die Schieberegler der Ansicht erreichen diese Werte
+nicht – rechnen Sie selbst.
+
+*Hinweis:* Python schreibt Dezimalzahlen mit Punkt: `0.7`, nicht `0,7` (das wäre ein Tupel aus
+zwei Zahlen).""",
+    en=r"""If $f$ is not the end of the computation but part of a larger network with the loss $L$,
+the backward pass does not start at $f$ with $1$ but with the upstream gradient
+$\partial L/\partial f$; everything else stays the same.
+
+**Exercise 0a (2 points).** The same graph with $x = -1.3$, $y = 3.1$, $z = 0.7$ and $w = -2.1$;
+the gradient arriving from above is $\partial L/\partial f = -2$. Work forwards and backwards on
+paper and give the gradients: `graph_grads = [dL/dx, dL/dy, dL/dz, dL/dw]`. The view's sliders do
+not reach these values – compute them yourself.""",
+)
+
+MAX_GATE_TEXT = md(
+    de=r"""**Aufgabe 0b (1 Punkt).** Ein anderer Graph: $f = \max(x \cdot y,\ z)$ mit $x = 2$, $y = -3$
+und $z = -1$. Welche Aussage über die Gradienten ist richtig? Setzen Sie `max_gate` auf einen der
+Schlüssel:
+
+* `"xy_zero"`: $\partial f/\partial x = \partial f/\partial y = 0$ und $\partial f/\partial z = 1$.
+* `"z_zero"`: $\partial f/\partial z = 0$, $\partial f/\partial x = -3$ und $\partial f/\partial y = 2$.
+* `"all"`: $\partial f/\partial z = 1$, $\partial f/\partial x = -3$ und $\partial f/\partial y = 2$.
+* `"no_swap"`: $\partial f/\partial z = 0$, $\partial f/\partial x = 2$ und $\partial f/\partial y = -3$.""",
+    en=r"""**Exercise 0b (1 point).** Another graph: $f = \max(x \cdot y,\ z)$ with $x = 2$, $y = -3$
+and $z = -1$. Which statement about the gradients is right? Set `max_gate` to one of the keys:
+
+* `"xy_zero"`: $\partial f/\partial x = \partial f/\partial y = 0$ and $\partial f/\partial z = 1$.
+* `"z_zero"`: $\partial f/\partial z = 0$, $\partial f/\partial x = -3$ and $\partial f/\partial y = 2$.
+* `"all"`: $\partial f/\partial z = 1$, $\partial f/\partial x = -3$ and $\partial f/\partial y = 2$.
+* `"no_swap"`: $\partial f/\partial z = 0$, $\partial f/\partial x = 2$ and $\partial f/\partial y = -3$.""",
 )
 
 NETWORK = md(
@@ -529,8 +768,8 @@ BACKWARD_TEXT = md(
     de=r"""### Rückwärts durch das Netz
 
 Wir kürzen ab: $\delta_2 = \partial L/\partial z_2$, $\delta_1 = \partial L/\partial z_1$,
-$\delta_0 = \partial L/\partial z_0$. An jedem Knoten braucht die Kettenregel nur zwei Dinge: die
-partielle Ableitung, die von oben ankommt, und die lokale Ableitung des Knotens.
+$\delta_0 = \partial L/\partial z_0$. Wie in Abschnitt 0 braucht die Kettenregel an jedem Knoten nur
+zwei Dinge: den ankommenden Gradienten und den lokalen Gradienten des Knotens.
 
 Die Ausgabe ist die Identität, also $\delta_2 = \frac{\partial L}{\partial \hat y}\,g_2'(z_2) =
 \frac{\partial L}{\partial \hat y}$. Aus $z_2 = w_2 h_1 + w_3 h_0$ folgt zum Beispiel
@@ -545,7 +784,7 @@ $\partial L/\partial w_0$. Zwei Stellen verdienen Aufmerksamkeit:
   das ist falsch: Für $z < 0$ ist die Ableitung $0$.)
 * **$h_0$ wirkt auf zwei Wegen auf $L$**: über $z_1$ und $h_1$, und direkt über die
   Skip-Verbindung in $z_2$. Die mehrdimensionale Kettenregel **addiert** die Beiträge beider
-  Wege:
+  Wege (die Regel für Verzweigungen aus Abschnitt 0):
   $$\frac{\partial L}{\partial h_0} = \frac{\partial L}{\partial z_2}\,\frac{\partial z_2}{\partial h_0}
   + \frac{\partial L}{\partial z_1}\,\frac{\partial z_1}{\partial h_0}.$$
   In den beiden Summanden stehen verschiedene Gewichte. Die Zahlenwerte über dem Diagramm zeigen
@@ -558,8 +797,8 @@ Beispiel $\partial L/\partial w_2$ aus: `"d2*h1"`.""",
     en=r"""### Backwards through the network
 
 We abbreviate: $\delta_2 = \partial L/\partial z_2$, $\delta_1 = \partial L/\partial z_1$,
-$\delta_0 = \partial L/\partial z_0$. At every node the chain rule needs only two things: the
-partial derivative arriving from above, and the node's local derivative.
+$\delta_0 = \partial L/\partial z_0$. As in section 0, the chain rule needs only two things at every
+node: the upstream gradient and the node's local gradient.
 
 The output is the identity, so $\delta_2 = \frac{\partial L}{\partial \hat y}\,g_2'(z_2) =
 \frac{\partial L}{\partial \hat y}$. From $z_2 = w_2 h_1 + w_3 h_0$ we get, for example,
@@ -573,7 +812,8 @@ $\delta_0$ and $\partial L/\partial w_0$. Two places deserve attention:
   gradient gets through. (Some lecture notes say "$1$ if $z \neq 0$"; that is wrong: for $z < 0$
   the derivative is $0$.)
 * **$h_0$ acts on $L$ along two paths**: through $z_1$ and $h_1$, and directly through the skip
-  connection into $z_2$. The multivariable chain rule **adds** the contributions of both paths:
+  connection into $z_2$. The multivariable chain rule **adds** the contributions of both paths
+  (the rule for branches from section 0):
   $$\frac{\partial L}{\partial h_0} = \frac{\partial L}{\partial z_2}\,\frac{\partial z_2}{\partial h_0}
   + \frac{\partial L}{\partial z_1}\,\frac{\partial z_1}{\partial h_0}.$$
   The two terms contain different weights. The values above the diagram show both terms
@@ -916,6 +1156,10 @@ $0.03$) lies the best compromise. Often $\eta$ is reduced during training.""",
 SUMMARY = md(
     de=r"""## Zusammenfassung
 
+- Auf einem Rechengraphen gibt jeder Knoten rückwärts den ankommenden Gradienten mal seinem
+  lokalen Gradienten an seine Eingaben weiter: Die Addition verteilt ihn unverändert, die
+  Multiplikation vertauscht die Eingaben ($\partial(xy)/\partial x = y$), das Maximum leitet ihn
+  ganz an die größere Eingabe weiter.
 - Die Backpropagation multipliziert rückwärts lokale Ableitungen; wirkt eine Größe auf zwei Wegen
   auf den Verlust (hier $h_0$ über $z_1$ und über die Skip-Verbindung), **addieren** sich die
   Beiträge beider Wege.
@@ -928,6 +1172,9 @@ SUMMARY = md(
   Kosten springen und töten Läufe; Leaky ReLU, eine andere Initialisierung und Neustarts helfen.""",
     en=r"""## Summary
 
+- On a computational graph, every node passes the upstream gradient times its local gradient down
+  to its inputs: add distributes it unchanged, multiply swaps the inputs
+  ($\partial(xy)/\partial x = y$), max routes all of it to the larger input.
 - Backpropagation multiplies local derivatives backwards; when a quantity acts on the loss along
   two paths (here $h_0$ through $z_1$ and through the skip connection), the contributions of both
   paths **add up**.
@@ -964,6 +1211,17 @@ def _value_answer(grade_id, template, line):
 
 CELLS = [
     INTRO,
+    GRAPH_TEXT,
+    code("from workbook.views.computational_graph import GraphView\n\nGraphView()"),
+    GRAPH_TASK,
+    _value_answer("u4_graph_grads", "graph_grads = [dL/dx, dL/dy, dL/dz, dL/dw]",
+                  "# q = 1.8, m = max(0.7, -2.1) = 0.7 (z wins); dL/dq = -2 * m, dL/dm = -2 * q\n"
+                  "graph_grads = [-2 * 0.7, -2 * 0.7, -2 * 1.8, 0.0]"),
+    tests("u4_graph_grads", 2),
+    MAX_GATE_TEXT,
+    _value_answer("u4_max_gate", 'max_gate = "..."',
+                  'max_gate = "xy_zero"  # x*y = -6 < z = -1: max routes everything to z'),
+    tests("u4_max_gate", 1),
     NETWORK,
     code("import numpy as np\n"
          "from workbook.views.dead_relu import BackpropView, ExperimentView, StepView, experiment\n"

@@ -504,7 +504,9 @@ In dieser Einheit
 - den Gradienten nach einem frühen Gewicht einer Kette als Produkt aus einem Faktor pro Schicht
   herleiten und daraus verschwindende und explodierende Gradienten erklären,
 - begründen, warum eine Skip-Verbindung gegen das Verschwinden hilft, aber nicht gegen das
-  Explodieren.
+  Explodieren,
+- erklären, wie ReLU statt Sigmoid, die Initialisierung nach Xavier/Glorot bzw. He, die
+  Normalisierung und das Gradient Clipping auf die Gradienten der einzelnen Schichten wirken.
 
 **So geben Sie Formeln ein.** Formeln schreiben Sie als Text in Anführungszeichen, z. B.
 `answer_1a = "W[2, j] * x[j]"`. Die Zelle darunter prüft Ihre Antwort (`check`) und gibt bei
@@ -532,7 +534,9 @@ In this unit you
   without an activation function,
 - derive the gradient with respect to an early weight of a chain as a product with one factor per
   layer, and explain vanishing and exploding gradients from it,
-- explain why a skip connection helps against vanishing, but not against exploding gradients.
+- explain why a skip connection helps against vanishing, but not against exploding gradients,
+- explain how ReLU instead of sigmoid, Xavier/Glorot or He initialisation, normalisation and
+  gradient clipping act on the gradients of the individual layers.
 
 **How to enter formulas.** Write formulas as text in quotes, e.g. `answer_1a = "W[2, j] * x[j]"`.
 The cell below checks your answer (`check`) and gives a hint for typical mistakes. The notation
@@ -853,6 +857,8 @@ $u_i\in[0{,}8;\,1{,}2]$, die Biases klein und fest, $x = 0{,}5$. Rechts sehen Si
 $|w_i\,\sigma'(s_i)|$ der Kette für die gewählte Tiefe $N$, darunter die Kette als Diagramm mit
 $\partial o_N/\partial w_i$ an den Kanten (wir wählen die Verlustfunktion so, dass
 $\partial L/\partial o_N = 1$; dann ist $\partial L/\partial w_i = \partial o_N/\partial w_i$).
+Die breite Kette ganz unten und ihre Einstellungen (Initialisierung, Normalisierung, Gradient
+Clipping) gehören zu den Gegenmitteln nach Aufgabe 2b.
 
 Probieren Sie:
 
@@ -866,7 +872,9 @@ from (a) (logarithmic axis!). The weights are $w_i = w\cdot u_i$ with fixed $u_i
 biases small and fixed, $x = 0.5$. On the right you see the factors $|w_i\,\sigma'(s_i)|$ of the
 chain for the chosen depth $N$, below it the chain as a diagram with $\partial o_N/\partial w_i$ on
 the edges (we choose the loss so that $\partial L/\partial o_N = 1$; then
-$\partial L/\partial w_i = \partial o_N/\partial w_i$).
+$\partial L/\partial w_i = \partial o_N/\partial w_i$). The wide chain at the bottom and its
+settings (initialisation, normalisation, gradient clipping) belong to the remedies after exercise
+2b.
 
 Try:
 
@@ -911,52 +919,99 @@ sets the contribution to 0 altogether."""),
 
     md(de=r"""### Gegenmittel (ohne Punkte)
 
-Skip-Verbindungen (gleich im Anschluss) sind nicht das einzige Mittel. Probieren Sie in der
-Ansicht oben mit $N = 30$:
+Skip-Verbindungen (gleich im Anschluss) sind nicht das einzige Mittel. Initialisierung,
+Normalisierung und Gradient Clipping wirken aber in Schichten mit vielen Neuronen und auf einem
+Mini-Batch; in einer Kette aus einzelnen Neuronen mit einem Beispiel gibt es nichts, worüber man
+mitteln könnte. Deshalb zeigt die Ansicht oben unter dem Diagramm zusätzlich eine **breite Kette**: $N$ Schichten mit
+je $n = 16$ Neuronen ohne Biases, $\mathbf o_j = \sigma(\mathbf o_{j-1}\mathbf W_j)$, ein Mini-Batch
+aus 64 zufälligen Eingaben mit zufälligen Zielwerten und die Kosten
+$J = \frac{1}{2\cdot 64}\sum_{k=1}^{64} \lVert \mathbf y_k - \mathbf o_{N,k}\rVert^2$. Aufgetragen ist für
+jede Schicht $j$ die Norm $\lVert\partial J/\partial\mathbf W_j\rVert$ des Gradienten nach ihrer
+Gewichtsmatrix: durchgezogen mit den gewählten Einstellungen, gepunktet dieselbe Kette ohne
+Normalisierung und ohne Clipping. Tiefe $N$ und Aktivierungsfunktion $\sigma$ gelten für beide
+Ketten. Probieren Sie mit $N = 30$:
 
 * **ReLU statt Sigmoid.** Wo die ReLU aktiv ist, ist $\operatorname{ReLU}' = 1$ statt
-  $\sigma' \le \frac14$. Mit ReLU und $w = 1$ bleibt $|\partial o_N/\partial w_1|$ über alle 30
-  Schichten bei etwa $0{,}5$; mit Sigmoid fällt es auf etwa $10^{-20}$.
-* **Initialisierung (Xavier/Glorot, He).** Man wählt die Startgewichte so, dass die Faktoren
-  im Mittel den Betrag 1 haben: Varianz der Gewichte etwa $1/n$ bei $n$ Eingaben der Schicht
-  (Xavier/Glorot, für Sigmoid und tanh) bzw. $2/n$ (He, für ReLU; die 2 gleicht aus, dass die ReLU
-  im Mittel die Hälfte der Summen auf 0 setzt). In unserer Kette mit einer Eingabe pro Schicht
-  heißt das für ReLU $|w| \approx 1$: Schon $w = 1{,}5$ lässt den Gradienten explodieren (etwa
-  $10^{5}$). Bei Sigmoid helfen größere Gewichte hier nicht: Die Summen $s_i$ werden größer und
-  $\sigma'(s_i)$ kleiner (mit $w = 4$ etwa $10^{-35}$).
-* **Normalisierung** (Batch-Normalisierung oder Normalisierung über die Schicht, „Layer
-  Normalization“) bringt die Summen $s_i$ einer Schicht über die Beispiele eines Mini-Batches bzw.
-  über die Neuronen der Schicht auf Mittelwert 0 und Varianz 1 – in den Bereich, in dem $\sigma'$
-  groß ist. In der Ansicht fehlt sie: Eine Kette mit
-  einem Neuron und einem Beispiel hat nichts, worüber sie mitteln könnte.
-* **Gradient Clipping** begrenzt explodierende Gradienten: Ist die Norm des Gradienten größer
-  als eine Schranke $c$, wird er auf die Länge $c$ gekürzt,
-  $\mathbf g \leftarrow c\,\mathbf g/\lVert\mathbf g\rVert$. Die Richtung bleibt, nur der Schritt
-  wird begrenzt (Identität mit $w = 1{,}3$: ohne Clipping etwa $10^{3}$). Gegen verschwindende
-  Gradienten hilft es nicht.""",
+  $\sigma' \le \frac14$. In der Kette aus einzelnen Neuronen: Mit ReLU und $w = 1$ bleibt
+  $|\partial o_N/\partial w_1|$ über alle 30 Schichten bei etwa $0{,}5$; mit Sigmoid fällt es auf
+  etwa $10^{-20}$. In der breiten Kette mit Xavier/Glorot: Mit Sigmoid erhält die erste
+  Schicht etwa $10^{-19}$, die letzte knapp $1$.
+* **Initialisierung (Xavier/Glorot, He).** Man wählt die Startgewichte so, dass Signale vorwärts
+  und Gradienten rückwärts von Schicht zu Schicht im Mittel ihre Größe behalten: Varianz der
+  Gewichte $1/n$ bei $n$ Eingaben je Neuron (Xavier/Glorot, für tanh und Sigmoid; allgemein
+  $2/(n_\text{ein} + n_\text{aus})$) bzw. $2/n$ (He, für ReLU; die 2 gleicht aus, dass die ReLU
+  im Mittel die Hälfte der Summen auf 0 setzt). Wählen Sie ReLU und vergleichen Sie die
+  drei Einstellungen der **Initialisierung**: Mit standardnormalverteilten Gewichten (Varianz 1)
+  explodieren die Gradienten in allen Schichten (etwa $10^{26}$ bis $10^{27}$), mit Xavier/Glorot
+  sind sie überall winzig (etwa $10^{-5}$), mit He liegen sie in allen Schichten zwischen etwa
+  $0{,}3$ und $3$. Mit tanh hält Xavier/Glorot die Gradienten aller Schichten zwischen etwa $0{,}1$
+  und $0{,}5$. Bei Sigmoid genügt keine Initialisierung: Wegen $\sigma' \le \frac14$ bleibt der
+  Gradient der ersten Schicht um viele Zehnerpotenzen kleiner als der der letzten. In der Kette aus
+  einzelnen Neuronen ist jede ReLU aktiv, es gibt nichts auszugleichen: Dort ist $|w| \approx 1$
+  richtig, schon $w = 1{,}5$ lässt den Gradienten explodieren (etwa $10^{5}$), und bei Sigmoid
+  helfen größere Gewichte nicht – die Summen $s_i$ werden größer und $\sigma'(s_i)$ kleiner (mit
+  $w = 4$ etwa $10^{-35}$).
+* **Normalisierung** (Batch-Normalisierung) bringt jede Summe eines Neurons über die Beispiele des
+  Mini-Batches auf Mittelwert 0 und Varianz 1, bevor die Aktivierungsfunktion wirkt – in den
+  Bereich, in dem $\sigma'$ groß ist, und unabhängig von der Größe der Gewichte. Schalten Sie
+  **Normalisierung** ein: Mit Sigmoid (Xavier/Glorot) liegen dann alle Schichten zwischen etwa
+  $0{,}4$ und $2$, statt bis auf $10^{-19}$ zu fallen; mit ReLU und standardnormalverteilten
+  Gewichten explodiert nichts mehr. Ganz gleich groß werden die Gradienten nicht (mit ReLU wachsen
+  sie zu den frühen Schichten hin um etwa den Faktor 200). Die Normalisierung über die Neuronen
+  einer Schicht („Layer Normalization“) wirkt ähnlich.
+* **Gradient Clipping** begrenzt explodierende Gradienten: Ist die Norm des ganzen Gradienten (aller
+  Schichten zusammen) größer als eine Schranke $c$, wird er auf die Länge $c$ gekürzt,
+  $\mathbf g \leftarrow c\,\mathbf g/\lVert\mathbf g\rVert$. Schalten Sie es bei ReLU mit
+  standardnormalverteilten Gewichten ein: Alle Schichten sinken um denselben Faktor, bis die Norm
+  des ganzen Gradienten $c$ ist (gestrichelte Linie). Die Richtung bleibt, nur der Schritt wird
+  begrenzt; das Verhältnis zwischen den Schichten ändert sich nicht. Gegen verschwindende
+  Gradienten hilft es nicht: Bei Sigmoid ändert sich nichts.""",
        en=r"""### Remedies (no points)
 
-Skip connections (right after this) are not the only remedy. Try in the view above with
-$N = 30$:
+Skip connections (right after this) are not the only remedy. Initialisation, normalisation and
+gradient clipping, however, act in layers of many neurons and on a mini-batch; a chain of single
+neurons with one example has nothing to average over. So the view above also shows a **wide
+chain** below its diagram: $N$ layers of $n = 16$ neurons each without biases, $\mathbf o_j = \sigma(\mathbf o_{j-1}\mathbf W_j)$,
+a mini-batch of 64 random inputs with random targets, and the cost
+$J = \frac{1}{2\cdot 64}\sum_{k=1}^{64} \lVert \mathbf y_k - \mathbf o_{N,k}\rVert^2$. It shows, for
+every layer $j$, the norm $\lVert\partial J/\partial\mathbf W_j\rVert$ of the gradient with respect
+to its weight matrix: solid with the chosen settings, dotted for the same chain without
+normalisation and clipping. The depth $N$ and the activation function $\sigma$ apply to both
+chains. Try with $N = 30$:
 
 * **ReLU instead of sigmoid.** Where the ReLU is active, $\operatorname{ReLU}' = 1$ instead of
-  $\sigma' \le \frac14$. With ReLU and $w = 1$, $|\partial o_N/\partial w_1|$ stays at about
-  $0.5$ over all 30 layers; with sigmoid it falls to about $10^{-20}$.
-* **Initialisation (Xavier/Glorot, He).** The initial weights are chosen so that the factors have
-  absolute value 1 on average: a weight variance of about $1/n$ for $n$ inputs of the layer
-  (Xavier/Glorot, for sigmoid and tanh) or $2/n$ (He, for ReLU; the 2 makes up for the ReLU
-  setting half of the sums to 0 on average). In our chain with one input per layer this means
-  $|w| \approx 1$ for ReLU: already $w = 1.5$ makes the gradient explode (about $10^{5}$). For
-  the sigmoid, larger weights do not help here: the sums $s_i$ grow and $\sigma'(s_i)$ shrinks
-  (with $w = 4$ about $10^{-35}$).
-* **Normalisation** (batch or layer normalisation) brings the sums $s_i$ of a layer to mean 0 and
-  variance 1, over the examples of a mini-batch or over the neurons of the layer – into the range
-  where $\sigma'$ is large. The view lacks it: a chain with one neuron and one example has nothing
-  to average over.
-* **Gradient clipping** limits exploding gradients: if the norm of the gradient exceeds a bound
-  $c$, it is shortened to length $c$, $\mathbf g \leftarrow c\,\mathbf g/\lVert\mathbf g\rVert$.
-  The direction stays, only the step is limited (identity with $w = 1.3$: about $10^{3}$ without
-  clipping). It does not help against vanishing gradients."""),
+  $\sigma' \le \frac14$. In the chain of single neurons: with ReLU and $w = 1$,
+  $|\partial o_N/\partial w_1|$ stays at about $0.5$ over all 30 layers; with sigmoid it falls to
+  about $10^{-20}$. In the wide chain with Xavier/Glorot: with sigmoid the first layer gets
+  about $10^{-19}$, the last one just under $1$.
+* **Initialisation (Xavier/Glorot, He).** The initial weights are chosen so that signals forwards
+  and gradients backwards keep their size from layer to layer on average: a weight variance of
+  $1/n$ for $n$ inputs per neuron (Xavier/Glorot, for tanh and sigmoid; in general
+  $2/(n_\text{in} + n_\text{out})$) or $2/n$ (He, for ReLU; the 2 makes up for the ReLU setting
+  half of the sums to 0 on average). Choose ReLU and compare the three settings of
+  **initialisation**: with standard normal weights (variance 1) the gradients explode in every
+  layer (about $10^{26}$ to $10^{27}$), with Xavier/Glorot they are tiny everywhere (about
+  $10^{-5}$), with He every layer lies between about $0.3$ and $3$. With tanh, Xavier/Glorot keeps
+  the gradients of all layers between about $0.1$ and $0.5$. For the sigmoid no initialisation is
+  enough: because $\sigma' \le \frac14$, the first layer's gradient stays many powers of ten below
+  the last one's. In the chain of single neurons every ReLU is active, so there is nothing
+  to make up for: there $|w| \approx 1$ is right, and already $w = 1.5$ makes the gradient explode
+  (about $10^{5}$); for the sigmoid, larger weights do not help – the sums $s_i$ grow and
+  $\sigma'(s_i)$ shrinks (with $w = 4$ about $10^{-35}$).
+* **Normalisation** (batch normalisation) brings every neuron's sum to mean 0 and variance 1 over
+  the examples of the mini-batch before the activation function acts – into the range where
+  $\sigma'$ is large, and independent of the size of the weights. Switch on **normalisation**:
+  with sigmoid (Xavier/Glorot) every layer then lies between about $0.4$ and $2$ instead of falling
+  to $10^{-19}$; with ReLU and standard normal weights nothing explodes any more. The gradients do
+  not become equal (with ReLU they grow by a factor of about 200 towards the early layers).
+  Normalising over the neurons of a layer (layer normalisation) works similarly.
+* **Gradient clipping** limits exploding gradients: if the norm of the whole gradient (all layers
+  together) exceeds a bound $c$, it is shortened to length $c$,
+  $\mathbf g \leftarrow c\,\mathbf g/\lVert\mathbf g\rVert$. Switch it on for ReLU with standard
+  normal weights: every layer drops by the same factor until the norm of the whole gradient is
+  $c$ (dashed line). The direction stays, only the step is limited; the ratio between the layers
+  does not change. It does not help against vanishing gradients: for the sigmoid nothing
+  changes."""),
     md(de=r"""### Die Skip-Verbindung
 
 Wir ändern nun die Architektur und führen eine sogenannte **Skip-Verbindung** ein, die die
@@ -1128,7 +1183,11 @@ practice, zero-centred activation functions and normalisation help here)."""),
   $w_i\,\sigma'(s_i)$ pro Schicht: verschwindende Gradienten bei Faktoren, die betragsmäßig
   kleiner als 1 sind, explodierende bei Faktoren, die betragsmäßig größer als 1 sind.
 * Skip-Verbindungen schaffen kurze Wege mit wenigen Faktoren. Sie verhindern das Verschwinden,
-  nicht aber das Explodieren des langen Weges.""",
+  nicht aber das Explodieren des langen Weges.
+* Weitere Gegenmittel: ReLU statt Sigmoid ($\operatorname{ReLU}' = 1$ statt $\sigma' \le \frac14$),
+  eine Initialisierung mit der Varianz $1/n$ (Xavier/Glorot) bzw. $2/n$ (He, für ReLU), die
+  Normalisierung der Summen über den Mini-Batch und gegen explodierende Gradienten das Gradient
+  Clipping, das nur die Länge des Schritts begrenzt.""",
        en=r"""## Summary
 
 * Partial derivatives of a layer are found component by component: write every component out as a
@@ -1139,5 +1198,9 @@ practice, zero-centred activation functions and normalisation help here)."""),
   $w_i\,\sigma'(s_i)$ per layer: vanishing gradients for factors below 1 in absolute value,
   exploding ones for factors above 1 in absolute value.
 * Skip connections open short paths with few factors. They prevent vanishing, but not the
-  explosion of the long path."""),
+  explosion of the long path.
+* Further remedies: ReLU instead of sigmoid ($\operatorname{ReLU}' = 1$ instead of
+  $\sigma' \le \frac14$), an initialisation with variance $1/n$ (Xavier/Glorot) or $2/n$ (He, for
+  ReLU), normalising the sums over the mini-batch, and against exploding gradients gradient
+  clipping, which only limits the length of the step."""),
 ]

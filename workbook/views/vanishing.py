@@ -9,11 +9,19 @@ The chain (sheet 11, exercise 2): $s_i = w_i o_{i-1} + b_i$, $o_i = \sigma(s_i)$
 
 The formulas are checked against nnkit's backpropagation (``network_dON_dw1``) in the tests.
 
+The remedies besides skip connections act in layers of many neurons on a mini-batch, so the view
+also shows a **wide chain** (``wide_gradients``): N layers of WIDTH neurons without biases, a batch
+of BATCH random inputs with random targets, cost J = 1/(2 BATCH) sum ||y - o_N||^2, and per layer
+j the norm ||dJ/dW_j||; the initialisation (N(0, 1), Xavier/Glorot, He), batch normalisation of
+the sums before the activation, and clipping of the whole gradient's norm are its controls.
+
 Example::
 
     from workbook.views.vanishing import VanishingView
     VanishingView()          # sliders for N and w, a choice of sigma; log plot and diagram
 """
+
+import functools
 
 import ipywidgets
 import numpy as np
@@ -21,6 +29,8 @@ import sympy as sp
 
 from nnkit.activations import get_activation
 from nnkit.gradcheck import numerical_gradient
+from nnkit.layers import activation_backward, activation_forward, affine_backward, affine_forward
+from nnkit.losses import mse
 from nnkit.network import Layer, Network
 from workbook import symbolic
 from workbook.i18n import fmt, tr
@@ -34,6 +44,10 @@ FACTOR_RANGE = (1e-3, 1e1)  #: fixed y range of the factor panel
 FLOOR = 1e-300  #: |gradients| below this (exactly 0 with dead ReLUs) count as 0 on log axes
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
 ARCHITECTURES = ("plain", "skip", "to_output", "residual")
+WIDTH, BATCH = 16, 64  #: neurons per layer and examples of the wide chain
+#: variance of the initial weights for n inputs per neuron (n_in = n_out = n in the wide chain)
+INIT_VARIANCE = {"normal": lambda n: 1.0, "xavier": lambda n: 1.0 / n, "he": lambda n: 2.0 / n}
+WIDE_RANGE = (1e-25, 1e30)  #: fixed y range of the wide-chain panel
 
 
 # ------------------------------------------------------------------ the math
@@ -158,6 +172,70 @@ def chain_trace(x, w, b, activation, skip=False):
     return net.trace(xv, y)
 
 
+# ------------------------------------------------------------------ the wide chain (remedies)
+
+@functools.lru_cache(maxsize=4)
+def wide_data(seed=0):
+    """Fixed standard normal draws: ``Z (N_MAX, WIDTH, WIDTH)`` (the weights are
+    ``sqrt(variance) * Z``, so every initialisation scales the same matrices), inputs
+    ``X (BATCH, WIDTH)`` and targets ``Y (BATCH, WIDTH)``."""
+    rng = np.random.default_rng(seed)
+    return (rng.normal(size=(N_MAX, WIDTH, WIDTH)), rng.normal(size=(BATCH, WIDTH)),
+            rng.normal(size=(BATCH, WIDTH)))
+
+
+def batchnorm_forward(s, eps=1e-5):
+    r"""Batch normalisation without scale and shift: every column of ``s (batch, neurons)`` to
+    mean 0 and variance 1 over the batch, $\hat s = (s - \mu)/\sqrt{\sigma^2 + \epsilon}$.
+    Returns ``(s_hat, cache)``."""
+    inv = 1.0 / np.sqrt(s.var(axis=0) + eps)
+    s_hat = (s - s.mean(axis=0)) * inv
+    return s_hat, (s_hat, inv)
+
+
+def batchnorm_backward(ds_hat, cache):
+    r"""$\partial J/\partial s$ from $\partial J/\partial \hat s$ (cs231n's compact form):
+    $\frac{1}{\sigma}\,(d\hat s - \overline{d\hat s} - \hat s\,\overline{d\hat s\,\hat s})$,
+    means over the batch."""
+    s_hat, inv = cache
+    return inv * (ds_hat - ds_hat.mean(axis=0) - s_hat * (ds_hat * s_hat).mean(axis=0))
+
+
+def wide_gradients(N, activation, init="xavier", normalise=False, seed=0):
+    r"""$\lVert\partial J/\partial \mathbf W_j\rVert$ (Frobenius norm) for the layers
+    $j = 1..N$ of the wide chain $\mathbf s_j = \mathbf o_{j-1}\mathbf W_j$ (normalised over the
+    batch with ``normalise``), $\mathbf o_j = \sigma(\mathbf s_j)$, $\mathbf o_0 = \mathbf X$,
+    by backpropagation with nnkit's layers. Returns an array (N,)."""
+    Z, X, Y = wide_data(seed)
+    W = np.sqrt(INIT_VARIANCE[init](WIDTH)) * Z[:N]
+    caches, o = [], X
+    for j in range(N):
+        s, affine = affine_forward(o, W[j])
+        norm = None
+        if normalise:
+            s, norm = batchnorm_forward(s)
+        o, act = activation_forward(s, activation)
+        caches.append((affine, norm, act))
+    _, d = mse(o, Y)
+    norms = np.zeros(N)
+    for j in reversed(range(N)):
+        affine, norm, act = caches[j]
+        d = activation_backward(d, act)
+        if normalise:
+            d = batchnorm_backward(d, norm)
+        d, dW, _ = affine_backward(d, affine, need_dx=j > 0)
+        norms[j] = np.linalg.norm(dW)
+    return norms
+
+
+def clipped(norms, c):
+    r"""Gradient clipping of the whole gradient: if its norm $\lVert\mathbf g\rVert$ (all
+    layers together, ``norms`` per layer) exceeds c, $\mathbf g \leftarrow c\,\mathbf g/
+    \lVert\mathbf g\rVert$; every layer shrinks by the same factor. Returns the layers' norms."""
+    total = float(np.sqrt(np.sum(np.square(norms))))
+    return norms * (c / total) if total > c else norms
+
+
 # ------------------------------------------------------------------ exercise 1: f = Wx + b
 
 def sheet11_symbols(express_sigmoid=False):
@@ -277,6 +355,40 @@ def _activation_options():
             (tr(de="Identität", en="identity"), "identity")]
 
 
+def _init_options():
+    return [(tr(de="N(0; 1): Varianz 1", en="N(0, 1): variance 1"), "normal"),
+            (tr(de="Xavier/Glorot: Varianz 1/n", en="Xavier/Glorot: variance 1/n"), "xavier"),
+            (tr(de="He: Varianz 2/n", en="He: variance 2/n"), "he")]
+
+
+def _remedy_controls(init, normalise, clip):
+    """The wide chain's controls: initialisation, normalisation, clipping on/off and bound c."""
+    checkbox = {"style": {"description_width": "initial"}}
+    return {
+        "init": ipywidgets.Dropdown(
+            options=_init_options(), value=init,
+            description=tr(de="Initialisierung", en="initialisation"),
+            tooltip=tr(de="Varianz der Startgewichte der breiten Kette (n = 16 Eingaben je "
+                          "Neuron)", en="variance of the wide chain's initial weights (n = 16 "
+                                        "inputs per neuron)"), **checkbox),
+        "normalise": ipywidgets.Checkbox(
+            value=normalise, description=tr(de="Normalisierung", en="normalisation"),
+            tooltip=tr(de="breite Kette: jede Summe über den Mini-Batch auf Mittelwert 0 und "
+                          "Varianz 1 bringen", en="wide chain: bring every sum to mean 0 and "
+                                                  "variance 1 over the mini-batch"), **checkbox),
+        "clip": ipywidgets.Checkbox(
+            value=clip is not None, description="Gradient Clipping",
+            tooltip=tr(de="breite Kette: den ganzen Gradienten auf die Norm c kürzen, wenn er "
+                          "länger ist", en="wide chain: shorten the whole gradient to norm c "
+                                           "if it is longer"), **checkbox),
+        "c": ipywidgets.FloatLogSlider(
+            value=1.0 if clip is None else clip, base=10, min=-2, max=4, step=0.25,
+            description="c", tooltip=tr(de="Schranke des Gradient Clippings",
+                                        en="bound of gradient clipping"),
+            readout_format=".3g", style={"description_width": "initial"}),
+    }
+
+
 # ------------------------------------------------------------------ the view
 
 class VanishingView(View):
@@ -286,9 +398,15 @@ class VanishingView(View):
 
     Controls: ``N`` (depth), ``w`` (weight scale: $w_i = w\,u_i$), ``activation``, ``skip``
     (the diagram with or without the skip connection). Forward-only: updates continuously.
+
+    Below, the remedies in the wide chain (``wide_gradients``) with the same N and activation:
+    ``init`` ("normal", "xavier", "he"), ``normalise``, ``clip`` and its bound ``c``; the solid
+    line is $\lVert\partial J/\partial \mathbf W_j\rVert$ with these settings, the dotted line
+    the same chain without normalisation and clipping, the dashed line the bound c.
     """
 
-    def __init__(self, depth=6, scale=1.0, activation="sigmoid", x=0.5, seed=0):
+    def __init__(self, depth=6, scale=1.0, activation="sigmoid", x=0.5, seed=0, init="xavier",
+                 normalise=False, clip=None):
         self.x, self.seed = x, seed
         self.depths = np.arange(1, N_MAX + 1)
         fig, (ax, ax2) = plots.figure(
@@ -318,6 +436,29 @@ class VanishingView(View):
         ax2.set_ylim(*FACTOR_RANGE)
         self.plot = FigureView(fig, dpi=90, moving=[self.plain_line, self.skip_line, self.marker,
                                             self.factor_line])
+        wide_fig, (wide,) = plots.figure(
+            (tr(de=f"Breite Kette ({WIDTH} Neuronen je Schicht, {BATCH} Beispiele): Gradient je "
+                   "Schicht", en=f"Wide chain ({WIDTH} neurons per layer, {BATCH} examples): "
+                                 "gradient per layer"),
+             tr(de="Schicht j", en="layer j"), "‖∂J/∂W_j‖"), width=8.5, height=2.8)
+        (self.wide_line,) = wide.plot(self.depths, ones, "o-", ms=3, color=plots.VERMILLION,
+                                      label=tr(de="mit diesen Einstellungen",
+                                               en="with these settings"))
+        (self.wide_plain,) = wide.plot(self.depths, ones, ":", color=plots.BLUE,
+                                       label=tr(de="ohne Normalisierung und Clipping",
+                                                en="without normalisation and clipping"))
+        (self.clip_line,) = wide.plot([0.5, N_MAX + 0.5], [1.0, 1.0], "--", lw=1,
+                                      color=plots.BLACK, label=tr(de="Schranke c",
+                                                                  en="bound c"))
+        wide.set_yscale("log")
+        wide.set_xlim(0.5, N_MAX + 0.5)
+        wide.set_ylim(*WIDE_RANGE)
+        wide.set_yticks([10.0**k for k in range(-25, 31, 5)])
+        wide.legend(loc="lower left", fontsize=8)
+        self.wide_plot = FigureView(wide_fig, dpi=90,
+                                    moving=[self.wide_line, self.wide_plain, self.clip_line])
+        self.wide_readout = Readout()
+        self._wide_key = None  # the settings the wide panel shows
         self.readout = Readout()
         self.diagram = DiagramView(gradients=True, digits=3, scroll=True)
         dropdown = ipywidgets.Dropdown(
@@ -336,8 +477,10 @@ class VanishingView(View):
                 tooltip=tr(de="Diagramm mit Skip-Verbindung von Schicht 1 zu Schicht N",
                            en="diagram with the skip connection from layer 1 to layer N"),
                 style={"description_width": "initial"}),
+            **_remedy_controls(init, normalise, clip),
         }
-        super().__init__(controls, [self.readout, self.plot, self.diagram])
+        super().__init__(controls, [self.readout, self.plot, self.diagram, self.wide_readout,
+                                    self.wide_plot])
 
     def values(self):
         """``(N, w, b, plain, skip)`` for the current controls (w, b of the longest chain)."""
@@ -366,6 +509,34 @@ class VanishingView(View):
         self.plot.refresh()
         skip_on = self.controls["skip"].value and N >= 3
         self.diagram.update(chain_trace(self.x, w[:N], b[:N], activation, skip_on))
+        self.update_wide(N, activation)
+
+    def update_wide(self, N, activation):
+        """The wide chain's panel and readout for the current remedy controls (redrawn only when
+        one of its settings changed: w and the diagram's skip connection do not act on it)."""
+        c = self.controls
+        key = (N, activation, c["init"].value, c["normalise"].value, c["clip"].value, c["c"].value)
+        if key == self._wide_key:
+            return
+        self._wide_key = key
+        clip = c["clip"].value
+        plain = wide_gradients(N, activation, c["init"].value, seed=self.seed)
+        grads = (wide_gradients(N, activation, c["init"].value, normalise=True, seed=self.seed)
+                 if c["normalise"].value else plain)
+        if clip:
+            grads = clipped(grads, c["c"].value)
+        layers = np.arange(1, N + 1)
+        self.wide_line.set_data(layers, np.clip(grads, *WIDE_RANGE))
+        self.wide_plain.set_data(layers, np.clip(plain, *WIDE_RANGE))
+        self.clip_line.set_ydata([c["c"].value] * 2)
+        self.clip_line.set_visible(clip)
+        self.wide_readout.show({
+            tr(de="breite Kette: ‖∂J/∂W₁‖", en="wide chain: ‖∂J/∂W₁‖"): sci(grads[0]),
+            "‖∂J/∂W_N‖": sci(grads[-1]),
+            tr(de="ohne Normalisierung und Clipping: ‖∂J/∂W₁‖",
+               en="without normalisation and clipping: ‖∂J/∂W₁‖"): sci(plain[0]),
+        })
+        self.wide_plot.refresh()
 
 
 def architecture_figure(N=12, activation="sigmoid", scale=1.0):
