@@ -10,6 +10,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 from autograder import cache, example, feedback, validate, verdict
 from autograder.course import Assignment
 from autograder.progress import Progress
+from workbook.answer import ANSWER_MIME
 from workbook.checks import find
 
 SEED = 4242
@@ -25,7 +26,7 @@ def check_cell(exercise_id, outputs):
 
 
 def record(exercise_id, payload):
-    return new_output("display_data", data={verdict.ANSWER_MIME: {"exercise": exercise_id,
+    return new_output("display_data", data={ANSWER_MIME: {"exercise": exercise_id,
                                                                   "payload": payload}})
 
 
@@ -66,7 +67,7 @@ def test_verdict_rejects_missing_extra_and_foreign_records():
     ex = find("u1_dz_dw2")
     right = ex.collect({"dz_dw2": "x2"}, seed=SEED, hidden=True)
     for outputs in ([], [record("u1_dz_dw2", right)] * 2, [record("u1_relu_grad", right)],
-                    [new_output("display_data", data={verdict.ANSWER_MIME: "junk"})],
+                    [new_output("display_data", data={ANSWER_MIME: "junk"})],
                     [new_output("error", ename="KernelDied", evalue="", traceback=[])]):
         cell, verdicts = judged(check_cell("u1_dz_dw2", outputs), lang="de")
         assert not verdicts["u1_dz_dw2_check"]["passed"], outputs
@@ -81,7 +82,7 @@ def test_feedback_strips_hidden_tests_solutions_and_records():
     nb = new_notebook(cells=[cell, answer, broken])
     nb, _ = feedback.StripForFeedback().preprocess(nb, {})
     text = json.dumps(nb)
-    for leak in ("hidden=True", "secret", "BEGIN", verdict.ANSWER_MIME, "leak"):
+    for leak in ("hidden=True", "secret", "BEGIN", ANSWER_MIME, "leak"):
         assert leak not in text, leak
     assert "x = 1" in nb.cells[1].source and "y = 2" in nb.cells[1].source
 
