@@ -33,9 +33,10 @@ import nbformat
 import numpy as np
 
 from autograder.course import load_modules
+from workbook.answer import exercise_id
+from workbook.i18n import LANGUAGES
 
 VARIANTS = ("reference", "blank", "partial", "mistakes")
-LANGS = ("de", "en")
 CHECK_SEEDS = (0, 1, 2, 3, 4)  # a mistake must fail visibly and hidden for these seeds
 WRITTEN = "(a written answer of the student; graded by hand in formgrader)"
 MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
@@ -47,7 +48,8 @@ def student_id(i):
 
 def plan(i, k):
     """(variant, lang) of student ``i`` for the ``k``-th unit."""
-    return VARIANTS[(i + k) % len(VARIANTS)], LANGS[(i + k + i // len(VARIANTS)) % len(LANGS)]
+    lang = LANGUAGES[(i + k + i // len(VARIANTS)) % len(LANGUAGES)]
+    return VARIANTS[(i + k) % len(VARIANTS)], lang
 
 
 def solution_text(source):
@@ -192,7 +194,7 @@ def submission(release_nb, source_nb, module, variant, rng):
         meta = cell.metadata.get("nbgrader", {})
         gid = meta.get("grade_id", "")
         if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
-            exercise = gid.removesuffix("_check")
+            exercise = exercise_id(gid)
             if exercise in solutions and exercise not in blank and exercise not in wrong:
                 score += float(meta.get("points", 0))
     return nb, score, made

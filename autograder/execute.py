@@ -18,20 +18,20 @@
   or that died (``sys.exit`` in a thread, ``os._exit``, a segfault, the memory limit) does not
   stop grading: the cell gets an error output with the reason, every later code cell "not run";
 * output beyond ``max_output_bytes`` per cell is dropped (with a note);
-* an autograded test cell ``<exercise>_check`` is executed as the grader's own collector: the
-  grader draws the hidden cases from the secret seed and sends them in; the kernel only reads the
-  answer (calls the student's function on the cases) and emits the record, which
-  :mod:`autograder.verdict` judges outside the kernel. While the student's function runs, a
-  tripwire records calls into nnkit (the reference): such an answer scores 0 (``GraderFlag``).
+* an autograded test cell ``<exercise>_check`` is replaced by a call of
+  :func:`workbook.answer.send`: the grader draws the hidden cases from the secret seed and sends
+  them in; the kernel only reads the answer (calls the student's function on the cases) and
+  displays the record, which :mod:`autograder.verdict` judges outside the kernel. While the
+  student's function runs, a tripwire records calls into the reference
+  (``autograder.screen.REFERENCE``: nnkit and workbook.reference, as the kernel imports them):
+  such an answer scores 0 (``GraderFlag``).
 """
 
 from __future__ import annotations
 
 import atexit
-import base64
 import functools
 import os
-import pickle
 import shutil
 import subprocess
 import sys
@@ -47,66 +47,19 @@ from traitlets import Bool, Integer, List, Unicode
 
 from autograder._root import ROOT
 from autograder.launch import bubblewrap, limit_args
+from autograder.screen import REFERENCE
+from workbook import answer
+from workbook.source import parse_assignment
 
-SEED_VARIABLE = "NNKIT_GRADING_SEED"
-CHECK_SUFFIX = "_check"
-ANSWER_MIME = "application/vnd.nnkit.answer+json"
 FLAG = "GraderFlag"
 REVIEW = "nnkit_review"  #: notebook metadata: screening findings for the instructor, not the grade
 UID_BASE = 1_000_000  # + the grading process id: the uid of its confined kernels
 HIDE = ["/tmp", "/var/tmp", "/dev/shm", "/home", "/root", "/srv", "/mnt", "/media", "/opt",
         str(ROOT)]  # the whole repository: the kernel gets the student edition's packages
 ENV_KEEP = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "NNKIT_EXTRA_UNITS")
-COLLECT = '''\
-def _nnkit_collect(exercise, kind, answer, blob, nnkit_dir, helpers):
-    import base64, copy, pickle, sys
-    from IPython.display import display
-    from workbook.exercise import encode, input_habit
-    value = get_ipython().user_ns.get(answer, _nnkit_collect)
-    calls = set()
-    def tripwire(frame, event, arg):
-        if event == "call":
-            code = frame.f_code
-            back = frame.f_back.f_code.co_filename if frame.f_back else ""
-            method = code.co_argcount and code.co_varnames[0] in ("self", "cls")
-            if code.co_filename.startswith(nnkit_dir) and not back.startswith(nnkit_dir) \\
-                    and not code.co_filename.endswith(helpers) \\
-                    and (not method or code.co_name == "__init__"):
-                calls.add(code.co_name)
-    def raw(obj, depth=0):
-        if isinstance(obj, dict) and depth < 3 and len(obj) <= 100:
-            return {"t": "dict", "items": [[str(k)[:100], raw(v, depth + 1)]
-                                          for k, v in obj.items()]}
-        return encode(obj)
-    if value is _nnkit_collect:
-        habit = input_habit(get_ipython().user_ns.get("In"), answer)
-        answer = dict({"t": "missing"}, **({"habit": habit} if habit else {}))
-    elif kind == "function" and callable(value):
-        answer = []
-        for args in pickle.loads(base64.b64decode(blob)):
-            sys.setprofile(tripwire)
-            try:
-                result = value(*copy.deepcopy(args))
-            except Exception as err:
-                result = err
-            finally:
-                sys.setprofile(None)
-            if isinstance(result, Exception):
-                answer.append({"t": "error", "type": type(result).__name__[:100],
-                               "msg": str(result)[:300]})
-            else:
-                answer.append(raw(result))
-    else:
-        if kind == "expression" and not isinstance(value, (str, type(None), type(...))):
-            value = str(value)
-        answer = encode(value)
-    payload = {"kind": kind, "results" if kind == "function" else "answer": answer}
-    display({%(mime)r: {"exercise": exercise, "payload": payload,
-                        "nnkit_calls": sorted(calls)[:10]},
-             "text/plain": "[" + exercise + "]"}, raw=True)
-_nnkit_collect(%(args)s)
-del _nnkit_collect
-'''
+COLLECT = ("from workbook.answer import send as _nnkit_collect\n"
+           "_nnkit_collect({args})\n"
+           "del _nnkit_collect\n")  # the test cell as the grader runs it
 TEXT = {
     "tamper": ("Nicht bewertet: Der Code greift in die Bewertung ein ({what}). Bitte wenden Sie "
                "sich an Ihre Lehrkraft.", "Not graded: the code tampers with the grading "
@@ -138,10 +91,8 @@ def _text(key, lang, **kw):
 def exercise_of(cell):
     """The exercise id of an autograded test cell ``<id>_check`` (code, grade, not solution)."""
     meta = cell.get("metadata", {}).get("nbgrader", {})
-    grade_id = meta.get("grade_id") or ""
-    if (cell.get("cell_type") == "code" and meta.get("grade") and not meta.get("solution")
-            and grade_id.endswith(CHECK_SUFFIX)):
-        return grade_id[: -len(CHECK_SUFFIX)]
+    if cell.get("cell_type") == "code" and meta.get("grade") and not meta.get("solution"):
+        return answer.exercise_id(meta.get("grade_id"))
     return None
 
 
@@ -342,7 +293,7 @@ class HardenedExecute(Execute):
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         assignment = (resources or {}).get("nbgrader", {}).get("assignment", "")
-        self._lang = "de" if assignment.endswith("_de") else "en"
+        self._lang = parse_assignment(assignment)[1]
         self._flags = self._screen(nb, assignment) if self.screen_code else {}
         self._hide = self._hidden(resources)
         root = self.scratch_root or None
@@ -463,55 +414,23 @@ class HardenedExecute(Execute):
             result = super().preprocess_cell(cell, resources, index)
         finally:
             cell.source = source
-        self._replay(exercise, cell)
-        calls = sorted({c for out in cell.outputs
-                        for c in ((out.get("data") or {}).get(ANSWER_MIME) or {}).get(
-                            "nnkit_calls", []) if isinstance(c, str)})
+        calls = sorted({c for r in answer.records(cell.outputs) if r for c in r["nnkit_calls"]})
         if calls:
             cell.outputs = [error_output(FLAG, _text("nnkit", self._lang,
                                                      what=", ".join(calls)[:100]))]
         return result
-
-    def _replay(self, exercise, cell):
-        """Exercises whose class customises ``collect`` (e.g. unit 3's dict answers): run it here
-        on the kernel's raw results (a replaying stand-in for the student's function); plain
-        exercises: dict results are not answers (encoded as ``other``)."""
-        from workbook.checks import find
-        from workbook.exercise import Exercise, encode
-
-        ex = find(exercise)
-        custom = type(ex).collect is not Exercise.collect
-        for out in cell.outputs:
-            record = (out.get("data") or {}).get(ANSWER_MIME)
-            payload = record.get("payload") if isinstance(record, dict) else None
-            if not (isinstance(payload, dict) and payload.get("kind") == "function"
-                    and isinstance(payload.get("results"), list)):
-                continue
-            results = payload["results"]
-            try:
-                if custom:
-                    payload = ex.collect({ex.answer: _Replay(results)}, self.seed, hidden=True)
-                else:
-                    payload = {"kind": "function", "results": [
-                        encode(_decode(r)) if isinstance(r, dict) and r.get("t") == "dict"
-                        else r for r in results]}
-            except Exception as err:  # malformed raw results: judged as invalid
-                self.log.warning("replay of %s: %s", exercise, err)
-                payload = {"kind": "function", "results": None}
-            record["payload"] = payload
 
     def _collector(self, exercise):
         """The code that reads the answer of ``exercise`` in the kernel (cases from the seed)."""
         from workbook.checks import find
 
         ex = find(exercise)
-        blob = ""
-        if ex.kind == "function":
-            blob = base64.b64encode(_dumps(ex.case_list(self.seed, hidden=True))).decode()
-        nnkit_dir = os.path.join(kernel_edition(), "nnkit")  # the nnkit the kernel imports
-        args = ", ".join(repr(a) for a in (exercise, ex.kind, ex.answer, blob, nnkit_dir,
-                                           ("i18n.py", "symbolic.py")))
-        return COLLECT % {"mime": ANSWER_MIME, "args": args}
+        cases = answer.pack_cases(ex.case_list(self.seed, hidden=True)) if (
+            ex.kind == "function") else ""
+        edition = kernel_edition()  # the packages the kernel imports
+        reference = tuple(os.path.join(edition, *package.split(".")) for package in REFERENCE)
+        args = ", ".join(repr(a) for a in (exercise, ex.kind, ex.answer, cases, reference))
+        return COLLECT.format(args=args)
 
     def output(self, outs, msg, display_id, cell_index):
         """Keep at most ``max_output_bytes`` of output per cell."""
@@ -553,80 +472,6 @@ class HardenedExecute(Execute):
             self.log.info("kill: %s", err)
 
 
-def _dumps(cases):
-    """Pickled cases; functions among the arguments (defined in a unit module, which the kernel
-    cannot import) by value with cloudpickle."""
-    try:
-        return pickle.dumps(cases)
-    except (pickle.PicklingError, AttributeError, TypeError):
-        import importlib
-
-        import cloudpickle
-
-        from workbook.checks import module_names
-
-        modules = [importlib.import_module(n) for n in module_names()]
-        for m in modules:
-            cloudpickle.register_pickle_by_value(m)
-        try:
-            return cloudpickle.dumps(cases)
-        finally:
-            for m in modules:
-                cloudpickle.unregister_pickle_by_value(m)
-
-
-class _Replay:
-    """Stands in for the student's function in the grader: returns the kernel's results (decoded)
-    one call after the other, raising the recorded errors."""
-
-    def __init__(self, results):
-        self.results = iter(results)
-
-    def __call__(self, *args):
-        r = next(self.results)
-        if isinstance(r, dict) and r.get("t") == "error":
-            raise type(str(r.get("type", "Error"))[:100], (Exception,), {})(str(r.get("msg"))[:300])
-        return _decode(r)
-
-
-class _Opaque:
-    """A value the payload only describes by its type name."""
-
-
-def _decode(r, depth=0):
-    """A Python value that ``encode`` turns into ``r`` again (raw results of the kernel)."""
-    import numpy as np
-
-    if depth > 5 or not isinstance(r, dict):
-        raise ValueError("malformed result")
-    t = r.get("t")
-    if t == "dict":
-        return {str(k): _decode(v, depth + 1) for k, v in r["items"][:100]}
-    if t == "num":
-        return float(r["v"])
-    if t == "array":
-        values = np.array([float(v) for v in r["v"]], dtype=float).reshape(r["shape"])
-        if r.get("seq") in ("tuple", "list"):
-            items = values.tolist()
-            if r.get("ints"):
-                items = [int(v) for v in items]
-            return tuple(items) if r["seq"] == "tuple" else list(items)
-        return values
-    if t == "seq":
-        return [_decode(v, depth + 1) for v in r["items"]]
-    if t == "str":
-        return str(r["v"])
-    if t == "none":
-        return None
-    if t == "ellipsis":
-        return ...
-    if t == "big":
-        return np.broadcast_to(np.float64(0), (int(r["size"]),))
-    if t == "callable":
-        return lambda *a: None
-    return type(str(r.get("type", "object"))[:50], (_Opaque,), {})()
-
-
 _ORIGINALS = {}
 
 
@@ -635,12 +480,11 @@ def _originals(assignment):
     id) of an assignment ``unitN_lang``, from the unit module (cached)."""
     if assignment not in _ORIGINALS:
         import importlib
-        import re
 
         from workbook.build import source_notebook
         from workbook.checks import module_names
 
-        unit, lang = assignment.rsplit("_", 1)
+        unit, lang = parse_assignment(assignment)
         module = None
         for name in module_names():
             mod = importlib.import_module(name)
@@ -649,8 +493,7 @@ def _originals(assignment):
         if module is None:
             raise KeyError(f"no unit {unit!r}")
         nb = source_notebook(module, lang)
-        hidden = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S)
-        original = {hidden.sub("", c.source).strip() for c in nb.cells
+        original = {answer.strip_hidden(c.source).strip() for c in nb.cells
                     if c.cell_type == "code" and not c.metadata.get("nbgrader", {}).get("solution")}
         original.discard("")
         answers = {ex.id: ex.id for ex in module.EXERCISES}  # answer cell grade id = exercise id

@@ -15,7 +15,7 @@ import re
 
 from nbconvert.preprocessors import Preprocessor
 
-from autograder.verdict import ANSWER_MIME, HIDDEN
+from workbook.answer import ANSWER_MIME, strip_hidden
 
 SOLUTION = re.compile(r"[ \t]*### BEGIN SOLUTION.*?### END SOLUTION[ \t]*\n?", re.DOTALL)
 REMOVED = "# (removed)\n"
@@ -24,7 +24,7 @@ MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS", "### BEGIN SOLUTION
 
 
 def strip_cell(cell):
-    source = HIDDEN.sub(REMOVED, cell.source)
+    source = strip_hidden(cell.source, REMOVED)
     source = SOLUTION.sub(REMOVED, source)
     # an unbalanced marker: drop everything from it on
     cut = min((source.find(m) for m in MARKERS if m in source), default=-1)

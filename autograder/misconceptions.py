@@ -22,6 +22,8 @@ import csv
 import os
 from collections import Counter
 
+from workbook.answer import exercise_id
+
 NONE = ""  # a wrong answer that matched no typical mistake
 TEXT = {
     "de": {"header": ("Einheit", "Aufgabe", "Fehlvorstellung", "Beschreibung", "Studierende"),
@@ -52,7 +54,7 @@ def count(results, course):
         for entry in r["notebooks"].values():
             for gid, mistake in (entry.get("mistakes") or {}).items():
                 if mistake is not None:
-                    counts[(unit, gid.removesuffix("_check"), mistake)] += 1
+                    counts[(unit, exercise_id(gid), mistake)] += 1
     return counts
 
 
@@ -78,7 +80,7 @@ def table(results, course, lang):
     for r in results:
         a = course.assignments[r["assignment"]]
         for gid in a.auto:
-            exercises.setdefault((a.unit, gid.removesuffix("_check")), len(exercises))
+            exercises.setdefault((a.unit, exercise_id(gid) or gid), len(exercises))
     rows = []
     for unit, ex_id in sorted(exercises, key=exercises.get):
         try:

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from autograder.course import load_modules
-from autograder.verdict import LANGS
+from workbook.i18n import LANGUAGES
 
 FORBIDDEN = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "hidden=True")
 
@@ -19,7 +19,7 @@ def release(out, lang="all", units=None, log=print):
     from workbook.build import build
 
     modules = load_modules(units, log=log)
-    langs = LANGS if lang == "all" else (lang,)
+    langs = LANGUAGES if lang == "all" else (lang,)
     written = []
     with tempfile.TemporaryDirectory() as tmp:
         build(Path(tmp) / "nb", modules, course_dir=Path(tmp) / "course")

@@ -11,7 +11,9 @@ view and test cells are not). Cells are compared after normalising line endings 
 
   - importing ``workbook`` (the checks and the answer key; the ``from workbook... import ...``
     statements of the instructor's own cells are allowed, so a view re-run with other
-    parameters is not tampering), ``importlib``, ``builtins`` or ``gc``;
+    parameters is not tampering), ``importlib``, ``builtins`` or ``gc``. The reference and the
+    student helpers below are not tampering; a plain ``import workbook.symbolic`` binds the name
+    ``workbook`` (the whole package) and is importing workbook;
   - using ``__import__``, ``exec``, ``eval``, ``compile`` or ``open_code`` (the built-ins, not
     a function the student defined with that name; ``eval``/``exec`` of a string literal is
     screened as code instead);
@@ -22,17 +24,22 @@ view and test cells are not). Cells are compared after normalising line endings 
     dunder name of the interpreter (``__builtins__``, ``__import__``);
   - a string that names the answer MIME type (it could forge an answer record in the check
     cell's output);
-* **nnkit reference** (that exercise scores 0): the answer cell of an exercise uses nnkit (an
-  ``import nnkit...`` or a name imported from nnkit in any student cell), except the helpers
-  ``workbook.i18n`` and ``workbook.symbolic``;
+* **reference** (that exercise scores 0): the answer cell of an exercise uses the reference, the
+  packages in ``REFERENCE`` (nnkit and workbook.reference, the answer key): an import of it, or a
+  name imported from it in any student cell. No module of the reference is exempt; the names the
+  instructor's own cells import from it (the data and tools a unit hands out, e.g.
+  ``sine_data``) are not a finding. The student helpers ``HELPERS`` (the expression parser
+  ``workbook.symbolic`` and the language ``workbook.i18n``; they import nothing of the reference)
+  may be imported anywhere;
 * **to review** (graded as usual, listed for the instructor): a string that names the grading
   seed, the grader's collector, a ``workbook`` module (``"workbook.checks"``; ``"I finished the
-  workbook"`` is just text) or an nnkit module. A string alone changes nothing: using it needs
-  one of the tampering calls above, so such code is not called tampering, only shown.
+  workbook"`` is just text) or an nnkit module, not a helper. A string alone changes nothing:
+  using it needs one of the tampering calls above, so such code is not called tampering, only
+  shown.
 
 What it cannot see: code that builds these names at run time in ways other than string
 concatenation (e.g. ``chr()`` arithmetic) -- which needs one of the tampering calls above to do
-anything -- and nnkit used through an object handed over by an unchanged cell. The dynamic
+anything -- and the reference used through an object handed over by an unchanged cell. The dynamic
 tripwire in :mod:`autograder.execute` covers the second for function exercises.
 """
 
@@ -51,7 +58,8 @@ NAME_TAKERS = {"getattr", "setattr", "delattr", "hasattr", "attrgetter", "method
 TAMPER_TEXT = ("vnd.nnkit",)
 REVIEW_TEXT = ("NNKIT_GRADING_SEED", "_nnkit_collect")
 MODULE_NAME = r"{}(\.\w+)*"  # "workbook", "workbook.checks"
-NNKIT_HELPERS = ("workbook.i18n", "workbook.symbolic")
+REFERENCE = ("nnkit", "workbook.reference")  #: the answer key: using it scores 0
+HELPERS = ("workbook.i18n", "workbook.symbolic")  #: student helpers (hold no answer)
 
 
 def normalise(source):
@@ -118,6 +126,21 @@ def _literal_code(tree):
     return out
 
 
+def _within(module, packages):
+    """Is ``module`` one of ``packages`` or inside one (``"nnkit.layers"`` in ``("nnkit",)``)?"""
+    return any(module == p or module.startswith(p + ".") for p in packages)
+
+
+def _imported(node):
+    """``[(module, bound name)]`` of an import statement: what the code gets by it. ``import a.b``
+    binds ``a`` (the whole package), ``import a.b as c`` gets ``a.b``, ``from a import b`` gets
+    ``a.b`` (a module or a name in ``a``)."""
+    if isinstance(node, ast.Import):
+        return [(a.name, a.asname) if a.asname else (a.name.split(".")[0], a.name.split(".")[0])
+                for a in node.names]
+    return [(f"{node.module or ''}.{a.name}", a.asname or a.name) for a in node.names]
+
+
 def _imports_from(tree):
     """``{(module, name)}`` of the ``from module import name`` statements of the code."""
     return {(node.module or "", a.name) for node in ast.walk(tree)
@@ -136,9 +159,8 @@ def _tampering(tree, bound, allowed=frozenset()):
         if isinstance(node, ast.ImportFrom) and _imports_from(node) <= allowed:
             continue
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [
-                node.module or ""]
-            hits.update(m.split(".")[0] for m in modules if m.split(".")[0] in TAMPER_MODULES)
+            hits.update(m.split(".")[0] for m, _ in _imported(node) if m.split(".")[0] in
+                        TAMPER_MODULES and not _within(m, REFERENCE + HELPERS))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
                 node.func.id in NAME_TAKERS):
             hits.update(s for a in node.args[1:2] if (s := _concat(a)) in TAMPER_ATTRIBUTES
@@ -164,25 +186,24 @@ def _to_review(tree):
     for s in _strings(tree):
         found.update(t for t in REVIEW_TEXT if t in s)
         for package in ("workbook", "nnkit"):
-            if re.fullmatch(MODULE_NAME.format(package), s.strip()) and not (
-                    s.strip().startswith(NNKIT_HELPERS)):
+            if re.fullmatch(MODULE_NAME.format(package), s.strip()) and not _within(
+                    s.strip(), HELPERS):
                 found.add(repr(s.strip()))
     return found
 
 
-def _nnkit_imports(tree):
-    """(uses nnkit other than the helpers, names bound by such imports)."""
-    uses, bound = False, set()
+def _reference_imports(tree, allowed=frozenset()):
+    """(the reference package imported or None, names bound by such imports); ``allowed``: the
+    ``(module, name)`` imports of the instructor's cells (the data and tools a unit hands out)."""
+    uses, bound = None, set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for a in node.names:
-                if a.name.split(".")[0] == "nnkit" and not a.name.startswith(NNKIT_HELPERS):
-                    uses = True
-                    bound.add(a.asname or a.name.split(".")[0])
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "nnkit":
-            if not (node.module or "").startswith(NNKIT_HELPERS):
-                uses = True
-                bound.update(a.asname or a.name for a in node.names)
+        if not isinstance(node, (ast.Import, ast.ImportFrom)) or (
+                isinstance(node, ast.ImportFrom) and _imports_from(node) <= allowed):
+            continue
+        for module, name in _imported(node):
+            if _within(module, REFERENCE):
+                uses = uses or next(p for p in REFERENCE if _within(module, (p,)))
+                bound.add(name)
     return uses, bound
 
 
@@ -200,16 +221,16 @@ def parse(source):
 
 
 def screen(cells, original_sources, answer_cells):
-    """``(tamper, nnkit, review)`` for a notebook.
+    """``(tamper, reference, review)`` for a notebook.
 
     ``cells``: [(grade id or None, source)] of the code cells; ``original_sources``: the sources
     of the instructor's code cells (unchanged cells are skipped, compared after
     :func:`normalise`); ``answer_cells``: grade id of an answer cell -> exercise id. ``tamper``:
-    a list of findings (text); ``nnkit``: exercise id -> finding; ``review``: findings (text)
+    a list of findings (text); ``reference``: exercise id -> finding; ``review``: findings (text)
     that do not change the grade."""
     originals = {normalise(s) for s in original_sources}
     allowed = set().union(*(_imports_from(t) for s in originals if (t := parse(s)) is not None))
-    tamper, nnkit, review, nnkit_names, student = [], {}, [], set(), []
+    tamper, reference, review, reference_names, student = [], {}, [], set(), []
     for number, (grade_id, source) in enumerate(cells, start=1):
         if normalise(source) in originals:
             continue
@@ -217,9 +238,9 @@ def screen(cells, original_sources, answer_cells):
         tree = parse(source)
         if tree is None:
             continue  # a syntax error runs as one; nothing in it executes
-        uses, names = _nnkit_imports(tree)
+        uses, names = _reference_imports(tree, allowed)
         student.append((grade_id, where, tree, uses))
-        nnkit_names |= names
+        reference_names |= names
     bound = set().union(*(_defined(tree) for _, _, tree, _ in student))
     for grade_id, where, tree, uses in student:
         hits = sorted(_tampering(tree, bound, allowed))
@@ -231,7 +252,7 @@ def screen(cells, original_sources, answer_cells):
         exercise = answer_cells.get(grade_id)
         if exercise is None:
             continue
-        via = sorted(nnkit_names & _mentioned(tree) - {"np", "numpy"})
+        via = sorted(reference_names & _mentioned(tree) - {"np", "numpy"})
         if uses or via:
-            nnkit[exercise] = f"{where}: " + (", ".join(via[:3]) or "nnkit")
-    return tamper, nnkit, review
+            reference[exercise] = f"{where}: " + (", ".join(via[:3]) or uses)
+    return tamper, reference, review

@@ -1,8 +1,8 @@
 """The trusted verdict: judge every answer record in the grader process, not in the kernel.
 
 For every autograded test cell ``<exercise>_check`` the executed cell must hold exactly one
-answer record (MIME ``application/vnd.nnkit.answer+json``) for that exercise. The record's
-payload is judged here with ``Exercise.judge(payload, seed, hidden=True)`` against nnkit, and
+answer record (:func:`workbook.answer.records`) for that exercise. The record's payload is judged
+here with ``Exercise.judge(payload, seed, hidden=True)`` against nnkit, and
 the cell's outputs are REPLACED by a clean verdict: "✔ ..." (no error, full points) or
 "✘ reason + hint" with an error output ``WrongAnswer`` (nbgrader's SaveAutoGrades gives 0).
 Whatever the kernel printed or raised in a test cell never decides. Hidden-test regions are
@@ -13,18 +13,14 @@ mistake a wrong answer matched, see ``workbook.exercise.Result``) for the miscon
 
 from __future__ import annotations
 
-import json
-import re
-
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
 from autograder.execute import error_output, exercise_of
+from workbook.answer import records, strip_hidden
+from workbook.source import parse_assignment
 
-ANSWER_MIME = "application/vnd.nnkit.answer+json"
-HIDDEN = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.DOTALL)
-LANGS = ("de", "en")
 KERNEL_ERRORS = {  # errors the execution layer (not the student) puts into a cell
     "KernelDied": ("Der Kernel ist in dieser Zelle abgestürzt.", "The kernel died in this cell."),
     "NotRun": ("Diese Zelle wurde nicht ausgeführt (Kernel abgestürzt oder Zeitlimit).",
@@ -43,55 +39,34 @@ TEXT = {
 }
 
 
-def strip_hidden(source):
-    """The source without ``### BEGIN HIDDEN TESTS ... ### END HIDDEN TESTS`` regions."""
-    return HIDDEN.sub("", source).rstrip("\n")
-
-
 def _text(key, lang, **kw):
     de, en = TEXT[key]
     return (de if lang == "de" else en).format(**kw)
 
 
-def answer_records(cell):
-    """``[(exercise_id, payload), ...]`` in the outputs of one cell (anything that claims to be
-    an answer record counts, valid or not)."""
-    records = []
-    for out in cell.get("outputs", []):
-        data = out.get("data") or {}
-        if ANSWER_MIME in data:
-            try:  # plain dicts and lists (nbformat hands out NotebookNode subclasses)
-                rec = json.loads(json.dumps(data[ANSWER_MIME]))
-            except (TypeError, ValueError, RecursionError):
-                rec = None
-            ok = isinstance(rec, dict) and isinstance(rec.get("exercise"), str)
-            records.append((rec["exercise"], rec.get("payload")) if ok else (None, None))
-    return records
-
-
 def judge_cell(cell, exercise_id, seed, lang, find):
     """``(passed, message, mistake)`` for one executed test cell (mistake: as
     ``workbook.exercise.Result.mistake``)."""
-    records = answer_records(cell)
+    found = records(cell.get("outputs", []))
     flags = [o.get("evalue", "") for o in cell.get("outputs", [])
              if o.get("output_type") == "error" and o.get("ename") == "GraderFlag"]
     if flags:  # the execution layer's screening or tripwire (autograder.execute)
         return False, str(flags[0]), None
-    if not records:
+    if not found:
         kernel = [o.get("ename") for o in cell.get("outputs", [])
                   if o.get("output_type") == "error" and o.get("ename") in KERNEL_ERRORS]
         if kernel:
             de, en = KERNEL_ERRORS[kernel[0]]
             return False, de if lang == "de" else en, None
         return False, _text("no_record", lang), None
-    if len(records) != 1 or records[0][0] != exercise_id:
-        return False, _text("records", lang, n=len(records)), None
+    if len(found) != 1 or found[0] is None or found[0]["exercise"] != exercise_id:
+        return False, _text("records", lang, n=len(found)), None
     try:
         exercise = find(exercise_id)
     except KeyError:
         return False, _text("unknown", lang, id=exercise_id), None
     try:
-        result = exercise.judge(records[0][1], seed=seed, hidden=True, lang=lang)
+        result = exercise.judge(found[0]["payload"], seed=seed, hidden=True, lang=lang)
     except Exception:  # judge() promises not to raise; a bug must still cost only this cell
         return False, _text("judge", lang), None
     return (bool(result.passed), " ".join(filter(None, [result.message, result.hint])),
@@ -105,12 +80,6 @@ def verdict_outputs(passed, message):
             error_output("WrongAnswer", message)]
 
 
-def language(assignment_id):
-    """The language of an assignment ``unitN_de`` (from the assignment id, not the notebook)."""
-    lang = assignment_id.rsplit("_", 1)[-1]
-    return lang if lang in LANGS else "en"
-
-
 class TrustedVerdict(NbGraderPreprocessor):
     seed = Integer(None, allow_none=True, help="the run's grading seed").tag(config=True)
 
@@ -119,7 +88,7 @@ class TrustedVerdict(NbGraderPreprocessor):
 
         if self.seed is None:
             raise RuntimeError("TrustedVerdict.seed is not configured (the grading seed)")
-        lang = language(resources.get("nbgrader", {}).get("assignment", ""))
+        lang = parse_assignment(resources.get("nbgrader", {}).get("assignment", ""))[1]
         verdicts = {}
         for cell in nb.cells:
             exercise_id = exercise_of(cell)
@@ -134,7 +103,7 @@ class TrustedVerdict(NbGraderPreprocessor):
                 passed, message, mistake = judge_cell(cell, exercise_id, self.seed, lang, find)
             cell.outputs = verdict_outputs(passed, message)
             cell.metadata["nnkit_verdict"] = {"passed": passed, "mistake": mistake}
-            cell.source = strip_hidden(cell.source)
+            cell.source = strip_hidden(cell.source).rstrip("\n")
             verdicts[meta.get("grade_id")] = {"passed": passed, "message": message,
                                               "mistake": mistake}
         resources.setdefault("nnkit", {})["verdicts"] = verdicts

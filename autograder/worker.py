@@ -4,8 +4,8 @@ Each worker process has its own scratch course (a copy of the course's sources a
 the template gradebook made by generate_assignment) and runs nbgrader's Autograde and
 GenerateFeedback converters in-process (no CLI start-up per submission). A fresh kernel runs every
 notebook (:mod:`autograder.execute`). The result is plain data — scores per grade cell, comments,
-verdicts, the autograded notebook, the feedback HTML — that :mod:`autograder.merge` writes into
-the course gradebook.
+the typical mistakes matched, the autograded notebook, the feedback HTML — that
+:mod:`autograder.merge` writes into the course gradebook.
 
 The same function runs in a ``ProcessPoolExecutor`` or on a Dask cluster (workers that share the
 file system with the course directory; one thread per worker process is best, a lock keeps
@@ -84,23 +84,19 @@ def _scores(db_url, assignment, student):
     return notebooks, timestamp
 
 
-def _verdicts(path):
-    """``(texts, mistakes, review)``: grade id -> the verdict text and -> the matched typical
-    mistake, as TrustedVerdict wrote them into the autograded notebook, and the screening's
-    findings for the instructor (:data:`autograder.execute.REVIEW`)."""
+def _mistakes(path):
+    """``(mistakes, review)``: grade id -> the matched typical mistake, as TrustedVerdict wrote
+    it into the autograded notebook, and the screening's findings for the instructor
+    (:data:`autograder.execute.REVIEW`)."""
     import nbformat
 
     from autograder.execute import REVIEW, exercise_of
 
     nb = nbformat.read(path, as_version=4)
-    texts, mistakes = {}, {}
-    for cell in nb.cells:
-        if exercise_of(cell) is not None:
-            gid = cell.metadata["nbgrader"]["grade_id"]
-            text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-            texts[gid] = text.strip()
-            mistakes[gid] = cell.metadata.get("nnkit_verdict", {}).get("mistake")
-    return texts, mistakes, list(nb.metadata.get(REVIEW, []))
+    mistakes = {cell.metadata["nbgrader"]["grade_id"]:
+                cell.metadata.get("nnkit_verdict", {}).get("mistake")
+                for cell in nb.cells if exercise_of(cell) is not None}
+    return mistakes, list(nb.metadata.get(REVIEW, []))
 
 
 def grade_job(job, course_root, key, work_root):
@@ -142,7 +138,7 @@ def _grade(job, course_root, key, work_root):
         for name in job["notebooks"]:
             entry = notebooks[name]
             autograded = where / "autograded" / student / assignment / f"{name}.ipynb"
-            entry["verdicts"], entry["mistakes"], entry["review"] = _verdicts(autograded)
+            entry["mistakes"], entry["review"] = _mistakes(autograded)
             entry["autograded"] = autograded.read_text()  # for formgrader (manual grading)
             entry["feedback"] = (where / "feedback" / student / assignment
                                  / f"{name}.html").read_text()

@@ -35,7 +35,7 @@ RESTART_SEED = 4
 
 def sine_problem(n=SINE_N, seed=3):
     """Data (X, Y) of shape (n, 1): y = 2.5 sin(x) + noise on [-3, 3]; the start parameters."""
-    from workbook.views import sine_network
+    from workbook.reference import sine_network
 
     rng = np.random.default_rng(seed)
     x = np.sort(rng.uniform(-3.0, 3.0, n))
@@ -113,7 +113,7 @@ def sine_torch(X, Y, params, lr=SINE_LR):
 
 def restart_problem(restarts=RESTARTS, seed=RESTART_SEED):
     """The unit's training set (X (n, 1), Y (n, 1)) and nnkit start parameters with restarts."""
-    from workbook.views import dead_relu
+    from workbook.reference import dead_relu
 
     net = dead_relu.skip_net()
     params = net.init_params(seed=seed, restarts=restarts)
@@ -123,7 +123,7 @@ def restart_problem(restarts=RESTARTS, seed=RESTART_SEED):
 def restarts_nnkit(X, Y, params, steps=STEPS, lr=RESTART_LR):
     """(losses (steps+1, R), final weights (w0, w1, w2, w3)) by ``nnkit.train``."""
     from nnkit.train import train
-    from workbook.views import dead_relu
+    from workbook.reference import dead_relu
 
     net = dead_relu.skip_net()
     restarts = params["W1"].shape[0]
@@ -133,7 +133,7 @@ def restarts_nnkit(X, Y, params, steps=STEPS, lr=RESTART_LR):
 
 def restarts_numpy(X, Y, params, steps=STEPS, lr=RESTART_LR):
     """The same training hand-written in numpy, vectorised over the restarts (arrays (R, 1))."""
-    from workbook.views import dead_relu
+    from workbook.reference import dead_relu
 
     w0, w1, w2, w3 = (np.array(v, dtype=float)[:, None] for v in dead_relu.get_weights(params))
     x, y = X[:, 0][None, :], Y[:, 0][None, :]  # (1, n)
@@ -166,7 +166,7 @@ def restarts_torch(X, Y, params, steps=STEPS, lr=RESTART_LR):
     """The same training in PyTorch eager mode: weights (R, 1) tensors, autograd per step."""
     import torch
 
-    from workbook.views import dead_relu
+    from workbook.reference import dead_relu
 
     ws = [torch.tensor(np.asarray(v, dtype=float)[:, None], requires_grad=True)
           for v in dead_relu.get_weights(params)]

@@ -10,6 +10,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 from autograder import cache, example, feedback, validate, verdict
 from autograder.course import Assignment
 from autograder.progress import Progress
+from workbook.answer import ANSWER_MIME
 from workbook.checks import find
 
 SEED = 4242
@@ -25,7 +26,7 @@ def check_cell(exercise_id, outputs):
 
 
 def record(exercise_id, payload):
-    return new_output("display_data", data={verdict.ANSWER_MIME: {"exercise": exercise_id,
+    return new_output("display_data", data={ANSWER_MIME: {"exercise": exercise_id,
                                                                   "payload": payload}})
 
 
@@ -66,7 +67,7 @@ def test_verdict_rejects_missing_extra_and_foreign_records():
     ex = find("u1_dz_dw2")
     right = ex.collect({"dz_dw2": "x2"}, seed=SEED, hidden=True)
     for outputs in ([], [record("u1_dz_dw2", right)] * 2, [record("u1_relu_grad", right)],
-                    [new_output("display_data", data={verdict.ANSWER_MIME: "junk"})],
+                    [new_output("display_data", data={ANSWER_MIME: "junk"})],
                     [new_output("error", ename="KernelDied", evalue="", traceback=[])]):
         cell, verdicts = judged(check_cell("u1_dz_dw2", outputs), lang="de")
         assert not verdicts["u1_dz_dw2_check"]["passed"], outputs
@@ -81,7 +82,7 @@ def test_feedback_strips_hidden_tests_solutions_and_records():
     nb = new_notebook(cells=[cell, answer, broken])
     nb, _ = feedback.StripForFeedback().preprocess(nb, {})
     text = json.dumps(nb)
-    for leak in ("hidden=True", "secret", "BEGIN", verdict.ANSWER_MIME, "leak"):
+    for leak in ("hidden=True", "secret", "BEGIN", ANSWER_MIME, "leak"):
         assert leak not in text, leak
     assert "x = 1" in nb.cells[1].source and "y = 2" in nb.cells[1].source
 
@@ -240,6 +241,49 @@ def test_screening_still_finds_what_tampers():
                        ("eval(f'{a}')", "eval")):
         tamper, _, _ = screened(cheat)
         assert tamper and hit in tamper[0], (cheat, tamper)
+
+
+def test_an_answer_using_the_reference_scores_zero_the_helpers_are_allowed():
+    """The reference (nnkit, workbook.reference) zeroes the exercise, whichever module of it;
+    the student helpers (workbook.symbolic, workbook.i18n) change nothing."""
+    for cheat, finding in (
+            ("from workbook.reference.relu_neuron import chain_rule\n"
+             "dy = chain_rule(1, 2, 3, 4)", "chain_rule"),
+            ("from workbook.reference import vanishing\nf = vanishing.sheet11_ex1", "vanishing"),
+            ("from workbook import reference", "workbook.reference"),
+            ("import workbook.reference.sine_network as s", "workbook.reference"),
+            ("from nnkit import MLP\nnet = MLP([1, 1])", "MLP"),
+            ("import nnkit.activations", "nnkit")):
+        tamper, reference, _ = screened(cheat)
+        assert not tamper and finding in reference["u1_relu_grad"], (cheat, reference)
+    for honest in ("from workbook.symbolic import parse, equivalent\nparse('x', {})",
+                   "from workbook import symbolic as S, i18n\nS.parse('x', {})",
+                   "import workbook.symbolic as S\nfrom workbook.i18n import fmt, tr"):
+        assert screened(honest) == ([], {}, []), honest
+    # ``import workbook.symbolic`` binds the name workbook: the whole package, as import workbook
+    assert "workbook" in screened("import workbook.symbolic\nworkbook.checks")[0][0]
+
+
+def test_the_data_and_tools_a_unit_hands_out_are_no_reference_finding():
+    setup = "from workbook.reference.dead_relu import experiment"
+    answer = setup + "\nresult = experiment(lr=0.3, steps=100)"
+    assert screened(answer, [setup]) == ([], {}, [])
+    _, reference, _ = screened(answer.replace("experiment", "nnkit_gradients"), [setup])
+    assert "nnkit_gradients" in reference["u1_relu_grad"]
+
+
+def test_the_helpers_import_nothing_of_the_reference():
+    """What makes allowing them safe: importing them loads no module of the answer key."""
+    import subprocess
+    import sys
+
+    from autograder.screen import HELPERS, REFERENCE
+
+    code = (f"import sys\nimport {', '.join(HELPERS)}\n"
+            f"print(sorted(m for m in sys.modules for p in {REFERENCE!r}\n"
+            f"             if m == p or m.startswith(p + '.')))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "[]", run.stdout + run.stderr
 
 
 def test_strings_naming_grading_internals_are_graded_and_shown_to_the_instructor():

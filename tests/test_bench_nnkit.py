@@ -18,7 +18,7 @@ def _as_numpy(grads):
 @pytest.mark.parametrize("seed", [227, 1, 2])
 def test_sine_step_same_loss_gradients_and_update(seed):
     X, Y, _ = nb.sine_problem()
-    from workbook.views import sine_network
+    from workbook.reference import sine_network
 
     params = sine_network.initial_params(seed)
     results = {}
@@ -61,7 +61,7 @@ def test_restarts_same_losses_and_weights():
 
 def test_restarts_match_the_units_single_example_gradients():
     """One step of the hand-written numpy training equals the unit's by_hand gradients (n = 1)."""
-    from workbook.views import dead_relu
+    from workbook.reference import dead_relu
 
     rng = np.random.default_rng(0)
     w = rng.normal(size=(8, 4))

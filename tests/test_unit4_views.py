@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from workbook.i18n import set_language
+from workbook.reference import dead_relu as dr_ref
 from workbook.views import dead_relu as dr
 
 
@@ -18,7 +19,7 @@ def png(view):
 
 def test_by_hand_worked_example():
     # (x, y) = (1, -3), w = 1/2: yhat = 3/8, L = 27/8; dL/dh0 = w3 (skip) + dz1 w1 = 1/2 + 1/4
-    v = dr.by_hand(1.0, -3.0, dr.W_HAND)
+    v = dr_ref.by_hand(1.0, -3.0, dr_ref.W_HAND)
     assert (v.z0, v.h0, v.z1, v.h1, v.yhat) == (0.5, 0.5, 0.25, 0.25, 0.375)
     assert v.L == 27 / 8 and v.dyhat == 1.0
     assert (v.skip_path, v.main_path, v.dh0) == (0.5, 0.25, 0.75)
@@ -28,11 +29,11 @@ def test_by_hand_worked_example():
 def test_by_hand_relu_gates_and_subgradient():
     # w1 < 0: z1 < 0, h1 dead -> dw1 = dw2 = 0, but the skip path still reaches w0:
     # x = 1, w = (1, -1, 1, 1): h0 = 1, z1 = -1, yhat = w3 h0 = 1; y = 0 -> dyhat = +1, dw0 = w3 = 1
-    assert dr.by_hand(1.0, 0.0, (1.0, -1.0, 1.0, 1.0)).grads == (1.0, 0.0, 0.0, 1.0)
+    assert dr_ref.by_hand(1.0, 0.0, (1.0, -1.0, 1.0, 1.0)).grads == (1.0, 0.0, 0.0, 1.0)
     # z0 = 0 exactly (w0 = 0): ReLU'(0) = 0, so dw0 = 0
-    assert dr.by_hand(1.0, 1.0, (0.0, 1.0, 1.0, 1.0)).dw0 == 0.0
+    assert dr_ref.by_hand(1.0, 1.0, (0.0, 1.0, 1.0, 1.0)).dw0 == 0.0
     # yhat = y: subgradient 0 everywhere (x = 1, w = 1: yhat = 1 + 1 = 2)
-    assert dr.by_hand(1.0, 2.0, (1.0, 1.0, 1.0, 1.0)).grads == (0.0, 0.0, 0.0, 0.0)
+    assert dr_ref.by_hand(1.0, 2.0, (1.0, 1.0, 1.0, 1.0)).grads == (0.0, 0.0, 0.0, 0.0)
 
 
 def test_by_hand_matches_nnkit_in_every_sign_case():
@@ -41,12 +42,12 @@ def test_by_hand_matches_nnkit_in_every_sign_case():
         for _ in range(40):
             w = tuple(rng.choice([-1, 0, 1]) * rng.uniform(0.1, 2, 4))
             y = float(rng.normal(0, 2))
-            np.testing.assert_allclose(dr.by_hand(x, y, w).grads, dr.nnkit_gradients(x, y, w),
-                                       atol=1e-12)
+            np.testing.assert_allclose(dr_ref.by_hand(x, y, w).grads,
+                                       dr_ref.nnkit_gradients(x, y, w), atol=1e-12)
 
 
 def test_named_trace_has_the_four_weights_and_the_skip_edge():
-    net = dr.set_weights(dr.skip_net(), dr.W_HAND)
+    net = dr_ref.set_weights(dr_ref.skip_net(), dr_ref.W_HAND)
     trace = dr.named_trace(net, 1.0, -3.0)
     edges = {e.name: e for e in trace.edges}
     assert set(edges) == {"w₀", "w₁", "w₂", "w₃"}
@@ -57,38 +58,38 @@ def test_named_trace_has_the_four_weights_and_the_skip_edge():
 
 def test_is_dead_means_h0_is_zero_on_every_training_point():
     w0 = np.array([-1.0, 0.0, 1e-9, 2.0])
-    np.testing.assert_array_equal(dr.is_dead(w0), [True, True, False, False])
-    net = dr.skip_net()
+    np.testing.assert_array_equal(dr_ref.is_dead(w0), [True, True, False, False])
+    net = dr_ref.skip_net()
     for value in w0:
-        net = dr.set_weights(net, (value, 1.0, 1.0, 1.0))
-        h0 = np.maximum(0, net.preactivations(dr.X_TRAIN)[0])
-        assert dr.is_dead(value) == bool(np.all(h0 == 0))
+        net = dr_ref.set_weights(net, (value, 1.0, 1.0, 1.0))
+        h0 = np.maximum(0, net.preactivations(dr_ref.X_TRAIN)[0])
+        assert dr_ref.is_dead(value) == bool(np.all(h0 == 0))
 
 
 def test_experiment_shapes_and_wrong_counts():
-    out = dr.experiment(lr=0.1, steps=20, restarts=50)
+    out = dr_ref.experiment(lr=0.1, steps=20, restarts=50)
     assert out.losses.shape == (21, 50)
     assert out.yhat.shape == (50, 4) and out.wrong.shape == (50,)
     assert set(out.start) == set(out.end) == {"w0", "w1", "w2", "w3"}
     # wrong counts agree with the final predictions by the hand formulas
     for r in range(50):
         w = [out.end[k][r] for k in ("w0", "w1", "w2", "w3")]
-        points = zip(dr.X_TRAIN[:, 0], dr.Y_TRAIN[:, 0], strict=True)
-        yhat = [dr.by_hand(x, y, w).yhat for x, y in points]
+        points = zip(dr_ref.X_TRAIN[:, 0], dr_ref.Y_TRAIN[:, 0], strict=True)
+        yhat = [dr_ref.by_hand(x, y, w).yhat for x, y in points]
         np.testing.assert_allclose(out.yhat[r], yhat, atol=1e-12)
-        assert out.wrong[r] == np.sum(np.abs(np.array(yhat) + dr.X_TRAIN[:, 0]) >= 0.25)
+        assert out.wrong[r] == np.sum(np.abs(np.array(yhat) + dr_ref.X_TRAIN[:, 0]) >= 0.25)
 
 
 def test_the_target_is_representable():
     # w = (1, 0, 0, -1): h0 = x, h1 = 0, yhat = -h0 = -x for x > 0: zero loss
-    net = dr.set_weights(dr.skip_net(), (1.0, 0.0, 0.0, -1.0))
-    np.testing.assert_allclose(net.forward(dr.X_TRAIN), dr.Y_TRAIN)
+    net = dr_ref.set_weights(dr_ref.skip_net(), (1.0, 0.0, 0.0, -1.0))
+    np.testing.assert_allclose(net.forward(dr_ref.X_TRAIN), dr_ref.Y_TRAIN)
 
 
 # ------------------------------------------------------------------ BackpropView
 
 def hand_view():
-    return dr.BackpropView(dr.X_HAND, dr.Y_HAND, dr.W_HAND)
+    return dr.BackpropView(dr_ref.X_HAND, dr_ref.Y_HAND, dr_ref.W_HAND)
 
 
 def test_backprop_view_starts_away_from_the_hand_example():
@@ -104,7 +105,7 @@ def test_backprop_view_updates_diagram_and_readout_and_resets():
     assert "0.750" in text  # dL/dh0 = 1/2 + 1/4 at the worked example
     view.controls["w0"].value = -0.5  # z0 < 0: every gradient 0
     assert view.diagram.value != svg and view.readout.value != text
-    v = dr.by_hand(1.0, -3.0, (-0.5, 0.5, 0.5, 0.5))
+    v = dr_ref.by_hand(1.0, -3.0, (-0.5, 0.5, 0.5, 0.5))
     assert v.grads == (0.0, 0.0, 0.0, 0.0)
     view.reset()
     assert view.diagram.value == svg and view.readout.value == text
@@ -138,7 +139,7 @@ def test_step_view_step_kills_the_network_and_reset_restores():
     view.step()  # dead: nothing changes any more
     assert view.w == (-0.25, 0.25, 0.25, 0.0) and view.steps == 2
     view.reset_button.click()
-    assert view.w == dr.W_HAND and view.steps == 0
+    assert view.w == dr_ref.W_HAND and view.steps == 0
     assert png(view) == picture and view.before.value == before
 
 
@@ -202,7 +203,7 @@ def test_experiment_view_goes_on_after_the_event_and_completes():
     at_once = dr.ExperimentView(restarts=50)  # no event loop: every change computed at once
     at_once.controls["steps"].value = 130
     assert picture == png(at_once) and text == at_once.readout.value
-    out = dr.experiment(lr=0.1, steps=130, restarts=50)  # from scratch
+    out = dr_ref.experiment(lr=0.1, steps=130, restarts=50)  # from scratch
     np.testing.assert_array_equal(heights, np.bincount(out.wrong, minlength=5) / 50)
 
 
@@ -242,14 +243,14 @@ def test_experiment_view_never_shows_a_stale_or_mixed_picture():
         t = len(frame["mean"]) - 1
         key = (frame["lr"], t)
         if key not in seen:
-            seen[key] = dr.experiment(lr=frame["lr"], steps=t, restarts=restarts)
+            seen[key] = dr_ref.experiment(lr=frame["lr"], steps=t, restarts=restarts)
         out = seen[key]
         expected = np.bincount(out.wrong, minlength=5) / restarts
         np.testing.assert_array_equal(frame["heights"], expected)
         for i, line in enumerate(frame["samples"]):
             np.testing.assert_array_equal(line, out.losses[:, i])
         np.testing.assert_array_equal(frame["mean"], out.losses.mean(axis=1))
-        assert f"dead at the end = {dr.is_dead(out.end['w0']).mean():.3f}" in frame["readout"]
+        assert f"dead at the end = {dr_ref.is_dead(out.end['w0']).mean():.3f}" in frame["readout"]
         final = t == frame["steps"]
         assert (frame["progress"] == "") == final
         if not final:
@@ -258,7 +259,7 @@ def test_experiment_view_never_shows_a_stale_or_mixed_picture():
     for name, value, _ in changes:
         at_once.controls[name].value = value
     assert png(view) == png(at_once) and view.readout.value == at_once.readout.value
-    out = dr.experiment(lr=0.3, steps=20, restarts=restarts)  # from scratch
+    out = dr_ref.experiment(lr=0.3, steps=20, restarts=restarts)  # from scratch
     np.testing.assert_array_equal([bar.get_height() for bar in view.bars],
                                   np.bincount(out.wrong, minlength=5) / restarts)
 
@@ -270,7 +271,7 @@ def test_experiment_view_reuses_the_training_of_the_same_learning_rate():
     assert view.training is training and training.steps == 150
     view.controls["steps"].value = 40  # fewer steps: a lookup
     assert view.training is training and training.steps == 150
-    out = dr.experiment(lr=0.1, steps=40, restarts=50)  # from scratch
+    out = dr_ref.experiment(lr=0.1, steps=40, restarts=50)  # from scratch
     np.testing.assert_array_equal([bar.get_height() for bar in view.bars],
                                   np.bincount(out.wrong, minlength=5) / 50)
     np.testing.assert_array_equal(view.mean.get_ydata(), out.losses.mean(axis=1))

@@ -9,6 +9,7 @@ import sympy as sp
 
 from nnkit.activations import get_activation
 from workbook import symbolic
+from workbook.reference.vanishing import chain
 from workbook.source import flatten
 from workbook.units import unit5
 
@@ -196,7 +197,7 @@ def test_skip_derivative_with_sympy(N):
     (the chain rule through s_N):
     d s_N/d o_1 = w_N (d o_{N-1}/d o_1) + 1, d o_{N-1}/d o_1 = prod_{i=2}^{N-1} sigma'(s_i) w_i,
     d o_1/d w_1 = sigma'(s_1) x."""
-    o_N, s = symbolic.chain(N, skip=True)
+    o_N, s = chain(N, skip=True)
     derivative = sp.diff(o_N, sp.Symbol("w_1"))
     # name the pre-activations s_i again: sigma_prime(<expression of s_i>) -> sigma_prime(s_i)
     back = {symbolic.sigma_prime(expr): symbolic.sigma_prime(sym) for sym, expr in s.items()}

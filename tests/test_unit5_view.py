@@ -7,6 +7,7 @@ import pytest
 
 from nnkit.activations import get_activation
 from workbook.i18n import set_language
+from workbook.reference import vanishing as V_ref
 from workbook.views import vanishing as V
 
 ACTS = ["sigmoid", "tanh", "relu", "identity"]
@@ -16,15 +17,15 @@ ACTS = ["sigmoid", "tanh", "relu", "identity"]
 
 @pytest.mark.parametrize("act", ACTS)
 def test_gradient_vs_depth_matches_nnkit_backprop(act):
-    w, b = V.chain_parameters(10, 1.3, seed=2)
-    plain, skip = V.gradient_vs_depth(0.5, w, b, act)
+    w, b = V_ref.chain_parameters(10, 1.3, seed=2)
+    plain, skip = V_ref.gradient_vs_depth(0.5, w, b, act)
     assert np.isnan(skip[:2]).all()
     for n in range(1, 11):
-        assert plain[n - 1] == pytest.approx(abs(V.network_dON_dw1(0.5, w[:n], b[:n], act)),
+        assert plain[n - 1] == pytest.approx(abs(V_ref.network_dON_dw1(0.5, w[:n], b[:n], act)),
                                              rel=1e-9, abs=1e-300)
-        assert plain[n - 1] == pytest.approx(abs(V.dON_dw1(0.5, w[:n], b[:n], act)), rel=1e-9)
+        assert plain[n - 1] == pytest.approx(abs(V_ref.dON_dw1(0.5, w[:n], b[:n], act)), rel=1e-9)
         if n >= 3:
-            ref = abs(V.network_dON_dw1(0.5, w[:n], b[:n], act, skip=True))
+            ref = abs(V_ref.network_dON_dw1(0.5, w[:n], b[:n], act, skip=True))
             assert skip[n - 1] == pytest.approx(ref, rel=1e-9, abs=1e-300)
 
 
@@ -33,43 +34,43 @@ def test_identity_chain_by_hand():
     x = 0.5, w = (2, 3, 0.5, 4): plain = 0.5, 1.5, 0.75, 3; skip (n >= 3) = 0.5 * 4 = 2 (n = 3:
     1 + 3 * 0.5), 0.5 * 7 = 3.5 (n = 4: 1 + 3 * 0.5 * 4)."""
     w, b = np.array([2.0, 3.0, 0.5, 4.0]), np.zeros(4)
-    plain, skip = V.gradient_vs_depth(0.5, w, b, "identity")
+    plain, skip = V_ref.gradient_vs_depth(0.5, w, b, "identity")
     np.testing.assert_allclose(plain, [0.5, 1.5, 0.75, 3.0])
     np.testing.assert_allclose(skip[2:], [1.25, 3.5])
 
 
 def test_sigmoid_factors_are_at_most_a_quarter_of_w():
     """sigmoid' <= 1/4, so |w_i sigma'(s_i)| <= |w_i| / 4 and the product vanishes for |w_i| < 4."""
-    w, b = V.chain_parameters(30, 1.0)
-    plain, _ = V.gradient_vs_depth(0.5, w, b, "sigmoid")
+    w, b = V_ref.chain_parameters(30, 1.0)
+    plain, _ = V_ref.gradient_vs_depth(0.5, w, b, "sigmoid")
     assert plain[-1] < 0.5 * 0.25 * (1.2 / 4) ** 29
     assert np.all(np.diff(plain) < 0)
 
 
 def test_chain_forward_skip_adds_o1_to_the_last_sum():
     w, b = np.array([1.0, 2.0, 3.0]), np.array([0.0, 0.0, 0.0])
-    s, o = V.chain_forward(1.0, w, b, "identity", skip=True)
+    s, o = V_ref.chain_forward(1.0, w, b, "identity", skip=True)
     # o_1 = 1, o_2 = 2, s_3 = 3 * 2 + 0 + o_1 = 7
     np.testing.assert_allclose(s, [1.0, 2.0, 7.0])
 
 
 def test_chain_network_parameters():
     w, b = np.array([1.0, 2.0, 3.0, 4.0]), np.zeros(4)
-    net = V.chain_network(w, b, "sigmoid", "to_output")
+    net = V_ref.chain_network(w, b, "sigmoid", "to_output")
     assert set(net.params) == {"W1", "W2", "W3", "W4", "W4_1", "W4_2", "b1", "b2", "b3", "b4"}
     assert net.params["W4_1"][0, 0] == 1.0 and net.params["W3"][0, 0] == 3.0
-    res = V.chain_network(w, b, "sigmoid", "residual")
+    res = V_ref.chain_network(w, b, "sigmoid", "residual")
     assert [L.residual for L in res.layers] == [False, True, True, False]
 
 
 def test_gradients_per_layer_first_entry_is_the_exercise_gradient():
-    w, b = V.chain_parameters(8, 1.0)
+    w, b = V_ref.chain_parameters(8, 1.0)
     for arch, skip in (("plain", False), ("skip", True)):
-        g = V.gradients_per_layer(8, arch, "sigmoid", 1.0)
-        assert g[0] == pytest.approx(abs(V.dON_dw1(0.5, w, b, "sigmoid", skip)), rel=1e-9)
+        g = V_ref.gradients_per_layer(8, arch, "sigmoid", 1.0)
+        assert g[0] == pytest.approx(abs(V_ref.dON_dw1(0.5, w, b, "sigmoid", skip)), rel=1e-9)
     # skips from every layer: the early layers keep gradients of the order of the last layer's
-    g = V.gradients_per_layer(12, "to_output", "sigmoid", 1.0)
-    plain = V.gradients_per_layer(12, "plain", "sigmoid", 1.0)
+    g = V_ref.gradients_per_layer(12, "to_output", "sigmoid", 1.0)
+    plain = V_ref.gradients_per_layer(12, "plain", "sigmoid", 1.0)
     assert g[0] / g[-1] > 1e3 * plain[0] / plain[-1]
 
 
@@ -92,10 +93,10 @@ WRONG = {"a": "W[j, 1]", "b": "x[j]", "c": "1", "d": "W[1, j]", "e": "sigmoid(f[
 
 @pytest.mark.parametrize("part", list(REFERENCE))
 def test_numeric_check_accepts_reference_and_catches_mistakes(part):
-    rows = V.sheet11_numeric_check(REFERENCE[part], part)
+    rows = V_ref.sheet11_numeric_check(REFERENCE[part], part)
     assert len(rows) == 2 * {"b": 6, "c": 2}.get(part, 3)  # two points
     assert all(np.isclose(f, n, rtol=1e-5, atol=1e-7) for _, _, f, n in rows)
-    wrong = V.sheet11_numeric_check(WRONG[part], part)
+    wrong = V_ref.sheet11_numeric_check(WRONG[part], part)
     assert not all(np.isclose(f, n, rtol=1e-5, atol=1e-7) for _, _, f, n in wrong)
 
 
@@ -117,7 +118,7 @@ def test_view_builds_updates_and_resets():
     assert bytes(view.plot.image.value) != image and view.readout.value != readout
     view.controls["activation"].value = "identity"
     # identity with w_i = 2.5 u_i: every factor is w_i itself
-    w, _ = V.chain_parameters(6, 2.5)
+    w, _ = V_ref.chain_parameters(6, 2.5)
     assert V.sci(0.5 * np.prod(w[1:])) in view.readout.value
     view.reset()
     assert view.controls["w"].value == 1.0 and view.controls["activation"].value == "sigmoid"
@@ -136,7 +137,7 @@ def test_view_diagram_stays_legible_at_every_depth():
     """Labels keep their natural 13 px: the drawing is never shrunk to the page width but sits in
     a box that scrolls sideways, for every N the slider allows."""
     view = V.VanishingView(depth=4)
-    for N in (6, 12, V.N_MAX):
+    for N in (6, 12, V_ref.N_MAX):
         view.controls["N"].value = N
         html = view.diagram.value
         assert html.startswith("<div style='overflow-x:auto'><svg") and "max-width:100%" not in html
@@ -147,10 +148,10 @@ def test_view_diagram_stays_legible_at_every_depth():
 
 def test_view_diagram_gradients_are_the_chain_gradients():
     """The diagram's trace has dL/do_N = 1, so its dL/dw_1 is d o_N/d w_1."""
-    w, b = V.chain_parameters(4, 1.0)
-    trace = V.chain_trace(0.5, w, b, "sigmoid")
+    w, b = V_ref.chain_parameters(4, 1.0)
+    trace = V_ref.chain_trace(0.5, w, b, "sigmoid")
     first = [e for e in trace.edges if e.name.startswith("W1[")][0]
-    assert first.dw == pytest.approx(V.dON_dw1(0.5, w, b, "sigmoid"), rel=1e-9)
+    assert first.dw == pytest.approx(V_ref.dON_dw1(0.5, w, b, "sigmoid"), rel=1e-9)
 
 
 def test_each_slider_change_redraws_once():
@@ -191,7 +192,7 @@ def _plain_cost(Ws, X, Y, activation, normalise):
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
 @pytest.mark.parametrize("normalise", [False, True])
 def test_wide_gradients_agree_with_centred_differences(activation, normalise):
-    Z, X, Y = V.wide_data()
+    Z, X, Y = V_ref.wide_data()
     N, scale = 3, np.sqrt(2 / V.WIDTH)  # He: variance 2/n
     Ws = [scale * Z[j] for j in range(N)]
     expected = []
@@ -270,8 +271,8 @@ def test_view_remedy_controls_speak_german():
 def test_the_remedies_text_states_what_the_view_shows():
     """Unit 5, "Gegenmittel": |d o_N / d w_1| at N = 30 for the settings the text names."""
     def at_30(activation, scale):
-        w, b = V.chain_parameters(30, scale)
-        return V.gradient_vs_depth(0.5, w, b, activation)[0][29]
+        w, b = V_ref.chain_parameters(30, scale)
+        return V_ref.gradient_vs_depth(0.5, w, b, activation)[0][29]
 
     assert 0.4 < at_30("relu", 1.0) < 0.7                 # "bei etwa 0,5"
     assert 1e-21 < at_30("sigmoid", 1.0) < 1e-19          # "etwa 10^-20"
@@ -279,8 +280,8 @@ def test_the_remedies_text_states_what_the_view_shows():
     assert 1e-36 < at_30("sigmoid", 4.0) < 1e-34          # "mit w = 4 etwa 10^-35"
     assert 10**2.5 < at_30("identity", 1.3) < 10**3.5     # "etwa 10^3"
     # every layer's ReLU is active at w = 1: the factors are the weights themselves
-    w, b = V.chain_parameters(30, 1.0)
-    s, _ = V.chain_forward(0.5, w, b, "relu")
+    w, b = V_ref.chain_parameters(30, 1.0)
+    s, _ = V_ref.chain_forward(0.5, w, b, "relu")
     assert np.all(s > 0)
 
 

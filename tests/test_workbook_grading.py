@@ -1,7 +1,6 @@
 """Slow: every source notebook runs headless without errors; nbgrader round trip per unit
 (reference = full marks, blank release = 0, one typical mistake = in between)."""
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -12,14 +11,13 @@ import numpy as np
 import pytest
 from fixtures.nbtools import kernel_env, modules
 
-from workbook import build, checks
+from workbook import build
 from workbook.source import LANGS
 
 # a notebook's cells (300 s each) and nbgrader (600 s) fail with their own message before the
 # test's limit (pytest's default is 300 s)
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 MODULES = modules()
-GRADING_SEED = 12345
 
 
 def execute(nb, path):
@@ -64,8 +62,8 @@ def autograde_scores(course, assignment, notebook):
     from nbgrader.api import Gradebook
 
     nbgrader = str(Path(sys.executable).parent / "nbgrader")
-    env = {**kernel_env(), "NNKIT_GRADING_SEED": str(GRADING_SEED)}
-    run = subprocess.run([nbgrader, "autograde", assignment, "--force"], cwd=course, env=env,
+    run = subprocess.run([nbgrader, "autograde", assignment, "--force"], cwd=course,
+                         env=kernel_env(),
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     scores = {}
@@ -103,14 +101,3 @@ def test_nbgrader_round_trip(module, lang, tmp_path):
     total = sum(a for a, _ in scores["mistake"].values())
     assert 0 < total < sum(m for _, m in scores["mistake"].values())
 
-    # the hidden checks left their payloads for the trusted re-judge, and it agrees (a blank
-    # answer fails the visible check first, so it may leave no payload: no payload, no points)
-    exercises = {ex.id: ex for ex in module.EXERCISES}
-    for student, passes in (("reference", True), ("blank", False)):
-        graded = course / "autograded" / student / assignment / name
-        answers = checks.read_answers(json.loads(graded.read_text()))
-        if passes:
-            assert sorted(i for i, _ in answers) == sorted(exercises)
-        for exercise_id, payload in answers:
-            result = exercises[exercise_id].judge(payload, seed=GRADING_SEED, hidden=True)
-            assert result.passed is passes, (student, exercise_id, result)

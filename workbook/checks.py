@@ -1,16 +1,13 @@
-"""The self-check in the notebook: ``check("u1_relu_grad")`` (and the grading record).
+"""The self-check in the notebook: ``check("u1_relu_grad")``.
 
 ``check`` finds the exercise in the unit modules (``workbook.units.unitN``; more modules, e.g.
 test fixtures, via the environment variable ``NNKIT_EXTRA_UNITS="pkg.mod1,pkg.mod2"``), reads the
 answer from the notebook's namespace, judges it, prints ✔/✘ with a hint in the notebook language
-and raises ``AssertionError`` when the answer is wrong.
+and raises ``AssertionError`` when the answer is wrong. ``hidden=True`` (in the hidden-tests region
+of a test cell) judges other cases than the visible ones.
 
-Under the grader (``NNKIT_GRADING_SEED`` set) ``check(id, hidden=True)`` draws fresh cases from that
-seed and emits the payload as a display output of MIME type ``application/vnd.nnkit.answer+json``;
-:func:`read_answers` gets it back from an executed notebook for a trusted re-judge::
-
-    for exercise_id, payload in read_answers(notebook):
-        result = find(exercise_id).judge(payload, seed=grading_seed, hidden=True, lang=lang)
+Grading does not run ``check``: the grader replaces the test cell and judges the answer outside
+the kernel (:mod:`workbook.answer`, :mod:`autograder.verdict`).
 """
 
 from __future__ import annotations
@@ -21,10 +18,8 @@ import os
 import pkgutil
 import re
 
-ANSWER_MIME = "application/vnd.nnkit.answer+json"
-SEED_VARIABLE = "NNKIT_GRADING_SEED"
 EXTRA_VARIABLE = "NNKIT_EXTRA_UNITS"
-VISIBLE_SEED, HIDDEN_SEED = 0, 1  # hidden=True outside grading: other cases than the visible ones
+VISIBLE_SEED, HIDDEN_SEED = 0, 1  # hidden=True: other cases than the visible ones
 
 
 def module_names():
@@ -73,31 +68,6 @@ def find(exercise_id):
     raise KeyError(f"no exercise {exercise_id!r} in the unit modules")
 
 
-def grading_seed():
-    """The grader's seed (``NNKIT_GRADING_SEED``) or None outside grading."""
-    value = os.environ.get(SEED_VARIABLE)
-    return int(value) if value not in (None, "") else None
-
-
-def emit_answer(exercise_id, payload):
-    """Put the payload into the cell's outputs (MIME ``application/vnd.nnkit.answer+json``)."""
-    from IPython.display import display
-
-    display({ANSWER_MIME: {"exercise": exercise_id, "payload": payload},
-             "text/plain": f"[{exercise_id}]"}, raw=True)
-
-
-def read_answers(notebook):
-    """``[(exercise_id, payload), ...]`` from the outputs of an executed notebook (nbformat)."""
-    answers = []
-    for cell in notebook.get("cells", []):
-        for out in cell.get("outputs", []):
-            data = out.get("data", {}).get(ANSWER_MIME)
-            if isinstance(data, dict) and isinstance(data.get("exercise"), str):
-                answers.append((data["exercise"], data.get("payload")))
-    return answers
-
-
 def _namespace(depth=2):
     try:
         from IPython import get_ipython
@@ -113,11 +83,8 @@ def _namespace(depth=2):
 def check(exercise_id, hidden=False):
     """Check the answer to ``exercise_id``: print ✔ or ✘ with a hint; AssertionError if wrong."""
     exercise = find(exercise_id)
-    grading = grading_seed()
-    seed = grading if hidden and grading is not None else HIDDEN_SEED if hidden else VISIBLE_SEED
+    seed = HIDDEN_SEED if hidden else VISIBLE_SEED
     payload = exercise.collect(_namespace(), seed=seed, hidden=hidden)
-    if hidden and grading is not None:
-        emit_answer(exercise_id, payload)
     result = exercise.judge(payload, seed=seed, hidden=hidden)
     print(result)
     if not result.passed:

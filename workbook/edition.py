@@ -364,7 +364,7 @@ README = """# Das nnkit-Arbeitsbuch (Ausgabe für Studierende) · The nnkit work
 
 ## Deutsch
 
-Interaktive Notebooks dazu, wie neuronale Netze lernen: Vorwärtsrechnung, Backpropagation,
+Interaktive Notebooks dazu, wie neuronale Netze lernen: Vorwärtsdurchlauf, Backpropagation,
 ReLU-Gradient und tote Neuronen, verschwindende Gradienten, Skip-Verbindungen.
 
 Sie brauchen Python (ab 3.10) und `make`. Zwei Befehle:
@@ -377,14 +377,14 @@ Sie brauchen Python (ab 3.10) und `make`. Zwei Befehle:
   Antwort.
 
 Was die Selbstprüfung schützt: Die Musterlösungen liegen nicht bei. Die Prüfung vergleicht Ihre
-Antwort mit verschlüsselten Prüfsummen (`workbook/key.json`, HMAC-SHA256 der gerundeten
-Ergebnisse); wer die Datei liest, findet darin keinen Zahlenwert und keine Formel zum
-Abschreiben. Was keine Selbstprüfung verhindern kann: So lange Werte auszuprobieren, bis ✔
-erscheint – von Hand oder mit einem Programm, das die Prüfung aufruft; bei einer Auswahlaufgabe
-mit drei Optionen genügen drei Versuche. Bewertet wird
-später mit verborgenen Tests und neuen Zufallseingaben; ✔ ist ein gutes Zeichen, keine Garantie.
-Die Selbstprüfung ist etwas großzügiger als die Bewertung (um höchstens etwa ein Viertel der
-Toleranz): Rechnen Sie mit allen Stellen, nicht mit gerundeten Zwischenwerten.
+Antwort mit Prüfsummen (`workbook/key.json`, HMAC-SHA256 der gerundeten Ergebnisse); wer die
+Datei liest, findet darin keinen Zahlenwert und keine Formel zum Abschreiben. Was keine
+Selbstprüfung verhindern kann: so lange Werte auszuprobieren, bis ✔ erscheint – von Hand oder mit
+einem Programm, das die Prüfung aufruft; bei einer Auswahlaufgabe genügen höchstens so viele
+Versuche, wie sie Optionen hat. Bewertet wird später mit verborgenen Tests und neuen
+Zufallseingaben; ✔ ist ein gutes Zeichen, keine Garantie. Die Selbstprüfung ist etwas großzügiger
+als die Bewertung (um höchstens etwa ein Viertel der Toleranz): Rechnen Sie mit allen Stellen,
+nicht mit gerundeten Zwischenwerten.
 
 ## English
 
@@ -402,10 +402,11 @@ You need Python (3.10 or newer) and `make`. Two commands:
 What the self-check protects: the model solutions are not included. The check compares your
 answer with keyed hashes (`workbook/key.json`, HMAC-SHA256 of the rounded results); reading that
 file gives no number and no formula to copy. What no self-check can prevent: trying values until
-✔ appears -- by hand or with a program that calls the check; a choice among three options takes
-three tries. Grading later runs hidden tests with fresh random inputs; a ✔ is a good sign, not a
-guarantee. The self-check is a little more lenient than grading (by at most about a quarter of
-the tolerance): compute with all digits, not with rounded intermediate values.
+✔ appears – by hand or with a program that calls the check; a multiple-choice exercise takes at
+most as many tries as it has options. Grading later runs hidden tests with fresh random inputs; a
+✔ is a good sign, not a guarantee. The self-check is a little more lenient than grading (by at
+most about a quarter of the tolerance): compute with all digits, not with rounded intermediate
+values.
 """
 
 

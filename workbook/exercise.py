@@ -1,45 +1,24 @@
-"""Exercises: read a student's answer in the kernel (``collect``), judge it anywhere (``judge``).
+"""Exercises: what is asked, the reference answer, the typical mistakes, and the judge.
 
-``collect`` runs in the student's kernel and turns the answer into plain JSON data (the payload).
+How an answer gets here is :mod:`workbook.answer` (collect in the kernel, one JSON payload).
 ``judge`` is pure: it validates the payload strictly (it may come from a hostile kernel), never
 executes or evaluates anything in it, and compares it with the nnkit reference.
-
-Payload (JSON)::
-
-    {"kind": "value",      "answer": <enc>}
-    {"kind": "function",   "results": [<enc> or {"t": "error", ...}, ...]}   one per case
-    {"kind": "expression", "answer": <enc>}   sympy answers travel as {"t": "str", "v": str(expr)}
-    {"kind": "choice",     "answer": <enc>}
-
-An encoded value ``<enc>`` is one of ``{"t": "num", "v": x}``,
-``{"t": "array", "shape": [...], "v": [...], "seq": "tuple"|"list"|None, "ints": bool}``
-(non-finite numbers as "nan", "inf", "-inf"), ``{"t": "seq", "items": [...]}``,
-``{"t": "str", "v": s}``, ``{"t": "none"}``, ``{"t": "ellipsis"}``, ``{"t": "missing"}``,
-``{"t": "callable"}``, ``{"t": "big", "size": n}``, ``{"t": "other", "type": name}``, and in
-function results ``{"t": "error", "type": .., "msg": ..}``.
 """
 
 from __future__ import annotations
 
 import copy
-import decimal
 import math
-import numbers
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from workbook.answer import HABITS, KINDS, MAX_CASES, PayloadError, collect, encode, read_payload
 from workbook.i18n import get_language
 
-MAX_ELEMENTS = 10_000  # numbers per answer (per call for functions)
-MAX_CASES = 200
-MAX_DEPTH = 4
-MAX_TEXT = 2_000
 DEFAULT_SEED = 0
-KINDS = ("value", "function", "expression", "choice")
-_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -67,10 +46,6 @@ class Result:
 
     def __str__(self):
         return ("✔ " if self.passed else "✘ ") + " ".join(filter(None, [self.message, self.hint]))
-
-
-class PayloadError(ValueError):
-    """The payload does not have the shape ``collect`` produces."""
 
 
 # ------------------------------------------------------------------ messages (formal German)
@@ -144,141 +119,6 @@ def _msg(key, lang, **kw):
     return (de if lang == "de" else en).format(**kw)
 
 
-# ------------------------------------------------------------------ input habits
-HABITS = {  # kind -> what in the source of an answer cell stops it (typed or copied habits)
-    "minus": "[\u2212\u2012\u2013\u2014\ufe63\uff0d]",
-    "times": "[×·⋅∗]",
-    "script": "[\u2070-\u209f\u00b2\u00b3\u00b9]",
-    "latex": r"\$[^$\n]*\$?|\\[A-Za-z]+",
-}
-
-
-def input_habit(history, name):
-    """``{"kind": .., "char": ..}`` for the input habit that stopped the last cell in
-    ``history`` (IPython's ``In``) that assigns ``name``, or None: a unicode minus or
-    multiplication sign, a sub-/superscript, LaTeX, or a decimal comma in the assignment."""
-    assigns = re.compile(rf"(^|\n)\s*(def\s+)?{re.escape(name)}\b\s*[=(]")
-    source = next((s for s in reversed(list(history or [])[-200:])
-                   if isinstance(s, str) and assigns.search(s)), None)
-    if source is None:
-        return None
-    code = "\n".join(line.split("#")[0] for line in source.splitlines())  # no comments
-    for kind, pattern in HABITS.items():
-        found = re.search(pattern, code)
-        if found:
-            return {"kind": kind, "char": found[0][:20]}
-    line = re.search(rf"(^|\n)\s*{re.escape(name)}\s*=([^\n]*)", code)
-    comma = re.search(r"(?<![\w.])-?\d+,\d+", line[2]) if line else None
-    return {"kind": "comma", "char": comma[0][:20]} if comma else None
-
-
-# ------------------------------------------------------------------ encoding (student kernel)
-def _num(x):
-    x = float(x)
-    return x if math.isfinite(x) else ("nan" if math.isnan(x) else "inf" if x > 0 else "-inf")
-
-
-def _real(obj):
-    """Is ``obj`` a real number of any type: Python and numpy ints, floats and bools of any
-    width, ``fractions.Fraction``, ``decimal.Decimal``, sympy numbers (``Integer(12)``,
-    ``Rational(1, 2)``, ``sqrt(2)``)? Judged by its value, like a float."""
-    if isinstance(obj, (numbers.Real, decimal.Decimal, np.number, np.bool_)):
-        return not isinstance(obj, (complex, np.complexfloating))
-    return getattr(obj, "is_number", False) is True and getattr(
-        obj, "is_extended_real", False) is True  # a sympy number such as sqrt(2)
-
-
-def encode(obj, depth=0):
-    """Plain JSON data for a Python object (numbers, arrays, nested tuples, text, None, ...)."""
-    if obj is None:
-        return {"t": "none"}
-    if obj is Ellipsis:
-        return {"t": "ellipsis"}
-    if _real(obj):
-        try:
-            return {"t": "num", "v": _num(obj)}
-        except (OverflowError, ValueError, TypeError):
-            return {"t": "other", "type": type(obj).__name__[:50]}
-    if isinstance(obj, str):
-        return {"t": "str", "v": obj[:MAX_TEXT]}
-    if isinstance(obj, (list, tuple, np.ndarray)):
-        size = np.size(obj) if isinstance(obj, np.ndarray) else len(obj)
-        if size > MAX_ELEMENTS:
-            return {"t": "big", "size": int(size)}
-        try:
-            arr = np.asarray(obj, dtype=float)
-        except (TypeError, ValueError, OverflowError):
-            arr = None
-        if arr is not None and arr.size <= MAX_ELEMENTS:
-            seq = None if isinstance(obj, np.ndarray) else type(obj).__name__
-            ints = seq is not None and all(type(x) is int for x in obj)
-            return {"t": "array", "shape": list(arr.shape), "v": [_num(x) for x in arr.ravel()],
-                    "seq": seq, "ints": ints}
-        if arr is not None:
-            return {"t": "big", "size": int(arr.size)}
-        if isinstance(obj, np.ndarray) or depth >= MAX_DEPTH:
-            return {"t": "other", "type": type(obj).__name__[:50]}
-        return {"t": "seq", "items": [encode(x, depth + 1) for x in obj]}
-    if callable(obj):
-        return {"t": "callable"}
-    return {"t": "other", "type": type(obj).__name__[:50]}
-
-
-# ------------------------------------------------------------------ validation (trusted side)
-def _require(cond):
-    if not cond:
-        raise PayloadError("malformed payload")
-
-
-def _valid_number(x):
-    if type(x) is float:
-        return math.isfinite(x)
-    if type(x) is int:
-        return abs(x) <= 2**63
-    return x in ("nan", "inf", "-inf")
-
-
-def validate(enc, depth=0, budget=None):
-    """Check an encoded value strictly; returns it. Raises PayloadError."""
-    budget = budget if budget is not None else [MAX_ELEMENTS + MAX_CASES]
-    _require(type(enc) is dict and type(enc.get("t")) is str and depth <= MAX_DEPTH)
-    t, keys = enc["t"], set(enc)
-    budget[0] -= 1
-    _require(budget[0] >= 0)
-    if t == "missing" and "habit" in enc:
-        habit = enc["habit"]
-        _require(keys == {"t", "habit"} and type(habit) is dict and set(habit) == {"kind", "char"})
-        _require(habit["kind"] in (*HABITS, "comma") and type(habit["char"]) is str
-                 and len(habit["char"]) <= 20)
-    elif t in ("none", "ellipsis", "missing", "callable"):
-        _require(keys == {"t"})
-    elif t == "num":
-        _require(keys == {"t", "v"} and _valid_number(enc["v"]))
-    elif t in ("str", "other", "error"):
-        fields = {"str": {"v"}, "other": {"type"}, "error": {"type", "msg"}}[t]
-        _require(keys == {"t"} | fields)
-        _require(all(type(enc[f]) is str and len(enc[f]) <= MAX_TEXT for f in fields))
-    elif t == "big":
-        _require(keys == {"t", "size"} and type(enc["size"]) is int and 0 <= enc["size"] < 2**63)
-    elif t == "array":
-        _require(keys == {"t", "shape", "v", "seq", "ints"})
-        shape, values = enc["shape"], enc["v"]
-        _require(type(shape) is list and len(shape) <= 8)
-        _require(all(type(n) is int and 0 <= n <= MAX_ELEMENTS for n in shape))
-        _require(type(values) is list and len(values) == math.prod(shape))
-        budget[0] -= len(values)
-        _require(budget[0] >= 0 and all(_valid_number(x) for x in values))
-        _require(enc["seq"] in (None, "list", "tuple") and type(enc["ints"]) is bool)
-    elif t == "seq":
-        _require(keys == {"t", "items"} and type(enc["items"]) is list)
-        _require(len(enc["items"]) <= MAX_ELEMENTS)
-        for item in enc["items"]:
-            validate(item, depth + 1, budget)
-    else:
-        raise PayloadError(f"unknown type {t[:20]!r}")
-    return enc
-
-
 def _array(enc):
     values = [float(x) for x in enc["v"]]
     return np.array(values, dtype=float).reshape(enc["shape"])
@@ -328,7 +168,8 @@ def _generic(expected, answer, name, lang):
             answer["seq"] == "tuple"):  # z = 0,1 * 20: a tuple, not a number
         return _msg("wrong", lang), _msg("decimal_comma", lang)
     if t not in ("num", "array"):
-        got = {"str": "str", "seq": "tuple/list", "callable": "function"}.get(t, answer.get("type"))
+        got = {"str": "str", "seq": "tuple/list", "callable": "function", "dict": "dict"}.get(
+            t, answer.get("type"))
         return _msg("type", lang, expected=_msg("number", lang), got=got), ""
     a_shape = _shape(answer)
     if a_shape != e_shape and not (math.prod(a_shape) == size == 1):
@@ -372,7 +213,6 @@ class Exercise:
             raise ValueError(f"{self.id}: expected must be one of the option keys")
         self.mistakes = tuple(self.mistakes)
 
-    # -------------------------------------------------------------- student kernel
     def case_list(self, seed=None, hidden=False):
         """The argument tuples for a function exercise (deterministic for a seed)."""
         rng = np.random.default_rng(DEFAULT_SEED if seed is None else seed)
@@ -382,54 +222,32 @@ class Exercise:
         return cases
 
     def collect(self, namespace, seed=None, hidden=False):
-        """The student's answer from ``namespace`` as a JSON-serialisable payload."""
-        value = namespace.get(self.answer, _MISSING)
-        if value is _MISSING:
-            missing = {"t": "missing"}
-            habit = input_habit(namespace.get("In"), self.answer)
-            if habit:
-                missing["habit"] = habit
-            return {"kind": self.kind, "results" if self.kind == "function" else "answer": missing}
-        if self.kind == "function":
-            return {"kind": "function", "results": self._call(value, seed, hidden)}
-        if self.kind == "expression" and not isinstance(value, (str, type(None), type(...))):
-            value = str(value)  # sympy objects, numbers
-        return {"kind": self.kind, "answer": encode(value)}
+        """The student's answer from ``namespace`` as a payload (:func:`workbook.answer.collect`;
+        a function is called on ``case_list(seed, hidden)``)."""
+        cases = self.case_list(seed, hidden) if self.kind == "function" else ()
+        return collect(self.kind, self.answer, namespace, cases)
 
-    def _call(self, fn, seed, hidden):
-        if not callable(fn):
-            return encode(fn)
-        results = []
-        for args in self.case_list(seed, hidden):
-            try:
-                results.append(encode(fn(*copy.deepcopy(args))))
-            except Exception as err:  # the student's error is data
-                results.append({"t": "error", "type": type(err).__name__[:100],
-                                "msg": str(err)[:300]})
-        return results
+    # -------------------------------------------------------------- trusted side (pure)
+    def normalise(self, enc, lang):
+        """The encoded answer (or one result of a function) in the form ``judge`` compares with
+        the reference: unchanged here. An exercise whose answers need normalising overrides it
+        (unit 3: a dict of ten weights -> the tuple in a fixed order; an error record for a
+        dict without them). Gets validated data only and must return a valid encoded value."""
+        return enc
 
-    # -------------------------------------------------------------- anywhere (pure)
     def judge(self, payload, seed=None, hidden=False, lang=None):
         """Result(passed, message, hint) for a ``collect`` payload. Never raises for bad data."""
         lang = lang or get_language()
         try:
-            _require(type(payload) is dict and payload.get("kind") == self.kind)
-            if self.kind == "function":
-                _require(set(payload) == {"kind", "results"})
-                results = payload["results"]
-                if type(results) is dict:
-                    validate(results)
-                    return self._judge_not_function(results, lang)
-                _require(type(results) is list and len(results) <= MAX_CASES)
-                budget = [MAX_CASES * (MAX_ELEMENTS + 1)]
-                for r in results:
-                    validate(r, 0, budget)
-                return self._judge_function(results, seed, hidden, lang)
-            _require(set(payload) == {"kind", "answer"})
-            answer = validate(payload["answer"])
-            return getattr(self, f"_judge_{self.kind}")(answer, lang)
+            answer = read_payload(payload, self.kind)
         except PayloadError:
             return Result(False, _msg("invalid", lang))
+        if self.kind != "function":
+            return getattr(self, f"_judge_{self.kind}")(self.normalise(answer, lang), lang)
+        if type(answer) is dict:
+            return self._judge_not_function(answer, lang)
+        results = [self.normalise(r, lang) for r in answer]
+        return self._judge_function(results, seed, hidden, lang)
 
     def _wrong(self, lang, mistake=None):
         """A wrong answer, with the hint of the typical ``mistake`` it matched (if any)."""

@@ -95,8 +95,9 @@ RULES = """\
 * **Backpropagation** heißt der Algorithmus, **Rückwärtsdurchlauf** der einzelne Durchlauf durch
   das Netz, der die Gradienten berechnet.
 * **Anrede**: durchgehend „Sie“.
-* Fachwörter ohne eingeführte deutsche Entsprechung (ReLU, Sigmoid, Maxout, Bias, Backpropagation)
-  bleiben englisch; zusammengesetzt mit Bindestrich: ReLU-Neuron, Sigmoid-Funktion.
+* Fachwörter ohne eingeführte deutsche Entsprechung (ReLU, Sigmoid, Maxout, Bias, Backpropagation,
+  Gradient Clipping) bleiben englisch; zusammengesetzt mit Bindestrich: ReLU-Neuron,
+  Sigmoid-Funktion.
 * Zitate in „…“ (etwa die Wortwahl eines Übungsblatts) sind von der Prüfung ausgenommen.
 * Zahlen im Fließtext mit Dezimalkomma (0,1); im Code immer mit Punkt (0.1).
 """

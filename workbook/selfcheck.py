@@ -33,17 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from workbook.exercise import (
-    HABITS,
-    Exercise,
-    PayloadError,
-    Result,
-    _generic,
-    _msg,
-    _require,
-    _short,
-    validate,
-)
+from workbook.answer import HABITS, PayloadError, _require, validate
+from workbook.exercise import Exercise, Result, _generic, _msg, _short
 
 KEY_FILE = Path(__file__).with_name("key.json")
 STEPS = 4  # grid points per rtol: an answer may be off by rtol / STEPS more than the grader allows

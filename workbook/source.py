@@ -24,7 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-LANGS = ("de", "en")
+from workbook.i18n import LANGUAGES as LANGS
+
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
@@ -65,6 +66,13 @@ class Unit:
     def assignment(self, lang):
         """The nbgrader assignment id: ``unit1_de``."""
         return f"{self.id}_{lang}"
+
+
+def parse_assignment(assignment_id):
+    """``(unit id, language)`` of an assignment id ``unit1_de`` (see ``Unit.assignment``); a
+    language that is not one of LANGS reads as ``"en"``."""
+    unit, _, lang = assignment_id.rpartition("_")
+    return unit, lang if lang in LANGS else "en"
 
 
 @dataclass

@@ -1,8 +1,8 @@
-r"""The course's formulas in sympy, a safe parser for student expressions, and ``equivalent``.
+r"""A safe parser for student expressions, ``equivalent`` and the course's sympy functions.
 
-Formulas: the 1-3-1 network of the lecture (:func:`cost131`, :func:`gradient131` = sympy's
-derivative, :func:`table131` = the lecture's table), sheet 11 exercise 2 (:func:`chain`,
-:func:`chain_dON_dw1`) and exercise 1 (:func:`sheet11_ex1`). Numbers: :func:`to_function`.
+The helper a student may use (the grader allows it in an answer): it holds no answer. The
+course's formulas (the 1-3-1 network, sheet 11) are the answer key and live in
+:mod:`workbook.reference` (``sine_network``, ``vanishing``). Numbers: :func:`to_function`.
 
 Student answers are parsed by :func:`parse` with Python's ``ast`` and a whitelist -- never with
 ``eval``/``sympify``/``parse_expr`` (those execute Python). Spellings accepted everywhere:
@@ -15,8 +15,9 @@ Student answers are parsed by :func:`parse` with Python's ``ast`` and a whitelis
 - functions: exp log ln sqrt tanh sin cos Abs/abs Max/max Min/min sigmoid relu/ReLU
   Heaviside/H KroneckerDelta/delta, and ``pi``.
 
-Each exercise brings its own names (:func:`net131_symbols`, :func:`chain_symbols`,
-:func:`sheet11_ex1`); :func:`equivalent` then decides (numerically, seeded) whether it is right.
+Each exercise brings its own names (``net131_symbols``, ``chain_symbols``, ``sheet11_ex1`` in
+:mod:`workbook.reference`); :func:`equivalent` then decides (numerically, seeded) whether it is
+right.
 """
 
 from __future__ import annotations
@@ -118,136 +119,6 @@ def _expand_families(expr):
     expr = expr.replace(lambda e: isinstance(e, (sp.Sum, sp.Product)), lambda e: e.doit())
     return expr.replace(member, lambda e: Family(e.func.__name__[len(FAMILY):])(*e.args)
                         if all(a.is_Integer for a in e.args) else e)
-
-
-# ---------------------------------------------------------------- 1-3-1 network (lecture 003)
-WEIGHTS = ("w2_10", "w2_11", "w2_12", "w2_13", "w1_10", "w1_11", "w1_20", "w1_21", "w1_30", "w1_31")
-W = {name: sp.Symbol(name) for name in WEIGHTS}  # w2_1k = w_{1k}^{(2)}, w1_k0 = w_{k0}^{(1)}
-
-
-def z131(x, k):
-    r"""$z_k = w_{k0}^{(1)} + w_{k1}^{(1)} x$ (hidden unit $k = 1, 2, 3$)."""
-    return W[f"w1_{k}0"] + W[f"w1_{k}1"] * x
-
-
-def yhat131(x, act=g):
-    r"""$\hat y = w_{10}^{(2)} + \sum_{k=1}^3 w_{1k}^{(2)} g(z_k)$."""
-    return W["w2_10"] + sum(W[f"w2_1{k}"] * act(z131(x, k)) for k in (1, 2, 3))
-
-
-def data131(n=1):
-    """Symbols ``(x, y)`` for one point (``n=1``), else tuples ``(x_1..x_n), (y_1..y_n)``."""
-    if n == 1:
-        return (sp.Symbol("x"),), (sp.Symbol("y"),)
-    return sp.symbols(f"x_1:{n + 1}"), sp.symbols(f"y_1:{n + 1}")
-
-
-def cost131(n=1, act=g):
-    r"""$J = \frac{1}{2n}\sum_{i=1}^n (y_i - \hat y_i)^2$ as an explicit sum over ``data131(n)``."""
-    xs, ys = data131(n)
-    return sum((y - yhat131(x, act)) ** 2 for x, y in zip(xs, ys, strict=True)) / (2 * n)
-
-
-def gradient131(n=1, act=g):
-    """``{weight name: dJ/dw}``, derived by sympy's differentiation of :func:`cost131`."""
-    J = cost131(n, act)
-    return {name: sp.diff(J, W[name]) for name in WEIGHTS}
-
-
-def table131(n=1, act=g):
-    r"""The lecture's table (``act=g`` gives $g'$ = ``g_prime``; ``act=sigmoid`` gives $g(1-g)$).
-
-    $\partial J/\partial w_{10}^{(2)} = -\frac1n\sum_i (y_i-\hat y_i)$,
-    $\partial J/\partial w_{1k}^{(2)} = -\frac1n\sum_i (y_i-\hat y_i)\,g(z_k)$,
-    $\partial J/\partial w_{k0}^{(1)} = -\frac{w_{1k}^{(2)}}{n}\sum_i (y_i-\hat y_i)\,g'(z_k)$,
-    $\partial J/\partial w_{k1}^{(1)} = -\frac{w_{1k}^{(2)}}{n}\sum_i (y_i-\hat y_i)\,g'(z_k)\,x_i$.
-    """
-    xs, ys = data131(n)
-    prime = g_prime if act is g else (lambda z: act(z) * (1 - act(z)))
-    r = [(x, y - yhat131(x, act)) for x, y in zip(xs, ys, strict=True)]  # (x_i, y_i - yhat_i)
-    out = {"w2_10": -sum(e for _, e in r) / n}
-    for k in (1, 2, 3):
-        out[f"w2_1{k}"] = -sum(e * act(z131(x, k)) for x, e in r) / n
-        out[f"w1_{k}0"] = -W[f"w2_1{k}"] / n * sum(e * prime(z131(x, k)) for x, e in r)
-        out[f"w1_{k}1"] = -W[f"w2_1{k}"] / n * sum(e * prime(z131(x, k)) * x for x, e in r)
-    return out
-
-
-def net131_symbols(act=g):
-    """Names for one data point: weights, ``x, y, n``, ``z1..z3``/``z[k]``, ``yhat``, ``g, g'``.
-
-    ``act=sigmoid`` (a unit whose g is the sigmoid): ``g`` is the sigmoid and ``g'`` = g(1-g)."""
-    x = sp.Symbol("x")
-    table = dict(W, x=x, y=sp.Symbol("y"), n=sp.Symbol("n", positive=True), yhat=yhat131(x, act))
-    table.update({f"z{k}": z131(x, k) for k in (1, 2, 3)}, z=lambda k: z131(x, int(k)))
-    prime = g_prime if act is g else FUNCTIONS["sigmoid_prime"]
-    return dict(table, g=act, g_prime=prime, dg=prime)
-
-
-# ---------------------------------------------------------------- sheet 11, exercise 2
-def chain(N, skip=False):
-    r"""``(o_N, {s_i: expression})`` for $s_i = w_i o_{i-1} + b_i$, $o_i = \sigma(s_i)$, $o_0 = x$.
-
-    With ``skip`` the output layer also receives $o_1$: $s_N = w_N o_{N-1} + b_N + o_1$ ($N\ge2$).
-    """
-    o, s, o1 = sp.Symbol("x"), {}, 0
-    w, b, sym = Family("w"), Family("b"), Family("s")
-    for i in range(1, N + 1):
-        s[sym(i)] = w(i) * o + b(i) + (o1 if skip and i == N else 0)
-        o = sigma(s[sym(i)])
-        o1 = o if i == 1 else o1
-    return o, s
-
-
-def chain_dON_dw1(N, skip=False):
-    r"""$\partial o_N/\partial w_1$ in $x$, $w_i$, $s_i$ and ``sigma_prime``.
-
-    Without skip: $x \prod_{i=1}^N \sigma'(s_i) \prod_{i=2}^N w_i$. With the skip over layers
-    $2..N-1$: $x\,\sigma'(s_1)\,\sigma'(s_N)\,(1 + w_N \prod_{i=2}^{N-1} w_i\,\sigma'(s_i))$.
-    """
-    w, s = Family("w"), Family("s")
-    if not skip:
-        return sp.Symbol("x") * sp.Mul(*(sigma_prime(s(i)) for i in range(1, N + 1))) * sp.Mul(
-            *(w(i) for i in range(2, N + 1)))
-    inner = sp.Mul(*(w(i) * sigma_prime(s(i)) for i in range(2, N)))
-    return sp.Symbol("x") * sigma_prime(s(1)) * sigma_prime(s(N)) * (1 + w(N) * inner)
-
-
-def chain_symbols(N):
-    """``x``, ``w_i``/``wi``/``w[i]``, ``b_i``, ``s_i``, ``o_i`` as symbols; sigma and sigma'."""
-    table = {"x": sp.Symbol("x")}
-    for stem in "wbso":
-        table[stem] = Family(stem)
-        for i in range(N + 1):
-            table[f"{stem}_{i}"] = table[f"{stem}{i}"] = Family(stem)(i)
-    table.update(sigma=sigma, σ=sigma, sigma_prime=sigma_prime, σ_prime=sigma_prime)
-    table.update({v: sp.Symbol(v, integer=True, positive=True) for v in "ijkl"})
-    return dict(table, dsigma=sigma_prime)
-
-
-# ---------------------------------------------------------------- sheet 11, exercise 1
-def sheet11_ex1(n=3):
-    r"""Reference answers ``{"a": ..., "f": ...}`` and the symbol table, for $f = Wx + b$.
-
-    ``W, x, a, b`` are ``IndexedBase`` (``W[1, j]``), ``i, j, k, l, m`` integer symbols, ``n`` the
-    given number of inputs, and ``f[i]`` stands for $(Wx+b)_i = \sum_{k=1}^n W_{ik}x_k + b_i$.
-    (a) $W_{1j}$, (b) $\delta_{i1}x_j$, (c) $\delta_{i1}$, (d) $W_{1j}H(f_1)$ (for $f_1\ne0$),
-    (e) $s(f_1)(1-s(f_1))W_{1j}$ with $s$ = sigmoid, (f) $\sum_{i=1}^m a_i H(f_i) W_{ij}$.
-    """
-    Wb, x, a, b = (sp.IndexedBase(c) for c in "Wxab")
-    i, j, k, l, m = sp.symbols("i j k l m", integer=True, positive=True)
-
-    def f(r):  # sum index k, or l for f[k] (a student's own Sum(..f[k].., (k, 1, m)))
-        q = l if k in sp.sympify(r).free_symbols else k
-        return sp.Sum(Wb[r, q] * x[q], (q, 1, n)) + b[r]
-
-    d = sp.KroneckerDelta(i, 1)
-    answers = {"a": Wb[1, j], "b": d * x[j], "c": d, "d": Wb[1, j] * heaviside(f(1)),
-               "e": sigmoid(f(1)) * (1 - sigmoid(f(1))) * Wb[1, j],
-               "f": sp.Sum(a[i] * heaviside(f(i)) * Wb[i, j], (i, 1, m))}
-    table = dict(W=Wb, x=x, a=a, b=b, i=i, j=j, k=k, l=l, m=m, n=sp.Integer(n), f=f, sigma=sigmoid,
-                 sigma_prime=FUNCTIONS["sigmoid_prime"])
-    return answers, table
 
 
 # ---------------------------------------------------------------- safe parsing

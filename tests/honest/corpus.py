@@ -528,6 +528,11 @@ CASES = [
     Case("u5_shapes2", U5, "numpy shapes, np.dot, German", cells=U5_SHAPES2, lang="de"),
     Case("u5_view_params", U5, "a view re-run with other parameters", views=True,
          raw=lambda text: text.replace("VanishingView(depth=5", "VanishingView(depth=8")),
+    Case("u5_helpers", U5, "the student helpers: the expression parser and the language",
+         cells={"u5_1a": 'import sympy\nfrom workbook.i18n import fmt\n'
+                         'from workbook.symbolic import parse\n\nanswer_1a = "W[1, j]"\n'
+                         'print(parse(answer_1a, {"W": sympy.IndexedBase("W"), '
+                         '"j": sympy.Symbol("j", integer=True)}), fmt(0.5))'}),
     Case("u5_check_markdown", U5, "a check cell switched to markdown",
          mutate=switched("u5_1c_check")),
     # -- more combinations

@@ -168,6 +168,24 @@ import numpy as np
 def relu_grad(z):
     return _helper(z)
 '''
+REFERENCE_CALL = '''
+from workbook.reference.relu_neuron import chain_rule
+
+
+def dy_dw2(w1, w2, x1, x2):
+    return chain_rule(w1, w2, x1, x2)[2]
+'''
+REFERENCE_INDIRECT_HELPER = '''
+from workbook.reference import relu_neuron as _course
+
+
+def _helper(w1, w2, x1, x2):
+    return _course.chain_rule(w1, w2, x1, x2)[2]
+'''
+REFERENCE_INDIRECT = '''
+def dy_dw2(w1, w2, x1, x2):
+    return _helper(w1, w2, x1, x2)
+'''
 
 # ---------------------------------------------------------------------------- faults
 DZ = '\ndz_dw2 = "x2"\n'  # the answer of u1_dz_dw2, after the fault
@@ -415,6 +433,12 @@ CASES = [
     Case("cheat_nnkit_indirect", "nnkit called from a helper in an added cell (tripwire)",
          cells={"u1_relu_grad": NNKIT_INDIRECT}, before={"u1_relu_grad": NNKIT_INDIRECT_HELPER},
          score=(FULL - 2, FULL - 2), feedback=("nnkit",)),
+    Case("cheat_reference_call", "dy_dw2 returns the reference's chain rule (workbook.reference)",
+         cells={"u1_dy_dw2": REFERENCE_CALL}, score=(FULL - 2, FULL - 2), feedback=("nnkit",)),
+    Case("cheat_reference_indirect", "the reference called from a helper in an added cell "
+         "(tripwire)", cells={"u1_dy_dw2": REFERENCE_INDIRECT},
+         before={"u1_dy_dw2": REFERENCE_INDIRECT_HELPER}, score=(FULL - 2, FULL - 2),
+         feedback=("nnkit",)),
     Case("leak_seed", "prints the grading seed from the environment", score=(FULL, FULL),
          before={"u1_dz_dw2": SEED_AND_CASES}, feedback=("SEED-SEEN: []",)),
     # -- faults: the affected answer scores zero, the rest of the notebook is graded

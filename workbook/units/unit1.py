@@ -18,8 +18,8 @@ import sympy as sp
 
 from nnkit.activations import get_activation
 from workbook.exercise import Exercise, Mistake
+from workbook.reference.relu_neuron import STATES, mini_network
 from workbook.source import Unit, answer, code, manual, md, tests
-from workbook.views.relu_neuron import STATES, mini_network
 
 UNIT = Unit(
     number=1,

@@ -25,9 +25,9 @@ from nnkit.activations import get_activation
 from nnkit.layers import affine_forward, maxout_backward, maxout_forward
 from nnkit.losses import mse
 from workbook.exercise import Exercise, Mistake
+from workbook.reference.gradient_descent import W_MIN
+from workbook.reference.output_neuron import output_grads
 from workbook.source import Unit, answer, code, manual, md, tests
-from workbook.views.gradient_descent import W_MIN
-from workbook.views.output_neuron import output_grads
 
 UNIT = Unit(
     number=2,

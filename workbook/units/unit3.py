@@ -27,21 +27,22 @@ import sympy as sp
 from nnkit.activations import Sigmoid
 from workbook import symbolic
 from workbook.exercise import Exercise, Mistake
-from workbook.i18n import tr
-from workbook.source import Unit, answer, code, manual, md, tests
-from workbook.views.sine_network import (
+from workbook.reference.sine_network import (
     DATA_SEED,
     GIVEN,
     INIT_SEED,
     NAMES,
     cost,
     from_params,
+    net131_symbols,
     network,
     nnkit_gradients,
     sine_data,
+    table131,
     table_gradients,
     to_params,
 )
+from workbook.source import Unit, answer, code, manual, md, tests
 
 UNIT = Unit(
     number=3,
@@ -133,41 +134,36 @@ def _sum_of_squares():
 
 
 # ------------------------------------------------ functions that return a dict of ten numbers
-class _DictFunction:
-    """Calls the student's function and turns its dict of the ten weights into a tuple in the
-    order NAMES (the payload carries numbers, not dicts)."""
-
-    def __init__(self, fn, name):
-        self.fn, self.name = fn, name
-
-    def __call__(self, *args):
-        result = self.fn(*args)
-        if not isinstance(result, dict):
-            return result  # None ("not implemented") or a wrong type: judged as usual
-        missing = [k for k in NAMES if k not in result]
-        if missing:
-            raise KeyError(tr(de=f"{self.name} soll ein dict mit den zehn Schlüsseln {NAMES} "
-                                 f"zurückgeben; es fehlt: {missing}",
-                              en=f"{self.name} should return a dict with the ten keys {NAMES}; "
-                                 f"missing: {missing}"))
-        return tuple(float(np.asarray(result[k], dtype=float)) for k in NAMES)
-
-
 def _as_tuple(fn):
     """The reference/mistake ``fn`` (returning a dict) as a function returning the tuple."""
     return lambda *args: tuple(float(fn(*args)[k]) for k in NAMES)
 
 
 class DictExercise(Exercise):
-    """A function exercise whose answer returns a dict with the keys NAMES."""
+    """A function exercise whose answer returns a dict with the keys NAMES: each result is judged
+    as the tuple of its ten numbers in the order NAMES (what the reference returns)."""
 
     dict_keys = NAMES  # the student edition's self-check turns the dict into a tuple likewise
 
-    def collect(self, namespace, seed=None, hidden=False):
-        fn = namespace.get(self.answer)
-        if callable(fn):
-            namespace = {**namespace, self.answer: _DictFunction(fn, self.answer)}
-        return super().collect(namespace, seed, hidden)
+    def normalise(self, enc, lang):
+        if enc["t"] != "dict":
+            return enc  # None ("not implemented"), an error or a wrong type: judged as usual
+        values = dict(enc["items"])
+        missing = [k for k in NAMES if k not in values]
+        bad = [k for k in NAMES if k in values and not (
+            values[k]["t"] == "num" or values[k]["t"] == "array" and len(values[k]["v"]) == 1)]
+        if missing or bad:
+            name = self.answer
+            de, en = ((f"{name} soll ein dict mit den zehn Schlüsseln {NAMES} zurückgeben; es "
+                       f"fehlt: {missing}", f"{name} should return a dict with the ten keys "
+                       f"{NAMES}; missing: {missing}") if missing else
+                      (f"{name}: Die Werte zu {bad} sind keine Zahlen.",
+                       f"{name}: the values of {bad} are not numbers."))
+            return {"t": "error", "type": "KeyError" if missing else "TypeError",
+                    "msg": (de if lang == "de" else en)[:300]}
+        return {"t": "array", "shape": [len(NAMES)], "seq": "tuple", "ints": False,
+                "v": [values[k]["v"] if values[k]["t"] == "num" else values[k]["v"][0]
+                      for k in NAMES]}
 
 
 def _gradients_reference(x, y, w):
@@ -258,7 +254,7 @@ def _step_cases(rng, hidden):
 # ------------------------------------------------ symbolic derivatives for one data point
 def _symbols():
     """The unit's names; g is the sigmoid (g' = g(1 - g), as the unit teaches)."""
-    return symbolic.net131_symbols(act=symbolic.sigmoid)
+    return net131_symbols(act=symbolic.sigmoid)
 
 
 def _S(name):
@@ -267,12 +263,12 @@ def _S(name):
 
 def _expected_layer2():
     """∂J/∂w₁₂⁽²⁾ for n = 1: −(y − ŷ) g(z₂)."""
-    return symbolic.table131(n=1, act=symbolic.sigmoid)["w2_12"]
+    return table131(n=1, act=symbolic.sigmoid)["w2_12"]
 
 
 def _expected_layer1():
     """∂J/∂w₂₁⁽¹⁾ for n = 1: −w₁₂⁽²⁾ (y − ŷ) g'(z₂) x."""
-    return symbolic.table131(n=1, act=symbolic.sigmoid)["w1_21"]
+    return table131(n=1, act=symbolic.sigmoid)["w1_21"]
 
 
 def _residual():
@@ -593,9 +589,10 @@ cell checks your answer and gives a hint for typical mistakes.""")
 
 SETUP_CODE = code(
     "from workbook.i18n import fmt\n"
+    "from workbook.reference.sine_network import (\n"
+    "    GIVEN, NAMES, initial_weights, sine_data, weights_cost)\n"
     "from workbook.views.sine_network import (\n"
-    "    GIVEN, NAMES, ForwardView, TrainingView, WeightsView, data_view, initial_weights,\n"
-    "    sine_data, symbol, weights_cost)")
+    "    ForwardView, TrainingView, WeightsView, data_view, symbol)")
 
 DATA = md(
     de=r"""## 1 Ausgangslage

@@ -36,9 +36,9 @@ import sympy as sp
 from nnkit.losses import l1
 from workbook import symbolic
 from workbook.exercise import Exercise, Mistake
+from workbook.reference import computational_graph as cg
+from workbook.reference import dead_relu as dr
 from workbook.source import Unit, answer, code, manual, md, tests
-from workbook.views import computational_graph as cg
-from workbook.views import dead_relu as dr
 
 UNIT = Unit(
     number=4,
@@ -196,7 +196,7 @@ EXERCISES = [
                    "∂L/∂f. At every node, multiply by the gradient that arrives from above.")),
             Mistake("local_only", lambda: np.array([1.0, 1.0, 1.0, 0.0]), hint=_hint(
                 de="Das sind nur die lokalen Gradienten der Addition und des Maximums. "
-                   "Weitergegeben wird der lokale Gradient mal dem ankommenden Gradienten.",
+                   "Weitergegeben wird das Produkt aus lokalem und ankommendem Gradienten.",
                 en="These are only the local gradients of the add and the max node. What is "
                    "passed down is the local gradient times the upstream gradient.")),
             Mistake("no_swap", lambda: _graph_wrong(swap=False), hint=_hint(
@@ -557,7 +557,7 @@ Drei Knotenarten kommen immer wieder vor:
 | Knoten | lokale Gradienten | rückwärts |
 |---|---|---|
 | Addition $q = x + y$ | $\partial q/\partial x = \partial q/\partial y = 1$ | **verteilt** den ankommenden Gradienten unverändert an beide Eingaben |
-| Multiplikation $f = q \cdot m$ | $\partial f/\partial q = m$, $\partial f/\partial m = q$ | **vertauscht**: Jede Eingabe bekommt den ankommenden Gradienten mal der *anderen* Eingabe |
+| Multiplikation $f = q \cdot m$ | $\partial f/\partial q = m$, $\partial f/\partial m = q$ | **vertauscht**: Jede Eingabe bekommt den ankommenden Gradienten, multipliziert mit der *anderen* Eingabe |
 | Maximum $m = \max(z, w)$ | $1$ für die größere Eingabe, $0$ für die kleinere | **leitet** den ankommenden Gradienten ganz an die größere Eingabe weiter; die kleinere bekommt $0$ |
 
 Beim Maximum wirkt sich eine kleine Änderung der kleineren Eingabe auf $m$ gar nicht aus. (Bei
@@ -1156,8 +1156,8 @@ $0.03$) lies the best compromise. Often $\eta$ is reduced during training.""",
 SUMMARY = md(
     de=r"""## Zusammenfassung
 
-- Auf einem Rechengraphen gibt jeder Knoten rückwärts den ankommenden Gradienten mal seinem
-  lokalen Gradienten an seine Eingaben weiter: Die Addition verteilt ihn unverändert, die
+- Auf einem Rechengraphen gibt jeder Knoten rückwärts das Produkt aus ankommendem und lokalem
+  Gradienten an seine Eingaben weiter: Die Addition verteilt den ankommenden Gradienten unverändert, die
   Multiplikation vertauscht die Eingaben ($\partial(xy)/\partial x = y$), das Maximum leitet ihn
   ganz an die größere Eingabe weiter.
 - Die Backpropagation multipliziert rückwärts lokale Ableitungen; wirkt eine Größe auf zwei Wegen
@@ -1224,7 +1224,8 @@ CELLS = [
     tests("u4_max_gate", 1),
     NETWORK,
     code("import numpy as np\n"
-         "from workbook.views.dead_relu import BackpropView, ExperimentView, StepView, experiment\n"
+         "from workbook.reference.dead_relu import experiment\n"
+         "from workbook.views.dead_relu import BackpropView, ExperimentView, StepView\n"
          "\n"
          "BackpropView()"),
     DYHAT,

@@ -16,8 +16,14 @@ from nnkit.activations import get_activation
 from nnkit.layers import affine_backward
 from workbook import symbolic
 from workbook.exercise import Exercise, Mistake
+from workbook.reference.vanishing import (
+    chain_dON_dw1,
+    chain_symbols,
+    network_dON_dw1,
+    sheet11_ex1,
+    sheet11_symbols,
+)
 from workbook.source import Unit, answer, code, manual, md, tests
-from workbook.views.vanishing import network_dON_dw1, sheet11_symbols
 
 UNIT = Unit(
     number=5,
@@ -34,7 +40,7 @@ UNIT = Unit(
 # ====================================================================== exercise 1: symbols
 def _ex1():
     """Reference answers (a)..(f) and the indexed symbols of exercise 1."""
-    answers, table = symbolic.sheet11_ex1()
+    answers, table = sheet11_ex1()
     return answers, table
 
 
@@ -179,7 +185,7 @@ def _m_1f():
 
 # ====================================================================== exercise 2: the chain
 def _chain():
-    return symbolic.chain_symbols(4)
+    return chain_symbols(4)
 
 
 def _f(stem, k):
@@ -192,11 +198,11 @@ def _sig(k):
 
 
 def _expected_2a():
-    return symbolic.chain_dON_dw1(4)
+    return chain_dON_dw1(4)
 
 
 def _expected_2d():
-    return symbolic.chain_dON_dw1(4, skip=True)
+    return chain_dON_dw1(4, skip=True)
 
 
 def _expected_2c():
@@ -615,7 +621,7 @@ Products need a `*`: `2*x[j]`, not `2x[j]`."""),
        en="To see how an input is read, let it be translated (try your own expressions; a typo "
           "gives an error message with a hint):"),
     code("""from workbook.symbolic import parse
-from workbook.views.vanishing import sheet11_symbols
+from workbook.reference.vanishing import sheet11_symbols
 
 parse("Sum(b[k]**2, (k, 1, m)) + 2*x[1]", sheet11_symbols())"""),
     *_q1("a", r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial x_j}$.",
@@ -919,8 +925,8 @@ sets the contribution to 0 altogether."""),
 
     md(de=r"""### Gegenmittel (ohne Punkte)
 
-Skip-Verbindungen (gleich im Anschluss) sind nicht das einzige Mittel. Initialisierung,
-Normalisierung und Gradient Clipping wirken aber in Schichten mit vielen Neuronen und auf einem
+Skip-Verbindungen (gleich im Anschluss) sind nicht das einzige Mittel. Die Initialisierung nach
+Xavier/Glorot oder He setzt aber Schichten mit vielen Neuronen voraus, die Normalisierung einen
 Mini-Batch; in einer Kette aus einzelnen Neuronen mit einem Beispiel gibt es nichts, worüber man
 mitteln könnte. Deshalb zeigt die Ansicht oben unter dem Diagramm zusätzlich eine **breite Kette**: $N$ Schichten mit
 je $n = 16$ Neuronen ohne Biases, $\mathbf o_j = \sigma(\mathbf o_{j-1}\mathbf W_j)$, ein Mini-Batch
@@ -947,7 +953,7 @@ Ketten. Probieren Sie mit $N = 30$:
   $0{,}3$ und $3$. Mit tanh hält Xavier/Glorot die Gradienten aller Schichten zwischen etwa $0{,}1$
   und $0{,}5$. Bei Sigmoid genügt keine Initialisierung: Wegen $\sigma' \le \frac14$ bleibt der
   Gradient der ersten Schicht um viele Zehnerpotenzen kleiner als der der letzten. In der Kette aus
-  einzelnen Neuronen ist jede ReLU aktiv, es gibt nichts auszugleichen: Dort ist $|w| \approx 1$
+  einzelnen Neuronen ist jede ReLU aktiv, es gibt also nichts auszugleichen: Dort ist $|w| \approx 1$
   richtig, schon $w = 1{,}5$ lässt den Gradienten explodieren (etwa $10^{5}$), und bei Sigmoid
   helfen größere Gewichte nicht – die Summen $s_i$ werden größer und $\sigma'(s_i)$ kleiner (mit
   $w = 4$ etwa $10^{-35}$).
@@ -960,16 +966,17 @@ Ketten. Probieren Sie mit $N = 30$:
   sie zu den frühen Schichten hin um etwa den Faktor 200). Die Normalisierung über die Neuronen
   einer Schicht („Layer Normalization“) wirkt ähnlich.
 * **Gradient Clipping** begrenzt explodierende Gradienten: Ist die Norm des ganzen Gradienten (aller
-  Schichten zusammen) größer als eine Schranke $c$, wird er auf die Länge $c$ gekürzt,
+  Schichten zusammen) größer als eine Schranke $c$, wird er auf die Norm $c$ herunterskaliert,
   $\mathbf g \leftarrow c\,\mathbf g/\lVert\mathbf g\rVert$. Schalten Sie es bei ReLU mit
   standardnormalverteilten Gewichten ein: Alle Schichten sinken um denselben Faktor, bis die Norm
   des ganzen Gradienten $c$ ist (gestrichelte Linie). Die Richtung bleibt, nur der Schritt wird
   begrenzt; das Verhältnis zwischen den Schichten ändert sich nicht. Gegen verschwindende
-  Gradienten hilft es nicht: Bei Sigmoid ändert sich nichts.""",
+  Gradienten hilft es nicht: Es verkleinert den Gradienten nur, nie vergrößert es ihn; bei Sigmoid
+  bleiben die frühen Schichten winzig.""",
        en=r"""### Remedies (no points)
 
-Skip connections (right after this) are not the only remedy. Initialisation, normalisation and
-gradient clipping, however, act in layers of many neurons and on a mini-batch; a chain of single
+Skip connections (right after this) are not the only remedy. Xavier/Glorot or He initialisation,
+however, needs layers of many neurons, and normalisation needs a mini-batch; a chain of single
 neurons with one example has nothing to average over. So the view above also shows a **wide
 chain** below its diagram: $N$ layers of $n = 16$ neurons each without biases, $\mathbf o_j = \sigma(\mathbf o_{j-1}\mathbf W_j)$,
 a mini-batch of 64 random inputs with random targets, and the cost
@@ -1006,12 +1013,12 @@ chains. Try with $N = 30$:
   not become equal (with ReLU they grow by a factor of about 200 towards the early layers).
   Normalising over the neurons of a layer (layer normalisation) works similarly.
 * **Gradient clipping** limits exploding gradients: if the norm of the whole gradient (all layers
-  together) exceeds a bound $c$, it is shortened to length $c$,
+  together) exceeds a bound $c$, it is scaled down to norm $c$,
   $\mathbf g \leftarrow c\,\mathbf g/\lVert\mathbf g\rVert$. Switch it on for ReLU with standard
   normal weights: every layer drops by the same factor until the norm of the whole gradient is
   $c$ (dashed line). The direction stays, only the step is limited; the ratio between the layers
-  does not change. It does not help against vanishing gradients: for the sigmoid nothing
-  changes."""),
+  does not change. It does not help against vanishing gradients: it only ever shrinks the
+  gradient, never enlarges it; for the sigmoid the early layers stay tiny."""),
     md(de=r"""### Die Skip-Verbindung
 
 Wir ändern nun die Architektur und führen eine sogenannte **Skip-Verbindung** ein, die die

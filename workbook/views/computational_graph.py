@@ -21,11 +21,11 @@ Example::
 """
 
 import html
-from types import SimpleNamespace
 
 import ipywidgets
 
 from workbook.i18n import fmt, tr
+from workbook.reference.computational_graph import backward
 from workbook.views import plots
 from workbook.views.widgets import View, int_slider, slider
 
@@ -33,31 +33,6 @@ from workbook.views.widgets import View, int_slider, slider
 START = {"x": -2.0, "y": 5.0, "z": 1.5, "w": -1.0}
 #: Step 0 is the forward pass; steps 1..4 each process one node, from the output backwards.
 STEPS = 4
-
-
-def backward(x, y, z, w):
-    """Forward and backward pass of f = (x + y) · max(z, w), node by node.
-
-    Returns a namespace with the values ``q, m, f`` and, per node (``"out"``, ``"mul"``,
-    ``"add"``, ``"max"``), a list of edges ``(input name, upstream, local, downstream)``;
-    ``grads`` is ``(∂f/∂x, ∂f/∂y, ∂f/∂z, ∂f/∂w)``.
-    """
-    x, y, z, w = (float(v) for v in (x, y, z, w))
-    v = SimpleNamespace(x=x, y=y, z=z, w=w, q=x + y, m=max(z, w))
-    v.f = v.q * v.m
-    df = 1.0                                   # ∂f/∂f: where the backward pass starts
-    v.dq, v.dm = df * v.m, df * v.q            # multiply: the inputs swap
-    v.dx, v.dy = v.dq * 1.0, v.dq * 1.0        # add: passed on unchanged
-    z_wins = z >= w                            # max: routed to the larger input (z on a tie)
-    v.dz, v.dw = v.dm * float(z_wins), v.dm * float(not z_wins)
-    v.nodes = {
-        "out": [("f", None, None, df)],
-        "mul": [("q", df, v.m, v.dq), ("m", df, v.q, v.dm)],
-        "add": [("x", v.dq, 1.0, v.dx), ("y", v.dq, 1.0, v.dy)],
-        "max": [("z", v.dm, float(z_wins), v.dz), ("w", v.dm, float(not z_wins), v.dw)],
-    }
-    v.grads = (v.dx, v.dy, v.dz, v.dw)
-    return v
 
 
 #: The node processed in each backward step (step 0: forward pass only).
@@ -99,7 +74,7 @@ def _describe(v, step):
 
 def graph_svg(v, step):
     """The graph as SVG: on every edge its value (blue, above) and, once the backward pass has
-    reached it, its gradient ∂f/∂· (orange, below); the node of the current step is bold."""
+    reached it, its gradient ∂f/∂· (vermillion, below); the node of the current step is bold."""
     current = ORDER[step - 1] if step else None
     done = {name: down for node in ORDER[:step] for name, _, _, down in v.nodes[node]}
     parts = []
@@ -143,7 +118,7 @@ def step_table(v, step):
     rule = {
         "mul": tr(de="Multiplikation: Der lokale Gradient nach einer Eingabe ist die andere "
                      "Eingabe.",
-                  en="multiply: the local gradient of one input is the other input."),
+                  en="multiply: the local gradient with respect to one input is the other input."),
         "add": tr(de="Addition: Der lokale Gradient ist 1, der Gradient wird unverändert "
                      "weitergegeben.",
                   en="add: the local gradient is 1, the gradient is passed on unchanged."),

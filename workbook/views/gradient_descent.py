@@ -16,32 +16,12 @@ Example::
 import numpy as np
 
 from workbook.i18n import tr
+from workbook.reference.gradient_descent import C_MIN, cost, descent
 from workbook.views import plots
 from workbook.views.widgets import FigureView, Readout, View, int_slider, slider
 
-W_MIN = 3.0  #: the minimum of the cost
-C_MIN = 1.0  #: the cost at the minimum
 FLOOR = 1e-16  #: J - J_min that is exactly 0 is drawn at this height
 MAX_STEPS = 40  #: the largest number of steps the slider offers
-
-
-def cost(w):
-    r"""$J(w) = (w - 3)^2 + 1$."""
-    return (w - W_MIN) ** 2 + C_MIN
-
-
-def cost_grad(w):
-    r"""$J'(w) = 2(w - 3)$."""
-    return 2.0 * (w - W_MIN)
-
-
-def descent(w0, lr, steps, grad=cost_grad):
-    r"""The iterates $w_0, \dots, w_T$ of $w_{t+1} = w_t - \eta\,J'(w_t)$ (``steps`` $= T$)."""
-    w = np.empty(steps + 1)
-    w[0] = w0
-    for t in range(steps):
-        w[t + 1] = w[t] - lr * grad(w[t])
-    return w
 
 
 class GradientDescentView(View):
@@ -103,4 +83,4 @@ class GradientDescentView(View):
         self.plot.refresh()
 
 
-__all__ = ["GradientDescentView", "cost", "cost_grad", "descent"]
+__all__ = ["GradientDescentView"]

@@ -18,36 +18,10 @@ Example::
 
 import numpy as np
 
-from nnkit.activations import get_activation
-from nnkit.network import Layer, Network
 from workbook.i18n import tr
+from workbook.reference.output_neuron import chain_factors, output_network
 from workbook.views.diagram import DiagramView
 from workbook.views.widgets import Readout, View, slider
-
-
-def output_network(w, b):
-    """One ReLU neuron with the weights ``w`` (k,) and the bias ``b`` as an nnkit Network."""
-    w = np.asarray(w, dtype=float)
-    net = Network(len(w), [Layer(1, activation="relu")], seed=0)
-    net.params = {"W1": w[:, None], "b1": np.array([float(b)])}
-    return net
-
-
-def output_grads(a_prev, w, b, G):
-    r"""$(\partial L/\partial w, \partial L/\partial b)$ from nnkit's backpropagation (loss "sse")
-    for $L = (\mathrm{ReLU}(w\cdot a_{prev} + b) - G)^2$."""
-    a_prev = np.atleast_1d(np.asarray(a_prev, dtype=float))
-    net = output_network(np.atleast_1d(w), b)
-    _, grads = net.loss_and_grads(a_prev[None, :], np.array([[float(G)]]), loss="sse")
-    return grads["W1"][:, 0], float(grads["b1"][0])
-
-
-def chain_factors(a_prev, w, b, G):
-    r"""The factors of the chain rule for one input: ``(z, O, dC/dO, dO/dz, dz/dw)``."""
-    z = w * a_prev + b
-    relu = get_activation("relu")
-    out = float(relu.fn(np.asarray(z)))
-    return z, out, 2.0 * (out - G), float(relu.grad(np.asarray(z))), a_prev
 
 
 class OutputNeuronView(View):
@@ -77,4 +51,4 @@ class OutputNeuronView(View):
         self.diagram.update(self.net.trace(np.array([a]), np.array([G]), loss="sse"))
 
 
-__all__ = ["OutputNeuronView", "chain_factors", "output_grads", "output_network"]
+__all__ = ["OutputNeuronView"]

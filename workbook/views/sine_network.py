@@ -26,35 +26,33 @@ Example::
 import ipywidgets
 import numpy as np
 
-from nnkit import MLP, train
-from nnkit.activations import Sigmoid
+from nnkit import train
 from workbook.i18n import fmt, tr
+from workbook.reference.sine_network import (
+    AMPLITUDE,
+    GIVEN,
+    INIT_SEED,
+    N_POINTS,
+    NAMES,
+    X_MAX,
+    X_MIN,
+    contributions,
+    cost,
+    initial_params,
+    network,
+    predict,
+    sine_data,
+    to_params,
+)
 from workbook.views import plots
 from workbook.views.diagram import DiagramView
 from workbook.views.widgets import FigureView, Readout, View, int_slider, slider
 
-DATA_SEED = 3  #: seed of the data set
-N_POINTS = 40  #: number of data points
-X_MIN, X_MAX = -3.0, 3.0  #: x is uniform on this interval (about one period)
-AMPLITUDE, NOISE = 2.5, 0.25  #: y = 2.5 sin(x) + normal noise with standard deviation 0.25
-INIT_SEED = 227  #: seed of the random start of the training view
 LEARNING_RATE = 1.0  #: default learning rate of the training view
 STEPS_PER_CLICK, STEPS_PER_FRAME = 500, 50
 
-#: The given weights: found by gradient descent (nnkit.train, learning rate 1, 40 000 steps
-#: from the random start INIT_SEED), rounded to two decimals. J = 0.0285 on the data set.
-GIVEN = {
-    "w1_10": -0.16, "w1_11": 1.74,
-    "w1_20": -6.22, "w1_21": 2.23,
-    "w1_30": -6.19, "w1_31": -2.35,
-    "w2_10": -2.93, "w2_11": 6.12, "w2_12": -4.39, "w2_13": 3.26,
-}
-NAMES = tuple(GIVEN)  #: the ten weights in the lecture's names (w1_k0 = w_{k0}^{(1)}, ...)
-KEYS = ("W1", "b1", "W2", "b2")  #: the nnkit names
-SHAPES = {"W1": (1, 3), "b1": (3,), "W2": (3, 1), "b2": (1,)}
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-SIGMOID = Sigmoid()
 
 
 def symbol(name):
@@ -75,118 +73,6 @@ def meaning(name):
         return tr(de="Bias des Ausgabeneurons", en="bias of the output neuron")
     return tr(de=f"Gewicht verborgenes Neuron {j} → Ausgabe",
               en=f"weight hidden neuron {j} → output")
-
-
-# ---------------------------------------------------------------- data and parameters
-def sine_data():
-    """The fixed data set ``(x, y)``, both shape (40,), x sorted: y = 2.5 sin(x) + noise."""
-    rng = np.random.default_rng(DATA_SEED)
-    x = np.sort(rng.uniform(X_MIN, X_MAX, N_POINTS))
-    y = AMPLITUDE * np.sin(x) + rng.normal(0.0, NOISE, N_POINTS)
-    return x, y
-
-
-def to_params(w):
-    """nnkit parameters from the ten weights in the lecture's names (a dict)."""
-    return {
-        "W1": np.array([[w["w1_11"], w["w1_21"], w["w1_31"]]], dtype=float),
-        "b1": np.array([w["w1_10"], w["w1_20"], w["w1_30"]], dtype=float),
-        "W2": np.array([[w["w2_11"]], [w["w2_12"]], [w["w2_13"]]], dtype=float),
-        "b2": np.array([w["w2_10"]], dtype=float),
-    }
-
-
-def from_params(params):
-    """The ten weights in the lecture's names from nnkit parameters."""
-    W1, b1, W2, b2 = (np.asarray(params[k], dtype=float) for k in KEYS)
-    w = {"w2_10": float(b2[0])}
-    for k in (1, 2, 3):
-        w[f"w1_{k}0"], w[f"w1_{k}1"] = float(b1[k - 1]), float(W1[0, k - 1])
-        w[f"w2_1{k}"] = float(W2[k - 1, 0])
-    return {name: w[name] for name in NAMES}
-
-
-def given_params():
-    """The given (trained, rounded) weights as nnkit parameters (a fresh copy)."""
-    return to_params(GIVEN)
-
-
-def initial_params(seed=INIT_SEED):
-    """The random start of the training: ``MLP.init_params(seed)``."""
-    return network().init_params(seed)
-
-
-def initial_weights(seed=INIT_SEED):
-    """The random start as the ten weights in the lecture's names (a dict)."""
-    return from_params(initial_params(seed))
-
-
-def network(params=None):
-    """``MLP([1, 3, 1], activation="sigmoid")`` with ``params`` (default: the given ones)."""
-    net = MLP([1, 3, 1], activation="sigmoid", output="identity")
-    net.params = given_params() if params is None else {k: np.array(v, dtype=float)
-                                                        for k, v in params.items()}
-    return net
-
-
-# ---------------------------------------------------------------- the lecture's formulas
-def hidden(x, params):
-    r"""$z_{ik} = w_{k0}^{(1)} + w_{k1}^{(1)} x_i$ and $g(z_{ik})$, both shape (n, 3)."""
-    x = np.asarray(x, dtype=float).reshape(-1, 1)
-    z = params["b1"] + x * params["W1"][0]
-    return z, SIGMOID.fn(z)
-
-
-def contributions(x, params):
-    r"""The three terms $w_{1k}^{(2)} g(z_k(x))$ of $\hat y$, shape (n, 3)."""
-    return hidden(x, params)[1] * params["W2"][:, 0]
-
-
-def predict(x, params):
-    r"""$\hat y_i = w_{10}^{(2)} + \sum_k w_{1k}^{(2)} g(z_{ik})$ for every $x_i$, shape (n,)."""
-    return params["b2"][0] + contributions(x, params).sum(axis=1)
-
-
-def cost(x, y, params):
-    r"""$J = \frac{1}{2n}\sum_i (y_i - \hat y_i)^2$."""
-    r = np.asarray(y, dtype=float) - predict(x, params)
-    return float(np.sum(r**2) / (2 * r.size))
-
-
-def table_gradients(x, y, params, *, layer2="g", layer1="g'", sign=1.0, scale=1.0,
-                    with_x=True, with_w2=True):
-    r"""All ten partial derivatives by the lecture's table, as a dict with the nnkit names and
-    shapes. The keyword switches reproduce typical mistakes (the defaults are correct):
-    ``layer2``/``layer1``: ``"g"`` or ``"g'"`` in the layer-2/layer-1 formulas, ``sign``: the sign,
-    ``scale``: a factor (2 = the 1/(2n) kept instead of 1/n), ``with_x``: the factor $x_i$ in
-    $\partial J/\partial w_{k1}^{(1)}$, ``with_w2``: the factor $w_{1k}^{(2)}$ in layer 1."""
-    x = np.asarray(x, dtype=float).reshape(-1, 1)
-    y = np.asarray(y, dtype=float).reshape(-1, 1)
-    n = x.shape[0]
-    _, a = hidden(x, params)  # g(z_ik), (n, 3)
-    da = a * (1.0 - a)  # g'(z_ik) = g(z)(1 - g(z)) for the sigmoid
-    pick = {"g": a, "g'": da}
-    r = y - predict(x, params).reshape(-1, 1)  # y_i - yhat_i, (n, 1)
-    c = -sign * scale / n
-    w2 = params["W2"][:, 0] if with_w2 else np.ones(3)
-    return {
-        "W1": (c * w2 * np.sum(r * pick[layer1] * (x if with_x else 1.0), axis=0)).reshape(1, 3),
-        "b1": c * w2 * np.sum(r * pick[layer1], axis=0),
-        "W2": (c * np.sum(r * pick[layer2], axis=0)).reshape(3, 1),
-        "b2": np.array([c * np.sum(r)]),
-    }
-
-
-def nnkit_gradients(x, y, params):
-    """The gradient from nnkit's backward pass (``Network.loss_and_grads``), a dict like params."""
-    net = network(params)
-    x = np.asarray(x, dtype=float).reshape(-1, 1)
-    return net.loss_and_grads(x, np.asarray(y, dtype=float).reshape(-1, 1), loss="mse")[1]
-
-
-def weights_cost(w):
-    """J of the ten weights ``w`` (lecture names) on the data set."""
-    return cost(*sine_data(), to_params(w))
 
 
 # ---------------------------------------------------------------- views
@@ -436,9 +322,5 @@ def _sub(number):
     return str(number).translate(_SUB)
 
 
-__all__ = [
-    "ForwardView", "WeightsView", "TrainingView", "GIVEN", "NAMES", "KEYS", "SHAPES",
-    "sine_data", "to_params", "from_params", "given_params", "initial_params", "network",
-    "hidden", "contributions", "predict", "cost", "table_gradients", "nnkit_gradients",
-    "symbol", "meaning", "weight_sliders", "data_view", "initial_weights", "weights_cost",
-]
+__all__ = ["ForwardView", "WeightsView", "TrainingView", "symbol", "meaning", "weight_sliders",
+           "data_view"]

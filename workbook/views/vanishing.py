@@ -7,7 +7,8 @@ The chain (sheet 11, exercise 2): $s_i = w_i o_{i-1} + b_i$, $o_i = \sigma(s_i)$
   $\partial o_N/\partial w_1 = x\,\sigma'(s_1)\,\sigma'(s_N)\,
   (1 + w_N\prod_{i=2}^{N-1} w_i\,\sigma'(s_i))$.
 
-The formulas are checked against nnkit's backpropagation (``network_dON_dw1``) in the tests.
+The maths is in :mod:`workbook.reference.vanishing`; the formulas are checked against nnkit's
+backpropagation (``network_dON_dw1``) in the tests.
 
 The remedies besides skip connections act in layers of many neurons on a mini-batch, so the view
 also shows a **wide chain** (``wide_gradients``): N layers of WIDTH neurons without biases, a batch
@@ -21,289 +22,38 @@ Example::
     VanishingView()          # sliders for N and w, a choice of sigma; log plot and diagram
 """
 
-import functools
-
 import ipywidgets
 import numpy as np
-import sympy as sp
 
 from nnkit.activations import get_activation
-from nnkit.gradcheck import numerical_gradient
-from nnkit.layers import activation_backward, activation_forward, affine_backward, affine_forward
-from nnkit.losses import mse
-from nnkit.network import Layer, Network
 from workbook import symbolic
 from workbook.i18n import fmt, tr
+from workbook.reference.vanishing import (
+    BATCH,
+    N_MAX,
+    WIDTH,
+    chain_forward,
+    chain_parameters,
+    chain_trace,
+    clipped,
+    gradient_vs_depth,
+    gradients_per_layer,
+    sheet11_numeric_check,
+    wide_gradients,
+)
 from workbook.views import plots
 from workbook.views.diagram import DiagramView
 from workbook.views.widgets import FigureView, Readout, View, int_slider, slider
 
-N_MAX = 30  #: the deepest chain in the view
 Y_RANGE = (1e-30, 1e20)  #: fixed y range of the gradient panel (values outside drawn at its edge)
 FACTOR_RANGE = (1e-3, 1e1)  #: fixed y range of the factor panel
 FLOOR = 1e-300  #: |gradients| below this (exactly 0 with dead ReLUs) count as 0 on log axes
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
 ARCHITECTURES = ("plain", "skip", "to_output", "residual")
-WIDTH, BATCH = 16, 64  #: neurons per layer and examples of the wide chain
-#: variance of the initial weights for n inputs per neuron (n_in = n_out = n in the wide chain)
-INIT_VARIANCE = {"normal": lambda n: 1.0, "xavier": lambda n: 1.0 / n, "he": lambda n: 2.0 / n}
 WIDE_RANGE = (1e-25, 1e30)  #: fixed y range of the wide-chain panel
 
 
-# ------------------------------------------------------------------ the math
-
-def chain_parameters(N, scale=1.0, seed=0):
-    r"""Fixed weights and biases of an N-layer chain: $w_i = w\,u_i$ with $u_i \sim U(0.8, 1.2)$,
-    $b_i \sim N(0, 0.1^2)$, both from ``seed`` (the first N of the same N_MAX draws for every N)."""
-    rng = np.random.default_rng(seed)
-    u = rng.uniform(0.8, 1.2, max(N, N_MAX))
-    b = rng.normal(0.0, 0.1, max(N, N_MAX))
-    return scale * u[:N], b[:N]
-
-
-def chain_forward(x, w, b, activation, skip=False):
-    r"""$s_i = w_i o_{i-1} + b_i$ (+ $o_1$ in $s_N$ with ``skip``), $o_i = \sigma(s_i)$;
-    returns the arrays ``(s, o)`` of layers $1..N$ (index 0 is layer 1)."""
-    act = get_activation(activation)
-    N = len(w)
-    s, o = np.zeros(N), np.zeros(N)
-    previous = x
-    for i in range(N):
-        s[i] = w[i] * previous + b[i] + (o[0] if skip and i == N - 1 and N >= 3 else 0.0)
-        o[i] = act.fn(np.asarray(s[i]))
-        previous = o[i]
-    return s, o
-
-
-def dON_dw1(x, w, b, activation, skip=False):
-    r"""$\partial o_N/\partial w_1$ by the chain rule (formulas in the module docstring)."""
-    act = get_activation(activation)
-    s, _ = chain_forward(x, w, b, activation, skip)
-    d = act.grad(s)  # sigma'(s_i)
-    inner = np.prod(w[1:-1] * d[1:-1])  # prod_{i=2}^{N-1} w_i sigma'(s_i) (1 for N <= 2)
-    if skip and len(w) >= 3:
-        return float(x * d[0] * d[-1] * (1.0 + w[-1] * inner))
-    return float(x * d[0] * (np.prod(w[1:] * d[1:]) if len(w) > 1 else 1.0))
-
-
-def gradient_vs_depth(x, w, b, activation):
-    r"""$|\partial o_n/\partial w_1|$ for every depth $n = 1..N$ at once (the first n layers of
-    the chain $w, b$): arrays ``(plain, skip)``; ``skip`` is NaN for $n < 3$.
-
-    The first $n-1$ layers of the depth-n chain are those of the longest chain, so with
-    $P_k = \prod_{i=2}^{k} w_i\sigma'(s_i)$ (a cumulative product, $P_1 = 1$):
-    plain $= x\,\sigma'(s_1) P_n$, skip $= x\,\sigma'(s_1)\,\sigma'(\tilde s_n)(1 + w_n P_{n-1})$
-    with $\tilde s_n = w_n o_{n-1} + b_n + o_1$.
-    """
-    act = get_activation(activation)
-    s, o = chain_forward(x, w, b, activation)
-    d = act.grad(s)
-    P = np.concatenate([[1.0], np.cumprod(w[1:] * d[1:])])  # P[k] = P_{k+1}
-    plain = np.abs(x * d[0] * P)
-    skip = np.full(len(w), np.nan)
-    if len(w) >= 3:
-        n = np.arange(3, len(w) + 1)  # depths with a skip connection
-        s_tilde = w[n - 1] * o[n - 2] + b[n - 1] + o[0]
-        skip[2:] = np.abs(x * d[0] * act.grad(s_tilde) * (1.0 + w[n - 1] * P[n - 2]))
-    return plain, skip
-
-
-def chain_network(w, b, activation, architecture="plain"):
-    """The chain as an nnkit Network with the given weights, biases and extra connections:
-
-    - ``"plain"``: $s_i = w_i o_{i-1} + b_i$;
-    - ``"skip"``: plus $o_1$ in $s_N$ (the skip connection of exercise 2, weight fixed to 1);
-    - ``"to_output"``: plus $o_j$ in $s_N$ for every layer $j = 1..N-2$ (weights 1);
-    - ``"residual"``: $o_i = \\sigma(s_i) + o_{i-1}$ for the layers $2..N-1$.
-    """
-    N = len(w)
-    layers = []
-    for i in range(1, N + 1):
-        inputs = None
-        if i == N and N >= 3 and architecture == "skip":
-            inputs = (N - 1, 1)
-        elif i == N and N >= 3 and architecture == "to_output":
-            inputs = (N - 1, *range(1, N - 1))
-        residual = architecture == "residual" and 2 <= i <= N - 1
-        layers.append(Layer(1, activation=activation, inputs=inputs, residual=residual))
-    net = Network(1, layers, seed=0)
-    params = dict(net.params)
-    for i in range(1, N + 1):
-        params[f"W{i}"] = np.array([[w[i - 1]]])
-        params[f"b{i}"] = np.array([b[i - 1]])
-    for name in params:
-        if name.startswith(f"W{N}_"):  # the skip weights
-            params[name] = np.ones((1, 1))
-    net.params = params
-    return net
-
-
-def _unit_output_gradients(net, x):
-    r"""nnkit's gradients of $L = \frac12(y - o_N)^2$ with $y = o_N - 1$, i.e.
-    $\partial L/\partial o_N = 1$: then $\partial L/\partial w_i = \partial o_N/\partial w_i$."""
-    X = np.array([[float(x)]])
-    Y = net.forward(X) - 1.0
-    _, grads = net.loss_and_grads(X, Y, loss="mse")
-    return grads
-
-
-def network_dON_dw1(x, w, b, activation, skip=False):
-    r"""$\partial o_N/\partial w_1$ by nnkit's backpropagation (reference of the exercises)."""
-    net = chain_network(np.asarray(w, float), np.asarray(b, float), activation,
-                        "skip" if skip else "plain")
-    return float(_unit_output_gradients(net, x)["W1"][0, 0])
-
-
-def gradients_per_layer(N=12, architecture="plain", activation="sigmoid", scale=1.0, x=0.5, seed=0):
-    r"""$|\partial o_N/\partial w_j|$ for $j = 1..N$ (nnkit backpropagation) in a chain of the
-    given architecture (see ``chain_network``)."""
-    w, b = chain_parameters(N, scale, seed)
-    grads = _unit_output_gradients(chain_network(w, b, activation, architecture), x)
-    return np.array([abs(float(grads[f"W{j}"][0, 0])) for j in range(1, N + 1)])
-
-
-def chain_trace(x, w, b, activation, skip=False):
-    r"""nnkit's Trace of the chain with $\partial L/\partial o_N = 1$, so that the diagram's
-    $\partial L/\partial w_i$ are the $\partial o_N/\partial w_i$."""
-    net = chain_network(np.asarray(w, float), np.asarray(b, float), activation,
-                        "skip" if skip else "plain")
-    xv = np.array([float(x)])
-    y = net.forward(xv[None, :])[0] - 1.0
-    return net.trace(xv, y)
-
-
-# ------------------------------------------------------------------ the wide chain (remedies)
-
-@functools.lru_cache(maxsize=4)
-def wide_data(seed=0):
-    """Fixed standard normal draws: ``Z (N_MAX, WIDTH, WIDTH)`` (the weights are
-    ``sqrt(variance) * Z``, so every initialisation scales the same matrices), inputs
-    ``X (BATCH, WIDTH)`` and targets ``Y (BATCH, WIDTH)``."""
-    rng = np.random.default_rng(seed)
-    return (rng.normal(size=(N_MAX, WIDTH, WIDTH)), rng.normal(size=(BATCH, WIDTH)),
-            rng.normal(size=(BATCH, WIDTH)))
-
-
-def batchnorm_forward(s, eps=1e-5):
-    r"""Batch normalisation without scale and shift: every column of ``s (batch, neurons)`` to
-    mean 0 and variance 1 over the batch, $\hat s = (s - \mu)/\sqrt{\sigma^2 + \epsilon}$.
-    Returns ``(s_hat, cache)``."""
-    inv = 1.0 / np.sqrt(s.var(axis=0) + eps)
-    s_hat = (s - s.mean(axis=0)) * inv
-    return s_hat, (s_hat, inv)
-
-
-def batchnorm_backward(ds_hat, cache):
-    r"""$\partial J/\partial s$ from $\partial J/\partial \hat s$ (cs231n's compact form):
-    $\frac{1}{\sigma}\,(d\hat s - \overline{d\hat s} - \hat s\,\overline{d\hat s\,\hat s})$,
-    means over the batch."""
-    s_hat, inv = cache
-    return inv * (ds_hat - ds_hat.mean(axis=0) - s_hat * (ds_hat * s_hat).mean(axis=0))
-
-
-def wide_gradients(N, activation, init="xavier", normalise=False, seed=0):
-    r"""$\lVert\partial J/\partial \mathbf W_j\rVert$ (Frobenius norm) for the layers
-    $j = 1..N$ of the wide chain $\mathbf s_j = \mathbf o_{j-1}\mathbf W_j$ (normalised over the
-    batch with ``normalise``), $\mathbf o_j = \sigma(\mathbf s_j)$, $\mathbf o_0 = \mathbf X$,
-    by backpropagation with nnkit's layers. Returns an array (N,)."""
-    Z, X, Y = wide_data(seed)
-    W = np.sqrt(INIT_VARIANCE[init](WIDTH)) * Z[:N]
-    caches, o = [], X
-    for j in range(N):
-        s, affine = affine_forward(o, W[j])
-        norm = None
-        if normalise:
-            s, norm = batchnorm_forward(s)
-        o, act = activation_forward(s, activation)
-        caches.append((affine, norm, act))
-    _, d = mse(o, Y)
-    norms = np.zeros(N)
-    for j in reversed(range(N)):
-        affine, norm, act = caches[j]
-        d = activation_backward(d, act)
-        if normalise:
-            d = batchnorm_backward(d, norm)
-        d, dW, _ = affine_backward(d, affine, need_dx=j > 0)
-        norms[j] = np.linalg.norm(dW)
-    return norms
-
-
-def clipped(norms, c):
-    r"""Gradient clipping of the whole gradient: if its norm $\lVert\mathbf g\rVert$ (all
-    layers together, ``norms`` per layer) exceeds c, $\mathbf g \leftarrow c\,\mathbf g/
-    \lVert\mathbf g\rVert$; every layer shrinks by the same factor. Returns the layers' norms."""
-    total = float(np.sqrt(np.sum(np.square(norms))))
-    return norms * (c / total) if total > c else norms
-
-
 # ------------------------------------------------------------------ exercise 1: f = Wx + b
-
-def sheet11_symbols(express_sigmoid=False):
-    r"""The names students may use in exercise 1 (``workbook.symbolic.sheet11_ex1``): ``W[i, j]``,
-    ``x[j]``, ``a[i]``, ``b[i]``, ``i, j, m``, ``f[i]`` $= (Wx+b)_i$, ``sigma`` = sigmoid.
-
-    ``express_sigmoid=True`` (part e): ``sigmoid'``/``sigma'`` become an unknown function, so an
-    answer that is not written with the sigmoid itself does not count.
-    """
-    _, table = symbolic.sheet11_ex1()
-    if express_sigmoid:
-        unknown = sp.Function("sigmoid_prime")
-        table.update(sigmoid_prime=unknown, sigma_prime=unknown)
-    return table
-
-
-#: Part of exercise 1 -> (function differentiated, variable): "x" means d/dx_j etc.
-SHEET11_PARTS = {"a": ("f1", "x"), "b": ("f1", "W"), "c": ("f1", "b"), "d": ("relu_f1", "x"),
-                 "e": ("sigmoid_f1", "x"), "f": ("g", "x")}
-
-
-def sheet11_numeric_check(text, part, seed=0):
-    r"""Compare a formula for part ``a``..``f`` of exercise 1 with centred differences
-    (``nnkit.gradcheck.numerical_gradient``) at two random points with $n = 3$, $m = 2$: one with
-    $(Wx+b) = (0.7, -0.4)$, one with $(Wx+b) = (-0.6, 0.5)$, so both cases of ReLU' occur.
-
-    Returns rows ``(point, index, formula value, numerical value)``: index $j$ for
-    $\partial/\partial x_j$, $(i, j)$ for $\partial/\partial W_{ij}$, $i$ for
-    $\partial/\partial b_i$.
-    """
-    rng = np.random.default_rng(seed)
-    table = sheet11_symbols(express_sigmoid=part == "e")
-    expr = symbolic.parse(text, table)
-    rows = []
-    for point, z in enumerate(([0.7, -0.4], [-0.6, 0.5]), start=1):
-        W, x = rng.normal(size=(2, 3)), rng.normal(size=3)
-        values = {"W": W, "x": x, "b": np.array(z) - W @ x, "a": rng.normal(size=2)}
-        rows += [(point, *row) for row in _compare(expr, part, values, table)]
-    return rows
-
-
-def _compare(expr, part, values, table):
-    """Rows ``(index, formula, numerical)`` of one point ``values`` (W, x, b, a)."""
-    target, var = SHEET11_PARTS[part]
-
-    def output(W, x, b, a):
-        z = W @ x + b
-        return {"f1": z[0], "relu_f1": max(z[0], 0.0), "sigmoid_f1": 1 / (1 + np.exp(-z[0])),
-                "g": a @ np.maximum(z, 0.0)}[target]
-
-    numeric = numerical_gradient(lambda v: output(**{**values, var: v}), values[var].copy())
-    i, j = table["i"], table["j"]
-    rows = []
-    for index in np.ndindex(values[var].shape):
-        one_based = [int(q) + 1 for q in index]
-        fix = {"x": {j: one_based[0]}, "W": {i: one_based[0], j: one_based[-1]},
-               "b": {i: one_based[0]}}[var]
-        e = expr.subs({**fix, table["m"]: len(values["b"])}).doit()
-        e = e.xreplace({table[name][idx]: values[name][tuple(q - 1 for q in idx)]
-                        for name in "Wxab" for idx in _indices(values[name].shape)})
-        try:
-            formula = float(symbolic.to_function([], e)())
-        except Exception:  # free names left over (e.g. an index other than i, j)
-            formula = float("nan")
-        rows.append((tuple(one_based) if len(one_based) > 1 else one_based[0],
-                     formula, float(numeric[index])))
-    return rows
-
 
 def print_sheet11_check(answers, seed=0):
     """Print the numerical cross-check of exercise 1 for ``{"a": text, ...}`` (no points)."""
@@ -323,10 +73,6 @@ def print_sheet11_check(answers, seed=0):
             print(f"    {mark} {tr(de='Punkt', en='point')} {point}, {index}: "
                   f"{tr(de='Formel', en='formula')} {fmt(formula, 4):>9}   "
                   f"{tr(de='numerisch', en='numerical')} {fmt(numeric, 4):>9}")
-
-
-def _indices(shape):
-    return [tuple(q + 1 for q in idx) for idx in np.ndindex(shape)]
 
 
 # ------------------------------------------------------------------ display helpers
@@ -378,12 +124,13 @@ def _remedy_controls(init, normalise, clip):
                                                   "variance 1 over the mini-batch"), **checkbox),
         "clip": ipywidgets.Checkbox(
             value=clip is not None, description="Gradient Clipping",
-            tooltip=tr(de="breite Kette: den ganzen Gradienten auf die Norm c kürzen, wenn er "
-                          "länger ist", en="wide chain: shorten the whole gradient to norm c "
-                                           "if it is longer"), **checkbox),
+            tooltip=tr(de="breite Kette: den ganzen Gradienten auf die Norm c herunterskalieren, "
+                          "wenn seine Norm größer ist",
+                       en="wide chain: scale the whole gradient down to norm c if its norm is "
+                          "larger"), **checkbox),
         "c": ipywidgets.FloatLogSlider(
             value=1.0 if clip is None else clip, base=10, min=-2, max=4, step=0.25,
-            description="c", tooltip=tr(de="Schranke des Gradient Clippings",
+            description="c", tooltip=tr(de="Schranke c für das Gradient Clipping",
                                         en="bound of gradient clipping"),
             readout_format=".3g", style={"description_width": "initial"}),
     }
@@ -419,7 +166,8 @@ class VanishingView(View):
         self.ax, self.ax2 = ax, ax2
         ones = np.ones(N_MAX)
         (self.plain_line,) = ax.plot(self.depths, ones, "o-", ms=3, color=plots.BLUE,
-                                     label=tr(de="ohne Skip-Verbindung", en="without skip"))
+                                     label=tr(de="ohne Skip-Verbindung",
+                                              en="without skip connection"))
         (self.skip_line,) = ax.plot(self.depths, ones, "s--", ms=3, color=plots.ORANGE,
                                     label=tr(de="mit Skip-Verbindung 1 → N",
                                              en="with skip connection 1 → N"))
@@ -502,8 +250,8 @@ class VanishingView(View):
         self.readout.show({
             "N": str(N),
             tr(de="|∂o_N/∂w₁| ohne Skip-Verbindung",
-               en="|∂o_N/∂w₁| without skip"): sci(plain[N - 1]),
-            tr(de="mit Skip-Verbindung", en="with skip"): sci(skip[N - 1]),
+               en="|∂o_N/∂w₁| without skip connection"): sci(plain[N - 1]),
+            tr(de="mit Skip-Verbindung", en="with skip connection"): sci(skip[N - 1]),
             tr(de="geom. Mittel |wᵢσ'(sᵢ)|", en="geom. mean |wᵢσ'(sᵢ)|"): sci(mean),
         })
         self.plot.refresh()
@@ -545,9 +293,9 @@ def architecture_figure(N=12, activation="sigmoid", scale=1.0):
     Returns a FigureView."""
     names = {
         "plain": tr(de="ohne Skip-Verbindung", en="no skip connection"),
-        "skip": tr(de="Skip-Verbindung 1 → N", en="skip 1 → N"),
+        "skip": tr(de="Skip-Verbindung 1 → N", en="skip connection 1 → N"),
         "to_output": tr(de="Skip-Verbindungen von jeder Schicht zur Ausgabe",
-                        en="skip from every layer to the output"),
+                        en="skip connections from every layer to the output"),
         "residual": tr(de="Residualverbindungen", en="residual connections"),
     }
     name = dict((key, label) for label, key in _activation_options())[activation]
@@ -564,6 +312,4 @@ def architecture_figure(N=12, activation="sigmoid", scale=1.0):
     return FigureView(fig)
 
 
-__all__ = ["VanishingView", "architecture_figure", "chain_forward", "chain_network",
-           "chain_parameters", "chain_trace", "dON_dw1", "gradient_vs_depth",
-           "gradients_per_layer", "network_dON_dw1", "sci"]
+__all__ = ["VanishingView", "architecture_figure", "sci"]

@@ -1,0 +1,248 @@
+"""The answer protocol (workbook.answer): names, hidden regions, encode/validate, the collection
+function, the tripwire, and one answer sent by the kernel and read back by the grader."""
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from workbook import answer
+from workbook.answer import PayloadError, collect, encode, read_payload, records, validate
+from workbook.exercise import Exercise
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+import pilot_unit  # noqa: E402
+
+PILOT = {ex.id: ex for ex in pilot_unit.EXERCISES}
+NNKIT = str(Path(__file__).resolve().parent.parent / "nnkit")
+
+
+def relu_grad(z):
+    return (np.asarray(z) > 0).astype(float)
+
+
+# ---------------------------------------------------------------- names and hidden regions
+def test_check_cell_names():
+    assert answer.check_id("u1_relu_grad") == "u1_relu_grad_check"
+    assert answer.exercise_id("u1_relu_grad_check") == "u1_relu_grad"
+    assert answer.exercise_id("u1_relu_grad") is None
+    assert answer.exercise_id(None) is None
+
+
+def test_strip_hidden():
+    source = ('check("u1_a")\n### BEGIN HIDDEN TESTS\ncheck("u1_a", hidden=True)\n'
+              "### END HIDDEN TESTS\nprint(1)\n")
+    assert answer.strip_hidden(source) == 'check("u1_a")\nprint(1)\n'
+    assert answer.strip_hidden(source, "# (removed)\n") == 'check("u1_a")\n# (removed)\nprint(1)\n'
+    assert answer.strip_hidden("a = 1\n") == "a = 1\n"
+
+
+# ---------------------------------------------------------------- encode and validate
+def test_dict_answers_travel_as_dicts():
+    enc = encode({"w1": 0.5, 2: [1.0, 2.0], "name": "x"})
+    assert enc == {"t": "dict", "items": [
+        ["w1", {"t": "num", "v": 0.5}],
+        ["2", {"t": "array", "shape": [2], "v": [1.0, 2.0], "seq": "list", "ints": False}],
+        ["name", {"t": "str", "v": "x"}]]}
+    assert validate(json.loads(json.dumps(enc))) == enc
+    assert encode({k: 0 for k in range(answer.MAX_ITEMS + 1)}) == {"t": "other", "type": "dict"}
+
+
+@pytest.mark.parametrize("enc", [
+    {"t": "dict", "items": {"a": {"t": "num", "v": 1.0}}},
+    {"t": "dict", "items": [["a"]]},
+    {"t": "dict", "items": [[1, {"t": "num", "v": 1.0}]]},
+    {"t": "dict", "items": [["a" * 101, {"t": "num", "v": 1.0}]]},
+    {"t": "dict", "items": [["a", {"t": "num", "v": "1"}]]},
+    {"t": "dict", "items": [["a", {"t": "none"}]] * (answer.MAX_ITEMS + 1)},
+    {"t": "dict", "items": [], "extra": 1},
+])
+def test_malformed_dicts_are_rejected(enc):
+    with pytest.raises(PayloadError):
+        validate(enc)
+
+
+def test_read_payload():
+    assert read_payload({"kind": "value", "answer": {"t": "num", "v": 1.0}}, "value") == {
+        "t": "num", "v": 1.0}
+    results = [{"t": "num", "v": 1.0}, {"t": "error", "type": "ValueError", "msg": "no"}]
+    assert read_payload({"kind": "function", "results": results}, "function") == results
+    assert read_payload({"kind": "function", "results": {"t": "none"}}, "function") == {"t": "none"}
+    for bad, kind in [({"kind": "value", "answer": {"t": "num", "v": 1.0}}, "choice"),
+                      ({"kind": "value", "answer": {"t": "num", "v": 1.0}, "x": 1}, "value"),
+                      ({"kind": "function", "results": [{"t": "none"}] * 201}, "function"),
+                      ({"kind": "function", "results": "rm -rf"}, "function"),
+                      ([], "value")]:
+        with pytest.raises(PayloadError):
+            read_payload(bad, kind)
+
+
+# ---------------------------------------------------------------- the collection function
+def test_collect_a_value_and_an_expression():
+    assert collect("value", "w", {"w": 0.25}) == {"kind": "value",
+                                                  "answer": {"t": "num", "v": 0.25}}
+    import sympy as sp
+
+    x = sp.Symbol("x")
+    assert collect("expression", "e", {"e": 3 * x**2}) == {
+        "kind": "expression", "answer": {"t": "str", "v": "3*x**2"}}
+
+
+def test_collect_a_missing_answer_with_its_habit():
+    assert collect("value", "w", {}) == {"kind": "value", "answer": {"t": "missing"}}
+    payload = collect("function", "f", {"In": ["", "def f(x):\n    return x × 2"]})
+    assert payload == {"kind": "function",
+                       "results": {"t": "missing", "habit": {"kind": "times", "char": "×"}}}
+
+
+def test_collect_calls_a_function_on_copies_of_the_cases():
+    seen = []
+
+    def student(z):
+        seen.append(z.copy())
+        z[:] = 0  # changes its argument: the next case must not see it
+        if seen[-1][0] < 0:
+            raise ValueError("negative")
+        return z
+
+    case = np.array([1.0, 2.0])
+    payload = collect("function", "f", {"f": student}, [(case,), (case,)])
+    assert [s.tolist() for s in seen] == [[1.0, 2.0], [1.0, 2.0]]
+    assert case.tolist() == [1.0, 2.0]
+    assert payload["results"][0]["v"] == [0.0, 0.0]
+    payload = collect("function", "f", {"f": student}, [(np.array([-1.0]),)])
+    assert payload["results"] == [{"t": "error", "type": "ValueError", "msg": "negative"}]
+
+
+def test_collect_a_function_answer_that_is_not_a_function():
+    assert collect("function", "f", {"f": 3}, [(1,)]) == {"kind": "function",
+                                                         "results": {"t": "num", "v": 3.0}}
+
+
+def test_exercise_collect_is_the_collection_function():
+    ex = PILOT["u0_relu_grad"]
+    direct = collect("function", "relu_grad", {"relu_grad": relu_grad},
+                     ex.case_list(5, hidden=True))
+    assert ex.collect({"relu_grad": relu_grad}, seed=5, hidden=True) == direct
+    assert ex.judge(direct, seed=5, hidden=True).passed
+
+
+# ---------------------------------------------------------------- the tripwire
+def test_tripwire_records_calls_into_the_watched_directory(tmp_path, monkeypatch):
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "ref.py").write_text(textwrap.dedent("""
+        def reference(z):
+            return helper(z)
+        def helper(z):
+            return z
+        class Layer:
+            def __init__(self):
+                pass
+            def forward(self, z):
+                return z
+    """))
+    monkeypatch.syspath_prepend(str(lib))
+    import ref
+
+    wire = answer.Tripwire(lib)
+    with wire:
+        ref.reference(1)  # helper is called from inside: not counted
+        layer = ref.Layer()
+        str(layer)  # outside lib
+    layer.forward(1)  # after the tripwire
+    assert wire.calls == {"reference", "__init__"}
+    with wire:
+        layer.forward(1)  # a method: only the class's __init__ counts
+    assert wire.calls == {"reference", "__init__"}
+    assert sys.getprofile() is None
+
+
+# ---------------------------------------------------------------- kernel -> grader
+@pytest.fixture
+def kernel(monkeypatch):
+    """A stand-in for the IPython kernel: its namespace and what it displayed."""
+    shown, namespace = [], {}
+    monkeypatch.setattr("IPython.get_ipython", lambda: SimpleNamespace(user_ns=namespace))
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw: shown.append(obj))
+    return namespace, shown
+
+
+def test_one_answer_from_the_kernel_to_the_verdict(kernel):
+    namespace, shown = kernel
+    namespace["relu_grad"] = relu_grad
+    ex = PILOT["u0_relu_grad"]
+    cases = answer.pack_cases(ex.case_list(99, hidden=True))
+    answer.send("u0_relu_grad", "function", "relu_grad", cases, (NNKIT,))
+    (out,) = shown
+    assert out["text/plain"] == "[u0_relu_grad]"
+    (record,) = records([{"output_type": "display_data", "data": json.loads(json.dumps(out))}])
+    assert record["exercise"] == "u0_relu_grad" and record["nnkit_calls"] == []
+    assert ex.judge(record["payload"], seed=99, hidden=True).passed
+    assert not ex.judge(record["payload"], seed=98, hidden=True).passed  # other cases
+
+
+def test_the_tripwire_sees_the_nnkit_reference(kernel):
+    from nnkit.activations import get_activation
+
+    namespace, shown = kernel
+    namespace["relu_grad"] = lambda z: get_activation("relu").grad(z)
+    cases = answer.pack_cases(PILOT["u0_relu_grad"].case_list(1, hidden=True))
+    answer.send("u0_relu_grad", "function", "relu_grad", cases, (NNKIT,))
+    assert records([{"data": shown[0]}])[0]["nnkit_calls"] == ["get_activation"]
+
+
+def test_cases_with_functions_travel_by_value():
+    cases = [(lambda x: 2 * x, 3)]
+    import base64
+    import pickle
+
+    (fn, x), = pickle.loads(base64.b64decode(answer.pack_cases(cases)))
+    assert fn(x) == 6
+
+
+def test_records_are_read_strictly():
+    good = {"exercise": "u0_step", "payload": {"kind": "value", "answer": {"t": "num", "v": 1}},
+            "nnkit_calls": ["grad", 3]}
+    outputs = [{"output_type": "stream", "text": "✔"},
+               {"output_type": "display_data", "data": {answer.ANSWER_MIME: good}},
+               {"output_type": "display_data", "data": {answer.ANSWER_MIME: "junk"}},
+               {"output_type": "display_data", "data": {answer.ANSWER_MIME: {"exercise": 1}}}]
+    assert records(outputs) == [{"exercise": "u0_step", "payload": good["payload"],
+                                 "nnkit_calls": ["grad"]}, None, None]
+
+
+# ---------------------------------------------------------------- the normalising hook
+class Pair(Exercise):
+    """Answers {"a": x, "b": y}; judged as the tuple (x, y)."""
+
+    def normalise(self, enc, lang):
+        if enc["t"] != "dict":
+            return enc
+        values = dict(enc["items"])
+        if set(values) != {"a", "b"}:
+            msg = "Schlüssel" if lang == "de" else "keys"
+            return {"t": "error", "type": "KeyError", "msg": msg}
+        return {"t": "array", "shape": [2], "v": [values["a"]["v"], values["b"]["v"]],
+                "seq": "tuple", "ints": False}
+
+
+def test_an_exercise_normalises_its_answers_on_the_trusted_side():
+    ex = Pair(id="u0_pair", answer="pair", kind="function", expected=lambda x: (x, 2 * x),
+              cases=lambda rng, hidden: [(1.0,), (2.0,)])
+    assert ex.judge(ex.collect({"pair": lambda x: {"a": x, "b": 2 * x}})).passed
+    assert ex.judge(ex.collect({"pair": lambda x: (x, 2 * x)})).passed
+    wrong = ex.judge(ex.collect({"pair": lambda x: {"a": x, "b": x}}))
+    assert not wrong.passed and "no. 1" in wrong.message
+    keys = ex.judge(ex.collect({"pair": lambda x: {"a": x}}), lang="de")
+    assert not keys.passed and "KeyError: Schlüssel" in keys.message
+
+
+def test_a_dict_is_no_answer_to_a_plain_exercise():
+    ex = PILOT["u0_step"]
+    result = ex.judge(ex.collect({"w_new": {"w": 0.3}}), lang="en")
+    assert not result.passed and "of type dict" in result.message

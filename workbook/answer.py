@@ -1,0 +1,362 @@
+"""The answer protocol: how a student's answer travels from the kernel to the verdict, once.
+
+One answer, one way::
+
+    kernel (untrusted)                     payload (JSON)           grader (trusted)
+    collect(kind, name, namespace, cases)  ---------------------->  read_payload (validate)
+      the answer, or the student's           one display output       Exercise.normalise
+      function called on the cases,          of MIME ANSWER_MIME      Exercise.judge -> Result
+      each result encode()d
+
+The self-check (:func:`workbook.checks.check`) runs ``collect`` and ``judge`` in the kernel, on the
+visible (or fixed hidden) cases. The grader (:mod:`autograder.execute`) replaces the test cell
+``check_id(exercise)`` by a call of :func:`send` with hidden cases drawn from its secret seed
+(:func:`pack_cases`); :func:`send` collects with the same ``collect`` and displays the record
+``{"exercise", "payload", "nnkit_calls"}``; :mod:`autograder.verdict` reads it back with
+:func:`records` and judges it outside the kernel. Nothing in a payload is ever executed.
+
+Payload (JSON)::
+
+    {"kind": "value",      "answer": <enc>}
+    {"kind": "function",   "results": [<enc> or {"t": "error", ...}, ...]}   one per case
+                           (or "results": <enc> when the answer is not a function)
+    {"kind": "expression", "answer": <enc>}   sympy answers travel as {"t": "str", "v": str(expr)}
+    {"kind": "choice",     "answer": <enc>}
+
+An encoded value ``<enc>`` is one of ``{"t": "num", "v": x}``,
+``{"t": "array", "shape": [...], "v": [...], "seq": "tuple"|"list"|None, "ints": bool}``
+(non-finite numbers as "nan", "inf", "-inf"), ``{"t": "seq", "items": [...]}``,
+``{"t": "dict", "items": [[key, <enc>], ...]}`` (keys as text), ``{"t": "str", "v": s}``,
+``{"t": "none"}``, ``{"t": "ellipsis"}``, ``{"t": "missing"}`` (with the ``"habit"`` that stopped
+the answer cell, if one did), ``{"t": "callable"}``, ``{"t": "big", "size": n}``,
+``{"t": "other", "type": name}``, and in function results ``{"t": "error", "type": .., "msg": ..}``.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import copy
+import decimal
+import json
+import math
+import numbers
+import pickle
+import re
+import sys
+
+import numpy as np
+
+from workbook.source import BEGIN_HIDDEN, END_HIDDEN
+
+ANSWER_MIME = "application/vnd.nnkit.answer+json"
+CHECK_SUFFIX = "_check"
+HIDDEN_TESTS = re.compile(rf"[ \t]*{BEGIN_HIDDEN}.*?{END_HIDDEN}[ \t]*\n?", re.DOTALL)
+KINDS = ("value", "function", "expression", "choice")
+MAX_ELEMENTS = 10_000  # numbers per answer (per call for functions)
+MAX_CASES = 200
+MAX_DEPTH = 4
+MAX_ITEMS = 100  # keys of a dict answer
+MAX_TEXT = 2_000
+HABITS = {  # kind -> what in the source of an answer cell stops it (typed or copied habits)
+    "minus": "[\u2212\u2012\u2013\u2014\ufe63\uff0d]",
+    "times": "[×·⋅∗]",
+    "script": "[\u2070-\u209f\u00b2\u00b3\u00b9]",
+    "latex": r"\$[^$\n]*\$?|\\[A-Za-z]+",
+}
+_MISSING = object()
+
+
+class PayloadError(ValueError):
+    """The payload does not have the shape ``collect`` produces."""
+
+
+# ------------------------------------------------------------------ names
+def check_id(exercise_id):
+    """The grade id of the test cell of an exercise: ``u1_relu_grad`` -> ``u1_relu_grad_check``."""
+    return exercise_id + CHECK_SUFFIX
+
+
+def exercise_id(grade_id):
+    """The exercise of the test cell ``grade_id`` (``u1_relu_grad_check`` -> ``u1_relu_grad``),
+    or None when ``grade_id`` is not a test cell's id."""
+    if isinstance(grade_id, str) and grade_id.endswith(CHECK_SUFFIX):
+        return grade_id[: -len(CHECK_SUFFIX)]
+    return None
+
+
+def strip_hidden(source, mark=""):
+    """``source`` with every ``### BEGIN HIDDEN TESTS ... ### END HIDDEN TESTS`` region replaced
+    by ``mark``."""
+    return HIDDEN_TESTS.sub(mark, source)
+
+
+# ------------------------------------------------------------------ encoding (kernel side)
+def _num(x):
+    x = float(x)
+    return x if math.isfinite(x) else ("nan" if math.isnan(x) else "inf" if x > 0 else "-inf")
+
+
+def _real(obj):
+    """Is ``obj`` a real number of any type: Python and numpy ints, floats and bools of any
+    width, ``fractions.Fraction``, ``decimal.Decimal``, sympy numbers (``Integer(12)``,
+    ``Rational(1, 2)``, ``sqrt(2)``)? Judged by its value, like a float."""
+    if isinstance(obj, (numbers.Real, decimal.Decimal, np.number, np.bool_)):
+        return not isinstance(obj, (complex, np.complexfloating))
+    return getattr(obj, "is_number", False) is True and getattr(
+        obj, "is_extended_real", False) is True  # a sympy number such as sqrt(2)
+
+
+def encode(obj, depth=0):
+    """Plain JSON data for a Python object (numbers, arrays, nested tuples, dicts, text, None)."""
+    if obj is None:
+        return {"t": "none"}
+    if obj is Ellipsis:
+        return {"t": "ellipsis"}
+    if _real(obj):
+        try:
+            return {"t": "num", "v": _num(obj)}
+        except (OverflowError, ValueError, TypeError):
+            return {"t": "other", "type": type(obj).__name__[:50]}
+    if isinstance(obj, str):
+        return {"t": "str", "v": obj[:MAX_TEXT]}
+    if isinstance(obj, dict) and depth < MAX_DEPTH and len(obj) <= MAX_ITEMS:
+        return {"t": "dict", "items": [[str(k)[:100], encode(v, depth + 1)]
+                                       for k, v in obj.items()]}
+    if isinstance(obj, (list, tuple, np.ndarray)):
+        size = np.size(obj) if isinstance(obj, np.ndarray) else len(obj)
+        if size > MAX_ELEMENTS:
+            return {"t": "big", "size": int(size)}
+        try:
+            arr = np.asarray(obj, dtype=float)
+        except (TypeError, ValueError, OverflowError):
+            arr = None
+        if arr is not None and arr.size <= MAX_ELEMENTS:
+            seq = None if isinstance(obj, np.ndarray) else type(obj).__name__
+            ints = seq is not None and all(type(x) is int for x in obj)
+            return {"t": "array", "shape": list(arr.shape), "v": [_num(x) for x in arr.ravel()],
+                    "seq": seq, "ints": ints}
+        if arr is not None:
+            return {"t": "big", "size": int(arr.size)}
+        if isinstance(obj, np.ndarray) or depth >= MAX_DEPTH:
+            return {"t": "other", "type": type(obj).__name__[:50]}
+        return {"t": "seq", "items": [encode(x, depth + 1) for x in obj]}
+    if callable(obj):
+        return {"t": "callable"}
+    return {"t": "other", "type": type(obj).__name__[:50]}
+
+
+def input_habit(history, name):
+    """``{"kind": .., "char": ..}`` for the input habit that stopped the last cell in
+    ``history`` (IPython's ``In``) that assigns ``name``, or None: a unicode minus or
+    multiplication sign, a sub-/superscript, LaTeX, or a decimal comma in the assignment."""
+    assigns = re.compile(rf"(^|\n)\s*(def\s+)?{re.escape(name)}\b\s*[=(]")
+    source = next((s for s in reversed(list(history or [])[-200:])
+                   if isinstance(s, str) and assigns.search(s)), None)
+    if source is None:
+        return None
+    code = "\n".join(line.split("#")[0] for line in source.splitlines())  # no comments
+    for kind, pattern in HABITS.items():
+        found = re.search(pattern, code)
+        if found:
+            return {"kind": kind, "char": found[0][:20]}
+    line = re.search(rf"(^|\n)\s*{re.escape(name)}\s*=([^\n]*)", code)
+    comma = re.search(r"(?<![\w.])-?\d+,\d+", line[2]) if line else None
+    return {"kind": "comma", "char": comma[0][:20]} if comma else None
+
+
+def collect(kind, name, namespace, cases=(), watch=None):
+    """The payload of the answer ``name`` (an exercise of ``kind``) in ``namespace``.
+
+    A function answer is called on every argument tuple in ``cases`` (a deep copy each; the
+    student's error is data, ``{"t": "error"}``), inside the context manager ``watch`` (the
+    grader's :class:`Tripwire`). A missing answer records the input habit that stopped its cell.
+    """
+    key = "results" if kind == "function" else "answer"
+    watch = watch or contextlib.nullcontext()
+    value = namespace.get(name, _MISSING)
+    if value is _MISSING:
+        habit = input_habit(namespace.get("In"), name)
+        return {"kind": kind, key: dict({"t": "missing"}, **({"habit": habit} if habit else {}))}
+    if kind == "function" and callable(value):
+        results = []
+        for args in cases:
+            try:
+                with watch:
+                    result = value(*copy.deepcopy(args))
+                results.append(encode(result))
+            except Exception as err:  # the student's error is data
+                results.append({"t": "error", "type": type(err).__name__[:100],
+                                "msg": str(err)[:300]})
+        return {"kind": kind, "results": results}
+    if kind == "expression" and not isinstance(value, (str, type(None), type(...))):
+        value = str(value)  # sympy objects, numbers
+    return {"kind": kind, key: encode(value)}
+
+
+class Tripwire:
+    """While active (``with tripwire:``), records the names of the functions under the
+    ``directories`` (the reference: nnkit, workbook/reference) called from code outside them;
+    methods count only as their class's ``__init__``."""
+
+    def __init__(self, *directories):
+        self.directories, self.calls = tuple(str(d) for d in directories), set()
+
+    def __enter__(self):
+        sys.setprofile(self._profile)
+        return self
+
+    def __exit__(self, *exc):
+        sys.setprofile(None)
+
+    def _profile(self, frame, event, arg):
+        if event != "call":
+            return
+        code = frame.f_code
+        caller = frame.f_back.f_code.co_filename if frame.f_back else ""
+        method = code.co_argcount and code.co_varnames[0] in ("self", "cls")
+        if (code.co_filename.startswith(self.directories)
+                and not caller.startswith(self.directories)
+                and (not method or code.co_name == "__init__")):
+            self.calls.add(code.co_name)
+
+
+# ------------------------------------------------------------------ grading: grader <-> kernel
+def pack_cases(cases):
+    """The argument tuples of a function exercise as text for :func:`send` (pickled; functions
+    defined in a unit module, which the kernel cannot import, by value with cloudpickle)."""
+    try:
+        data = pickle.dumps(cases)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        import importlib
+
+        import cloudpickle
+
+        from workbook.checks import module_names
+
+        modules = [importlib.import_module(n) for n in module_names()]
+        for m in modules:
+            cloudpickle.register_pickle_by_value(m)
+        try:
+            data = cloudpickle.dumps(cases)
+        finally:
+            for m in modules:
+                cloudpickle.unregister_pickle_by_value(m)
+    return base64.b64encode(data).decode()
+
+
+def send(exercise_id, kind, name, cases="", watch=()):
+    """Grading, in the student's kernel: collect the answer ``name`` from the IPython namespace
+    (a function called on the :func:`pack_cases` text ``cases``, under a :class:`Tripwire` on
+    the directories ``watch``) and display the record: one output of MIME :data:`ANSWER_MIME`."""
+    from IPython import get_ipython
+    from IPython.display import display
+
+    tripwire = Tripwire(*watch) if watch else contextlib.nullcontext()
+    args = pickle.loads(base64.b64decode(cases)) if cases else ()
+    payload = collect(kind, name, get_ipython().user_ns, args, tripwire)
+    calls = sorted(tripwire.calls)[:10] if watch else []
+    display({ANSWER_MIME: {"exercise": exercise_id, "payload": payload, "nnkit_calls": calls},
+             "text/plain": f"[{exercise_id}]"}, raw=True)
+
+
+def records(outputs):
+    """Every output in ``outputs`` that claims to be an answer record (valid or not), as plain
+    data ``{"exercise": str, "payload": ..., "nnkit_calls": [str, ...]}``, or None for one that
+    is not even that. The payload is not validated here (:func:`read_payload` does)."""
+    found = []
+    for out in outputs:
+        data = out.get("data") or {}
+        if ANSWER_MIME not in data:
+            continue
+        try:  # plain dicts and lists (nbformat hands out NotebookNode subclasses)
+            rec = json.loads(json.dumps(data[ANSWER_MIME]))
+        except (TypeError, ValueError, RecursionError):
+            rec = None
+        if not (isinstance(rec, dict) and isinstance(rec.get("exercise"), str)):
+            found.append(None)
+            continue
+        calls = rec.get("nnkit_calls")
+        found.append({"exercise": rec["exercise"], "payload": rec.get("payload"),
+                      "nnkit_calls": [c for c in calls if isinstance(c, str)]
+                      if isinstance(calls, list) else []})
+    return found
+
+
+# ------------------------------------------------------------------ validation (trusted side)
+def _require(cond):
+    if not cond:
+        raise PayloadError("malformed payload")
+
+
+def _valid_number(x):
+    if type(x) is float:
+        return math.isfinite(x)
+    if type(x) is int:
+        return abs(x) <= 2**63
+    return x in ("nan", "inf", "-inf")
+
+
+def validate(enc, depth=0, budget=None):
+    """Check an encoded value strictly; returns it. Raises PayloadError."""
+    budget = budget if budget is not None else [MAX_ELEMENTS + MAX_CASES]
+    _require(type(enc) is dict and type(enc.get("t")) is str and depth <= MAX_DEPTH)
+    t, keys = enc["t"], set(enc)
+    budget[0] -= 1
+    _require(budget[0] >= 0)
+    if t == "missing" and "habit" in enc:
+        habit = enc["habit"]
+        _require(keys == {"t", "habit"} and type(habit) is dict and set(habit) == {"kind", "char"})
+        _require(habit["kind"] in (*HABITS, "comma") and type(habit["char"]) is str
+                 and len(habit["char"]) <= 20)
+    elif t in ("none", "ellipsis", "missing", "callable"):
+        _require(keys == {"t"})
+    elif t == "num":
+        _require(keys == {"t", "v"} and _valid_number(enc["v"]))
+    elif t in ("str", "other", "error"):
+        fields = {"str": {"v"}, "other": {"type"}, "error": {"type", "msg"}}[t]
+        _require(keys == {"t"} | fields)
+        _require(all(type(enc[f]) is str and len(enc[f]) <= MAX_TEXT for f in fields))
+    elif t == "big":
+        _require(keys == {"t", "size"} and type(enc["size"]) is int and 0 <= enc["size"] < 2**63)
+    elif t == "array":
+        _require(keys == {"t", "shape", "v", "seq", "ints"})
+        shape, values = enc["shape"], enc["v"]
+        _require(type(shape) is list and len(shape) <= 8)
+        _require(all(type(n) is int and 0 <= n <= MAX_ELEMENTS for n in shape))
+        _require(type(values) is list and len(values) == math.prod(shape))
+        budget[0] -= len(values)
+        _require(budget[0] >= 0 and all(_valid_number(x) for x in values))
+        _require(enc["seq"] in (None, "list", "tuple") and type(enc["ints"]) is bool)
+    elif t == "seq":
+        _require(keys == {"t", "items"} and type(enc["items"]) is list)
+        _require(len(enc["items"]) <= MAX_ELEMENTS)
+        for item in enc["items"]:
+            validate(item, depth + 1, budget)
+    elif t == "dict":
+        _require(keys == {"t", "items"} and type(enc["items"]) is list)
+        _require(len(enc["items"]) <= MAX_ITEMS)
+        for item in enc["items"]:
+            _require(type(item) is list and len(item) == 2)
+            _require(type(item[0]) is str and len(item[0]) <= 100)
+            validate(item[1], depth + 1, budget)
+    else:
+        raise PayloadError(f"unknown type {t[:20]!r}")
+    return enc
+
+
+def read_payload(payload, kind):
+    """The validated content of a ``collect`` payload for an exercise of ``kind``: the encoded
+    answer, or for a function the list of encoded results (an encoded value when the answer was
+    not a function). Raises PayloadError."""
+    _require(type(payload) is dict and payload.get("kind") == kind)
+    if kind != "function":
+        _require(set(payload) == {"kind", "answer"})
+        return validate(payload["answer"])
+    _require(set(payload) == {"kind", "results"})
+    results = payload["results"]
+    if type(results) is dict:
+        return validate(results)
+    _require(type(results) is list and len(results) <= MAX_CASES)
+    budget = [MAX_CASES * (MAX_ELEMENTS + 1)]
+    return [validate(r, 0, budget) for r in results]
