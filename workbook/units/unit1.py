@@ -18,7 +18,7 @@ import sympy as sp
 
 from nnkit.activations import get_activation
 from workbook.exercise import Exercise, Mistake
-from workbook.source import Unit, answer, code, manual, md, tests
+from workbook.source import Unit, code, exercise, manual, md
 from workbook.views.relu_neuron import STATES, mini_network
 
 UNIT = Unit(
@@ -377,15 +377,14 @@ libraries.
 **Exercise a (2 points).** Implement `relu_grad(z)`: it takes a NumPy array `z` and returns an array
 of the same shape with the values of $\partial y/\partial z$ (without a loop, i.e. vectorised).
 """),
-    answer("u1_relu_grad", """import numpy as np
+    exercise(RELU_GRAD, points=2, solution='''import numpy as np
 
 
 def relu_grad(z):
-    \"\"\"dy/dz of y = ReLU(z), elementwise: 0 for z <= 0, 1 for z > 0.\"\"\"
+    """dy/dz of y = ReLU(z), elementwise: 0 for z <= 0, 1 for z > 0."""
     ### BEGIN SOLUTION
     return (np.asarray(z) > 0).astype(float)
-    ### END SOLUTION"""),
-    tests(RELU_GRAD, 2),
+    ### END SOLUTION'''),
 
     # ------------------------------------------------------------------ b)
     md(de=r"""## b) Die Ableitung von $z$ nach $w_2$
@@ -406,11 +405,7 @@ $z = w_1 x_1 + w_2 x_2$. In the partial derivative with respect to $w_2$ all oth
 the names `w1`, `w2`,
 `x1`, `x2` (for example `"w1*x2 + 3"`; multiplication with `*`, powers with `**` or `^`).
 """),
-    answer("u1_dz_dw2", """dz_dw2 = None  # "..."
-### BEGIN SOLUTION
-dz_dw2 = "x2"
-### END SOLUTION"""),
-    tests(DZ_DW2, 1),
+    exercise(DZ_DW2, points=1, form='"..."', solution='dz_dw2 = "x2"'),
 
     # ------------------------------------------------------------------ c)
     md(de=r"""## c) Die Kettenregel
@@ -450,13 +445,12 @@ You know the first factor from a), the second from b).
 in the state $(w_1, w_2, x_1, x_2)$ as a number. Think first about what the cases $z \le 0$ /
 $z > 0$ look like.
 """),
-    answer("u1_dy_dw2", """def dy_dw2(w1, w2, x1, x2):
-    \"\"\"dy/dw2 = dy/dz * dz/dw2 for z = w1*x1 + w2*x2, y = ReLU(z).\"\"\"
+    exercise(DY_DW2, points=2, solution='''def dy_dw2(w1, w2, x1, x2):
+    """dy/dw2 = dy/dz * dz/dw2 for z = w1*x1 + w2*x2, y = ReLU(z)."""
     ### BEGIN SOLUTION
     z = w1 * x1 + w2 * x2
     return x2 if z > 0 else 0.0
-    ### END SOLUTION"""),
-    tests(DY_DW2, 2),
+    ### END SOLUTION'''),
 
     md(de=r"""### Zwei konkrete Zustände
 
@@ -490,28 +484,12 @@ Prüfen Sie Ihr Ergebnis anschließend mit der Schaltfläche „Zustand 1“ obe
 Then check your result with the
 "current state 1" button above.
 """),
-    answer("u1_z_cs1", """z_cs1 = None
-### BEGIN SOLUTION
-z_cs1 = 0.1 * 1 + (-0.1) * 20
-### END SOLUTION"""),
-    tests(Z_CS1, 1),
-    answer("u1_dy_dw2_cs1", """dy_dw2_cs1 = None
-### BEGIN SOLUTION
-dy_dw2_cs1 = 0.0  # z = -1.9 <= 0, so dy/dz = 0
-### END SOLUTION"""),
-    tests(DY_DW2_CS1, 1),
+    exercise(Z_CS1, points=1, solution="z_cs1 = 0.1 * 1 + (-0.1) * 20"),
+    exercise(DY_DW2_CS1, points=1, solution="dy_dw2_cs1 = 0.0  # z = -1.9 <= 0, so dy/dz = 0"),
     md(de=r"""**Aufgabe c (ii) (2 Punkte).** Dasselbe für Zustand 2: `z_cs2` und `dy_dw2_cs2`.""",
        en=r"""**Exercise c (ii) (2 points).** The same for state 2: `z_cs2` and `dy_dw2_cs2`."""),
-    answer("u1_z_cs2", """z_cs2 = None
-### BEGIN SOLUTION
-z_cs2 = 0.1 * 20 + (-0.1) * 10
-### END SOLUTION"""),
-    tests(Z_CS2, 1),
-    answer("u1_dy_dw2_cs2", """dy_dw2_cs2 = None
-### BEGIN SOLUTION
-dy_dw2_cs2 = 10.0  # z = 1 > 0, so dy/dw2 = 1 * x2
-### END SOLUTION"""),
-    tests(DY_DW2_CS2, 1),
+    exercise(Z_CS2, points=1, solution="z_cs2 = 0.1 * 20 + (-0.1) * 10"),
+    exercise(DY_DW2_CS2, points=1, solution="dy_dw2_cs2 = 10.0  # z = 1 > 0, so dy/dw2 = 1 * x2"),
     md(de=r"""**Aufgabe c (iii) (1 Punkt).** Führen Sie im Zustand 2 einen Schritt der
 Aktualisierungsregel mit der Lernrate $\eta = 0{,}01$ aus: Welchen Wert hat $w_2^{(t+1)}$
 (`w2_next_cs2`)? (Und im Zustand 1? Überlegen Sie es sich, ohne zu rechnen.)
@@ -519,11 +497,7 @@ Aktualisierungsregel mit der Lernrate $\eta = 0{,}01$ aus: Welchen Wert hat $w_2
 learning rate $\eta = 0.01$: what is $w_2^{(t+1)}$ (`w2_next_cs2`)? (And in state 1? Think about it
 without computing.)
 """),
-    answer("u1_w2_next_cs2", """w2_next_cs2 = None
-### BEGIN SOLUTION
-w2_next_cs2 = -0.1 - 0.01 * 10.0
-### END SOLUTION"""),
-    tests(W2_NEXT_CS2, 1),
+    exercise(W2_NEXT_CS2, points=1, solution="w2_next_cs2 = -0.1 - 0.01 * 10.0"),
 
     # ------------------------------------------------------------------ d)
     md(de=r"""## d) Wenn der Gradient immer 0 ist
@@ -551,11 +525,7 @@ $\partial y/\partial w_2|_{cs} = 0$ holds for **all** data in the training set.
 - `"unchanged"`: $w_2$ does not change.
 - `"zero"`: $w_2$ is set to 0.
 """),
-    answer("u1_dead_choice", """w2_fate = None  # "..."
-### BEGIN SOLUTION
-w2_fate = "unchanged"
-### END SOLUTION"""),
-    tests(DEAD_CHOICE, 1),
+    exercise(DEAD_CHOICE, points=1, form='"..."', solution='w2_fate = "unchanged"'),
     md(de=r"""### Wie ein Neuron beim Training stirbt
 
 In einem echten Netz sind die Kosten nicht $y$ selbst, sondern messen, wie weit $y$ vom Zielwert

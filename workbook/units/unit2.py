@@ -25,7 +25,7 @@ from nnkit.activations import get_activation
 from nnkit.layers import affine_forward, maxout_backward, maxout_forward
 from nnkit.losses import mse
 from workbook.exercise import Exercise, Mistake
-from workbook.source import Unit, answer, code, manual, md, tests
+from workbook.source import Unit, code, exercise, manual, md
 from workbook.views.gradient_descent import W_MIN
 from workbook.views.output_neuron import output_grads
 
@@ -676,13 +676,12 @@ the forward pass.
 def sigmoid(z):
     """sigma(z) = 1 / (1 + e^(-z)), elementwise."""
     return 1 / (1 + np.exp(-np.asarray(z, dtype=float)))'''),
-    answer("u2_sigmoid_grad", """def sigmoid_grad(z):
-    \"\"\"d sigma / dz, expressed with sigmoid(z).\"\"\"
+    exercise(SIGMOID_GRAD, points=1, solution='''def sigmoid_grad(z):
+    """d sigma / dz, expressed with sigmoid(z)."""
     ### BEGIN SOLUTION
     s = sigmoid(z)
     return s * (1 - s)  # sigma' = e^-z / (1 + e^-z)^2 = sigma * (1 - sigma)
-    ### END SOLUTION"""),
-    tests(SIGMOID_GRAD, 1),
+    ### END SOLUTION'''),
     md(de=r"""### 1b) Leaky ReLU
 
 In Einheit 1 haben Sie gesehen, dass ein ReLU-Neuron mit $z \le 0$ für alle Daten keinen Gradienten
@@ -701,19 +700,17 @@ the convention of ReLU applies: the slope from the left.
 **Exercise 1b (2 points).** Implement `leaky_relu(z)` and `leaky_relu_grad(z)` (vectorised, slope
 0.1).
 """),
-    answer("u2_leaky_relu", """def leaky_relu(z):
-    \"\"\"max(0.1 z, z), elementwise.\"\"\"
+    exercise(LEAKY_RELU, points=1, solution='''def leaky_relu(z):
+    """max(0.1 z, z), elementwise."""
     ### BEGIN SOLUTION
     z = np.asarray(z, dtype=float)
     return np.maximum(0.1 * z, z)
-    ### END SOLUTION"""),
-    tests(LEAKY_RELU, 1),
-    answer("u2_leaky_relu_grad", """def leaky_relu_grad(z):
-    \"\"\"d leaky_relu / dz: 0.1 for z <= 0, 1 for z > 0.\"\"\"
+    ### END SOLUTION'''),
+    exercise(LEAKY_RELU_GRAD, points=1, solution='''def leaky_relu_grad(z):
+    """d leaky_relu / dz: 0.1 for z <= 0, 1 for z > 0."""
     ### BEGIN SOLUTION
     return np.where(np.asarray(z) > 0, 1.0, 0.1)
-    ### END SOLUTION"""),
-    tests(LEAKY_RELU_GRAD, 1),
+    ### END SOLUTION'''),
     md(de=r"""### 1c) Maxout
 
 Eine Maxout-Einheit mit zwei Stücken berechnet $\max(w_1^T x + b_1,\ w_2^T x + b_2)$ und lernt
@@ -739,20 +736,18 @@ tie – as in nnkit – the first piece wins.
 - `maxout_grad_w(x, w1, b1, w2, b2)`: the pair `(dw1, dw2)` of the gradients of the output with
   respect to $w_1$ and to $w_2$ (two vectors shaped like `x`).
 """),
-    answer("u2_maxout", """def maxout(x, w1, b1, w2, b2):
-    \"\"\"max(w1 . x + b1, w2 . x + b2).\"\"\"
+    exercise(MAXOUT, points=1, solution='''def maxout(x, w1, b1, w2, b2):
+    """max(w1 . x + b1, w2 . x + b2)."""
     ### BEGIN SOLUTION
     return max(w1 @ x + b1, w2 @ x + b2)
-    ### END SOLUTION"""),
-    tests(MAXOUT, 1),
-    answer("u2_maxout_grad_w", """def maxout_grad_w(x, w1, b1, w2, b2):
-    \"\"\"(d out / d w1, d out / d w2): x for the winning piece, zeros for the other.\"\"\"
+    ### END SOLUTION'''),
+    exercise(MAXOUT_GRAD_W, points=2, solution='''def maxout_grad_w(x, w1, b1, w2, b2):
+    """(d out / d w1, d out / d w2): x for the winning piece, zeros for the other."""
     ### BEGIN SOLUTION
     if w1 @ x + b1 >= w2 @ x + b2:  # a tie goes to the first piece
         return x, np.zeros_like(x)
     return np.zeros_like(x), x
-    ### END SOLUTION"""),
-    tests(MAXOUT_GRAD_W, 2),
+    ### END SOLUTION'''),
     md(de=r"""### 1d) Warum nichtlinear?
 
 Die Aktivierungsfunktion macht das Netz nichtlinear – erst dadurch kann es zum Beispiel Klassen
@@ -774,11 +769,7 @@ $$a = W^{(2)}\big(W^{(1)} x + b^{(1)}\big) + b^{(2)}.$$
 `two_linear_layers`: `"affine"` (again an affine function $Ax + c$ of $x$), `"quadratic"` (a
 quadratic function of $x$), `"universal"` (with enough neurons, any continuous function of $x$).
 """),
-    answer("u2_nonlinear", """two_linear_layers = None  # "..."
-### BEGIN SOLUTION
-two_linear_layers = "affine"
-### END SOLUTION"""),
-    tests(NONLINEAR, 1),
+    exercise(NONLINEAR, points=1, form='"..."', solution='two_linear_layers = "affine"'),
     manual("u2_nonlinear_explain", 1,
            de=r"""**Aufgabe 1d, Begründung (1 Punkt, manuell bewertet).** Begründen Sie Ihre Wahl
 mit einer kurzen Rechnung. Was folgt daraus für ein tiefes Netz, dessen Schichten alle linear sind?
@@ -826,12 +817,11 @@ the computation is the same.
 **Exercise 2 (2 points).** Implement `layer_forward(W, a_prev, b)` for $f = \sigma$ (the function
 `sigmoid` from above): `W` has the shape (neurons, inputs), `a_prev` and `b` are vectors.
 """),
-    answer("u2_layer_forward", """def layer_forward(W, a_prev, b):
-    \"\"\"a = sigmoid(W a_prev + b).\"\"\"
+    exercise(LAYER_FORWARD, points=2, solution='''def layer_forward(W, a_prev, b):
+    """a = sigmoid(W a_prev + b)."""
     ### BEGIN SOLUTION
     return sigmoid(W @ a_prev + b)
-    ### END SOLUTION"""),
-    tests(LAYER_FORWARD, 2),
+    ### END SOLUTION'''),
 
     # ------------------------------------------------------------------ 3. cost
     md(de=r"""## 3. Die Kostenfunktion
@@ -890,13 +880,12 @@ derivative of the square: $\partial J/\partial O_{ij} = \frac1n (O_{ij} - G_{ij}
 **Exercise 3 (2 points).** Implement `cost(outputs, targets)`: both arrays have the shape (n
 examples, outputs); it returns the number $J$ from above.
 """),
-    answer("u2_cost", """def cost(outputs, targets):
-    \"\"\"J = 1/n * sum over examples i and outputs j of (O_ij - G_ij)^2.\"\"\"
+    exercise(COST, points=2, solution='''def cost(outputs, targets):
+    """J = 1/n * sum over examples i and outputs j of (O_ij - G_ij)^2."""
     ### BEGIN SOLUTION
     n = len(outputs)
     return np.sum((outputs - targets) ** 2) / n
-    ### END SOLUTION"""),
-    tests(COST, 2),
+    ### END SOLUTION'''),
 
     # ------------------------------------------------------------------ 4. derivatives
     md(de=r"""## 4. Die Ableitung als Grenzwert
@@ -938,17 +927,11 @@ Geometrically this is the slope of the tangent.
 **Exercise 4a (2 points).** Give $f'(x)$ for $f(x) = x^3$ as a formula in quotes (`derivative_x3`;
 variable `x`, powers with `**` or `^`) and the value $f'(2)$ as a number (`derivative_at_2`).
 """),
-    answer("u2_derivative_x3", """derivative_x3 = None  # "..."
-### BEGIN SOLUTION
+    exercise(DERIVATIVE_X3, points=1, form='"..."',
+             solution='''\
 # ((x+h)^3 - x^3) / h = (3x^2 h + 3x h^2 + h^3) / h = 3x^2 + 3x h + h^2  ->  3x^2 for h -> 0
-derivative_x3 = "3*x**2"
-### END SOLUTION"""),
-    tests(DERIVATIVE_X3, 1),
-    answer("u2_derivative_at_2", """derivative_at_2 = None
-### BEGIN SOLUTION
-derivative_at_2 = 3 * 2**2
-### END SOLUTION"""),
-    tests(DERIVATIVE_AT_2, 1),
+derivative_x3 = "3*x**2"'''),
+    exercise(DERIVATIVE_AT_2, points=1, solution="derivative_at_2 = 3 * 2**2"),
     md(de=r"""### Der Differenzenquotient am Rechner
 
 Ohne Grenzwert, mit einem kleinen festen $h$, erhält man eine Näherung der Ableitung:
@@ -974,18 +957,16 @@ correctly (gradient check).
 **Exercise 4b (2 points).** Implement `forward_difference(f, x, h)` and
 `central_difference(f, x, h)` for a function `f` of a real variable.
 """),
-    answer("u2_forward_difference", """def forward_difference(f, x, h):
-    \"\"\"(f(x + h) - f(x)) / h.\"\"\"
+    exercise(FORWARD_DIFFERENCE, points=1, solution='''def forward_difference(f, x, h):
+    """(f(x + h) - f(x)) / h."""
     ### BEGIN SOLUTION
     return (f(x + h) - f(x)) / h
-    ### END SOLUTION"""),
-    tests(FORWARD_DIFFERENCE, 1),
-    answer("u2_central_difference", """def central_difference(f, x, h):
-    \"\"\"(f(x + h) - f(x - h)) / (2 h).\"\"\"
+    ### END SOLUTION'''),
+    exercise(CENTRAL_DIFFERENCE, points=1, solution='''def central_difference(f, x, h):
+    """(f(x + h) - f(x - h)) / (2 h)."""
     ### BEGIN SOLUTION
     return (f(x + h) - f(x - h)) / (2 * h)
-    ### END SOLUTION"""),
-    tests(CENTRAL_DIFFERENCE, 1),
+    ### END SOLUTION'''),
     md(de=r"""Wie gut sind die beiden Näherungen? Die Ansicht zeigt den Fehler
 $|D f(x) - f'(x)|$ für $f(x) = x^3$ über $h$ – beide Achsen logarithmisch. Bewegen Sie $h$ von
 $1$ bis $10^{-12}$ und beobachten Sie die Punkte.
@@ -1066,12 +1047,11 @@ steps stop.
 **Exercise 5a (1 point).** Implement `gd_step(w, grad, lr)`: one step for an array of parameters `w`
 with the gradient `grad` (same shape) and the learning rate `lr`.
 """),
-    answer("u2_gd_step", """def gd_step(w, grad, lr):
-    \"\"\"One step of gradient descent: w - lr * grad.\"\"\"
+    exercise(GD_STEP, points=1, solution='''def gd_step(w, grad, lr):
+    """One step of gradient descent: w - lr * grad."""
     ### BEGIN SOLUTION
     return w - lr * grad
-    ### END SOLUTION"""),
-    tests(GD_STEP, 1),
+    ### END SOLUTION'''),
     md(de=r"""### Die Lernrate
 
 **Aufgabe 5b (1 Punkt).** Für welche Lernraten $\eta > 0$ konvergiert der Gradientenabstieg auf
@@ -1083,13 +1063,11 @@ genau für $0 < \eta <$ `lr_max`). *Tipp:* Schreiben Sie einen Schritt für $w_t
 $J(w) = (w-3)^2 + 1$ converge from every starting point? Give the boundary as `lr_max`
 (convergence exactly for $0 < \eta <$ `lr_max`). *Hint:* write out one step for $w_t - 3$.
 """),
-    answer("u2_lr_max", """lr_max = None
-### BEGIN SOLUTION
+    exercise(LR_MAX, points=1,
+             solution="""\
 # J'(w) = 2 (w - 3), so w_{t+1} - 3 = w_t - 3 - 2 eta (w_t - 3) = (1 - 2 eta)(w_t - 3)
 # and w_t - 3 = (1 - 2 eta)^t (w_0 - 3) -> 0  iff  |1 - 2 eta| < 1  iff  0 < eta < 1.
-lr_max = 1.0
-### END SOLUTION"""),
-    tests(LR_MAX, 1),
+lr_max = 1.0"""),
     md(de=r"""Prüfen Sie Ihre Antwort in der Ansicht: Sie zeigt den Gradientenabstieg auf $J(w) =
 (w - 3)^2 + 1$. Links die Kostenfunktion mit den Iterationen $w_0, w_1, \dots$, rechts der Abstand
 der Kosten zum Minimum pro Schritt (logarithmisch). Probieren Sie kleine Lernraten (0,01), mittlere
@@ -1196,15 +1174,14 @@ Die Funktion gibt das Paar `(dL_dw, dL_db)` zurück – `dL_dw` ein Vektor derse
 """, en=r"""**Exercise 6 (2 points).** Implement `output_neuron_grads(a_prev, w, b, G)`: it returns
 the pair `(dL_dw, dL_db)` – `dL_dw` a vector of the same shape as `w`, `dL_db` a number.
 """),
-    answer("u2_output_neuron_grads", """def output_neuron_grads(a_prev, w, b, G):
-    \"\"\"Gradients of the loss L = (ReLU(w . a_prev + b) - G)^2 with respect to w and b.\"\"\"
+    exercise(OUTPUT_NEURON_GRADS, points=2, solution='''def output_neuron_grads(a_prev, w, b, G):
+    """Gradients of the loss L = (ReLU(w . a_prev + b) - G)^2 with respect to w and b."""
     ### BEGIN SOLUTION
     z = w @ a_prev + b
     O = max(z, 0.0)
     delta = 2 * (O - G) * (1.0 if z > 0 else 0.0)  # dL/dO * dO/dz
     return delta * a_prev, delta
-    ### END SOLUTION"""),
-    tests(OUTPUT_NEURON_GRADS, 2),
+    ### END SOLUTION'''),
 
     md(de=r"""## Zusammenfassung
 

@@ -16,7 +16,7 @@ from nnkit import symbolic
 from nnkit.activations import get_activation
 from nnkit.layers import affine_backward
 from workbook.exercise import Exercise, Mistake
-from workbook.source import Unit, answer, code, manual, md, tests
+from workbook.source import Unit, code, exercise, manual, md
 from workbook.views.vanishing import network_dON_dw1, sheet11_symbols
 
 UNIT = Unit(
@@ -410,72 +410,68 @@ def _layer_mistake(dW=None, db=None):
 
 
 # ====================================================================== exercises
-EXERCISES = [
-    _expr_exercise("a", "answer_1a", _m_1a()),
-    _expr_exercise("b", "answer_1b", _m_1b()),
-    _expr_exercise("c", "answer_1c", _m_1c()),
-    _expr_exercise("d", "answer_1d", _m_1d()),
-    _expr_exercise("e", "answer_1e", _m_1e(), express_sigmoid=True),
-    _expr_exercise("f", "answer_1f", _m_1f()),
-    Exercise(id="u5_2a_formula", answer="answer_2a", kind="expression", expected=_expected_2a,
-             symbols=_chain, mistakes=_m_2a()),
-    Exercise(id="u5_2a_function", answer="do_dw1", kind="function", expected=network_dON_dw1,
-             cases=_chain_cases(1), mistakes=_function_mistakes(skip=False)),
-    Exercise(id="u5_2c", answer="answer_2c", kind="expression", expected=_expected_2c,
-             symbols=_chain, mistakes=_m_2c()),
-    Exercise(id="u5_2d_formula", answer="answer_2d", kind="expression", expected=_expected_2d,
-             symbols=_chain, mistakes=_m_2d()),
-    Exercise(id="u5_2d_function", answer="do_dw1_skip", kind="function",
-             expected=functools.partial(network_dON_dw1, skip=True),
-             cases=_chain_cases(3), mistakes=_function_mistakes(skip=True)),
-    Exercise(id="u5_1g", answer="shapes", kind="value",
-             expected=lambda: np.array([[N_EX, D_IN], [D_IN, M_OUT]], dtype=float),
-             mistakes=[
-                 Mistake("dW_transposed", lambda: [[N_EX, D_IN], [M_OUT, D_IN]], _hint(
-                     de="dW hat die Form von W: Jedes Gewicht erhält genau eine Ableitung. "
-                        "Rechnen Sie die Form von Xᵀδ aus.",
-                     en="dW has the shape of W: every weight gets exactly one derivative. Work out "
-                        "the shape of Xᵀδ.")),
-                 Mistake("dX_transposed", lambda: [[D_IN, N_EX], [D_IN, M_OUT]], _hint(
-                     de="dX hat die Form von X: n Zeilen (Beispiele), d Spalten (Eingaben).",
-                     en="dX has the shape of X: n rows (examples), d columns (inputs).")),
-             ]),
-    Exercise(id="u5_1h", answer="layer_backward", kind="function", expected=_layer_backward,
-             cases=_layer_cases, rtol=1e-9, atol=1e-12,
-             mistakes=[
-                 Mistake("db_mean", _layer_mistake(db=lambda X, W, d: d.mean(axis=0)), _hint(
-                     de="db ist die Summe von δ über die Beispiele, nicht der Mittelwert: Jedes "
-                        "Beispiel trägt mit b bei; ein 1/n steckt, falls nötig, schon in δ.",
-                     en="db is the sum of δ over the examples, not the mean: every example "
-                        "contributes through b; a 1/n, if needed, is already in δ.")),
-                 Mistake("db_axis", _layer_mistake(db=lambda X, W, d: d.sum(axis=1)), _hint(
-                     de="Summieren Sie über die Beispiele (die Zeilen, axis=0): db hat die Form "
-                        "von b.",
-                     en="Sum over the examples (the rows, axis=0): db has the shape of b.")),
-                 Mistake("dW_transposed", _layer_mistake(dW=lambda X, W, d: d.T @ X), _hint(
-                     de="δᵀX hat die Form m×d, W aber d×m: Nach der Formprobe hat dW die Form "
-                        "von W.",
-                     en="δᵀX has the shape m×d, but W is d×m: by the shape check dW has the "
-                        "shape of W.")),
-                 Mistake("dW_mean", _layer_mistake(dW=lambda X, W, d: X.T @ d / len(X)), _hint(
-                     de="dW ist um den Faktor n zu klein: Xᵀδ summiert schon über die Beispiele; "
-                        "ein 1/n steckt, falls nötig, schon in δ.",
-                     en="dW is n times too small: Xᵀδ already sums over the examples; a 1/n, if "
-                        "needed, is already in δ.")),
-             ]),
-]
-_EX = {e.id: e for e in EXERCISES}
+EX_1A = _expr_exercise("a", "answer_1a", _m_1a())
+EX_1B = _expr_exercise("b", "answer_1b", _m_1b())
+EX_1C = _expr_exercise("c", "answer_1c", _m_1c())
+EX_1D = _expr_exercise("d", "answer_1d", _m_1d())
+EX_1E = _expr_exercise("e", "answer_1e", _m_1e(), express_sigmoid=True)
+EX_1F = _expr_exercise("f", "answer_1f", _m_1f())
+EX_2A_FORMULA = Exercise(id="u5_2a_formula", answer="answer_2a", kind="expression", expected=_expected_2a,
+         symbols=_chain, mistakes=_m_2a())
+EX_2A_FUNCTION = Exercise(id="u5_2a_function", answer="do_dw1", kind="function", expected=network_dON_dw1,
+         cases=_chain_cases(1), mistakes=_function_mistakes(skip=False))
+EX_2C = Exercise(id="u5_2c", answer="answer_2c", kind="expression", expected=_expected_2c,
+         symbols=_chain, mistakes=_m_2c())
+EX_2D_FORMULA = Exercise(id="u5_2d_formula", answer="answer_2d", kind="expression", expected=_expected_2d,
+         symbols=_chain, mistakes=_m_2d())
+EX_2D_FUNCTION = Exercise(id="u5_2d_function", answer="do_dw1_skip", kind="function",
+         expected=functools.partial(network_dON_dw1, skip=True),
+         cases=_chain_cases(3), mistakes=_function_mistakes(skip=True))
+EX_1G = Exercise(id="u5_1g", answer="shapes", kind="value",
+         expected=lambda: np.array([[N_EX, D_IN], [D_IN, M_OUT]], dtype=float),
+         mistakes=[
+             Mistake("dW_transposed", lambda: [[N_EX, D_IN], [M_OUT, D_IN]], _hint(
+                 de="dW hat die Form von W: Jedes Gewicht erhält genau eine Ableitung. "
+                    "Rechnen Sie die Form von Xᵀδ aus.",
+                 en="dW has the shape of W: every weight gets exactly one derivative. Work out "
+                    "the shape of Xᵀδ.")),
+             Mistake("dX_transposed", lambda: [[D_IN, N_EX], [D_IN, M_OUT]], _hint(
+                 de="dX hat die Form von X: n Zeilen (Beispiele), d Spalten (Eingaben).",
+                 en="dX has the shape of X: n rows (examples), d columns (inputs).")),
+         ])
+EX_1H = Exercise(id="u5_1h", answer="layer_backward", kind="function", expected=_layer_backward,
+         cases=_layer_cases, rtol=1e-9, atol=1e-12,
+         mistakes=[
+             Mistake("db_mean", _layer_mistake(db=lambda X, W, d: d.mean(axis=0)), _hint(
+                 de="db ist die Summe von δ über die Beispiele, nicht der Mittelwert: Jedes "
+                    "Beispiel trägt mit b bei; ein 1/n steckt, falls nötig, schon in δ.",
+                 en="db is the sum of δ over the examples, not the mean: every example "
+                    "contributes through b; a 1/n, if needed, is already in δ.")),
+             Mistake("db_axis", _layer_mistake(db=lambda X, W, d: d.sum(axis=1)), _hint(
+                 de="Summieren Sie über die Beispiele (die Zeilen, axis=0): db hat die Form "
+                    "von b.",
+                 en="Sum over the examples (the rows, axis=0): db has the shape of b.")),
+             Mistake("dW_transposed", _layer_mistake(dW=lambda X, W, d: d.T @ X), _hint(
+                 de="δᵀX hat die Form m×d, W aber d×m: Nach der Formprobe hat dW die Form "
+                    "von W.",
+                 en="δᵀX has the shape m×d, but W is d×m: by the shape check dW has the "
+                    "shape of W.")),
+             Mistake("dW_mean", _layer_mistake(dW=lambda X, W, d: X.T @ d / len(X)), _hint(
+                 de="dW ist um den Faktor n zu klein: Xᵀδ summiert schon über die Beispiele; "
+                    "ein 1/n steckt, falls nötig, schon in δ.",
+                 en="dW is n times too small: Xᵀδ already sums over the examples; a 1/n, if "
+                    "needed, is already in δ.")),
+         ])
+EXERCISES = [EX_1A, EX_1B, EX_1C, EX_1D, EX_1E, EX_1F, EX_2A_FORMULA, EX_2A_FUNCTION, EX_2C,
+             EX_2D_FORMULA, EX_2D_FUNCTION, EX_1G, EX_1H]
 
 
 # ====================================================================== cells
-def _graded(ex_id, src, points):
-    """Answer cell (grade id = the exercise id) and its locked test cell."""
-    return [answer(ex_id, src), tests(f"{ex_id}_check", _EX[ex_id], points)]
-
-
-def _q1(part, de, en, src):
+def _q1(ex, de, en, solution):
+    """Exercise 1a-1f (1 point each, a formula): the task, the answer cell and the test cell."""
+    part = ex.id.removeprefix("u5_1")
     return [md(de=f"**Aufgabe 1{part} (1 Punkt).** {de}", en=f"**Exercise 1{part} (1 point).** {en}"),
-            *_graded(f"u5_1{part}", src, 1)]
+            *exercise(ex, points=1, solution=solution, form='"..."')]
 
 
 CELLS = [
@@ -614,36 +610,34 @@ Products need a `*`: `2*x[j]`, not `2x[j]`."""),
 from workbook.views.vanishing import sheet11_symbols
 
 parse("Sum(b[k]**2, (k, 1, m)) + 2*x[1]", sheet11_symbols())"""),
-    *_q1("a", r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial x_j}$.",
+    *_q1(EX_1A, r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial x_j}$.",
          r"Determine $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial x_j}$.",
-         'answer_1a = None  # "..."\n### BEGIN SOLUTION\nanswer_1a = "W[1, j]"\n### END SOLUTION'),
-    *_q1("b", r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial W_{ij}}$"
+         'answer_1a = "W[1, j]"'),
+    *_q1(EX_1B, r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial W_{ij}}$"
               r" (für beliebige $i$ und $j$).",
          r"Determine $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial W_{ij}}$"
          r" (for any $i$ and $j$).",
-         'answer_1b = None  # "..."\n### BEGIN SOLUTION\nanswer_1b = "delta(i, 1) * x[j]"\n### END SOLUTION'),
-    *_q1("c", r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial b_i}$.",
+         'answer_1b = "delta(i, 1) * x[j]"'),
+    *_q1(EX_1C, r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial b_i}$.",
          r"Determine $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial b_i}$.",
-         'answer_1c = None  # "..."\n### BEGIN SOLUTION\nanswer_1c = "delta(i, 1)"\n### END SOLUTION'),
-    *_q1("d", r"Bestimmen Sie $\dfrac{\partial\,[\operatorname{ReLU}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
+         'answer_1c = "delta(i, 1)"'),
+    *_q1(EX_1D, r"Bestimmen Sie $\dfrac{\partial\,[\operatorname{ReLU}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
               r"{\partial x_j}$. Wo ist die Ableitung nicht definiert?",
          r"Determine $\dfrac{\partial\,[\operatorname{ReLU}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
          r"{\partial x_j}$. Where is the derivative not defined?",
-         'answer_1d = None  # "..."\n### BEGIN SOLUTION\nanswer_1d = "W[1, j] * H(f[1])"\n### END SOLUTION'),
-    *_q1("e", r"Bestimmen Sie $\dfrac{\partial\,[\operatorname{sigmoid}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
+         'answer_1d = "W[1, j] * H(f[1])"'),
+    *_q1(EX_1E, r"Bestimmen Sie $\dfrac{\partial\,[\operatorname{sigmoid}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
               r"{\partial x_j}$. Drücken Sie die Ableitung mithilfe der Sigmoid-Funktion aus "
               r"(also ohne `sigmoid'`).",
          r"Determine $\dfrac{\partial\,[\operatorname{sigmoid}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
          r"{\partial x_j}$. Express the derivative by means of the sigmoid function (that is, "
          r"without `sigmoid'`).",
-         'answer_1e = None  # "..."\n### BEGIN SOLUTION\nanswer_1e = "sigmoid(f[1]) * (1 - sigmoid(f[1])) * W[1, j]"\n'
-         '### END SOLUTION'),
-    *_q1("f", r"Bestimmen Sie $\dfrac{\partial\, g(\mathbf x,\mathbf a,\mathbf W,\mathbf b)}{\partial x_j}$. "
+         'answer_1e = "sigmoid(f[1]) * (1 - sigmoid(f[1])) * W[1, j]"'),
+    *_q1(EX_1F, r"Bestimmen Sie $\dfrac{\partial\, g(\mathbf x,\mathbf a,\mathbf W,\mathbf b)}{\partial x_j}$. "
               r"Verwenden Sie $i$ als Summationsindex.",
          r"Determine $\dfrac{\partial\, g(\mathbf x,\mathbf a,\mathbf W,\mathbf b)}{\partial x_j}$. "
          r"Use $i$ as the summation index.",
-         'answer_1f = None  # "..."\n### BEGIN SOLUTION\nanswer_1f = "Sum(a[i] * H(f[i]) * W[i, j], (i, 1, m))"\n'
-         '### END SOLUTION'),
+         'answer_1f = "Sum(a[i] * H(f[i]) * W[i, j], (i, 1, m))"'),
     md(de=r"""*Zu (d), wo die Ableitung nicht definiert ist:* Bei $(\mathbf W\mathbf x+\mathbf b)_1 = 0$
 hat die ReLU einen Knick; dort existiert die Ableitung nicht (sofern $W_{1j} \ne 0$). Die
 Backpropagation braucht trotzdem eine Zahl: PyTorch, TensorFlow und JAX setzen wie nnkit
@@ -699,8 +693,8 @@ $$\frac{\partial L}{\partial\mathbf W} = \mathbf X^\top\boldsymbol\delta, \qquad
 **Exercise 1g (1 point).** For $n = 5$ examples, $d = 3$ inputs and $m = 2$ outputs: what shapes
 do $\partial L/\partial\mathbf X$ and $\partial L/\partial\mathbf W$ have? Give
 `shapes = [(rows, columns) of dX, (rows, columns) of dW]`."""),
-    *_graded("u5_1g", 'shapes = None  # [(..., ...), (..., ...)]\n### BEGIN SOLUTION\n'
-             'shapes = [(5, 3), (3, 2)]  # dX like X (n x d), dW like W (d x m)\n### END SOLUTION', 1),
+    exercise(EX_1G, points=1, form="[(..., ...), (..., ...)]",
+             solution="shapes = [(5, 3), (3, 2)]  # dX like X (n x d), dW like W (d x m)"),
     md(de=r"""Die **Formprobe**: Jede Ableitung hat die Form der Größe, nach der abgeleitet wird –
 damit findet man die Reihenfolge der Faktoren und die Transposition, ohne sie auswendig zu wissen.
 
@@ -713,11 +707,11 @@ to – this gives the order of the factors and the transposes without learning t
 **Exercise 1h (2 points).** Implement `layer_backward(X, W, delta)`: it returns the tuple
 `(dX, dW, db)` by the formulas above (NumPy: `@` for the matrix product, `.T` for the
 transpose)."""),
-    *_graded("u5_1h", '''def layer_backward(X, W, delta):
+    exercise(EX_1H, points=2, solution='''def layer_backward(X, W, delta):
     """dL/dX, dL/dW, dL/db of Z = X W + b, given delta = dL/dZ (one row per example)."""
     ### BEGIN SOLUTION
     return delta @ W.T, X.T @ delta, delta.sum(axis=0)
-    ### END SOLUTION''', 2),
+    ### END SOLUTION'''),
     md(de=r"""### Von den Komponenten zur Matrixform
 
 Backpropagation rechnet nicht mit einzelnen Komponenten, sondern mit ganzen Vektoren. Fassen Sie
@@ -802,9 +796,8 @@ The formula for general $N$ belongs in your notes; it is graded in two parts:
   likewise `s2`, `b3`, `o1`; $\sigma(z)$ as `sigma(z)`, $\sigma'(z)$ as `sigma'(z)` or
   `sigma_prime(z)`.
 * **(a2, 1 point)** a Python function for any $N$ (next task)."""),
-    *_graded("u5_2a_formula",
-             'answer_2a = None  # "..."\n### BEGIN SOLUTION\nanswer_2a = "x * sigma\'(s1) * sigma\'(s2) * sigma\'(s3) * '
-             'sigma\'(s4) * w2 * w3 * w4"\n### END SOLUTION', 1),
+    exercise(EX_2A_FORMULA, points=1, form='"..."',
+             solution="answer_2a = \"x * sigma'(s1) * sigma'(s2) * sigma'(s3) * sigma'(s4) * w2 * w3 * w4\""),
     md(de=r"""**(a2, 1 Punkt)** Implementieren Sie `do_dw1(x, w, b, act)`: $\partial o_N/\partial w_1$ für eine
 Kette beliebiger Länge $N$ = `len(w)`.
 
@@ -829,7 +822,7 @@ length $N$ = `len(w)`.
 
 It is tested with random chains and several activation functions against nnkit's
 backpropagation."""),
-    *_graded("u5_2a_function", '''import numpy as np
+    exercise(EX_2A_FUNCTION, points=1, solution='''import numpy as np
 
 
 def do_dw1(x, w, b, act):
@@ -844,7 +837,7 @@ def do_dw1(x, w, b, act):
         o = act.fn(s[i])
     d = act.grad(s)             # sigma'(s_1), ..., sigma'(s_N)
     return x * d[0] * np.prod(w[1:] * d[1:])
-    ### END SOLUTION''', 1),
+    ### END SOLUTION'''),
     md(de=r"""### Ausprobieren: der Gradient über der Tiefe
 
 Die Ansicht berechnet $|\partial o_n/\partial w_1|$ für alle Tiefen $n = 1,\dots,30$ mit der
@@ -982,7 +975,7 @@ $w_4$, $b_4$ an (Formel (1) in Formel (2) eingesetzt), z. B. in der Form
 
 For grading: for $N = 4$, give the output $o_4$ as **one** expression in $o_3$, $o_1$, $w_4$, $b_4$
 (formula (1) substituted into formula (2)), e.g. in the form `"sigma(...)"`."""),
-    *_graded("u5_2c", 'answer_2c = None  # "..."\n### BEGIN SOLUTION\nanswer_2c = "sigma(w4 * o3 + b4 + o1)"\n### END SOLUTION', 1),
+    exercise(EX_2C, points=1, form='"..."', solution='answer_2c = "sigma(w4 * o3 + b4 + o1)"'),
     md(de=r"""**Aufgabe 2d (2 Punkte).** Bestimmen Sie $\dfrac{\partial o_N}{\partial w_1}$ für die geänderte
 Architektur. Beachten Sie: $s_N$ hängt jetzt auf zwei Wegen von $o_1$ ab.
 
@@ -997,10 +990,9 @@ architecture. Note: $s_N$ now depends on $o_1$ along two paths.
   from (c));
 * **(d2, 1 point)** the function `do_dw1_skip(x, w, b, act)` for any $N\ge 3$ (arguments as for
   `do_dw1`)."""),
-    *_graded("u5_2d_formula",
-             'answer_2d = None  # "..."\n### BEGIN SOLUTION\nanswer_2d = "x * sigma\'(s1) * sigma\'(s4) * '
-             '(1 + w4 * w3 * sigma\'(s3) * w2 * sigma\'(s2))"\n### END SOLUTION', 1),
-    *_graded("u5_2d_function", '''def do_dw1_skip(x, w, b, act):
+    exercise(EX_2D_FORMULA, points=1, form='"..."',
+             solution="answer_2d = \"x * sigma'(s1) * sigma'(s4) * (1 + w4 * w3 * sigma'(s3) * w2 * sigma'(s2))\""),
+    exercise(EX_2D_FUNCTION, points=1, solution='''def do_dw1_skip(x, w, b, act):
     """d o_N / d w_1 of the chain with the skip connection from layer 1 to layer N (N >= 3)."""
     ### BEGIN SOLUTION
     N = len(w)
@@ -1016,7 +1008,7 @@ architecture. Note: $s_N$ now depends on $o_1$ along two paths.
     d = act.grad(s)
     long_path = w[N - 1] * np.prod(w[1:N - 1] * d[1:N - 1])
     return x * d[0] * d[N - 1] * (1 + long_path)
-    ### END SOLUTION''', 1),
+    ### END SOLUTION'''),
     md(de=r"""### Ausprobieren: mit Skip-Verbindung
 
 Vergleichen Sie in der Ansicht die blaue Kurve (ohne) mit der orangen (mit Skip-Verbindung
