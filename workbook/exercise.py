@@ -42,9 +42,18 @@ KINDS = ("value", "function", "expression", "choice")
 _MISSING = object()
 
 
+def hint(*, de, en):
+    """A hint in both languages, ``{"de": de, "en": en}``: ``hint(de="Achten Sie auf ...",
+    en="Watch ...")``. Raises ValueError unless both are non-empty text."""
+    if not all(isinstance(t, str) and t.strip() for t in (de, en)):
+        raise ValueError(f"a hint needs a German and an English text: {de!r}, {en!r}")
+    return {"de": de, "en": en}
+
+
 @dataclass(frozen=True)
 class Mistake:
-    """A typical mistake: ``wrong`` produces the answer a student with that mistake gives.
+    """A typical mistake: ``wrong`` produces the answer a student with that mistake gives;
+    ``hint`` (from :func:`hint`) is shown when an answer matches it.
 
     value/expression: ``() -> answer``; function: a callable like the reference; choice: the key.
     """
@@ -339,7 +348,7 @@ def _generic(expected, answer, name, lang):
     return None
 
 
-def _hint(mistake, lang):
+def _hint_text(mistake, lang):
     return mistake.hint.get(lang) or mistake.hint.get("en", "")
 
 
@@ -433,7 +442,7 @@ class Exercise:
 
     def _wrong(self, lang, mistake=None):
         """A wrong answer, with the hint of the typical ``mistake`` it matched (if any)."""
-        return Result(False, _msg("wrong", lang), _hint(mistake, lang) if mistake else "",
+        return Result(False, _msg("wrong", lang), _hint_text(mistake, lang) if mistake else "",
                       mistake.name if mistake else "")
 
     def _judge_value(self, answer, lang):
@@ -480,7 +489,7 @@ class Exercise:
         for m in self.mistakes:
             wrong = [encode(m.wrong(*copy.deepcopy(c))) for c in cases]
             if all(_close(w, r, self.rtol, self.atol) for w, r in zip(wrong, results, strict=True)):
-                return Result(False, message, _hint(m, lang), m.name)
+                return Result(False, message, _hint_text(m, lang), m.name)
         return Result(False, message, mistake="")
 
     def _judge_expression(self, answer, lang):

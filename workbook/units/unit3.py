@@ -27,7 +27,7 @@ import sympy as sp
 from nnkit import symbolic
 from nnkit.activations import Sigmoid
 from nnkit.i18n import tr
-from workbook.exercise import Exercise, Mistake
+from workbook.exercise import Exercise, Mistake, hint
 from workbook.source import Unit, code, exercise, manual, md
 from workbook.views.sine_network import (
     DATA_SEED,
@@ -57,10 +57,6 @@ UNIT = Unit(
 
 X0 = 2.0  # the input of the worked example
 SIGMOID = Sigmoid()
-
-
-def _hint(de, en):
-    return {"de": de, "en": en}
 
 
 # ====================================================================== references (nnkit)
@@ -289,16 +285,16 @@ def _gp(k):
 EX_Z = Exercise(
     id="u3_z", answer="z_x2", kind="value", expected=_z_expected, rtol=1e-4, atol=1e-6,
     mistakes=[
-        Mistake("no_bias", lambda: np.array([_w(f"w1_{k}1") * X0 for k in (1, 2, 3)]), _hint(
+        Mistake("no_bias", lambda: np.array([_w(f"w1_{k}1") * X0 for k in (1, 2, 3)]), hint(
             de="Es fehlt der Bias w_k0⁽¹⁾: zₖ ist eine Gerade in x mit Achsenabschnitt.",
             en="The bias w_k0⁽¹⁾ is missing: zₖ is a straight line in x with an intercept.")),
         Mistake("swapped", lambda: np.array([_w(f"w1_{k}0") * X0 + _w(f"w1_{k}1")
-                                             for k in (1, 2, 3)]), _hint(
+                                             for k in (1, 2, 3)]), hint(
             de="Bias und Gewicht sind vertauscht: Der zweite Index 1 gehört zur Eingabe x, "
                "der Index 0 zur konstanten Eingabe 1.",
             en="Bias and weight are swapped: the second index 1 belongs to the input x, "
                "the index 0 to the constant input 1.")),
-        Mistake("activated", lambda: SIGMOID.fn(_z_expected()), _hint(
+        Mistake("activated", lambda: SIGMOID.fn(_z_expected()), hint(
             de="Das sind schon die Aktivierungen g(zₖ). Gefragt ist die gewichtete Summe zₖ "
                "vor der Aktivierungsfunktion.",
             en="These are already the activations g(zₖ). The question asks for the weighted "
@@ -307,10 +303,10 @@ EX_Z = Exercise(
 EX_A = Exercise(
     id="u3_a", answer="a_x2", kind="value", expected=_a_expected, rtol=1e-4, atol=1e-6,
     mistakes=[
-        Mistake("derivative", lambda: SIGMOID.grad(_z_expected()), _hint(
+        Mistake("derivative", lambda: SIGMOID.grad(_z_expected()), hint(
             de="Das ist die Ableitung g'(zₖ). Gefragt ist der Wert g(zₖ) selbst.",
             en="That is the derivative g'(zₖ). The question asks for the value g(zₖ).")),
-        Mistake("sign_in_exp", lambda: 1.0 / (1.0 + np.exp(_z_expected())), _hint(
+        Mistake("sign_in_exp", lambda: 1.0 / (1.0 + np.exp(_z_expected())), hint(
             de="Vorzeichen im Exponenten prüfen: g(z) = 1/(1 + e^(−z)) wächst mit z.",
             en="Check the sign in the exponent: g(z) = 1/(1 + e^(−z)) increases with z.")),
     ])
@@ -318,13 +314,13 @@ EX_YHAT = Exercise(
     id="u3_yhat", answer="yhat_x2", kind="value", expected=_yhat_expected, rtol=1e-4,
     atol=1e-6,
     mistakes=[
-        Mistake("z_for_g", lambda: _output(X0, GIVEN, act=_identity), _hint(
+        Mistake("z_for_g", lambda: _output(X0, GIVEN, act=_identity), hint(
             de="Sie haben zₖ gewichtet. In die Ausgabe gehen die Aktivierungen g(zₖ) ein.",
             en="You weighted zₖ. The output combines the activations g(zₖ).")),
-        Mistake("no_bias", lambda: _output(X0, GIVEN, bias=False), _hint(
+        Mistake("no_bias", lambda: _output(X0, GIVEN, bias=False), hint(
             de="Es fehlt der Bias w₁₀⁽²⁾ des Ausgabeneurons.",
             en="The bias w₁₀⁽²⁾ of the output neuron is missing.")),
-        Mistake("g_prime", lambda: _output(X0, GIVEN, act=SIGMOID.grad), _hint(
+        Mistake("g_prime", lambda: _output(X0, GIVEN, act=SIGMOID.grad), hint(
             de="Sie haben g'(zₖ) verwendet, wo g(zₖ) hingehört.",
             en="You used g'(zₖ) where g(zₖ) belongs.")),
     ])
@@ -332,10 +328,10 @@ EX_PREDICT = Exercise(
     id="u3_predict", answer="predict_131", kind="function", expected=_predict_reference,
     cases=_predict_cases,
     mistakes=[
-        Mistake("z_for_g", lambda x, w: _output(np.asarray(x, float), w, act=_identity), _hint(
+        Mistake("z_for_g", lambda x, w: _output(np.asarray(x, float), w, act=_identity), hint(
             de="In die Ausgabe gehen die Aktivierungen g(zₖ) ein, nicht zₖ.",
             en="The output combines the activations g(zₖ), not zₖ.")),
-        Mistake("no_bias", lambda x, w: _output(np.asarray(x, float), w, bias=False), _hint(
+        Mistake("no_bias", lambda x, w: _output(np.asarray(x, float), w, bias=False), hint(
             de="Es fehlt der Bias w₁₀⁽²⁾ = w[\"w2_10\"].",
             en="The bias w₁₀⁽²⁾ = w[\"w2_10\"] is missing.")),
     ])
@@ -343,15 +339,15 @@ EX_COST = Exercise(
     id="u3_cost", answer="J_given", kind="value", expected=_cost_expected, rtol=1e-4,
     atol=1e-8,
     mistakes=[
-        Mistake("no_half", lambda: 2 * _cost_expected(), _hint(
+        Mistake("no_half", lambda: 2 * _cost_expected(), hint(
             de="Der Faktor ist 1/(2n), nicht 1/n.", en="The factor is 1/(2n), not 1/n.")),
-        Mistake("no_n", lambda: _sum_of_squares() / 2, _hint(
+        Mistake("no_n", lambda: _sum_of_squares() / 2, hint(
             de="Es fehlt der Mittelwert: Teilen Sie durch 2n, nicht nur durch 2.",
             en="The mean is missing: divide by 2n, not by 2 only.")),
-        Mistake("sum", lambda: _sum_of_squares(), _hint(
+        Mistake("sum", lambda: _sum_of_squares(), hint(
             de="Das ist die Summe der quadrierten Fehler. Es fehlt der Faktor 1/(2n).",
             en="That is the sum of squared errors. The factor 1/(2n) is missing.")),
-        Mistake("rmse", lambda: float(np.sqrt(2 * _cost_expected())), _hint(
+        Mistake("rmse", lambda: float(np.sqrt(2 * _cost_expected())), hint(
             de="Keine Wurzel: J ist der halbe mittlere quadratische Fehler.",
             en="No square root: J is half the mean squared error.")),
     ])
@@ -359,17 +355,17 @@ EX_CHAIN = Exercise(
     id="u3_chain", answer="d_ln", kind="expression",
     expected=lambda: 2 / sp.Symbol("x"), symbols=lambda: {"x": sp.Symbol("x")},
     mistakes=[
-        Mistake("outer_only", lambda: 1 / (3 * sp.Symbol("x") ** 2), _hint(
+        Mistake("outer_only", lambda: 1 / (3 * sp.Symbol("x") ** 2), hint(
             de="Das ist nur die äußere Ableitung ln'(u) = 1/u an der Stelle u = 3x². "
                "Die Kettenregel verlangt noch die innere Ableitung.",
             en="That is only the outer derivative ln'(u) = 1/u at u = 3x². The chain rule "
                "also needs the inner derivative.")),
-        Mistake("inner_only", lambda: 6 * sp.Symbol("x"), _hint(
+        Mistake("inner_only", lambda: 6 * sp.Symbol("x"), hint(
             de="Das ist nur die innere Ableitung von 3x². Es fehlt die äußere Ableitung "
                "ln'(u) = 1/u.",
             en="That is only the inner derivative of 3x². The outer derivative ln'(u) = 1/u "
                "is missing.")),
-        Mistake("outer_without_inner_x", lambda: 1 / sp.Symbol("x") ** 2, _hint(
+        Mistake("outer_without_inner_x", lambda: 1 / sp.Symbol("x") ** 2, hint(
             de="Leiten Sie schrittweise ab: äußere Ableitung an der Stelle 3x², mal innere "
                "Ableitung (3x²)'.",
             en="Differentiate step by step: the outer derivative at 3x², times the inner "
@@ -379,22 +375,22 @@ EX_LAYER2 = Exercise(
     id="u3_layer2", answer="dJ_dw2_12", kind="expression", expected=_expected_layer2,
     symbols=_symbols,
     mistakes=[
-        Mistake("g_prime_for_g", lambda: -_residual() * _gp(2), _hint(
+        Mistake("g_prime_for_g", lambda: -_residual() * _gp(2), hint(
             de="Sie haben g'(z₂) verwendet, wo g(z₂) hingehört: ŷ hängt über den Summanden "
                "w₁₂⁽²⁾·g(z₂) linear von w₁₂⁽²⁾ ab, und g(z₂) hängt nicht von w₁₂⁽²⁾ ab. "
                "(Auf einigen Folien steht hier fälschlich g'.)",
             en="You used g'(z₂) where g(z₂) belongs: ŷ depends on w₁₂⁽²⁾ linearly through the "
                "term w₁₂⁽²⁾·g(z₂), and g(z₂) does not depend on w₁₂⁽²⁾. (Some slides wrongly "
                "show g' here.)")),
-        Mistake("sign", lambda: _residual() * _g(2), _hint(
+        Mistake("sign", lambda: _residual() * _g(2), hint(
             de="Vorzeichen prüfen: Die innere Ableitung von (y − ŷ) nach dem Gewicht bringt "
                "ein Minus.",
             en="Check the sign: the inner derivative of (y − ŷ) with respect to the weight "
                "introduces a minus sign.")),
-        Mistake("factor_two", lambda: -2 * _residual() * _g(2), _hint(
+        Mistake("factor_two", lambda: -2 * _residual() * _g(2), hint(
             de="Der Faktor 2 aus der Ableitung des Quadrats kürzt sich mit dem 1/2 in J.",
             en="The factor 2 from differentiating the square cancels the 1/2 in J.")),
-        Mistake("no_inner", lambda: -_residual(), _hint(
+        Mistake("no_inner", lambda: -_residual(), hint(
             de="Kettenregel: Es fehlt die innere Ableitung ∂ŷ/∂w₁₂⁽²⁾.",
             en="Chain rule: the inner derivative ∂ŷ/∂w₁₂⁽²⁾ is missing.")),
     ])
@@ -402,22 +398,22 @@ EX_LAYER1 = Exercise(
     id="u3_layer1", answer="dJ_dw1_21", kind="expression", expected=_expected_layer1,
     symbols=_symbols,
     mistakes=[
-        Mistake("no_x", lambda: -_residual() * _S("w2_12") * _gp(2), _hint(
+        Mistake("no_x", lambda: -_residual() * _S("w2_12") * _gp(2), hint(
             de="Kettenregel bis zum Ende: z₂ = w₂₀⁽¹⁾ + w₂₁⁽¹⁾·x; was ist ∂z₂/∂w₂₁⁽¹⁾?",
             en="Follow the chain rule to the end: z₂ = w₂₀⁽¹⁾ + w₂₁⁽¹⁾·x; what is "
                "∂z₂/∂w₂₁⁽¹⁾?")),
-        Mistake("g_for_g_prime", lambda: -_residual() * _S("w2_12") * _g(2) * _S("x"), _hint(
+        Mistake("g_for_g_prime", lambda: -_residual() * _S("w2_12") * _g(2) * _S("x"), hint(
             de="Sie haben g(z₂) verwendet, wo die Ableitung g'(z₂) hingehört: Das Gewicht "
                "sitzt hier innerhalb von g.",
             en="You used g(z₂) where the derivative g'(z₂) belongs: here the weight sits "
                "inside g.")),
-        Mistake("no_w2", lambda: -_residual() * _gp(2) * _S("x"), _hint(
+        Mistake("no_w2", lambda: -_residual() * _gp(2) * _S("x"), hint(
             de="Es fehlt ein Faktor: Wie hängt ŷ von g(z₂) ab?",
             en="A factor is missing: how does ŷ depend on g(z₂)?")),
-        Mistake("sign", lambda: _residual() * _S("w2_12") * _gp(2) * _S("x"), _hint(
+        Mistake("sign", lambda: _residual() * _S("w2_12") * _gp(2) * _S("x"), hint(
             de="Vorzeichen prüfen: Die Ableitung von (y − ŷ) nach ŷ ist −1.",
             en="Check the sign: the derivative of (y − ŷ) with respect to ŷ is −1.")),
-        Mistake("wrong_neuron", lambda: -_residual() * _S("w2_11") * _gp(1) * _S("x"), _hint(
+        Mistake("wrong_neuron", lambda: -_residual() * _S("w2_11") * _gp(1) * _S("x"), hint(
             de="Das ist die Ableitung nach w₁₁⁽¹⁾ (Neuron 1). Gefragt ist das Gewicht zu "
                "Neuron 2.",
             en="That is the derivative with respect to w₁₁⁽¹⁾ (neuron 1). The question asks "
@@ -435,10 +431,10 @@ EX_NEEDED = Exercise(
               "en": "in all six derivatives of the first layer"},
     },
     mistakes=[
-        Mistake("bias_too", "d", _hint(
+        Mistake("bias_too", "d", hint(
             de="Betrachten Sie die Bias-Gewichte w_k0⁽¹⁾: Was ist ∂zₖ/∂w_k0⁽¹⁾?",
             en="Look at the bias weights w_k0⁽¹⁾: what is ∂zₖ/∂w_k0⁽¹⁾?")),
-        Mistake("all", "a", _hint(
+        Mistake("all", "a", hint(
             de="Gefragt ist, wo xᵢ als eigener Faktor steht, nicht, wovon ŷᵢ abhängt.",
             en="The question is where xᵢ appears as a separate factor, not what ŷᵢ "
                "depends on.")),
@@ -446,22 +442,22 @@ EX_NEEDED = Exercise(
 EX_INGREDIENTS = Exercise(
     id="u3_ingredients", answer="ingredients", kind="value", expected=_ingredients,
     mistakes=[
-        Mistake("g_in_layer1", lambda: _ingredients(g=(0, 1, 1, 1)), _hint(
+        Mistake("g_in_layer1", lambda: _ingredients(g=(0, 1, 1, 1)), hint(
             de="Die erste Schicht braucht g'(z_ik), nicht g(z_ik) als Faktor: Schauen Sie in "
                "der Tabelle nach, welche Formeln g(z_ik) selbst enthalten.",
             en="The first layer needs g'(z_ik), not g(z_ik) as a factor: look up in the "
                "table which formulas contain g(z_ik) itself.")),
-        Mistake("residual_layer2_only", lambda: _ingredients(r=(1, 1, 0, 0)), _hint(
+        Mistake("residual_layer2_only", lambda: _ingredients(r=(1, 1, 0, 0)), hint(
             de="Das Residuum r_i steht in allen zehn Formeln: Auch die erste Schicht erfährt "
                "den Fehler über die Kettenregel.",
             en="The residual r_i is in all ten formulas: the error reaches the first "
                "layer as well, through the chain rule.")),
-        Mistake("w2_in_layer2", lambda: _ingredients(w2=(0, 1, 1, 1)), _hint(
+        Mistake("w2_in_layer2", lambda: _ingredients(w2=(0, 1, 1, 1)), hint(
             de="ŷ hängt linear von w_1k⁽²⁾ ab: Die Ableitung nach w_1k⁽²⁾ enthält w_1k⁽²⁾ "
                "nicht. Gebraucht wird es für die erste Schicht.",
             en="ŷ depends linearly on w_1k⁽²⁾: the derivative with respect to w_1k⁽²⁾ does "
                "not contain w_1k⁽²⁾. It is needed for the first layer.")),
-        Mistake("x_bias_too", lambda: _ingredients(x=(0, 0, 1, 1)), _hint(
+        Mistake("x_bias_too", lambda: _ingredients(x=(0, 0, 1, 1)), hint(
             de="Betrachten Sie die Bias-Gewichte w_k0⁽¹⁾: Was ist ∂zₖ/∂w_k0⁽¹⁾?",
             en="Look at the bias weights w_k0⁽¹⁾: what is ∂zₖ/∂w_k0⁽¹⁾?")),
     ])
@@ -471,12 +467,12 @@ EX_NUMERICAL_GRADIENTS = DictExercise(
     cases=_numerical_cases, rtol=1e-5, atol=1e-7,
     mistakes=[
         Mistake("forward", _as_tuple(lambda x, y, w, h: _numerical(x, y, w, h, "forward")),
-                _hint(de="Das ist der einseitige Quotient (J(w + h) − J(w))/h; er ist nur auf "
+                hint(de="Das ist der einseitige Quotient (J(w + h) − J(w))/h; er ist nur auf "
                          "etwa h genau. Nehmen Sie den zentralen: (J(w + h) − J(w − h))/(2h).",
                       en="This is the one-sided quotient (J(w + h) − J(w))/h, accurate only "
                          "to about h. Use the centred one: (J(w + h) − J(w − h))/(2h).")),
         Mistake("no_two", _as_tuple(lambda x, y, w, h: {
-            k: 2 * v for k, v in _numerical(x, y, w, h).items()}), _hint(
+            k: 2 * v for k, v in _numerical(x, y, w, h).items()}), hint(
             de="Alles ist doppelt so groß: Zwischen w − h und w + h liegt der Abstand 2h.",
             en="Everything is twice as large as it should be: w − h and w + h are 2h apart.")),
     ])
@@ -485,13 +481,13 @@ EX_REL_ERROR = Exercise(
     cases=_rel_error_cases,
     mistakes=[
         Mistake("absolute", lambda a, b: float(np.max(np.abs(np.asarray(a) - np.asarray(b)))),
-                _hint(de="Das ist der absolute Fehler. Teilen Sie jede Differenz durch "
+                hint(de="Das ist der absolute Fehler. Teilen Sie jede Differenz durch "
                          "|a| + |b| (mindestens 10⁻⁸).",
                       en="This is the absolute error. Divide every difference by |a| + |b| "
                          "(at least 1e-8).")),
         Mistake("mean", lambda a, b: float(np.mean(
             np.abs(np.asarray(a) - np.asarray(b))
-            / np.maximum(1e-8, np.abs(np.asarray(a)) + np.abs(np.asarray(b))))), _hint(
+            / np.maximum(1e-8, np.abs(np.asarray(a)) + np.abs(np.asarray(b))))), hint(
             de="Gesucht ist der größte relative Fehler, nicht der mittlere: Ein einziges "
                "falsches Gewicht soll auffallen.",
             en="The largest relative error is wanted, not the mean: a single wrong weight "
@@ -501,30 +497,30 @@ EX_GRADIENTS = DictExercise(
     id="u3_gradients", answer="gradients", kind="function",
     expected=_as_tuple(_gradients_reference), cases=_gradient_cases, rtol=1e-5, atol=1e-9,
     mistakes=[
-        Mistake("g_prime_in_layer2", _gradients_wrong(layer2="g'"), _hint(
+        Mistake("g_prime_in_layer2", _gradients_wrong(layer2="g'"), hint(
             de="In der zweiten Schicht gehört g(zₖ) in die Formel, nicht g'(zₖ) (der Fehler "
                "einiger Folien): ŷ hängt linear von w_1k⁽²⁾ ab.",
             en="The second layer needs g(zₖ), not g'(zₖ) (the mistake on some slides): ŷ "
                "depends linearly on w_1k⁽²⁾.")),
-        Mistake("sign", _gradients_wrong(sign=-1.0), _hint(
+        Mistake("sign", _gradients_wrong(sign=-1.0), hint(
             de="Alle Vorzeichen sind falsch: Die innere Ableitung von (yᵢ − ŷᵢ) bringt ein "
                "Minus (oder Sie rechnen mit ŷᵢ − yᵢ und zusätzlichem Minus).",
             en="Every sign is wrong: the inner derivative of (yᵢ − ŷᵢ) introduces a minus sign "
                "(or you use ŷᵢ − yᵢ with an extra minus).")),
-        Mistake("half", _gradients_wrong(scale=0.5), _hint(
+        Mistake("half", _gradients_wrong(scale=0.5), hint(
             de="Alles ist halb so groß wie richtig: Der Faktor 2 aus der Ableitung des "
                "Quadrats macht aus 1/(2n) den Faktor 1/n.",
             en="Everything is half the right size: the factor 2 from differentiating the "
                "square turns 1/(2n) into 1/n.")),
-        Mistake("no_x", _gradients_wrong(with_x=False), _hint(
+        Mistake("no_x", _gradients_wrong(with_x=False), hint(
             de="Bei ∂J/∂w_k1⁽¹⁾ fehlt der Faktor xᵢ (innere Ableitung von zₖ nach w_k1⁽¹⁾).",
             en="∂J/∂w_k1⁽¹⁾ lacks the factor xᵢ (the inner derivative of zₖ with respect to "
                "w_k1⁽¹⁾).")),
-        Mistake("g_in_layer1", _gradients_wrong(layer1="g"), _hint(
+        Mistake("g_in_layer1", _gradients_wrong(layer1="g"), hint(
             de="In der ersten Schicht gehört g'(zₖ) = g(zₖ)(1 − g(zₖ)) in die Formel, nicht "
                "g(zₖ).",
             en="The first layer needs g'(zₖ) = g(zₖ)(1 − g(zₖ)), not g(zₖ).")),
-        Mistake("no_w2", _gradients_wrong(with_w2=False), _hint(
+        Mistake("no_w2", _gradients_wrong(with_w2=False), hint(
             de="In der ersten Schicht fehlt der Faktor w_1k⁽²⁾ vor der Summe.",
             en="The first layer lacks the factor w_1k⁽²⁾ in front of the sum.")),
     ])
@@ -533,11 +529,11 @@ EX_STEP = DictExercise(
     cases=_step_cases, rtol=1e-5, atol=1e-9,
     mistakes=[
         Mistake("ascent", _as_tuple(lambda x, y, w, alpha: _step_reference(x, y, w, -alpha)),
-                _hint(de="Sie gehen bergauf: Beim Gradientenabstieg wird η·∂J/∂w abgezogen.",
+                hint(de="Sie gehen bergauf: Beim Gradientenabstieg wird η·∂J/∂w abgezogen.",
                       en="You walk uphill: gradient descent subtracts η·∂J/∂w.")),
         Mistake("no_alpha", _as_tuple(lambda x, y, w, alpha: _step_reference(x, y, w, 1.0)),
-                _hint(de="Die Lernrate η fehlt.", en="The learning rate η is missing.")),
-        Mistake("unchanged", _as_tuple(lambda x, y, w, alpha: dict(w)), _hint(
+                hint(de="Die Lernrate η fehlt.", en="The learning rate η is missing.")),
+        Mistake("unchanged", _as_tuple(lambda x, y, w, alpha: dict(w)), hint(
             de="Die Gewichte haben sich nicht verändert: Geben Sie die neuen Gewichte zurück.",
             en="The weights did not change: return the new weights.")),
     ])

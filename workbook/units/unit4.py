@@ -31,7 +31,7 @@ import sympy as sp
 
 from nnkit import symbolic
 from nnkit.losses import l1
-from workbook.exercise import Exercise, Mistake
+from workbook.exercise import Exercise, Mistake, hint
 from workbook.source import Unit, code, exercise, manual, md
 from workbook.views import dead_relu as dr
 
@@ -149,11 +149,7 @@ def _experiment_fractions():
 
 # ---------------------------------------------------------------- exercises
 
-def _hint(de, en):
-    return {"de": de, "en": en}
-
-
-SIGN_HINT = _hint(
+SIGN_HINT = hint(
     de="Das Vorzeichen ist umgekehrt. Ist ŷ größer als y, wächst L = |y − ŷ| mit ŷ – "
        "welches Vorzeichen hat die Ableitung dann?",
     en="The sign is reversed. If ŷ is larger than y, L = |y − ŷ| grows with ŷ – "
@@ -162,13 +158,13 @@ SIGN_HINT = _hint(
 EX_DYHAT = Exercise(
     "u4_dyhat", "dL_dyhat", "function", _dyhat_reference, cases=_dyhat_cases,
     mistakes=[
-        Mistake("sign", lambda yhat, y: float(np.sign(y - yhat)), hint=SIGN_HINT),
-        Mistake("always_one", lambda yhat, y: 1.0, hint=_hint(
+        Mistake("sign", lambda yhat, y: float(np.sign(y - yhat)), SIGN_HINT),
+        Mistake("always_one", lambda yhat, y: 1.0, hint(
             de="Die Ableitung des Betrags ist nicht überall 1: Auf einer Seite des Knicks "
                "fällt |y − ŷ|, wenn ŷ wächst.",
             en="The derivative of the absolute value is not 1 everywhere: on one side of "
                "the kink |y − ŷ| decreases as ŷ grows.")),
-        Mistake("sign_of_yhat", lambda yhat, y: float(np.sign(yhat)), hint=_hint(
+        Mistake("sign_of_yhat", lambda yhat, y: float(np.sign(yhat)), hint(
             de="Sie unterscheiden die Fälle nach dem Vorzeichen von ŷ. Der Betrag hat "
                "seinen Knick aber nicht bei ŷ = 0 – wo liegt er?",
             en="You split the cases by the sign of ŷ. But the absolute value does not have "
@@ -181,23 +177,23 @@ EX_DH0 = Exercise(
     symbols=_symbols,
     mistakes=[
         Mistake("no_skip", lambda: _S("d2") * _S("w2") * symbolic.heaviside(_S("z1")) * _S("w1"),
-                hint=_hint(
+                hint(
                     de="Es fehlt ein Weg: h₀ erreicht die Ausgabe auch direkt über die "
                        "Skip-Verbindung.",
                     en="A path is missing: h₀ also reaches the output directly through "
                        "the skip connection.")),
-        Mistake("only_skip", lambda: _S("d2") * _S("w3"), hint=_hint(
+        Mistake("only_skip", lambda: _S("d2") * _S("w3"), hint(
             de="Es fehlt ein Weg: h₀ wirkt auch über z₁ und h₁ auf die Ausgabe.",
             en="A path is missing: h₀ also acts on the output through z₁ and h₁.")),
         Mistake("no_gate", lambda: _S("d2") * _S("w3") + _S("d2") * _S("w2") * _S("w1"),
-                hint=_hint(
+                hint(
                     de="Auf dem Weg über z₁ liegt eine ReLU. Womit wird die partielle "
                        "Ableitung dort multipliziert?",
                     en="There is a ReLU on the path through z₁. What is the partial "
                        "derivative multiplied by there?")),
         Mistake("gate_z0", lambda: (_S("d2") * _S("w3") + _S("d2") * _S("w2")
                                     * symbolic.heaviside(_S("z1")) * _S("w1"))
-                * symbolic.heaviside(_S("z0")), hint=_hint(
+                * symbolic.heaviside(_S("z0")), hint(
                     de="Das ist schon ∂L/∂z₀: Die ReLU zwischen z₀ und h₀ gehört nicht "
                        "mehr zu ∂L/∂h₀.",
                     en="That is already ∂L/∂z₀: the ReLU between z₀ and h₀ is not part "
@@ -208,25 +204,25 @@ EX_BACKWARD = Exercise(
     "u4_backward", "backward", "function", dr.nnkit_gradients, cases=_backward_cases,
     mistakes=[
         Mistake("no_skip_path", lambda x, y, w: _wrong_backward(x, y, w, skip=False),
-                hint=_hint(
+                hint(
                     de="∂L/∂w₀ stimmt nicht immer: h₀ erreicht L auf zwei Wegen. "
                        "Addieren Sie beide Beiträge zu ∂L/∂h₀.",
                     en="∂L/∂w₀ is not always right: h₀ reaches L along two paths. "
                        "Add both contributions to ∂L/∂h₀.")),
-        Mistake("sign", lambda x, y, w: _wrong_backward(x, y, w, sign=-1), hint=SIGN_HINT),
+        Mistake("sign", lambda x, y, w: _wrong_backward(x, y, w, sign=-1), SIGN_HINT),
         Mistake("relu_grad_at_zero", lambda x, y, w: _wrong_backward(x, y, w, at_zero=1.0),
-                hint=_hint(
+                hint(
                     de="Fast richtig – aber prüfen Sie z = 0: Hier gilt ReLU'(0) = 0 "
                        "(wie in nnkit).",
                     en="Almost – but check z = 0: here ReLU'(0) = 0 (as in nnkit).")),
         Mistake("no_gates", lambda x, y, w: _wrong_backward(x, y, w, gate="none"),
-                hint=_hint(
+                hint(
                     de="Ist z ≤ 0, gibt eine ReLU keinen Gradienten weiter. Haben Sie an "
                        "beiden ReLUs mit ReLU'(z) multipliziert?",
                     en="If z ≤ 0, a ReLU passes no gradient back. Did you multiply by "
                        "ReLU'(z) at both ReLUs?")),
         Mistake("g_for_grad", lambda x, y, w: _wrong_backward(x, y, w, gate="value"),
-                hint=_hint(
+                hint(
                     de="An den ReLUs gehört die Ableitung ReLU'(z) in die Kettenregel, "
                        "nicht der Wert ReLU(z).",
                     en="At the ReLUs the chain rule needs the derivative ReLU'(z), not the "
@@ -236,10 +232,10 @@ EX_BACKWARD = Exercise(
 EX_STEP_FORWARD = Exercise(
     "u4_step_forward", "forward_values", "value", _forward_values,
     mistakes=[
-        Mistake("no_skip", lambda: np.array([0.5, 0.5, 0.25, 0.25, 0.125]), hint=_hint(
+        Mistake("no_skip", lambda: np.array([0.5, 0.5, 0.25, 0.25, 0.125]), hint(
             de="ŷ ist zu klein: Die Ausgabe bekommt auch h₀ über die Skip-Verbindung.",
             en="ŷ is too small: the output also receives h₀ through the skip connection.")),
-        Mistake("skip_from_x", lambda: np.array([0.5, 0.5, 0.25, 0.25, 0.625]), hint=_hint(
+        Mistake("skip_from_x", lambda: np.array([0.5, 0.5, 0.25, 0.25, 0.625]), hint(
             de="Die Skip-Verbindung beginnt bei h₀, nicht bei der Eingabe x.",
             en="The skip connection starts at h₀, not at the input x.")),
     ],
@@ -247,15 +243,15 @@ EX_STEP_FORWARD = Exercise(
 EX_STEP_LOSS = Exercise(
     "u4_step_loss", "L_before", "value", lambda: _loss(dr.W_HAND),
     mistakes=[
-        Mistake("signed", lambda: -27 / 8, hint=_hint(
+        Mistake("signed", lambda: -27 / 8, hint(
             de="Ein Betrag ist nie negativ.", en="An absolute value is never negative.")),
-        Mistake("squared", lambda: (27 / 8) ** 2, hint=_hint(
+        Mistake("squared", lambda: (27 / 8) ** 2, hint(
             de="Die Verlustfunktion ist hier der Betrag, nicht das Quadrat.",
             en="The loss here is the absolute value, not the square.")),
-        Mistake("half_squared", lambda: (27 / 8) ** 2 / 2, hint=_hint(
+        Mistake("half_squared", lambda: (27 / 8) ** 2 / 2, hint(
             de="Die Verlustfunktion ist hier der Betrag, nicht das halbe Quadrat.",
             en="The loss here is the absolute value, not half the square.")),
-        Mistake("no_skip", lambda: 25 / 8, hint=_hint(
+        Mistake("no_skip", lambda: 25 / 8, hint(
             de="Ihr ŷ ist zu klein: Haben Sie den Beitrag der Skip-Verbindung vergessen?",
             en="Your ŷ is too small: did you forget the contribution of the skip "
                "connection?")),
@@ -264,12 +260,12 @@ EX_STEP_LOSS = Exercise(
 EX_STEP_GRADS = Exercise(
     "u4_step_grads", "grads", "value", _grads,
     mistakes=[
-        Mistake("sign", lambda: -_grads(), hint=SIGN_HINT),
-        Mistake("no_skip_path", lambda: np.array([0.25, 0.25, 0.25, 0.5]), hint=_hint(
+        Mistake("sign", lambda: -_grads(), SIGN_HINT),
+        Mistake("no_skip_path", lambda: np.array([0.25, 0.25, 0.25, 0.5]), hint(
             de="∂L/∂w₀ ist zu klein: ∂L/∂h₀ hat zwei Summanden, einen je Weg von h₀ zu L.",
             en="∂L/∂w₀ is too small: ∂L/∂h₀ has two terms, one for each path from h₀ "
                "to L.")),
-        Mistake("swapped", lambda: np.array([0.75, 0.25, 0.5, 0.25]), hint=_hint(
+        Mistake("swapped", lambda: np.array([0.75, 0.25, 0.5, 0.25]), hint(
             de="∂L/∂w₂ und ∂L/∂w₃ sind vertauscht: Welches Gewicht multipliziert h₁, "
                "welches h₀?",
             en="∂L/∂w₂ and ∂L/∂w₃ are swapped: which weight multiplies h₁, which h₀?")),
@@ -278,15 +274,15 @@ EX_STEP_GRADS = Exercise(
 EX_STEP_WEIGHTS = Exercise(
     "u4_step_weights", "w_new", "value", _new_weights,
     mistakes=[
-        Mistake("ascent", lambda: np.array(dr.W_HAND) + _grads(), hint=_hint(
+        Mistake("ascent", lambda: np.array(dr.W_HAND) + _grads(), hint(
             de="Sie sind bergauf gegangen: Beim Gradientenabstieg wird der Gradient "
                "(mal Lernrate) abgezogen.",
             en="You went uphill: gradient descent subtracts the gradient (times the "
                "learning rate).")),
-        Mistake("no_skip_path", lambda: np.array([0.25, 0.25, 0.25, 0.0]), hint=_hint(
+        Mistake("no_skip_path", lambda: np.array([0.25, 0.25, 0.25, 0.0]), hint(
             de="w₀ stimmt nicht: Prüfen Sie ∂L/∂h₀ – beide Wege von h₀ zu L zählen.",
             en="w₀ is wrong: check ∂L/∂h₀ – both paths from h₀ to L count.")),
-        Mistake("swapped", lambda: np.array([-0.25, 0.25, 0.0, 0.25]), hint=_hint(
+        Mistake("swapped", lambda: np.array([-0.25, 0.25, 0.0, 0.25]), hint(
             de="w₂ und w₃ sind vertauscht: w₂ gehört zur Kante h₁ → ŷ, w₃ zur "
                "Skip-Verbindung h₀ → ŷ.",
             en="w₂ and w₃ are swapped: w₂ belongs to the edge h₁ → ŷ, w₃ to the skip "
@@ -312,13 +308,13 @@ EX_AFTER_STEP = Exercise(
             "en": "The loss went up; the next step undoes the first one."},
     },
     mistakes=[
-        Mistake("better", "better", hint=_hint(
+        Mistake("better", "better", hint(
             de="Rechnen Sie den Vorwärtsdurchlauf mit den neuen Gewichten: Was ist z₀?",
             en="Do the forward pass with the new weights: what is z₀?")),
-        Mistake("skip_alive", "skip_alive", hint=_hint(
+        Mistake("skip_alive", "skip_alive", hint(
             de="Die Skip-Verbindung beginnt bei h₀. Was ist h₀ nach dem Schritt?",
             en="The skip connection starts at h₀. What is h₀ after the step?")),
-        Mistake("undo", "undo", hint=_hint(
+        Mistake("undo", "undo", hint(
             de="Vergleichen Sie den Verlust vor und nach dem Schritt.",
             en="Compare the loss before and after the step.")),
     ],
@@ -326,30 +322,30 @@ EX_AFTER_STEP = Exercise(
 EX_AFTER_LOSS = Exercise(
     "u4_after_loss", "L_after", "value", lambda: _loss(_new_weights()),
     mistakes=[
-        Mistake("old_loss", lambda: 27 / 8, hint=_hint(
+        Mistake("old_loss", lambda: 27 / 8, hint(
             de="Das ist der Verlust vor dem Schritt. Rechnen Sie mit den neuen Gewichten.",
             en="That is the loss before the step. Use the new weights.")),
-        Mistake("signed", lambda: -3.0, hint=_hint(
+        Mistake("signed", lambda: -3.0, hint(
             de="Ein Betrag ist nie negativ.", en="An absolute value is never negative.")),
     ],
 )
 EX_KILLED = Exercise(
     "u4_killed", "killed_fraction", "value", _killed_fraction, rtol=1e-9, atol=1e-9,
     mistakes=[
-        Mistake("dead_at_end", lambda: float(np.mean(_experiment_fractions()[1])), hint=_hint(
+        Mistake("dead_at_end", lambda: float(np.mean(_experiment_fractions()[1])), hint(
             de="Sie zählen auch die Läufe, die schon zu Beginn tot waren.",
             en="You also count the runs that were dead from the start.")),
         Mistake("dead_at_start", lambda: float(np.mean(_experiment_fractions()[0])),
-                hint=_hint(
+                hint(
                     de="Gefragt ist, was das Training anrichtet: lebendig zu Beginn, "
                        "tot am Ende.",
                     en="The question is what training does: alive at the start, dead at "
                        "the end.")),
-        Mistake("count", lambda: 1000 * _killed_fraction(), hint=_hint(
+        Mistake("count", lambda: 1000 * _killed_fraction(), hint(
             de="Gefragt ist ein Anteil zwischen 0 und 1, keine Anzahl.",
             en="The answer is a share between 0 and 1, not a count.")),
         Mistake("of_alive", lambda: _killed_fraction()
-                / float(np.mean(~_experiment_fractions()[0])), hint=_hint(
+                / float(np.mean(~_experiment_fractions()[0])), hint(
                     de="Beziehen Sie den Anteil auf alle 1000 Läufe, nicht nur auf die "
                        "anfangs lebendigen.",
                     en="Take the share of all 1000 runs, not only of those alive at the "
