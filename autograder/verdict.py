@@ -13,6 +13,7 @@ mistake a wrong answer matched, see ``workbook.exercise.Result``) for the miscon
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -21,6 +22,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
 from autograder.execute import error_output, exercise_of
+from nnkit.i18n import message
 
 ANSWER_MIME = "application/vnd.nnkit.answer+json"
 HIDDEN = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.DOTALL)
@@ -48,9 +50,7 @@ def strip_hidden(source):
     return HIDDEN.sub("", source).rstrip("\n")
 
 
-def _text(key, lang, **kw):
-    de, en = TEXT[key]
-    return (de if lang == "de" else en).format(**kw)
+_msg = functools.partial(message, TEXT)
 
 
 def answer_records(cell):
@@ -81,19 +81,18 @@ def judge_cell(cell, exercise_id, seed, lang, find):
         kernel = [o.get("ename") for o in cell.get("outputs", [])
                   if o.get("output_type") == "error" and o.get("ename") in KERNEL_ERRORS]
         if kernel:
-            de, en = KERNEL_ERRORS[kernel[0]]
-            return False, de if lang == "de" else en, None
-        return False, _text("no_record", lang), None
+            return False, message(KERNEL_ERRORS, kernel[0], lang), None
+        return False, _msg("no_record", lang), None
     if len(records) != 1 or records[0][0] != exercise_id:
-        return False, _text("records", lang, n=len(records)), None
+        return False, _msg("records", lang, n=len(records)), None
     try:
         exercise = find(exercise_id)
     except KeyError:
-        return False, _text("unknown", lang, id=exercise_id), None
+        return False, _msg("unknown", lang, id=exercise_id), None
     try:
         result = exercise.judge(records[0][1], seed=seed, hidden=True, lang=lang)
     except Exception:  # judge() promises not to raise; a bug must still cost only this cell
-        return False, _text("judge", lang), None
+        return False, _msg("judge", lang), None
     return (bool(result.passed), " ".join(filter(None, [result.message, result.hint])),
             result.mistake)
 
@@ -126,7 +125,7 @@ class TrustedVerdict(NbGraderPreprocessor):
             meta = cell.get("metadata", {}).get("nbgrader", {})
             if exercise_id is None and meta.get("grade") and not meta.get("solution") \
                     and cell.cell_type == "code":
-                passed, message, mistake = (False, _text("unknown", lang, id=meta.get("grade_id")),
+                passed, message, mistake = (False, _msg("unknown", lang, id=meta.get("grade_id")),
                                             None)
             elif exercise_id is None:
                 continue

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import decimal
+import functools
 import math
 import numbers
 import re
@@ -31,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from nnkit.i18n import get_language
+from nnkit.i18n import get_language, message
 
 MAX_ELEMENTS = 10_000  # numbers per answer (per call for functions)
 MAX_CASES = 200
@@ -83,7 +84,7 @@ class PayloadError(ValueError):
 
 
 # ------------------------------------------------------------------ messages (formal German)
-MESSAGES = {
+MESSAGES = {  # key: (German, English)
     "correct": ("Richtig.", "Correct."),
     "wrong": ("Noch nicht richtig.", "Not right yet."),
     "wrong_case": ("Ihre Funktion liefert für Eingabe Nr. {k} einen falschen Wert{args}.",
@@ -148,9 +149,7 @@ MESSAGES = {
 }
 
 
-def _msg(key, lang, **kw):
-    de, en = MESSAGES[key]
-    return (de if lang == "de" else en).format(**kw)
+_msg = functools.partial(message, MESSAGES)
 
 
 # ------------------------------------------------------------------ input habits
