@@ -19,7 +19,7 @@ A unit module defines ``UNIT = Unit(...)``, ``EXERCISES = [...]`` and ``CELLS = 
 
 Grade ids: ``exercise`` derives them from the Exercise: the answer cell carries the exercise id,
 its test cell ``f"{id}_check"``; a manual answer cell carries its own id and a question built by
-``manual`` ``f"{id}_question"``. Hints and option texts are ``hint(de=..., en=...)``
+``manual`` ``f"{id}_question"``. A typical mistake's hint is ``hint(de=..., en=...)``
 (:mod:`workbook.exercise`).
 """
 
