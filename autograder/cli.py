@@ -115,8 +115,14 @@ def _collect(args, log):
                      notebooks[args.assignment], args.platform)
     collected_csv, unmatched_csv = lists(args.out)
     print(f"{len(result.rows)} notebooks collected into {args.out} ({collected_csv})")
-    for row in result.unmatched:
+    absent = [r for r in result.unmatched if r["source"].startswith("roster: ")]
+    files = [r for r in result.unmatched if r not in absent]
+    for row in files:
         print(f"  not collected: {row['source']}: {row['reason']}")
-    if result.unmatched:
-        print(f"{len(result.unmatched)} files not collected: {unmatched_csv}")
+    if files:
+        print(f"{len(files)} files not collected: {unmatched_csv}")
+    if absent:
+        names = ", ".join(r["source"].removeprefix("roster: ") for r in absent)
+        print(f"roster students with no collected notebook ({len(absent)}): {names} "
+              f"({unmatched_csv})")
     return 0

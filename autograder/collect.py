@@ -3,7 +3,8 @@
 ``collect(source, assignment, roster, out)`` reads a zip or an unpacked folder, maps every file
 to a student of the roster and writes ``OUT/<student id>/<assignment>/<notebook>.ipynb``. Every
 file of the download is accounted for: collected (``OUT-collected.csv``) or listed with the
-reason in ``OUT-unmatched.csv``. The download itself is only read.
+reason in ``OUT-unmatched.csv``; so is every roster student of whom no notebook was collected
+(source ``roster: <id> (<name>)``). The download itself is only read.
 
 The download formats, as the platforms write them:
 
@@ -247,6 +248,11 @@ def _collect(files, assignment, roster_path, out, notebook, platform):
                             "platform": platform, "platform_id": parsed["student_id"],
                             "folder": folder, "source": path,
                             **{k: student.fields.get(k, "") for k in COLLECTED[7:]}})
+    collected = {r["student"] for r in result.rows}
+    result.unmatched += [{"source": f"roster: {s.id} ({s.fields.get('name', '')})",
+                          "reason": "no notebook of this student was collected (nothing "
+                          "submitted, or a file above that could not be matched)"}
+                         for s in roster.students if s.id not in collected]
     collected_csv, unmatched_csv = lists(out)
     earlier = []  # rows of other assignments collected into the same OUT before
     if collected_csv.exists():

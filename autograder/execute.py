@@ -44,7 +44,7 @@ from traitlets import Bool, Integer, List, Unicode
 
 from autograder._root import ROOT
 from autograder.launch import bubblewrap, limit_args
-from nnkit.i18n import message
+from workbook.i18n import message
 
 SEED_VARIABLE = "NNKIT_GRADING_SEED"
 CHECK_SUFFIX = "_check"

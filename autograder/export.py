@@ -21,7 +21,8 @@ holding a folder ``<last>_<first>_<login>_<user id>/<notebook>_feedback.html`` p
 exercise's "Multi-Feedback" upload, Modules/Exercise ilExAssignment::getMultiFeedbackFiles: the
 folder's last ``_`` part is the user id) and ``status.csv``: the status file of the StudOn
 exercise plugin (github.com/ilifau/ExerciseStatusFile, columns :data:`ILIAS_STATUS`;
-``update`` = 1, ``mark`` = points, ``status`` passed/failed against ``pass_percent``). ILIAS
+``update`` = 1, ``mark`` = points, ``status`` passed/failed against ``pass_percent``, or
+``notgraded`` -- ILIAS's own status value -- while written answers wait in formgrader). ILIAS
 itself has no mark import: without the plugin the marks are typed in (``status.csv`` lists them).
 """
 
@@ -132,10 +133,11 @@ def _ilias(out, assignment, group, scores, results, pass_percent):
     zip_path = out / f"ilias-{assignment}.zip"
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
         for r in group:
-            score, max_score, _ = scores[(r["student"], assignment)]
+            score, max_score, pending = scores[(r["student"], assignment)]
             passed = max_score > 0 and 100 * score / max_score >= pass_percent
-            status.append([1, r["platform_id"], r["login"], r["last"], r["first"],
-                           "passed" if passed else "failed", _number(score), "", "", "", ""])
+            verdict = "notgraded" if pending else "passed" if passed else "failed"
+            status.append([1, r["platform_id"], r["login"], r["last"], r["first"], verdict,
+                           _number(score), "", "", "", ""])
             z.writestr(f"{top}/{r['folder']}/{r['notebook']}_feedback.html", _feedback(results, r))
         z.writestr(f"{top}/status.csv", _csv(ILIAS_STATUS, status))
     return zip_path

@@ -171,7 +171,11 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                 for name in job.notebooks:
                     rejected.append(_failed(job, name, result["error"]))
                 continue
-            merge(gb, result)
+            submitted = course.root / "submitted" / job.student / job.assignment
+            merge(gb, result, same_submission=all(
+                (submitted / f"{name}.ipynb").is_file()
+                and (submitted / f"{name}.ipynb").read_bytes() == data
+                for name, data in job.notebooks.items()))
             graded.append(result)
             for name, entry in sorted(result["notebooks"].items()):
                 rows.append([job.student, job.assignment, name, entry["score"],
@@ -181,13 +185,11 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                 _write(out / "feedback" / job.student / job.assignment / f"{name}.html",
                        entry["feedback"].encode())
                 # formgrader shows these to grade the written answers by hand
-                _write(course.root / "submitted" / job.student / job.assignment
-                       / f"{name}.ipynb", job.notebooks[name])
+                _write(submitted / f"{name}.ipynb", job.notebooks[name])
                 _write(course.root / "autograded" / job.student / job.assignment
                        / f"{name}.ipynb", entry["autograded"].encode())
             if job.timestamp:
-                _write(course.root / "submitted" / job.student / job.assignment
-                       / "timestamp.txt", job.timestamp.encode())
+                _write(submitted / "timestamp.txt", job.timestamp.encode())
     _write_csv(out / "grades.csv", ["student", "assignment", "notebook", "score", "max_score"],
                rows)
     _write_csv(out / "rejected.csv", ["student", "assignment", "file", "reason"],

@@ -1,9 +1,11 @@
 """Merge a worker's result into the course gradebook (one submission at a time, idempotent).
 
 Writes the student, the SubmittedAssignment (with its timestamp), and for every grade cell the
-``auto_score`` and ``needs_manual_grade`` (a manual score given in formgrader is kept, and then
-the cell is marked for review, as nbgrader's SaveAutoGrades does) and every comment's
-``auto_comment``. Re-merging the same result changes nothing.
+``auto_score`` and ``needs_manual_grade`` and every comment's ``auto_comment``. A manual score
+given in formgrader is always kept; as in nbgrader's SaveAutoGrades, the cell is then marked for
+review again -- unless the submission is the one merged before and its automatic score did not
+change, so that re-running ``grade`` (e.g. for a late submission) does not undo the instructor's
+reviews. Re-merging the same result changes nothing.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from __future__ import annotations
 from datetime import datetime
 
 
-def merge(gb, result):
-    """Write ``result`` (see :func:`autograder.worker.grade_job`) into the Gradebook ``gb``."""
+def merge(gb, result, same_submission=False):
+    """Write ``result`` (see :func:`autograder.worker.grade_job`) into the Gradebook ``gb``.
+
+    ``same_submission``: the submitted files are byte for byte those merged last time.
+    """
     student, assignment = result["student"], result["assignment"]
     gb.update_or_create_student(student)
     extra = {}
@@ -22,8 +27,12 @@ def merge(gb, result):
     for notebook, entry in result["notebooks"].items():
         for grade_id, g in entry["grades"].items():
             grade = gb.find_grade(grade_id, notebook, assignment, student)
+            reviewed = (same_submission and grade.manual_score is not None
+                        and grade.auto_score == g["auto_score"])
             grade.auto_score = g["auto_score"]
-            grade.needs_manual_grade = grade.manual_score is not None or g["auto_score"] is None
+            if not reviewed:
+                grade.needs_manual_grade = (grade.manual_score is not None
+                                            or g["auto_score"] is None)
         for name, text in entry["comments"].items():
             gb.find_comment(name, notebook, assignment, student).auto_comment = text
     gb.db.commit()

@@ -23,7 +23,7 @@ import functools
 import os
 from collections import Counter
 
-from nnkit.i18n import message
+from workbook.i18n import message
 
 NONE = ""  # a wrong answer that matched no typical mistake
 TEXT = {  # key: (German, English)

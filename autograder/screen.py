@@ -24,7 +24,7 @@ view and test cells are not). Cells are compared after normalising line endings 
     cell's output);
 * **nnkit reference** (that exercise scores 0): the answer cell of an exercise uses nnkit (an
   ``import nnkit...`` or a name imported from nnkit in any student cell), except the helpers
-  ``nnkit.i18n`` and ``nnkit.symbolic``;
+  ``workbook.i18n`` and ``workbook.symbolic``;
 * **to review** (graded as usual, listed for the instructor): a string that names the grading
   seed, the grader's collector, a ``workbook`` module (``"workbook.checks"``; ``"I finished the
   workbook"`` is just text) or an nnkit module. A string alone changes nothing: using it needs
@@ -51,7 +51,7 @@ NAME_TAKERS = {"getattr", "setattr", "delattr", "hasattr", "attrgetter", "method
 TAMPER_TEXT = ("vnd.nnkit",)
 REVIEW_TEXT = ("NNKIT_GRADING_SEED", "_nnkit_collect")
 MODULE_NAME = r"{}(\.\w+)*"  # "workbook", "workbook.checks"
-NNKIT_HELPERS = ("nnkit.i18n", "nnkit.symbolic")
+NNKIT_HELPERS = ("workbook.i18n", "workbook.symbolic")
 
 
 def normalise(source):

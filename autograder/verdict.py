@@ -22,7 +22,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
 from autograder.execute import error_output, exercise_of
-from nnkit.i18n import message
+from workbook.i18n import message
 
 ANSWER_MIME = "application/vnd.nnkit.answer+json"
 HIDDEN = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.DOTALL)

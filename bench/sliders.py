@@ -42,7 +42,7 @@ WARMUP = 3
 def discover():
     """Every View subclass defined in a module of workbook.views: [(module, class), ...]."""
     import workbook.views
-    from nnkit.widgets import View
+    from workbook.views.widgets import View
 
     found = []
     for info in sorted(pkgutil.iter_modules(workbook.views.__path__), key=lambda i: i.name):
@@ -104,7 +104,7 @@ def on_release(control):
 # ---------------------------------------------------------------- the naive baseline
 
 def _encode_png(canvas):
-    """PNG of the canvas exactly as nnkit.widgets.FigureView encodes it."""
+    """PNG of the canvas exactly as workbook.views.widgets.FigureView encodes it."""
     width, height = canvas.get_width_height(physical=True)
     rgba = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw")
     buffer = io.BytesIO()
@@ -154,7 +154,7 @@ class NaiveFigureView:
 def naive_mode(modules):
     """Inside: views are built with NaiveFigureView, ``View._update`` does nothing (the caller
     runs ``update()`` itself), and ``plots.figure`` records when the figure building starts."""
-    from nnkit import plots, widgets
+    from workbook.views import plots, widgets
 
     clock = _Clock()
     real_figure, real_update = plots.figure, widgets.View._update
@@ -257,7 +257,7 @@ def _name(module, cls):
 
 
 def run(changes_live=20, changes_release=4, log=print):
-    from nnkit.i18n import set_language
+    from workbook.i18n import set_language
 
     set_language("en")
     found = discover()

@@ -1,7 +1,7 @@
 """nnkit: the small numeric core of the nnkit workbook (numpy only).
 
-The UI modules (nnkit.i18n, nnkit.plots, nnkit.widgets, nnkit.diagram) and nnkit.symbolic are
-imported by their own names.
+Language, plots, widgets, diagrams and the expression parser live with the workbook
+(workbook.i18n, workbook.views, workbook.symbolic).
 """
 from .activations import (
     ACTIVATIONS,

@@ -1,11 +1,11 @@
 """Accessibility basics of every view in workbook/views, in German and English.
 
 - Every control has a short description (the symbol, e.g. ``w₂``) and a meaning (its tooltip),
-  and a slider's meaning is also visible text next to it (``nnkit.widgets.labelled``).
+  and a slider's meaning is also visible text next to it (``workbook.views.widgets.labelled``).
 - Every matplotlib axes has a title, an x label and a y label; every figure says something in
   the notebook's language (its texts differ between German and English).
 - The meaning of every control is in the notebook's language (differs between de and en).
-- The colours of lines, markers, scatter points and bars come from ``nnkit.plots.PALETTE``
+- The colours of lines, markers, scatter points and bars come from ``workbook.views.plots.PALETTE``
   (Okabe-Ito, colour-blind safe); white is allowed (open markers). The network diagram is an
   SVG with ``role='img'`` and an ``aria-label``, its edges in the palette's sign colours.
 
@@ -26,10 +26,10 @@ import matplotlib.colors as mcolors
 import pytest
 
 import workbook.views
-from nnkit import plots
-from nnkit.diagram import DiagramView
-from nnkit.i18n import get_language, set_language
-from nnkit.widgets import FigureView, View
+from workbook.i18n import get_language, set_language
+from workbook.views import plots
+from workbook.views.diagram import DiagramView
+from workbook.views.widgets import FigureView, View
 
 ALLOWED_COLOURS = {mcolors.to_hex(c) for c in plots.PALETTE} | {"#ffffff"}
 SIGN_COLOURS = {plots.POSITIVE.lower(), plots.NEGATIVE.lower()}
@@ -126,7 +126,7 @@ def _figure_problems(figure_view, where):
                             f"{title!r}")
     outside = _colours(figure_view) - ALLOWED_COLOURS
     if outside:
-        problems.append(f"{where}: colours outside nnkit.plots.PALETTE: {sorted(outside)}")
+        problems.append(f"{where}: colours outside workbook.views.plots.PALETTE: {sorted(outside)}")
     return problems
 
 

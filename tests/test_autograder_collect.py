@@ -108,7 +108,10 @@ def test_moodle_folder_unpacked_on_a_mac_with_a_participants_roster(tmp_path):
     unmatched = {r["source"]: r["reason"] for r in read_csv(f"{out}-unmatched.csv")}
     anna = [reason for source, reason in unmatched.items() if source.startswith("Anna")]
     assert len(anna) == 2 and all("2 times" in reason for reason in anna)
-    assert len(unmatched) == 4  # the two Annas, the online text, Max Mustermann
+    assert len(unmatched) == 6  # the Annas' two files, the online text, Max Mustermann
+    # ... and the two Annas of the roster, who now have no collected notebook
+    assert {s for s in unmatched if s.startswith("roster: ")} == {
+        "roster: 4711003 (Anna Schmidt)", "roster: 4711004 (Anna Schmidt)"}
     assert sorted(layout(download).values()) == sorted(MOODLE.values())  # only read
 
 
@@ -169,6 +172,23 @@ def test_collect_does_not_overwrite_and_roster_problems_are_listed(tmp_path):
     reasons = [r["reason"] for r in read_csv(f"{out}-unmatched.csv")]
     assert any("exists with other content" in r for r in reasons)
     assert any(r.startswith("roster: no matriculation number") for r in reasons)
+
+
+def test_roster_students_without_a_submission_are_listed(tmp_path, capsys):
+    """Lea Neu is on the roster but submitted nothing: the instructor learns it from collect
+    (run summary and unmatched.csv), not from a missing line in the platform's grade import."""
+    roster = write(tmp_path / "worksheet.csv",
+                   WORKSHEET + "Participant 104270,Lea Neu,lea.neu@uni.example,4711005,"
+                   "No submission,,10.00\n")
+    out = tmp_path / "subs"
+    assert main(["collect", str(moodle_zip(tmp_path)), "--assignment", "unit1_de",
+                 "--roster", str(roster), "--out", str(out)]) == 0
+    rows = [r for r in read_csv(f"{out}-unmatched.csv") if r["source"].startswith("roster: ")]
+    assert [r["source"] for r in rows] == ["roster: 4711005 (Lea Neu)"]
+    assert "no notebook" in rows[0]["reason"]
+    printed = capsys.readouterr().out
+    assert "roster students with no collected notebook (1): 4711005 (Lea Neu)" in printed
+    assert "4711005" not in {r["student"] for r in read_csv(f"{out}-collected.csv")}
 
 
 def test_roster_ids_follow_the_student_id_rule(tmp_path):

@@ -335,3 +335,54 @@ def test_a_slow_setup_cell_and_slow_replays_cost_no_points(tmp_path):
     errors = [o for c in nb.cells for o in c.outputs if o.output_type == "error"]
     assert [e.ename for e in errors] == ["KernelDied"], errors
     assert nb.cells[3].outputs[0].text == "True 42\n"
+
+
+def test_regrading_keeps_the_instructors_reviews(graded, tmp_path):
+    """formgrader clears ``needs_manual_grade`` when the instructor scores a written answer.
+    Running ``grade`` again on the same submissions (e.g. when a late one arrives) keeps that
+    review; a submission that changed is marked for review again; the manual score is kept."""
+    from nbgrader.api import Gradebook
+
+    submissions, results, _ = graded
+    subs, res = tmp_path / "submissions", tmp_path / "results"
+    shutil.copytree(submissions, subs)
+    shutil.copytree(results, res)
+    db = f"sqlite:///{res / 'gradebook.db'}"
+    variants = {(r["student"], r["assignment"]): r["variant"]
+                for r in read_csv(submissions / "expected.csv")}
+    reviewed = sorted(k for k, v in variants.items() if v != "blank")[:2]
+    names = {}
+
+    def manual_grades(gb, student, assignment):
+        sub = gb.find_submission(assignment, student)
+        return [g for nb in sub.notebooks for g in nb.grades if g.auto_score is None]
+
+    with Gradebook(db) as gb:
+        for student, assignment in reviewed:
+            grades_ = manual_grades(gb, student, assignment)
+            assert grades_ and all(g.needs_manual_grade for g in grades_)
+            names[(student, assignment)] = [g.name for g in grades_]
+            for g in grades_:  # what formgrader does when the instructor enters a score
+                g.manual_score = g.max_score
+                g.needs_manual_grade = False
+        gb.db.commit()
+
+    def rerun():
+        assert main(["grade", str(subs), "--out", str(res), "--workers", "1",
+                     "--units", UNITS]) == 0
+        with Gradebook(db) as gb:
+            return {k: [(g.manual_score == g.max_score, g.needs_manual_grade)
+                        for g in manual_grades(gb, *k)] for k in reviewed}
+
+    assert rerun() == {k: [(True, False)] * len(names[k]) for k in reviewed}
+
+    changed_student, changed_assignment = reviewed[0]
+    path, = (subs / changed_student / changed_assignment).glob("*.ipynb")
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") in names[reviewed[0]])
+    cell.source += "\n\n(überarbeitet)"
+    nbformat.write(nb, path)
+    after = rerun()
+    assert after[reviewed[0]] == [(True, True)] * len(names[reviewed[0]])
+    assert after[reviewed[1]] == [(True, False)] * len(names[reviewed[1]])

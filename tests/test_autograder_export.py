@@ -46,7 +46,8 @@ def graded(tmp_path, monkeypatch):
         for sid, (_, auto, manual) in STUDENTS.items():
             gb.add_student(sid)
             gb.add_submission("unit1_de", sid)
-            gb.find_grade("auto", NB, "unit1_de", sid).auto_score = auto
+            grade = gb.find_grade("auto", NB, "unit1_de", sid)
+            grade.auto_score, grade.needs_manual_grade = auto, False  # as SaveAutoGrades does
             grade = gb.find_grade("written", NB, "unit1_de", sid)
             grade.needs_manual_grade = manual is None
             grade.manual_score = manual
@@ -117,5 +118,6 @@ def test_ilias_multi_feedback_zip_with_status_file(graded, tmp_path):
     assert list(status[0]) == ["update", "usr_id", "login", "lastname", "firstname", "status",
                                "mark", "notice", "comment", "plagiarism", "plag_comment"]
     assert [(s["update"], s["usr_id"], s["login"], s["status"], s["mark"]) for s in status] == [
-        ("1", "6021", "zaehnlich", "passed", "6.5"), ("1", "6022", "jgross", "failed", "1")]
+        ("1", "6021", "zaehnlich", "passed", "6.5"),
+        ("1", "6022", "jgross", "notgraded", "1")]  # Jürgen's written answer is not graded yet
     assert status[0]["lastname"] == "Ähnlich-Brandt"

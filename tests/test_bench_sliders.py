@@ -10,7 +10,7 @@ from bench import sliders
 
 @pytest.fixture(scope="module")
 def found():
-    from nnkit.i18n import set_language
+    from workbook.i18n import set_language
 
     set_language("en")
     return sliders.discover()
@@ -20,7 +20,7 @@ def test_discovers_every_view_class(found):
     import inspect
 
     import workbook.views as pkg
-    from nnkit.widgets import View
+    from workbook.views.widgets import View
 
     names = {f"{m.__name__}.{c.__name__}" for m, c in found}
     assert len(names) == len(found) >= 8
@@ -71,6 +71,6 @@ def test_baseline_recreates_the_same_picture(found, name):
     assert a.shape == b.shape
     assert (a != b).any(axis=-1).mean() < 0.002  # the same picture up to antialiasing
     # outside naive_mode the real FigureView is back
-    from nnkit import widgets
+    from workbook.views import widgets
 
     assert widgets.FigureView is not sliders.NaiveFigureView

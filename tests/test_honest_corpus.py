@@ -72,7 +72,7 @@ def run_cells(nb):
     (``check`` raises AssertionError on ✘); returns the namespace."""
     import matplotlib
 
-    from nnkit.i18n import get_language, set_language
+    from workbook.i18n import get_language, set_language
 
     matplotlib.use("Agg")
     ns, lang = {"In": [""], "__name__": "__main__"}, get_language()

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from fixtures.nbtools import modules
 
-from nnkit.i18n import set_language
-from nnkit.widgets import View
+from workbook.i18n import set_language
 from workbook.source import LANGS, flatten
+from workbook.views.widgets import View
 
 UNITS = [m for m in modules() if m.UNIT.id.startswith("unit")]
 NUMBER = re.compile(r"[−-]?\d+(?:[.,{}]+\d+)?")

@@ -8,7 +8,7 @@ import pytest
 
 from nnkit.activations import get_activation
 from nnkit.gradcheck import numerical_gradient
-from nnkit.i18n import set_language
+from workbook.i18n import set_language
 from workbook.views import relu_neuron as rn
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from nnkit.activations import get_activation
 from nnkit.gradcheck import numerical_gradient
-from nnkit.i18n import set_language
+from workbook.i18n import set_language
 from workbook.views import activations as av
 from workbook.views import difference_quotient as dq
 from workbook.views import gradient_descent as gd

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from nnkit import MLP
-from nnkit.i18n import set_language
+from workbook.i18n import set_language
 from workbook.views import sine_network as sn
 
 

@@ -4,7 +4,7 @@ fast, and their math agrees with nnkit. Expected numbers are derived by hand in 
 import numpy as np
 import pytest
 
-from nnkit.i18n import set_language
+from workbook.i18n import set_language
 from workbook.views import dead_relu as dr
 
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from nnkit import symbolic
 from nnkit.activations import get_activation
+from workbook import symbolic
 from workbook.source import flatten
 from workbook.units import unit5
 

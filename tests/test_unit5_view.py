@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nnkit.activations import get_activation
-from nnkit.i18n import set_language
+from workbook.i18n import set_language
 from workbook.views import vanishing as V
 
 ACTS = ["sigmoid", "tanh", "relu", "identity"]

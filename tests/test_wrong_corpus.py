@@ -84,7 +84,7 @@ def test_self_check_says_wrong(case, capsys):
     import matplotlib
 
     matplotlib.use("Agg")
-    from nnkit.i18n import get_language, set_language
+    from workbook.i18n import get_language, set_language
 
     nb = notebook(case.unit, case.lang, False, case.cells)
     ns, verdicts, lang = {"In": [""], "__name__": "__main__"}, {}, get_language()

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from nnkit.i18n import get_language, message
+from workbook.i18n import get_language, message
 
 MAX_ELEMENTS = 10_000  # numbers per answer (per call for functions)
 MAX_CASES = 200
@@ -492,7 +492,7 @@ class Exercise:
         return Result(False, message, mistake="")
 
     def _judge_expression(self, answer, lang):
-        from nnkit.symbolic import ExpressionError, equivalent, parse
+        from workbook.symbolic import ExpressionError, equivalent, parse
 
         if answer["t"] == "num":
             answer = {"t": "str", "v": repr(answer["v"])}

@@ -9,8 +9,8 @@ import re
 
 import numpy as np
 
-from nnkit.i18n import set_language, tr
 from workbook.checks import check
+from workbook.i18n import set_language, tr
 
 __all__ = ["setup", "check", "np", "tr"]
 

@@ -24,10 +24,10 @@ g')
 import numpy as np
 import sympy as sp
 
-from nnkit import symbolic
 from nnkit.activations import Sigmoid
-from nnkit.i18n import tr
+from workbook import symbolic
 from workbook.exercise import Exercise, Mistake, hint
+from workbook.i18n import tr
 from workbook.source import Unit, code, exercise, manual, md
 from workbook.views.sine_network import (
     DATA_SEED,
@@ -586,7 +586,7 @@ Graded exercises start with **Exercise** and state their points; below each answ
 cell checks your answer and gives a hint for typical mistakes.""")
 
 SETUP_CODE = code(
-    "from nnkit.i18n import fmt\n"
+    "from workbook.i18n import fmt\n"
     "from workbook.views.sine_network import (\n"
     "    GIVEN, NAMES, ForwardView, TrainingView, WeightsView, data_view, initial_weights,\n"
     "    sine_data, symbol, weights_cost)")

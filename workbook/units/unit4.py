@@ -29,8 +29,8 @@ new weights (-1/4, 1/4, 1/4, 0): z0 = -1/4, yhat = 0, L = 3, all gradients 0 (de
 import numpy as np
 import sympy as sp
 
-from nnkit import symbolic
 from nnkit.losses import l1
+from workbook import symbolic
 from workbook.exercise import Exercise, Mistake, hint
 from workbook.source import Unit, code, exercise, manual, md
 from workbook.views import dead_relu as dr

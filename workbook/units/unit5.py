@@ -12,9 +12,9 @@ import functools
 import numpy as np
 import sympy as sp
 
-from nnkit import symbolic
 from nnkit.activations import get_activation
 from nnkit.layers import affine_backward
+from workbook import symbolic
 from workbook.exercise import Exercise, Mistake, hint
 from workbook.source import Unit, code, exercise, manual, md
 from workbook.views.vanishing import network_dON_dw1, sheet11_symbols
@@ -602,7 +602,7 @@ Products need a `*`: `2*x[j]`, not `2x[j]`."""),
           "mit Hinweis):",
        en="To see how an input is read, let it be translated (try your own expressions; a typo "
           "gives an error message with a hint):"),
-    code("""from nnkit.symbolic import parse
+    code("""from workbook.symbolic import parse
 from workbook.views.vanishing import sheet11_symbols
 
 parse("Sum(b[k]**2, (k, 1, m)) + 2*x[1]", sheet11_symbols())"""),

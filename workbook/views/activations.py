@@ -18,10 +18,10 @@ Example::
 import ipywidgets
 import numpy as np
 
-from nnkit import plots
 from nnkit.activations import get_activation
-from nnkit.i18n import fmt, tr
-from nnkit.widgets import FigureView, Readout, View, slider
+from workbook.i18n import fmt, tr
+from workbook.views import plots
+from workbook.views.widgets import FigureView, Readout, View, slider
 
 #: The two pieces (w, b) of the maxout unit in the view: max(1.0 z + 0, -0.5 z + 0.5).
 MAXOUT_PIECES = ((1.0, 0.0), (-0.5, 0.5))

@@ -17,12 +17,12 @@ from types import SimpleNamespace
 import ipywidgets
 import numpy as np
 
-from nnkit import plots
-from nnkit.diagram import DiagramView
-from nnkit.i18n import fmt, tr
 from nnkit.network import Layer, Network
 from nnkit.train import gd_step, train
-from nnkit.widgets import FigureView, Readout, View, int_slider, slider
+from workbook.i18n import fmt, tr
+from workbook.views import plots
+from workbook.views.diagram import DiagramView
+from workbook.views.widgets import FigureView, Readout, View, int_slider, slider
 
 #: nnkit's parameter names of w0, w1, w2, w3.
 NNKIT_NAMES = ("W1", "W2", "W3", "W3_1")

@@ -15,9 +15,9 @@ Example::
 import ipywidgets
 import numpy as np
 
-from nnkit import plots
-from nnkit.i18n import fmt, tr
-from nnkit.widgets import FigureView, Readout, View, slider
+from workbook.i18n import fmt, tr
+from workbook.views import plots
+from workbook.views.widgets import FigureView, Readout, View, slider
 
 H = np.logspace(-12, 0, 241)  #: the h axis of the plot
 FLOOR = 1e-17  #: errors that are exactly 0 are drawn at this height
@@ -64,7 +64,7 @@ def sci(v, digits=2):
 
 
 def log_slider(symbol, meaning, value, min_exp, max_exp):
-    """A FloatLogSlider labelled like ``nnkit.widgets.slider``, from 10**min_exp to 10**max_exp."""
+    """A FloatLogSlider labelled like ``widgets.slider``, from 10**min_exp to 10**max_exp."""
     return ipywidgets.FloatLogSlider(
         value=value, base=10, min=min_exp, max=max_exp, step=0.1, description=symbol,
         tooltip=meaning, readout_format=".1e", style={"description_width": "initial"})

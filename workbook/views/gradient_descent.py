@@ -15,9 +15,9 @@ Example::
 
 import numpy as np
 
-from nnkit import plots
-from nnkit.i18n import tr
-from nnkit.widgets import FigureView, Readout, View, int_slider, slider
+from workbook.i18n import tr
+from workbook.views import plots
+from workbook.views.widgets import FigureView, Readout, View, int_slider, slider
 
 W_MIN = 3.0  #: the minimum of the cost
 C_MIN = 1.0  #: the cost at the minimum

@@ -19,10 +19,10 @@ Example::
 import numpy as np
 
 from nnkit.activations import get_activation
-from nnkit.diagram import DiagramView
-from nnkit.i18n import tr
 from nnkit.network import Layer, Network
-from nnkit.widgets import Readout, View, slider
+from workbook.i18n import tr
+from workbook.views.diagram import DiagramView
+from workbook.views.widgets import Readout, View, slider
 
 
 def output_network(w, b):

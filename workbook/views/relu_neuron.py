@@ -15,12 +15,12 @@ Example::
 
 import numpy as np
 
-from nnkit import plots
 from nnkit.activations import get_activation
-from nnkit.diagram import DiagramView
-from nnkit.i18n import tr
 from nnkit.network import Layer, Network
-from nnkit.widgets import FigureView, Readout, View, int_slider, slider
+from workbook.i18n import tr
+from workbook.views import plots
+from workbook.views.diagram import DiagramView
+from workbook.views.widgets import FigureView, Readout, View, int_slider, slider
 
 #: The two "current states" of the exercise (seed: w1 = 0,1 etc. with a decimal comma).
 STATES = {

@@ -26,11 +26,12 @@ Example::
 import ipywidgets
 import numpy as np
 
-from nnkit import MLP, plots, train
+from nnkit import MLP, train
 from nnkit.activations import Sigmoid
-from nnkit.diagram import DiagramView
-from nnkit.i18n import fmt, tr
-from nnkit.widgets import FigureView, Readout, View, int_slider, slider
+from workbook.i18n import fmt, tr
+from workbook.views import plots
+from workbook.views.diagram import DiagramView
+from workbook.views.widgets import FigureView, Readout, View, int_slider, slider
 
 DATA_SEED = 3  #: seed of the data set
 N_POINTS = 40  #: number of data points

@@ -19,13 +19,14 @@ import ipywidgets
 import numpy as np
 import sympy as sp
 
-from nnkit import plots, symbolic
 from nnkit.activations import get_activation
-from nnkit.diagram import DiagramView
 from nnkit.gradcheck import numerical_gradient
-from nnkit.i18n import fmt, tr
 from nnkit.network import Layer, Network
-from nnkit.widgets import FigureView, Readout, View, int_slider, slider
+from workbook import symbolic
+from workbook.i18n import fmt, tr
+from workbook.views import plots
+from workbook.views.diagram import DiagramView
+from workbook.views.widgets import FigureView, Readout, View, int_slider, slider
 
 N_MAX = 30  #: the deepest chain in the view
 Y_RANGE = (1e-30, 1e20)  #: fixed y range of the gradient panel (values outside drawn at its edge)
@@ -160,7 +161,7 @@ def chain_trace(x, w, b, activation, skip=False):
 # ------------------------------------------------------------------ exercise 1: f = Wx + b
 
 def sheet11_symbols(express_sigmoid=False):
-    r"""The names students may use in exercise 1 (``nnkit.symbolic.sheet11_ex1``): ``W[i, j]``,
+    r"""The names students may use in exercise 1 (``workbook.symbolic.sheet11_ex1``): ``W[i, j]``,
     ``x[j]``, ``a[i]``, ``b[i]``, ``i, j, m``, ``f[i]`` $= (Wx+b)_i$, ``sigma`` = sigmoid.
 
     ``express_sigmoid=True`` (part e): ``sigmoid'``/``sigma'`` become an unknown function, so an

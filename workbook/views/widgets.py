@@ -6,9 +6,9 @@ A view builds its figure once, and on every slider change updates the artists in
 Example::
 
     import numpy as np
-    from nnkit import plots
-    from nnkit.i18n import tr
-    from nnkit.widgets import FigureView, Readout, View, slider
+    from workbook.views import plots
+    from workbook.i18n import tr
+    from workbook.views.widgets import FigureView, Readout, View, slider
 
     class NeuronView(View):
         def __init__(self):
@@ -42,7 +42,7 @@ import ipywidgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from .i18n import fmt, tr
+from workbook.i18n import fmt, tr
 
 
 def _ms_since(t0):
@@ -66,14 +66,14 @@ class FigureView:
     """One persistent matplotlib Figure shown as a PNG ``ipywidgets.Image``.
 
     Plot your artists before making the FigureView: it shows the figure at once. The layout
-    (constrained layout of ``nnkit.plots.figure``) is computed again on the first ``refresh()`` and
+    (constrained layout of ``plots.figure``) is computed again on the first ``refresh()`` and
     then kept (faster); call ``relayout()`` if labels or tick widths change a lot.
 
     Faster (about 10x): name the artists that change per event in ``moving``. The rest (axes,
     ticks, labels, titles) is drawn once and reused until an axis limit changes, or until
     ``refresh(full=True)`` (needed after changing a title or another artist not in ``moving``).
 
-    >>> view = FigureView(fig)                  # fig from nnkit.plots.figure
+    >>> view = FigureView(fig)                  # fig from workbook.views.plots.figure
     >>> line.set_ydata(y); view.refresh()
     >>> fast = FigureView(fig, moving=[line])   # only `line` changes per event
     """

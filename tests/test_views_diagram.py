@@ -1,4 +1,4 @@
-"""nnkit.diagram: the SVG network drawing, built from fake traces (duck typing) and a real one."""
+"""workbook.views.diagram: the SVG network drawing, from fake traces (duck typing), a real one."""
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from nnkit import MLP
-from nnkit.diagram import DiagramView, network_svg
-from nnkit.i18n import fmt, set_language
+from workbook.i18n import fmt, set_language
+from workbook.views.diagram import DiagramView, network_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

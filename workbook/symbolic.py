@@ -8,7 +8,7 @@ Student answers are parsed by :func:`parse` with Python's ``ast`` and a whitelis
 ``eval``/``sympify``/``parse_expr`` (those execute Python). Spellings accepted everywhere:
 
 - ``^`` or ``**`` for powers; ``*`` (or ``·``, ``×``) is required: ``2*x``, not ``2x``; a decimal
-  point, not a comma; ``−`` (the minus sign ``nnkit.i18n.fmt`` prints) is ``-``;
+  point, not a comma; ``−`` (the minus sign ``workbook.i18n.fmt`` prints) is ``-``;
 - ``f'(z)`` means ``f_prime(z)``: ``g'``, ``sigma'``/``σ'``, ``sigmoid'`` (= s(1-s)), ``relu'``
   (= Heaviside); also ``dg(z)``, ``dsigma(z)``, ``Derivative(sigma(s_1), s_1)``/``diff(...)``;
 - subscripts ``W[1, j]``, ``x[j]``, ``w[2]``, ``z[3]``; ``Sum(term, (k, 1, n))``, ``Product``;
@@ -30,7 +30,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from nnkit.i18n import message
+from workbook.i18n import message
 
 MAX_CHARS, MAX_PARENS, MAX_DEPTH, MAX_EXPONENT, MAX_TERMS = 2000, 30, 200, 100, 100
 
@@ -300,7 +300,7 @@ _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
 def _lang(lang):
     if lang is None:
         try:
-            from nnkit.i18n import get_language
+            from workbook.i18n import get_language
 
             return get_language()
         except Exception:
@@ -424,7 +424,7 @@ def parse(text: str, symbols: dict | None = None, lang: str | None = None) -> sp
     ``symbols`` maps names to sympy objects (Symbol, expression, IndexedBase, function, or a
     callable for ``name[i]``); :data:`FUNCTIONS` are always available. ``^`` means power and
     ``name'`` means ``name_prime``. Raises :class:`ExpressionError` (message in ``lang``; default
-    the ``nnkit.i18n`` language) for anything else: unknown names, attributes, strings, lambdas,
+    the ``workbook.i18n`` language) for anything else: unknown names, attributes, strings, lambdas,
     text over 2000 characters, parentheses nested over 30 deep, exponents over 100.
     """
     p = _Parser(text, {**FUNCTIONS, **(symbols or {})}, _lang(lang))

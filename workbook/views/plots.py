@@ -1,12 +1,12 @@
 """Figures for the workbook: a colour-blind-safe palette and labelled axes.
 
 Figures are made with ``matplotlib.figure.Figure`` (not pyplot), so nothing is shown twice and
-nothing piles up in a global figure list. Show them with ``nnkit.widgets.FigureView``.
+nothing piles up in a global figure list. Show them with ``workbook.views.widgets.FigureView``.
 
 Example::
 
-    from nnkit import plots
-    from nnkit.i18n import tr
+    from workbook.views import plots
+    from workbook.i18n import tr
     fig, (ax1, ax2) = plots.figure(
         (tr(de="Aktivierung", en="Activation"), "z", "g(z)"),
         (tr(de="Ableitung", en="Derivative"), "z", "g'(z)"),
@@ -19,7 +19,7 @@ from typing import NamedTuple
 from matplotlib.figure import Figure
 from matplotlib.ticker import ScalarFormatter
 
-from .i18n import get_language
+from workbook.i18n import get_language
 
 # The Okabe-Ito palette: distinguishable with the common kinds of colour blindness.
 BLACK = "#000000"

@@ -1,4 +1,4 @@
-"""nnkit.i18n: language switch, tr, and numbers with a decimal comma in German."""
+"""workbook.i18n: language switch, tr, and numbers with a decimal comma in German."""
 
 import subprocess
 import sys
@@ -6,12 +6,12 @@ import sys
 import numpy as np
 import pytest
 
-from nnkit.i18n import fmt, get_language, message, set_language, tr
+from workbook.i18n import fmt, get_language, message, set_language, tr
 
 
 def test_default_language_is_english_in_a_fresh_process():
     out = subprocess.run(
-        [sys.executable, "-c", "from nnkit.i18n import get_language, tr; "
+        [sys.executable, "-c", "from workbook.i18n import get_language, tr; "
          "print(get_language(), tr(de='Gewicht', en='weight'))"],
         capture_output=True, text=True, check=True,
     )
@@ -78,8 +78,7 @@ def test_message_reads_the_table_in_the_language():
 
 def _tables():
     from autograder import execute, misconceptions, verdict
-    from nnkit import symbolic
-    from workbook import exercise
+    from workbook import exercise, symbolic
 
     return {"exercise.MESSAGES": exercise.MESSAGES, "symbolic._MSG": symbolic._MSG,
             "execute.TEXT": execute.TEXT, "verdict.TEXT": verdict.TEXT,

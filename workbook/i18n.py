@@ -5,7 +5,7 @@ Every text a student sees goes through ``tr``; every number a student sees goes 
 
 Example::
 
-    from nnkit.i18n import set_language, tr, fmt
+    from workbook.i18n import set_language, tr, fmt
     set_language("de")
     tr(de="Gewicht", en="weight")   # -> "Gewicht"
     fmt(-1.9)                        # -> "−1,90"

@@ -1,4 +1,4 @@
-"""nnkit.widgets: FigureView, labelled sliders, Readout and the View base class."""
+"""workbook.views.widgets: FigureView, labelled sliders, Readout and the View base class."""
 
 import io
 
@@ -6,9 +6,9 @@ import ipywidgets
 import numpy as np
 import pytest
 
-from nnkit import plots
-from nnkit.i18n import set_language, tr
-from nnkit.widgets import FigureView, Readout, View, int_slider, labelled, slider
+from workbook.i18n import set_language, tr
+from workbook.views import plots
+from workbook.views.widgets import FigureView, Readout, View, int_slider, labelled, slider
 
 
 def two_panels():

@@ -10,7 +10,7 @@ Works with any trace that has ``.nodes`` (``layer, unit, z, a, dz``), ``.edges``
 
 Example::
 
-    from nnkit.diagram import DiagramView, network_svg
+    from workbook.views.diagram import DiagramView, network_svg
     trace = net.trace(x, y)
     svg = network_svg(trace, gradients=True)   # a string
     view = DiagramView(gradients=True)         # an HTML widget
@@ -22,7 +22,8 @@ import time
 
 import ipywidgets
 
-from .i18n import fmt, tr
+from workbook.i18n import fmt, tr
+
 from .plots import NEGATIVE, POSITIVE
 
 RADIUS = 34

@@ -1,11 +1,11 @@
-"""nnkit.symbolic: formulas against independent derivations; the parser against hostile text."""
+"""workbook.symbolic: formulas against independent derivations; the parser against hostile text."""
 
 import numpy as np
 import pytest
 import sympy as sp
 
-from nnkit import symbolic as S
-from nnkit.symbolic import ExpressionError, equivalent, is_negation, parse
+from workbook import symbolic as S
+from workbook.symbolic import ExpressionError, equivalent, is_negation, parse
 
 RNG = np.random.default_rng(7)
 
@@ -187,11 +187,11 @@ def test_parse_good_input():
     assert parse("sigmoid'(x)", tab) == S.sigmoid(x) * (1 - S.sigmoid(x))
     assert parse("Max(0, x) + Abs(y)", tab) == sp.Max(0, x) + sp.Abs(y)
     assert parse("0.5*x", tab) == sp.Float(0.5) * x
-    assert parse("−2·x × y", tab) == -2 * x * y  # as nnkit.i18n.fmt prints a minus
+    assert parse("−2·x × y", tab) == -2 * x * y  # as workbook.i18n.fmt prints a minus
 
 
 def test_messages_follow_the_notebook_language():
-    from nnkit import i18n
+    from workbook import i18n
 
     before = i18n.get_language()
     try:
@@ -330,7 +330,7 @@ def test_the_verdict_does_not_depend_on_the_process_hash_seed():
     import subprocess
     import sys
 
-    code = ("from nnkit import symbolic as S\nanswers, table = S.sheet11_ex1()\n"
+    code = ("from workbook import symbolic as S\nanswers, table = S.sheet11_ex1()\n"
             "print(S.equivalent('W[1, j]*H(f[1] - 2)', answers['d'], table),"
             " S.equivalent('H(f[1])*W[1, j]', answers['d'], table))")
     for seed in ("0", "7", "11"):

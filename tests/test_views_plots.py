@@ -1,4 +1,4 @@
-"""nnkit.plots: palette, labelled figures without pyplot, decimal comma on German axes."""
+"""workbook.views.plots: palette, labelled figures without pyplot, decimal comma on German axes."""
 
 import numpy as np
 import pytest
@@ -6,8 +6,8 @@ from matplotlib import _pylab_helpers
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 
-from nnkit import plots
-from nnkit.i18n import set_language
+from workbook.i18n import set_language
+from workbook.views import plots
 
 
 def test_palette_is_okabe_ito():
