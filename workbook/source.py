@@ -157,7 +157,8 @@ def manual(grade_id, points, *, de, en, solution_de=None, solution_en=None):
 
 
 def flatten(cells):
-    """``CELLS`` may contain lists (``manual`` returns two cells): one flat list of Cell."""
+    """``CELLS`` may contain lists (``exercise`` and ``manual`` return two cells): one flat list
+    of Cell."""
     flat = []
     for c in cells:
         flat.extend(flatten(c) if isinstance(c, (list, tuple)) else [c])
