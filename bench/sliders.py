@@ -9,20 +9,27 @@ function does for the same content on every change: a NEW Figure built by the vi
 figure-building code (its ``__init__``: ``plots.figure``, every ``ax.plot``/``bar``/``legend``/
 limit call), the view's ``update()`` for the same control values, and a full draw (constrained
 layout included, as for every fresh figure) encoded to PNG exactly like ``FigureView`` does
-(PIL, compress_level=1, so the ratio measures the figure strategy, not PNG settings; matplotlib's
-``savefig`` default compression would make the baseline slower and the ratio look better).
+(``workbook.views.widgets.encode_png``, so the ratio measures the figure strategy, not PNG settings;
+matplotlib's ``savefig`` default compression would make the baseline slower and the ratio look
+better).
 Timed: from the view's first ``plots.figure`` call to the end of its ``FigureView`` (the figure
 building, without the slider widgets the view also creates) plus ``update()``.
 Views without a matplotlib figure (only a diagram/readout) have no baseline: their SVG is
 regenerated on every change either way.
+
+Progressive views (``view.computing`` / ``view.finish()``, e.g. the 1000-run experiment of unit 4)
+show their first picture in the event and go on in the kernel's event loop: the views are measured
+inside a running asyncio loop as in the kernel, the figure is the event (the first picture); the
+rest of the work is then completed by ``finish()`` before the next change and reported as
+``complete_ms_median``. The baseline computes everything (``update()`` + ``finish()``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
 import inspect
-import io
 import pkgutil
 import time
 import traceback
@@ -30,7 +37,6 @@ import traceback
 import ipywidgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from PIL import Image
 
 from bench.common import figure, median, ms, p95
 
@@ -105,11 +111,9 @@ def on_release(control):
 
 def _encode_png(canvas):
     """PNG of the canvas exactly as workbook.views.widgets.FigureView encodes it."""
-    width, height = canvas.get_width_height(physical=True)
-    rgba = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw")
-    buffer = io.BytesIO()
-    rgba.save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
+    from workbook.views.widgets import encode_png
+
+    return encode_png(canvas)
 
 
 class _Clock:
@@ -189,8 +193,18 @@ def naive_change(cls, modules, values):
                 view.controls[name].value = value
         t0 = time.perf_counter()
         view.update()
+        _finish(view)
         t1 = time.perf_counter()
     return (clock.fig_end - clock.fig_start) + (t1 - t0)
+
+
+def _finish(view):
+    """Seconds a progressive view needs to complete its work after the event (0 for others)."""
+    if not getattr(view, "computing", False):
+        return 0.0
+    t0 = time.perf_counter()
+    view.finish()
+    return time.perf_counter() - t0
 
 
 # ---------------------------------------------------------------- one view
@@ -215,13 +229,14 @@ def measure_view(module, cls, modules, changes_live, changes_release, seed=0):
             values = {n: c.value for n, c in view.controls.items()}
             values[name] = value
 
-            cpu = []
+            cpu, complete = [], []
 
-            def live(control=control, value=value, cpu=cpu):
+            def live(control=control, value=value, cpu=cpu, complete=complete):
                 c0, t0 = time.process_time(), time.perf_counter()
                 control.value = value
                 t1 = time.perf_counter()
                 cpu.append(time.process_time() - c0)
+                complete.append(_finish(view))
                 return t1 - t0
 
             def naive(values=values):
@@ -236,6 +251,7 @@ def measure_view(module, cls, modules, changes_live, changes_release, seed=0):
             plot = getattr(view, "plot", None)
             samples[group].append({
                 "control": name, "live": t_live, "naive": t_naive, "cpu": cpu[0],
+                "complete": complete[0],
                 "update_ms": view.last_update_ms,
                 "refresh_ms": getattr(plot, "last_refresh_ms", None) if has_figure else None,
                 "full": getattr(plot, "last_refresh_full", None) if has_figure else None,
@@ -244,6 +260,11 @@ def measure_view(module, cls, modules, changes_live, changes_release, seed=0):
     if has_figure:
         encode = median([_time(lambda: _encode_png(view.plot.canvas)) for _ in range(7)])
     return view, has_figure, samples, encode
+
+
+async def _in_loop(fn, *args):
+    """``fn(*args)`` inside a running event loop, where the kernel handles widget events."""
+    return fn(*args)
 
 
 def _time(fn):
@@ -266,8 +287,8 @@ def run(changes_live=20, changes_release=4, log=print):
     for seed, (module, cls) in enumerate(found):
         label = _name(module, cls)
         try:
-            view, has_figure, samples, encode = measure_view(
-                module, cls, modules, changes_live, changes_release, seed)
+            view, has_figure, samples, encode = asyncio.run(_in_loop(
+                measure_view, module, cls, modules, changes_live, changes_release, seed))
         except Exception as error:  # a view under construction elsewhere: report, go on
             log(f"  {label}: FAILED {type(error).__name__}: {error}")
             details[label] = {"error": traceback.format_exc()}
@@ -292,6 +313,7 @@ def run(changes_live=20, changes_release=4, log=print):
                 "compute_ms_median": median(compute),
                 "full_redraw_share": float(np.mean(full)) if full else None,
                 "png_encode_ms": ms(encode) if encode is not None else None,
+                "complete_ms_median": median([ms(r["live"] + r["complete"]) for r in rows]),
                 "per_control_ms": {c: median([ms(r["live"]) for r in rows if r["control"] == c])
                                    for c in controls},
             }
@@ -310,6 +332,8 @@ def run(changes_live=20, changes_release=4, log=print):
             last = figures[-2] if has_figure else figures[-1]
             log(f"  {last.name}: median {last.value:.1f} ms (CPU {info['cpu_ms_median']:.1f} ms), "
                 f"p95 {last.p95:.1f} ms"
+                + (f", complete {info['complete_ms_median']:.1f} ms"
+                   if any(r["complete"] for r in rows) else "")
                 + (f", {figures[-1].value:.2f}x vs interact ({median(naive):.1f} ms)"
                    if has_figure else ""))
             details[label + suffix] = info

@@ -1,8 +1,9 @@
 """Activation functions g(z) and their derivatives g'(z), one small class each.
 
-Every class has ``fn(z)`` (the value, elementwise) and ``grad(z)`` (dg/dz at z). At a kink the
-derivative is the left one: ReLU'(0) = 0 and LeakyReLU'(0) = slope (as in micrograd, cs231n,
-TF Playground, numpy-ml).
+Every class has ``fn(z)`` (the value, elementwise), ``grad(z)`` (dg/dz at z) and
+``backward(da, z, a)`` (dz = da * g'(z), what backprop needs). At a kink the derivative is the
+left one: ReLU'(0) = 0 and LeakyReLU'(0) = slope (as in micrograd, cs231n, TF Playground,
+numpy-ml).
 """
 import numpy as np
 
@@ -17,6 +18,10 @@ class Activation:
         """g'(z) when the output a = g(z) is known too (backprop keeps it); sigmoid and tanh
         take it from a, the others from z."""
         return self.grad(z)
+
+    def backward(self, da, z, a):
+        """dz = da * g'(z) (chain rule, elementwise), given z and a = g(z)."""
+        return da * self.grad_at(z, a)
 
     def __repr__(self):
         return f"{type(self).__name__}()"
@@ -36,6 +41,9 @@ class Identity(Activation):
     def grad_at(self, z, a):
         return 1.0
 
+    def backward(self, da, z, a):
+        return da  # g'(z) = 1: the gradient passes through unchanged (no copy)
+
 
 class ReLU(Activation):
     """g(z) = max(0, z),  g'(z) = 1 if z > 0 else 0 (so g'(0) = 0)."""
@@ -47,6 +55,9 @@ class ReLU(Activation):
 
     def grad(self, z):
         return (np.asarray(z) > 0).astype(float)
+
+    def grad_at(self, z, a):
+        return z > 0  # 1 where z > 0, else 0, as a mask: da * mask needs no float copy
 
 
 class LeakyReLU(Activation):
@@ -73,7 +84,10 @@ class Sigmoid(Activation):
     name = "sigmoid"
 
     def fn(self, z):
-        return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))  # = 1/(1+e^-z), no overflow
+        s = np.tanh(0.5 * np.asarray(z, dtype=float))  # 1/(1+e^-z) = (1 + tanh(z/2))/2: no overflow
+        s += 1.0  # in place: one array instead of three
+        s *= 0.5
+        return s
 
     def grad(self, z):
         s = self.fn(z)

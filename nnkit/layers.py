@@ -36,8 +36,8 @@ def affine_backward(dout, cache, need_dx=True):
     dx is None with ``need_dx=False`` (x is the data, whose gradient training does not need).
     """
     x, w, b = cache
-    dx = _sum_to(dout @ np.swapaxes(w, -1, -2), x.shape) if need_dx else None
-    dw = _sum_to(np.swapaxes(x, -1, -2) @ dout, w.shape)
+    dx = _sum_to(dout @ w.swapaxes(-1, -2), x.shape) if need_dx else None
+    dw = _sum_to(x.swapaxes(-1, -2) @ dout, w.shape)
     db = None if b is None else _sum_to(dout.sum(axis=-2), b.shape)
     return dx, dw, db
 
@@ -52,7 +52,7 @@ def activation_forward(z, act):
 def activation_backward(da, cache):
     """dz = da * g'(z) (chain rule, elementwise)."""
     z, a, act = cache
-    return da * act.grad_at(z, a)
+    return act.backward(da, z, a)
 
 
 def maxout_forward(x, w, b=None):

@@ -56,6 +56,11 @@ class Network:
                                      bool(layer.bias), inputs, bool(layer.residual)))
             sizes.append(int(layer.size))
         self.sizes = sizes
+        #: the parameter names of every layer: ((source s, weight name), ...) and the bias name
+        #: (None without a bias), e.g. ((2, "W3"), (1, "W3_1")), None
+        self.param_names = [(tuple((s, self.weight_name(l, s)) for s in layer.inputs),
+                             f"b{l}" if layer.bias else None)
+                            for l, layer in enumerate(self.layers, 1)]
         self.params = self.init_params(seed)
 
     @staticmethod
@@ -92,12 +97,14 @@ class Network:
         """All layer outputs hs[0..L] and the caches for the backward pass."""
         hs, caches = [self._batch(X, self.input_size)], []
         for l, layer in enumerate(self.layers, 1):
+            weights, bias = self.param_names[l - 1]
             z, aff = None, []
-            for i, s in enumerate(layer.inputs):
-                b = params[f"b{l}"] if layer.bias and i == 0 else None
-                out, cache = affine_forward(hs[s], params[self.weight_name(l, s)], b)
+            b = params[bias] if bias else None  # added once, with the first source
+            for s, name in weights:
+                out, cache = affine_forward(hs[s], params[name], b)
                 z = out if z is None else z + out
                 aff.append(cache)
+                b = None
             h, act = activation_forward(z, layer.activation)
             if layer.residual:
                 h = h + hs[l - 1]
@@ -110,15 +117,15 @@ class Network:
         left out if not ``input_grad``)."""
         grads, dh = {}, {len(self.layers): dout}
         for l in range(len(self.layers), 0, -1):
-            layer, (_, aff, act) = self.layers[l - 1], caches[l - 1]
+            layer, (weights, bias) = self.layers[l - 1], self.param_names[l - 1]
+            _, aff, act = caches[l - 1]
             if layer.residual:
                 _accumulate(dh, l - 1, dh[l])
             dz = activation_backward(dh[l], act)
-            for i, s in enumerate(layer.inputs):
-                dx, dw, db = affine_backward(dz, aff[i], need_dx=s > 0 or input_grad)
-                grads[self.weight_name(l, s)] = dw
+            for (s, name), cache in zip(weights, aff, strict=True):
+                dx, grads[name], db = affine_backward(dz, cache, need_dx=s > 0 or input_grad)
                 if db is not None:
-                    grads[f"b{l}"] = db
+                    grads[bias] = db
                 if dx is not None:
                     _accumulate(dh, s, dx)
         return grads, dh

@@ -1,6 +1,8 @@
 """Unit 4 views (workbook/views/dead_relu.py): they build, react to their controls, reset, are
 fast, and their math agrees with nnkit. Expected numbers are derived by hand in the comments."""
 
+import asyncio
+
 import numpy as np
 import pytest
 
@@ -168,3 +170,110 @@ def test_experiment_view_with_1000_runs_shows_shares():
     view.controls["steps"].value = 200
     heights = [bar.get_height() for bar in view.bars]
     assert sum(heights) == pytest.approx(1.0)
+
+
+# ------------------------------------------------------------------ ExperimentView, progressive
+
+def _settle(view):
+    """Let the event loop run until the view has shown its final picture (inside asyncio.run)."""
+    async def wait():
+        while view.computing:
+            await asyncio.sleep(0)
+    return wait()
+
+
+def _one_step_per_picture(view):
+    view.FIRST_MS = view.CHUNK_MS = 0.0  # deterministic: every picture is one step further
+    return view
+
+
+def test_experiment_view_goes_on_after_the_event_and_completes():
+    async def main():
+        view = _one_step_per_picture(dr.ExperimentView(restarts=50))
+        assert not view.computing  # built: complete at once
+        view.controls["steps"].value = 130
+        # the event returned with the runs after the 100 steps already trained, more to come
+        assert view.computing and "step 100 of 130" in view.progress.value
+        await _settle(view)
+        assert view.progress.value == "" and view.curves.get_xlim() == (0.0, 130.0)
+        return png(view), view.readout.value, [bar.get_height() for bar in view.bars]
+
+    picture, text, heights = asyncio.run(main())
+    at_once = dr.ExperimentView(restarts=50)  # no event loop: every change computed at once
+    at_once.controls["steps"].value = 130
+    assert picture == png(at_once) and text == at_once.readout.value
+    out = dr.experiment(lr=0.1, steps=130, restarts=50)  # from scratch
+    np.testing.assert_array_equal(heights, np.bincount(out.wrong, minlength=5) / 50)
+
+
+def test_experiment_view_never_shows_a_stale_or_mixed_picture():
+    """Every picture, also while the training goes on and changes replace unfinished work, shows
+    the runs of the current η after some t steps (histogram, curves and readout of the same t,
+    as experiment() computes them from scratch); after the work the picture equals the one of a
+    fresh view with the final settings."""
+    restarts, frames = 40, []
+    set_language("en")
+    changes = (("lr", 0.3, 5), ("steps", 30, 3), ("steps", 60, 0), ("lr", 1.0, 7), ("steps", 20, 2),
+               ("lr", 0.3, 0))
+
+    async def main():
+        view = _one_step_per_picture(dr.ExperimentView(restarts=restarts))
+
+        def record(_):
+            frames.append({
+                "lr": view.controls["lr"].value, "steps": view.controls["steps"].value,
+                "heights": [bar.get_height() for bar in view.bars],
+                "samples": [np.array(line.get_ydata()) for line in view.samples],
+                "mean": np.array(view.mean.get_ydata()), "progress": view.progress.value,
+                "readout": view.readout.value})
+
+        view.plot.image.observe(record, names="value")
+        for name, value, loop_turns in changes:
+            view.controls[name].value = value
+            for _ in range(loop_turns):  # part of the work, then the next change
+                await asyncio.sleep(0)
+        await _settle(view)
+        return view
+
+    view = asyncio.run(main())
+    assert len(frames) > 10
+    seen = {}
+    for frame in frames:
+        t = len(frame["mean"]) - 1
+        key = (frame["lr"], t)
+        if key not in seen:
+            seen[key] = dr.experiment(lr=frame["lr"], steps=t, restarts=restarts)
+        out = seen[key]
+        expected = np.bincount(out.wrong, minlength=5) / restarts
+        np.testing.assert_array_equal(frame["heights"], expected)
+        for i, line in enumerate(frame["samples"]):
+            np.testing.assert_array_equal(line, out.losses[:, i])
+        np.testing.assert_array_equal(frame["mean"], out.losses.mean(axis=1))
+        assert f"dead at the end = {dr.is_dead(out.end['w0']).mean():.3f}" in frame["readout"]
+        final = t == frame["steps"]
+        assert (frame["progress"] == "") == final
+        if not final:
+            assert f"step {t} of {frame['steps']}" in frame["progress"]
+    at_once = dr.ExperimentView(restarts=restarts)  # no event loop: every change at once
+    for name, value, _ in changes:
+        at_once.controls[name].value = value
+    assert png(view) == png(at_once) and view.readout.value == at_once.readout.value
+    out = dr.experiment(lr=0.3, steps=20, restarts=restarts)  # from scratch
+    np.testing.assert_array_equal([bar.get_height() for bar in view.bars],
+                                  np.bincount(out.wrong, minlength=5) / restarts)
+
+
+def test_experiment_view_reuses_the_training_of_the_same_learning_rate():
+    view = dr.ExperimentView(restarts=50)
+    training = view.training
+    view.controls["steps"].value = 150  # no event loop: completes at once
+    assert view.training is training and training.steps == 150
+    view.controls["steps"].value = 40  # fewer steps: a lookup
+    assert view.training is training and training.steps == 150
+    out = dr.experiment(lr=0.1, steps=40, restarts=50)  # from scratch
+    np.testing.assert_array_equal([bar.get_height() for bar in view.bars],
+                                  np.bincount(out.wrong, minlength=5) / 50)
+    np.testing.assert_array_equal(view.mean.get_ydata(), out.losses.mean(axis=1))
+    direct = dr.ExperimentView(restarts=50)
+    direct.controls["steps"].value = 40
+    assert png(view) == png(direct) and view.readout.value == direct.readout.value

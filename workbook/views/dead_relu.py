@@ -12,6 +12,8 @@ In nnkit it is ``Network(1, [Layer(1, "relu"), Layer(1, "relu"), Layer(1, "ident
 inputs=(2, 1))])`` without biases; its weights ``W1, W2, W3, W3_1`` are ``w0, w1, w2, w3``.
 """
 
+import asyncio
+import time
 from types import SimpleNamespace
 
 import ipywidgets
@@ -236,16 +238,20 @@ def experiment(lr=0.1, steps=100, restarts=1000, seed=SEED):
     """
     net = skip_net()
     start = net.init_params(seed=seed, restarts=restarts)
-    net.params = start
     history = train(net, X_TRAIN, Y_TRAIN, lr, steps, loss="l1", restarts=restarts, seed=seed)
-    net.params = history.params
-    yhat = np.asarray(net.forward(X_TRAIN))[..., 0]
+    return outcome(net, start, history.params, history.losses)
+
+
+def outcome(net, start, end, losses):
+    """The namespace ``experiment`` returns, from the start and end parameters (with restarts)
+    and the losses (steps+1, restarts)."""
+    yhat = np.asarray(net.forward(X_TRAIN, end))[..., 0]
     wrong = np.sum(np.abs(yhat - Y_TRAIN[:, 0]) >= TOLERANCE, axis=-1)
     names = ("w0", "w1", "w2", "w3")
     return SimpleNamespace(
-        losses=np.asarray(history.losses),
+        losses=np.asarray(losses),
         start=dict(zip(names, get_weights(start), strict=True)),
-        end=dict(zip(names, get_weights(history.params), strict=True)),
+        end=dict(zip(names, get_weights(end), strict=True)),
         yhat=yhat, wrong=wrong)
 
 
@@ -255,14 +261,66 @@ def is_dead(w0):
     return np.all(np.multiply.outer(np.asarray(w0), X_TRAIN[:, 0]) <= 0, axis=-1)
 
 
+class Training:
+    """The experiment's runs for one learning rate, trained one step at a time as far as asked.
+
+    The same steps as ``nnkit.train`` (so ``at(t)`` equals ``experiment(lr, t)``), but the
+    parameters after every step are kept: a smaller step count is a lookup, a larger one
+    continues where the training stopped.
+    """
+
+    def __init__(self, lr, restarts, seed):
+        self.net, self.lr = skip_net(), lr
+        self.params = [self.net.init_params(seed=seed, restarts=restarts)]  # after t steps
+        self.losses = []  # losses[t]: J (restarts,) of params[t]
+
+    @property
+    def steps(self):
+        return len(self.params) - 1
+
+    def step(self):
+        """One gradient descent step of every run."""
+        J, grads = self.net.loss_and_grads(X_TRAIN, Y_TRAIN, "l1", self.params[-1])
+        self.losses.append(J)
+        self.params.append(gd_step(self.params[-1], grads, self.lr))
+
+    def at(self, t):
+        """The outcome after t <= ``steps`` steps, as ``experiment`` returns it."""
+        losses = self.losses[:t]
+        losses.append(self.losses[t] if t < len(self.losses) else
+                      self.net.loss_and_grads(X_TRAIN, Y_TRAIN, "l1", self.params[t])[0])
+        return outcome(self.net, self.params[0], self.params[t], losses)
+
+
+def _running_loop():
+    """The event loop of the Jupyter kernel while it handles a cell or a widget event, else None."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 class ExperimentView(View):
     """Part 4: 1000 runs at once; a histogram of the wrongly predicted training points at the end
-    and the cost curves; recomputed on release of the sliders (learning rate, steps)."""
+    and the cost curves; recomputed on release of the sliders (learning rate, steps).
+
+    Training 1000 runs takes longer than a slider event may: a change shows its first picture at
+    once and the training goes on in the kernel's event loop (``FIRST_MS``, then ``CHUNK_MS`` of
+    training per picture), while a new change replaces the unfinished work. Every picture shows
+    the runs of the current η after t steps (histogram, curves and readout of the same t; a line
+    below the readout says "step t of T" until t = T). The runs of the last η are kept: fewer
+    steps are a lookup, more continue the training. Without an event loop (a script) and when the
+    view is built, ``update()`` completes at once; ``finish()`` completes the work now.
+    """
 
     SAMPLES = 12
+    FIRST_MS = 4.0
+    CHUNK_MS = 25.0
 
     def __init__(self, lr=0.1, steps=100, restarts=1000, seed=SEED):
         self.restarts, self.seed = restarts, seed
+        self.training = None
+        self._work = None
         n = len(X_TRAIN)
         fig, (hist, curves) = plots.figure(
             (tr(de="Ergebnis der Läufe", en="Outcome of the runs"),
@@ -283,6 +341,7 @@ class ExperimentView(View):
         self.curves = curves
         self.plot = FigureView(fig, moving=[*self.bars, *self.samples, self.mean])
         self.readout = Readout(digits=3)
+        self.progress = ipywidgets.HTML()
         controls = {
             "lr": ipywidgets.FloatLogSlider(
                 value=lr, base=10, min=-3, max=0.5, step=0.05, description="η",
@@ -291,28 +350,102 @@ class ExperimentView(View):
             "steps": int_slider("T", tr(de="Anzahl der Schritte", en="number of steps"), steps,
                                 1, 500, continuous=False),
         }
-        super().__init__(controls, [self.readout, self.plot])
+        super().__init__(controls, [self.readout, self.progress, self.plot])
+
+    @property
+    def computing(self):
+        """Whether the current settings' pictures are not all shown yet."""
+        return self._work is not None
 
     def update(self):
-        lr, steps = self.controls["lr"].value, self.controls["steps"].value
-        out = experiment(lr, steps, self.restarts, self.seed)
+        lr = self.controls["lr"].value
+        if self.training is None or self.training.lr != lr:
+            self.training = Training(lr, self.restarts, self.seed)
+        loop = _running_loop()
+        if loop is None or self.update_count == 0:  # a script, or the view is being built
+            self._work = None
+            self._complete()
+            return
+        self._work = work = self._pictures(self.training, self.controls["steps"].value)
+        self._advance(work)  # the first picture
+        if self._work is work:
+            loop.call_soon(self._go_on, work)
+
+    def finish(self):
+        """Complete the current settings' training now and show the final picture."""
+        if self._work is not None:
+            self._work = None
+            self._complete()
+
+    def _complete(self):
+        steps = self.controls["steps"].value
+        while self.training.steps < steps:
+            self.training.step()
+        self.curves.set_xlim(0, steps)
+        self._show(self.training, steps, steps)
+
+    def _go_on(self, work):
+        """One more picture of ``work`` from the event loop, unless a change replaced it."""
+        if work is self._work:
+            self._guarded(lambda: self._advance(work))
+            if work is self._work:
+                _running_loop().call_soon(self._go_on, work)
+
+    def _advance(self, work):
+        if next(work):  # the final picture
+            self._work = None
+
+    def _pictures(self, training, steps):
+        """Train in slices and show a picture after each (a generator: one picture per next,
+        True after the final one).
+
+        The first picture: if the curves' x axis must change (a full redraw, too slow for an
+        event), the state after min(steps, trained, old axis end) steps on the old axis, else
+        FIRST_MS of training. Then CHUNK_MS of training per picture on the axis 0..steps.
+        """
+        right = self.curves.get_xlim()[1]
+        if right != steps:
+            self._show(training, min(steps, training.steps, int(right)), steps)
+            yield False
+            self.curves.set_xlim(0, steps)
+        budget = self.FIRST_MS if right == steps else self.CHUNK_MS
+        while True:
+            deadline = time.perf_counter() + budget / 1000.0
+            while training.steps < steps:  # at least one step per picture
+                training.step()
+                if time.perf_counter() >= deadline:
+                    break
+            t = min(steps, training.steps)
+            self._show(training, t, steps)
+            yield t == steps
+            budget = self.CHUNK_MS
+
+    def _show(self, training, t, steps):
+        """Draw the runs after t steps (of ``steps``)."""
+        out = training.at(t)
         counts = np.bincount(out.wrong, minlength=len(self.bars)) / self.restarts
         for bar, share in zip(self.bars, counts, strict=True):
             bar.set_height(share)
-        t = np.arange(steps + 1)
+        ts = np.arange(t + 1)
         for i, line in enumerate(self.samples):
-            line.set_data(t, out.losses[:, i])
-        self.mean.set_data(t, out.losses.mean(axis=1))
-        self.curves.set_xlim(0, steps)
-        change = out.losses[1] - out.losses[0]
+            line.set_data(ts, out.losses[:, i])
+        self.mean.set_data(ts, out.losses.mean(axis=1))
         dead_start, dead_end = is_dead(out.start["w0"]), is_dead(out.end["w0"])
-        self.readout.show({
+        values = {
             tr(de="tot am Anfang", en="dead at the start"): dead_start.mean(),
             tr(de="tot am Ende", en="dead at the end"): dead_end.mean(),
             tr(de="alle Punkte richtig", en="all points right"): np.mean(out.wrong == 0),
-            tr(de="J nach Schritt 1: gesunken", en="J after step 1: lower"):
-                np.mean(change < -1e-12),
-            tr(de="gleich", en="same"): np.mean(np.abs(change) <= 1e-12),
-            tr(de="gestiegen", en="higher"): np.mean(change > 1e-12),
-        })
+        }
+        if t >= 1:
+            change = out.losses[1] - out.losses[0]
+            values.update({
+                tr(de="J nach Schritt 1: gesunken", en="J after step 1: lower"):
+                    np.mean(change < -1e-12),
+                tr(de="gleich", en="same"): np.mean(np.abs(change) <= 1e-12),
+                tr(de="gestiegen", en="higher"): np.mean(change > 1e-12),
+            })
+        self.readout.show(values)
+        self.progress.value = "" if t == steps else tr(
+            de=f"Training läuft: Schritt {t} von {steps} …",
+            en=f"Training: step {t} of {steps} …")
         self.plot.refresh()

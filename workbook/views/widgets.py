@@ -125,14 +125,22 @@ class FigureView:
         for artist in self.moving:
             self.figure.draw_artist(artist)
         self.last_refresh_full = full
-        width, height = self.canvas.get_width_height(physical=True)
-        rgba = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw")
-        buffer = io.BytesIO()
-        rgba.save(buffer, format="png", compress_level=1)
-        self.image.value = buffer.getvalue()
+        self.image.value = encode_png(self.canvas)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def encode_png(canvas):
+    """The PNG of an Agg canvas, fast: zlib level 1, and RGB without the alpha channel when the
+    figure is opaque (every pixel then is; a quarter less to compress, the same picture)."""
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw")
+    if canvas.figure.get_facecolor()[3] == 1.0:
+        image = image.convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
 
 
 def _check_range(symbol, value, min, max):
