@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
 
-.PHONY: lab test lint notebooks release bench clean
+.PHONY: lab test lint notebooks student release bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: $(VENV)/.dev
 
 notebooks: $(VENV)/.dev
 	$(BIN)/python -m workbook build
+
+# The student edition (no unit sources, hashed self-check): make student [out=build/student]
+student: $(VENV)/.lab
+	$(BIN)/python -m workbook.edition --out $(or $(out),build/student)
 
 release: $(VENV)/.lab
 	$(BIN)/python -m autograder release --out build/release --lang all

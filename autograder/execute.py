@@ -5,10 +5,12 @@
   exercise; both are reported in the feedback (error ``GraderFlag``);
 * the kernel starts confined (:mod:`autograder.launch`): resource limits (address space, file
   size, processes), a scratch working directory, an environment without the grader's variables
-  (no grading seed); in a bubblewrap sandbox (or, as root without bubblewrap, namespaces built
-  by hand) that hides the course (hidden tests, gradebook), other submissions, /tmp, /home,
-  /root and the answer key ``workbook/units``, has no network, and kills every process the
-  kernel started; as root the kernel also runs as an unprivileged uid of its own;
+  (no grading seed), ``nnkit`` and ``workbook`` from the student edition's packages
+  (:func:`kernel_edition`: no unit sources); in a bubblewrap sandbox that holds only the system
+  directories, the Python installation, that edition and the scratch directory (or, as root
+  without bubblewrap, namespaces built by hand that hide this repository, the course, the
+  submissions, /tmp, /home, /root), has no network, and kills every process the kernel started;
+  as root the kernel also runs as an unprivileged uid of its own;
 * every cell of the student has a time limit (``timeout``); the instructor's locked cells (their
   source restored by nbgrader's ``OverwriteCells``: the cold imports of the setup cell) and cells
   replayed after a restart (they finished once) get ``setup_timeout``, so that a slow or busy
@@ -25,6 +27,7 @@
 
 from __future__ import annotations
 
+import atexit
 import base64
 import functools
 import os
@@ -52,9 +55,8 @@ ANSWER_MIME = "application/vnd.nnkit.answer+json"
 FLAG = "GraderFlag"
 REVIEW = "nnkit_review"  #: notebook metadata: screening findings for the instructor, not the grade
 UID_BASE = 1_000_000  # + the grading process id: the uid of its confined kernels
-NNKIT_DIR = str(ROOT / "nnkit")
 HIDE = ["/tmp", "/var/tmp", "/dev/shm", "/home", "/root", "/srv", "/mnt", "/media", "/opt",
-        str(ROOT / "workbook" / "units"), str(ROOT / ".git"), str(ROOT / "build")]
+        str(ROOT)]  # the whole repository: the kernel gets the student edition's packages
 ENV_KEEP = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "NNKIT_EXTRA_UNITS")
 COLLECT = '''\
 def _nnkit_collect(exercise, kind, answer, blob, nnkit_dir, helpers):
@@ -169,6 +171,26 @@ def ensure_user(name):
     return _USERS[name]
 
 
+@functools.cache
+def kernel_edition():
+    """The packages of the student edition (``workbook.edition.kernel_edition``, without the
+    key: the grader's collector, not the self-check, runs in the kernel), written once per
+    grading process into a temporary folder that every user may read; the kernels import
+    ``nnkit`` and ``workbook`` from there and see nothing else of this repository."""
+    from workbook.edition import kernel_edition as write
+
+    folder = tempfile.mkdtemp(prefix="nnkit-edition-")
+    os.chmod(folder, 0o755)
+    atexit.register(shutil.rmtree, folder, True)
+    return str(write(Path(folder) / "edition", key=False))
+
+
+def _fixtures():
+    """The test fixtures on PYTHONPATH (the pilot unit of the tests), or nothing."""
+    return [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+            if p.startswith(str(ROOT / "tests" / "fixtures"))]
+
+
 def _seed_font_list(scratch):
     """Give the kernel's fresh matplotlib directory (MPLCONFIGDIR, see ``kernel_env``) this
     process's font list, so that every kernel does not scan the system fonts again (0.3 s)."""
@@ -256,10 +278,9 @@ class HardenedExecute(Execute):
     # ------------------------------------------------------------------ kernel
     def kernel_env(self, scratch):
         env = {k: v for k, v in os.environ.items() if k in ENV_KEEP or k.startswith("LC_")}
-        path = [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
-                              if p and not p.startswith(str(ROOT / "tests"))]
-        path += [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
-                 if p.startswith(str(ROOT / "tests" / "fixtures"))]  # the pilot unit in tests
+        path = [kernel_edition(), *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+                                    if p and not p.startswith(str(ROOT)))]
+        path += _fixtures()  # the pilot unit in tests
         env.setdefault("PATH", os.defpath)
         env.update({"MPLBACKEND": "Agg", "PYTHONPATH": os.pathsep.join(path),
                     "HOME": scratch, "TMPDIR": scratch, "MPLCONFIGDIR": f"{scratch}/.mpl",
@@ -279,9 +300,7 @@ class HardenedExecute(Execute):
             paths.append(str(Path(db[len("sqlite:///"):]).resolve().parent))
         if self.scratch_root:
             paths.append(str(Path(self.scratch_root).resolve()))
-        needed = [str(ROOT)]  # the Python installation is bound back in (launch --expose)
-        return [p for p in paths if len(Path(p).parts) > 2 or p in HIDE
-                if not any(n == p or n.startswith(p.rstrip("/") + "/") for n in needed)]
+        return [p for p in paths if len(Path(p).parts) > 2 or p in HIDE]
 
     def create_kernel_manager(self):
         km = super().create_kernel_manager()
@@ -296,7 +315,8 @@ class HardenedExecute(Execute):
                 args += ["--user", own, "--fallback-user", user]
             if user or sandbox:
                 args += ["--keep", self._scratch]
-                for path in {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix)}:
+                for path in {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix),
+                             kernel_edition(), *_fixtures()}:  # bound back in, read-only
                     args += ["--expose", path]
                 if self.isolate:
                     if sandbox:
@@ -487,7 +507,8 @@ class HardenedExecute(Execute):
         blob = ""
         if ex.kind == "function":
             blob = base64.b64encode(_dumps(ex.case_list(self.seed, hidden=True))).decode()
-        args = ", ".join(repr(a) for a in (exercise, ex.kind, ex.answer, blob, NNKIT_DIR,
+        nnkit_dir = os.path.join(kernel_edition(), "nnkit")  # the nnkit the kernel imports
+        args = ", ".join(repr(a) for a in (exercise, ex.kind, ex.answer, blob, nnkit_dir,
                                            ("i18n.py", "symbolic.py")))
         return COLLECT % {"mime": ANSWER_MIME, "args": args}
 

@@ -5,10 +5,12 @@ command line. Always: resource limits (address space, file size, processes, CPU 
 working directory. With ``--bwrap PATH`` (bubblewrap, the sandbox of Flatpak; Debian package
 ``bubblewrap``), as root or as an ordinary user where the kernel allows user namespaces:
 
-* the whole file system read-only, every ``--hide`` path covered by an empty tmpfs (the course
-  with its hidden tests and gradebook, other submissions, the answer key in ``workbook/units``,
-  /tmp, /home, /root ...), every ``--keep`` path (the kernel's scratch directory) bound back
-  writable and every ``--expose`` path (the Python installation) read-only;
+* a file system of only the system directories (``/usr``, ``/etc``, ... :data:`SYSTEM`)
+  read-only, every ``--expose`` path (the Python installation, the student edition's packages)
+  read-only and every ``--keep`` path (the kernel's scratch directory) writable: nothing else
+  exists -- not the course with its hidden tests and gradebook, not other submissions, not this
+  repository or another checkout of it, not /tmp, /home, /root (``--hide`` paths inside the
+  system directories are covered by an empty tmpfs);
 * new user, PID, IPC, UTS and (with ``--no-network``) network namespaces: the kernel is
   process 1 of its PID namespace, so when it ends or is killed, every process it started (fork
   bombs, detached daemons, ``setsid``) ends with it, ``/proc`` shows only these processes, and
@@ -18,8 +20,9 @@ working directory. With ``--bwrap PATH`` (bubblewrap, the sandbox of Flatpak; De
   supplementary groups, owning only ``--keep``.
 
 Without bubblewrap, as root, the same by hand (``unshare``, ``mount``; :func:`hide`), with
-the kernel as process 1 of its PID namespace; without either, only the limits apply
-(:func:`confinement` says which, for the grader's log).
+the kernel as process 1 of its PID namespace, but starting from the whole file system: only the
+``--hide`` paths are covered (with the Python installation and the edition bound back);
+without either, only the limits apply (:func:`confinement` says which, for the grader's log).
 
 The launcher stays as the parent of the kernel (it ignores SIGINT; the kernel manager signals the
 whole process group, so interrupts reach the kernel) and dies with it; the kernel gets SIGKILL if
@@ -48,6 +51,7 @@ CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT = 1, 2, 4, 32
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG = 1
+SYSTEM = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc")  # all of / a kernel sees
 
 
 def limit_args(**limits):
@@ -156,20 +160,29 @@ def _drop(user, keep):
 
 
 def sandbox_args(bwrap, hidden, keep, expose, network=True):
-    """bubblewrap's command line (before ``--`` and the kernel's): see the module docstring."""
+    """bubblewrap's command line (before ``--`` and the kernel's): see the module docstring.
+    The kernel's file system is built from nothing: the system directories :data:`SYSTEM`
+    read-only (``hidden`` paths inside them covered), ``expose`` read-only, ``keep`` writable."""
     args = [bwrap, "--unshare-all", "--die-with-parent", "--as-pid-1",  # (ipykernel exits when
-            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]   # its parent is pid 1)
+            "--dev", "/dev", "--proc", "/proc"]                          # its parent is pid 1)
+    for name in SYSTEM:
+        path = "/" + name
+        if os.path.islink(path):
+            args += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):
+            args += ["--ro-bind", path, path]
     if network:
         args.append("--share-net")
-    hidden = [h for h in sorted(set(hidden), key=len) if os.path.isdir(h)]
-    for path in hidden:
+    inside = [h for h in sorted(set(hidden), key=len) if os.path.isdir(h)
+              and any(h.startswith(f"/{name}/") for name in SYSTEM)]
+    for path in inside:
         args += ["--tmpfs", path]
-    for path in expose:  # bound back only where a hidden path covers it
-        if os.path.isdir(path) and any(path.startswith(h.rstrip("/") + "/") for h in hidden):
+    for path in expose:
+        if os.path.isdir(path):
             args += ["--ro-bind", path, path]
     for path in keep:
         args += ["--bind", path, path]
-    return args
+    return args + ["--remount-ro", "/"]  # the folders made for the binds: not writable
 
 
 def confine(user, hidden, keep, expose, cmd, limits, network=True, fallback=None, bwrap=None):
@@ -293,7 +306,8 @@ def bubblewrap():
 def confinement():
     """How kernels are confined here, in one line for the grader's log."""
     if bubblewrap():
-        return "kernels confined by bubblewrap (hidden course and submissions, no network)"
+        return ("kernels confined by bubblewrap (they see only the system, Python and the student "
+                "edition; no network)")
     if isolation_available():
         return ("kernels confined by namespaces (bubblewrap is not installed: Debian package "
                 "bubblewrap)")

@@ -253,6 +253,26 @@ for path in targets:
         pass
 print("WRITTEN:", len(written), written[:5])
 '''.replace("{m}", f"{MARKER}-{RUN}").replace("{root!r}", repr(str(ROOT)))
+ANSWER_FILES = '''
+import os, re
+found, dirs = [], 0
+for top, subdirs, files in os.walk("/"):
+    if top in ("/proc", "/sys", "/dev", "/usr", "/etc") or re.search(
+            r"/(site|dist)-packages$|/lib/python3[.0-9]*$", top):
+        subdirs[:] = []  # the system, the kernel's own files and the installed libraries
+        continue
+    dirs += 1
+    for name in files:
+        path = os.path.join(top, name)
+        try:
+            if os.path.getsize(path) < 1_000_000:
+                with open(path, "rb") as f:
+                    if b"z_cs1" in f.read():
+                        found.append(path)
+        except OSError:
+            pass
+print("ANSWER-FILES:", len(found), "DIRS:", dirs > 10, sorted(found)[:5])
+'''
 NETWORK = '''
 import socket
 try:
@@ -430,6 +450,9 @@ CASES = [
     Case("iso_write", "writes into the course, the gradebook, other submissions",
          score=(FULL, FULL),
          before={"u1_dz_dw2": WRITE_OUT}, feedback=("WRITTEN: 0",)),
+    Case("iso_answer_files", "walks every readable directory for files that name an answer "
+         "(tests, docs, unit sources of this repository)", score=(FULL, FULL),
+         before={"u1_dz_dw2": ANSWER_FILES}, feedback=("ANSWER-FILES: 0 DIRS: True",)),
     Case("iso_network", "connects to the internet (to fetch the answer key)",
          score=(FULL, FULL), before={"u1_dz_dw2": NETWORK}, feedback=("NETWORK: blocked",)),
     # -- broken files: rejected with a reason (rest of the class graded)

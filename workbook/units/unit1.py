@@ -82,7 +82,9 @@ def _relu_grad_cases(rng, hidden):
 
 def _dy_dw2_cases(rng, hidden):
     """(w1, w2, x1, x2) with z < 0, z > 0 (with x2 < 0 and x2 > 0: max(x2, 0) is wrong) and
-    z = 0 exactly (w2 = -w1, x2 = x1)."""
+    z = 0 exactly (w2 = -w1, x2 = x1). At z = 0 the products are exact in floating point
+    (w = k/16, x = m/4), so z = w1 x1 + w2 x2 is 0 however it is computed: with random w and x, a
+    dot product with fused multiply-add (OpenBLAS on AVX-512) gives 1e-16, not 0."""
     def state(sign, x2_sign=None):
         while True:
             w1, w2 = rng.uniform(-1, 1, 2)
@@ -90,7 +92,7 @@ def _dy_dw2_cases(rng, hidden):
             if np.sign(w1 * x1 + w2 * x2) == sign and x2_sign in (None, np.sign(x2)):
                 return (float(w1), float(w2), float(x1), float(x2))
 
-    w, x = float(rng.uniform(0.1, 1)), float(rng.uniform(1, 20))
+    w, x = int(rng.integers(2, 17)) / 16, int(rng.integers(4, 81)) / 4
     cases = [state(-1), state(1, -1), (w, -w, x, x)]
     if hidden:
         cases += [state(-1), state(1, 1), state(1, -1), (0.1, -0.1, 1.0, 20.0),

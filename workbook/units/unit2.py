@@ -364,10 +364,11 @@ DERIVATIVE_AT_2 = Exercise(
 
 
 class Function:
-    """A test function f(x) with a readable name (shown in the self-check)."""
+    """A test function f(x) with a readable name (shown in the self-check) and its exact
+    ``formula`` in x (how the student edition's key stores it; default: the name)."""
 
-    def __init__(self, name, fn):
-        self.name, self.fn = name, fn
+    def __init__(self, name, fn, formula=None):
+        self.name, self.fn, self.formula = name, fn, formula or name
 
     def __call__(self, x):
         return self.fn(x)
@@ -380,9 +381,9 @@ def _test_functions(rng):
     a, c = float(rng.uniform(0.5, 2)), float(rng.uniform(-1, 1))
     return [
         Function("x**3", lambda x: x**3),
-        Function(f"sin({a:.3f}*x)", lambda x: np.sin(a * x)),
-        Function(f"exp({c:.3f}*x)", lambda x: np.exp(c * x)),
-        Function(f"x**2 + {a:.3f}*x", lambda x: x**2 + a * x),
+        Function(f"sin({a:.3f}*x)", lambda x: np.sin(a * x), f"sin({a!r}*x)"),
+        Function(f"exp({c:.3f}*x)", lambda x: np.exp(c * x), f"exp({c!r}*x)"),
+        Function(f"x**2 + {a:.3f}*x", lambda x: x**2 + a * x, f"x**2 + {a!r}*x"),
     ]
 
 

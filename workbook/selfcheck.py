@@ -1,0 +1,427 @@
+"""The self-check of the student edition: answers judged against a key of keyed hashes.
+
+The student edition (``make student``, :mod:`workbook.edition`) has no unit sources, so no
+reference and no model solution. :func:`workbook.checks.find` then falls back to :func:`find`
+here: a :class:`KeyedExercise` with the part of ``workbook.exercise.Exercise`` the self-check
+uses (``id``, ``answer``, ``kind``, ``collect(namespace, seed, hidden)``,
+``judge(payload, seed, hidden, lang) -> Result``), judged against ``workbook/key.json``.
+
+The key (written by :func:`workbook.edition.exercise_key`) holds, per exercise, what the
+student sees anyway (the answer's name, its kind, the shapes of the results, the visible cases
+of a function, the names an expression may use, the options of a choice, every hint) and, in
+place of every number, an HMAC-SHA256 of that number rounded on a fine grid (:func:`grid`): of
+the reference's result on every visible case, of each typical mistake's result, and, for an
+expression, of its values at fixed points (:func:`values`). An answer is right when every number
+of it, rounded the same way, hashes to the stored value -- for one of the grid points within
+the exercise's tolerance (``rtol``, ``atol``), so no correct answer near a rounding boundary is
+refused. The HMAC key is random per build and stored in the key file: it keeps equal answers of
+two exercises or two editions apart, it is no secret. What one can learn from the key: no
+number, only whether a guessed number is right -- the same as the self-check tells.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import hmac
+import importlib
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+
+from workbook.exercise import (
+    HABITS,
+    Exercise,
+    PayloadError,
+    Result,
+    _generic,
+    _msg,
+    _require,
+    _short,
+    validate,
+)
+
+KEY_FILE = Path(__file__).with_name("key.json")
+STEPS = 4  # grid points per rtol: an answer may be off by rtol / STEPS more than the grader allows
+EXPRESSION_RTOL, EXPRESSION_ATOL = 2e-8, 1e-8  # workbook.symbolic.equivalent: 1e-8 (1 + |a| + |b|)
+POINTS = 12  # fixed points per expression (scales 0.1, 1, 3, 10 in turn)
+ANCHOR = "_anchor"  # a symbol of the anchor (every point evaluates a step, so scales vary)
+
+
+# ------------------------------------------------------------------ numbers -> hashed grid points
+def _u(x, scale):
+    """``asinh(x / scale)``: linear near 0 (``atol``), logarithmic far from it (``rtol``)."""
+    if abs(x) > 1e200:
+        return math.copysign(math.log(2 * abs(x)) - math.log(scale), x)
+    return math.asinh(x / scale)
+
+
+def grid(x, rtol, atol, answer=False):
+    """The grid point of the number ``x`` (``"inf"``, ``"-inf"`` for infinities) or, with
+    ``answer``, every grid point an answer ``x`` may have if it is right within ``rtol``,
+    ``atol`` (numpy.isclose: ``|x - r| <= atol + rtol |r|``); ``[]`` for NaN."""
+    x = float(x)
+    if math.isnan(x):
+        return []
+    if math.isinf(x):
+        return ["inf" if x > 0 else "-inf"]
+    scale, step = atol / rtol, rtol / STEPS
+    u = _u(x, scale)
+    if not answer:
+        return [str(round(u / step))]
+    reach = 1.01 * rtol * (scale + abs(x)) / math.hypot(scale, x)  # the tolerance, in u
+    low, high = math.ceil((u - reach) / step - 0.5), math.floor((u + reach) / step + 0.5)
+    return [str(k) for k in range(low, high + 1)]
+
+
+def digest(secret, exercise_id, target, leaf, token):
+    """The keyed hash of one grid point (``target``: "" or a mistake's name, with the case)."""
+    message = "\x1f".join([exercise_id, target, str(leaf), token]).encode()
+    return hmac.new(bytes.fromhex(secret), message, hashlib.sha256).hexdigest()[:24]
+
+
+# ------------------------------------------------------------------ encoded results
+def signature(enc):
+    """What the key keeps in clear of an encoded result: its structure and shapes."""
+    if enc["t"] in ("num", "array"):
+        return {"t": "num"} if enc["t"] == "num" else {"t": "array", "shape": enc["shape"]}
+    if enc["t"] == "seq":
+        return {"t": "seq", "items": [signature(e) for e in enc["items"]]}
+    return {"t": "exact"}
+
+
+def leaves(sig, enc):
+    """The numbers of ``enc`` in the order of ``sig`` (other values as JSON text), or None when
+    the structure differs (as ``workbook.exercise._close`` compares)."""
+    if sig["t"] in ("num", "array"):
+        if enc["t"] not in ("num", "array"):
+            return None
+        values = [enc["v"]] if enc["t"] == "num" else enc["v"]
+        shape = sig.get("shape", [])
+        if (enc.get("shape", []) != shape) and not (math.prod(shape) == len(values) == 1):
+            return None
+        return [float(v) for v in values]
+    if sig["t"] == "seq":
+        if enc["t"] != "seq" or len(enc["items"]) != len(sig["items"]):
+            return None
+        found = [leaves(s, e) for s, e in zip(sig["items"], enc["items"], strict=True)]
+        return None if any(f is None for f in found) else [x for f in found for x in f]
+    return [json.dumps(enc, sort_keys=True)]
+
+
+def tokens(leaf, rtol, atol, answer=False):
+    return [f"x{leaf}"] if isinstance(leaf, str) else grid(leaf, rtol, atol, answer)
+
+
+# ------------------------------------------------------------------ expressions at fixed points
+def values(expr, anchor, points=POINTS):
+    """The values of the sympy ``expr`` at ``points`` fixed points (complex, None where not
+    finite): workbook.symbolic's random points for ``(expr, *anchor)``; the anchor holds every name
+    an answer may use, so the points do not depend on the answer."""
+    import sympy as sp
+
+    from workbook.symbolic import _points
+
+    return [None if v is None else complex(v[0])
+            for v in _points(sp.Tuple(expr, *anchor), points)]
+
+
+def points_enc(at):
+    """The values of :func:`values` as an encoded array (real, imaginary part; NaN if None)."""
+    return {"t": "array", "shape": [2 * len(at)], "seq": None, "ints": False,
+            "v": [x for v in at for x in ((v.real, v.imag) if v is not None else ("nan", "nan"))]}
+
+
+def load_table(data):
+    """The symbol table of an expression exercise from the key (see ``edition.table_json``)."""
+    import sympy as sp
+
+    from workbook import symbolic
+
+    names = {**vars(sp), **vars(symbolic)}
+    table = {}
+    for name, spec in data.items():
+        if "family" in spec:
+            table[name] = symbolic.Family(spec["family"])
+        elif "indices" in spec:
+            found = {i: eval(text, names) for i, text in spec["indices"]}  # noqa: S307
+            table[name] = lambda arg, found=found: _index(found, arg)
+        elif "lambda" in spec:
+            fn = eval(spec["lambda"], names)  # noqa: S307 - sympy's srepr from the key file
+            table[name] = lambda *args, fn=fn: fn(*args)
+        else:
+            table[name] = eval(spec["sympy"], names)  # noqa: S307 - sympy's srepr
+    return table
+
+
+def _index(found, arg):
+    """The value of a table function that only takes an index (``z(2)``)."""
+    try:
+        return found[int(arg)]
+    except (KeyError, TypeError) as err:
+        raise ValueError(f"no value for {arg}") from err
+
+
+# ------------------------------------------------------------------ the key
+@functools.cache
+def key(path=KEY_FILE):
+    """The edition's key (``workbook/key.json``)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def find(exercise_id, path=KEY_FILE):
+    """The exercise ``exercise_id`` of the key (KeyError when there is none)."""
+    data = key(path)
+    if exercise_id not in data["exercises"]:
+        raise KeyError(f"no exercise {exercise_id!r} in the key {path}")
+    return KeyedExercise(exercise_id, data["exercises"][exercise_id], data["secret"])
+
+
+def load_value(x):
+    """A case argument from the key (numpy arrays, tuples, dicts ... as ``edition.dump_value``)."""
+    if isinstance(x, dict):
+        if "nd" in x:
+            return np.array(x["nd"], dtype=x["dtype"]).reshape(x["shape"])
+        if "np" in x:
+            return np.dtype(x["np"]).type(x["v"])
+        if "tuple" in x:
+            return tuple(load_value(v) for v in x["tuple"])
+        if "list" in x:
+            return [load_value(v) for v in x["list"]]
+        if "formula" in x:
+            return Formula(x["name"], x["formula"])
+        if "object" in x:
+            module, name = x["object"].split(":")
+            if not module.startswith("nnkit."):
+                raise ValueError(f"no object of {module} in a case")
+            obj = object.__new__(getattr(importlib.import_module(module), name))
+            obj.__dict__.update({k: load_value(v) for k, v in x["fields"].items()})
+            return obj
+        return {k: load_value(v) for k, v in x["dict"]}
+    return x
+
+
+class Formula:
+    """A test function f(x) of a case, given by its formula in x."""
+
+    def __init__(self, name, formula):
+        import sympy as sp
+
+        self.name = name
+        self.fn = sp.lambdify(sp.Symbol("x"), sp.sympify(formula), "numpy")
+
+    def __call__(self, x):
+        return self.fn(x)
+
+    def __repr__(self):
+        return self.name
+
+
+class _DictResult:
+    """Calls the student's function and turns the dict it returns into a tuple in the order
+    ``keys`` (as the grader does for these exercises)."""
+
+    def __init__(self, fn, name, keys):
+        self.fn, self.name, self.keys = fn, name, keys
+
+    def __call__(self, *args):
+        from workbook.i18n import tr
+
+        result = self.fn(*args)
+        if not isinstance(result, dict):
+            return result
+        missing = [k for k in self.keys if k not in result]
+        if missing:
+            raise KeyError(tr(de=f"{self.name} soll ein dict mit den Schlüsseln {self.keys} "
+                                 f"zurückgeben; es fehlt: {missing}",
+                              en=f"{self.name} should return a dict with the keys {self.keys}; "
+                                 f"missing: {missing}"))
+        return tuple(float(np.asarray(result[k], dtype=float)) for k in self.keys)
+
+
+class KeyedExercise:
+    """An exercise of the student edition: reads answers like ``Exercise``, judges them
+    against the keyed hashes of the key file."""
+
+    def __init__(self, exercise_id, entry, secret):
+        self.id, self.entry, self.secret = exercise_id, entry, secret
+        self.answer, self.kind = entry["answer"], entry["kind"]
+        self.rtol, self.atol = entry["rtol"], entry["atol"]
+        self.cases = [tuple(load_value(a) for a in c) for c in entry.get("cases", [[]])]
+        options = {k: k for k in entry.get("options", [])} or None
+        self.reader = Exercise(exercise_id, self.answer, self.kind,
+                               expected=next(iter(options)) if options else None,
+                               cases=lambda rng, hidden: copy.deepcopy(self.cases),
+                               options=options)
+
+    # -------------------------------------------------------------- student kernel
+    def collect(self, namespace, seed=None, hidden=False):
+        """The answer in ``namespace`` as a payload (visible cases only: the key has no other)."""
+        fn = namespace.get(self.answer)
+        if self.entry.get("dict_keys") and callable(fn):
+            namespace = {**namespace,
+                         self.answer: _DictResult(fn, self.answer, self.entry["dict_keys"])}
+        return self.reader.collect(namespace)
+
+    # -------------------------------------------------------------- judging
+    def judge(self, payload, seed=None, hidden=False, lang=None):
+        """Result(passed, message, hint, mistake) for a ``collect`` payload; never raises."""
+        from workbook.i18n import get_language
+
+        lang = lang or get_language()
+        try:
+            _require(type(payload) is dict and payload.get("kind") == self.kind)
+            if self.kind == "function":
+                _require(set(payload) == {"kind", "results"})
+                results = payload["results"]
+                if type(results) is dict:
+                    return self._not_function(validate(results), lang)
+                _require(type(results) is list)
+                budget = [len(self.cases) * 20_001]
+                return self._function([validate(r, 0, budget) for r in results], lang)
+            _require(set(payload) == {"kind", "answer"})
+            answer = validate(payload["answer"])
+            return getattr(self, f"_{self.kind}")(answer, lang)
+        except PayloadError:
+            return Result(False, _msg("invalid", lang))
+
+    def _matches(self, target, case, enc, tolerance=None):
+        """Does the encoded result ``enc`` of ``case`` equal the target's (its hashes)? A
+        number without a hash (not finite for the target) is not compared."""
+        rtol, atol = tolerance or (self.rtol, self.atol)
+        expected = target["cases"][case]
+        found = leaves(expected["sig"], enc)
+        if found is None:
+            return False
+        label = f"{target['name']}/{case}"
+        return all(
+            stored is None or stored in {digest(self.secret, self.id, label, i, t)
+                                         for t in tokens(leaf, rtol, atol, answer=True)}
+            for i, (leaf, stored) in enumerate(zip(found, expected["hashes"], strict=True)))
+
+    def _wrong(self, lang, target=None, message=None):
+        hint = target["hint"]["de" if lang == "de" else "en"] if target else ""
+        return Result(False, message or _msg("wrong", lang), hint,
+                      target["name"] if target else "")
+
+    def _value(self, answer, lang):
+        reference, *mistakes = self.entry["targets"]
+        if self._matches(reference, 0, answer):
+            return Result(True, _msg("correct", lang))
+        generic = _generic(reference["cases"][0]["sig"], answer, self.answer, lang)
+        if generic:
+            return Result(False, *generic)
+        return self._wrong(lang, next((m for m in mistakes if self._matches(m, 0, answer)), None))
+
+    def _not_function(self, answer, lang):
+        if answer["t"] in ("missing", "none", "ellipsis"):
+            return Result(False, *_generic({"t": "none"}, answer, self.answer, lang))
+        return Result(False, _msg("not_callable", lang, name=self.answer))
+
+    def _function(self, results, lang):
+        if len(results) != len(self.cases):
+            return Result(False, _msg("invalid", lang))
+        if results and all(r["t"] == "none" for r in results) or any(
+                r["t"] == "error" and r["type"] == "NotImplementedError" for r in results):
+            return Result(False, _msg("not_implemented", lang, name=self.answer))
+        for k, r in enumerate(results, start=1):
+            if r["t"] == "error":
+                error = f"{r['type']}: {r['msg']}"
+                habit = next(((kind, m[0]) for kind, pattern in HABITS.items()
+                              if (m := re.search(pattern, r["msg"]))), None)
+                return Result(False, _msg("raised", lang, name=self.answer, k=k, error=error),
+                              _msg(f"habit_{habit[0]}", lang, char=habit[1]) if habit else "")
+        reference, *mistakes = self.entry["targets"]
+        bad = [k for k, r in enumerate(results) if not self._matches(reference, k, r)]
+        if not bad:
+            return Result(True, _msg("correct", lang))
+        k = bad[0]
+        message = _msg("wrong_case", lang, k=k + 1, args=_short(self.cases[k]))
+        generic = _generic(reference["cases"][k]["sig"], results[k], self.answer, lang)
+        if generic and results[k]["t"] not in ("none", "ellipsis"):
+            return Result(False, message, " ".join(filter(None, generic)))
+        mistake = next((m for m in mistakes if all(self._matches(m, i, r)
+                                                   for i, r in enumerate(results))), None)
+        return self._wrong(lang, mistake, message)
+
+    def _expression(self, answer, lang):
+        from workbook.symbolic import ExpressionError, parse
+
+        if answer["t"] == "num":
+            answer = {"t": "str", "v": repr(answer["v"])}
+        if answer["t"] != "str":
+            generic = _generic({"t": "str"}, answer, self.answer, lang)
+            got = answer.get("type", answer["t"])
+            return Result(False, *(generic or (_msg("type", lang, expected=_msg("text", lang),
+                                                    got=got), "")))
+        try:
+            student = parse(answer["v"], load_table(self.entry["symbols"]), lang)
+        except ExpressionError as err:
+            return Result(False, _msg("wrong", lang), err.de if lang == "de" else err.en)
+        found = points_enc(values(student, _anchor(self.entry["anchor"]), self.entry["points"]))
+        reference, *mistakes = self.entry["targets"]
+        tolerance = (EXPRESSION_RTOL, EXPRESSION_ATOL)
+        if self._matches(reference, 0, found, tolerance):
+            return Result(True, _msg("correct", lang))
+        return self._wrong(lang, next((m for m in mistakes
+                                       if self._matches(m, 0, found, tolerance)), None))
+
+    def _choice(self, answer, lang):
+        options = self.entry["options"]
+        keys = ", ".join(options)
+        if answer["t"] != "str":
+            generic = _generic({"t": "str"}, answer, self.answer, lang)
+            got = answer.get("type", answer["t"])
+            return Result(False, *(generic or (_msg("choose", lang, keys=keys, got=got), "")))
+        key_ = {k.casefold(): k for k in options}.get(answer["v"].strip().casefold())
+        if key_ is None:
+            return Result(False, _msg("choose", lang, keys=keys, got=repr(answer["v"][:20])))
+        reference, *mistakes = self.entry["targets"]
+        chosen = {"t": "str", "v": key_}
+        if self._matches(reference, 0, chosen):
+            return Result(True, _msg("correct", lang))
+        return self._wrong(lang, next((m for m in mistakes if self._matches(m, 0, chosen)), None))
+
+
+@functools.cache
+def _anchor(text):
+    import sympy as sp
+
+    from workbook import symbolic
+
+    return eval(text, {**vars(sp), **vars(symbolic)})  # noqa: S307 - sympy's srepr
+
+
+# ------------------------------------------------------------------ make check
+def run(folder, timeout=600):
+    """Run every unit notebook in ``folder`` top to bottom (a fresh kernel each) and print the
+    line of every self-check: ``make check`` in the student edition. Returns the ✘ count."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    wrong = 0
+    for path in sorted(Path(folder).glob("[1-9]*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        NotebookClient(nb, timeout=timeout, allow_errors=True,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        print(f"== {path.name}")
+        for cell in nb.cells:
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+            if cell.cell_type != "code" or not grade_id.endswith("_check"):
+                continue
+            text = "".join(o.get("text", "") for o in cell.get("outputs", [])
+                           if o.get("output_type") == "stream")
+            lines = [line for line in text.splitlines() if line[:1] in ("✔", "✘")]
+            wrong += sum(line.startswith("✘") for line in lines) or not lines
+            print(f"{grade_id[:-len('_check')]}: {' '.join(lines) or '✘'}")
+    return wrong
+
+
+if __name__ == "__main__":
+    import sys
+
+    run(sys.argv[1] if len(sys.argv) > 1 else "notebooks/de")
