@@ -49,6 +49,7 @@ from autograder._root import ROOT
 from autograder.launch import bubblewrap, limit_args
 from autograder.screen import REFERENCE
 from workbook import answer
+from workbook.i18n import message
 from workbook.source import parse_assignment
 
 FLAG = "GraderFlag"
@@ -83,9 +84,7 @@ TEXT = {
 _USERS = {}
 
 
-def _text(key, lang, **kw):
-    de, en = TEXT[key]
-    return (de if lang == "de" else en).format(**kw)
+_msg = functools.partial(message, TEXT)
 
 
 def exercise_of(cell):
@@ -330,9 +329,9 @@ class HardenedExecute(Execute):
         cells = [(c.get("metadata", {}).get("nbgrader", {}).get("grade_id"), c.source)
                  for c in nb.cells if c.cell_type == "code"]
         tamper, nnkit, review = screen(cells, original, answers)
-        flags = {ex: _text("nnkit", self._lang, what=w) for ex, w in nnkit.items()}
+        flags = {ex: _msg("nnkit", self._lang, what=w) for ex, w in nnkit.items()}
         if tamper:
-            flags["*"] = _text("tamper", self._lang, what="; ".join(tamper)[:300])
+            flags["*"] = _msg("tamper", self._lang, what="; ".join(tamper)[:300])
         for reason in flags.values():
             self.log.warning("flagged: %s", reason)
         nb.metadata[REVIEW] = review  # graded as usual; the instructor sees it (review.csv)
@@ -362,11 +361,11 @@ class HardenedExecute(Execute):
                 continue
             self.log.warning("kernel %s in cell %d", problem, index)
             ename = "KernelDied" if problem == "died" else "CellTimeoutError"
-            cell.outputs.append(error_output(ename, _text(problem, self._lang)))
+            cell.outputs.append(error_output(ename, _msg(problem, self._lang)))
             if restarts < self.max_restarts and self._restart(done, resources):
                 restarts += 1
                 continue
-            stopped = _text("not_run", self._lang)
+            stopped = _msg("not_run", self._lang)
             self._kill()
 
     def _restart(self, done, resources):
@@ -416,7 +415,7 @@ class HardenedExecute(Execute):
             cell.source = source
         calls = sorted({c for r in answer.records(cell.outputs) if r for c in r["nnkit_calls"]})
         if calls:
-            cell.outputs = [error_output(FLAG, _text("nnkit", self._lang,
+            cell.outputs = [error_output(FLAG, _msg("nnkit", self._lang,
                                                      what=", ".join(calls)[:100]))]
         return result
 
@@ -438,7 +437,7 @@ class HardenedExecute(Execute):
         self._output_bytes = getattr(self, "_output_bytes", 0) + size
         if self._output_bytes > self.max_output_bytes and msg.get("msg_type") != "error":
             if self._output_bytes - size <= self.max_output_bytes:
-                outs.append(new_output("stream", name="stderr", text=_text(
+                outs.append(new_output("stream", name="stderr", text=_msg(
                     "output", getattr(self, "_lang", "en"), n=self.max_output_bytes) + "\n"))
             return None
         return super().output(outs, msg, display_id, cell_index)

@@ -19,22 +19,24 @@ starting with ``de``), English otherwise. The description is the mistake's hint 
 from __future__ import annotations
 
 import csv
+import functools
 import os
 from collections import Counter
 
 from workbook.answer import exercise_id
+from workbook.i18n import message
 
 NONE = ""  # a wrong answer that matched no typical mistake
-TEXT = {
-    "de": {"header": ("Einheit", "Aufgabe", "Fehlvorstellung", "Beschreibung", "Studierende"),
-           "none": "keine bekannte Fehlvorstellung", "title": "Häufige Fehlvorstellungen",
-           "xlabel": "Studierende", "empty": "keine falschen Antworten",
-           "summary": "häufigste Fehlvorstellungen"},
-    "en": {"header": ("unit", "exercise", "misconception", "description", "students"),
-           "none": "no known misconception", "title": "Common misconceptions",
-           "xlabel": "students", "empty": "no wrong answers",
-           "summary": "most common misconceptions"},
+TEXT = {  # key: (German, English)
+    "header": ("Einheit,Aufgabe,Fehlvorstellung,Beschreibung,Studierende",
+               "unit,exercise,misconception,description,students"),
+    "none": ("keine bekannte Fehlvorstellung", "no known misconception"),
+    "title": ("Häufige Fehlvorstellungen", "Common misconceptions"),
+    "xlabel": ("Studierende", "students"),
+    "empty": ("keine falschen Antworten", "no wrong answers"),
+    "summary": ("häufigste Fehlvorstellungen", "most common misconceptions"),
 }
+_msg = functools.partial(message, TEXT)
 
 
 def instructor_language(environ=os.environ):
@@ -61,7 +63,7 @@ def count(results, course):
 def description(exercise, mistake, lang):
     """The hint of ``mistake`` of ``exercise`` in ``lang`` (what the student was told)."""
     if mistake == NONE:
-        return TEXT[lang]["none"]
+        return _msg("none", lang)
     m = next((m for m in exercise.mistakes if m.name == mistake), None)
     return " ".join(((m.hint.get(lang) or m.hint.get("en", "")) if m else "").split())
 
@@ -97,7 +99,7 @@ def table(results, course, lang):
 def write(path, rows, lang):
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(TEXT[lang]["header"])
+        w.writerow(_msg("header", lang).split(","))
         w.writerows(rows)
 
 
@@ -110,7 +112,7 @@ def top(rows, n=3):
 def summary_lines(most, lang=None):
     """The grader's summary lines for the rows :func:`top` chose."""
     lang = lang or instructor_language()
-    lines = [f"  {TEXT[lang]['summary']}:"] if most else []
+    lines = [f"  {_msg('summary', lang)}:"] if most else []
     return lines + [f"    {students} x {ex_id} {name}: {short(text, 90)}"
                     for _, ex_id, name, text, students in most]
 
@@ -126,8 +128,8 @@ def draw(ax, rows, lang):
         ax.invert_yaxis()
         ax.xaxis.get_major_locator().set_params(integer=True)
     else:
-        ax.text(0.5, 0.5, TEXT[lang]["empty"], ha="center", va="center",
+        ax.text(0.5, 0.5, _msg("empty", lang), ha="center", va="center",
                 transform=ax.transAxes)
         ax.set_yticks([])
-    ax.set_xlabel(TEXT[lang]["xlabel"])
-    ax.set_title(TEXT[lang]["title"])
+    ax.set_xlabel(_msg("xlabel", lang))
+    ax.set_title(_msg("title", lang))

@@ -13,12 +13,15 @@ mistake a wrong answer matched, see ``workbook.exercise.Result``) for the miscon
 
 from __future__ import annotations
 
+import functools
+
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
 from autograder.execute import error_output, exercise_of
 from workbook.answer import records, strip_hidden
+from workbook.i18n import message
 from workbook.source import parse_assignment
 
 KERNEL_ERRORS = {  # errors the execution layer (not the student) puts into a cell
@@ -39,9 +42,7 @@ TEXT = {
 }
 
 
-def _text(key, lang, **kw):
-    de, en = TEXT[key]
-    return (de if lang == "de" else en).format(**kw)
+_msg = functools.partial(message, TEXT)
 
 
 def judge_cell(cell, exercise_id, seed, lang, find):
@@ -56,19 +57,18 @@ def judge_cell(cell, exercise_id, seed, lang, find):
         kernel = [o.get("ename") for o in cell.get("outputs", [])
                   if o.get("output_type") == "error" and o.get("ename") in KERNEL_ERRORS]
         if kernel:
-            de, en = KERNEL_ERRORS[kernel[0]]
-            return False, de if lang == "de" else en, None
-        return False, _text("no_record", lang), None
+            return False, message(KERNEL_ERRORS, kernel[0], lang), None
+        return False, _msg("no_record", lang), None
     if len(found) != 1 or found[0] is None or found[0]["exercise"] != exercise_id:
-        return False, _text("records", lang, n=len(found)), None
+        return False, _msg("records", lang, n=len(found)), None
     try:
         exercise = find(exercise_id)
     except KeyError:
-        return False, _text("unknown", lang, id=exercise_id), None
+        return False, _msg("unknown", lang, id=exercise_id), None
     try:
         result = exercise.judge(found[0]["payload"], seed=seed, hidden=True, lang=lang)
     except Exception:  # judge() promises not to raise; a bug must still cost only this cell
-        return False, _text("judge", lang), None
+        return False, _msg("judge", lang), None
     return (bool(result.passed), " ".join(filter(None, [result.message, result.hint])),
             result.mistake)
 
@@ -95,7 +95,7 @@ class TrustedVerdict(NbGraderPreprocessor):
             meta = cell.get("metadata", {}).get("nbgrader", {})
             if exercise_id is None and meta.get("grade") and not meta.get("solution") \
                     and cell.cell_type == "code":
-                passed, message, mistake = (False, _text("unknown", lang, id=meta.get("grade_id")),
+                passed, message, mistake = (False, _msg("unknown", lang, id=meta.get("grade_id")),
                                             None)
             elif exercise_id is None:
                 continue

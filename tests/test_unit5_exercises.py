@@ -47,21 +47,6 @@ def test_points_are_the_sheets():
     assert sum(points.values()) == 18
 
 
-def test_every_exercise_has_an_answer_and_a_test_cell():
-    ids = [c.nbgrader["grade_id"] for c in CELLS if c.nbgrader]
-    for ex_id in EXERCISES:
-        assert ex_id in ids and f"{ex_id}_check" in ids
-        assert ids.index(ex_id) < ids.index(f"{ex_id}_check")
-
-
-def test_german_text_uses_the_glossary_and_sie():
-    from workbook.glossary import violations
-
-    for cell in CELLS:
-        if cell.cell_type == "markdown":
-            assert violations(cell.text("de")) == [], cell.text("de")[:80]
-
-
 def test_every_exercise_has_mistakes():
     for ex in EXERCISES.values():
         assert len(ex.mistakes) >= 2, ex.id
@@ -77,36 +62,6 @@ def test_solution_passes(ex_id, lang, solutions):
         result = ex.judge(ex.collect(solutions, seed=seed, hidden=hidden), seed=seed,
                           hidden=hidden, lang=lang)
         assert result.passed, (ex_id, hidden, result)
-
-
-def _mistake_payload(ex, mistake, seed):
-    if ex.kind == "expression":
-        return ex.collect({ex.answer: str(mistake.wrong())})
-    if ex.kind == "value":
-        return ex.collect({ex.answer: mistake.wrong()})
-    return ex.collect({ex.answer: mistake.wrong}, seed=seed, hidden=True)
-
-
-@pytest.mark.parametrize("ex_id", list(EXERCISES))
-def test_every_mistake_fails_with_its_hint(ex_id):
-    ex = EXERCISES[ex_id]
-    for mistake in ex.mistakes:
-        for lang in ("de", "en"):
-            result = ex.judge(_mistake_payload(ex, mistake, 7), seed=7, hidden=True, lang=lang)
-            assert not result.passed, (ex_id, mistake.name)
-            assert result.hint == mistake.hint[lang], (ex_id, mistake.name, result)
-            assert result.mistake == mistake.name  # what the misconception report counts
-
-
-@pytest.mark.parametrize("ex_id", list(EXERCISES))
-@pytest.mark.parametrize("blank", [None, ..., "", "   ", "missing"])
-def test_blank_answers_fail(ex_id, blank):
-    ex = EXERCISES[ex_id]
-    ns = {} if blank == "missing" else {ex.answer: blank}
-    if ex.kind == "function" and blank not in (None, ..., "missing"):
-        ns = {ex.answer: lambda *args: None}  # a stub that returns nothing
-    result = ex.judge(ex.collect(ns), lang="en")
-    assert not result.passed
 
 
 def test_function_stub_raising_not_implemented_fails():

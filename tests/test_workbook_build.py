@@ -11,6 +11,7 @@ from fixtures.nbtools import ROOT, modules
 from nbformat.validator import validate
 
 from workbook import build, glossary, source
+from workbook.exercise import Exercise
 from workbook.source import LANGS
 
 MODULES = modules()
@@ -68,20 +69,35 @@ def test_unit_ids_and_file_names_are_unique():
 
 
 def test_builders_reject_bad_cells():
+    ex = Exercise("u9_x", "x", "value", lambda: 1.0)
     with pytest.raises(ValueError):
-        source.answer("x", "x = 1")
+        source.exercise(ex, points=1, solution="### END SOLUTION\nx = 1\n### BEGIN SOLUTION")
     with pytest.raises(ValueError):
-        source.answer("x", "### END SOLUTION\n### BEGIN SOLUTION")
+        source.exercise(ex, points=1, solution="### BEGIN SOLUTION\nx = 1")
     with pytest.raises(ValueError):
-        source.tests("other_id", "x", 1)
-    with pytest.raises(ValueError):
-        source.tests("x", 0)
+        source.exercise(ex, points=0, solution="x = 1")
+    with pytest.raises(ValueError):  # the form is the comment of the stub line exercise writes
+        source.exercise(ex, points=1, form="...", solution="### BEGIN SOLUTION\nx = 1\n"
+                        "### END SOLUTION")
     with pytest.raises(ValueError):
         source.md(de="nur deutsch", en=None)
-    cell = source.tests("u9_x", "u9_x", points=2)
-    assert cell.nbgrader["grade_id"] == "u9_x_check" and "hidden=True" in cell.source["de"]
     question, answer = source.manual("u9_y", 1, de="F?", en="Q?", solution_de="A", solution_en="A")
     assert question.nbgrader["locked"] and answer.nbgrader["solution"]
+
+
+def test_exercise_derives_both_cells_from_the_exercise():
+    ex = Exercise("u9_x", "x", "value", lambda: 1.0)
+    answer, check = source.exercise(ex, points=2, form="a number", solution="x = 0.5 + 0.5")
+    assert answer.nbgrader["grade_id"] == "u9_x" and answer.nbgrader["solution"]
+    assert answer.source["en"] == ("x = None  # a number\n### BEGIN SOLUTION\nx = 0.5 + 0.5\n"
+                                   "### END SOLUTION")
+    assert check.nbgrader["grade_id"] == "u9_x_check" and check.nbgrader["points"] == 2
+    assert check.nbgrader["locked"] and not check.nbgrader["solution"]
+    assert check.source["de"] == ('check("u9_x")\n### BEGIN HIDDEN TESTS\n'
+                                  'check("u9_x", hidden=True)\n### END HIDDEN TESTS')
+    written = "def x():\n    ### BEGIN SOLUTION\n    return 1.0\n    ### END SOLUTION"
+    answer, _ = source.exercise(ex, points=1, solution=written)
+    assert answer.source == {"de": written, "en": written}
 
 
 # ---------------------------------------------------------------- the German text

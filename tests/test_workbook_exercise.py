@@ -11,7 +11,7 @@ import sympy as sp
 from workbook import checks
 from workbook.answer import MAX_ELEMENTS
 from workbook.checks import registry
-from workbook.exercise import Exercise, Mistake, Result, encode
+from workbook.exercise import Exercise, Mistake, Result, encode, hint
 from workbook.setup import decimal_commas
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
@@ -135,6 +135,13 @@ def test_the_student_function_cannot_change_the_cases():
 
     assert not judge("u0_relu_grad", mutating).passed
     assert judge("u0_relu_grad", relu_grad).passed
+
+
+@pytest.mark.parametrize("de, en", [("", "Watch the sign."), ("Vorzeichen prüfen.", " "),
+                                    ("Vorzeichen prüfen.", None)])
+def test_a_hint_needs_both_languages(de, en):
+    with pytest.raises(ValueError):
+        hint(de=de, en=en)
 
 
 def test_hints_never_reveal_the_expected_value():

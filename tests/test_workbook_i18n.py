@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from workbook.i18n import fmt, get_language, set_language, tr
+from workbook.i18n import fmt, get_language, message, set_language, tr
 
 
 def test_default_language_is_english_in_a_fresh_process():
@@ -63,3 +63,36 @@ def test_fmt_never_shows_minus_zero():
 def test_fmt_accepts_numpy_scalars():
     assert fmt(np.float32(0.25)) == "0.25"
     assert fmt(np.array(-3.0)) == "\u22123.00"
+
+
+def test_message_reads_the_table_in_the_language():
+    table = {"shape": ("Falsche Form: {got}.", "Wrong shape: {got}.")}
+    assert message(table, "shape", "de", got=(2, 3)) == "Falsche Form: (2, 3)."
+    assert message(table, "shape", "en", got=(2, 3)) == "Wrong shape: (2, 3)."
+    set_language("de")
+    assert message(table, "shape", got=1) == "Falsche Form: 1."
+    set_language("en")
+    with pytest.raises(KeyError):
+        message(table, "form", "de")
+
+
+def _tables():
+    from autograder import execute, misconceptions, verdict
+    from workbook import exercise, symbolic
+
+    return {"exercise.MESSAGES": exercise.MESSAGES, "symbolic._MSG": symbolic._MSG,
+            "execute.TEXT": execute.TEXT, "verdict.TEXT": verdict.TEXT,
+            "verdict.KERNEL_ERRORS": verdict.KERNEL_ERRORS,
+            "misconceptions.TEXT": misconceptions.TEXT}
+
+
+@pytest.mark.parametrize("name", list(_tables()))
+def test_every_message_table_is_key_to_german_and_english(name):
+    import string
+
+    for key, texts in _tables()[name].items():
+        assert isinstance(texts, tuple) and len(texts) == 2, key
+        de, en = texts
+        assert de.strip() and en.strip() and de != en, key
+        fields = [{f for _, f, _, _ in string.Formatter().parse(t) if f} for t in texts]
+        assert fields[0] == fields[1], key  # the same placeholders in both languages

@@ -8,6 +8,7 @@ executes or evaluates anything in it, and compares it with the nnkit reference.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -16,14 +17,23 @@ from typing import Any
 import numpy as np
 
 from workbook.answer import HABITS, KINDS, MAX_CASES, PayloadError, collect, encode, read_payload
-from workbook.i18n import get_language
+from workbook.i18n import get_language, message
 
 DEFAULT_SEED = 0
 
 
+def hint(*, de, en):
+    """A hint in both languages, ``{"de": de, "en": en}``: ``hint(de="Achten Sie auf ...",
+    en="Watch ...")``. Raises ValueError unless both are non-empty text."""
+    if not all(isinstance(t, str) and t.strip() for t in (de, en)):
+        raise ValueError(f"a hint needs a German and an English text: {de!r}, {en!r}")
+    return {"de": de, "en": en}
+
+
 @dataclass(frozen=True)
 class Mistake:
-    """A typical mistake: ``wrong`` produces the answer a student with that mistake gives.
+    """A typical mistake: ``wrong`` produces the answer a student with that mistake gives;
+    ``hint`` (from :func:`hint`) is shown when an answer matches it.
 
     value/expression: ``() -> answer``; function: a callable like the reference; choice: the key.
     """
@@ -49,7 +59,7 @@ class Result:
 
 
 # ------------------------------------------------------------------ messages (formal German)
-MESSAGES = {
+MESSAGES = {  # key: (German, English)
     "correct": ("Richtig.", "Correct."),
     "wrong": ("Noch nicht richtig.", "Not right yet."),
     "wrong_case": ("Ihre Funktion liefert für Eingabe Nr. {k} einen falschen Wert{args}.",
@@ -114,9 +124,7 @@ MESSAGES = {
 }
 
 
-def _msg(key, lang, **kw):
-    de, en = MESSAGES[key]
-    return (de if lang == "de" else en).format(**kw)
+_msg = functools.partial(message, MESSAGES)
 
 
 def _array(enc):
@@ -180,7 +188,7 @@ def _generic(expected, answer, name, lang):
     return None
 
 
-def _hint(mistake, lang):
+def _hint_text(mistake, lang):
     return mistake.hint.get(lang) or mistake.hint.get("en", "")
 
 
@@ -251,7 +259,7 @@ class Exercise:
 
     def _wrong(self, lang, mistake=None):
         """A wrong answer, with the hint of the typical ``mistake`` it matched (if any)."""
-        return Result(False, _msg("wrong", lang), _hint(mistake, lang) if mistake else "",
+        return Result(False, _msg("wrong", lang), _hint_text(mistake, lang) if mistake else "",
                       mistake.name if mistake else "")
 
     def _judge_value(self, answer, lang):
@@ -298,7 +306,7 @@ class Exercise:
         for m in self.mistakes:
             wrong = [encode(m.wrong(*copy.deepcopy(c))) for c in cases]
             if all(_close(w, r, self.rtol, self.atol) for w, r in zip(wrong, results, strict=True)):
-                return Result(False, message, _hint(m, lang), m.name)
+                return Result(False, message, _hint_text(m, lang), m.name)
         return Result(False, message, mistake="")
 
     def _judge_expression(self, answer, lang):

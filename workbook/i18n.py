@@ -34,6 +34,22 @@ def tr(*, de, en):
     return de if _language == "de" else en
 
 
+def message(table, key, lang=None, **kw):
+    """The text ``table[key]`` in ``lang`` (default: the current language), formatted with ``kw``.
+
+    Every message table is ``{key: (German, English)}``::
+
+        TEXT = {"shape": ("Falsche Form: {got}.", "Wrong shape: {got}.")}
+        message(TEXT, "shape", "de", got=(2, 3))   # -> "Falsche Form: (2, 3)."
+
+    A module binds its table once: ``_msg = functools.partial(message, TEXT)``.
+
+    Raises KeyError for an unknown key.
+    """
+    de, en = table[key]
+    return (de if (lang or _language) == "de" else en).format(**kw)
+
+
 def fmt(x, digits=2):
     """A number as displayed text: a fixed number of digits, a real minus sign "−",
     and a decimal comma in German.

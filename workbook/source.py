@@ -3,20 +3,24 @@
 A unit module defines ``UNIT = Unit(...)``, ``EXERCISES = [...]`` and ``CELLS = [...]``; the build
 (:mod:`workbook.build`) turns ``CELLS`` into one German and one English notebook::
 
+    RELU_GRAD = Exercise(id="u1_relu_grad", answer="relu_grad", kind="function", ...)
+    EXERCISES = [RELU_GRAD, Z_CS1]
     CELLS = [
         md(de="# ReLU", en="# ReLU"),
         code("z = np.linspace(-2, 2, 5)"),                      # identical in both languages
-        answer("u1_relu_grad", "def relu_grad(z):\\n    ### BEGIN SOLUTION\\n"
-               "    return (z > 0).astype(float)\\n    ### END SOLUTION"),
-        tests("u1_relu_grad", 1),                               # grade id "u1_relu_grad_check"
+        exercise(RELU_GRAD, points=2, solution="def relu_grad(z):\\n    ### BEGIN SOLUTION\\n"
+                 "    return (z > 0).astype(float)\\n    ### END SOLUTION"),
+        exercise(Z_CS1, points=1, solution="z_cs1 = 0.1 * 1 - 0.1 * 20"),  # z_cs1 = None, region
         manual("u1_why", 2, de="Warum ...?", en="Why ...?",       # question + answer cell
                solution_de="Weil ...", solution_en="Because ..."),
         md(de="Warum ...?", en="Why ...?"),                     # or: the question as md,
         manual("u1_why2", 1, de="Weil ...", en="Because ..."),   # then the model answer
     ]
 
-Grade ids: the answer cell carries the exercise id, its test cell ``f"{id}_check"``; a manual
-answer cell carries its own id and a question built by ``manual`` ``f"{id}_question"``.
+Grade ids: ``exercise`` derives them from the Exercise: the answer cell carries the exercise id,
+its test cell ``f"{id}_check"``; a manual answer cell carries its own id and a question built by
+``manual`` ``f"{id}_question"``. A typical mistake's hint is ``hint(de=..., en=...)``
+(:mod:`workbook.exercise`).
 """
 
 from __future__ import annotations
@@ -107,35 +111,40 @@ def code(src):
     return Cell("code", {"de": src, "en": src})
 
 
-def answer(grade_id, src):
-    """The answer cell: ``src`` has ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` regions."""
-    markers = re.findall(f"{BEGIN}|{END}", src)
-    if not markers or markers != [BEGIN, END] * (len(markers) // 2):
-        raise ValueError(f"{grade_id}: the answer needs {BEGIN} ... {END} regions")
-    return Cell("code", {"de": src, "en": src}, _grading(grade_id, solution=True))
+def _answer(ex, solution, form):
+    """The answer cell's source: ``solution`` as written when it has solution regions, else the
+    region of a variable answer after ``name = None`` (kept in the release: "no answer yet")."""
+    if BEGIN in solution or END in solution:
+        if form is not None:
+            raise ValueError(f"{ex.id}: form only for a solution without {BEGIN} regions")
+        markers = re.findall(f"{BEGIN}|{END}", solution)
+        if markers != [BEGIN, END] * (len(markers) // 2):
+            raise ValueError(f"{ex.id}: the answer needs {BEGIN} ... {END} regions")
+        return solution
+    comment = f"  # {form}" if form else ""
+    return f"{ex.answer} = None{comment}\n{BEGIN}\n{solution}\n{END}"
 
 
-def tests(*args, points=None):
-    """The locked test cell of an exercise, grade id ``f"{exercise_id}_check"``.
+def exercise(ex, *, points, solution, form=None):
+    """The two cells of a graded exercise: ``[answer cell, test cell]`` (``CELLS`` takes the list).
 
-    ``tests(exercise_id, points)`` or ``tests(grade_id, exercise, points)`` (the form in
-    ARCHITECTURE.md; ``grade_id`` must be the exercise id or ``f"{exercise_id}_check"``).
-    ``exercise`` may be an Exercise or its id; ``points`` may be given by keyword.
+    ``ex``: the Exercise (from ``EXERCISES``); the answer cell's grade id is ``ex.id``,
+    the locked test cell's ``f"{ex.id}_check"`` with ``points`` (> 0). The test cell runs
+    ``check(id)`` visibly and ``check(id, hidden=True)`` in a hidden-tests region.
+
+    ``solution``: code with ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` regions is the answer
+    cell as written (a function keeps its signature, the release replaces each region with a stub
+    that does not raise). Code without regions is the solution of a variable answer: the cell is
+    ``name = None  # form`` (``name`` = ``ex.answer``; the comment only with ``form``, the
+    expected form such as ``'"..."'``), then ``solution`` as its one region. Raises ValueError for
+    unbalanced regions or points <= 0.
     """
-    args = args + ((points,) if points is not None else ())
-    if len(args) == 2:
-        grade_id, (exercise, points) = None, args
-    elif len(args) == 3:
-        grade_id, exercise, points = args
-    else:
-        raise TypeError("tests(exercise_id, points) or tests(grade_id, exercise, points)")
-    exercise_id = getattr(exercise, "id", exercise)
-    if grade_id not in (None, exercise_id, f"{exercise_id}_check"):
-        raise ValueError(f"the test cell of {exercise_id!r} has the grade id {exercise_id}_check")
-    src = (f'check("{exercise_id}")\n{BEGIN_HIDDEN}\n'
-           f'check("{exercise_id}", hidden=True)\n{END_HIDDEN}')
-    return Cell("code", {"de": src, "en": src},
-                _grading(f"{exercise_id}_check", grade=True, locked=True, points=points))
+    src = _answer(ex, solution, form)
+    check = (f'check("{ex.id}")\n{BEGIN_HIDDEN}\n'
+             f'check("{ex.id}", hidden=True)\n{END_HIDDEN}')
+    return [Cell("code", {"de": src, "en": src}, _grading(ex.id, solution=True)),
+            Cell("code", {"de": check, "en": check},
+                 _grading(f"{ex.id}_check", grade=True, locked=True, points=points))]
 
 
 def manual(grade_id, points, *, de, en, solution_de=None, solution_en=None):
@@ -156,7 +165,8 @@ def manual(grade_id, points, *, de, en, solution_de=None, solution_en=None):
 
 
 def flatten(cells):
-    """``CELLS`` may contain lists (``manual`` returns two cells): one flat list of Cell."""
+    """``CELLS`` may contain lists (``exercise`` and ``manual`` return two cells): one flat list
+    of Cell."""
     flat = []
     for c in cells:
         flat.extend(flatten(c) if isinstance(c, (list, tuple)) else [c])

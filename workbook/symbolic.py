@@ -31,6 +31,8 @@ import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from workbook.i18n import message
+
 MAX_CHARS, MAX_PARENS, MAX_DEPTH, MAX_EXPONENT, MAX_TERMS = 2000, 30, 200, 100, 100
 
 
@@ -122,37 +124,41 @@ def _expand_families(expr):
 
 
 # ---------------------------------------------------------------- safe parsing
-_MSG = {  # key: (English, German); {} is the offending piece of the student's text
-    "empty": ("the answer is empty (or not text)", "die Antwort ist leer (oder kein Text)"),
-    "long": (f"the answer is too long (over {MAX_CHARS} characters)",
-             f"die Antwort ist zu lang (über {MAX_CHARS} Zeichen)"),
-    "deep": ("the expression is nested too deeply", "der Ausdruck ist zu tief verschachtelt"),
-    "unbalanced": ("unbalanced parenthesis: {}", "unausgeglichene Klammern: {}"),
-    "syntax": ("syntax error near '{}' (write 2*x, not 2x)",
-               "Syntaxfehler bei '{}' (schreiben Sie 2*x, nicht 2x)"),
-    "script": ("'{}' is a sub- or superscript character: write x2 or x[2] for x₂, x**2 for x²",
-               "'{}' ist ein hoch- oder tiefgestelltes Zeichen: schreiben Sie x2 oder x[2] für "
-               "x₂, x**2 für x²"),
-    "latex": ("'{}' is LaTeX: write the formula in Python notation (3*x**2, not $3 x^{{2}}$)",
-              "'{}' ist LaTeX: schreiben Sie die Formel in Python-Schreibweise (3*x**2, nicht "
-              "$3 x^{{2}}$)"),
-    "comma": ("a decimal comma in '{}': write 0.5, not 0,5",
-              "ein Dezimalkomma in '{}': schreiben Sie 0.5, nicht 0,5"),
-    "unknown": ("unknown name '{}'", "unbekannter Name '{}'"),
-    "mean": (" — did you mean '{}'?", " — meinten Sie '{}'?"),
-    "attribute": ("attribute access '{}' is not allowed", "Attributzugriff '{}' ist nicht erlaubt"),
-    "lambda": ("'lambda' is not allowed", "'lambda' ist nicht erlaubt"),
-    "string": ("text in quotes {} is not allowed",
-               "Text in Anführungszeichen {} ist nicht erlaubt"),
-    "forbidden": ("'{}' is not allowed here", "'{}' ist hier nicht erlaubt"),
-    "value": ("'{0}' needs an argument or an index: {0}(...) or {0}[...]",
-              "'{0}' braucht ein Argument oder einen Index: {0}(...) oder {0}[...]"),
-    "big": ("the number or power '{}' is too large", "die Zahl oder Potenz '{}' ist zu groß"),
-    "notfunc": ("'{}' is not a function", "'{}' ist keine Funktion"),
-    "args": ("wrong arguments in '{}'", "falsche Argumente in '{}'"),
-    "index": ("invalid subscript '{}'", "ungültiger Index '{}'"),
-    "limits": ("write Sum(term, (k, 1, n)) with an integer or a symbol as bounds, not '{}'",
-               "schreiben Sie Sum(Term, (k, 1, n)) mit Zahl oder Symbol als Grenzen, nicht '{}'"),
+_MSG = {  # key: (German, English); {piece} is the offending piece of the student's text
+    "empty": ("die Antwort ist leer (oder kein Text)", "the answer is empty (or not text)"),
+    "long": (f"die Antwort ist zu lang (über {MAX_CHARS} Zeichen)",
+             f"the answer is too long (over {MAX_CHARS} characters)"),
+    "deep": ("der Ausdruck ist zu tief verschachtelt", "the expression is nested too deeply"),
+    "unbalanced": ("unausgeglichene Klammern: {piece}", "unbalanced parenthesis: {piece}"),
+    "syntax": ("Syntaxfehler bei '{piece}' (schreiben Sie 2*x, nicht 2x)",
+               "syntax error near '{piece}' (write 2*x, not 2x)"),
+    "script": ("'{piece}' ist ein hoch- oder tiefgestelltes Zeichen: schreiben Sie x2 oder x[2] "
+               "für x₂, x**2 für x²",
+               "'{piece}' is a sub- or superscript character: write x2 or x[2] for x₂, "
+               "x**2 for x²"),
+    "latex": ("'{piece}' ist LaTeX: schreiben Sie die Formel in Python-Schreibweise (3*x**2, "
+              "nicht $3 x^{{2}}$)",
+              "'{piece}' is LaTeX: write the formula in Python notation (3*x**2, not $3 x^{{2}}$)"),
+    "comma": ("ein Dezimalkomma in '{piece}': schreiben Sie 0.5, nicht 0,5",
+              "a decimal comma in '{piece}': write 0.5, not 0,5"),
+    "unknown": ("unbekannter Name '{piece}'", "unknown name '{piece}'"),
+    "mean": (" — meinten Sie '{piece}'?", " — did you mean '{piece}'?"),
+    "attribute": ("Attributzugriff '{piece}' ist nicht erlaubt",
+                  "attribute access '{piece}' is not allowed"),
+    "lambda": ("'lambda' ist nicht erlaubt", "'lambda' is not allowed"),
+    "string": ("Text in Anführungszeichen {piece} ist nicht erlaubt",
+               "text in quotes {piece} is not allowed"),
+    "forbidden": ("'{piece}' ist hier nicht erlaubt", "'{piece}' is not allowed here"),
+    "value": ("'{piece}' braucht ein Argument oder einen Index: {piece}(...) oder {piece}[...]",
+              "'{piece}' needs an argument or an index: {piece}(...) or {piece}[...]"),
+    "big": ("die Zahl oder Potenz '{piece}' ist zu groß",
+            "the number or power '{piece}' is too large"),
+    "notfunc": ("'{piece}' ist keine Funktion", "'{piece}' is not a function"),
+    "args": ("falsche Argumente in '{piece}'", "wrong arguments in '{piece}'"),
+    "index": ("ungültiger Index '{piece}'", "invalid subscript '{piece}'"),
+    "limits": ("schreiben Sie Sum(Term, (k, 1, n)) mit Zahl oder Symbol als Grenzen, "
+               "nicht '{piece}'",
+               "write Sum(term, (k, 1, n)) with an integer or a symbol as bounds, not '{piece}'"),
 }
 SCRIPTS = "[\u2070-\u209f\u00b2\u00b3\u00b9]"  # superscript and subscript digits, signs
 MINUS = "\u2212\u2012\u2013\u2014\ufe63\uff0d"  # − ‒ – — ﹣ －: the minus as typed or copied
@@ -179,7 +185,8 @@ class _Parser:
 
     def fail(self, key, node=None, extra=("", "")):
         piece = node if isinstance(node, str) else self.piece(node) if node else ""
-        en, de = (m.format(piece) + x for m, x in zip(_MSG[key], extra, strict=True))
+        de, en = (message(_MSG, key, lang, piece=piece) + x
+                  for lang, x in zip(("de", "en"), extra, strict=True))
         raise ExpressionError(en, de, self.lang)
 
     def piece(self, node):
@@ -212,8 +219,8 @@ class _Parser:
         if node.id not in self.table:
             shown = node.id[:-6] + "'" if node.id.endswith("_prime") else node.id
             close = difflib.get_close_matches(node.id, list(self.table), n=1)
-            self.fail("unknown", shown, tuple(m.format(*close) for m in _MSG["mean"]) if close
-                      else ("", ""))
+            self.fail("unknown", shown, tuple(message(_MSG, "mean", lang, piece=close[0])
+                                              for lang in ("de", "en")) if close else ("", ""))
         return self.table[node.id]
 
     def conv(self, node, depth=0):

@@ -17,9 +17,9 @@ import numpy as np
 import sympy as sp
 
 from nnkit.activations import get_activation
-from workbook.exercise import Exercise, Mistake
+from workbook.exercise import Exercise, Mistake, hint
 from workbook.reference.relu_neuron import STATES, mini_network
-from workbook.source import Unit, answer, code, manual, md, tests
+from workbook.source import Unit, code, exercise, manual, md
 
 UNIT = Unit(
     number=1,
@@ -32,10 +32,6 @@ UNIT = Unit(
 )
 
 ETA = 0.01  #: the learning rate of the update exercise
-
-
-def _hint(de, en):
-    return {"de": de, "en": en}
 
 
 # ====================================================================== references (nnkit)
@@ -115,17 +111,17 @@ RELU_GRAD = Exercise(
     id="u1_relu_grad", answer="relu_grad", kind="function", expected=_relu_grad,
     cases=_relu_grad_cases,
     mistakes=[
-        Mistake("relu_prime_zero_is_one", _relu_grad_at_zero_is_one, _hint(
+        Mistake("relu_prime_zero_is_one", _relu_grad_at_zero_is_one, hint(
             de="Fast richtig, aber an der Stelle z = 0 stimmt der Wert nicht. Lesen Sie die "
                "Fallunterscheidung der Aufgabe genau: In welchen Fall gehört z = 0?",
             en="Almost right, but the value at z = 0 is wrong. Read the cases of the exercise "
                "carefully: which case does z = 0 belong to?")),
         Mistake("relu_instead_of_grad", lambda z: np.maximum(np.asarray(z, dtype=float), 0.0),
-                _hint(de="Ihre Funktion gibt ReLU(z) selbst zurück, nicht die Ableitung. Welche "
+                hint(de="Ihre Funktion gibt ReLU(z) selbst zurück, nicht die Ableitung. Welche "
                          "Steigung hat die Gerade y = z?",
                       en="Your function returns ReLU(z) itself, not its derivative. What is the "
                          "slope of the line y = z?")),
-        Mistake("cases_swapped", lambda z: (np.asarray(z, dtype=float) <= 0).astype(float), _hint(
+        Mistake("cases_swapped", lambda z: (np.asarray(z, dtype=float) <= 0).astype(float), hint(
             de="Die beiden Fälle sind vertauscht. Auf welcher Seite ist ReLU konstant?",
             en="The two cases are swapped. On which side is ReLU constant?")),
     ],
@@ -135,20 +131,20 @@ DZ_DW2 = Exercise(
     id="u1_dz_dw2", answer="dz_dw2", kind="expression", expected=lambda: _s("x2"),
     symbols=_symbols,
     mistakes=[
-        Mistake("weight", lambda: _s("w2"), _hint(
+        Mistake("weight", lambda: _s("w2"), hint(
             de="Sie haben die Variable angegeben, nach der abgeleitet wird. Betrachten Sie "
                "w₂ · x₂ als c · w₂ mit einer Konstanten c: Was ist die Ableitung nach w₂?",
             en="You gave the variable we differentiate by. Think of w₂ · x₂ as c · w₂ with a "
                "constant c: what is its derivative with respect to w₂?")),
-        Mistake("wrong_input", lambda: _s("x1"), _hint(
+        Mistake("wrong_input", lambda: _s("x1"), hint(
             de="x₁ gehört zu w₁. Welcher Summand von z enthält w₂?",
             en="x₁ belongs to w₁. Which term of z contains w₂?")),
-        Mistake("z_itself", lambda: _s("w1") * _s("x1") + _s("w2") * _s("x2"), _hint(
+        Mistake("z_itself", lambda: _s("w1") * _s("x1") + _s("w2") * _s("x2"), hint(
             de="Das ist z selbst, nicht seine Ableitung. Bei der partiellen Ableitung nach w₂ "
                "sind w₁, x₁ und x₂ Konstanten.",
             en="This is z itself, not its derivative. In the partial derivative with respect "
                "to w₂, w₁, x₁ and x₂ are constants.")),
-        Mistake("term_kept", lambda: _s("w2") * _s("x2"), _hint(
+        Mistake("term_kept", lambda: _s("w2") * _s("x2"), hint(
             de="Sie haben den Summanden w₂ · x₂ abgeschrieben, aber noch nicht abgeleitet.",
             en="You copied the term w₂ · x₂ but did not differentiate it yet.")),
     ],
@@ -162,31 +158,31 @@ def _dy_dw2_zero_is_one(w1, w2, x1, x2):
 DY_DW2 = Exercise(
     id="u1_dy_dw2", answer="dy_dw2", kind="function", expected=_dy_dw2, cases=_dy_dw2_cases,
     mistakes=[
-        Mistake("relu_prime_zero_is_one", _dy_dw2_zero_is_one, _hint(
+        Mistake("relu_prime_zero_is_one", _dy_dw2_zero_is_one, hint(
             de="Für z < 0 und z > 0 stimmt Ihre Funktion, aber nicht für z = 0 (genau). "
                "Welchen Wert hat ∂y/∂z bei z = 0 nach Teil a)?",
             en="Your function is right for z < 0 and z > 0, but not for z = 0 (exactly). "
                "What is ∂y/∂z at z = 0 according to part a)?")),
-        Mistake("no_relu_factor", lambda w1, w2, x1, x2: x2, _hint(
+        Mistake("no_relu_factor", lambda w1, w2, x1, x2: x2, hint(
             de="Ihnen fehlt ein Faktor der Kettenregel: ∂y/∂w₂ = ∂y/∂z · ∂z/∂w₂. Hängt Ihr "
                "Ergebnis vom Vorzeichen von z ab?",
             en="A factor of the chain rule is missing: ∂y/∂w₂ = ∂y/∂z · ∂z/∂w₂. Does your "
                "result depend on the sign of z?")),
-        Mistake("only_relu_factor", lambda w1, w2, x1, x2: float(w1 * x1 + w2 * x2 > 0), _hint(
+        Mistake("only_relu_factor", lambda w1, w2, x1, x2: float(w1 * x1 + w2 * x2 > 0), hint(
             de="Sie haben nur ∂y/∂z berechnet. Die Kettenregel braucht noch den zweiten "
                "Faktor ∂z/∂w₂ aus Teil b).",
             en="You computed ∂y/∂z only. The chain rule needs the second factor ∂z/∂w₂ "
                "from part b).")),
-        Mistake("weight", lambda w1, w2, x1, x2: w2 if w1 * x1 + w2 * x2 > 0 else 0.0, _hint(
+        Mistake("weight", lambda w1, w2, x1, x2: w2 if w1 * x1 + w2 * x2 > 0 else 0.0, hint(
             de="Der Fall z ≤ 0 stimmt. Für z > 0 prüfen Sie ∂z/∂w₂ aus Teil b).",
             en="The case z ≤ 0 is right. For z > 0, check ∂z/∂w₂ from part b).")),
     ],
 )
 
-_PAIRING = _hint(
+_PAIRING = hint(
     de="Jedes Gewicht gehört zu seiner Eingabe: w₁ zu x₁, w₂ zu x₂.",
     en="Every weight belongs to its own input: w₁ to x₁, w₂ to x₂.")
-_SIGN = _hint(
+_SIGN = hint(
     de="Achten Sie auf das Vorzeichen von w₂.",
     en="Watch the sign of w₂.")
 
@@ -195,7 +191,7 @@ Z_CS1 = Exercise(
     mistakes=[
         Mistake("pairing", lambda: 0.1 * 20 - 0.1 * 1, _PAIRING),
         Mistake("sign_w2", lambda: 0.1 * 1 + 0.1 * 20, _SIGN),
-        Mistake("relu_applied", lambda: 0.0, _hint(
+        Mistake("relu_applied", lambda: 0.0, hint(
             de="Das ist y = ReLU(z). Gefragt ist z, also die Eingabe der Aktivierungsfunktion.",
             en="This is y = ReLU(z). The question asks for z, the input of the activation.")),
     ],
@@ -204,10 +200,10 @@ DY_DW2_CS1 = Exercise(
     id="u1_dy_dw2_cs1", answer="dy_dw2_cs1", kind="value",
     expected=lambda: _dy_dw2(**STATES[1]),
     mistakes=[
-        Mistake("no_relu_factor", lambda: 20.0, _hint(
+        Mistake("no_relu_factor", lambda: 20.0, hint(
             de="Das ist ∂z/∂w₂. Welchen Wert hat ∂y/∂z in diesem Zustand?",
             en="This is ∂z/∂w₂. What is ∂y/∂z in this state?")),
-        Mistake("weight", lambda: -0.1, _hint(
+        Mistake("weight", lambda: -0.1, hint(
             de="Das ist w₂ selbst. Setzen Sie den Zustand in die Formel aus Teil c) ein.",
             en="This is w₂ itself. Put the state into the formula of part c).")),
     ],
@@ -223,16 +219,16 @@ DY_DW2_CS2 = Exercise(
     id="u1_dy_dw2_cs2", answer="dy_dw2_cs2", kind="value",
     expected=lambda: _dy_dw2(**STATES[2]),
     mistakes=[
-        Mistake("only_relu_factor", lambda: 1.0, _hint(
+        Mistake("only_relu_factor", lambda: 1.0, hint(
             de="Das ist nur ∂y/∂z. Es fehlt der Faktor ∂z/∂w₂.",
             en="This is ∂y/∂z only. The factor ∂z/∂w₂ is missing.")),
-        Mistake("wrong_input", lambda: 20.0, _hint(
+        Mistake("wrong_input", lambda: 20.0, hint(
             de="Das ist x₁. Nach Teil b) hängt ∂z/∂w₂ von einer anderen Eingabe ab.",
             en="This is x₁. By part b), ∂z/∂w₂ depends on another input.")),
-        Mistake("dead", lambda: 0.0, _hint(
+        Mistake("dead", lambda: 0.0, hint(
             de="Berechnen Sie zuerst z in diesem Zustand. Ist z ≤ 0?",
             en="Compute z in this state first. Is z ≤ 0?")),
-        Mistake("weight", lambda: -0.1, _hint(
+        Mistake("weight", lambda: -0.1, hint(
             de="Das ist w₂ selbst, nicht die Ableitung nach w₂.",
             en="This is w₂ itself, not the derivative with respect to w₂.")),
     ],
@@ -241,13 +237,13 @@ W2_NEXT_CS2 = Exercise(
     id="u1_w2_next_cs2", answer="w2_next_cs2", kind="value",
     expected=lambda: STATES[2]["w2"] - ETA * _dy_dw2(**STATES[2]),
     mistakes=[
-        Mistake("plus", lambda: STATES[2]["w2"] + ETA * 10.0, _hint(
+        Mistake("plus", lambda: STATES[2]["w2"] + ETA * 10.0, hint(
             de="Prüfen Sie das Vorzeichen: Der Gradientenabstieg geht gegen den Gradienten.",
             en="Check the sign: gradient descent steps against the gradient.")),
-        Mistake("no_epsilon", lambda: STATES[2]["w2"] - 10.0, _hint(
+        Mistake("no_epsilon", lambda: STATES[2]["w2"] - 10.0, hint(
             de="Die Lernrate η fehlt in Ihrem Schritt.",
             en="The learning rate η is missing from your step.")),
-        Mistake("unchanged", lambda: STATES[2]["w2"], _hint(
+        Mistake("unchanged", lambda: STATES[2]["w2"], hint(
             de="In diesem Zustand ist der Gradient nicht null, also ändert sich w₂.",
             en="In this state the gradient is not zero, so w₂ changes.")),
     ],
@@ -263,14 +259,14 @@ DEAD_CHOICE = Exercise(
         "zero": {"de": "w₂ wird auf 0 gesetzt.", "en": "w₂ is set to 0."},
     },
     mistakes=[
-        Mistake("zero", "zero", _hint(
+        Mistake("zero", "zero", hint(
             de="Der Gradient ist 0, nicht das Gewicht. Setzen Sie ∂J/∂w₂ = 0 in die "
                "Aktualisierungsregel ein.",
             en="The gradient is 0, not the weight. Put ∂J/∂w₂ = 0 into the update rule.")),
-        Mistake("shrinks", "shrinks", _hint(
+        Mistake("shrinks", "shrinks", hint(
             de="Welchen Schritt −η · ∂J/∂w₂ macht w₂, wenn der Gradient 0 ist?",
             en="Which step −η · ∂J/∂w₂ does w₂ take when the gradient is 0?")),
-        Mistake("grows", "grows", _hint(
+        Mistake("grows", "grows", hint(
             de="Welchen Schritt −η · ∂J/∂w₂ macht w₂, wenn der Gradient 0 ist?",
             en="Which step −η · ∂J/∂w₂ does w₂ take when the gradient is 0?")),
     ],
@@ -379,15 +375,14 @@ libraries.
 **Exercise a (2 points).** Implement `relu_grad(z)`: it takes a NumPy array `z` and returns an array
 of the same shape with the values of $\partial y/\partial z$ (without a loop, i.e. vectorised).
 """),
-    answer("u1_relu_grad", """import numpy as np
+    exercise(RELU_GRAD, points=2, solution='''import numpy as np
 
 
 def relu_grad(z):
-    \"\"\"dy/dz of y = ReLU(z), elementwise: 0 for z <= 0, 1 for z > 0.\"\"\"
+    """dy/dz of y = ReLU(z), elementwise: 0 for z <= 0, 1 for z > 0."""
     ### BEGIN SOLUTION
     return (np.asarray(z) > 0).astype(float)
-    ### END SOLUTION"""),
-    tests(RELU_GRAD, 2),
+    ### END SOLUTION'''),
 
     # ------------------------------------------------------------------ b)
     md(de=r"""## b) Die Ableitung von $z$ nach $w_2$
@@ -408,11 +403,7 @@ $z = w_1 x_1 + w_2 x_2$. In the partial derivative with respect to $w_2$ all oth
 the names `w1`, `w2`,
 `x1`, `x2` (for example `"w1*x2 + 3"`; multiplication with `*`, powers with `**` or `^`).
 """),
-    answer("u1_dz_dw2", """dz_dw2 = None  # "..."
-### BEGIN SOLUTION
-dz_dw2 = "x2"
-### END SOLUTION"""),
-    tests(DZ_DW2, 1),
+    exercise(DZ_DW2, points=1, form='"..."', solution='dz_dw2 = "x2"'),
 
     # ------------------------------------------------------------------ c)
     md(de=r"""## c) Die Kettenregel
@@ -452,13 +443,12 @@ You know the first factor from a), the second from b).
 in the state $(w_1, w_2, x_1, x_2)$ as a number. Think first about what the cases $z \le 0$ /
 $z > 0$ look like.
 """),
-    answer("u1_dy_dw2", """def dy_dw2(w1, w2, x1, x2):
-    \"\"\"dy/dw2 = dy/dz * dz/dw2 for z = w1*x1 + w2*x2, y = ReLU(z).\"\"\"
+    exercise(DY_DW2, points=2, solution='''def dy_dw2(w1, w2, x1, x2):
+    """dy/dw2 = dy/dz * dz/dw2 for z = w1*x1 + w2*x2, y = ReLU(z)."""
     ### BEGIN SOLUTION
     z = w1 * x1 + w2 * x2
     return x2 if z > 0 else 0.0
-    ### END SOLUTION"""),
-    tests(DY_DW2, 2),
+    ### END SOLUTION'''),
 
     md(de=r"""### Zwei konkrete Zustände
 
@@ -492,28 +482,12 @@ Prüfen Sie Ihr Ergebnis anschließend mit der Schaltfläche „Zustand 1“ obe
 Then check your result with the
 "current state 1" button above.
 """),
-    answer("u1_z_cs1", """z_cs1 = None
-### BEGIN SOLUTION
-z_cs1 = 0.1 * 1 + (-0.1) * 20
-### END SOLUTION"""),
-    tests(Z_CS1, 1),
-    answer("u1_dy_dw2_cs1", """dy_dw2_cs1 = None
-### BEGIN SOLUTION
-dy_dw2_cs1 = 0.0  # z = -1.9 <= 0, so dy/dz = 0
-### END SOLUTION"""),
-    tests(DY_DW2_CS1, 1),
+    exercise(Z_CS1, points=1, solution="z_cs1 = 0.1 * 1 + (-0.1) * 20"),
+    exercise(DY_DW2_CS1, points=1, solution="dy_dw2_cs1 = 0.0  # z = -1.9 <= 0, so dy/dz = 0"),
     md(de=r"""**Aufgabe c (ii) (2 Punkte).** Dasselbe für Zustand 2: `z_cs2` und `dy_dw2_cs2`.""",
        en=r"""**Exercise c (ii) (2 points).** The same for state 2: `z_cs2` and `dy_dw2_cs2`."""),
-    answer("u1_z_cs2", """z_cs2 = None
-### BEGIN SOLUTION
-z_cs2 = 0.1 * 20 + (-0.1) * 10
-### END SOLUTION"""),
-    tests(Z_CS2, 1),
-    answer("u1_dy_dw2_cs2", """dy_dw2_cs2 = None
-### BEGIN SOLUTION
-dy_dw2_cs2 = 10.0  # z = 1 > 0, so dy/dw2 = 1 * x2
-### END SOLUTION"""),
-    tests(DY_DW2_CS2, 1),
+    exercise(Z_CS2, points=1, solution="z_cs2 = 0.1 * 20 + (-0.1) * 10"),
+    exercise(DY_DW2_CS2, points=1, solution="dy_dw2_cs2 = 10.0  # z = 1 > 0, so dy/dw2 = 1 * x2"),
     md(de=r"""**Aufgabe c (iii) (1 Punkt).** Führen Sie im Zustand 2 einen Schritt der
 Aktualisierungsregel mit der Lernrate $\eta = 0{,}01$ aus: Welchen Wert hat $w_2^{(t+1)}$
 (`w2_next_cs2`)? (Und im Zustand 1? Überlegen Sie es sich, ohne zu rechnen.)
@@ -521,11 +495,7 @@ Aktualisierungsregel mit der Lernrate $\eta = 0{,}01$ aus: Welchen Wert hat $w_2
 learning rate $\eta = 0.01$: what is $w_2^{(t+1)}$ (`w2_next_cs2`)? (And in state 1? Think about it
 without computing.)
 """),
-    answer("u1_w2_next_cs2", """w2_next_cs2 = None
-### BEGIN SOLUTION
-w2_next_cs2 = -0.1 - 0.01 * 10.0
-### END SOLUTION"""),
-    tests(W2_NEXT_CS2, 1),
+    exercise(W2_NEXT_CS2, points=1, solution="w2_next_cs2 = -0.1 - 0.01 * 10.0"),
 
     # ------------------------------------------------------------------ d)
     md(de=r"""## d) Wenn der Gradient immer 0 ist
@@ -553,11 +523,7 @@ $\partial y/\partial w_2|_{cs} = 0$ holds for **all** data in the training set.
 - `"unchanged"`: $w_2$ does not change.
 - `"zero"`: $w_2$ is set to 0.
 """),
-    answer("u1_dead_choice", """w2_fate = None  # "..."
-### BEGIN SOLUTION
-w2_fate = "unchanged"
-### END SOLUTION"""),
-    tests(DEAD_CHOICE, 1),
+    exercise(DEAD_CHOICE, points=1, form='"..."', solution='w2_fate = "unchanged"'),
     md(de=r"""### Wie ein Neuron beim Training stirbt
 
 In einem echten Netz sind die Kosten nicht $y$ selbst, sondern messen, wie weit $y$ vom Zielwert

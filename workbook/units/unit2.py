@@ -24,10 +24,10 @@ import sympy as sp
 from nnkit.activations import get_activation
 from nnkit.layers import affine_forward, maxout_backward, maxout_forward
 from nnkit.losses import mse
-from workbook.exercise import Exercise, Mistake
+from workbook.exercise import Exercise, Mistake, hint
 from workbook.reference.gradient_descent import W_MIN
 from workbook.reference.output_neuron import output_grads
-from workbook.source import Unit, answer, code, manual, md, tests
+from workbook.source import Unit, code, exercise, manual, md
 
 UNIT = Unit(
     number=2,
@@ -40,10 +40,6 @@ UNIT = Unit(
              "en": "Sigmoid, leaky ReLU and maxout with their derivatives, forward pass, cost, "
                    "difference quotient, learning rate and backpropagation for an output neuron"},
 )
-
-
-def _hint(de, en):
-    return {"de": de, "en": en}
 
 
 def _f(z):
@@ -69,18 +65,18 @@ SIGMOID_GRAD = Exercise(
     id="u2_sigmoid_grad", answer="sigmoid_grad", kind="function",
     expected=lambda z: get_activation("sigmoid").grad(_f(z)), cases=_z_cases,
     mistakes=[
-        Mistake("plus", lambda z: _sigmoid(z) * (1 + _sigmoid(z)), _hint(
+        Mistake("plus", lambda z: _sigmoid(z) * (1 + _sigmoid(z)), hint(
             de="Prüfen Sie das Vorzeichen im zweiten Faktor: Bei z = 0 ist σ = 1/2; die Steigung "
                "dort ist 1/4.",
             en="Check the sign in the second factor: at z = 0, σ = 1/2 and the slope there is "
                "1/4.")),
-        Mistake("z_instead_of_sigma", lambda z: _f(z) * (1 - _f(z)), _hint(
+        Mistake("z_instead_of_sigma", lambda z: _f(z) * (1 - _f(z)), hint(
             de="Die Formel s(1 − s) gilt mit s = σ(z), nicht mit z selbst.",
             en="The formula s(1 − s) uses s = σ(z), not z itself.")),
-        Mistake("sigma_itself", _sigmoid, _hint(
+        Mistake("sigma_itself", _sigmoid, hint(
             de="Ihre Funktion gibt σ(z) zurück, nicht die Ableitung.",
             en="Your function returns σ(z), not its derivative.")),
-        Mistake("negative", lambda z: -_sigmoid(z) * (1 - _sigmoid(z)), _hint(
+        Mistake("negative", lambda z: -_sigmoid(z) * (1 - _sigmoid(z)), hint(
             de="σ ist streng monoton wachsend – die Ableitung kann also nirgends negativ sein.",
             en="σ is strictly increasing, so its derivative cannot be negative anywhere.")),
     ],
@@ -98,15 +94,15 @@ def _leaky_grad(z):
 LEAKY_RELU = Exercise(
     id="u2_leaky_relu", answer="leaky_relu", kind="function", expected=_leaky, cases=_z_cases,
     mistakes=[
-        Mistake("relu", lambda z: np.maximum(_f(z), 0.0), _hint(
+        Mistake("relu", lambda z: np.maximum(_f(z), 0.0), hint(
             de="Das ist die gewöhnliche ReLU: Für z < 0 soll Leaky ReLU nicht 0 sein.",
             en="This is the plain ReLU: for z < 0 leaky ReLU should not be 0.")),
-        Mistake("wrong_side", lambda z: np.minimum(0.1 * _f(z), _f(z)), _hint(
+        Mistake("wrong_side", lambda z: np.minimum(0.1 * _f(z), _f(z)), hint(
             de="Die Steigung 0,1 gehört auf die andere Seite. Welcher Wert ist für z = 2 größer: "
                "0,1 · z oder z?",
             en="The slope 0.1 belongs to the other side. Which is larger for z = 2: 0.1 · z or "
                "z?")),
-        Mistake("scaled_relu", lambda z: 0.1 * np.maximum(_f(z), 0.0), _hint(
+        Mistake("scaled_relu", lambda z: 0.1 * np.maximum(_f(z), 0.0), hint(
             de="Für z > 0 soll Leaky ReLU gleich z sein.",
             en="For z > 0, leaky ReLU should equal z.")),
     ],
@@ -116,18 +112,18 @@ LEAKY_RELU_GRAD = Exercise(
     id="u2_leaky_relu_grad", answer="leaky_relu_grad", kind="function", expected=_leaky_grad,
     cases=_z_cases,
     mistakes=[
-        Mistake("relu_grad", lambda z: (_f(z) > 0).astype(float), _hint(
+        Mistake("relu_grad", lambda z: (_f(z) > 0).astype(float), hint(
             de="Das ist die Ableitung der gewöhnlichen ReLU. Welche Steigung hat 0,1 · z?",
             en="This is the derivative of the plain ReLU. What is the slope of 0.1 · z?")),
-        Mistake("wrong_side", lambda z: np.where(_f(z) > 0, 0.1, 1.0), _hint(
+        Mistake("wrong_side", lambda z: np.where(_f(z) > 0, 0.1, 1.0), hint(
             de="Die beiden Steigungen sind vertauscht.",
             en="The two slopes are swapped.")),
-        Mistake("zero_is_one", lambda z: np.where(_f(z) >= 0, 1.0, 0.1), _hint(
+        Mistake("zero_is_one", lambda z: np.where(_f(z) >= 0, 1.0, 0.1), hint(
             de="Fast richtig, aber an der Knickstelle z = 0 gilt dieselbe Konvention wie bei "
                "ReLU: der Wert von links.",
             en="Almost right, but at the kink z = 0 the convention of ReLU applies: the value "
                "from the left.")),
-        Mistake("function_itself", _leaky, _hint(
+        Mistake("function_itself", _leaky, hint(
             de="Ihre Funktion gibt Leaky ReLU selbst zurück, nicht die Ableitung.",
             en="Your function returns leaky ReLU itself, not its derivative.")),
     ],
@@ -172,12 +168,12 @@ def _maxout_winner(x, w1, b1, w2, b2):
 MAXOUT = Exercise(
     id="u2_maxout", answer="maxout", kind="function", expected=_maxout, cases=_maxout_cases,
     mistakes=[
-        Mistake("min", lambda x, w1, b1, w2, b2: min(w1 @ x + b1, w2 @ x + b2), _hint(
+        Mistake("min", lambda x, w1, b1, w2, b2: min(w1 @ x + b1, w2 @ x + b2), hint(
             de="Maxout nimmt das größere der beiden Stücke.",
             en="Maxout takes the larger of the two pieces.")),
-        Mistake("no_bias", lambda x, w1, b1, w2, b2: max(w1 @ x, w2 @ x), _hint(
+        Mistake("no_bias", lambda x, w1, b1, w2, b2: max(w1 @ x, w2 @ x), hint(
             de="Die Biases b₁, b₂ fehlen.", en="The biases b₁, b₂ are missing.")),
-        Mistake("relu_of_piece", lambda x, w1, b1, w2, b2: max(w1 @ x + b1, 0.0), _hint(
+        Mistake("relu_of_piece", lambda x, w1, b1, w2, b2: max(w1 @ x + b1, 0.0), hint(
             de="Verglichen werden die beiden Stücke miteinander, nicht ein Stück mit 0.",
             en="The two pieces are compared with each other, not a piece with 0.")),
     ],
@@ -203,20 +199,20 @@ MAXOUT_GRAD_W = Exercise(
     id="u2_maxout_grad_w", answer="maxout_grad_w", kind="function", expected=_maxout_grad_w,
     cases=_maxout_cases,
     mistakes=[
-        Mistake("both", lambda x, w1, b1, w2, b2: (_f(x), _f(x)), _hint(
+        Mistake("both", lambda x, w1, b1, w2, b2: (_f(x), _f(x)), hint(
             de="Nur eines der beiden Stücke bestimmt die Ausgabe. Wirkt sich eine kleine "
                "Änderung am unterlegenen Stück auf die Ausgabe aus?",
             en="Only one of the two pieces determines the output. Does a small change to the "
                "losing piece affect the output?")),
-        Mistake("to_loser", _to_loser, _hint(
+        Mistake("to_loser", _to_loser, hint(
             de="Der Gradient fließt zum falschen Stück: Welches Stück ist das Maximum?",
             en="The gradient goes to the wrong piece: which piece is the maximum?")),
-        Mistake("weight_instead_of_input", _winner_weight, _hint(
+        Mistake("weight_instead_of_input", _winner_weight, hint(
             de="Das richtige Stück, aber der falsche Wert: Leiten Sie wᵀx + b nach w ab "
                "(nicht nach x).",
             en="The right piece, but the wrong value: differentiate wᵀx + b with respect to w "
                "(not x).")),
-        Mistake("tie_second", _tie_second, _hint(
+        Mistake("tie_second", _tie_second, hint(
             de="Fast richtig, nur bei Gleichstand nicht: Dann erhält (wie in nnkit) das erste "
                "Stück den Gradienten.",
             en="Almost right, except for a tie: then (as in nnkit) the first piece receives the "
@@ -235,12 +231,12 @@ NONLINEAR = Exercise(
                       "en": "with enough neurons, any continuous function of x"},
     },
     mistakes=[
-        Mistake("quadratic", "quadratic", _hint(
+        Mistake("quadratic", "quadratic", hint(
             de="Multipliziert werden Gewichte miteinander, nicht x mit x. Setzen Sie die erste "
                "Schicht in die zweite ein.",
             en="Weights are multiplied by weights, not x with x. Substitute the first layer "
                "into the second.")),
-        Mistake("universal", "universal", _hint(
+        Mistake("universal", "universal", hint(
             de="Das gilt erst mit einer nichtlinearen Aktivierungsfunktion. Setzen Sie die erste "
                "Schicht in die zweite ein und multiplizieren Sie aus.",
             en="That holds only with a non-linear activation function. Substitute the first "
@@ -266,15 +262,15 @@ LAYER_FORWARD = Exercise(
     id="u2_layer_forward", answer="layer_forward", kind="function", expected=_layer_forward,
     cases=_layer_cases,
     mistakes=[
-        Mistake("no_activation", lambda W, a, b: W @ a + b, _hint(
+        Mistake("no_activation", lambda W, a, b: W @ a + b, hint(
             de="Das ist z = W a + b. Es fehlt noch die Aktivierungsfunktion f.",
             en="This is z = W a + b. The activation function f is still missing.")),
-        Mistake("no_bias", lambda W, a, b: _sigmoid(W @ a), _hint(
+        Mistake("no_bias", lambda W, a, b: _sigmoid(W @ a), hint(
             de="Der Bias b fehlt.", en="The bias b is missing.")),
-        Mistake("bias_outside", lambda W, a, b: _sigmoid(W @ a) + b, _hint(
+        Mistake("bias_outside", lambda W, a, b: _sigmoid(W @ a) + b, hint(
             de="Der Bias gehört in das Argument der Aktivierungsfunktion.",
             en="The bias belongs inside the argument of the activation function.")),
-        Mistake("relu", lambda W, a, b: np.maximum(W @ a + b, 0.0), _hint(
+        Mistake("relu", lambda W, a, b: np.maximum(W @ a + b, 0.0), hint(
             de="Als f ist hier die Sigmoid-Funktion verlangt.",
             en="Here f is the sigmoid function.")),
     ],
@@ -297,23 +293,23 @@ def _cost_cases(rng, hidden):
 COST = Exercise(
     id="u2_cost", answer="cost", kind="function", expected=_cost, cases=_cost_cases,
     mistakes=[
-        Mistake("no_mean", lambda O, G: float(np.sum((O - G) ** 2)), _hint(
+        Mistake("no_mean", lambda O, G: float(np.sum((O - G) ** 2)), hint(
             de="Das ist die Summe aller Verluste. Gefragt ist der Mittelwert über die Daten.",
             en="This is the sum of all losses. The question asks for the mean over the data.")),
-        Mistake("mean_over_entries", lambda O, G: float(np.mean((O - G) ** 2)), _hint(
+        Mistake("mean_over_entries", lambda O, G: float(np.mean((O - G) ** 2)), hint(
             de="Sie teilen durch die Anzahl aller Einträge. Geteilt wird nur durch die Anzahl der "
                "Daten n; über die Ausgaben j wird summiert.",
             en="You divide by the number of all entries. Divide by the number of examples n "
                "only; the outputs j are summed.")),
-        Mistake("one_half", lambda O, G: float(np.sum((O - G) ** 2)) / (2 * len(O)), _hint(
+        Mistake("one_half", lambda O, G: float(np.sum((O - G) ** 2)) / (2 * len(O)), hint(
             de="Der Faktor 1/2 gehört zur Konvention von Einheit 3, nicht zu dieser Aufgabe.",
             en="The factor 1/2 belongs to the convention of unit 3, not to this exercise.")),
-        Mistake("square_of_sum", lambda O, G: float(np.sum(O - G) ** 2) / len(O), _hint(
+        Mistake("square_of_sum", lambda O, G: float(np.sum(O - G) ** 2) / len(O), hint(
             de="Quadrieren Sie jede Differenz einzeln, bevor Sie summieren – sonst heben sich "
                "positive und negative Fehler auf.",
             en="Square every difference on its own before summing – otherwise positive and "
                "negative errors cancel.")),
-        Mistake("absolute", lambda O, G: float(np.sum(np.abs(O - G))) / len(O), _hint(
+        Mistake("absolute", lambda O, G: float(np.sum(np.abs(O - G))) / len(O), hint(
             de="Die Kosten verwenden das Quadrat der Differenzen, nicht den Betrag.",
             en="The cost uses the square of the differences, not the absolute value.")),
     ],
@@ -330,18 +326,18 @@ DERIVATIVE_X3 = Exercise(
     id="u2_derivative_x3", answer="derivative_x3", kind="expression",
     expected=lambda: sp.diff(_x() ** 3, _x()), symbols=lambda: {"x": _x()},
     mistakes=[
-        Mistake("one_third", lambda: _x() ** 2 / 3, _hint(
+        Mistake("one_third", lambda: _x() ** 2 / 3, hint(
             de="Genau diese Formel steht fehlerhaft in der Mitschrift. Rechnen Sie den "
                "Differenzenquotienten ((x+h)³ − x³)/h aus und lassen Sie h gegen 0 gehen.",
             en="Exactly this formula is wrong in the lecture notes. Expand the difference "
                "quotient ((x+h)³ − x³)/h and let h go to 0.")),
-        Mistake("antiderivative", lambda: _x() ** 4 / 4, _hint(
+        Mistake("antiderivative", lambda: _x() ** 4 / 4, hint(
             de="Das ist eine Stammfunktion (Integral), keine Ableitung.",
             en="This is an antiderivative (integral), not a derivative.")),
-        Mistake("exponent_kept", lambda: 3 * _x() ** 3, _hint(
+        Mistake("exponent_kept", lambda: 3 * _x() ** 3, hint(
             de="Beim Ableiten sinkt der Exponent um 1.",
             en="Differentiating lowers the exponent by 1.")),
-        Mistake("factor_missing", lambda: _x() ** 2, _hint(
+        Mistake("factor_missing", lambda: _x() ** 2, hint(
             de="Der alte Exponent wird zum Faktor.",
             en="The old exponent becomes a factor.")),
     ],
@@ -351,16 +347,16 @@ DERIVATIVE_AT_2 = Exercise(
     id="u2_derivative_at_2", answer="derivative_at_2", kind="value",
     expected=lambda: float(sp.diff(_x() ** 3, _x()).subs(_x(), 2)),
     mistakes=[
-        Mistake("one_third", lambda: 4 / 3, _hint(
+        Mistake("one_third", lambda: 4 / 3, hint(
             de="Sie haben die fehlerhafte Formel aus der Mitschrift benutzt. Prüfen Sie sie mit "
                "dem Differenzenquotienten: Berechnen Sie ((2 + h)³ − 2³)/h für h = 0,001.",
             en="You used the wrong formula from the lecture notes. Check it with the difference "
                "quotient: compute ((2 + h)³ − 2³)/h for h = 0.001.")),
-        Mistake("value", lambda: 8.0, _hint(
+        Mistake("value", lambda: 8.0, hint(
             de="Das ist f(2), nicht f'(2).", en="This is f(2), not f'(2).")),
-        Mistake("factor_missing", lambda: 4.0, _hint(
+        Mistake("factor_missing", lambda: 4.0, hint(
             de="Der alte Exponent wird zum Faktor.", en="The old exponent becomes a factor.")),
-        Mistake("exponent_kept", lambda: 24.0, _hint(
+        Mistake("exponent_kept", lambda: 24.0, hint(
             de="Beim Ableiten sinkt der Exponent um 1.",
             en="Differentiating lowers the exponent by 1.")),
     ],
@@ -412,18 +408,18 @@ FORWARD_DIFFERENCE = Exercise(
     id="u2_forward_difference", answer="forward_difference", kind="function",
     expected=_forward, cases=_difference_cases,
     mistakes=[
-        Mistake("two_h", lambda f, x, h: (f(x + h) - f(x)) / (2 * h), _hint(
+        Mistake("two_h", lambda f, x, h: (f(x + h) - f(x)) / (2 * h), hint(
             de="Der Abstand der beiden Stellen x und x + h ist h, nicht 2h.",
             en="The distance between the two points x and x + h is h, not 2h.")),
-        Mistake("central", _central, _hint(
+        Mistake("central", _central, hint(
             de="Das ist der zentrale Differenzenquotient. Hier ist der einseitige gefragt: die "
                "Stellen x und x + h.",
             en="This is the centred difference quotient. Here the one-sided one is asked for: "
                "the points x and x + h.")),
-        Mistake("no_division", lambda f, x, h: f(x + h) - f(x), _hint(
+        Mistake("no_division", lambda f, x, h: f(x + h) - f(x), hint(
             de="Das ist nur die Differenz der Funktionswerte, noch nicht der Quotient.",
             en="This is only the difference of the function values, not yet the quotient.")),
-        Mistake("reversed", lambda f, x, h: (f(x) - f(x + h)) / h, _hint(
+        Mistake("reversed", lambda f, x, h: (f(x) - f(x + h)) / h, hint(
             de="Prüfen Sie das Vorzeichen: Für f(x) = x (Steigung 1) muss 1 herauskommen.",
             en="Check the sign: for f(x) = x (slope 1) the result must be 1.")),
     ],
@@ -433,14 +429,14 @@ CENTRAL_DIFFERENCE = Exercise(
     id="u2_central_difference", answer="central_difference", kind="function",
     expected=_central, cases=_difference_cases,
     mistakes=[
-        Mistake("one_h", lambda f, x, h: (f(x + h) - f(x - h)) / h, _hint(
+        Mistake("one_h", lambda f, x, h: (f(x + h) - f(x - h)) / h, hint(
             de="Der Abstand der beiden Stellen x − h und x + h ist 2h.",
             en="The distance between the two points x − h and x + h is 2h.")),
-        Mistake("precedence", lambda f, x, h: (f(x + h) - f(x - h)) / 2 * h, _hint(
+        Mistake("precedence", lambda f, x, h: (f(x + h) - f(x - h)) / 2 * h, hint(
             de="Achten Sie auf die Klammern: In Python bedeutet a / 2 * h dasselbe wie "
                "(a / 2) · h.",
             en="Mind the parentheses: in Python a / 2 * h means (a / 2) · h.")),
-        Mistake("forward", _forward, _hint(
+        Mistake("forward", _forward, hint(
             de="Das ist der einseitige (Vorwärts-)Quotient. Der zentrale verwendet x − h und "
                "x + h.",
             en="This is the one-sided (forward) quotient. The centred one uses x − h and x + h.")),
@@ -466,16 +462,16 @@ def _gd_cases(rng, hidden):
 GD_STEP = Exercise(
     id="u2_gd_step", answer="gd_step", kind="function", expected=_gd_step, cases=_gd_cases,
     mistakes=[
-        Mistake("plus", lambda w, g, lr: w + lr * g, _hint(
+        Mistake("plus", lambda w, g, lr: w + lr * g, hint(
             de="Mit + gehen Sie bergauf. Der Gradient zeigt in Richtung des steilsten Anstiegs.",
             en="With + you walk uphill. The gradient points in the direction of steepest "
                "ascent.")),
-        Mistake("no_lr", lambda w, g, lr: w - g, _hint(
+        Mistake("no_lr", lambda w, g, lr: w - g, hint(
             de="Die Lernrate fehlt.", en="The learning rate is missing.")),
-        Mistake("step_only", lambda w, g, lr: -lr * g, _hint(
+        Mistake("step_only", lambda w, g, lr: -lr * g, hint(
             de="Das ist nur der Schritt. Das neue Gewicht ist das alte plus dieser Schritt.",
             en="This is the step only. The new weight is the old one plus this step.")),
-        Mistake("divide", lambda w, g, lr: w - g / lr, _hint(
+        Mistake("divide", lambda w, g, lr: w - g / lr, hint(
             de="Die Lernrate multipliziert den Gradienten.",
             en="The learning rate multiplies the gradient.")),
     ],
@@ -484,17 +480,17 @@ GD_STEP = Exercise(
 LR_MAX = Exercise(
     id="u2_lr_max", answer="lr_max", kind="value", expected=lambda: 1.0,
     mistakes=[
-        Mistake("no_overshoot", lambda: 0.5, _hint(
+        Mistake("no_overshoot", lambda: 0.5, hint(
             de="Bis zu diesem Wert gibt es kein Überschwingen. Konvergiert der Gradientenabstieg "
                "auch, wenn er überschwingt? Schauen Sie auf den Betrag von 1 − 2η.",
             en="Up to this value there is no overshooting. Does gradient descent also converge "
                "when it overshoots? Look at the absolute value of 1 − 2η.")),
-        Mistake("two", lambda: 2.0, _hint(
+        Mistake("two", lambda: 2.0, hint(
             de="Schreiben Sie einen Schritt für J(w) = (w − 3)² + 1 explizit aus: "
                "w − 3 wird mit welchem Faktor multipliziert?",
             en="Write out one step for J(w) = (w − 3)² + 1 explicitly: w − 3 is multiplied by "
                "which factor?")),
-        Mistake("minimum", lambda: W_MIN, _hint(
+        Mistake("minimum", lambda: W_MIN, hint(
             de="3 ist die Stelle des Minimums, keine Lernrate.",
             en="3 is the position of the minimum, not a learning rate.")),
     ],
@@ -557,21 +553,21 @@ OUTPUT_NEURON_GRADS = Exercise(
     id="u2_output_neuron_grads", answer="output_neuron_grads", kind="function",
     expected=lambda a, w, b, G: output_grads(a, w, b, G), cases=_output_cases,
     mistakes=[
-        Mistake("no_relu_prime", _no_relu_prime, _hint(
+        Mistake("no_relu_prime", _no_relu_prime, hint(
             de="Für z > 0 stimmt Ihr Ergebnis, für z ≤ 0 nicht: Es fehlt der Faktor "
                "∂O/∂z = ReLU'(z).",
             en="Your result is right for z > 0 but not for z ≤ 0: the factor ∂O/∂z = ReLU'(z) "
                "is missing.")),
-        Mistake("sign", _sign, _hint(
+        Mistake("sign", _sign, hint(
             de="Vorzeichenfehler: Leiten Sie (O − G)² nach O ab (nicht nach G).",
             en="Sign error: differentiate (O − G)² with respect to O (not G).")),
-        Mistake("no_two", _no_two, _hint(
+        Mistake("no_two", _no_two, hint(
             de="Es fehlt ein Faktor aus der Ableitung des Quadrats.",
             en="A factor from the derivative of the square is missing.")),
-        Mistake("relu_prime_zero_is_one", _relu_prime_zero_is_one, _hint(
+        Mistake("relu_prime_zero_is_one", _relu_prime_zero_is_one, hint(
             de="Fast richtig – nur bei z = 0 (genau) nicht. Denken Sie an ReLU'(0) = 0.",
             en="Almost right – except at z = 0 (exactly). Remember ReLU'(0) = 0.")),
-        Mistake("weight_instead_of_input", _weight_instead_of_input, _hint(
+        Mistake("weight_instead_of_input", _weight_instead_of_input, hint(
             de="Prüfen Sie ∂z/∂w für z = w · a_prev + b: Nach w abgeleitet bleibt nicht w "
                "stehen.",
             en="Check ∂z/∂w for z = w · a_prev + b: differentiating by w does not leave w.")),
@@ -677,13 +673,12 @@ the forward pass.
 def sigmoid(z):
     """sigma(z) = 1 / (1 + e^(-z)), elementwise."""
     return 1 / (1 + np.exp(-np.asarray(z, dtype=float)))'''),
-    answer("u2_sigmoid_grad", """def sigmoid_grad(z):
-    \"\"\"d sigma / dz, expressed with sigmoid(z).\"\"\"
+    exercise(SIGMOID_GRAD, points=1, solution='''def sigmoid_grad(z):
+    """d sigma / dz, expressed with sigmoid(z)."""
     ### BEGIN SOLUTION
     s = sigmoid(z)
     return s * (1 - s)  # sigma' = e^-z / (1 + e^-z)^2 = sigma * (1 - sigma)
-    ### END SOLUTION"""),
-    tests(SIGMOID_GRAD, 1),
+    ### END SOLUTION'''),
     md(de=r"""### 1b) Leaky ReLU
 
 In Einheit 1 haben Sie gesehen, dass ein ReLU-Neuron mit $z \le 0$ für alle Daten keinen Gradienten
@@ -702,19 +697,17 @@ the convention of ReLU applies: the slope from the left.
 **Exercise 1b (2 points).** Implement `leaky_relu(z)` and `leaky_relu_grad(z)` (vectorised, slope
 0.1).
 """),
-    answer("u2_leaky_relu", """def leaky_relu(z):
-    \"\"\"max(0.1 z, z), elementwise.\"\"\"
+    exercise(LEAKY_RELU, points=1, solution='''def leaky_relu(z):
+    """max(0.1 z, z), elementwise."""
     ### BEGIN SOLUTION
     z = np.asarray(z, dtype=float)
     return np.maximum(0.1 * z, z)
-    ### END SOLUTION"""),
-    tests(LEAKY_RELU, 1),
-    answer("u2_leaky_relu_grad", """def leaky_relu_grad(z):
-    \"\"\"d leaky_relu / dz: 0.1 for z <= 0, 1 for z > 0.\"\"\"
+    ### END SOLUTION'''),
+    exercise(LEAKY_RELU_GRAD, points=1, solution='''def leaky_relu_grad(z):
+    """d leaky_relu / dz: 0.1 for z <= 0, 1 for z > 0."""
     ### BEGIN SOLUTION
     return np.where(np.asarray(z) > 0, 1.0, 0.1)
-    ### END SOLUTION"""),
-    tests(LEAKY_RELU_GRAD, 1),
+    ### END SOLUTION'''),
     md(de=r"""### 1c) Maxout
 
 Eine Maxout-Einheit mit zwei Stücken berechnet $\max(w_1^T x + b_1,\ w_2^T x + b_2)$ und lernt
@@ -740,20 +733,18 @@ tie – as in nnkit – the first piece wins.
 - `maxout_grad_w(x, w1, b1, w2, b2)`: the pair `(dw1, dw2)` of the gradients of the output with
   respect to $w_1$ and to $w_2$ (two vectors shaped like `x`).
 """),
-    answer("u2_maxout", """def maxout(x, w1, b1, w2, b2):
-    \"\"\"max(w1 . x + b1, w2 . x + b2).\"\"\"
+    exercise(MAXOUT, points=1, solution='''def maxout(x, w1, b1, w2, b2):
+    """max(w1 . x + b1, w2 . x + b2)."""
     ### BEGIN SOLUTION
     return max(w1 @ x + b1, w2 @ x + b2)
-    ### END SOLUTION"""),
-    tests(MAXOUT, 1),
-    answer("u2_maxout_grad_w", """def maxout_grad_w(x, w1, b1, w2, b2):
-    \"\"\"(d out / d w1, d out / d w2): x for the winning piece, zeros for the other.\"\"\"
+    ### END SOLUTION'''),
+    exercise(MAXOUT_GRAD_W, points=2, solution='''def maxout_grad_w(x, w1, b1, w2, b2):
+    """(d out / d w1, d out / d w2): x for the winning piece, zeros for the other."""
     ### BEGIN SOLUTION
     if w1 @ x + b1 >= w2 @ x + b2:  # a tie goes to the first piece
         return x, np.zeros_like(x)
     return np.zeros_like(x), x
-    ### END SOLUTION"""),
-    tests(MAXOUT_GRAD_W, 2),
+    ### END SOLUTION'''),
     md(de=r"""### 1d) Warum nichtlinear?
 
 Die Aktivierungsfunktion macht das Netz nichtlinear – erst dadurch kann es zum Beispiel Klassen
@@ -775,11 +766,7 @@ $$a = W^{(2)}\big(W^{(1)} x + b^{(1)}\big) + b^{(2)}.$$
 `two_linear_layers`: `"affine"` (again an affine function $Ax + c$ of $x$), `"quadratic"` (a
 quadratic function of $x$), `"universal"` (with enough neurons, any continuous function of $x$).
 """),
-    answer("u2_nonlinear", """two_linear_layers = None  # "..."
-### BEGIN SOLUTION
-two_linear_layers = "affine"
-### END SOLUTION"""),
-    tests(NONLINEAR, 1),
+    exercise(NONLINEAR, points=1, form='"..."', solution='two_linear_layers = "affine"'),
     manual("u2_nonlinear_explain", 1,
            de=r"""**Aufgabe 1d, Begründung (1 Punkt, manuell bewertet).** Begründen Sie Ihre Wahl
 mit einer kurzen Rechnung. Was folgt daraus für ein tiefes Netz, dessen Schichten alle linear sind?
@@ -827,12 +814,11 @@ the computation is the same.
 **Exercise 2 (2 points).** Implement `layer_forward(W, a_prev, b)` for $f = \sigma$ (the function
 `sigmoid` from above): `W` has the shape (neurons, inputs), `a_prev` and `b` are vectors.
 """),
-    answer("u2_layer_forward", """def layer_forward(W, a_prev, b):
-    \"\"\"a = sigmoid(W a_prev + b).\"\"\"
+    exercise(LAYER_FORWARD, points=2, solution='''def layer_forward(W, a_prev, b):
+    """a = sigmoid(W a_prev + b)."""
     ### BEGIN SOLUTION
     return sigmoid(W @ a_prev + b)
-    ### END SOLUTION"""),
-    tests(LAYER_FORWARD, 2),
+    ### END SOLUTION'''),
 
     # ------------------------------------------------------------------ 3. cost
     md(de=r"""## 3. Die Kostenfunktion
@@ -891,13 +877,12 @@ derivative of the square: $\partial J/\partial O_{ij} = \frac1n (O_{ij} - G_{ij}
 **Exercise 3 (2 points).** Implement `cost(outputs, targets)`: both arrays have the shape (n
 examples, outputs); it returns the number $J$ from above.
 """),
-    answer("u2_cost", """def cost(outputs, targets):
-    \"\"\"J = 1/n * sum over examples i and outputs j of (O_ij - G_ij)^2.\"\"\"
+    exercise(COST, points=2, solution='''def cost(outputs, targets):
+    """J = 1/n * sum over examples i and outputs j of (O_ij - G_ij)^2."""
     ### BEGIN SOLUTION
     n = len(outputs)
     return np.sum((outputs - targets) ** 2) / n
-    ### END SOLUTION"""),
-    tests(COST, 2),
+    ### END SOLUTION'''),
 
     # ------------------------------------------------------------------ 4. derivatives
     md(de=r"""## 4. Die Ableitung als Grenzwert
@@ -939,17 +924,11 @@ Geometrically this is the slope of the tangent.
 **Exercise 4a (2 points).** Give $f'(x)$ for $f(x) = x^3$ as a formula in quotes (`derivative_x3`;
 variable `x`, powers with `**` or `^`) and the value $f'(2)$ as a number (`derivative_at_2`).
 """),
-    answer("u2_derivative_x3", """derivative_x3 = None  # "..."
-### BEGIN SOLUTION
+    exercise(DERIVATIVE_X3, points=1, form='"..."',
+             solution='''\
 # ((x+h)^3 - x^3) / h = (3x^2 h + 3x h^2 + h^3) / h = 3x^2 + 3x h + h^2  ->  3x^2 for h -> 0
-derivative_x3 = "3*x**2"
-### END SOLUTION"""),
-    tests(DERIVATIVE_X3, 1),
-    answer("u2_derivative_at_2", """derivative_at_2 = None
-### BEGIN SOLUTION
-derivative_at_2 = 3 * 2**2
-### END SOLUTION"""),
-    tests(DERIVATIVE_AT_2, 1),
+derivative_x3 = "3*x**2"'''),
+    exercise(DERIVATIVE_AT_2, points=1, solution="derivative_at_2 = 3 * 2**2"),
     md(de=r"""### Der Differenzenquotient am Rechner
 
 Ohne Grenzwert, mit einem kleinen festen $h$, erhält man eine Näherung der Ableitung:
@@ -975,18 +954,16 @@ correctly (gradient check).
 **Exercise 4b (2 points).** Implement `forward_difference(f, x, h)` and
 `central_difference(f, x, h)` for a function `f` of a real variable.
 """),
-    answer("u2_forward_difference", """def forward_difference(f, x, h):
-    \"\"\"(f(x + h) - f(x)) / h.\"\"\"
+    exercise(FORWARD_DIFFERENCE, points=1, solution='''def forward_difference(f, x, h):
+    """(f(x + h) - f(x)) / h."""
     ### BEGIN SOLUTION
     return (f(x + h) - f(x)) / h
-    ### END SOLUTION"""),
-    tests(FORWARD_DIFFERENCE, 1),
-    answer("u2_central_difference", """def central_difference(f, x, h):
-    \"\"\"(f(x + h) - f(x - h)) / (2 h).\"\"\"
+    ### END SOLUTION'''),
+    exercise(CENTRAL_DIFFERENCE, points=1, solution='''def central_difference(f, x, h):
+    """(f(x + h) - f(x - h)) / (2 h)."""
     ### BEGIN SOLUTION
     return (f(x + h) - f(x - h)) / (2 * h)
-    ### END SOLUTION"""),
-    tests(CENTRAL_DIFFERENCE, 1),
+    ### END SOLUTION'''),
     md(de=r"""Wie gut sind die beiden Näherungen? Die Ansicht zeigt den Fehler
 $|D f(x) - f'(x)|$ für $f(x) = x^3$ über $h$ – beide Achsen logarithmisch. Bewegen Sie $h$ von
 $1$ bis $10^{-12}$ und beobachten Sie die Punkte.
@@ -1067,12 +1044,11 @@ steps stop.
 **Exercise 5a (1 point).** Implement `gd_step(w, grad, lr)`: one step for an array of parameters `w`
 with the gradient `grad` (same shape) and the learning rate `lr`.
 """),
-    answer("u2_gd_step", """def gd_step(w, grad, lr):
-    \"\"\"One step of gradient descent: w - lr * grad.\"\"\"
+    exercise(GD_STEP, points=1, solution='''def gd_step(w, grad, lr):
+    """One step of gradient descent: w - lr * grad."""
     ### BEGIN SOLUTION
     return w - lr * grad
-    ### END SOLUTION"""),
-    tests(GD_STEP, 1),
+    ### END SOLUTION'''),
     md(de=r"""### Die Lernrate
 
 **Aufgabe 5b (1 Punkt).** Für welche Lernraten $\eta > 0$ konvergiert der Gradientenabstieg auf
@@ -1084,13 +1060,11 @@ genau für $0 < \eta <$ `lr_max`). *Tipp:* Schreiben Sie einen Schritt für $w_t
 $J(w) = (w-3)^2 + 1$ converge from every starting point? Give the boundary as `lr_max`
 (convergence exactly for $0 < \eta <$ `lr_max`). *Hint:* write out one step for $w_t - 3$.
 """),
-    answer("u2_lr_max", """lr_max = None
-### BEGIN SOLUTION
+    exercise(LR_MAX, points=1,
+             solution="""\
 # J'(w) = 2 (w - 3), so w_{t+1} - 3 = w_t - 3 - 2 eta (w_t - 3) = (1 - 2 eta)(w_t - 3)
 # and w_t - 3 = (1 - 2 eta)^t (w_0 - 3) -> 0  iff  |1 - 2 eta| < 1  iff  0 < eta < 1.
-lr_max = 1.0
-### END SOLUTION"""),
-    tests(LR_MAX, 1),
+lr_max = 1.0"""),
     md(de=r"""Prüfen Sie Ihre Antwort in der Ansicht: Sie zeigt den Gradientenabstieg auf $J(w) =
 (w - 3)^2 + 1$. Links die Kostenfunktion mit den Iterationen $w_0, w_1, \dots$, rechts der Abstand
 der Kosten zum Minimum pro Schritt (logarithmisch). Probieren Sie kleine Lernraten (0,01), mittlere
@@ -1197,15 +1171,14 @@ Die Funktion gibt das Paar `(dL_dw, dL_db)` zurück – `dL_dw` ein Vektor derse
 """, en=r"""**Exercise 6 (2 points).** Implement `output_neuron_grads(a_prev, w, b, G)`: it returns
 the pair `(dL_dw, dL_db)` – `dL_dw` a vector of the same shape as `w`, `dL_db` a number.
 """),
-    answer("u2_output_neuron_grads", """def output_neuron_grads(a_prev, w, b, G):
-    \"\"\"Gradients of the loss L = (ReLU(w . a_prev + b) - G)^2 with respect to w and b.\"\"\"
+    exercise(OUTPUT_NEURON_GRADS, points=2, solution='''def output_neuron_grads(a_prev, w, b, G):
+    """Gradients of the loss L = (ReLU(w . a_prev + b) - G)^2 with respect to w and b."""
     ### BEGIN SOLUTION
     z = w @ a_prev + b
     O = max(z, 0.0)
     delta = 2 * (O - G) * (1.0 if z > 0 else 0.0)  # dL/dO * dO/dz
     return delta * a_prev, delta
-    ### END SOLUTION"""),
-    tests(OUTPUT_NEURON_GRADS, 2),
+    ### END SOLUTION'''),
 
     md(de=r"""## Zusammenfassung
 

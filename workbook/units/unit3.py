@@ -26,7 +26,7 @@ import sympy as sp
 
 from nnkit.activations import Sigmoid
 from workbook import symbolic
-from workbook.exercise import Exercise, Mistake
+from workbook.exercise import Exercise, Mistake, hint
 from workbook.reference.sine_network import (
     DATA_SEED,
     GIVEN,
@@ -42,7 +42,7 @@ from workbook.reference.sine_network import (
     table_gradients,
     to_params,
 )
-from workbook.source import Unit, answer, code, manual, md, tests
+from workbook.source import Unit, code, exercise, manual, md
 
 UNIT = Unit(
     number=3,
@@ -58,10 +58,6 @@ UNIT = Unit(
 
 X0 = 2.0  # the input of the worked example
 SIGMOID = Sigmoid()
-
-
-def _hint(de, en):
-    return {"de": de, "en": en}
 
 
 # ====================================================================== references (nnkit)
@@ -284,263 +280,263 @@ def _gp(k):
 
 
 # ====================================================================== exercises
-EXERCISES = [
-    Exercise(
-        id="u3_z", answer="z_x2", kind="value", expected=_z_expected, rtol=1e-4, atol=1e-6,
-        mistakes=[
-            Mistake("no_bias", lambda: np.array([_w(f"w1_{k}1") * X0 for k in (1, 2, 3)]), _hint(
-                de="Es fehlt der Bias w_k0⁽¹⁾: zₖ ist eine Gerade in x mit Achsenabschnitt.",
-                en="The bias w_k0⁽¹⁾ is missing: zₖ is a straight line in x with an intercept.")),
-            Mistake("swapped", lambda: np.array([_w(f"w1_{k}0") * X0 + _w(f"w1_{k}1")
-                                                 for k in (1, 2, 3)]), _hint(
-                de="Bias und Gewicht sind vertauscht: Der zweite Index 1 gehört zur Eingabe x, "
-                   "der Index 0 zur konstanten Eingabe 1.",
-                en="Bias and weight are swapped: the second index 1 belongs to the input x, "
-                   "the index 0 to the constant input 1.")),
-            Mistake("activated", lambda: SIGMOID.fn(_z_expected()), _hint(
-                de="Das sind schon die Aktivierungen g(zₖ). Gefragt ist die gewichtete Summe zₖ "
-                   "vor der Aktivierungsfunktion.",
-                en="These are already the activations g(zₖ). The question asks for the weighted "
-                   "sum zₖ before the activation function.")),
-        ]),
-    Exercise(
-        id="u3_a", answer="a_x2", kind="value", expected=_a_expected, rtol=1e-4, atol=1e-6,
-        mistakes=[
-            Mistake("derivative", lambda: SIGMOID.grad(_z_expected()), _hint(
-                de="Das ist die Ableitung g'(zₖ). Gefragt ist der Wert g(zₖ) selbst.",
-                en="That is the derivative g'(zₖ). The question asks for the value g(zₖ).")),
-            Mistake("sign_in_exp", lambda: 1.0 / (1.0 + np.exp(_z_expected())), _hint(
-                de="Vorzeichen im Exponenten prüfen: g(z) = 1/(1 + e^(−z)) wächst mit z.",
-                en="Check the sign in the exponent: g(z) = 1/(1 + e^(−z)) increases with z.")),
-        ]),
-    Exercise(
-        id="u3_yhat", answer="yhat_x2", kind="value", expected=_yhat_expected, rtol=1e-4,
-        atol=1e-6,
-        mistakes=[
-            Mistake("z_for_g", lambda: _output(X0, GIVEN, act=_identity), _hint(
-                de="Sie haben zₖ gewichtet. In die Ausgabe gehen die Aktivierungen g(zₖ) ein.",
-                en="You weighted zₖ. The output combines the activations g(zₖ).")),
-            Mistake("no_bias", lambda: _output(X0, GIVEN, bias=False), _hint(
-                de="Es fehlt der Bias w₁₀⁽²⁾ des Ausgabeneurons.",
-                en="The bias w₁₀⁽²⁾ of the output neuron is missing.")),
-            Mistake("g_prime", lambda: _output(X0, GIVEN, act=SIGMOID.grad), _hint(
-                de="Sie haben g'(zₖ) verwendet, wo g(zₖ) hingehört.",
-                en="You used g'(zₖ) where g(zₖ) belongs.")),
-        ]),
-    Exercise(
-        id="u3_predict", answer="predict_131", kind="function", expected=_predict_reference,
-        cases=_predict_cases,
-        mistakes=[
-            Mistake("z_for_g", lambda x, w: _output(np.asarray(x, float), w, act=_identity), _hint(
-                de="In die Ausgabe gehen die Aktivierungen g(zₖ) ein, nicht zₖ.",
-                en="The output combines the activations g(zₖ), not zₖ.")),
-            Mistake("no_bias", lambda x, w: _output(np.asarray(x, float), w, bias=False), _hint(
-                de="Es fehlt der Bias w₁₀⁽²⁾ = w[\"w2_10\"].",
-                en="The bias w₁₀⁽²⁾ = w[\"w2_10\"] is missing.")),
-        ]),
-    Exercise(
-        id="u3_cost", answer="J_given", kind="value", expected=_cost_expected, rtol=1e-4,
-        atol=1e-8,
-        mistakes=[
-            Mistake("no_half", lambda: 2 * _cost_expected(), _hint(
-                de="Der Faktor ist 1/(2n), nicht 1/n.", en="The factor is 1/(2n), not 1/n.")),
-            Mistake("no_n", lambda: _sum_of_squares() / 2, _hint(
-                de="Es fehlt der Mittelwert: Teilen Sie durch 2n, nicht nur durch 2.",
-                en="The mean is missing: divide by 2n, not by 2 only.")),
-            Mistake("sum", lambda: _sum_of_squares(), _hint(
-                de="Das ist die Summe der quadrierten Fehler. Es fehlt der Faktor 1/(2n).",
-                en="That is the sum of squared errors. The factor 1/(2n) is missing.")),
-            Mistake("rmse", lambda: float(np.sqrt(2 * _cost_expected())), _hint(
-                de="Keine Wurzel: J ist der halbe mittlere quadratische Fehler.",
-                en="No square root: J is half the mean squared error.")),
-        ]),
-    Exercise(
-        id="u3_chain", answer="d_ln", kind="expression",
-        expected=lambda: 2 / sp.Symbol("x"), symbols=lambda: {"x": sp.Symbol("x")},
-        mistakes=[
-            Mistake("outer_only", lambda: 1 / (3 * sp.Symbol("x") ** 2), _hint(
-                de="Das ist nur die äußere Ableitung ln'(u) = 1/u an der Stelle u = 3x². "
-                   "Die Kettenregel verlangt noch die innere Ableitung.",
-                en="That is only the outer derivative ln'(u) = 1/u at u = 3x². The chain rule "
-                   "also needs the inner derivative.")),
-            Mistake("inner_only", lambda: 6 * sp.Symbol("x"), _hint(
-                de="Das ist nur die innere Ableitung von 3x². Es fehlt die äußere Ableitung "
-                   "ln'(u) = 1/u.",
-                en="That is only the inner derivative of 3x². The outer derivative ln'(u) = 1/u "
-                   "is missing.")),
-            Mistake("outer_without_inner_x", lambda: 1 / sp.Symbol("x") ** 2, _hint(
-                de="Leiten Sie schrittweise ab: äußere Ableitung an der Stelle 3x², mal innere "
-                   "Ableitung (3x²)'.",
-                en="Differentiate step by step: the outer derivative at 3x², times the inner "
-                   "derivative (3x²)'.")),
-        ]),
-    Exercise(
-        id="u3_layer2", answer="dJ_dw2_12", kind="expression", expected=_expected_layer2,
-        symbols=_symbols,
-        mistakes=[
-            Mistake("g_prime_for_g", lambda: -_residual() * _gp(2), _hint(
-                de="Sie haben g'(z₂) verwendet, wo g(z₂) hingehört: ŷ hängt über den Summanden "
-                   "w₁₂⁽²⁾·g(z₂) linear von w₁₂⁽²⁾ ab, und g(z₂) hängt nicht von w₁₂⁽²⁾ ab. "
-                   "(Auf einigen Folien steht hier fälschlich g'.)",
-                en="You used g'(z₂) where g(z₂) belongs: ŷ depends on w₁₂⁽²⁾ linearly through the "
-                   "term w₁₂⁽²⁾·g(z₂), and g(z₂) does not depend on w₁₂⁽²⁾. (Some slides wrongly "
-                   "show g' here.)")),
-            Mistake("sign", lambda: _residual() * _g(2), _hint(
-                de="Vorzeichen prüfen: Die innere Ableitung von (y − ŷ) nach dem Gewicht bringt "
-                   "ein Minus.",
-                en="Check the sign: the inner derivative of (y − ŷ) with respect to the weight "
-                   "introduces a minus sign.")),
-            Mistake("factor_two", lambda: -2 * _residual() * _g(2), _hint(
-                de="Der Faktor 2 aus der Ableitung des Quadrats kürzt sich mit dem 1/2 in J.",
-                en="The factor 2 from differentiating the square cancels the 1/2 in J.")),
-            Mistake("no_inner", lambda: -_residual(), _hint(
-                de="Kettenregel: Es fehlt die innere Ableitung ∂ŷ/∂w₁₂⁽²⁾.",
-                en="Chain rule: the inner derivative ∂ŷ/∂w₁₂⁽²⁾ is missing.")),
-        ]),
-    Exercise(
-        id="u3_layer1", answer="dJ_dw1_21", kind="expression", expected=_expected_layer1,
-        symbols=_symbols,
-        mistakes=[
-            Mistake("no_x", lambda: -_residual() * _S("w2_12") * _gp(2), _hint(
-                de="Kettenregel bis zum Ende: z₂ = w₂₀⁽¹⁾ + w₂₁⁽¹⁾·x; was ist ∂z₂/∂w₂₁⁽¹⁾?",
-                en="Follow the chain rule to the end: z₂ = w₂₀⁽¹⁾ + w₂₁⁽¹⁾·x; what is "
-                   "∂z₂/∂w₂₁⁽¹⁾?")),
-            Mistake("g_for_g_prime", lambda: -_residual() * _S("w2_12") * _g(2) * _S("x"), _hint(
-                de="Sie haben g(z₂) verwendet, wo die Ableitung g'(z₂) hingehört: Das Gewicht "
-                   "sitzt hier innerhalb von g.",
-                en="You used g(z₂) where the derivative g'(z₂) belongs: here the weight sits "
-                   "inside g.")),
-            Mistake("no_w2", lambda: -_residual() * _gp(2) * _S("x"), _hint(
-                de="Es fehlt ein Faktor: Wie hängt ŷ von g(z₂) ab?",
-                en="A factor is missing: how does ŷ depend on g(z₂)?")),
-            Mistake("sign", lambda: _residual() * _S("w2_12") * _gp(2) * _S("x"), _hint(
-                de="Vorzeichen prüfen: Die Ableitung von (y − ŷ) nach ŷ ist −1.",
-                en="Check the sign: the derivative of (y − ŷ) with respect to ŷ is −1.")),
-            Mistake("wrong_neuron", lambda: -_residual() * _S("w2_11") * _gp(1) * _S("x"), _hint(
-                de="Das ist die Ableitung nach w₁₁⁽¹⁾ (Neuron 1). Gefragt ist das Gewicht zu "
-                   "Neuron 2.",
-                en="That is the derivative with respect to w₁₁⁽¹⁾ (neuron 1). The question asks "
-                   "for the weight of neuron 2.")),
-        ]),
-    Exercise(
-        id="u3_needed", answer="needed_x", kind="choice", expected="c",
-        options={
-            "a": {"de": "in allen zehn", "en": "in all ten"},
-            "b": {"de": "nur in den vier Ableitungen der zweiten Schicht",
-                  "en": "only in the four derivatives of the second layer"},
-            "c": {"de": "nur in ∂J/∂w₁₁⁽¹⁾, ∂J/∂w₂₁⁽¹⁾, ∂J/∂w₃₁⁽¹⁾",
-                  "en": "only in ∂J/∂w₁₁⁽¹⁾, ∂J/∂w₂₁⁽¹⁾, ∂J/∂w₃₁⁽¹⁾"},
-            "d": {"de": "in allen sechs Ableitungen der ersten Schicht",
-                  "en": "in all six derivatives of the first layer"},
-        },
-        mistakes=[
-            Mistake("bias_too", "d", _hint(
-                de="Betrachten Sie die Bias-Gewichte w_k0⁽¹⁾: Was ist ∂zₖ/∂w_k0⁽¹⁾?",
-                en="Look at the bias weights w_k0⁽¹⁾: what is ∂zₖ/∂w_k0⁽¹⁾?")),
-            Mistake("all", "a", _hint(
-                de="Gefragt ist, wo xᵢ als eigener Faktor steht, nicht, wovon ŷᵢ abhängt.",
-                en="The question is where xᵢ appears as a separate factor, not what ŷᵢ "
-                   "depends on.")),
-        ]),
-    Exercise(
-        id="u3_ingredients", answer="ingredients", kind="value", expected=_ingredients,
-        mistakes=[
-            Mistake("g_in_layer1", lambda: _ingredients(g=(0, 1, 1, 1)), _hint(
-                de="Die erste Schicht braucht g'(z_ik), nicht g(z_ik) als Faktor: Schauen Sie in "
-                   "der Tabelle nach, welche Formeln g(z_ik) selbst enthalten.",
-                en="The first layer needs g'(z_ik), not g(z_ik) as a factor: look up in the "
-                   "table which formulas contain g(z_ik) itself.")),
-            Mistake("residual_layer2_only", lambda: _ingredients(r=(1, 1, 0, 0)), _hint(
-                de="Das Residuum r_i steht in allen zehn Formeln: Auch die erste Schicht erfährt "
-                   "den Fehler über die Kettenregel.",
-                en="The residual r_i is in all ten formulas: the error reaches the first "
-                   "layer as well, through the chain rule.")),
-            Mistake("w2_in_layer2", lambda: _ingredients(w2=(0, 1, 1, 1)), _hint(
-                de="ŷ hängt linear von w_1k⁽²⁾ ab: Die Ableitung nach w_1k⁽²⁾ enthält w_1k⁽²⁾ "
-                   "nicht. Gebraucht wird es für die erste Schicht.",
-                en="ŷ depends linearly on w_1k⁽²⁾: the derivative with respect to w_1k⁽²⁾ does "
-                   "not contain w_1k⁽²⁾. It is needed for the first layer.")),
-            Mistake("x_bias_too", lambda: _ingredients(x=(0, 0, 1, 1)), _hint(
-                de="Betrachten Sie die Bias-Gewichte w_k0⁽¹⁾: Was ist ∂zₖ/∂w_k0⁽¹⁾?",
-                en="Look at the bias weights w_k0⁽¹⁾: what is ∂zₖ/∂w_k0⁽¹⁾?")),
-        ]),
-    DictExercise(
-        id="u3_numerical_gradients", answer="numerical_gradients", kind="function",
-        expected=_as_tuple(lambda x, y, w, h: _gradients_reference(x, y, w)),
-        cases=_numerical_cases, rtol=1e-5, atol=1e-7,
-        mistakes=[
-            Mistake("forward", _as_tuple(lambda x, y, w, h: _numerical(x, y, w, h, "forward")),
-                    _hint(de="Das ist der einseitige Quotient (J(w + h) − J(w))/h; er ist nur auf "
-                             "etwa h genau. Nehmen Sie den zentralen: (J(w + h) − J(w − h))/(2h).",
-                          en="This is the one-sided quotient (J(w + h) − J(w))/h, accurate only "
-                             "to about h. Use the centred one: (J(w + h) − J(w − h))/(2h).")),
-            Mistake("no_two", _as_tuple(lambda x, y, w, h: {
-                k: 2 * v for k, v in _numerical(x, y, w, h).items()}), _hint(
-                de="Alles ist doppelt so groß: Zwischen w − h und w + h liegt der Abstand 2h.",
-                en="Everything is twice as large as it should be: w − h and w + h are 2h apart.")),
-        ]),
-    Exercise(
-        id="u3_rel_error", answer="rel_error", kind="function", expected=_rel_error,
-        cases=_rel_error_cases,
-        mistakes=[
-            Mistake("absolute", lambda a, b: float(np.max(np.abs(np.asarray(a) - np.asarray(b)))),
-                    _hint(de="Das ist der absolute Fehler. Teilen Sie jede Differenz durch "
-                             "|a| + |b| (mindestens 10⁻⁸).",
-                          en="This is the absolute error. Divide every difference by |a| + |b| "
-                             "(at least 1e-8).")),
-            Mistake("mean", lambda a, b: float(np.mean(
-                np.abs(np.asarray(a) - np.asarray(b))
-                / np.maximum(1e-8, np.abs(np.asarray(a)) + np.abs(np.asarray(b))))), _hint(
-                de="Gesucht ist der größte relative Fehler, nicht der mittlere: Ein einziges "
-                   "falsches Gewicht soll auffallen.",
-                en="The largest relative error is wanted, not the mean: a single wrong weight "
-                   "must stand out.")),
-        ]),
-    DictExercise(
-        id="u3_gradients", answer="gradients", kind="function",
-        expected=_as_tuple(_gradients_reference), cases=_gradient_cases, rtol=1e-5, atol=1e-9,
-        mistakes=[
-            Mistake("g_prime_in_layer2", _gradients_wrong(layer2="g'"), _hint(
-                de="In der zweiten Schicht gehört g(zₖ) in die Formel, nicht g'(zₖ) (der Fehler "
-                   "einiger Folien): ŷ hängt linear von w_1k⁽²⁾ ab.",
-                en="The second layer needs g(zₖ), not g'(zₖ) (the mistake on some slides): ŷ "
-                   "depends linearly on w_1k⁽²⁾.")),
-            Mistake("sign", _gradients_wrong(sign=-1.0), _hint(
-                de="Alle Vorzeichen sind falsch: Die innere Ableitung von (yᵢ − ŷᵢ) bringt ein "
-                   "Minus (oder Sie rechnen mit ŷᵢ − yᵢ und zusätzlichem Minus).",
-                en="Every sign is wrong: the inner derivative of (yᵢ − ŷᵢ) introduces a minus sign "
-                   "(or you use ŷᵢ − yᵢ with an extra minus).")),
-            Mistake("half", _gradients_wrong(scale=0.5), _hint(
-                de="Alles ist halb so groß wie richtig: Der Faktor 2 aus der Ableitung des "
-                   "Quadrats macht aus 1/(2n) den Faktor 1/n.",
-                en="Everything is half the right size: the factor 2 from differentiating the "
-                   "square turns 1/(2n) into 1/n.")),
-            Mistake("no_x", _gradients_wrong(with_x=False), _hint(
-                de="Bei ∂J/∂w_k1⁽¹⁾ fehlt der Faktor xᵢ (innere Ableitung von zₖ nach w_k1⁽¹⁾).",
-                en="∂J/∂w_k1⁽¹⁾ lacks the factor xᵢ (the inner derivative of zₖ with respect to "
-                   "w_k1⁽¹⁾).")),
-            Mistake("g_in_layer1", _gradients_wrong(layer1="g"), _hint(
-                de="In der ersten Schicht gehört g'(zₖ) = g(zₖ)(1 − g(zₖ)) in die Formel, nicht "
-                   "g(zₖ).",
-                en="The first layer needs g'(zₖ) = g(zₖ)(1 − g(zₖ)), not g(zₖ).")),
-            Mistake("no_w2", _gradients_wrong(with_w2=False), _hint(
-                de="In der ersten Schicht fehlt der Faktor w_1k⁽²⁾ vor der Summe.",
-                en="The first layer lacks the factor w_1k⁽²⁾ in front of the sum.")),
-        ]),
-    DictExercise(
-        id="u3_step", answer="train_step", kind="function", expected=_as_tuple(_step_reference),
-        cases=_step_cases, rtol=1e-5, atol=1e-9,
-        mistakes=[
-            Mistake("ascent", _as_tuple(lambda x, y, w, alpha: _step_reference(x, y, w, -alpha)),
-                    _hint(de="Sie gehen bergauf: Beim Gradientenabstieg wird η·∂J/∂w abgezogen.",
-                          en="You walk uphill: gradient descent subtracts η·∂J/∂w.")),
-            Mistake("no_alpha", _as_tuple(lambda x, y, w, alpha: _step_reference(x, y, w, 1.0)),
-                    _hint(de="Die Lernrate η fehlt.", en="The learning rate η is missing.")),
-            Mistake("unchanged", _as_tuple(lambda x, y, w, alpha: dict(w)), _hint(
-                de="Die Gewichte haben sich nicht verändert: Geben Sie die neuen Gewichte zurück.",
-                en="The weights did not change: return the new weights.")),
-        ]),
-]
+EX_Z = Exercise(
+    id="u3_z", answer="z_x2", kind="value", expected=_z_expected, rtol=1e-4, atol=1e-6,
+    mistakes=[
+        Mistake("no_bias", lambda: np.array([_w(f"w1_{k}1") * X0 for k in (1, 2, 3)]), hint(
+            de="Es fehlt der Bias w_k0⁽¹⁾: zₖ ist eine Gerade in x mit Achsenabschnitt.",
+            en="The bias w_k0⁽¹⁾ is missing: zₖ is a straight line in x with an intercept.")),
+        Mistake("swapped", lambda: np.array([_w(f"w1_{k}0") * X0 + _w(f"w1_{k}1")
+                                             for k in (1, 2, 3)]), hint(
+            de="Bias und Gewicht sind vertauscht: Der zweite Index 1 gehört zur Eingabe x, "
+               "der Index 0 zur konstanten Eingabe 1.",
+            en="Bias and weight are swapped: the second index 1 belongs to the input x, "
+               "the index 0 to the constant input 1.")),
+        Mistake("activated", lambda: SIGMOID.fn(_z_expected()), hint(
+            de="Das sind schon die Aktivierungen g(zₖ). Gefragt ist die gewichtete Summe zₖ "
+               "vor der Aktivierungsfunktion.",
+            en="These are already the activations g(zₖ). The question asks for the weighted "
+               "sum zₖ before the activation function.")),
+    ])
+EX_A = Exercise(
+    id="u3_a", answer="a_x2", kind="value", expected=_a_expected, rtol=1e-4, atol=1e-6,
+    mistakes=[
+        Mistake("derivative", lambda: SIGMOID.grad(_z_expected()), hint(
+            de="Das ist die Ableitung g'(zₖ). Gefragt ist der Wert g(zₖ) selbst.",
+            en="That is the derivative g'(zₖ). The question asks for the value g(zₖ).")),
+        Mistake("sign_in_exp", lambda: 1.0 / (1.0 + np.exp(_z_expected())), hint(
+            de="Vorzeichen im Exponenten prüfen: g(z) = 1/(1 + e^(−z)) wächst mit z.",
+            en="Check the sign in the exponent: g(z) = 1/(1 + e^(−z)) increases with z.")),
+    ])
+EX_YHAT = Exercise(
+    id="u3_yhat", answer="yhat_x2", kind="value", expected=_yhat_expected, rtol=1e-4,
+    atol=1e-6,
+    mistakes=[
+        Mistake("z_for_g", lambda: _output(X0, GIVEN, act=_identity), hint(
+            de="Sie haben zₖ gewichtet. In die Ausgabe gehen die Aktivierungen g(zₖ) ein.",
+            en="You weighted zₖ. The output combines the activations g(zₖ).")),
+        Mistake("no_bias", lambda: _output(X0, GIVEN, bias=False), hint(
+            de="Es fehlt der Bias w₁₀⁽²⁾ des Ausgabeneurons.",
+            en="The bias w₁₀⁽²⁾ of the output neuron is missing.")),
+        Mistake("g_prime", lambda: _output(X0, GIVEN, act=SIGMOID.grad), hint(
+            de="Sie haben g'(zₖ) verwendet, wo g(zₖ) hingehört.",
+            en="You used g'(zₖ) where g(zₖ) belongs.")),
+    ])
+EX_PREDICT = Exercise(
+    id="u3_predict", answer="predict_131", kind="function", expected=_predict_reference,
+    cases=_predict_cases,
+    mistakes=[
+        Mistake("z_for_g", lambda x, w: _output(np.asarray(x, float), w, act=_identity), hint(
+            de="In die Ausgabe gehen die Aktivierungen g(zₖ) ein, nicht zₖ.",
+            en="The output combines the activations g(zₖ), not zₖ.")),
+        Mistake("no_bias", lambda x, w: _output(np.asarray(x, float), w, bias=False), hint(
+            de="Es fehlt der Bias w₁₀⁽²⁾ = w[\"w2_10\"].",
+            en="The bias w₁₀⁽²⁾ = w[\"w2_10\"] is missing.")),
+    ])
+EX_COST = Exercise(
+    id="u3_cost", answer="J_given", kind="value", expected=_cost_expected, rtol=1e-4,
+    atol=1e-8,
+    mistakes=[
+        Mistake("no_half", lambda: 2 * _cost_expected(), hint(
+            de="Der Faktor ist 1/(2n), nicht 1/n.", en="The factor is 1/(2n), not 1/n.")),
+        Mistake("no_n", lambda: _sum_of_squares() / 2, hint(
+            de="Es fehlt der Mittelwert: Teilen Sie durch 2n, nicht nur durch 2.",
+            en="The mean is missing: divide by 2n, not by 2 only.")),
+        Mistake("sum", lambda: _sum_of_squares(), hint(
+            de="Das ist die Summe der quadrierten Fehler. Es fehlt der Faktor 1/(2n).",
+            en="That is the sum of squared errors. The factor 1/(2n) is missing.")),
+        Mistake("rmse", lambda: float(np.sqrt(2 * _cost_expected())), hint(
+            de="Keine Wurzel: J ist der halbe mittlere quadratische Fehler.",
+            en="No square root: J is half the mean squared error.")),
+    ])
+EX_CHAIN = Exercise(
+    id="u3_chain", answer="d_ln", kind="expression",
+    expected=lambda: 2 / sp.Symbol("x"), symbols=lambda: {"x": sp.Symbol("x")},
+    mistakes=[
+        Mistake("outer_only", lambda: 1 / (3 * sp.Symbol("x") ** 2), hint(
+            de="Das ist nur die äußere Ableitung ln'(u) = 1/u an der Stelle u = 3x². "
+               "Die Kettenregel verlangt noch die innere Ableitung.",
+            en="That is only the outer derivative ln'(u) = 1/u at u = 3x². The chain rule "
+               "also needs the inner derivative.")),
+        Mistake("inner_only", lambda: 6 * sp.Symbol("x"), hint(
+            de="Das ist nur die innere Ableitung von 3x². Es fehlt die äußere Ableitung "
+               "ln'(u) = 1/u.",
+            en="That is only the inner derivative of 3x². The outer derivative ln'(u) = 1/u "
+               "is missing.")),
+        Mistake("outer_without_inner_x", lambda: 1 / sp.Symbol("x") ** 2, hint(
+            de="Leiten Sie schrittweise ab: äußere Ableitung an der Stelle 3x², mal innere "
+               "Ableitung (3x²)'.",
+            en="Differentiate step by step: the outer derivative at 3x², times the inner "
+               "derivative (3x²)'.")),
+    ])
+EX_LAYER2 = Exercise(
+    id="u3_layer2", answer="dJ_dw2_12", kind="expression", expected=_expected_layer2,
+    symbols=_symbols,
+    mistakes=[
+        Mistake("g_prime_for_g", lambda: -_residual() * _gp(2), hint(
+            de="Sie haben g'(z₂) verwendet, wo g(z₂) hingehört: ŷ hängt über den Summanden "
+               "w₁₂⁽²⁾·g(z₂) linear von w₁₂⁽²⁾ ab, und g(z₂) hängt nicht von w₁₂⁽²⁾ ab. "
+               "(Auf einigen Folien steht hier fälschlich g'.)",
+            en="You used g'(z₂) where g(z₂) belongs: ŷ depends on w₁₂⁽²⁾ linearly through the "
+               "term w₁₂⁽²⁾·g(z₂), and g(z₂) does not depend on w₁₂⁽²⁾. (Some slides wrongly "
+               "show g' here.)")),
+        Mistake("sign", lambda: _residual() * _g(2), hint(
+            de="Vorzeichen prüfen: Die innere Ableitung von (y − ŷ) nach dem Gewicht bringt "
+               "ein Minus.",
+            en="Check the sign: the inner derivative of (y − ŷ) with respect to the weight "
+               "introduces a minus sign.")),
+        Mistake("factor_two", lambda: -2 * _residual() * _g(2), hint(
+            de="Der Faktor 2 aus der Ableitung des Quadrats kürzt sich mit dem 1/2 in J.",
+            en="The factor 2 from differentiating the square cancels the 1/2 in J.")),
+        Mistake("no_inner", lambda: -_residual(), hint(
+            de="Kettenregel: Es fehlt die innere Ableitung ∂ŷ/∂w₁₂⁽²⁾.",
+            en="Chain rule: the inner derivative ∂ŷ/∂w₁₂⁽²⁾ is missing.")),
+    ])
+EX_LAYER1 = Exercise(
+    id="u3_layer1", answer="dJ_dw1_21", kind="expression", expected=_expected_layer1,
+    symbols=_symbols,
+    mistakes=[
+        Mistake("no_x", lambda: -_residual() * _S("w2_12") * _gp(2), hint(
+            de="Kettenregel bis zum Ende: z₂ = w₂₀⁽¹⁾ + w₂₁⁽¹⁾·x; was ist ∂z₂/∂w₂₁⁽¹⁾?",
+            en="Follow the chain rule to the end: z₂ = w₂₀⁽¹⁾ + w₂₁⁽¹⁾·x; what is "
+               "∂z₂/∂w₂₁⁽¹⁾?")),
+        Mistake("g_for_g_prime", lambda: -_residual() * _S("w2_12") * _g(2) * _S("x"), hint(
+            de="Sie haben g(z₂) verwendet, wo die Ableitung g'(z₂) hingehört: Das Gewicht "
+               "sitzt hier innerhalb von g.",
+            en="You used g(z₂) where the derivative g'(z₂) belongs: here the weight sits "
+               "inside g.")),
+        Mistake("no_w2", lambda: -_residual() * _gp(2) * _S("x"), hint(
+            de="Es fehlt ein Faktor: Wie hängt ŷ von g(z₂) ab?",
+            en="A factor is missing: how does ŷ depend on g(z₂)?")),
+        Mistake("sign", lambda: _residual() * _S("w2_12") * _gp(2) * _S("x"), hint(
+            de="Vorzeichen prüfen: Die Ableitung von (y − ŷ) nach ŷ ist −1.",
+            en="Check the sign: the derivative of (y − ŷ) with respect to ŷ is −1.")),
+        Mistake("wrong_neuron", lambda: -_residual() * _S("w2_11") * _gp(1) * _S("x"), hint(
+            de="Das ist die Ableitung nach w₁₁⁽¹⁾ (Neuron 1). Gefragt ist das Gewicht zu "
+               "Neuron 2.",
+            en="That is the derivative with respect to w₁₁⁽¹⁾ (neuron 1). The question asks "
+               "for the weight of neuron 2.")),
+    ])
+EX_NEEDED = Exercise(
+    id="u3_needed", answer="needed_x", kind="choice", expected="c",
+    options={
+        "a": {"de": "in allen zehn", "en": "in all ten"},
+        "b": {"de": "nur in den vier Ableitungen der zweiten Schicht",
+              "en": "only in the four derivatives of the second layer"},
+        "c": {"de": "nur in ∂J/∂w₁₁⁽¹⁾, ∂J/∂w₂₁⁽¹⁾, ∂J/∂w₃₁⁽¹⁾",
+              "en": "only in ∂J/∂w₁₁⁽¹⁾, ∂J/∂w₂₁⁽¹⁾, ∂J/∂w₃₁⁽¹⁾"},
+        "d": {"de": "in allen sechs Ableitungen der ersten Schicht",
+              "en": "in all six derivatives of the first layer"},
+    },
+    mistakes=[
+        Mistake("bias_too", "d", hint(
+            de="Betrachten Sie die Bias-Gewichte w_k0⁽¹⁾: Was ist ∂zₖ/∂w_k0⁽¹⁾?",
+            en="Look at the bias weights w_k0⁽¹⁾: what is ∂zₖ/∂w_k0⁽¹⁾?")),
+        Mistake("all", "a", hint(
+            de="Gefragt ist, wo xᵢ als eigener Faktor steht, nicht, wovon ŷᵢ abhängt.",
+            en="The question is where xᵢ appears as a separate factor, not what ŷᵢ "
+               "depends on.")),
+    ])
+EX_INGREDIENTS = Exercise(
+    id="u3_ingredients", answer="ingredients", kind="value", expected=_ingredients,
+    mistakes=[
+        Mistake("g_in_layer1", lambda: _ingredients(g=(0, 1, 1, 1)), hint(
+            de="Die erste Schicht braucht g'(z_ik), nicht g(z_ik) als Faktor: Schauen Sie in "
+               "der Tabelle nach, welche Formeln g(z_ik) selbst enthalten.",
+            en="The first layer needs g'(z_ik), not g(z_ik) as a factor: look up in the "
+               "table which formulas contain g(z_ik) itself.")),
+        Mistake("residual_layer2_only", lambda: _ingredients(r=(1, 1, 0, 0)), hint(
+            de="Das Residuum r_i steht in allen zehn Formeln: Auch die erste Schicht erfährt "
+               "den Fehler über die Kettenregel.",
+            en="The residual r_i is in all ten formulas: the error reaches the first "
+               "layer as well, through the chain rule.")),
+        Mistake("w2_in_layer2", lambda: _ingredients(w2=(0, 1, 1, 1)), hint(
+            de="ŷ hängt linear von w_1k⁽²⁾ ab: Die Ableitung nach w_1k⁽²⁾ enthält w_1k⁽²⁾ "
+               "nicht. Gebraucht wird es für die erste Schicht.",
+            en="ŷ depends linearly on w_1k⁽²⁾: the derivative with respect to w_1k⁽²⁾ does "
+               "not contain w_1k⁽²⁾. It is needed for the first layer.")),
+        Mistake("x_bias_too", lambda: _ingredients(x=(0, 0, 1, 1)), hint(
+            de="Betrachten Sie die Bias-Gewichte w_k0⁽¹⁾: Was ist ∂zₖ/∂w_k0⁽¹⁾?",
+            en="Look at the bias weights w_k0⁽¹⁾: what is ∂zₖ/∂w_k0⁽¹⁾?")),
+    ])
+EX_NUMERICAL_GRADIENTS = DictExercise(
+    id="u3_numerical_gradients", answer="numerical_gradients", kind="function",
+    expected=_as_tuple(lambda x, y, w, h: _gradients_reference(x, y, w)),
+    cases=_numerical_cases, rtol=1e-5, atol=1e-7,
+    mistakes=[
+        Mistake("forward", _as_tuple(lambda x, y, w, h: _numerical(x, y, w, h, "forward")),
+                hint(de="Das ist der einseitige Quotient (J(w + h) − J(w))/h; er ist nur auf "
+                         "etwa h genau. Nehmen Sie den zentralen: (J(w + h) − J(w − h))/(2h).",
+                      en="This is the one-sided quotient (J(w + h) − J(w))/h, accurate only "
+                         "to about h. Use the centred one: (J(w + h) − J(w − h))/(2h).")),
+        Mistake("no_two", _as_tuple(lambda x, y, w, h: {
+            k: 2 * v for k, v in _numerical(x, y, w, h).items()}), hint(
+            de="Alles ist doppelt so groß: Zwischen w − h und w + h liegt der Abstand 2h.",
+            en="Everything is twice as large as it should be: w − h and w + h are 2h apart.")),
+    ])
+EX_REL_ERROR = Exercise(
+    id="u3_rel_error", answer="rel_error", kind="function", expected=_rel_error,
+    cases=_rel_error_cases,
+    mistakes=[
+        Mistake("absolute", lambda a, b: float(np.max(np.abs(np.asarray(a) - np.asarray(b)))),
+                hint(de="Das ist der absolute Fehler. Teilen Sie jede Differenz durch "
+                         "|a| + |b| (mindestens 10⁻⁸).",
+                      en="This is the absolute error. Divide every difference by |a| + |b| "
+                         "(at least 1e-8).")),
+        Mistake("mean", lambda a, b: float(np.mean(
+            np.abs(np.asarray(a) - np.asarray(b))
+            / np.maximum(1e-8, np.abs(np.asarray(a)) + np.abs(np.asarray(b))))), hint(
+            de="Gesucht ist der größte relative Fehler, nicht der mittlere: Ein einziges "
+               "falsches Gewicht soll auffallen.",
+            en="The largest relative error is wanted, not the mean: a single wrong weight "
+               "must stand out.")),
+    ])
+EX_GRADIENTS = DictExercise(
+    id="u3_gradients", answer="gradients", kind="function",
+    expected=_as_tuple(_gradients_reference), cases=_gradient_cases, rtol=1e-5, atol=1e-9,
+    mistakes=[
+        Mistake("g_prime_in_layer2", _gradients_wrong(layer2="g'"), hint(
+            de="In der zweiten Schicht gehört g(zₖ) in die Formel, nicht g'(zₖ) (der Fehler "
+               "einiger Folien): ŷ hängt linear von w_1k⁽²⁾ ab.",
+            en="The second layer needs g(zₖ), not g'(zₖ) (the mistake on some slides): ŷ "
+               "depends linearly on w_1k⁽²⁾.")),
+        Mistake("sign", _gradients_wrong(sign=-1.0), hint(
+            de="Alle Vorzeichen sind falsch: Die innere Ableitung von (yᵢ − ŷᵢ) bringt ein "
+               "Minus (oder Sie rechnen mit ŷᵢ − yᵢ und zusätzlichem Minus).",
+            en="Every sign is wrong: the inner derivative of (yᵢ − ŷᵢ) introduces a minus sign "
+               "(or you use ŷᵢ − yᵢ with an extra minus).")),
+        Mistake("half", _gradients_wrong(scale=0.5), hint(
+            de="Alles ist halb so groß wie richtig: Der Faktor 2 aus der Ableitung des "
+               "Quadrats macht aus 1/(2n) den Faktor 1/n.",
+            en="Everything is half the right size: the factor 2 from differentiating the "
+               "square turns 1/(2n) into 1/n.")),
+        Mistake("no_x", _gradients_wrong(with_x=False), hint(
+            de="Bei ∂J/∂w_k1⁽¹⁾ fehlt der Faktor xᵢ (innere Ableitung von zₖ nach w_k1⁽¹⁾).",
+            en="∂J/∂w_k1⁽¹⁾ lacks the factor xᵢ (the inner derivative of zₖ with respect to "
+               "w_k1⁽¹⁾).")),
+        Mistake("g_in_layer1", _gradients_wrong(layer1="g"), hint(
+            de="In der ersten Schicht gehört g'(zₖ) = g(zₖ)(1 − g(zₖ)) in die Formel, nicht "
+               "g(zₖ).",
+            en="The first layer needs g'(zₖ) = g(zₖ)(1 − g(zₖ)), not g(zₖ).")),
+        Mistake("no_w2", _gradients_wrong(with_w2=False), hint(
+            de="In der ersten Schicht fehlt der Faktor w_1k⁽²⁾ vor der Summe.",
+            en="The first layer lacks the factor w_1k⁽²⁾ in front of the sum.")),
+    ])
+EX_STEP = DictExercise(
+    id="u3_step", answer="train_step", kind="function", expected=_as_tuple(_step_reference),
+    cases=_step_cases, rtol=1e-5, atol=1e-9,
+    mistakes=[
+        Mistake("ascent", _as_tuple(lambda x, y, w, alpha: _step_reference(x, y, w, -alpha)),
+                hint(de="Sie gehen bergauf: Beim Gradientenabstieg wird η·∂J/∂w abgezogen.",
+                      en="You walk uphill: gradient descent subtracts η·∂J/∂w.")),
+        Mistake("no_alpha", _as_tuple(lambda x, y, w, alpha: _step_reference(x, y, w, 1.0)),
+                hint(de="Die Lernrate η fehlt.", en="The learning rate η is missing.")),
+        Mistake("unchanged", _as_tuple(lambda x, y, w, alpha: dict(w)), hint(
+            de="Die Gewichte haben sich nicht verändert: Geben Sie die neuen Gewichte zurück.",
+            en="The weights did not change: return the new weights.")),
+    ])
+EXERCISES = [EX_Z, EX_A, EX_YHAT, EX_PREDICT, EX_COST, EX_CHAIN, EX_LAYER2, EX_LAYER1, EX_NEEDED,
+             EX_INGREDIENTS, EX_NUMERICAL_GRADIENTS, EX_REL_ERROR, EX_GRADIENTS, EX_STEP]
 
 
 # ====================================================================== cells
@@ -1305,15 +1301,6 @@ SUMMARY = md(
   J/\partial w$ – from a random start and with a suitable learning rate.""")
 
 
-def _value_answer(grade_id, src):
-    """An answer cell that starts with ``name = None`` ("no answer yet"; a formula shows the
-    expected form ``"..."``), ``name`` being the variable the exercise reads."""
-    exercise = next(ex for ex in EXERCISES if ex.id == grade_id)
-    form = '  # "..."' if exercise.kind in ("expression", "choice") else ""
-    return answer(grade_id, f"{exercise.answer} = None{form}\n### BEGIN SOLUTION\n{src}\n"
-                            "### END SOLUTION")
-
-
 CELLS = [
     INTRO,
     SETUP_CODE,
@@ -1322,115 +1309,102 @@ CELLS = [
     ARCHITECTURE,
     WEIGHTS_CODE,
     FORWARD,
-    _value_answer("u3_z", "z_x2 = np.array([w[\"w1_10\"] + w[\"w1_11\"] * 2,\n"
-                          "                 w[\"w1_20\"] + w[\"w1_21\"] * 2,\n"
-                          "                 w[\"w1_30\"] + w[\"w1_31\"] * 2])"),
-    tests("u3_z", 1),
+    exercise(EX_Z, points=1, solution="""z_x2 = np.array([w["w1_10"] + w["w1_11"] * 2,
+                 w["w1_20"] + w["w1_21"] * 2,
+                 w["w1_30"] + w["w1_31"] * 2])"""),
     A_TASK,
-    answer("u3_a", "def g(z):\n"
-                   "    \"\"\"The sigmoid g(z) = 1 / (1 + e^(-z)), elementwise.\"\"\"\n"
-                   "    ### BEGIN SOLUTION\n"
-                   "    return 1 / (1 + np.exp(-z))\n"
-                   "    ### END SOLUTION\n"
-                   "\n\n"
-                   "a_x2 = None\n"
-                   "### BEGIN SOLUTION\n"
-                   "a_x2 = g(z_x2)\n"
-                   "### END SOLUTION"),
-    tests("u3_a", 1),
+    exercise(EX_A, points=1, solution='''def g(z):
+    """The sigmoid g(z) = 1 / (1 + e^(-z)), elementwise."""
+    ### BEGIN SOLUTION
+    return 1 / (1 + np.exp(-z))
+    ### END SOLUTION
+
+
+a_x2 = None
+### BEGIN SOLUTION
+a_x2 = g(z_x2)
+### END SOLUTION'''),
     YHAT_TASK,
-    _value_answer("u3_yhat", "yhat_x2 = (w[\"w2_10\"] + w[\"w2_11\"] * a_x2[0]\n"
-                             "           + w[\"w2_12\"] * a_x2[1] + w[\"w2_13\"] * a_x2[2])"),
-    tests("u3_yhat", 1),
+    exercise(EX_YHAT, points=1, solution="""yhat_x2 = (w["w2_10"] + w["w2_11"] * a_x2[0]
+           + w["w2_12"] * a_x2[1] + w["w2_13"] * a_x2[2])"""),
     FORWARD_VIEW,
     code("ForwardView(x=2.0, show=\"point\")"),
     PREDICT_TASK,
-    answer("u3_predict", "def predict_131(x, w):\n"
-                         "    \"\"\"The predictions yhat_i of the 1-3-1 network for x.\"\"\"\n"
-                         "    ### BEGIN SOLUTION\n"
-                         "    yhat = w[\"w2_10\"]\n"
-                         "    for k in (1, 2, 3):\n"
-                         "        z = w[f\"w1_{k}0\"] + w[f\"w1_{k}1\"] * x\n"
-                         "        yhat = yhat + w[f\"w2_1{k}\"] * g(z)\n"
-                         "    return yhat\n"
-                         "    ### END SOLUTION\n"
-                         "\n\n"
-                         "print(predict_131(np.array([-2.0, 0.0, 2.0]), w))"),
-    tests("u3_predict", 1),
+    exercise(EX_PREDICT, points=1, solution='''def predict_131(x, w):
+    """The predictions yhat_i of the 1-3-1 network for x."""
+    ### BEGIN SOLUTION
+    yhat = w["w2_10"]
+    for k in (1, 2, 3):
+        z = w[f"w1_{k}0"] + w[f"w1_{k}1"] * x
+        yhat = yhat + w[f"w2_1{k}"] * g(z)
+    return yhat
+    ### END SOLUTION
+
+
+print(predict_131(np.array([-2.0, 0.0, 2.0]), w))'''),
     COST,
-    _value_answer("u3_cost", "n = len(x_data)\n"
-                             "J_given = np.sum((y_data - predict_131(x_data, w)) ** 2) / (2 * n)"),
-    tests("u3_cost", 1),
+    exercise(EX_COST, points=1, solution="""n = len(x_data)
+J_given = np.sum((y_data - predict_131(x_data, w)) ** 2) / (2 * n)"""),
     COMBINE,
     code("WeightsView()"),
     COMBINE_TASK,
     COMBINE_ANSWER,
     RULES,
-    _value_answer("u3_chain", "d_ln = \"1/(3*x**2) * 6*x\"  # outer times inner derivative = 2/x"),
-    tests("u3_chain", 1),
+    exercise(EX_CHAIN, points=1, form='"..."',
+             solution='d_ln = "1/(3*x**2) * 6*x"  # outer times inner derivative = 2/x'),
     LAYER2,
-    _value_answer("u3_layer2", "dJ_dw2_12 = \"-(y - yhat) * g(z2)\""),
-    tests("u3_layer2", 1),
+    exercise(EX_LAYER2, points=1, form='"..."', solution='dJ_dw2_12 = "-(y - yhat) * g(z2)"'),
     LAYER1,
-    _value_answer("u3_layer1", "dJ_dw1_21 = \"-(y - yhat) * w2_12 * g'(z2) * x\""),
-    tests("u3_layer1", 1),
+    exercise(EX_LAYER1, points=1, form='"..."',
+             solution="dJ_dw1_21 = \"-(y - yhat) * w2_12 * g'(z2) * x\""),
     TABLE,
-    _value_answer("u3_needed", "needed_x = \"c\""),
-    tests("u3_needed", 1),
+    exercise(EX_NEEDED, points=1, form='"..."', solution='needed_x = "c"'),
     INGREDIENTS_TASK,
-    answer("u3_ingredients", "ingredients = None  # [[...], [...], [...], [...], [...]]\n"
-                             "### BEGIN SOLUTION\n"
-                             "ingredients = [[1, 1, 1, 1],   # r_i\n"
-                             "               [0, 1, 0, 0],   # g(z_ik)\n"
-                             "               [0, 0, 1, 1],   # g'(z_ik)\n"
-                             "               [0, 0, 1, 1],   # w_1k^(2)\n"
-                             "               [0, 0, 0, 1]]   # x_i\n"
-                             "### END SOLUTION"),
-    tests("u3_ingredients", 2),
+    exercise(EX_INGREDIENTS, points=2, form="[[...], [...], [...], [...], [...]]",
+             solution="""ingredients = [[1, 1, 1, 1],   # r_i
+               [0, 1, 0, 0],   # g(z_ik)
+               [0, 0, 1, 1],   # g'(z_ik)
+               [0, 0, 1, 1],   # w_1k^(2)
+               [0, 0, 0, 1]]   # x_i"""),
     PASSES,
-    answer("u3_gradients",
-           "def gradients(x, y, w):\n"
-           "    \"\"\"dJ/dw for all ten weights, J = 1/(2n) sum (y_i - yhat_i)^2 (a dict).\"\"\"\n"
-           "    ### BEGIN SOLUTION\n"
-           "    r = y - predict_131(x, w)  # residuals y_i - yhat_i (forward pass)\n"
-           "    grads = {\"w2_10\": -np.mean(r)}\n"
-           "    for k in (1, 2, 3):\n"
-           "        a = g(w[f\"w1_{k}0\"] + w[f\"w1_{k}1\"] * x)  # g(z_ik)\n"
-           "        da = a * (1 - a)  # g'(z_ik)\n"
-           "        grads[f\"w2_1{k}\"] = -np.mean(r * a)\n"
-           "        grads[f\"w1_{k}0\"] = -w[f\"w2_1{k}\"] * np.mean(r * da)\n"
-           "        grads[f\"w1_{k}1\"] = -w[f\"w2_1{k}\"] * np.mean(r * da * x)\n"
-           "    return grads\n"
-           "    ### END SOLUTION\n"
-           "\n\n"
-           "print(gradients(x_data, y_data, w))  # near 0 for the trained weights"),
-    tests("u3_gradients", 2),
+    exercise(EX_GRADIENTS, points=2, solution='''def gradients(x, y, w):
+    """dJ/dw for all ten weights, J = 1/(2n) sum (y_i - yhat_i)^2 (a dict)."""
+    ### BEGIN SOLUTION
+    r = y - predict_131(x, w)  # residuals y_i - yhat_i (forward pass)
+    grads = {"w2_10": -np.mean(r)}
+    for k in (1, 2, 3):
+        a = g(w[f"w1_{k}0"] + w[f"w1_{k}1"] * x)  # g(z_ik)
+        da = a * (1 - a)  # g'(z_ik)
+        grads[f"w2_1{k}"] = -np.mean(r * a)
+        grads[f"w1_{k}0"] = -w[f"w2_1{k}"] * np.mean(r * da)
+        grads[f"w1_{k}1"] = -w[f"w2_1{k}"] * np.mean(r * da * x)
+    return grads
+    ### END SOLUTION
+
+
+print(gradients(x_data, y_data, w))  # near 0 for the trained weights'''),
     GRADCHECK,
-    answer("u3_numerical_gradients",
-           "def numerical_gradients(x, y, w, h):\n"
-           "    \"\"\"dJ/dw for all ten weights by centred differences of J (a dict).\"\"\"\n"
-           "    ### BEGIN SOLUTION\n"
-           "    def J(weights):\n"
-           "        return np.sum((y - predict_131(x, weights)) ** 2) / (2 * len(x))\n"
-           "\n"
-           "    grads = {}\n"
-           "    for name in w:\n"
-           "        plus, minus = dict(w), dict(w)\n"
-           "        plus[name] = w[name] + h\n"
-           "        minus[name] = w[name] - h\n"
-           "        grads[name] = (J(plus) - J(minus)) / (2 * h)\n"
-           "    return grads\n"
-           "    ### END SOLUTION"),
-    tests("u3_numerical_gradients", 1),
+    exercise(EX_NUMERICAL_GRADIENTS, points=1, solution='''def numerical_gradients(x, y, w, h):
+    """dJ/dw for all ten weights by centred differences of J (a dict)."""
+    ### BEGIN SOLUTION
+    def J(weights):
+        return np.sum((y - predict_131(x, weights)) ** 2) / (2 * len(x))
+
+    grads = {}
+    for name in w:
+        plus, minus = dict(w), dict(w)
+        plus[name] = w[name] + h
+        minus[name] = w[name] - h
+        grads[name] = (J(plus) - J(minus)) / (2 * h)
+    return grads
+    ### END SOLUTION'''),
     GRADCHECK_REL,
-    answer("u3_rel_error",
-           "def rel_error(a, b):\n"
-           "    \"\"\"The largest relative error |a - b| / max(1e-8, |a| + |b|).\"\"\"\n"
-           "    ### BEGIN SOLUTION\n"
-           "    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)\n"
-           "    return np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)))\n"
-           "    ### END SOLUTION"),
-    tests("u3_rel_error", 1),
+    exercise(EX_REL_ERROR, points=1, solution='''def rel_error(a, b):
+    """The largest relative error |a - b| / max(1e-8, |a| + |b|)."""
+    ### BEGIN SOLUTION
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)))
+    ### END SOLUTION'''),
     code("w_check = initial_weights()\n"
          "mine = gradients(x_data, y_data, w_check)\n"
          "numeric = numerical_gradients(x_data, y_data, w_check, 1e-5)\n"
@@ -1442,14 +1416,12 @@ CELLS = [
          "        error = rel_error([mine[name]], [numeric[name]])\n"
          "        print(f\"{symbol(name):8} {error:.0e}\", \"✔\" if error < 1e-7 else \"✘\")"),
     STEP_TASK,
-    answer("u3_step",
-           "def train_step(x, y, w, eta):\n"
-           "    \"\"\"One step of gradient descent w := w - eta dJ/dw: the new weights.\"\"\"\n"
-           "    ### BEGIN SOLUTION\n"
-           "    grads = gradients(x, y, w)\n"
-           "    return {name: w[name] - eta * grads[name] for name in w}\n"
-           "    ### END SOLUTION"),
-    tests("u3_step", 1),
+    exercise(EX_STEP, points=1, solution='''def train_step(x, y, w, eta):
+    """One step of gradient descent w := w - eta dJ/dw: the new weights."""
+    ### BEGIN SOLUTION
+    grads = gradients(x, y, w)
+    return {name: w[name] - eta * grads[name] for name in w}
+    ### END SOLUTION'''),
     LOOP,
     LOOP_CODE,
     TRAINING,

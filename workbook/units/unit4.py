@@ -35,10 +35,10 @@ import sympy as sp
 
 from nnkit.losses import l1
 from workbook import symbolic
-from workbook.exercise import Exercise, Mistake
+from workbook.exercise import Exercise, Mistake, hint
 from workbook.reference import computational_graph as cg
 from workbook.reference import dead_relu as dr
-from workbook.source import Unit, answer, code, manual, md, tests
+from workbook.source import Unit, code, exercise, manual, md
 
 UNIT = Unit(
     number=4,
@@ -154,10 +154,6 @@ def _experiment_fractions():
 
 # ---------------------------------------------------------------- exercises
 
-def _hint(de, en):
-    return {"de": de, "en": en}
-
-
 #: Exercise 0a: the inputs of f = (x + y) max(z, w) and the gradient dL/df arriving from above.
 GRAPH_INPUTS = (-1.3, 3.1, 0.7, -2.1)
 GRAPH_UPSTREAM = -2.0
@@ -178,277 +174,277 @@ def _graph_wrong(swap=True, route="larger", add=1.0):
     return np.array([add * dq, add * dq, dm * to_z, dm * to_w])
 
 
-SIGN_HINT = _hint(
+SIGN_HINT = hint(
     de="Das Vorzeichen ist umgekehrt. Ist ŷ größer als y, wächst L = |y − ŷ| mit ŷ – "
        "welches Vorzeichen hat die Ableitung dann?",
     en="The sign is reversed. If ŷ is larger than y, L = |y − ŷ| grows with ŷ – "
        "so what is the sign of the derivative there?")
 
-EXERCISES = [
-    Exercise(
-        "u4_graph_grads", "graph_grads", "value", _graph_grads,
-        mistakes=[
-            Mistake("no_upstream", lambda: _graph_grads(upstream=1.0), hint=_hint(
-                de="Der Rückwärtsdurchlauf beginnt bei f nicht mit 1, sondern mit dem "
-                   "ankommenden Gradienten ∂L/∂f. Multiplizieren Sie an jedem Knoten mit dem "
-                   "Gradienten, der von oben ankommt.",
-                en="The backward pass does not start at f with 1 but with the upstream gradient "
-                   "∂L/∂f. At every node, multiply by the gradient that arrives from above.")),
-            Mistake("local_only", lambda: np.array([1.0, 1.0, 1.0, 0.0]), hint=_hint(
-                de="Das sind nur die lokalen Gradienten der Addition und des Maximums. "
-                   "Weitergegeben wird das Produkt aus lokalem und ankommendem Gradienten.",
-                en="These are only the local gradients of the add and the max node. What is "
-                   "passed down is the local gradient times the upstream gradient.")),
-            Mistake("no_swap", lambda: _graph_wrong(swap=False), hint=_hint(
-                de="Prüfen Sie den Multiplikationsknoten: Die Ableitung von q · m nach q ist "
-                   "die andere Eingabe, nicht q selbst.",
-                en="Check the multiply node: the derivative of q · m with respect to q is the "
-                   "other input, not q itself.")),
-            Mistake("max_both", lambda: _graph_wrong(route="both"), hint=_hint(
-                de="Das Maximum gibt den Gradienten nicht an beide Eingaben weiter: Eine kleine "
-                   "Änderung der kleineren Eingabe ändert max(z, w) gar nicht.",
-                en="The max node does not pass the gradient to both inputs: a small change of "
-                   "the smaller input does not change max(z, w) at all.")),
-            Mistake("max_smaller", lambda: _graph_wrong(route="smaller"), hint=_hint(
-                de="Am Maximum ist der Gradient bei der falschen Eingabe gelandet. Vergleichen "
-                   "Sie z und w mit Vorzeichen.",
-                en="At the max node the gradient went to the wrong input. Compare z and w, "
-                   "signs included.")),
-            Mistake("add_halves", lambda: _graph_wrong(add=0.5), hint=_hint(
-                de="Die Addition teilt den Gradienten nicht auf: Jede Eingabe bekommt den ganzen "
-                   "ankommenden Gradienten (der lokale Gradient ist 1).",
-                en="The add node does not split the gradient: each input gets all of the "
-                   "upstream gradient (the local gradient is 1).")),
-        ],
-    ),
-    Exercise(
-        "u4_max_gate", "max_gate", "choice", "xy_zero",
-        options={
-            "xy_zero": {"de": "∂f/∂x = ∂f/∂y = 0 und ∂f/∂z = 1.",
-                        "en": "∂f/∂x = ∂f/∂y = 0 and ∂f/∂z = 1."},
-            "z_zero": {"de": "∂f/∂z = 0, ∂f/∂x = −3 und ∂f/∂y = 2.",
-                       "en": "∂f/∂z = 0, ∂f/∂x = −3 and ∂f/∂y = 2."},
-            "all": {"de": "∂f/∂z = 1, ∂f/∂x = −3 und ∂f/∂y = 2.",
-                    "en": "∂f/∂z = 1, ∂f/∂x = −3 and ∂f/∂y = 2."},
-            "no_swap": {"de": "∂f/∂z = 0, ∂f/∂x = 2 und ∂f/∂y = −3.",
-                        "en": "∂f/∂z = 0, ∂f/∂x = 2 and ∂f/∂y = −3."},
-        },
-        mistakes=[
-            Mistake("z_zero", "z_zero", hint=_hint(
-                de="Rechnen Sie zuerst vorwärts: Welche Eingabe des Maximums ist größer – mit "
-                   "Vorzeichen, nicht dem Betrag nach?",
-                en="Do the forward pass first: which input of the max node is larger – with "
-                   "its sign, not by absolute value?")),
-            Mistake("all", "all", hint=_hint(
-                de="Das Maximum gibt den Gradienten nur an eine Eingabe weiter: Eine kleine "
-                   "Änderung der kleineren Eingabe ändert f gar nicht.",
-                en="The max node passes the gradient to one input only: a small change of the "
-                   "smaller input does not change f at all.")),
-            Mistake("no_swap", "no_swap", hint=_hint(
-                de="Zwei Dinge: Welche Eingabe des Maximums ist größer (mit Vorzeichen)? Und "
-                   "die Ableitung von x · y nach x ist nicht x.",
-                en="Two things: which input of the max node is larger (with its sign)? And the "
-                   "derivative of x · y with respect to x is not x.")),
-        ],
-    ),
-    Exercise(
-        "u4_dyhat", "dL_dyhat", "function", _dyhat_reference, cases=_dyhat_cases,
-        mistakes=[
-            Mistake("sign", lambda yhat, y: float(np.sign(y - yhat)), hint=SIGN_HINT),
-            Mistake("always_one", lambda yhat, y: 1.0, hint=_hint(
-                de="Die Ableitung des Betrags ist nicht überall 1: Auf einer Seite des Knicks "
-                   "fällt |y − ŷ|, wenn ŷ wächst.",
-                en="The derivative of the absolute value is not 1 everywhere: on one side of "
-                   "the kink |y − ŷ| decreases as ŷ grows.")),
-            Mistake("sign_of_yhat", lambda yhat, y: float(np.sign(yhat)), hint=_hint(
-                de="Sie unterscheiden die Fälle nach dem Vorzeichen von ŷ. Der Betrag hat "
-                   "seinen Knick aber nicht bei ŷ = 0 – wo liegt er?",
-                en="You split the cases by the sign of ŷ. But the absolute value does not have "
-                   "its kink at ŷ = 0 – where is it?")),
-        ],
-    ),
-    Exercise(
-        "u4_dh0", "dL_dh0", "expression",
-        lambda: _S("d2") * _S("w3") + _S("d2") * _S("w2") * symbolic.heaviside(_S("z1")) * _S("w1"),
-        symbols=_symbols,
-        mistakes=[
-            Mistake("no_skip", lambda: _S("d2") * _S("w2") * symbolic.heaviside(_S("z1")) * _S("w1"),
-                    hint=_hint(
-                        de="Es fehlt ein Weg: h₀ erreicht die Ausgabe auch direkt über die "
-                           "Skip-Verbindung.",
-                        en="A path is missing: h₀ also reaches the output directly through "
-                           "the skip connection.")),
-            Mistake("only_skip", lambda: _S("d2") * _S("w3"), hint=_hint(
-                de="Es fehlt ein Weg: h₀ wirkt auch über z₁ und h₁ auf die Ausgabe.",
-                en="A path is missing: h₀ also acts on the output through z₁ and h₁.")),
-            Mistake("no_gate", lambda: _S("d2") * _S("w3") + _S("d2") * _S("w2") * _S("w1"),
-                    hint=_hint(
-                        de="Auf dem Weg über z₁ liegt eine ReLU. Womit wird die partielle "
-                           "Ableitung dort multipliziert?",
-                        en="There is a ReLU on the path through z₁. What is the partial "
-                           "derivative multiplied by there?")),
-            Mistake("gate_z0", lambda: (_S("d2") * _S("w3") + _S("d2") * _S("w2")
-                                        * symbolic.heaviside(_S("z1")) * _S("w1"))
-                    * symbolic.heaviside(_S("z0")), hint=_hint(
-                        de="Das ist schon ∂L/∂z₀: Die ReLU zwischen z₀ und h₀ gehört nicht "
-                           "mehr zu ∂L/∂h₀.",
-                        en="That is already ∂L/∂z₀: the ReLU between z₀ and h₀ is not part "
-                           "of ∂L/∂h₀.")),
-        ],
-    ),
-    Exercise(
-        "u4_backward", "backward", "function", dr.nnkit_gradients, cases=_backward_cases,
-        mistakes=[
-            Mistake("no_skip_path", lambda x, y, w: _wrong_backward(x, y, w, skip=False),
-                    hint=_hint(
-                        de="∂L/∂w₀ stimmt nicht immer: h₀ erreicht L auf zwei Wegen. "
-                           "Addieren Sie beide Beiträge zu ∂L/∂h₀.",
-                        en="∂L/∂w₀ is not always right: h₀ reaches L along two paths. "
-                           "Add both contributions to ∂L/∂h₀.")),
-            Mistake("sign", lambda x, y, w: _wrong_backward(x, y, w, sign=-1), hint=SIGN_HINT),
-            Mistake("relu_grad_at_zero", lambda x, y, w: _wrong_backward(x, y, w, at_zero=1.0),
-                    hint=_hint(
-                        de="Fast richtig – aber prüfen Sie z = 0: Hier gilt ReLU'(0) = 0 "
-                           "(wie in nnkit).",
-                        en="Almost – but check z = 0: here ReLU'(0) = 0 (as in nnkit).")),
-            Mistake("no_gates", lambda x, y, w: _wrong_backward(x, y, w, gate="none"),
-                    hint=_hint(
-                        de="Ist z ≤ 0, gibt eine ReLU keinen Gradienten weiter. Haben Sie an "
-                           "beiden ReLUs mit ReLU'(z) multipliziert?",
-                        en="If z ≤ 0, a ReLU passes no gradient back. Did you multiply by "
-                           "ReLU'(z) at both ReLUs?")),
-            Mistake("g_for_grad", lambda x, y, w: _wrong_backward(x, y, w, gate="value"),
-                    hint=_hint(
-                        de="An den ReLUs gehört die Ableitung ReLU'(z) in die Kettenregel, "
-                           "nicht der Wert ReLU(z).",
-                        en="At the ReLUs the chain rule needs the derivative ReLU'(z), not the "
-                           "value ReLU(z).")),
-        ],
-    ),
-    Exercise(
-        "u4_step_forward", "forward_values", "value", _forward_values,
-        mistakes=[
-            Mistake("no_skip", lambda: np.array([0.5, 0.5, 0.25, 0.25, 0.125]), hint=_hint(
-                de="ŷ ist zu klein: Die Ausgabe bekommt auch h₀ über die Skip-Verbindung.",
-                en="ŷ is too small: the output also receives h₀ through the skip connection.")),
-            Mistake("skip_from_x", lambda: np.array([0.5, 0.5, 0.25, 0.25, 0.625]), hint=_hint(
-                de="Die Skip-Verbindung beginnt bei h₀, nicht bei der Eingabe x.",
-                en="The skip connection starts at h₀, not at the input x.")),
-        ],
-    ),
-    Exercise(
-        "u4_step_loss", "L_before", "value", lambda: _loss(dr.W_HAND),
-        mistakes=[
-            Mistake("signed", lambda: -27 / 8, hint=_hint(
-                de="Ein Betrag ist nie negativ.", en="An absolute value is never negative.")),
-            Mistake("squared", lambda: (27 / 8) ** 2, hint=_hint(
-                de="Die Verlustfunktion ist hier der Betrag, nicht das Quadrat.",
-                en="The loss here is the absolute value, not the square.")),
-            Mistake("half_squared", lambda: (27 / 8) ** 2 / 2, hint=_hint(
-                de="Die Verlustfunktion ist hier der Betrag, nicht das halbe Quadrat.",
-                en="The loss here is the absolute value, not half the square.")),
-            Mistake("no_skip", lambda: 25 / 8, hint=_hint(
-                de="Ihr ŷ ist zu klein: Haben Sie den Beitrag der Skip-Verbindung vergessen?",
-                en="Your ŷ is too small: did you forget the contribution of the skip "
-                   "connection?")),
-        ],
-    ),
-    Exercise(
-        "u4_step_grads", "grads", "value", _grads,
-        mistakes=[
-            Mistake("sign", lambda: -_grads(), hint=SIGN_HINT),
-            Mistake("no_skip_path", lambda: np.array([0.25, 0.25, 0.25, 0.5]), hint=_hint(
-                de="∂L/∂w₀ ist zu klein: ∂L/∂h₀ hat zwei Summanden, einen je Weg von h₀ zu L.",
-                en="∂L/∂w₀ is too small: ∂L/∂h₀ has two terms, one for each path from h₀ "
-                   "to L.")),
-            Mistake("swapped", lambda: np.array([0.75, 0.25, 0.5, 0.25]), hint=_hint(
-                de="∂L/∂w₂ und ∂L/∂w₃ sind vertauscht: Welches Gewicht multipliziert h₁, "
-                   "welches h₀?",
-                en="∂L/∂w₂ and ∂L/∂w₃ are swapped: which weight multiplies h₁, which h₀?")),
-        ],
-    ),
-    Exercise(
-        "u4_step_weights", "w_new", "value", _new_weights,
-        mistakes=[
-            Mistake("ascent", lambda: np.array(dr.W_HAND) + _grads(), hint=_hint(
-                de="Sie sind bergauf gegangen: Beim Gradientenabstieg wird der Gradient "
-                   "(mal Lernrate) abgezogen.",
-                en="You went uphill: gradient descent subtracts the gradient (times the "
-                   "learning rate).")),
-            Mistake("no_skip_path", lambda: np.array([0.25, 0.25, 0.25, 0.0]), hint=_hint(
-                de="w₀ stimmt nicht: Prüfen Sie ∂L/∂h₀ – beide Wege von h₀ zu L zählen.",
-                en="w₀ is wrong: check ∂L/∂h₀ – both paths from h₀ to L count.")),
-            Mistake("swapped", lambda: np.array([-0.25, 0.25, 0.0, 0.25]), hint=_hint(
-                de="w₂ und w₃ sind vertauscht: w₂ gehört zur Kante h₁ → ŷ, w₃ zur "
-                   "Skip-Verbindung h₀ → ŷ.",
-                en="w₂ and w₃ are swapped: w₂ belongs to the edge h₁ → ŷ, w₃ to the skip "
-                   "connection h₀ → ŷ.")),
-        ],
-    ),
-    Exercise(
-        "u4_after_step", "after_step", "choice", "dead",
-        options={
-            "better": {
-                "de": "Der Verlust sinkt weiter; mit jedem Schritt nähert sich ŷ dem Zielwert −3.",
-                "en": "The loss keeps decreasing; with every step ŷ gets closer to the target −3."},
-            "dead": {
-                "de": "Für jedes x > 0 ist h₀ = h₁ = 0 und ŷ = 0; alle Gradienten sind 0, "
-                      "weitere Schritte ändern nichts mehr.",
-                "en": "For every x > 0, h₀ = h₁ = 0 and ŷ = 0; all gradients are 0, further "
-                      "steps change nothing."},
-            "skip_alive": {
-                "de": "Nur h₁ ist tot; über die Skip-Verbindung lernt das Netz weiter.",
-                "en": "Only h₁ is dead; the network keeps learning through the skip connection."},
-            "undo": {
-                "de": "Der Verlust ist gestiegen; der nächste Schritt macht den ersten rückgängig.",
-                "en": "The loss went up; the next step undoes the first one."},
-        },
-        mistakes=[
-            Mistake("better", "better", hint=_hint(
-                de="Rechnen Sie den Vorwärtsdurchlauf mit den neuen Gewichten: Was ist z₀?",
-                en="Do the forward pass with the new weights: what is z₀?")),
-            Mistake("skip_alive", "skip_alive", hint=_hint(
-                de="Die Skip-Verbindung beginnt bei h₀. Was ist h₀ nach dem Schritt?",
-                en="The skip connection starts at h₀. What is h₀ after the step?")),
-            Mistake("undo", "undo", hint=_hint(
-                de="Vergleichen Sie den Verlust vor und nach dem Schritt.",
-                en="Compare the loss before and after the step.")),
-        ],
-    ),
-    Exercise(
-        "u4_after_loss", "L_after", "value", lambda: _loss(_new_weights()),
-        mistakes=[
-            Mistake("old_loss", lambda: 27 / 8, hint=_hint(
-                de="Das ist der Verlust vor dem Schritt. Rechnen Sie mit den neuen Gewichten.",
-                en="That is the loss before the step. Use the new weights.")),
-            Mistake("signed", lambda: -3.0, hint=_hint(
-                de="Ein Betrag ist nie negativ.", en="An absolute value is never negative.")),
-        ],
-    ),
-    Exercise(
-        "u4_killed", "killed_fraction", "value", _killed_fraction, rtol=1e-9, atol=1e-9,
-        mistakes=[
-            Mistake("dead_at_end", lambda: float(np.mean(_experiment_fractions()[1])), hint=_hint(
-                de="Sie zählen auch die Läufe, die schon zu Beginn tot waren.",
-                en="You also count the runs that were dead from the start.")),
-            Mistake("dead_at_start", lambda: float(np.mean(_experiment_fractions()[0])),
-                    hint=_hint(
-                        de="Gefragt ist, was das Training anrichtet: lebendig zu Beginn, "
-                           "tot am Ende.",
-                        en="The question is what training does: alive at the start, dead at "
-                           "the end.")),
-            Mistake("count", lambda: 1000 * _killed_fraction(), hint=_hint(
-                de="Gefragt ist ein Anteil zwischen 0 und 1, keine Anzahl.",
-                en="The answer is a share between 0 and 1, not a count.")),
-            Mistake("of_alive", lambda: _killed_fraction()
-                    / float(np.mean(~_experiment_fractions()[0])), hint=_hint(
-                        de="Beziehen Sie den Anteil auf alle 1000 Läufe, nicht nur auf die "
-                           "anfangs lebendigen.",
-                        en="Take the share of all 1000 runs, not only of those alive at the "
-                           "start.")),
-        ],
-    ),
-]
+EX_GRAPH_GRADS = Exercise(
+    "u4_graph_grads", "graph_grads", "value", _graph_grads,
+    mistakes=[
+        Mistake("no_upstream", lambda: _graph_grads(upstream=1.0), hint=hint(
+            de="Der Rückwärtsdurchlauf beginnt bei f nicht mit 1, sondern mit dem "
+               "ankommenden Gradienten ∂L/∂f. Multiplizieren Sie an jedem Knoten mit dem "
+               "Gradienten, der von oben ankommt.",
+            en="The backward pass does not start at f with 1 but with the upstream gradient "
+               "∂L/∂f. At every node, multiply by the gradient that arrives from above.")),
+        Mistake("local_only", lambda: np.array([1.0, 1.0, 1.0, 0.0]), hint=hint(
+            de="Das sind nur die lokalen Gradienten der Addition und des Maximums. "
+               "Weitergegeben wird das Produkt aus lokalem und ankommendem Gradienten.",
+            en="These are only the local gradients of the add and the max node. What is "
+               "passed down is the local gradient times the upstream gradient.")),
+        Mistake("no_swap", lambda: _graph_wrong(swap=False), hint=hint(
+            de="Prüfen Sie den Multiplikationsknoten: Die Ableitung von q · m nach q ist "
+               "die andere Eingabe, nicht q selbst.",
+            en="Check the multiply node: the derivative of q · m with respect to q is the "
+               "other input, not q itself.")),
+        Mistake("max_both", lambda: _graph_wrong(route="both"), hint=hint(
+            de="Das Maximum gibt den Gradienten nicht an beide Eingaben weiter: Eine kleine "
+               "Änderung der kleineren Eingabe ändert max(z, w) gar nicht.",
+            en="The max node does not pass the gradient to both inputs: a small change of "
+               "the smaller input does not change max(z, w) at all.")),
+        Mistake("max_smaller", lambda: _graph_wrong(route="smaller"), hint=hint(
+            de="Am Maximum ist der Gradient bei der falschen Eingabe gelandet. Vergleichen "
+               "Sie z und w mit Vorzeichen.",
+            en="At the max node the gradient went to the wrong input. Compare z and w, "
+               "signs included.")),
+        Mistake("add_halves", lambda: _graph_wrong(add=0.5), hint=hint(
+            de="Die Addition teilt den Gradienten nicht auf: Jede Eingabe bekommt den ganzen "
+               "ankommenden Gradienten (der lokale Gradient ist 1).",
+            en="The add node does not split the gradient: each input gets all of the "
+               "upstream gradient (the local gradient is 1).")),
+    ],
+)
+EX_MAX_GATE = Exercise(
+    "u4_max_gate", "max_gate", "choice", "xy_zero",
+    options={
+        "xy_zero": {"de": "∂f/∂x = ∂f/∂y = 0 und ∂f/∂z = 1.",
+                    "en": "∂f/∂x = ∂f/∂y = 0 and ∂f/∂z = 1."},
+        "z_zero": {"de": "∂f/∂z = 0, ∂f/∂x = −3 und ∂f/∂y = 2.",
+                   "en": "∂f/∂z = 0, ∂f/∂x = −3 and ∂f/∂y = 2."},
+        "all": {"de": "∂f/∂z = 1, ∂f/∂x = −3 und ∂f/∂y = 2.",
+                "en": "∂f/∂z = 1, ∂f/∂x = −3 and ∂f/∂y = 2."},
+        "no_swap": {"de": "∂f/∂z = 0, ∂f/∂x = 2 und ∂f/∂y = −3.",
+                    "en": "∂f/∂z = 0, ∂f/∂x = 2 and ∂f/∂y = −3."},
+    },
+    mistakes=[
+        Mistake("z_zero", "z_zero", hint=hint(
+            de="Rechnen Sie zuerst vorwärts: Welche Eingabe des Maximums ist größer – mit "
+               "Vorzeichen, nicht dem Betrag nach?",
+            en="Do the forward pass first: which input of the max node is larger – with "
+               "its sign, not by absolute value?")),
+        Mistake("all", "all", hint=hint(
+            de="Das Maximum gibt den Gradienten nur an eine Eingabe weiter: Eine kleine "
+               "Änderung der kleineren Eingabe ändert f gar nicht.",
+            en="The max node passes the gradient to one input only: a small change of the "
+               "smaller input does not change f at all.")),
+        Mistake("no_swap", "no_swap", hint=hint(
+            de="Zwei Dinge: Welche Eingabe des Maximums ist größer (mit Vorzeichen)? Und "
+               "die Ableitung von x · y nach x ist nicht x.",
+            en="Two things: which input of the max node is larger (with its sign)? And the "
+               "derivative of x · y with respect to x is not x.")),
+    ],
+)
+EX_DYHAT = Exercise(
+    "u4_dyhat", "dL_dyhat", "function", _dyhat_reference, cases=_dyhat_cases,
+    mistakes=[
+        Mistake("sign", lambda yhat, y: float(np.sign(y - yhat)), SIGN_HINT),
+        Mistake("always_one", lambda yhat, y: 1.0, hint(
+            de="Die Ableitung des Betrags ist nicht überall 1: Auf einer Seite des Knicks "
+               "fällt |y − ŷ|, wenn ŷ wächst.",
+            en="The derivative of the absolute value is not 1 everywhere: on one side of "
+               "the kink |y − ŷ| decreases as ŷ grows.")),
+        Mistake("sign_of_yhat", lambda yhat, y: float(np.sign(yhat)), hint(
+            de="Sie unterscheiden die Fälle nach dem Vorzeichen von ŷ. Der Betrag hat "
+               "seinen Knick aber nicht bei ŷ = 0 – wo liegt er?",
+            en="You split the cases by the sign of ŷ. But the absolute value does not have "
+               "its kink at ŷ = 0 – where is it?")),
+    ],
+)
+EX_DH0 = Exercise(
+    "u4_dh0", "dL_dh0", "expression",
+    lambda: _S("d2") * _S("w3") + _S("d2") * _S("w2") * symbolic.heaviside(_S("z1")) * _S("w1"),
+    symbols=_symbols,
+    mistakes=[
+        Mistake("no_skip", lambda: _S("d2") * _S("w2") * symbolic.heaviside(_S("z1")) * _S("w1"),
+                hint(
+                    de="Es fehlt ein Weg: h₀ erreicht die Ausgabe auch direkt über die "
+                       "Skip-Verbindung.",
+                    en="A path is missing: h₀ also reaches the output directly through "
+                       "the skip connection.")),
+        Mistake("only_skip", lambda: _S("d2") * _S("w3"), hint(
+            de="Es fehlt ein Weg: h₀ wirkt auch über z₁ und h₁ auf die Ausgabe.",
+            en="A path is missing: h₀ also acts on the output through z₁ and h₁.")),
+        Mistake("no_gate", lambda: _S("d2") * _S("w3") + _S("d2") * _S("w2") * _S("w1"),
+                hint(
+                    de="Auf dem Weg über z₁ liegt eine ReLU. Womit wird die partielle "
+                       "Ableitung dort multipliziert?",
+                    en="There is a ReLU on the path through z₁. What is the partial "
+                       "derivative multiplied by there?")),
+        Mistake("gate_z0", lambda: (_S("d2") * _S("w3") + _S("d2") * _S("w2")
+                                    * symbolic.heaviside(_S("z1")) * _S("w1"))
+                * symbolic.heaviside(_S("z0")), hint(
+                    de="Das ist schon ∂L/∂z₀: Die ReLU zwischen z₀ und h₀ gehört nicht "
+                       "mehr zu ∂L/∂h₀.",
+                    en="That is already ∂L/∂z₀: the ReLU between z₀ and h₀ is not part "
+                       "of ∂L/∂h₀.")),
+    ],
+)
+EX_BACKWARD = Exercise(
+    "u4_backward", "backward", "function", dr.nnkit_gradients, cases=_backward_cases,
+    mistakes=[
+        Mistake("no_skip_path", lambda x, y, w: _wrong_backward(x, y, w, skip=False),
+                hint(
+                    de="∂L/∂w₀ stimmt nicht immer: h₀ erreicht L auf zwei Wegen. "
+                       "Addieren Sie beide Beiträge zu ∂L/∂h₀.",
+                    en="∂L/∂w₀ is not always right: h₀ reaches L along two paths. "
+                       "Add both contributions to ∂L/∂h₀.")),
+        Mistake("sign", lambda x, y, w: _wrong_backward(x, y, w, sign=-1), SIGN_HINT),
+        Mistake("relu_grad_at_zero", lambda x, y, w: _wrong_backward(x, y, w, at_zero=1.0),
+                hint(
+                    de="Fast richtig – aber prüfen Sie z = 0: Hier gilt ReLU'(0) = 0 "
+                       "(wie in nnkit).",
+                    en="Almost – but check z = 0: here ReLU'(0) = 0 (as in nnkit).")),
+        Mistake("no_gates", lambda x, y, w: _wrong_backward(x, y, w, gate="none"),
+                hint(
+                    de="Ist z ≤ 0, gibt eine ReLU keinen Gradienten weiter. Haben Sie an "
+                       "beiden ReLUs mit ReLU'(z) multipliziert?",
+                    en="If z ≤ 0, a ReLU passes no gradient back. Did you multiply by "
+                       "ReLU'(z) at both ReLUs?")),
+        Mistake("g_for_grad", lambda x, y, w: _wrong_backward(x, y, w, gate="value"),
+                hint(
+                    de="An den ReLUs gehört die Ableitung ReLU'(z) in die Kettenregel, "
+                       "nicht der Wert ReLU(z).",
+                    en="At the ReLUs the chain rule needs the derivative ReLU'(z), not the "
+                       "value ReLU(z).")),
+    ],
+)
+EX_STEP_FORWARD = Exercise(
+    "u4_step_forward", "forward_values", "value", _forward_values,
+    mistakes=[
+        Mistake("no_skip", lambda: np.array([0.5, 0.5, 0.25, 0.25, 0.125]), hint(
+            de="ŷ ist zu klein: Die Ausgabe bekommt auch h₀ über die Skip-Verbindung.",
+            en="ŷ is too small: the output also receives h₀ through the skip connection.")),
+        Mistake("skip_from_x", lambda: np.array([0.5, 0.5, 0.25, 0.25, 0.625]), hint(
+            de="Die Skip-Verbindung beginnt bei h₀, nicht bei der Eingabe x.",
+            en="The skip connection starts at h₀, not at the input x.")),
+    ],
+)
+EX_STEP_LOSS = Exercise(
+    "u4_step_loss", "L_before", "value", lambda: _loss(dr.W_HAND),
+    mistakes=[
+        Mistake("signed", lambda: -27 / 8, hint(
+            de="Ein Betrag ist nie negativ.", en="An absolute value is never negative.")),
+        Mistake("squared", lambda: (27 / 8) ** 2, hint(
+            de="Die Verlustfunktion ist hier der Betrag, nicht das Quadrat.",
+            en="The loss here is the absolute value, not the square.")),
+        Mistake("half_squared", lambda: (27 / 8) ** 2 / 2, hint(
+            de="Die Verlustfunktion ist hier der Betrag, nicht das halbe Quadrat.",
+            en="The loss here is the absolute value, not half the square.")),
+        Mistake("no_skip", lambda: 25 / 8, hint(
+            de="Ihr ŷ ist zu klein: Haben Sie den Beitrag der Skip-Verbindung vergessen?",
+            en="Your ŷ is too small: did you forget the contribution of the skip "
+               "connection?")),
+    ],
+)
+EX_STEP_GRADS = Exercise(
+    "u4_step_grads", "grads", "value", _grads,
+    mistakes=[
+        Mistake("sign", lambda: -_grads(), SIGN_HINT),
+        Mistake("no_skip_path", lambda: np.array([0.25, 0.25, 0.25, 0.5]), hint(
+            de="∂L/∂w₀ ist zu klein: ∂L/∂h₀ hat zwei Summanden, einen je Weg von h₀ zu L.",
+            en="∂L/∂w₀ is too small: ∂L/∂h₀ has two terms, one for each path from h₀ "
+               "to L.")),
+        Mistake("swapped", lambda: np.array([0.75, 0.25, 0.5, 0.25]), hint(
+            de="∂L/∂w₂ und ∂L/∂w₃ sind vertauscht: Welches Gewicht multipliziert h₁, "
+               "welches h₀?",
+            en="∂L/∂w₂ and ∂L/∂w₃ are swapped: which weight multiplies h₁, which h₀?")),
+    ],
+)
+EX_STEP_WEIGHTS = Exercise(
+    "u4_step_weights", "w_new", "value", _new_weights,
+    mistakes=[
+        Mistake("ascent", lambda: np.array(dr.W_HAND) + _grads(), hint(
+            de="Sie sind bergauf gegangen: Beim Gradientenabstieg wird der Gradient "
+               "(mal Lernrate) abgezogen.",
+            en="You went uphill: gradient descent subtracts the gradient (times the "
+               "learning rate).")),
+        Mistake("no_skip_path", lambda: np.array([0.25, 0.25, 0.25, 0.0]), hint(
+            de="w₀ stimmt nicht: Prüfen Sie ∂L/∂h₀ – beide Wege von h₀ zu L zählen.",
+            en="w₀ is wrong: check ∂L/∂h₀ – both paths from h₀ to L count.")),
+        Mistake("swapped", lambda: np.array([-0.25, 0.25, 0.0, 0.25]), hint(
+            de="w₂ und w₃ sind vertauscht: w₂ gehört zur Kante h₁ → ŷ, w₃ zur "
+               "Skip-Verbindung h₀ → ŷ.",
+            en="w₂ and w₃ are swapped: w₂ belongs to the edge h₁ → ŷ, w₃ to the skip "
+               "connection h₀ → ŷ.")),
+    ],
+)
+EX_AFTER_STEP = Exercise(
+    "u4_after_step", "after_step", "choice", "dead",
+    options={
+        "better": {
+            "de": "Der Verlust sinkt weiter; mit jedem Schritt nähert sich ŷ dem Zielwert −3.",
+            "en": "The loss keeps decreasing; with every step ŷ gets closer to the target −3."},
+        "dead": {
+            "de": "Für jedes x > 0 ist h₀ = h₁ = 0 und ŷ = 0; alle Gradienten sind 0, "
+                  "weitere Schritte ändern nichts mehr.",
+            "en": "For every x > 0, h₀ = h₁ = 0 and ŷ = 0; all gradients are 0, further "
+                  "steps change nothing."},
+        "skip_alive": {
+            "de": "Nur h₁ ist tot; über die Skip-Verbindung lernt das Netz weiter.",
+            "en": "Only h₁ is dead; the network keeps learning through the skip connection."},
+        "undo": {
+            "de": "Der Verlust ist gestiegen; der nächste Schritt macht den ersten rückgängig.",
+            "en": "The loss went up; the next step undoes the first one."},
+    },
+    mistakes=[
+        Mistake("better", "better", hint(
+            de="Rechnen Sie den Vorwärtsdurchlauf mit den neuen Gewichten: Was ist z₀?",
+            en="Do the forward pass with the new weights: what is z₀?")),
+        Mistake("skip_alive", "skip_alive", hint(
+            de="Die Skip-Verbindung beginnt bei h₀. Was ist h₀ nach dem Schritt?",
+            en="The skip connection starts at h₀. What is h₀ after the step?")),
+        Mistake("undo", "undo", hint(
+            de="Vergleichen Sie den Verlust vor und nach dem Schritt.",
+            en="Compare the loss before and after the step.")),
+    ],
+)
+EX_AFTER_LOSS = Exercise(
+    "u4_after_loss", "L_after", "value", lambda: _loss(_new_weights()),
+    mistakes=[
+        Mistake("old_loss", lambda: 27 / 8, hint(
+            de="Das ist der Verlust vor dem Schritt. Rechnen Sie mit den neuen Gewichten.",
+            en="That is the loss before the step. Use the new weights.")),
+        Mistake("signed", lambda: -3.0, hint(
+            de="Ein Betrag ist nie negativ.", en="An absolute value is never negative.")),
+    ],
+)
+EX_KILLED = Exercise(
+    "u4_killed", "killed_fraction", "value", _killed_fraction, rtol=1e-9, atol=1e-9,
+    mistakes=[
+        Mistake("dead_at_end", lambda: float(np.mean(_experiment_fractions()[1])), hint(
+            de="Sie zählen auch die Läufe, die schon zu Beginn tot waren.",
+            en="You also count the runs that were dead from the start.")),
+        Mistake("dead_at_start", lambda: float(np.mean(_experiment_fractions()[0])),
+                hint(
+                    de="Gefragt ist, was das Training anrichtet: lebendig zu Beginn, "
+                       "tot am Ende.",
+                    en="The question is what training does: alive at the start, dead at "
+                       "the end.")),
+        Mistake("count", lambda: 1000 * _killed_fraction(), hint(
+            de="Gefragt ist ein Anteil zwischen 0 und 1, keine Anzahl.",
+            en="The answer is a share between 0 and 1, not a count.")),
+        Mistake("of_alive", lambda: _killed_fraction()
+                / float(np.mean(~_experiment_fractions()[0])), hint(
+                    de="Beziehen Sie den Anteil auf alle 1000 Läufe, nicht nur auf die "
+                       "anfangs lebendigen.",
+                    en="Take the share of all 1000 runs, not only of those alive at the "
+                       "start.")),
+    ],
+)
+EXERCISES = [EX_GRAPH_GRADS, EX_MAX_GATE, EX_DYHAT, EX_DH0, EX_BACKWARD, EX_STEP_FORWARD, EX_STEP_LOSS, EX_STEP_GRADS,
+             EX_STEP_WEIGHTS, EX_AFTER_STEP, EX_AFTER_LOSS, EX_KILLED]
 
 
 def _wrong_backward(x, y, w, sign=1, skip=True, at_zero=0.0, gate="derivative"):
@@ -840,31 +836,6 @@ You may use `dL_dyhat` from above. The self-check compares your function with nn
 random inputs covering all sign cases.""",
 )
 
-BACKWARD_SOLUTION = (
-    "def backward(x, y, w):\n"
-    '    """(dL/dw0, dL/dw1, dL/dw2, dL/dw3) for one example (x, y), w = (w0, w1, w2, w3)."""\n'
-    "    w0, w1, w2, w3 = w\n"
-    "    ### BEGIN SOLUTION\n"
-    "    # forward pass\n"
-    "    z0 = w0 * x\n"
-    "    h0 = max(0.0, z0)\n"
-    "    z1 = w1 * h0\n"
-    "    h1 = max(0.0, z1)\n"
-    "    yhat = w2 * h1 + w3 * h0\n"
-    "    # backward pass; ReLU'(z) = 1 if z > 0 else 0\n"
-    "    d2 = dL_dyhat(yhat, y)               # dL/dz2 = dL/dyhat, since g2 is the identity\n"
-    "    dw2 = d2 * h1                        # z2 = w2 h1 + w3 h0\n"
-    "    dw3 = d2 * h0\n"
-    "    dh1 = d2 * w2\n"
-    "    d1 = dh1 * (1.0 if z1 > 0 else 0.0)  # dL/dz1\n"
-    "    dw1 = d1 * h0\n"
-    "    dh0 = d2 * w3 + d1 * w1              # two paths: skip connection + through z1\n"
-    "    d0 = dh0 * (1.0 if z0 > 0 else 0.0)  # dL/dz0\n"
-    "    dw0 = d0 * x\n"
-    "    return (dw0, dw1, dw2, dw3)\n"
-    "    ### END SOLUTION"
-)
-
 SKIP = [
     md(
         de=r"""## 2 Wozu eine Skip-Verbindung?
@@ -1201,27 +1172,17 @@ as a number between 0 and 1: `killed_fraction`.""",
 )
 
 
-def _value_answer(grade_id, template, line):
-    """An answer cell whose first line (kept in the student version) sets the variable to None
-    ("no answer yet") and shows the expected form in a comment."""
-    name = template.split(" = ")[0]
-    return answer(grade_id, f"{name} = None  # {template}\n### BEGIN SOLUTION\n{line}\n"
-                            "### END SOLUTION")
-
-
 CELLS = [
     INTRO,
     GRAPH_TEXT,
     code("from workbook.views.computational_graph import GraphView\n\nGraphView()"),
     GRAPH_TASK,
-    _value_answer("u4_graph_grads", "graph_grads = [dL/dx, dL/dy, dL/dz, dL/dw]",
-                  "# q = 1.8, m = max(0.7, -2.1) = 0.7 (z wins); dL/dq = -2 * m, dL/dm = -2 * q\n"
-                  "graph_grads = [-2 * 0.7, -2 * 0.7, -2 * 1.8, 0.0]"),
-    tests("u4_graph_grads", 2),
+    exercise(EX_GRAPH_GRADS, points=2, form="graph_grads = [dL/dx, dL/dy, dL/dz, dL/dw]",
+             solution="# q = 1.8, m = max(0.7, -2.1) = 0.7 (z wins); dL/dq = -2 * m, "
+                      "dL/dm = -2 * q\ngraph_grads = [-2 * 0.7, -2 * 0.7, -2 * 1.8, 0.0]"),
     MAX_GATE_TEXT,
-    _value_answer("u4_max_gate", 'max_gate = "..."',
-                  'max_gate = "xy_zero"  # x*y = -6 < z = -1: max routes everything to z'),
-    tests("u4_max_gate", 1),
+    exercise(EX_MAX_GATE, points=1, form='max_gate = "..."',
+             solution='max_gate = "xy_zero"  # x*y = -6 < z = -1: max routes everything to z'),
     NETWORK,
     code("import numpy as np\n"
          "from workbook.reference.dead_relu import experiment\n"
@@ -1229,75 +1190,81 @@ CELLS = [
          "\n"
          "BackpropView()"),
     DYHAT,
-    answer("u4_dyhat",
-           "def dL_dyhat(yhat, y):\n"
-           '    """Partial derivative of L = |y - yhat| with respect to yhat (0 at yhat = y)."""\n'
-           "    ### BEGIN SOLUTION\n"
-           "    if yhat > y:\n"
-           "        return 1.0\n"
-           "    if yhat < y:\n"
-           "        return -1.0\n"
-           "    return 0.0\n"
-           "    ### END SOLUTION"),
-    tests("u4_dyhat", 1),
+    exercise(EX_DYHAT, points=1, solution='''def dL_dyhat(yhat, y):
+    """Partial derivative of L = |y - yhat| with respect to yhat (0 at yhat = y)."""
+    ### BEGIN SOLUTION
+    if yhat > y:
+        return 1.0
+    if yhat < y:
+        return -1.0
+    return 0.0
+    ### END SOLUTION'''),
     BACKWARD_TEXT,
-    _value_answer("u4_dh0", 'dL_dh0 = "..."', "dL_dh0 = \"d2*w3 + d2*w2*relu'(z1)*w1\"  # skip path + path through z1"),
-    tests("u4_dh0", 1),
+    exercise(EX_DH0, points=1, form='dL_dh0 = "..."',
+             solution="dL_dh0 = \"d2*w3 + d2*w2*relu'(z1)*w1\"  # skip path + path through z1"),
     BACKWARD_TASK,
-    answer("u4_backward", BACKWARD_SOLUTION),
-    tests("u4_backward", 2),
+    exercise(EX_BACKWARD, points=2, solution='''def backward(x, y, w):
+    """(dL/dw0, dL/dw1, dL/dw2, dL/dw3) for one example (x, y), w = (w0, w1, w2, w3)."""
+    w0, w1, w2, w3 = w
+    ### BEGIN SOLUTION
+    # forward pass
+    z0 = w0 * x
+    h0 = max(0.0, z0)
+    z1 = w1 * h0
+    h1 = max(0.0, z1)
+    yhat = w2 * h1 + w3 * h0
+    # backward pass; ReLU'(z) = 1 if z > 0 else 0
+    d2 = dL_dyhat(yhat, y)               # dL/dz2 = dL/dyhat, since g2 is the identity
+    dw2 = d2 * h1                        # z2 = w2 h1 + w3 h0
+    dw3 = d2 * h0
+    dh1 = d2 * w2
+    d1 = dh1 * (1.0 if z1 > 0 else 0.0)  # dL/dz1
+    dw1 = d1 * h0
+    dh0 = d2 * w3 + d1 * w1              # two paths: skip connection + through z1
+    d0 = dh0 * (1.0 if z0 > 0 else 0.0)  # dL/dz0
+    dw0 = d0 * x
+    return (dw0, dw1, dw2, dw3)
+    ### END SOLUTION'''),
     SKIP,
     STEP_TEXT,
-    _value_answer("u4_step_forward", "forward_values = [z0, h0, z1, h1, yhat]",
-                  "forward_values = [1/2, 1/2, 1/4, 1/4, 1/2 * 1/4 + 1/2 * 1/2]  # yhat = 3/8"),
-    tests("u4_step_forward", 1),
+    exercise(EX_STEP_FORWARD, points=1, form="forward_values = [z0, h0, z1, h1, yhat]",
+             solution="forward_values = [1/2, 1/2, 1/4, 1/4, 1/2 * 1/4 + 1/2 * 1/2]  # yhat = 3/8"),
     md(de=r"**Aufgabe 3b (1 Punkt).** Der Verlust vor dem Schritt: `L_before`.",
        en=r"**Exercise 3b (1 point).** The loss before the step: `L_before`."),
-    _value_answer("u4_step_loss", "L_before = ...", "L_before = abs(-3 - 3/8)  # 27/8"),
-    tests("u4_step_loss", 1),
+    exercise(EX_STEP_LOSS, points=1, form="L_before = ...",
+             solution="L_before = abs(-3 - 3/8)  # 27/8"),
     md(de=r"""**Aufgabe 3c (2 Punkte).** Die Gradienten als Zahlen:
 `grads = [dL/dw0, dL/dw1, dL/dw2, dL/dw3]`. Achten Sie darauf, welches Gewicht zu welcher Kante
 gehört: $w_2$ zu $h_1 \to \hat y$, $w_3$ zur Skip-Verbindung $h_0 \to \hat y$.""",
        en=r"""**Exercise 3c (2 points).** The gradients as numbers:
 `grads = [dL/dw0, dL/dw1, dL/dw2, dL/dw3]`. Mind which weight belongs to which edge: $w_2$ to
 $h_1 \to \hat y$, $w_3$ to the skip connection $h_0 \to \hat y$."""),
-    answer("u4_step_grads",
-           "grads = None  # grads = [dL/dw0, dL/dw1, dL/dw2, dL/dw3]\n"
-           "### BEGIN SOLUTION\n"
-           "# d2 = dL/dyhat = sign(3/8 - (-3)) = +1\n"
-           "# dw2 = d2 h1 = 1/4;  dw3 = d2 h0 = 1/2\n"
-           "# d1 = d2 w2 ReLU'(1/4) = 1/2;  dw1 = d1 h0 = 1/4\n"
-           "# dh0 = d2 w3 + d1 w1 = 1/2 + 1/4 = 3/4;  d0 = dh0 ReLU'(1/2) = 3/4;  dw0 = d0 x = 3/4\n"
-           "grads = [3/4, 1/4, 1/4, 1/2]\n"
-           "### END SOLUTION"),
-    tests("u4_step_grads", 2),
+    exercise(EX_STEP_GRADS, points=2, form="grads = [dL/dw0, dL/dw1, dL/dw2, dL/dw3]",
+             solution="""# d2 = dL/dyhat = sign(3/8 - (-3)) = +1
+# dw2 = d2 h1 = 1/4;  dw3 = d2 h0 = 1/2
+# d1 = d2 w2 ReLU'(1/4) = 1/2;  dw1 = d1 h0 = 1/4
+# dh0 = d2 w3 + d1 w1 = 1/2 + 1/4 = 3/4;  d0 = dh0 ReLU'(1/2) = 3/4;  dw0 = d0 x = 3/4
+grads = [3/4, 1/4, 1/4, 1/2]"""),
     md(de=r"**Aufgabe 3d (1 Punkt).** Die Gewichte nach dem Schritt: `w_new = [w0, w1, w2, w3]`.",
        en=r"**Exercise 3d (1 point).** The weights after the step: `w_new = [w0, w1, w2, w3]`."),
-    _value_answer("u4_step_weights", "w_new = [w0, w1, w2, w3]",
-                  "w_new = [1/2 - 3/4, 1/2 - 1/4, 1/2 - 1/4, 1/2 - 1/2]  # [-1/4, 1/4, 1/4, 0]"),
-    tests("u4_step_weights", 1),
+    exercise(EX_STEP_WEIGHTS, points=1, form="w_new = [w0, w1, w2, w3]",
+             solution="w_new = [1/2 - 3/4, 1/2 - 1/4, 1/2 - 1/4, 1/2 - 1/2]  # [-1/4, 1/4, 1/4, 0]"),
     AFTER_TEXT,
-    _value_answer("u4_after_step", 'after_step = "..."', 'after_step = "dead"'),
-    tests("u4_after_step", 1),
+    exercise(EX_AFTER_STEP, points=1, form='after_step = "..."', solution='after_step = "dead"'),
     md(de=r"**Aufgabe 3f (1 Punkt).** Der Verlust nach dem Schritt: `L_after`.",
        en=r"**Exercise 3f (1 point).** The loss after the step: `L_after`."),
-    _value_answer("u4_after_loss", "L_after = ...",
-                  "L_after = abs(-3 - 0)  # z0 = -1/4 < 0, so h0 = h1 = 0 and yhat = 0"),
-    tests("u4_after_loss", 1),
+    exercise(EX_AFTER_LOSS, points=1, form="L_after = ...",
+             solution="L_after = abs(-3 - 0)  # z0 = -1/4 < 0, so h0 = h1 = 0 and yhat = 0"),
     STEP_VIEW_TEXT,
     code("StepView()"),
     DEAD_EXPLAIN,
     EXPERIMENT_TEXT,
     KILLED_TEXT,
-    answer("u4_killed",
-           "killed_fraction = None  # a number between 0 and 1\n"
-           "### BEGIN SOLUTION\n"
-           "result = experiment(lr=0.3, steps=100)\n"
-           "alive_start = result.start[\"w0\"] > 0  # all x > 0: h0 = 0 everywhere <=> w0 <= 0\n"
-           "dead_end = result.end[\"w0\"] <= 0\n"
-           "killed_fraction = np.mean(alive_start & dead_end)\n"
-           "### END SOLUTION"),
-    tests("u4_killed", 2),
+    exercise(EX_KILLED, points=2, form="a number between 0 and 1",
+             solution="""result = experiment(lr=0.3, steps=100)
+alive_start = result.start["w0"] > 0  # all x > 0: h0 = 0 everywhere <=> w0 <= 0
+dead_end = result.end["w0"] <= 0
+killed_fraction = np.mean(alive_start & dead_end)"""),
     EXPERIMENT_VIEW_TEXT,
     code("ExperimentView()"),
     EXPERIMENT_QUESTIONS,

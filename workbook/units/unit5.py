@@ -15,7 +15,7 @@ import sympy as sp
 from nnkit.activations import get_activation
 from nnkit.layers import affine_backward
 from workbook import symbolic
-from workbook.exercise import Exercise, Mistake
+from workbook.exercise import Exercise, Mistake, hint
 from workbook.reference.vanishing import (
     chain_dON_dw1,
     chain_symbols,
@@ -23,7 +23,7 @@ from workbook.reference.vanishing import (
     sheet11_ex1,
     sheet11_symbols,
 )
-from workbook.source import Unit, answer, code, manual, md, tests
+from workbook.source import Unit, code, exercise, manual, md
 
 UNIT = Unit(
     number=5,
@@ -62,10 +62,6 @@ def _t():
     return t["W"], t["x"], t["a"], t["i"], t["j"], t["m"], t["f"]
 
 
-def _hint(de, en):
-    return {"de": de, "en": en}
-
-
 def _expr_exercise(part, answer_name, mistakes, express_sigmoid=False):
     return Exercise(
         id=f"u5_1{part}", answer=answer_name, kind="expression", expected=_ans(part),
@@ -76,15 +72,15 @@ def _expr_exercise(part, answer_name, mistakes, express_sigmoid=False):
 def _m_1a():
     W, x, a, i, j, m, f = _t()
     return [
-        Mistake("transposed", lambda: W[j, 1], _hint(
+        Mistake("transposed", lambda: W[j, 1], hint(
             de="Die Indizes sind vertauscht: Schreiben Sie die erste Komponente als Summe "
                "(Wx + b)₁ = Σₖ W₁ₖ xₖ + b₁ aus. Welcher Index von W gehört zur Zeile?",
             en="The indices are swapped: write the first component out as the sum "
                "(Wx + b)₁ = Σₖ W₁ₖ xₖ + b₁. Which index of W is the row?")),
-        Mistake("kept_x", lambda: W[1, j] * x[j], _hint(
+        Mistake("kept_x", lambda: W[1, j] * x[j], hint(
             de="Sie haben den Summanden W₁ⱼxⱼ angegeben, nicht seine Ableitung nach xⱼ.",
             en="You gave the term W₁ⱼxⱼ, not its derivative with respect to xⱼ.")),
-        Mistake("x_instead_of_W", lambda: x[j], _hint(
+        Mistake("x_instead_of_W", lambda: x[j], hint(
             de="Sie haben nach W₁ⱼ abgeleitet. Gefragt ist die Ableitung nach xⱼ.",
             en="You differentiated with respect to W₁ⱼ. The question asks for xⱼ.")),
     ]
@@ -94,15 +90,15 @@ def _m_1b():
     W, x, a, i, j, m, f = _t()
     d = sp.KroneckerDelta(i, 1)
     return [
-        Mistake("no_delta", lambda: x[j], _hint(
+        Mistake("no_delta", lambda: x[j], hint(
             de="Das stimmt nur für i = 1. Hängt die erste Komponente überhaupt von W₂ⱼ ab? "
                "Das Kronecker-Delta delta(i, 1) drückt die Fallunterscheidung aus.",
             en="This holds for i = 1 only. Does the first component depend on W₂ⱼ at all? "
                "The Kronecker delta delta(i, 1) expresses the case distinction.")),
-        Mistake("W_instead_of_x", lambda: d * W[1, j], _hint(
+        Mistake("W_instead_of_x", lambda: d * W[1, j], hint(
             de="Der Faktor vor W₁ⱼ in der Summe Σₖ W₁ₖ xₖ ist nicht W₁ⱼ selbst.",
             en="The factor in front of W₁ⱼ in the sum Σₖ W₁ₖ xₖ is not W₁ⱼ itself.")),
-        Mistake("x_i", lambda: d * x[i], _hint(
+        Mistake("x_i", lambda: d * x[i], hint(
             de="Prüfen Sie den Index von x: W₁ⱼ wird mit dem x derselben Spalte multipliziert.",
             en="Check the index of x: W₁ⱼ is multiplied by the x of the same column.")),
     ]
@@ -111,10 +107,10 @@ def _m_1b():
 def _m_1c():
     W, x, a, i, j, m, f = _t()
     return [
-        Mistake("no_delta", lambda: sp.Integer(1), _hint(
+        Mistake("no_delta", lambda: sp.Integer(1), hint(
             de="Das gilt nur für i = 1: Die erste Komponente enthält nur den Bias b₁.",
             en="This holds for i = 1 only: the first component contains only the bias b₁.")),
-        Mistake("zero", lambda: sp.Integer(0), _hint(
+        Mistake("zero", lambda: sp.Integer(0), hint(
             de="Für i = 1 hängt (Wx + b)₁ sehr wohl von bᵢ ab.",
             en="For i = 1, (Wx + b)₁ does depend on bᵢ.")),
     ]
@@ -123,16 +119,16 @@ def _m_1c():
 def _m_1d():
     W, x, a, i, j, m, f = _t()
     return [
-        Mistake("no_indicator", lambda: W[1, j], _hint(
+        Mistake("no_indicator", lambda: W[1, j], hint(
             de="Kettenregel: Es fehlt die Ableitung der ReLU an der Stelle (Wx + b)₁.",
             en="Chain rule: the derivative of ReLU at (Wx + b)₁ is missing.")),
-        Mistake("relu_for_relu_prime", lambda: W[1, j] * symbolic.relu(f(1)), _hint(
+        Mistake("relu_for_relu_prime", lambda: W[1, j] * symbolic.relu(f(1)), hint(
             de="Sie haben ReLU(z) verwendet, wo die Ableitung ReLU'(z) hingehört.",
             en="You used ReLU(z) where its derivative ReLU'(z) belongs.")),
-        Mistake("only_indicator", lambda: symbolic.heaviside(f(1)), _hint(
+        Mistake("only_indicator", lambda: symbolic.heaviside(f(1)), hint(
             de="Kettenregel: Die innere Ableitung ∂(Wx + b)₁/∂xⱼ fehlt.",
             en="Chain rule: the inner derivative ∂(Wx + b)₁/∂xⱼ is missing.")),
-        Mistake("transposed", lambda: W[j, 1] * symbolic.heaviside(f(1)), _hint(
+        Mistake("transposed", lambda: W[j, 1] * symbolic.heaviside(f(1)), hint(
             de="Die Indizes von W sind vertauscht (vgl. Teil a).",
             en="The indices of W are swapped (compare part a).")),
     ]
@@ -143,21 +139,21 @@ def _m_1e():
     s = symbolic.sigmoid(f(1))
     sigmoid_prime = sp.Function("sigmoid_prime")
     return [
-        Mistake("sigmoid_for_sigmoid_prime", lambda: s * W[1, j], _hint(
-            de="Sie haben sigmoid(z) verwendet, wo die Ableitung sigmoid'(z) hingehört.",
-            en="You used sigmoid(z) where its derivative sigmoid'(z) belongs.")),
-        Mistake("not_expressed", lambda: sigmoid_prime(f(1)) * W[1, j], _hint(
-            de="Die Aufgabe verlangt, sigmoid' durch die Sigmoid-Funktion selbst auszudrücken. "
+        Mistake("sigmoid_for_sigmoid_prime", lambda: s * W[1, j], hint(
+            de="Sie haben `sigmoid(z)` verwendet, wo die Ableitung `sigmoid'(z)` hingehört.",
+            en="You used `sigmoid(z)` where its derivative `sigmoid'(z)` belongs.")),
+        Mistake("not_expressed", lambda: sigmoid_prime(f(1)) * W[1, j], hint(
+            de="Die Aufgabe verlangt, `sigmoid'` durch die Sigmoid-Funktion selbst auszudrücken. "
                "Leiten Sie 1/(1 + e⁻ᶻ) einmal ab.",
-            en="The task asks you to express sigmoid' by the sigmoid itself. "
+            en="The task asks you to express `sigmoid'` by the sigmoid itself. "
                "Differentiate 1/(1 + e⁻ᶻ) once.")),
-        Mistake("no_inner", lambda: s * (1 - s), _hint(
+        Mistake("no_inner", lambda: s * (1 - s), hint(
             de="Kettenregel: Die innere Ableitung ∂(Wx + b)₁/∂xⱼ fehlt.",
             en="Chain rule: the inner derivative ∂(Wx + b)₁/∂xⱼ is missing.")),
-        Mistake("sign", lambda: s * (s - 1) * W[1, j], _hint(
+        Mistake("sign", lambda: s * (s - 1) * W[1, j], hint(
             de="Vorzeichen prüfen: Die Sigmoid-Funktion ist monoton steigend.",
             en="Check the sign: the sigmoid is increasing.")),
-        Mistake("transposed", lambda: s * (1 - s) * W[j, 1], _hint(
+        Mistake("transposed", lambda: s * (1 - s) * W[j, 1], hint(
             de="Die Indizes von W sind vertauscht (vgl. Teil a).",
             en="The indices of W are swapped (compare part a).")),
     ]
@@ -167,17 +163,17 @@ def _m_1f():
     W, x, a, i, j, m, f = _t()
     H = symbolic.heaviside
     return [
-        Mistake("no_indicator", lambda: sp.Sum(a[i] * W[i, j], (i, 1, m)), _hint(
+        Mistake("no_indicator", lambda: sp.Sum(a[i] * W[i, j], (i, 1, m)), hint(
             de="Das wäre die Ableitung ohne ReLU. Wo steht in jedem Summanden ReLU'?",
             en="That is the derivative without the ReLU. Where is ReLU' in each term?")),
         Mistake("relu_for_relu_prime",
-                lambda: sp.Sum(a[i] * symbolic.relu(f(i)) * W[i, j], (i, 1, m)), _hint(
+                lambda: sp.Sum(a[i] * symbolic.relu(f(i)) * W[i, j], (i, 1, m)), hint(
                     de="Sie haben ReLU(z) verwendet, wo die Ableitung ReLU'(z) hingehört.",
                     en="You used ReLU(z) where its derivative ReLU'(z) belongs.")),
-        Mistake("transposed", lambda: sp.Sum(a[i] * H(f(i)) * W[j, i], (i, 1, m)), _hint(
+        Mistake("transposed", lambda: sp.Sum(a[i] * H(f(i)) * W[j, i], (i, 1, m)), hint(
             de="Die Indizes von W sind vertauscht: Komponente i von Wx + b hängt über Wᵢⱼ von xⱼ ab.",
             en="The indices of W are swapped: component i of Wx + b depends on xⱼ through Wᵢⱼ.")),
-        Mistake("first_component_only", lambda: a[1] * H(f(1)) * W[1, j], _hint(
+        Mistake("first_component_only", lambda: a[1] * H(f(1)) * W[1, j], hint(
             de="g ist ein Skalarprodukt: Alle m Komponenten von ReLU(Wx + b) hängen von xⱼ ab.",
             en="g is a dot product: all m components of ReLU(Wx + b) depend on xⱼ.")),
     ]
@@ -216,23 +212,23 @@ def _m_2a():
     w2, w3, w4, w1 = (_f("w", k) for k in (2, 3, 4, 1))
     sigma = symbolic.sigma
     return [
-        Mistake("with_w1", lambda: _expected_2a() * _f("w", 1), _hint(
+        Mistake("with_w1", lambda: _expected_2a() * _f("w", 1), hint(
             de="w₁ kommt nur über s₁ = w₁x + b₁ vor. Was ist ∂s₁/∂w₁?",
             en="w₁ enters only through s₁ = w₁x + b₁. What is ∂s₁/∂w₁?")),
-        Mistake("no_x", lambda: _expected_2a() / x, _hint(
+        Mistake("no_x", lambda: _expected_2a() / x, hint(
             de="Der letzte Schritt der Kettenregel fehlt: ∂s₁/∂w₁.",
             en="The last step of the chain rule is missing: ∂s₁/∂w₁.")),
-        Mistake("w1_for_x", lambda: _expected_2a() / x * w1, _hint(
+        Mistake("w1_for_x", lambda: _expected_2a() / x * w1, hint(
             de="∂s₁/∂w₁ ist nicht w₁: Leiten Sie s₁ = w₁x + b₁ nach w₁ ab.",
             en="∂s₁/∂w₁ is not w₁: differentiate s₁ = w₁x + b₁ with respect to w₁.")),
         Mistake("sigma_for_sigma_prime", lambda: x * w2 * w3 * w4 * sp.Mul(
-            *(sigma(_f("s", k)) for k in (1, 2, 3, 4))), _hint(
+            *(sigma(_f("s", k)) for k in (1, 2, 3, 4))), hint(
             de="Sie haben σ(sᵢ) verwendet, wo die Ableitung σ'(sᵢ) hingehört.",
             en="You used σ(sᵢ) where the derivative σ'(sᵢ) belongs.")),
-        Mistake("missing_first_factor", lambda: _expected_2a() / _sig(1), _hint(
+        Mistake("missing_first_factor", lambda: _expected_2a() / _sig(1), hint(
             de="Zählen Sie die Faktoren σ': Jede der N Schichten trägt einen bei, auch die erste.",
             en="Count the factors σ': each of the N layers contributes one, the first one too.")),
-        Mistake("missing_last_factor", lambda: _expected_2a() / _sig(4), _hint(
+        Mistake("missing_last_factor", lambda: _expected_2a() / _sig(4), hint(
             de="Zählen Sie die Faktoren σ': Auch die Ausgabeschicht o₄ = σ(s₄) trägt einen bei.",
             en="Count the factors σ': the output layer o₄ = σ(s₄) contributes one too.")),
     ]
@@ -242,25 +238,25 @@ def _m_2c():
     w4, o3, b4, o1 = _f("w", 4), _f("o", 3), _f("b", 4), _f("o", 1)
     sigma, x = symbolic.sigma, sp.Symbol("x")
     return [
-        Mistake("after_activation", lambda: sigma(w4 * o3 + b4) + o1, _hint(
+        Mistake("after_activation", lambda: sigma(w4 * o3 + b4) + o1, hint(
             de="Hier wird o₁ erst nach der Aktivierungsfunktion addiert. In dieser Aufgabe geht "
                "die Skip-Verbindung in die Summe s₄ ein (siehe Aufgabentext).",
             en="Here o₁ is added after the activation function. In this exercise the skip "
                "connection enters the sum s₄ (see the task text).")),
-        Mistake("replaced", lambda: sigma(w4 * o1 + b4), _hint(
+        Mistake("replaced", lambda: sigma(w4 * o1 + b4), hint(
             de="Die Skip-Verbindung ersetzt den normalen Weg nicht, sie kommt hinzu: o₃ fließt "
                "weiterhin in Schicht 4 ein.",
             en="The skip connection does not replace the normal path, it adds to it: o₃ still "
                "feeds into layer 4.")),
-        Mistake("from_input", lambda: sigma(w4 * o3 + b4 + x), _hint(
+        Mistake("from_input", lambda: sigma(w4 * o3 + b4 + x), hint(
             de="Übersprungen werden die Schichten 2 bis N − 1. Wessen Ausgabe kommt also an?",
             en="The skipped layers are 2 to N − 1. Whose output arrives, then?")),
-        Mistake("weighted", lambda: sigma(w4 * (o3 + o1) + b4), _hint(
+        Mistake("weighted", lambda: sigma(w4 * (o3 + o1) + b4), hint(
             de="Hier wird o₁ mit w₄ gewichtet. Die Skip-Verbindung dieser Aufgabe hat das "
                "Gewicht 1 (siehe Aufgabentext).",
             en="Here o₁ is weighted by w₄. The skip connection of this exercise has weight 1 "
                "(see the task text).")),
-        Mistake("only_s", lambda: w4 * o3 + b4 + o1, _hint(
+        Mistake("only_s", lambda: w4 * o3 + b4 + o1, hint(
             de="Das ist s₄. Gefragt ist die Ausgabe o₄, also auch Formel (2).",
             en="That is s₄. The question asks for the output o₄, i.e. formula (2) as well.")),
     ]
@@ -269,20 +265,20 @@ def _m_2c():
 def _m_2d():
     x = sp.Symbol("x")
     return [
-        Mistake("no_skip", lambda: _expected_2a(), _hint(
+        Mistake("no_skip", lambda: _expected_2a(), hint(
             de="Das ist die Ableitung ohne Skip-Verbindung. s₄ hängt jetzt auf zwei Wegen von "
                "o₁ ab – beide tragen zur Ableitung bei.",
             en="That is the derivative without the skip connection. s₄ now depends on o₁ along "
                "two paths, and both contribute to the derivative.")),
         Mistake("skip_path_without_sigma_prime",
                 lambda: x * _sig(1) * (1 + _f("w", 4) * _sig(4) * sp.Mul(
-                    *(_f("w", k) * _sig(k) for k in (2, 3)))), _hint(
+                    *(_f("w", k) * _sig(k) for k in (2, 3)))), hint(
                     de="Auch der kurze Weg über die Skip-Verbindung läuft durch o₄ = σ(s₄).",
                     en="The short path through the skip connection also passes o₄ = σ(s₄).")),
-        Mistake("skip_path_only", lambda: x * _sig(1) * _sig(4), _hint(
+        Mistake("skip_path_only", lambda: x * _sig(1) * _sig(4), hint(
             de="Der lange Weg über die Schichten 2 und 3 existiert weiterhin.",
             en="The long path through layers 2 and 3 still exists.")),
-        Mistake("with_w1", lambda: _expected_2d() * _f("w", 1), _hint(
+        Mistake("with_w1", lambda: _expected_2d() * _f("w", 1), hint(
             de="w₁ kommt nur über s₁ = w₁x + b₁ vor. Was ist ∂s₁/∂w₁?",
             en="w₁ enters only through s₁ = w₁x + b₁. What is ∂s₁/∂w₁?")),
     ]
@@ -363,25 +359,25 @@ def _function_mistakes(skip):
         return chain_gradient(x, w, b, act, skip, prime=_relu_prime_one_at_zero(act))
 
     mistakes = [
-        Mistake("sigma_for_sigma_prime", sigma_for_prime, _hint(
+        Mistake("sigma_for_sigma_prime", sigma_for_prime, hint(
             de="Sie verwenden act.fn(s) (also σ), wo act.grad(s) (also σ') hingehört.",
             en="You use act.fn(s) (that is σ) where act.grad(s) (σ') belongs.")),
-        Mistake("with_w1", wrong(with_w1=True), _hint(
+        Mistake("with_w1", wrong(with_w1=True), hint(
             de="w₁ kommt nur über s₁ = w₁x + b₁ vor; ∂s₁/∂w₁ enthält kein w₁. Achtung: w[0] "
                "ist w₁.",
             en="w₁ enters only through s₁ = w₁x + b₁; ∂s₁/∂w₁ contains no w₁. Note: w[0] is w₁.")),
-        Mistake("relu_prime_zero_is_one", relu_prime_one, _hint(
+        Mistake("relu_prime_zero_is_one", relu_prime_one, hint(
             de="An der Stelle s = 0 gilt in nnkit ReLU'(0) = 0, nicht 1. Verwenden Sie act.grad.",
             en="At s = 0 nnkit uses ReLU'(0) = 0, not 1. Use act.grad.")),
     ]
     if skip:
         mistakes += [
-            Mistake("no_skip", lambda x, w, b, act: chain_gradient(x, w, b, act, False), _hint(
+            Mistake("no_skip", lambda x, w, b, act: chain_gradient(x, w, b, act, False), hint(
                 de="Das ist das Netz ohne Skip-Verbindung: o₁ muss in s_N eingehen, und die "
                    "Ableitung hat dann zwei Wege.",
                 en="That is the network without the skip connection: o₁ must enter s_N, and "
                    "the derivative then has two paths.")),
-            Mistake("no_short_path", wrong(skip_path=False), _hint(
+            Mistake("no_short_path", wrong(skip_path=False), hint(
                 de="Der Vorwärtsdurchlauf stimmt, aber der kurze Weg o₁ → s_N fehlt in der "
                    "Ableitung.",
                 en="The forward pass is right, but the short path o₁ → s_N is missing in the "
@@ -416,72 +412,68 @@ def _layer_mistake(dW=None, db=None):
 
 
 # ====================================================================== exercises
-EXERCISES = [
-    _expr_exercise("a", "answer_1a", _m_1a()),
-    _expr_exercise("b", "answer_1b", _m_1b()),
-    _expr_exercise("c", "answer_1c", _m_1c()),
-    _expr_exercise("d", "answer_1d", _m_1d()),
-    _expr_exercise("e", "answer_1e", _m_1e(), express_sigmoid=True),
-    _expr_exercise("f", "answer_1f", _m_1f()),
-    Exercise(id="u5_2a_formula", answer="answer_2a", kind="expression", expected=_expected_2a,
-             symbols=_chain, mistakes=_m_2a()),
-    Exercise(id="u5_2a_function", answer="do_dw1", kind="function", expected=network_dON_dw1,
-             cases=_chain_cases(1), mistakes=_function_mistakes(skip=False)),
-    Exercise(id="u5_2c", answer="answer_2c", kind="expression", expected=_expected_2c,
-             symbols=_chain, mistakes=_m_2c()),
-    Exercise(id="u5_2d_formula", answer="answer_2d", kind="expression", expected=_expected_2d,
-             symbols=_chain, mistakes=_m_2d()),
-    Exercise(id="u5_2d_function", answer="do_dw1_skip", kind="function",
-             expected=functools.partial(network_dON_dw1, skip=True),
-             cases=_chain_cases(3), mistakes=_function_mistakes(skip=True)),
-    Exercise(id="u5_1g", answer="shapes", kind="value",
-             expected=lambda: np.array([[N_EX, D_IN], [D_IN, M_OUT]], dtype=float),
-             mistakes=[
-                 Mistake("dW_transposed", lambda: [[N_EX, D_IN], [M_OUT, D_IN]], _hint(
-                     de="dW hat die Form von W: Jedes Gewicht erhält genau eine Ableitung. "
-                        "Rechnen Sie die Form von Xᵀδ aus.",
-                     en="dW has the shape of W: every weight gets exactly one derivative. Work out "
-                        "the shape of Xᵀδ.")),
-                 Mistake("dX_transposed", lambda: [[D_IN, N_EX], [D_IN, M_OUT]], _hint(
-                     de="dX hat die Form von X: n Zeilen (Beispiele), d Spalten (Eingaben).",
-                     en="dX has the shape of X: n rows (examples), d columns (inputs).")),
-             ]),
-    Exercise(id="u5_1h", answer="layer_backward", kind="function", expected=_layer_backward,
-             cases=_layer_cases, rtol=1e-9, atol=1e-12,
-             mistakes=[
-                 Mistake("db_mean", _layer_mistake(db=lambda X, W, d: d.mean(axis=0)), _hint(
-                     de="db ist die Summe von δ über die Beispiele, nicht der Mittelwert: Jedes "
-                        "Beispiel trägt mit b bei; ein 1/n steckt, falls nötig, schon in δ.",
-                     en="db is the sum of δ over the examples, not the mean: every example "
-                        "contributes through b; a 1/n, if needed, is already in δ.")),
-                 Mistake("db_axis", _layer_mistake(db=lambda X, W, d: d.sum(axis=1)), _hint(
-                     de="Summieren Sie über die Beispiele (die Zeilen, axis=0): db hat die Form "
-                        "von b.",
-                     en="Sum over the examples (the rows, axis=0): db has the shape of b.")),
-                 Mistake("dW_transposed", _layer_mistake(dW=lambda X, W, d: d.T @ X), _hint(
-                     de="δᵀX hat die Form m×d, W aber d×m: Nach der Formprobe hat dW die Form "
-                        "von W.",
-                     en="δᵀX has the shape m×d, but W is d×m: by the shape check dW has the "
-                        "shape of W.")),
-                 Mistake("dW_mean", _layer_mistake(dW=lambda X, W, d: X.T @ d / len(X)), _hint(
-                     de="dW ist um den Faktor n zu klein: Xᵀδ summiert schon über die Beispiele; "
-                        "ein 1/n steckt, falls nötig, schon in δ.",
-                     en="dW is n times too small: Xᵀδ already sums over the examples; a 1/n, if "
-                        "needed, is already in δ.")),
-             ]),
-]
-_EX = {e.id: e for e in EXERCISES}
+EX_1A = _expr_exercise("a", "answer_1a", _m_1a())
+EX_1B = _expr_exercise("b", "answer_1b", _m_1b())
+EX_1C = _expr_exercise("c", "answer_1c", _m_1c())
+EX_1D = _expr_exercise("d", "answer_1d", _m_1d())
+EX_1E = _expr_exercise("e", "answer_1e", _m_1e(), express_sigmoid=True)
+EX_1F = _expr_exercise("f", "answer_1f", _m_1f())
+EX_2A_FORMULA = Exercise(id="u5_2a_formula", answer="answer_2a", kind="expression", expected=_expected_2a,
+         symbols=_chain, mistakes=_m_2a())
+EX_2A_FUNCTION = Exercise(id="u5_2a_function", answer="do_dw1", kind="function", expected=network_dON_dw1,
+         cases=_chain_cases(1), mistakes=_function_mistakes(skip=False))
+EX_2C = Exercise(id="u5_2c", answer="answer_2c", kind="expression", expected=_expected_2c,
+         symbols=_chain, mistakes=_m_2c())
+EX_2D_FORMULA = Exercise(id="u5_2d_formula", answer="answer_2d", kind="expression", expected=_expected_2d,
+         symbols=_chain, mistakes=_m_2d())
+EX_2D_FUNCTION = Exercise(id="u5_2d_function", answer="do_dw1_skip", kind="function",
+         expected=functools.partial(network_dON_dw1, skip=True),
+         cases=_chain_cases(3), mistakes=_function_mistakes(skip=True))
+EX_1G = Exercise(id="u5_1g", answer="shapes", kind="value",
+         expected=lambda: np.array([[N_EX, D_IN], [D_IN, M_OUT]], dtype=float),
+         mistakes=[
+             Mistake("dW_transposed", lambda: [[N_EX, D_IN], [M_OUT, D_IN]], hint(
+                 de="dW hat die Form von W: Jedes Gewicht erhält genau eine Ableitung. "
+                    "Rechnen Sie die Form von Xᵀδ aus.",
+                 en="dW has the shape of W: every weight gets exactly one derivative. Work out "
+                    "the shape of Xᵀδ.")),
+             Mistake("dX_transposed", lambda: [[D_IN, N_EX], [D_IN, M_OUT]], hint(
+                 de="dX hat die Form von X: n Zeilen (Beispiele), d Spalten (Eingaben).",
+                 en="dX has the shape of X: n rows (examples), d columns (inputs).")),
+         ])
+EX_1H = Exercise(id="u5_1h", answer="layer_backward", kind="function", expected=_layer_backward,
+         cases=_layer_cases, rtol=1e-9, atol=1e-12,
+         mistakes=[
+             Mistake("db_mean", _layer_mistake(db=lambda X, W, d: d.mean(axis=0)), hint(
+                 de="db ist die Summe von δ über die Beispiele, nicht der Mittelwert: Jedes "
+                    "Beispiel trägt mit b bei; ein 1/n steckt, falls nötig, schon in δ.",
+                 en="db is the sum of δ over the examples, not the mean: every example "
+                    "contributes through b; a 1/n, if needed, is already in δ.")),
+             Mistake("db_axis", _layer_mistake(db=lambda X, W, d: d.sum(axis=1)), hint(
+                 de="Summieren Sie über die Beispiele (die Zeilen, axis=0): db hat die Form "
+                    "von b.",
+                 en="Sum over the examples (the rows, axis=0): db has the shape of b.")),
+             Mistake("dW_transposed", _layer_mistake(dW=lambda X, W, d: d.T @ X), hint(
+                 de="δᵀX hat die Form m×d, W aber d×m: Nach der Formprobe hat dW die Form "
+                    "von W.",
+                 en="δᵀX has the shape m×d, but W is d×m: by the shape check dW has the "
+                    "shape of W.")),
+             Mistake("dW_mean", _layer_mistake(dW=lambda X, W, d: X.T @ d / len(X)), hint(
+                 de="dW ist um den Faktor n zu klein: Xᵀδ summiert schon über die Beispiele; "
+                    "ein 1/n steckt, falls nötig, schon in δ.",
+                 en="dW is n times too small: Xᵀδ already sums over the examples; a 1/n, if "
+                    "needed, is already in δ.")),
+         ])
+EXERCISES = [EX_1A, EX_1B, EX_1C, EX_1D, EX_1E, EX_1F, EX_2A_FORMULA, EX_2A_FUNCTION, EX_2C,
+             EX_2D_FORMULA, EX_2D_FUNCTION, EX_1G, EX_1H]
 
 
 # ====================================================================== cells
-def _graded(ex_id, src, points):
-    """Answer cell (grade id = the exercise id) and its locked test cell."""
-    return [answer(ex_id, src), tests(f"{ex_id}_check", _EX[ex_id], points)]
-
-
-def _q1(part, de, en, src):
+def _q1(ex, de, en, solution):
+    """Exercise 1a-1f (1 point each, a formula): the task, the answer cell and the test cell."""
+    part = ex.id.removeprefix("u5_1")
     return [md(de=f"**Aufgabe 1{part} (1 Punkt).** {de}", en=f"**Exercise 1{part} (1 point).** {en}"),
-            *_graded(f"u5_1{part}", src, 1)]
+            *exercise(ex, points=1, solution=solution, form='"..."')]
 
 
 CELLS = [
@@ -624,36 +616,34 @@ Products need a `*`: `2*x[j]`, not `2x[j]`."""),
 from workbook.reference.vanishing import sheet11_symbols
 
 parse("Sum(b[k]**2, (k, 1, m)) + 2*x[1]", sheet11_symbols())"""),
-    *_q1("a", r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial x_j}$.",
+    *_q1(EX_1A, r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial x_j}$.",
          r"Determine $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial x_j}$.",
-         'answer_1a = None  # "..."\n### BEGIN SOLUTION\nanswer_1a = "W[1, j]"\n### END SOLUTION'),
-    *_q1("b", r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial W_{ij}}$"
+         'answer_1a = "W[1, j]"'),
+    *_q1(EX_1B, r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial W_{ij}}$"
               r" (für beliebige $i$ und $j$).",
          r"Determine $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial W_{ij}}$"
          r" (for any $i$ and $j$).",
-         'answer_1b = None  # "..."\n### BEGIN SOLUTION\nanswer_1b = "delta(i, 1) * x[j]"\n### END SOLUTION'),
-    *_q1("c", r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial b_i}$.",
+         'answer_1b = "delta(i, 1) * x[j]"'),
+    *_q1(EX_1C, r"Bestimmen Sie $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial b_i}$.",
          r"Determine $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial b_i}$.",
-         'answer_1c = None  # "..."\n### BEGIN SOLUTION\nanswer_1c = "delta(i, 1)"\n### END SOLUTION'),
-    *_q1("d", r"Bestimmen Sie $\dfrac{\partial\,[\operatorname{ReLU}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
+         'answer_1c = "delta(i, 1)"'),
+    *_q1(EX_1D, r"Bestimmen Sie $\dfrac{\partial\,[\operatorname{ReLU}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
               r"{\partial x_j}$. Wo ist die Ableitung nicht definiert?",
          r"Determine $\dfrac{\partial\,[\operatorname{ReLU}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
          r"{\partial x_j}$. Where is the derivative not defined?",
-         'answer_1d = None  # "..."\n### BEGIN SOLUTION\nanswer_1d = "W[1, j] * H(f[1])"\n### END SOLUTION'),
-    *_q1("e", r"Bestimmen Sie $\dfrac{\partial\,[\operatorname{sigmoid}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
+         'answer_1d = "W[1, j] * H(f[1])"'),
+    *_q1(EX_1E, r"Bestimmen Sie $\dfrac{\partial\,[\operatorname{sigmoid}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
               r"{\partial x_j}$. Drücken Sie die Ableitung mithilfe der Sigmoid-Funktion aus "
               r"(also ohne `sigmoid'`).",
          r"Determine $\dfrac{\partial\,[\operatorname{sigmoid}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
          r"{\partial x_j}$. Express the derivative by means of the sigmoid function (that is, "
          r"without `sigmoid'`).",
-         'answer_1e = None  # "..."\n### BEGIN SOLUTION\nanswer_1e = "sigmoid(f[1]) * (1 - sigmoid(f[1])) * W[1, j]"\n'
-         '### END SOLUTION'),
-    *_q1("f", r"Bestimmen Sie $\dfrac{\partial\, g(\mathbf x,\mathbf a,\mathbf W,\mathbf b)}{\partial x_j}$. "
+         'answer_1e = "sigmoid(f[1]) * (1 - sigmoid(f[1])) * W[1, j]"'),
+    *_q1(EX_1F, r"Bestimmen Sie $\dfrac{\partial\, g(\mathbf x,\mathbf a,\mathbf W,\mathbf b)}{\partial x_j}$. "
               r"Verwenden Sie $i$ als Summationsindex.",
          r"Determine $\dfrac{\partial\, g(\mathbf x,\mathbf a,\mathbf W,\mathbf b)}{\partial x_j}$. "
          r"Use $i$ as the summation index.",
-         'answer_1f = None  # "..."\n### BEGIN SOLUTION\nanswer_1f = "Sum(a[i] * H(f[i]) * W[i, j], (i, 1, m))"\n'
-         '### END SOLUTION'),
+         'answer_1f = "Sum(a[i] * H(f[i]) * W[i, j], (i, 1, m))"'),
     md(de=r"""*Zu (d), wo die Ableitung nicht definiert ist:* Bei $(\mathbf W\mathbf x+\mathbf b)_1 = 0$
 hat die ReLU einen Knick; dort existiert die Ableitung nicht (sofern $W_{1j} \ne 0$). Die
 Backpropagation braucht trotzdem eine Zahl: PyTorch, TensorFlow und JAX setzen wie nnkit
@@ -709,8 +699,8 @@ $$\frac{\partial L}{\partial\mathbf W} = \mathbf X^\top\boldsymbol\delta, \qquad
 **Exercise 1g (1 point).** For $n = 5$ examples, $d = 3$ inputs and $m = 2$ outputs: what shapes
 do $\partial L/\partial\mathbf X$ and $\partial L/\partial\mathbf W$ have? Give
 `shapes = [(rows, columns) of dX, (rows, columns) of dW]`."""),
-    *_graded("u5_1g", 'shapes = None  # [(..., ...), (..., ...)]\n### BEGIN SOLUTION\n'
-             'shapes = [(5, 3), (3, 2)]  # dX like X (n x d), dW like W (d x m)\n### END SOLUTION', 1),
+    exercise(EX_1G, points=1, form="[(..., ...), (..., ...)]",
+             solution="shapes = [(5, 3), (3, 2)]  # dX like X (n x d), dW like W (d x m)"),
     md(de=r"""Die **Formprobe**: Jede Ableitung hat die Form der Größe, nach der abgeleitet wird –
 damit findet man die Reihenfolge der Faktoren und die Transposition, ohne sie auswendig zu wissen.
 
@@ -723,11 +713,11 @@ to – this gives the order of the factors and the transposes without learning t
 **Exercise 1h (2 points).** Implement `layer_backward(X, W, delta)`: it returns the tuple
 `(dX, dW, db)` by the formulas above (NumPy: `@` for the matrix product, `.T` for the
 transpose)."""),
-    *_graded("u5_1h", '''def layer_backward(X, W, delta):
+    exercise(EX_1H, points=2, solution='''def layer_backward(X, W, delta):
     """dL/dX, dL/dW, dL/db of Z = X W + b, given delta = dL/dZ (one row per example)."""
     ### BEGIN SOLUTION
     return delta @ W.T, X.T @ delta, delta.sum(axis=0)
-    ### END SOLUTION''', 2),
+    ### END SOLUTION'''),
     md(de=r"""### Von den Komponenten zur Matrixform
 
 Backpropagation rechnet nicht mit einzelnen Komponenten, sondern mit ganzen Vektoren. Fassen Sie
@@ -812,9 +802,8 @@ The formula for general $N$ belongs in your notes; it is graded in two parts:
   likewise `s2`, `b3`, `o1`; $\sigma(z)$ as `sigma(z)`, $\sigma'(z)$ as `sigma'(z)` or
   `sigma_prime(z)`.
 * **(a2, 1 point)** a Python function for any $N$ (next task)."""),
-    *_graded("u5_2a_formula",
-             'answer_2a = None  # "..."\n### BEGIN SOLUTION\nanswer_2a = "x * sigma\'(s1) * sigma\'(s2) * sigma\'(s3) * '
-             'sigma\'(s4) * w2 * w3 * w4"\n### END SOLUTION', 1),
+    exercise(EX_2A_FORMULA, points=1, form='"..."',
+             solution="answer_2a = \"x * sigma'(s1) * sigma'(s2) * sigma'(s3) * sigma'(s4) * w2 * w3 * w4\""),
     md(de=r"""**(a2, 1 Punkt)** Implementieren Sie `do_dw1(x, w, b, act)`: $\partial o_N/\partial w_1$ für eine
 Kette beliebiger Länge $N$ = `len(w)`.
 
@@ -839,7 +828,7 @@ length $N$ = `len(w)`.
 
 It is tested with random chains and several activation functions against nnkit's
 backpropagation."""),
-    *_graded("u5_2a_function", '''import numpy as np
+    exercise(EX_2A_FUNCTION, points=1, solution='''import numpy as np
 
 
 def do_dw1(x, w, b, act):
@@ -854,7 +843,7 @@ def do_dw1(x, w, b, act):
         o = act.fn(s[i])
     d = act.grad(s)             # sigma'(s_1), ..., sigma'(s_N)
     return x * d[0] * np.prod(w[1:] * d[1:])
-    ### END SOLUTION''', 1),
+    ### END SOLUTION'''),
     md(de=r"""### Ausprobieren: der Gradient über der Tiefe
 
 Die Ansicht berechnet $|\partial o_n/\partial w_1|$ für alle Tiefen $n = 1,\dots,30$ mit der
@@ -1044,7 +1033,7 @@ $w_4$, $b_4$ an (Formel (1) in Formel (2) eingesetzt), z. B. in der Form
 
 For grading: for $N = 4$, give the output $o_4$ as **one** expression in $o_3$, $o_1$, $w_4$, $b_4$
 (formula (1) substituted into formula (2)), e.g. in the form `"sigma(...)"`."""),
-    *_graded("u5_2c", 'answer_2c = None  # "..."\n### BEGIN SOLUTION\nanswer_2c = "sigma(w4 * o3 + b4 + o1)"\n### END SOLUTION', 1),
+    exercise(EX_2C, points=1, form='"..."', solution='answer_2c = "sigma(w4 * o3 + b4 + o1)"'),
     md(de=r"""**Aufgabe 2d (2 Punkte).** Bestimmen Sie $\dfrac{\partial o_N}{\partial w_1}$ für die geänderte
 Architektur. Beachten Sie: $s_N$ hängt jetzt auf zwei Wegen von $o_1$ ab.
 
@@ -1059,10 +1048,9 @@ architecture. Note: $s_N$ now depends on $o_1$ along two paths.
   from (c));
 * **(d2, 1 point)** the function `do_dw1_skip(x, w, b, act)` for any $N\ge 3$ (arguments as for
   `do_dw1`)."""),
-    *_graded("u5_2d_formula",
-             'answer_2d = None  # "..."\n### BEGIN SOLUTION\nanswer_2d = "x * sigma\'(s1) * sigma\'(s4) * '
-             '(1 + w4 * w3 * sigma\'(s3) * w2 * sigma\'(s2))"\n### END SOLUTION', 1),
-    *_graded("u5_2d_function", '''def do_dw1_skip(x, w, b, act):
+    exercise(EX_2D_FORMULA, points=1, form='"..."',
+             solution="answer_2d = \"x * sigma'(s1) * sigma'(s4) * (1 + w4 * w3 * sigma'(s3) * w2 * sigma'(s2))\""),
+    exercise(EX_2D_FUNCTION, points=1, solution='''def do_dw1_skip(x, w, b, act):
     """d o_N / d w_1 of the chain with the skip connection from layer 1 to layer N (N >= 3)."""
     ### BEGIN SOLUTION
     N = len(w)
@@ -1078,7 +1066,7 @@ architecture. Note: $s_N$ now depends on $o_1$ along two paths.
     d = act.grad(s)
     long_path = w[N - 1] * np.prod(w[1:N - 1] * d[1:N - 1])
     return x * d[0] * d[N - 1] * (1 + long_path)
-    ### END SOLUTION''', 1),
+    ### END SOLUTION'''),
     md(de=r"""### Ausprobieren: mit Skip-Verbindung
 
 Vergleichen Sie in der Ansicht die blaue Kurve (ohne) mit der orangen (mit Skip-Verbindung
