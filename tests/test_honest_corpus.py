@@ -39,6 +39,7 @@ def test_corpus_has_enough_cases_of_every_unit():
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # grading 70 notebooks on a busy 2-core machine took over 300 s
 def test_honest_corpus_earns_every_point(tmp_path_factory):
     base = tmp_path_factory.mktemp("honest-corpus")
     subs, results = base / "submissions", base / "results"

@@ -3,18 +3,19 @@
 A unit module defines ``UNIT = Unit(...)``, ``EXERCISES = [...]`` and ``CELLS = [...]``; the build
 (:mod:`workbook.build`) turns ``CELLS`` into one German and one English notebook::
 
-    RELU_GRAD = Exercise(id="u1_relu_grad", answer="relu_grad", kind="function", ...)
-    EXERCISES = [RELU_GRAD, Z_CS1]
+    SQUARE = Exercise(id="u0_square", answer="square", kind="function", ...)
+    Y0 = Exercise(id="u0_y0", answer="y0", kind="value", ...)
+    EXERCISES = [SQUARE, Y0]
     CELLS = [
-        md(de="# ReLU", en="# ReLU"),
+        md(de="# Quadrat", en="# Square"),
         code("z = np.linspace(-2, 2, 5)"),                      # identical in both languages
-        exercise(RELU_GRAD, points=2, solution="def relu_grad(z):\\n    ### BEGIN SOLUTION\\n"
-                 "    return (z > 0).astype(float)\\n    ### END SOLUTION"),
-        exercise(Z_CS1, points=1, solution="z_cs1 = 0.1 * 1 - 0.1 * 20"),  # z_cs1 = None, region
-        manual("u1_why", 2, de="Warum ...?", en="Why ...?",       # question + answer cell
+        exercise(SQUARE, points=2, solution="def square(z):\\n    ### BEGIN SOLUTION\\n"
+                 "    return z * z\\n    ### END SOLUTION"),
+        exercise(Y0, points=1, solution="y0 = 2 * 3 + 1"),      # y0 = None, then the region
+        manual("u0_why", 2, de="Warum ...?", en="Why ...?",       # question + answer cell
                solution_de="Weil ...", solution_en="Because ..."),
         md(de="Warum ...?", en="Why ...?"),                     # or: the question as md,
-        manual("u1_why2", 1, de="Weil ...", en="Because ..."),   # then the model answer
+        manual("u0_why2", 1, de="Weil ...", en="Because ..."),   # then the model answer
     ]
 
 Grade ids: ``exercise`` derives them from the Exercise: the answer cell carries the exercise id,
