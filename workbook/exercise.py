@@ -198,6 +198,29 @@ def _short(args):
     return f" ({text[:200]})"
 
 
+def not_function(answer, name, lang):
+    """The Result for a function exercise whose answer ``name`` is not callable (encoded)."""
+    if answer["t"] in ("missing", "none", "ellipsis"):
+        return Result(False, *_generic({"t": "none"}, answer, name, lang))
+    return Result(False, _msg("not_callable", lang, name=name))
+
+
+def failed_calls(results, name, lang):
+    """The Result when the function ``name`` is not implemented yet or raised on a case (the
+    first such case, with the hint of an input habit in the error message), else None."""
+    if results and all(r["t"] == "none" for r in results) or any(
+            r["t"] == "error" and r["type"] == "NotImplementedError" for r in results):
+        return Result(False, _msg("not_implemented", lang, name=name))
+    for k, r in enumerate(results, start=1):
+        if r["t"] == "error":
+            error = f"{r['type']}: {r['msg']}"
+            habit = next(((kind, m[0]) for kind, pattern in HABITS.items()
+                          if (m := re.search(pattern, r["msg"]))), None)
+            return Result(False, _msg("raised", lang, name=name, k=k, error=error),
+                          _msg(f"habit_{habit[0]}", lang, char=habit[1]) if habit else "")
+    return None
+
+
 # ------------------------------------------------------------------ the exercise
 @dataclass
 class Exercise:
@@ -253,7 +276,7 @@ class Exercise:
         if self.kind != "function":
             return getattr(self, f"_judge_{self.kind}")(self.normalise(answer, lang), lang)
         if type(answer) is dict:
-            return self._judge_not_function(answer, lang)
+            return not_function(answer, self.answer, lang)
         results = [self.normalise(r, lang) for r in answer]
         return self._judge_function(results, seed, hidden, lang)
 
@@ -274,25 +297,13 @@ class Exercise:
                 return self._wrong(lang, m)
         return self._wrong(lang)
 
-    def _judge_not_function(self, answer, lang):
-        if answer["t"] in ("missing", "none", "ellipsis"):
-            return Result(False, *_generic({"t": "none"}, answer, self.answer, lang))
-        return Result(False, _msg("not_callable", lang, name=self.answer))
-
     def _judge_function(self, results, seed, hidden, lang):
         cases = self.case_list(seed, hidden)
         if len(results) != len(cases):
             return Result(False, _msg("invalid", lang))
-        if results and all(r["t"] == "none" for r in results) or any(
-                r["t"] == "error" and r["type"] == "NotImplementedError" for r in results):
-            return Result(False, _msg("not_implemented", lang, name=self.answer))
-        for k, r in enumerate(results, start=1):
-            if r["t"] == "error":
-                error = f"{r['type']}: {r['msg']}"
-                habit = next(((kind, m[0]) for kind, pattern in HABITS.items()
-                              if (m := re.search(pattern, r["msg"]))), None)
-                return Result(False, _msg("raised", lang, name=self.answer, k=k, error=error),
-                              _msg(f"habit_{habit[0]}", lang, char=habit[1]) if habit else "")
+        failed = failed_calls(results, self.answer, lang)
+        if failed:
+            return failed
         expected = [encode(self.expected(*copy.deepcopy(c))) for c in cases]
         bad = [k for k, (e, r) in enumerate(zip(expected, results, strict=True))
                if not _close(e, r, self.rtol, self.atol)]

@@ -28,13 +28,20 @@ import hmac
 import importlib
 import json
 import math
-import re
 from pathlib import Path
 
 import numpy as np
 
-from workbook.answer import HABITS, PayloadError, _require, validate
-from workbook.exercise import Exercise, Result, _generic, _msg, _short
+from workbook.answer import PayloadError, _require, validate
+from workbook.exercise import (
+    Exercise,
+    Result,
+    _generic,
+    _msg,
+    _short,
+    failed_calls,
+    not_function,
+)
 
 KEY_FILE = Path(__file__).with_name("key.json")
 STEPS = 4  # grid points per rtol: an answer may be off by rtol / STEPS more than the grader allows
@@ -270,7 +277,7 @@ class KeyedExercise:
                 _require(set(payload) == {"kind", "results"})
                 results = payload["results"]
                 if type(results) is dict:
-                    return self._not_function(validate(results), lang)
+                    return not_function(validate(results), self.answer, lang)
                 _require(type(results) is list)
                 budget = [len(self.cases) * 20_001]
                 return self._function([validate(r, 0, budget) for r in results], lang)
@@ -308,24 +315,12 @@ class KeyedExercise:
             return Result(False, *generic)
         return self._wrong(lang, next((m for m in mistakes if self._matches(m, 0, answer)), None))
 
-    def _not_function(self, answer, lang):
-        if answer["t"] in ("missing", "none", "ellipsis"):
-            return Result(False, *_generic({"t": "none"}, answer, self.answer, lang))
-        return Result(False, _msg("not_callable", lang, name=self.answer))
-
     def _function(self, results, lang):
         if len(results) != len(self.cases):
             return Result(False, _msg("invalid", lang))
-        if results and all(r["t"] == "none" for r in results) or any(
-                r["t"] == "error" and r["type"] == "NotImplementedError" for r in results):
-            return Result(False, _msg("not_implemented", lang, name=self.answer))
-        for k, r in enumerate(results, start=1):
-            if r["t"] == "error":
-                error = f"{r['type']}: {r['msg']}"
-                habit = next(((kind, m[0]) for kind, pattern in HABITS.items()
-                              if (m := re.search(pattern, r["msg"]))), None)
-                return Result(False, _msg("raised", lang, name=self.answer, k=k, error=error),
-                              _msg(f"habit_{habit[0]}", lang, char=habit[1]) if habit else "")
+        failed = failed_calls(results, self.answer, lang)
+        if failed:
+            return failed
         reference, *mistakes = self.entry["targets"]
         bad = [k for k, r in enumerate(results) if not self._matches(reference, k, r)]
         if not bad:
