@@ -1,15 +1,7 @@
-"""Unit 4: a small network with a skip connection, its gradients by hand, one step of gradient
-descent that kills it, and 1000 training runs at once.
-
-The network (no biases, absolute loss)::
-
-    z0 = w0 x,             h0 = ReLU(z0)
-    z1 = w1 h0,            h1 = ReLU(z1)
-    z2 = w2 h1 + w3 h0,    yhat = z2            (w3: the skip connection h0 -> output)
-    L  = |y - yhat|
-
-In nnkit it is ``Network(1, [Layer(1, "relu"), Layer(1, "relu"), Layer(1, "identity",
-inputs=(2, 1))])`` without biases; its weights ``W1, W2, W3, W3_1`` are ``w0, w1, w2, w3``.
+"""Unit 4: the views of a small network with a skip connection (z0 = w0 x, h0 = ReLU(z0);
+z1 = w1 h0, h1 = ReLU(z1); yhat = w2 h1 + w3 h0; L = |y - yhat|): its gradients by hand, one
+step of gradient descent that kills it, and 1000 training runs at once. The network and its
+maths are in :mod:`workbook.reference.dead_relu`; this module only draws them.
 """
 
 import asyncio
