@@ -205,6 +205,19 @@ def not_function(answer, name, lang):
     return Result(False, _msg("not_callable", lang, name=name))
 
 
+def expression_text(answer, name, lang):
+    """The text of the expression answer ``name`` (a number stands for itself), or the Result
+    when the answer is no text."""
+    if answer["t"] == "num":
+        return repr(answer["v"])
+    if answer["t"] != "str":
+        generic = _generic({"t": "str"}, answer, name, lang)
+        got = answer.get("type", answer["t"])
+        return Result(False, *(generic or (_msg("type", lang, expected=_msg("text", lang),
+                                                got=got), "")))
+    return answer["v"]
+
+
 def failed_calls(results, name, lang):
     """The Result when the function ``name`` is not implemented yet or raised on a case (the
     first such case, with the hint of an input habit in the error message), else None."""
@@ -323,16 +336,12 @@ class Exercise:
     def _judge_expression(self, answer, lang):
         from workbook.symbolic import ExpressionError, equivalent, parse
 
-        if answer["t"] == "num":
-            answer = {"t": "str", "v": repr(answer["v"])}
-        if answer["t"] != "str":
-            generic = _generic({"t": "str"}, answer, self.answer, lang)
-            got = answer.get("type", answer["t"])
-            return Result(False, *(generic or (_msg("type", lang, expected=_msg("text", lang),
-                                                    got=got), "")))
+        text = expression_text(answer, self.answer, lang)
+        if isinstance(text, Result):
+            return text
         symbols = self.symbols() if self.symbols else None
         try:
-            student = parse(answer["v"], symbols, lang)
+            student = parse(text, symbols, lang)
         except ExpressionError as err:
             return Result(False, _msg("wrong", lang), err.de if lang == "de" else err.en)
         if equivalent(student, self.expected(), symbols, lang):

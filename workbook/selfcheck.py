@@ -39,6 +39,7 @@ from workbook.exercise import (
     _generic,
     _msg,
     _short,
+    expression_text,
     failed_calls,
     not_function,
 )
@@ -337,15 +338,11 @@ class KeyedExercise:
     def _expression(self, answer, lang):
         from workbook.symbolic import ExpressionError, parse
 
-        if answer["t"] == "num":
-            answer = {"t": "str", "v": repr(answer["v"])}
-        if answer["t"] != "str":
-            generic = _generic({"t": "str"}, answer, self.answer, lang)
-            got = answer.get("type", answer["t"])
-            return Result(False, *(generic or (_msg("type", lang, expected=_msg("text", lang),
-                                                    got=got), "")))
+        text = expression_text(answer, self.answer, lang)
+        if isinstance(text, Result):
+            return text
         try:
-            student = parse(answer["v"], load_table(self.entry["symbols"]), lang)
+            student = parse(text, load_table(self.entry["symbols"]), lang)
         except ExpressionError as err:
             return Result(False, _msg("wrong", lang), err.de if lang == "de" else err.en)
         found = points_enc(values(student, _anchor(self.entry["anchor"]), self.entry["points"]))
