@@ -30,7 +30,7 @@ from pathlib import Path
 from autograder import cache as cache_mod
 from autograder import course as course_mod
 from autograder import misconceptions
-from autograder.launch import confinement
+from autograder.launch import confinement, die_with_parent
 from autograder.merge import merge
 from autograder.progress import Progress
 from autograder.reap import Interrupted, Run
@@ -59,7 +59,7 @@ def _run_local(jobs, args, workers, progress, work=grade_job):
         for batch in filter(None, rounds):
             size = min(workers, len(batch))
             with ProcessPoolExecutor(size, mp_context=get_context("spawn"),
-                                     initializer=_ignore_sigint) as pool:
+                                     initializer=_pool_worker, initargs=(os.getpid(),)) as pool:
                 futures = {pool.submit(work, jobs[i], *args): i for i in batch}
                 for future in as_completed(futures):
                     i = futures[future]
@@ -71,9 +71,13 @@ def _run_local(jobs, args, workers, progress, work=grade_job):
                     progress.update()
 
 
-def _ignore_sigint():
-    """In a pool worker: Ctrl-C in a terminal is for the grader (:mod:`autograder.reap`)."""
+def _pool_worker(grader):
+    """In a pool worker: Ctrl-C in a terminal is for the grader (:mod:`autograder.reap`); the
+    worker (and the launchers and kernels below it) ends when the grader ends, even by SIGKILL,
+    which leaves the grader no time to clean up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not die_with_parent(grader):
+        os._exit(137)
 
 
 def _run_dask(jobs, args, address, progress):

@@ -274,6 +274,17 @@ def _supervise(prepare, argv, limits, ignore_sigint=False):
     return os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else 1
 
 
+def die_with_parent(parent=None):
+    """Have Linux SIGKILL this process when its parent ends (PR_SET_PDEATHSIG; elsewhere
+    nothing). Returns False if the process ``parent`` (a pid) has already ended, i.e. this one
+    was orphaned before the request took effect."""
+    try:
+        _c().prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError, TypeError):  # not Linux
+        pass
+    return not parent or os.getppid() == parent
+
+
 def orphaned(fd):
     """Whether every write end of the pipe ``fd`` reads from is closed (EOF), i.e. the process
     that held it has died. A killed launcher leaves no orphaned kernel: the kernel checks this
@@ -356,12 +367,8 @@ def main(argv=None):
     args = parser.parse_args(argv[:split])
     limits = {name: getattr(args, name) for name in LIMITS}
     cmd = argv[split + 1:]
-    try:  # the launcher (and, through it, the kernel) dies with the grader process that started it
-        _c().prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError, TypeError):  # not Linux
-        pass
-    if args.grader and os.getppid() != args.grader:  # it died before prctl took effect
-        return 137
+    if not die_with_parent(args.grader):  # the launcher (and, through it, the kernel) dies
+        return 137                          # with the grader process that started it
     if args.cwd:
         os.chdir(args.cwd)
     if args.bwrap or args.user and os.getuid() == 0:

@@ -330,6 +330,26 @@ def test_interrupted_grader_stops_cleanly_and_rerun_completes(tmp_path, sig):
     assert scores == {s: expected(s) for s in students}
 
 
+def test_grader_killed_by_sigkill_leaves_nothing_running(tmp_path):
+    """SIGKILL gives the grader no time to clean up (a pytest timeout killing ``grade``, the
+    OOM killer): its pool workers, launchers and kernels must end with it all the same."""
+    students = ["ok_reference", "fault_sleep", "ok_blank", "ok_reference_de"]
+    proc, watch, subs, results = start_grading(tmp_path, students)
+    try:
+        wait_for(lambda: [k for k in kernels(watch) if time.time() - k.create_time() > 2],
+                 "a running kernel")
+        wait_for(lambda: workers(watch), "the pool workers")
+        proc.kill()
+        proc.communicate(timeout=60)
+    finally:
+        watch.done.set()
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+    assert_nothing_left(watch)
+
+
 def test_killed_dask_worker(tmp_path):
     """A Dask worker killed while its kernel runs: the scheduler gives the job to another worker,
     the killed worker's kernel ends with it, and the run ends with every submission graded."""
