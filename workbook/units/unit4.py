@@ -202,7 +202,7 @@ EX_GRAPH_GRADS = Exercise(
         Mistake("max_both", lambda: _graph_wrong(route="both"), hint=hint(
             de="Das Maximum gibt den Gradienten nicht an beide Eingaben weiter: Eine kleine "
                "Änderung der kleineren Eingabe ändert max(z, w) gar nicht.",
-            en="The max node does not pass the gradient to both inputs: a small change of "
+            en="The max node does not pass the gradient to both inputs: a small change in "
                "the smaller input does not change max(z, w) at all.")),
         Mistake("max_smaller", lambda: _graph_wrong(route="smaller"), hint=hint(
             de="Am Maximum ist der Gradient bei der falschen Eingabe gelandet. Vergleichen "
@@ -237,7 +237,7 @@ EX_MAX_GATE = Exercise(
         Mistake("all", "all", hint=hint(
             de="Das Maximum gibt den Gradienten nur an eine Eingabe weiter: Eine kleine "
                "Änderung der kleineren Eingabe ändert f gar nicht.",
-            en="The max node passes the gradient to one input only: a small change of the "
+            en="The max node passes the gradient to one input only: a small change in the "
                "smaller input does not change f at all.")),
         Mistake("no_swap", "no_swap", hint=hint(
             de="Zwei Dinge: Welche Eingabe des Maximums ist größer (mit Vorzeichen)? Und "
@@ -606,7 +606,7 @@ Three kinds of node come up again and again:
 | multiply $f = q \cdot m$ | $\partial f/\partial q = m$, $\partial f/\partial m = q$ | **swaps**: each input gets the upstream gradient times the *other* input |
 | max $m = \max(z, w)$ | $1$ for the larger input, $0$ for the smaller | **routes** all of the upstream gradient to the larger input; the smaller one gets $0$ |
 
-At the max node, a small change of the smaller input does not change $m$ at all. (At a tie the max
+At the max node, a small change in the smaller input does not change $m$ at all. (At a tie the max
 is not differentiable; like nnkit, we then give the gradient to the first input.) The ReLU is a max
 with the constant $0$: $\mathrm{ReLU}(z) = \max(0, z)$.
 

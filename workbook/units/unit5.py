@@ -928,7 +928,7 @@ Ketten. Probieren Sie mit $N = 30$:
 
 * **ReLU statt Sigmoid.** Wo die ReLU aktiv ist, ist $\operatorname{ReLU}' = 1$ statt
   $\sigma' \le \frac14$. In der Kette aus einzelnen Neuronen: Mit ReLU und $w = 1$ bleibt
-  $|\partial o_N/\partial w_1|$ über alle 30 Schichten bei etwa $0{,}5$; mit Sigmoid fällt es auf
+  $|\partial o_N/\partial w_1|$ über alle 30 Schichten zwischen etwa $0{,}3$ und $0{,}6$; mit Sigmoid fällt es auf
   etwa $10^{-20}$. In der breiten Kette mit Xavier/Glorot: Mit Sigmoid erhält die erste
   Schicht etwa $10^{-19}$, die letzte knapp $1$.
 * **Initialisierung (Xavier/Glorot, He).** Man wählt die Startgewichte so, dass Signale vorwärts
@@ -960,7 +960,7 @@ Ketten. Probieren Sie mit $N = 30$:
   standardnormalverteilten Gewichten ein: Alle Schichten sinken um denselben Faktor, bis die Norm
   des ganzen Gradienten $c$ ist (gestrichelte Linie). Die Richtung bleibt, nur der Schritt wird
   begrenzt; das Verhältnis zwischen den Schichten ändert sich nicht. Gegen verschwindende
-  Gradienten hilft es nicht: Es verkleinert den Gradienten nur, nie vergrößert es ihn; bei Sigmoid
+  Gradienten hilft es nicht: Es verkleinert den Gradienten nur und vergrößert ihn nie; bei Sigmoid
   bleiben die frühen Schichten winzig.""",
        en=r"""### Remedies (no points)
 
@@ -977,7 +977,7 @@ chains. Try with $N = 30$:
 
 * **ReLU instead of sigmoid.** Where the ReLU is active, $\operatorname{ReLU}' = 1$ instead of
   $\sigma' \le \frac14$. In the chain of single neurons: with ReLU and $w = 1$,
-  $|\partial o_N/\partial w_1|$ stays at about $0.5$ over all 30 layers; with sigmoid it falls to
+  $|\partial o_N/\partial w_1|$ stays between about $0.3$ and $0.6$ over all 30 layers; with sigmoid it falls to
   about $10^{-20}$. In the wide chain with Xavier/Glorot: with sigmoid the first layer gets
   about $10^{-19}$, the last one just under $1$.
 * **Initialisation (Xavier/Glorot, He).** The initial weights are chosen so that signals forwards
@@ -991,7 +991,7 @@ chains. Try with $N = 30$:
   the gradients of all layers between about $0.1$ and $0.5$. For the sigmoid no initialisation is
   enough: because $\sigma' \le \frac14$, the first layer's gradient stays many powers of ten below
   the last one's. In the chain of single neurons every ReLU is active, so there is nothing
-  to make up for: there $|w| \approx 1$ is right, and already $w = 1.5$ makes the gradient explode
+  to make up for: there $|w| \approx 1$ is right, and even $w = 1.5$ makes the gradient explode
   (about $10^{5}$); for the sigmoid, larger weights do not help – the sums $s_i$ grow and
   $\sigma'(s_i)$ shrinks (with $w = 4$ about $10^{-35}$).
 * **Normalisation** (batch normalisation) brings every neuron's sum to mean 0 and variance 1 over

@@ -121,7 +121,7 @@ def step_table(v, step):
                   en="multiply: the local gradient with respect to one input is the other input."),
         "add": tr(de="Addition: Der lokale Gradient ist 1, der Gradient wird unverändert "
                      "weitergegeben.",
-                  en="add: the local gradient is 1, the gradient is passed on unchanged."),
+                  en="add: the local gradient is 1, so the gradient is passed on unchanged."),
         "max": tr(de="Maximum: Der lokale Gradient ist 1 für die größere Eingabe und 0 für die "
                      "andere.",
                   en="max: the local gradient is 1 for the larger input and 0 for the other."),

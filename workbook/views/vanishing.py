@@ -131,7 +131,7 @@ def _remedy_controls(init, normalise, clip):
         "c": ipywidgets.FloatLogSlider(
             value=1.0 if clip is None else clip, base=10, min=-2, max=4, step=0.25,
             description="c", tooltip=tr(de="Schranke c für das Gradient Clipping",
-                                        en="bound of gradient clipping"),
+                                        en="bound c for gradient clipping"),
             readout_format=".3g", style={"description_width": "initial"}),
     }
 
