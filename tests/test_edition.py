@@ -124,6 +124,183 @@ def test_the_key_holds_no_number_of_a_result(student):
     assert "cases" not in value and str(EXERCISES["u1_z_cs1"].expected()) not in json.dumps(value)
 
 
+# ------------------------------------------------------------------ no answer formula in the code
+HUNT = r"""
+import importlib, inspect, itertools, json, os, pkgutil, signal, sys
+import sympy as sp
+import nnkit, workbook
+from workbook import selfcheck, symbolic
+
+def alarm(*_):
+    raise TimeoutError
+signal.signal(signal.SIGALRM, alarm)
+sys.stdout = open(os.devnull, "w")  # views and checks print
+key = json.loads(selfcheck.KEY_FILE.read_text())
+tables = {json.dumps(e["symbols"], sort_keys=True): e["symbols"]
+          for e in key["exercises"].values() if e["kind"] == "expression"}
+small = [1, 2, 3, 4, True, False]
+pool = [*small, *(selfcheck.load_table(t) for t in tables.values()),
+        *(v for v in vars(symbolic).values() if isinstance(v, sp.FunctionClass))]
+found, calls = {}, 0
+
+def collect(x, where, depth=0):
+    if depth > 4:
+        return
+    if isinstance(x, sp.Basic) and not x.is_Atom:
+        found.setdefault(sp.srepr(x), where)
+    elif isinstance(x, dict):
+        for v in list(x.values())[:2000]:
+            collect(v, where, depth + 1)
+    elif isinstance(x, (list, tuple, set)):
+        for v in list(x)[:2000]:
+            collect(v, where, depth + 1)
+
+def variants(fn):
+    params = [p for p in inspect.signature(fn).parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    required = [p for p in params if p.default is p.empty]
+    if len(required) > 2 or any(p.default is p.empty for p in inspect.signature(
+            fn).parameters.values() if p.kind == p.KEYWORD_ONLY):
+        return
+    for args in itertools.product(pool if len(required) <= 1 else small, repeat=len(required)):
+        yield args, {}
+        if len(required) <= 1:
+            for p in params[len(required):]:
+                for v in pool:
+                    yield args, {p.name: v}
+
+for package in (nnkit, workbook):
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        module = importlib.import_module(info.name)
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            for args, kwargs in variants(fn):
+                calls += 1
+                where = f"{info.name}.{name}{args!r:.60}{kwargs!r:.60}"
+                signal.setitimer(signal.ITIMER_REAL, 2)
+                try:
+                    collect(fn(*args, **kwargs), where)
+                except BaseException:
+                    pass
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+with open(os.environ["HUNT_OUT"], "w") as out:
+    json.dump({"calls": calls, "found": found}, out)
+"""
+
+
+def edition_python(student, tmp_path):
+    """``(command, env)`` of a Python that sees the edition and the installed libraries, nothing
+    of this repository (``-S``: no site, so no editable install)."""
+    import site
+
+    env = {"PYTHONPATH": ":".join([str(student), *site.getsitepackages()]), "MPLBACKEND": "Agg",
+           "HOME": str(tmp_path), "PATH": "/usr/bin"}
+    return [sys.executable, "-S"], env
+
+
+def expression_answers():
+    """``{exercise id: expected answer (sympy)}`` of every expression exercise."""
+    from workbook.symbolic import _expr
+
+    return {ex.id: _expr(ex.expected(), ex.symbols() if ex.symbols else None, "en")
+            for ex in EXERCISES.values() if ex.kind == "expression"}
+
+
+def names(expr):
+    return {str(s) for s in expr.free_symbols}
+
+
+def same(expr, reference):
+    """:func:`workbook.symbolic.equivalent`'s numerical decision (its points; agreement at 3 or
+    more of them, no difference), without its slow ``simplify`` when no point is conclusive."""
+    import sympy as sp
+
+    from workbook import symbolic
+
+    pair, agree = sp.Tuple(expr, reference), 0
+    try:
+        kinked = pair.has(*symbolic.KINKED)
+    except TypeError:  # a class among the arguments (a function called with g as a number)
+        return False
+    for v in symbolic._points(pair, 48 if kinked else 8):
+        if v is not None and abs(v[0] - v[1]) > 1e-8 * (1 + abs(v[0]) + abs(v[1])):
+            return False
+        agree += v is not None
+    return agree >= 3
+
+
+def answer_formulas_in(student, tmp_path):
+    """Every expression a student obtains by calling the edition's functions (module level, in
+    nnkit and workbook) with no arguments, small integers, True/False, the symbol tables of the
+    key or the course's sympy functions (one optional argument at a time; two required
+    arguments: small integers and True/False only), compared with every
+    expression exercise's expected answer (:func:`same`, for an expression in the answer's
+    names). Returns ``(calls, [(exercise id, where)])``."""
+    import sympy as sp
+
+    from workbook import symbolic
+
+    command, env = edition_python(student, tmp_path)
+    out = tmp_path / "hunt.json"
+    done = subprocess.run([*command, "-c", HUNT], env=dict(env, HUNT_OUT=str(out)),
+                          capture_output=True, text=True, timeout=900, cwd=tmp_path,
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(out.read_text())
+    scope = {**vars(sp), **vars(symbolic)}
+    answers, hits = expression_answers(), []
+    for text, where in result["found"].items():
+        try:
+            expr = eval(text, scope)  # noqa: S307 - sympy's srepr from the edition's functions
+        except (TypeError, ValueError):  # not rebuilt from srepr (e.g. d/dg(x)): no answer
+            continue
+        if isinstance(expr, type) or not isinstance(expr, sp.Expr):
+            continue
+        hits += [(exercise_id, where) for exercise_id, reference in answers.items()
+                 if names(expr) == names(reference) and same(expr, reference)]
+    return result["calls"], hits
+
+
+@pytest.mark.slow
+def test_no_function_of_the_edition_returns_an_expression_answer(student, tmp_path):
+    calls, hits = answer_formulas_in(student, tmp_path)
+    assert calls > 1000  # the search ran
+    assert not hits, "\n".join(f"{i}: {where}" for i, where in hits)
+
+
+@pytest.mark.slow
+def test_the_hunt_finds_an_answer_formula(student, tmp_path):
+    """The search above finds an answer when the edition holds one: unit 5's sheet-11 formulas
+    (workbook/units/answers.py) put back into a copy of the edition."""
+    copy = Path(shutil.copytree(student, tmp_path / "edition"))
+    (copy / "workbook" / "leak.py").write_text((ROOT / "workbook/units/answers.py").read_text())
+    _, hits = answer_formulas_in(copy, tmp_path)
+    assert {"u5_1b", "u5_2a_formula", "u5_2d_formula", "u3_layer2"} <= {i for i, _ in hits}
+
+
+def functions(path):
+    """``{name: body}`` of every function defined in the Python file ``path`` (at any depth;
+    the body as its syntax tree, so layout and comments do not matter)."""
+    import ast
+
+    return {node.name: "\n".join(ast.dump(s) for s in node.body)
+            for node in ast.walk(ast.parse(Path(path).read_text()))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+def test_no_edition_module_defines_a_unit_only_function(student):
+    """The functions of workbook/units/answers.py (instructor-only): no module of the edition
+    defines one of the same name or with the same body."""
+    unit_only = functions(ROOT / "workbook" / "units" / "answers.py")
+    assert len(unit_only) > 10
+    bodies = set(unit_only.values())
+    found = [f"{path.relative_to(student)}: {name}" for path in sorted(student.rglob("*.py"))
+             for name, body in functions(path).items() if name in unit_only or body in bodies]
+    assert not found
+
+
 # ------------------------------------------------------------------ the self-check
 def typed(ex):
     """(name, namespace) for the reference answer, each known mistake and a blank answer."""
@@ -239,23 +416,61 @@ def test_unit_notebook_with_reference_answers_checks_in_the_edition(
     assert all(text.startswith("✔") for text in printed), printed
 
 
-@pytest.mark.slow
-def test_make_check_lists_every_self_check(student, edition_kernel, tmp_path):
-    """``make check``'s runner on a blank unit notebook: one ✘ line per exercise, no kernel
-    warnings."""
+def make_check(student, edition_kernel, tmp_path, lang, answered, extra=None):
+    """``make check``'s command (``python -m workbook.selfcheck``) on unit 1 of ``lang`` in the
+    edition, blank or with the reference answers typed in, with the code cell ``extra`` at the
+    end: the finished process."""
     module = unit_modules()[0]
-    folder = tmp_path / "nb"
-    folder.mkdir()
-    name = f"{module.UNIT.filename['en']}.ipynb"
-    (folder / name).write_bytes((student / "notebooks" / "en" / name).read_bytes())
+    folder = tmp_path / lang
+    folder.mkdir(parents=True)
+    name = f"{module.UNIT.filename[lang]}.ipynb"
+    nb = nbformat.read(student / "notebooks" / lang / name, as_version=4)
+    nb = with_reference_answers(nb, module, lang) if answered else nb
+    if extra:
+        nb.cells.append(nbformat.v4.new_code_cell(extra))
+    nbformat.write(nb, folder / name)
     env = {"PYTHONPATH": str(student), "JUPYTER_PATH": str(edition_kernel), "PATH": "/usr/bin",
            "MPLBACKEND": "Agg", "HOME": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "workbook.selfcheck", str(folder)], env=env,
+    return subprocess.run([sys.executable, "-m", "workbook.selfcheck", str(folder)], env=env,
                           capture_output=True, text=True, timeout=600, cwd=tmp_path)
-    lines = [line for line in done.stdout.splitlines() if ": " in line]
+
+
+@pytest.mark.slow
+def test_make_check_lists_every_self_check(student, edition_kernel, tmp_path):
+    """On a blank unit notebook: one ✘ line per exercise, a last line that says so in the
+    notebook's language, exit status 1, no kernel warnings."""
+    module = unit_modules()[0]
+    done = make_check(student, edition_kernel, tmp_path, "en", answered=False)
+    ids = {e.id for e in module.EXERCISES}
+    lines = [line for line in done.stdout.splitlines() if line.split(":")[0] in ids]
     assert [line.split(":")[0] for line in lines] == [e.id for e in module.EXERCISES]
     assert all(": ✘" in line for line in lines), done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == (
+        f"Not passed: {len(module.EXERCISES)} self-check(s) without ✔, 0 cell(s) with an error "
+        "outside the check cells.")
+    assert done.returncode == 1
     assert "WARNING" not in done.stderr  # e.g. ipykernel's, once per notebook: not the student's
+
+
+@pytest.mark.slow
+def test_make_check_passes_with_the_reference_answers(student, edition_kernel, tmp_path):
+    """With the model solutions typed in (German notebook): every line ✔, exit status 0; a cell
+    that stops with an error besides makes it 1."""
+    module = unit_modules()[0]
+    ids = {e.id for e in module.EXERCISES}
+    done = make_check(student, edition_kernel, tmp_path / "right", "de", answered=True)
+    lines = [line for line in done.stdout.splitlines() if line.split(":")[0] in ids]
+    assert len(lines) == len(module.EXERCISES)
+    assert all(": ✔" in line and "✘" not in line for line in lines), done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == "Alle Selbstprüfungen bestanden (✔)."
+    assert done.returncode == 0
+    broken = make_check(student, edition_kernel, tmp_path / "broken", "de", answered=True,
+                        extra="1 / 0")
+    assert "ZeroDivisionError" in broken.stdout
+    assert broken.stdout.splitlines()[-1] == (
+        "Nicht bestanden: 0 Selbstprüfung(en) ohne ✔, 1 Zelle(n) mit Fehler außerhalb der "
+        "Prüfzellen.")
+    assert broken.returncode == 1
 
 
 # ------------------------------------------------------------------ a fresh venv, as Binder

@@ -11,6 +11,7 @@ from nnkit.gradcheck import numerical_gradient
 from workbook.i18n import set_language
 from workbook.reference import gradient_descent as gd_ref
 from workbook.reference import output_neuron as on_ref
+from workbook.units import answers
 from workbook.views import activations as av
 from workbook.views import difference_quotient as dq
 from workbook.views import gradient_descent as gd
@@ -83,11 +84,11 @@ def test_descent_by_hand_and_the_three_regimes():
 def test_output_grads_are_nnkits_and_match_the_chain_factors():
     for a, w, b, G in [(1.5, 0.8, -0.2, 0.5), (1.0, -1.0, 0.2, 0.3), (2.0, 0.5, 0.1, 3.0)]:
         z, out, dC_dO, dO_dz, dz_dw = on_ref.chain_factors(a, w, b, G)
-        dw, db = on_ref.output_grads([a], [w], b, G)
+        dw, db = answers.output_grads([a], [w], b, G)
         assert float(dw[0]) == pytest.approx(dC_dO * dO_dz * dz_dw)
         assert db == pytest.approx(dC_dO * dO_dz)
     # by hand: a = 1.5, w = 0.8, b = -0.2: z = 1.0, O = 1, G = 0.5: dC/dO = 1, dC/dw = 1.5
-    dw, db = on_ref.output_grads([1.5], [0.8], -0.2, 0.5)
+    dw, db = answers.output_grads([1.5], [0.8], -0.2, 0.5)
     assert float(dw[0]) == pytest.approx(1.5) and db == pytest.approx(1.0)
 
 

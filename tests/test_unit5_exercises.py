@@ -9,9 +9,9 @@ import sympy as sp
 
 from nnkit.activations import get_activation
 from workbook import symbolic
-from workbook.reference.vanishing import chain
 from workbook.source import flatten
 from workbook.units import unit5
+from workbook.units.answers import chain
 
 EXERCISES = {ex.id: ex for ex in unit5.EXERCISES}
 CELLS = flatten(unit5.CELLS)

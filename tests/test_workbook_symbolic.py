@@ -1,14 +1,13 @@
-"""workbook.symbolic: the parser against hostile text; the course's formulas (workbook.reference)
-against independent derivations and in student spellings."""
+"""workbook.symbolic: the parser against hostile text; the course's formulas
+(workbook/units/answers.py) against independent derivations and in student spellings."""
 
 import numpy as np
 import pytest
 import sympy as sp
 
 from workbook import symbolic as S
-from workbook.reference import sine_network as net131
-from workbook.reference import vanishing as sheet11
 from workbook.symbolic import ExpressionError, equivalent, is_negation, parse
+from workbook.units import answers as formulas
 
 RNG = np.random.default_rng(7)
 
@@ -16,7 +15,7 @@ RNG = np.random.default_rng(7)
 # ---------------------------------------------------------------- 1-3-1 network
 def own_cost(n, act):
     """J built here from scratch (not with nnkit's helpers)."""
-    w = {name: sp.Symbol(name) for name in net131.WEIGHTS}
+    w = {name: sp.Symbol(name) for name in formulas.WEIGHTS}
     xs, ys = sp.symbols(f"x_1:{n + 1}"), sp.symbols(f"y_1:{n + 1}")
     if n == 1:
         xs, ys = (sp.Symbol("x"),), (sp.Symbol("y"),)
@@ -32,23 +31,23 @@ def own_cost(n, act):
 @pytest.mark.parametrize("n", [1, 3])
 def test_table131_generic_g_equals_sympy_derivative(n):
     J, w, _, _ = own_cost(n, S.g)
-    table = net131.table131(n)
-    for name in net131.WEIGHTS:
+    table = formulas.table131(n)
+    for name in formulas.WEIGHTS:
         assert sp.expand(sp.diff(J, w[name]) - table[name]) == 0, name
-        assert sp.expand(net131.gradient131(n)[name] - table[name]) == 0, name
+        assert sp.expand(formulas.gradient131(n)[name] - table[name]) == 0, name
     assert table["w1_21"].has(S.g_prime) and not table["w2_12"].has(S.g_prime)
 
 
 def test_table131_sigmoid_against_centred_differences():
     n = 4
     J, w, xs, ys = own_cost(n, lambda z: 1 / (1 + sp.exp(-z)))
-    args = [w[k] for k in net131.WEIGHTS] + list(xs) + list(ys)
+    args = [w[k] for k in formulas.WEIGHTS] + list(xs) + list(ys)
     cost = sp.lambdify(args, J)
-    table = net131.table131(n, S.sigmoid)
-    grads = {k: S.to_function(args, table[k]) for k in net131.WEIGHTS}
+    table = formulas.table131(n, S.sigmoid)
+    grads = {k: S.to_function(args, table[k]) for k in formulas.WEIGHTS}
     for _ in range(5):
         v = RNG.normal(size=len(args))
-        for i, name in enumerate(net131.WEIGHTS):
+        for i, name in enumerate(formulas.WEIGHTS):
             up, down = v.copy(), v.copy()
             up[i] += 1e-6
             down[i] -= 1e-6
@@ -58,25 +57,25 @@ def test_table131_sigmoid_against_centred_differences():
 
 def test_table131_sigmoid_symbolically_equals_sympy_derivative():
     J, w, _, _ = own_cost(2, lambda z: 1 / (1 + sp.exp(-z)))
-    table = net131.table131(2, S.sigmoid)
-    for name in net131.WEIGHTS:
+    table = formulas.table131(2, S.sigmoid)
+    for name in formulas.WEIGHTS:
         assert equivalent(table[name], sp.diff(J, w[name])), name
     J, w, _, _ = own_cost(1, lambda z: 1 / (1 + sp.exp(-z)))
     for name in ("w2_13", "w1_31"):  # exact, too: sigmoid' = sigmoid (1 - sigmoid)
-        formula = S._concrete(net131.table131(1, S.sigmoid)[name])
+        formula = S._concrete(formulas.table131(1, S.sigmoid)[name])
         assert sp.simplify(formula - sp.diff(J, w[name])) == 0
 
 
 def test_lecture_slide_with_g_prime_in_second_layer_is_wrong():
-    tab = net131.net131_symbols()
-    right = net131.table131(1)["w2_11"]
+    tab = formulas.net131_symbols()
+    right = formulas.table131(1)["w2_11"]
     assert equivalent("-(y - yhat)*g(z1)", right, tab)
     assert equivalent("(yhat - y) * g(w1_10 + w1_11*x)", right, tab)
     assert not equivalent("-(y - yhat)*g'(z1)", right, tab)  # the OCR'd slide's confusion
     assert not equivalent("-(y - yhat)*g(z2)", right, tab)
     assert is_negation("(y - yhat)*g(z1)", right, tab)
     assert not is_negation("-(y - yhat)*g(z1)", right, tab)
-    first = net131.table131(1)["w1_31"]
+    first = formulas.table131(1)["w1_31"]
     assert equivalent("-w2_13*(y-yhat)*dg(z[3])*x", first, tab)
     assert not equivalent("-w2_13*(y-yhat)*g(z[3])*x", first, tab)
     assert not equivalent("-(y-yhat)*g'(z[3])*x", first, tab)  # forgot w_13^(2)
@@ -97,11 +96,12 @@ def own_chain(N, skip, act):
 @pytest.mark.parametrize("skip", [False, True])
 def test_chain_formula_equals_differentiated_chain(N, skip):
     # nnkit's own chain with the undefined sigma, differentiated by sympy
-    o, s = sheet11.chain(N, skip)
-    assert sp.expand(sp.diff(o, sp.Symbol("w_1")) - sheet11.chain_dON_dw1(N, skip).xreplace(s)) == 0
+    o, s = formulas.chain(N, skip)
+    formula = formulas.chain_dON_dw1(N, skip)
+    assert sp.expand(sp.diff(o, sp.Symbol("w_1")) - formula.xreplace(s)) == 0
     # a chain built here with tanh, so sigma' = 1 - tanh^2
     o, s, x, w, b = own_chain(N, skip, sp.tanh)
-    formula = sheet11.chain_dON_dw1(N, skip).replace(S.sigma_prime, lambda t: 1 - sp.tanh(t) ** 2)
+    formula = formulas.chain_dON_dw1(N, skip).replace(S.sigma_prime, lambda t: 1 - sp.tanh(t) ** 2)
     formula = formula.xreplace({sp.Symbol(f"s_{i + 1}"): s[i] for i in range(N)})
     assert sp.expand(sp.diff(o, w[0]) - formula) == 0
     # and numerically, by centred differences
@@ -117,8 +117,8 @@ def test_chain_formula_equals_differentiated_chain(N, skip):
 def test_chain_formula_shape():
     w, s = S.Family("w"), S.Family("s")
     x, sp_ = sp.Symbol("x"), S.sigma_prime
-    assert sheet11.chain_dON_dw1(3) == x * sp_(s(1)) * sp_(s(2)) * sp_(s(3)) * w(2) * w(3)
-    assert sheet11.chain_dON_dw1(2, skip=True) == x * sp_(s(1)) * sp_(s(2)) * (1 + w(2))
+    assert formulas.chain_dON_dw1(3) == x * sp_(s(1)) * sp_(s(2)) * sp_(s(3)) * w(2) * w(3)
+    assert formulas.chain_dON_dw1(2, skip=True) == x * sp_(s(1)) * sp_(s(2)) * (1 + w(2))
 
 
 @pytest.mark.parametrize("text", [
@@ -128,16 +128,16 @@ def test_chain_formula_shape():
     "x*Derivative(sigma(s_1), s_1)*diff(sigma(s_2), s_2)*σ'(s_3)*w_2*w_3",
 ])
 def test_chain_spellings(text):
-    assert equivalent(text, sheet11.chain_dON_dw1(3), sheet11.chain_symbols(3))
+    assert equivalent(text, formulas.chain_dON_dw1(3), formulas.chain_symbols(3))
 
 
 def test_chain_wrong_answers():
-    tab, ref = sheet11.chain_symbols(3), sheet11.chain_dON_dw1(3)
+    tab, ref = formulas.chain_symbols(3), formulas.chain_dON_dw1(3)
     assert not equivalent("x*sigma(s_1)*sigma'(s_2)*sigma'(s_3)*w_2*w_3", ref, tab)
     assert not equivalent("sigma'(s_1)*sigma'(s_2)*sigma'(s_3)*w_2*w_3", ref, tab)  # no x
     assert not equivalent("x*sigma'(s_1)*sigma'(s_2)*sigma'(s_3)*w_1*w_2*w_3", ref, tab)
-    ref = sheet11.chain_dON_dw1(4, skip=True)
-    tab = sheet11.chain_symbols(4)
+    ref = formulas.chain_dON_dw1(4, skip=True)
+    tab = formulas.chain_symbols(4)
     assert equivalent("x*σ'(s1)*σ'(s4)*(1 + w4*w3*w2*σ'(s2)*σ'(s3))", ref, tab)
     assert equivalent("x*σ'(s1)*σ'(s4) + x*σ'(s1)*σ'(s2)*σ'(s3)*σ'(s4)*w2*w3*w4", ref, tab)
     assert not equivalent("x*σ'(s1)*σ'(s4)*w4*w3*w2*σ'(s2)*σ'(s3)", ref, tab)  # lost the 1
@@ -146,7 +146,7 @@ def test_chain_wrong_answers():
 # ---------------------------------------------------------------- sheet 11, exercise 1
 def test_sheet11_ex1_against_own_derivation():
     m = n = 3
-    answers, tab = sheet11.sheet11_ex1(n)
+    answers, tab = formulas.sheet11_ex1(n)
     W, x, a, b = (sp.IndexedBase(c) for c in "Wxab")
     f = [sum(W[r, k] * x[k] for k in range(1, n + 1)) + b[r] for r in range(1, m + 1)]
     relu = [sp.Max(0, fr) for fr in f]
@@ -166,7 +166,7 @@ def test_sheet11_ex1_against_own_derivation():
 
 
 def test_sheet11_ex1_student_spellings():
-    ans, tab = sheet11.sheet11_ex1()
+    ans, tab = formulas.sheet11_ex1()
     good = {"a": "W[1,j]", "b": "KroneckerDelta(i, 1)*x[j]", "c": "delta(1, i)",
             "d": "W[1, j]*relu'(f[1])", "e": "sigma(f[1])*(1 - sigma(f[1]))*W[1,j]",
             "f": "Sum(a[i]*H(Sum(W[i,k]*x[k], (k, 1, n)) + b[i])*W[i,j], (i, 1, m))"}
@@ -232,7 +232,7 @@ def test_parse_rejects_hostile_input(text, tmp_path):
 
 
 def test_error_messages_are_specific_and_bilingual():
-    tab = net131.net131_symbols()
+    tab = formulas.net131_symbols()
     with pytest.raises(ExpressionError, match="did you mean 'sigmoid'") as e:
         parse("sigm(x)", tab, lang="en")
     assert "meinten Sie 'sigmoid'" in e.value.de and "sigm" in e.value.en
@@ -306,12 +306,12 @@ def test_heaviside_at_zero_is_relu_prime_at_zero():
 
 
 def test_products_and_sums_over_family_members():
-    table = sheet11.chain_symbols(4)
+    table = formulas.chain_symbols(4)
     text = "x * Product(sigma'(s[i]), (i, 1, 4)) * Product(w[i], (i, 2, 4))"
-    assert equivalent(text, sheet11.chain_dON_dw1(4), table)
+    assert equivalent(text, formulas.chain_dON_dw1(4), table)
     assert equivalent("x*sigma'(s1)*sigma'(s4)*(1 + w4*Product(w[i]*sigma'(s[i]), (i, 2, 3)))",
-                      sheet11.chain_dON_dw1(4, skip=True), table)
-    assert not equivalent("x * Product(w[i], (i, 1, 4))", sheet11.chain_dON_dw1(4), table)
+                      formulas.chain_dON_dw1(4, skip=True), table)
+    assert not equivalent("x * Product(w[i], (i, 1, 4))", formulas.chain_dON_dw1(4), table)
 
 
 @pytest.mark.parametrize("text, key", [("x₂", "sub- or superscript"), ("3·x²", "superscript"),
@@ -335,7 +335,7 @@ def test_the_verdict_does_not_depend_on_the_process_hash_seed():
     import sys
 
     code = ("from workbook import symbolic as S\n"
-            "from workbook.reference.vanishing import sheet11_ex1\n"
+            "from workbook.units.answers import sheet11_ex1\n"
             "answers, table = sheet11_ex1()\n"
             "print(S.equivalent('W[1, j]*H(f[1] - 2)', answers['d'], table),"
             " S.equivalent('H(f[1])*W[1, j]', answers['d'], table))")

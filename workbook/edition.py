@@ -339,7 +339,8 @@ python scripts/student_tools.py  # nbgrader's instructor tools are not for stude
 '''
 MAKEFILE = '''# The nnkit workbook, student edition.
 #   make lab      set everything up and open the workbook in JupyterLab (make lab lang=en)
-#   make check    run every notebook of one language and list each self-check (lang=de|en)
+#   make check    run every notebook of one language and list each self-check (lang=de|en);
+#                 exit status 0 only when every self-check gives ✔ and no other cell fails
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -373,8 +374,10 @@ Sie brauchen Python (ab 3.10) und `make`. Zwei Befehle:
   (`make lab lang=en` für die englischen Notebooks).
 * `make check` führt alle deutschen Notebooks von oben nach unten aus und listet für jede
   Aufgabe das Ergebnis der Selbstprüfung (✔ oder ✘ mit Hinweis); `make check lang=en` die
-  englischen. Im Notebook prüfen Sie eine Aufgabe mit der Zelle `check("...")` unter Ihrer
-  Antwort.
+  englischen. Die letzte Zeile fasst zusammen; `make check` endet nur dann erfolgreich
+  (Rückgabewert 0), wenn jede Selbstprüfung ✔ zeigt und keine andere Zelle mit einem Fehler
+  abbricht, sonst mit einer Fehlermeldung von `make`. Im Notebook prüfen Sie eine Aufgabe mit der
+  Zelle `check("...")` unter Ihrer Antwort.
 
 Was die Selbstprüfung schützt: Die Musterlösungen liegen nicht bei. Die Prüfung vergleicht Ihre
 Antwort mit Prüfsummen (`workbook/key.json`, HMAC-SHA256 der gerundeten Ergebnisse); wer die
@@ -396,8 +399,10 @@ You need Python (3.10 or newer) and `make`. Two commands:
 * `make lab` sets everything up the first time and opens the start page in JupyterLab
   (`make lab lang=en` for the English notebooks).
 * `make check lang=en` runs every English notebook from top to bottom and lists the result of
-  each self-check (✔, or ✘ with a hint); `make check` the German ones. In a notebook, you check
-  an exercise with the cell `check("...")` below your answer.
+  each self-check (✔, or ✘ with a hint); `make check` the German ones. The last line sums up;
+  `make check` succeeds (exit status 0) only when every self-check shows ✔ and no other cell
+  stops with an error, otherwise `make` reports an error. In a notebook, you check an exercise
+  with the cell `check("...")` below your answer.
 
 What the self-check protects: the model solutions are not included. The check compares your
 answer with keyed hashes (`workbook/key.json`, HMAC-SHA256 of the rounded results); reading that

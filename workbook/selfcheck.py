@@ -381,35 +381,70 @@ def _anchor(text):
 
 # ------------------------------------------------------------------ make check
 def run(folder, timeout=600):
-    """Run every unit notebook in ``folder`` top to bottom (a fresh kernel each) and print the
-    line of every self-check: ``make check`` in the student edition. Returns the ✘ count."""
+    """Run every unit notebook in ``folder`` top to bottom (a fresh kernel each), print the line
+    of every self-check and, at the end, a summary in the notebooks' language: ``make check`` in
+    the student edition. Returns ``(failed, errors)``: the self-checks without ✔ (✘, or no line
+    at all) and the cells outside the check cells that stopped with an error."""
     import subprocess
 
     import nbformat
     from nbclient import NotebookClient
 
-    wrong = 0
+    from workbook.i18n import message
+
+    failed, errors, lang = 0, 0, "en"
     for path in sorted(Path(folder).glob("[1-9]*.ipynb")):
         print(f"== {path.name}", flush=True)  # before the minute a notebook may take
         nb = nbformat.read(path, as_version=4)
+        lang = nb.metadata.get("nnkit", {}).get("lang", lang)
         # The kernel's own stderr is not the notebook's (that comes back as cell output): it
         # only held ipykernel's "running over TCP without encryption" warning per notebook.
         NotebookClient(nb, timeout=timeout, allow_errors=True,
                        resources={"metadata": {"path": str(path.parent)}}).execute(
                            stderr=subprocess.DEVNULL)
-        for cell in nb.cells:
+        for number, cell in enumerate(nb.cells, start=1):
+            if cell.cell_type != "code":
+                continue
             grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
-            if cell.cell_type != "code" or not grade_id.endswith("_check"):
+            if not grade_id.endswith("_check"):
+                error = next((o for o in cell.get("outputs", [])
+                              if o.get("output_type") == "error"), None)
+                if error:
+                    errors += 1
+                    print(message(SUMMARY, "cell", lang, number=number,
+                                  error=f"{error['ename']}: {error['evalue']}"[:300]))
                 continue
             text = "".join(o.get("text", "") for o in cell.get("outputs", [])
                            if o.get("output_type") == "stream")
             lines = [line for line in text.splitlines() if line[:1] in ("✔", "✘")]
-            wrong += sum(line.startswith("✘") for line in lines) or not lines
+            failed += sum(line.startswith("✘") for line in lines) or not lines
             print(f"{grade_id[:-len('_check')]}: {' '.join(lines) or '✘'}")
-    return wrong
+    print(message(SUMMARY, "failed" if failed or errors else "passed", lang, failed=failed,
+                  errors=errors))
+    return failed, errors
+
+
+SUMMARY = {  # make check's last line, in the notebooks' language (workbook.i18n.message)
+    "cell": ("Zelle {number}: ✘ {error}", "cell {number}: ✘ {error}"),
+    "failed": ("Nicht bestanden: {failed} Selbstprüfung(en) ohne ✔, {errors} Zelle(n) mit "
+               "Fehler außerhalb der Prüfzellen.",
+               "Not passed: {failed} self-check(s) without ✔, {errors} cell(s) with an error "
+               "outside the check cells."),
+    "passed": ("Alle Selbstprüfungen bestanden (✔).", "Every self-check passed (✔)."),
+}
+
+
+def main(argv=None):
+    """``python -m workbook.selfcheck [folder]``: exit status 0 when every self-check passed
+    and no other cell failed, 1 otherwise."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    failed, errors = run(args[0] if args else "notebooks/de")
+    return 1 if failed or errors else 0
 
 
 if __name__ == "__main__":
     import sys
 
-    run(sys.argv[1] if len(sys.argv) > 1 else "notebooks/de")
+    sys.exit(main())

@@ -15,8 +15,9 @@ Student answers are parsed by :func:`parse` with Python's ``ast`` and a whitelis
 - functions: exp log ln sqrt tanh sin cos Abs/abs Max/max Min/min sigmoid relu/ReLU
   Heaviside/H KroneckerDelta/delta, and ``pi``.
 
-Each exercise brings its own names (``net131_symbols``, ``chain_symbols``, ``sheet11_ex1`` in
-:mod:`workbook.reference`); :func:`equivalent` then decides (numerically, seeded) whether it is
+Each exercise brings its own names (e.g. ``sheet11_symbols`` in :mod:`workbook.reference.vanishing`,
+``net131_symbols`` and ``chain_symbols`` in the instructor-only workbook/units/answers.py);
+:func:`equivalent` then decides (numerically, seeded) whether it is
 right.
 """
 

@@ -54,13 +54,6 @@ def get_weights(params):
     return tuple(float(v) if v.ndim == 0 else v for v in out)
 
 
-def nnkit_gradients(x, y, w):
-    """``(dL/dw0, dL/dw1, dL/dw2, dL/dw3)`` for one example, computed by nnkit."""
-    net = set_weights(skip_net(), w)
-    _, grads = net.loss_and_grads(np.array([[float(x)]]), np.array([[float(y)]]), loss="l1")
-    return get_weights(grads)
-
-
 def by_hand(x, y, w):
     """Forward and backward pass written out, one line per node (the unit's derivation).
 

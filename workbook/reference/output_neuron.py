@@ -1,5 +1,5 @@
 r"""Unit 2: one ReLU output neuron $O = \mathrm{ReLU}(w\,a_{prev} + b)$ with the loss
-$L = (O - G)^2$ and its gradients by nnkit's backpropagation (loss "sse")."""
+$L = (O - G)^2$ (nnkit's "sse") and the factors of its chain rule."""
 
 import numpy as np
 
@@ -13,15 +13,6 @@ def output_network(w, b):
     net = Network(len(w), [Layer(1, activation="relu")], seed=0)
     net.params = {"W1": w[:, None], "b1": np.array([float(b)])}
     return net
-
-
-def output_grads(a_prev, w, b, G):
-    r"""$(\partial L/\partial w, \partial L/\partial b)$ from nnkit's backpropagation (loss "sse")
-    for $L = (\mathrm{ReLU}(w\cdot a_{prev} + b) - G)^2$."""
-    a_prev = np.atleast_1d(np.asarray(a_prev, dtype=float))
-    net = output_network(np.atleast_1d(w), b)
-    _, grads = net.loss_and_grads(a_prev[None, :], np.array([[float(G)]]), loss="sse")
-    return grads["W1"][:, 0], float(grads["b1"][0])
 
 
 def chain_factors(a_prev, w, b, G):

@@ -1,5 +1,6 @@
-r"""Unit 3: the 1-3-1 network with sigmoid neurons, its data set (one period of a sine curve),
-the given weights, the lecture's gradient table, nnkit's gradient and the formulas in sympy.
+r"""Unit 3: the 1-3-1 network with sigmoid neurons, its data set (one period of a sine curve)
+and the given weights (its gradient and the formulas in sympy, the expected answers, are in the
+instructor-only workbook/units/answers.py).
 
 Lecture notation ($k = 1, 2, 3$, $g$ = sigmoid):
 $z_k = w_{k0}^{(1)} + w_{k1}^{(1)} x$, $\hat y = w_{10}^{(2)} + \sum_{k=1}^3 w_{1k}^{(2)}\, g(z_k)$,
@@ -9,11 +10,9 @@ activation="sigmoid")`` with ``W1[0, k-1]`` $= w_{k1}^{(1)}$, ``b1[k-1]`` $= w_{
 """
 
 import numpy as np
-import sympy as sp
 
 from nnkit import MLP
 from nnkit.activations import Sigmoid
-from workbook.symbolic import FUNCTIONS, g, g_prime
 
 DATA_SEED = 3  #: seed of the data set
 N_POINTS = 40  #: number of data points
@@ -109,101 +108,6 @@ def cost(x, y, params):
     return float(np.sum(r**2) / (2 * r.size))
 
 
-def table_gradients(x, y, params, *, layer2="g", layer1="g'", sign=1.0, scale=1.0,
-                    with_x=True, with_w2=True):
-    r"""All ten partial derivatives by the lecture's table, as a dict with the nnkit names and
-    shapes. The keyword switches reproduce typical mistakes (the defaults are correct):
-    ``layer2``/``layer1``: ``"g"`` or ``"g'"`` in the layer-2/layer-1 formulas, ``sign``: the sign,
-    ``scale``: a factor (2 = the 1/(2n) kept instead of 1/n), ``with_x``: the factor $x_i$ in
-    $\partial J/\partial w_{k1}^{(1)}$, ``with_w2``: the factor $w_{1k}^{(2)}$ in layer 1."""
-    x = np.asarray(x, dtype=float).reshape(-1, 1)
-    y = np.asarray(y, dtype=float).reshape(-1, 1)
-    n = x.shape[0]
-    _, a = hidden(x, params)  # g(z_ik), (n, 3)
-    da = a * (1.0 - a)  # g'(z_ik) = g(z)(1 - g(z)) for the sigmoid
-    pick = {"g": a, "g'": da}
-    r = y - predict(x, params).reshape(-1, 1)  # y_i - yhat_i, (n, 1)
-    c = -sign * scale / n
-    w2 = params["W2"][:, 0] if with_w2 else np.ones(3)
-    return {
-        "W1": (c * w2 * np.sum(r * pick[layer1] * (x if with_x else 1.0), axis=0)).reshape(1, 3),
-        "b1": c * w2 * np.sum(r * pick[layer1], axis=0),
-        "W2": (c * np.sum(r * pick[layer2], axis=0)).reshape(3, 1),
-        "b2": np.array([c * np.sum(r)]),
-    }
-
-
-def nnkit_gradients(x, y, params):
-    """The gradient from nnkit's backward pass (``Network.loss_and_grads``), a dict like params."""
-    net = network(params)
-    x = np.asarray(x, dtype=float).reshape(-1, 1)
-    return net.loss_and_grads(x, np.asarray(y, dtype=float).reshape(-1, 1), loss="mse")[1]
-
-
 def weights_cost(w):
     """J of the ten weights ``w`` (lecture names) on the data set."""
     return cost(*sine_data(), to_params(w))
-
-
-# ---------------------------------------------------------------- 1-3-1 network (lecture 003)
-WEIGHTS = ("w2_10", "w2_11", "w2_12", "w2_13", "w1_10", "w1_11", "w1_20", "w1_21", "w1_30", "w1_31")
-W = {name: sp.Symbol(name) for name in WEIGHTS}  # w2_1k = w_{1k}^{(2)}, w1_k0 = w_{k0}^{(1)}
-
-
-def z131(x, k):
-    r"""$z_k = w_{k0}^{(1)} + w_{k1}^{(1)} x$ (hidden unit $k = 1, 2, 3$)."""
-    return W[f"w1_{k}0"] + W[f"w1_{k}1"] * x
-
-
-def yhat131(x, act=g):
-    r"""$\hat y = w_{10}^{(2)} + \sum_{k=1}^3 w_{1k}^{(2)} g(z_k)$."""
-    return W["w2_10"] + sum(W[f"w2_1{k}"] * act(z131(x, k)) for k in (1, 2, 3))
-
-
-def data131(n=1):
-    """Symbols ``(x, y)`` for one point (``n=1``), else tuples ``(x_1..x_n), (y_1..y_n)``."""
-    if n == 1:
-        return (sp.Symbol("x"),), (sp.Symbol("y"),)
-    return sp.symbols(f"x_1:{n + 1}"), sp.symbols(f"y_1:{n + 1}")
-
-
-def cost131(n=1, act=g):
-    r"""$J = \frac{1}{2n}\sum_{i=1}^n (y_i - \hat y_i)^2$ as an explicit sum over ``data131(n)``."""
-    xs, ys = data131(n)
-    return sum((y - yhat131(x, act)) ** 2 for x, y in zip(xs, ys, strict=True)) / (2 * n)
-
-
-def gradient131(n=1, act=g):
-    """``{weight name: dJ/dw}``, derived by sympy's differentiation of :func:`cost131`."""
-    J = cost131(n, act)
-    return {name: sp.diff(J, W[name]) for name in WEIGHTS}
-
-
-def table131(n=1, act=g):
-    r"""The lecture's table (``act=g`` gives $g'$ = ``g_prime``; ``act=sigmoid`` gives $g(1-g)$).
-
-    $\partial J/\partial w_{10}^{(2)} = -\frac1n\sum_i (y_i-\hat y_i)$,
-    $\partial J/\partial w_{1k}^{(2)} = -\frac1n\sum_i (y_i-\hat y_i)\,g(z_k)$,
-    $\partial J/\partial w_{k0}^{(1)} = -\frac{w_{1k}^{(2)}}{n}\sum_i (y_i-\hat y_i)\,g'(z_k)$,
-    $\partial J/\partial w_{k1}^{(1)} = -\frac{w_{1k}^{(2)}}{n}\sum_i (y_i-\hat y_i)\,g'(z_k)\,x_i$.
-    """
-    xs, ys = data131(n)
-    prime = g_prime if act is g else (lambda z: act(z) * (1 - act(z)))
-    r = [(x, y - yhat131(x, act)) for x, y in zip(xs, ys, strict=True)]  # (x_i, y_i - yhat_i)
-    out = {"w2_10": -sum(e for _, e in r) / n}
-    for k in (1, 2, 3):
-        out[f"w2_1{k}"] = -sum(e * act(z131(x, k)) for x, e in r) / n
-        out[f"w1_{k}0"] = -W[f"w2_1{k}"] / n * sum(e * prime(z131(x, k)) for x, e in r)
-        out[f"w1_{k}1"] = -W[f"w2_1{k}"] / n * sum(e * prime(z131(x, k)) * x for x, e in r)
-    return out
-
-
-def net131_symbols(act=g):
-    """Names for one data point: weights, ``x, y, n``, ``z1..z3``/``z[k]``, ``yhat``, ``g, g'``.
-
-    ``act=sigmoid`` (a unit whose g is the sigmoid): ``g`` is the sigmoid and ``g'`` = g(1-g)."""
-    x = sp.Symbol("x")
-    table = dict(W, x=x, y=sp.Symbol("y"), n=sp.Symbol("n", positive=True), yhat=yhat131(x, act))
-    table.update({f"z{k}": z131(x, k) for k in (1, 2, 3)}, z=lambda k: z131(x, int(k)))
-    prime = g_prime if act is g else FUNCTIONS["sigmoid_prime"]
-    return dict(table, g=act, g_prime=prime, dg=prime)

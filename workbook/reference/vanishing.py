@@ -1,13 +1,10 @@
-r"""Unit 5: a chain of one-neuron layers (sheet 11, exercise 2), its gradient by the chain rule
-and by nnkit's backpropagation, the chain with other connections, and sheet 11 (exercise 1:
-$f = Wx + b$; exercise 2: the chain) as formulas in sympy.
+r"""Unit 5: a chain of one-neuron layers (sheet 11, exercise 2), the size of its gradient by
+depth, the chain with other connections in nnkit, the names of sheet 11, exercise 1 ($f = Wx + b$)
+and its numerical cross-check (the formulas themselves, the expected answers, are in the
+instructor-only workbook/units/answers.py).
 
-The chain: $s_i = w_i o_{i-1} + b_i$, $o_i = \sigma(s_i)$, $o_0 = x$.
-
-- Without skip: $\partial o_N/\partial w_1 = x\,\sigma'(s_1)\prod_{i=2}^N w_i\,\sigma'(s_i)$.
-- With a skip connection from layer 1 to layer N ($N \ge 3$): $s_N = w_N o_{N-1} + b_N + o_1$ and
-  $\partial o_N/\partial w_1 = x\,\sigma'(s_1)\,\sigma'(s_N)\,
-  (1 + w_N\prod_{i=2}^{N-1} w_i\,\sigma'(s_i))$.
+The chain: $s_i = w_i o_{i-1} + b_i$, $o_i = \sigma(s_i)$, $o_0 = x$; with a skip connection from
+layer 1 to layer N ($N \ge 3$): $s_N = w_N o_{N-1} + b_N + o_1$.
 
 The remedies besides skip connections act in layers of many neurons on a mini-batch: the **wide
 chain** (``wide_gradients``), N layers of WIDTH neurons without biases, a batch of BATCH random
@@ -27,7 +24,7 @@ from nnkit.layers import activation_backward, activation_forward, affine_backwar
 from nnkit.losses import mse
 from nnkit.network import Layer, Network
 from workbook import symbolic
-from workbook.symbolic import FUNCTIONS, Family, heaviside, sigma, sigma_prime, sigmoid
+from workbook.symbolic import FUNCTIONS, sigmoid
 
 N_MAX = 30  #: the deepest chain in the view
 
@@ -53,17 +50,6 @@ def chain_forward(x, w, b, activation, skip=False):
         o[i] = act.fn(np.asarray(s[i]))
         previous = o[i]
     return s, o
-
-
-def dON_dw1(x, w, b, activation, skip=False):
-    r"""$\partial o_N/\partial w_1$ by the chain rule (formulas in the module docstring)."""
-    act = get_activation(activation)
-    s, _ = chain_forward(x, w, b, activation, skip)
-    d = act.grad(s)  # sigma'(s_i)
-    inner = np.prod(w[1:-1] * d[1:-1])  # prod_{i=2}^{N-1} w_i sigma'(s_i) (1 for N <= 2)
-    if skip and len(w) >= 3:
-        return float(x * d[0] * d[-1] * (1.0 + w[-1] * inner))
-    return float(x * d[0] * (np.prod(w[1:] * d[1:]) if len(w) > 1 else 1.0))
 
 
 def gradient_vs_depth(x, w, b, activation):
@@ -118,7 +104,7 @@ def chain_network(w, b, activation, architecture="plain"):
     return net
 
 
-def _unit_output_gradients(net, x):
+def unit_output_gradients(net, x):
     r"""nnkit's gradients of $L = \frac12(y - o_N)^2$ with $y = o_N - 1$, i.e.
     $\partial L/\partial o_N = 1$: then $\partial L/\partial w_i = \partial o_N/\partial w_i$."""
     X = np.array([[float(x)]])
@@ -127,18 +113,11 @@ def _unit_output_gradients(net, x):
     return grads
 
 
-def network_dON_dw1(x, w, b, activation, skip=False):
-    r"""$\partial o_N/\partial w_1$ by nnkit's backpropagation (reference of the exercises)."""
-    net = chain_network(np.asarray(w, float), np.asarray(b, float), activation,
-                        "skip" if skip else "plain")
-    return float(_unit_output_gradients(net, x)["W1"][0, 0])
-
-
 def gradients_per_layer(N=12, architecture="plain", activation="sigmoid", scale=1.0, x=0.5, seed=0):
     r"""$|\partial o_N/\partial w_j|$ for $j = 1..N$ (nnkit backpropagation) in a chain of the
     given architecture (see ``chain_network``)."""
     w, b = chain_parameters(N, scale, seed)
-    grads = _unit_output_gradients(chain_network(w, b, activation, architecture), x)
+    grads = unit_output_gradients(chain_network(w, b, activation, architecture), x)
     return np.array([abs(float(grads[f"W{j}"][0, 0])) for j in range(1, N + 1)])
 
 
@@ -152,14 +131,24 @@ def chain_trace(x, w, b, activation, skip=False):
     return net.trace(xv, y)
 
 
-def sheet11_symbols(express_sigmoid=False):
-    r"""The names students may use in exercise 1 (``workbook.symbolic.sheet11_ex1``): ``W[i, j]``,
-    ``x[j]``, ``a[i]``, ``b[i]``, ``i, j, m``, ``f[i]`` $= (Wx+b)_i$, ``sigma`` = sigmoid.
+def sheet11_symbols(express_sigmoid=False, n=3):
+    r"""The names students may use in exercise 1 (sheet 11, $f = Wx + b$ with $n$ inputs):
+    ``W, x, a, b`` are ``IndexedBase`` (``W[1, j]``), ``i, j, k, l, m`` integer symbols, ``n``
+    the given number of inputs, ``f[i]`` stands for $(Wx+b)_i = \sum_{k=1}^n W_{ik}x_k + b_i$,
+    ``sigma`` is the sigmoid and ``sigma_prime`` its derivative.
 
     ``express_sigmoid=True`` (part e): ``sigmoid'``/``sigma'`` become an unknown function, so an
     answer that is not written with the sigmoid itself does not count.
     """
-    _, table = sheet11_ex1()
+    Wb, x, a, b = (sp.IndexedBase(c) for c in "Wxab")
+    i, j, k, l, m = sp.symbols("i j k l m", integer=True, positive=True)
+
+    def f(r):  # sum index k, or l for f[k] (a student's own Sum(..f[k].., (k, 1, m)))
+        q = l if k in sp.sympify(r).free_symbols else k
+        return sp.Sum(Wb[r, q] * x[q], (q, 1, n)) + b[r]
+
+    table = dict(W=Wb, x=x, a=a, b=b, i=i, j=j, k=k, l=l, m=m, n=sp.Integer(n), f=f,
+                 sigma=sigmoid, sigma_prime=FUNCTIONS["sigmoid_prime"])
     if express_sigmoid:
         unknown = sp.Function("sigmoid_prime")
         table.update(sigmoid_prime=unknown, sigma_prime=unknown)
@@ -221,72 +210,6 @@ def _compare(expr, part, values, table):
 
 def _indices(shape):
     return [tuple(q + 1 for q in idx) for idx in np.ndindex(shape)]
-
-
-# ---------------------------------------------------------------- sheet 11, exercise 2
-def chain(N, skip=False):
-    r"""``(o_N, {s_i: expression})`` for $s_i = w_i o_{i-1} + b_i$, $o_i = \sigma(s_i)$, $o_0 = x$.
-
-    With ``skip`` the output layer also receives $o_1$: $s_N = w_N o_{N-1} + b_N + o_1$ ($N\ge2$).
-    """
-    o, s, o1 = sp.Symbol("x"), {}, 0
-    w, b, sym = Family("w"), Family("b"), Family("s")
-    for i in range(1, N + 1):
-        s[sym(i)] = w(i) * o + b(i) + (o1 if skip and i == N else 0)
-        o = sigma(s[sym(i)])
-        o1 = o if i == 1 else o1
-    return o, s
-
-
-def chain_dON_dw1(N, skip=False):
-    r"""$\partial o_N/\partial w_1$ in $x$, $w_i$, $s_i$ and ``sigma_prime``.
-
-    Without skip: $x \prod_{i=1}^N \sigma'(s_i) \prod_{i=2}^N w_i$. With the skip over layers
-    $2..N-1$: $x\,\sigma'(s_1)\,\sigma'(s_N)\,(1 + w_N \prod_{i=2}^{N-1} w_i\,\sigma'(s_i))$.
-    """
-    w, s = Family("w"), Family("s")
-    if not skip:
-        return sp.Symbol("x") * sp.Mul(*(sigma_prime(s(i)) for i in range(1, N + 1))) * sp.Mul(
-            *(w(i) for i in range(2, N + 1)))
-    inner = sp.Mul(*(w(i) * sigma_prime(s(i)) for i in range(2, N)))
-    return sp.Symbol("x") * sigma_prime(s(1)) * sigma_prime(s(N)) * (1 + w(N) * inner)
-
-
-def chain_symbols(N):
-    """``x``, ``w_i``/``wi``/``w[i]``, ``b_i``, ``s_i``, ``o_i`` as symbols; sigma and sigma'."""
-    table = {"x": sp.Symbol("x")}
-    for stem in "wbso":
-        table[stem] = Family(stem)
-        for i in range(N + 1):
-            table[f"{stem}_{i}"] = table[f"{stem}{i}"] = Family(stem)(i)
-    table.update(sigma=sigma, σ=sigma, sigma_prime=sigma_prime, σ_prime=sigma_prime)
-    table.update({v: sp.Symbol(v, integer=True, positive=True) for v in "ijkl"})
-    return dict(table, dsigma=sigma_prime)
-
-
-# ---------------------------------------------------------------- sheet 11, exercise 1
-def sheet11_ex1(n=3):
-    r"""Reference answers ``{"a": ..., "f": ...}`` and the symbol table, for $f = Wx + b$.
-
-    ``W, x, a, b`` are ``IndexedBase`` (``W[1, j]``), ``i, j, k, l, m`` integer symbols, ``n`` the
-    given number of inputs, and ``f[i]`` stands for $(Wx+b)_i = \sum_{k=1}^n W_{ik}x_k + b_i$.
-    (a) $W_{1j}$, (b) $\delta_{i1}x_j$, (c) $\delta_{i1}$, (d) $W_{1j}H(f_1)$ (for $f_1\ne0$),
-    (e) $s(f_1)(1-s(f_1))W_{1j}$ with $s$ = sigmoid, (f) $\sum_{i=1}^m a_i H(f_i) W_{ij}$.
-    """
-    Wb, x, a, b = (sp.IndexedBase(c) for c in "Wxab")
-    i, j, k, l, m = sp.symbols("i j k l m", integer=True, positive=True)
-
-    def f(r):  # sum index k, or l for f[k] (a student's own Sum(..f[k].., (k, 1, m)))
-        q = l if k in sp.sympify(r).free_symbols else k
-        return sp.Sum(Wb[r, q] * x[q], (q, 1, n)) + b[r]
-
-    d = sp.KroneckerDelta(i, 1)
-    answers = {"a": Wb[1, j], "b": d * x[j], "c": d, "d": Wb[1, j] * heaviside(f(1)),
-               "e": sigmoid(f(1)) * (1 - sigmoid(f(1))) * Wb[1, j],
-               "f": sp.Sum(a[i] * heaviside(f(i)) * Wb[i, j], (i, 1, m))}
-    table = dict(W=Wb, x=x, a=a, b=b, i=i, j=j, k=k, l=l, m=m, n=sp.Integer(n), f=f, sigma=sigmoid,
-                 sigma_prime=FUNCTIONS["sigmoid_prime"])
-    return answers, table
 
 
 WIDTH, BATCH = 16, 64  #: neurons per layer and examples of the wide chain

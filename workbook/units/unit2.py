@@ -26,8 +26,8 @@ from nnkit.layers import affine_forward, maxout_backward, maxout_forward
 from nnkit.losses import mse
 from workbook.exercise import Exercise, Mistake, hint
 from workbook.reference.gradient_descent import W_MIN
-from workbook.reference.output_neuron import output_grads
 from workbook.source import Unit, code, exercise, manual, md
+from workbook.units.answers import output_grads
 
 UNIT = Unit(
     number=2,

@@ -34,15 +34,12 @@ from workbook.reference.sine_network import (
     NAMES,
     cost,
     from_params,
-    net131_symbols,
     network,
-    nnkit_gradients,
     sine_data,
-    table131,
-    table_gradients,
     to_params,
 )
 from workbook.source import Unit, code, exercise, manual, md
+from workbook.units.answers import net131_symbols, sine_gradients, table131, table_gradients
 
 UNIT = Unit(
     number=3,
@@ -164,7 +161,7 @@ class DictExercise(Exercise):
 
 def _gradients_reference(x, y, w):
     """The ten partial derivatives by nnkit's backward pass (Network.loss_and_grads)."""
-    return from_params(nnkit_gradients(x, y, to_params(w)))
+    return from_params(sine_gradients(x, y, to_params(w)))
 
 
 def _gradients_wrong(**mistake):

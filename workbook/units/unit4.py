@@ -39,6 +39,7 @@ from workbook.exercise import Exercise, Mistake, hint
 from workbook.reference import computational_graph as cg
 from workbook.reference import dead_relu as dr
 from workbook.source import Unit, code, exercise, manual, md
+from workbook.units.answers import skip_gradients
 
 UNIT = Unit(
     number=4,
@@ -130,7 +131,7 @@ def _loss(w):
 
 
 def _grads():
-    return np.array(dr.nnkit_gradients(dr.X_HAND, dr.Y_HAND, dr.W_HAND))
+    return np.array(skip_gradients(dr.X_HAND, dr.Y_HAND, dr.W_HAND))
 
 
 def _new_weights():
@@ -292,7 +293,7 @@ EX_DH0 = Exercise(
     ],
 )
 EX_BACKWARD = Exercise(
-    "u4_backward", "backward", "function", dr.nnkit_gradients, cases=_backward_cases,
+    "u4_backward", "backward", "function", skip_gradients, cases=_backward_cases,
     mistakes=[
         Mistake("no_skip_path", lambda x, y, w: _wrong_backward(x, y, w, skip=False),
                 hint(

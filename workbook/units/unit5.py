@@ -16,14 +16,9 @@ from nnkit.activations import get_activation
 from nnkit.layers import affine_backward
 from workbook import symbolic
 from workbook.exercise import Exercise, Mistake, hint
-from workbook.reference.vanishing import (
-    chain_dON_dw1,
-    chain_symbols,
-    network_dON_dw1,
-    sheet11_ex1,
-    sheet11_symbols,
-)
+from workbook.reference.vanishing import sheet11_symbols
 from workbook.source import Unit, code, exercise, manual, md
+from workbook.units.answers import chain_dON_dw1, chain_symbols, network_dON_dw1, sheet11_ex1
 
 UNIT = Unit(
     number=5,
