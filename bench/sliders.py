@@ -316,6 +316,8 @@ def run(changes_live=20, changes_release=4, log=print):
                 "complete_ms_median": median([ms(r["live"] + r["complete"]) for r in rows]),
                 "per_control_ms": {c: median([ms(r["live"]) for r in rows if r["control"] == c])
                                    for c in controls},
+                "per_control_cpu_ms": {c: median([ms(r["cpu"]) for r in rows
+                                                  if r["control"] == c]) for c in controls},
             }
             figures.append(figure(
                 f"slider {label}{suffix}", median(live), "ms", TARGET_MS, p95=p95(live),

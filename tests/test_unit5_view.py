@@ -271,6 +271,33 @@ def test_the_wide_panel_ignores_what_does_not_act_on_it():
     assert view.wide_plot.last_refresh_ms is not None
 
 
+def test_each_output_is_drawn_again_only_when_what_it_shows_changed():
+    """The remedies act on the wide chain only, the skip checkbox on the diagram only, and the
+    bound c on nothing while clipping is off: the other outputs are not drawn again."""
+    view = V.VanishingView(depth=8)
+    diagram = view.diagram.value
+
+    def drawn():
+        shown = (view.plot.last_refresh_ms, view.diagram.last_update_ms,
+                 view.wide_plot.last_refresh_ms)
+        view.plot.last_refresh_ms = view.diagram.last_update_ms = None
+        view.wide_plot.last_refresh_ms = None
+        return tuple(ms is not None for ms in shown)
+
+    drawn()
+    view.controls["c"].value = 10.0
+    assert drawn() == (False, False, False)
+    for name, value in (("init", "he"), ("normalise", True), ("clip", True), ("c", 100.0)):
+        view.controls[name].value = value
+        assert drawn() == (False, False, True), name
+    view.controls["skip"].value = True
+    assert drawn() == (False, True, False) and view.diagram.value != diagram
+    view.controls["w"].value = 2.0
+    assert drawn() == (True, True, False)
+    view.controls["N"].value = 9
+    assert drawn() == (True, True, True)
+
+
 def test_view_remedy_controls_speak_german():
     set_language("de")
     try:

@@ -68,6 +68,20 @@ def pixels(view):
     return np.asarray(Image.open(io.BytesIO(bytes(view.image.value))).convert("RGB"), dtype=float)
 
 
+@pytest.mark.parametrize("alpha, mode", [(1.0, "RGB"), (0.0, "RGBA")])
+def test_png_holds_the_canvas_pixels_exactly(alpha, mode):
+    from PIL import Image
+
+    _, fig, _ = two_panels()
+    fig.patch.set_alpha(alpha)
+    view = FigureView(fig, dpi=60)
+    image = Image.open(io.BytesIO(bytes(view.image.value)))
+    canvas = np.asarray(view.canvas.buffer_rgba())
+    assert image.mode == mode and image.size == (canvas.shape[1], canvas.shape[0])
+    assert np.array_equal(np.asarray(image), canvas[:, :, : len(mode)])
+    assert alpha == 1.0 or (canvas[:, :, 3] < 255).any()  # the transparent case has alpha to keep
+
+
 def test_moving_artists_are_drawn_over_a_kept_background():
     x, fig, lines = two_panels()
     fast = FigureView(fig, moving=lines)

@@ -204,7 +204,7 @@ class VanishingView(View):
         self.wide_plot = FigureView(wide_fig, dpi=90,
                                     moving=[self.wide_line, self.wide_plain, self.clip_line])
         self.wide_readout = Readout()
-        self._wide_key = None  # the settings the wide panel shows
+        self._drawn = {}  # output -> the settings it shows (see _redraw)
         self.readout = Readout()
         self.diagram = DiagramView(gradients=True, digits=3, scroll=True)
         dropdown = ipywidgets.Dropdown(
@@ -236,6 +236,26 @@ class VanishingView(View):
         return c["N"].value, w, b, plain, skip
 
     def update(self):
+        c = self.controls
+        N, scale, activation = c["N"].value, c["w"].value, c["activation"].value
+        skip_on = c["skip"].value and N >= 3
+        clip = c["clip"].value
+        remedies = (c["init"].value, c["normalise"].value, clip, c["c"].value if clip else None)
+        # each output is drawn again only when a setting it shows changed: w and the diagram's
+        # skip connection do not act on the wide chain, the remedies act on nothing else
+        self._redraw("chain", (N, scale, activation), self.update_chain)
+        self._redraw("diagram", (N, scale, activation, skip_on), self.update_diagram)
+        self._redraw("wide", (N, activation, *remedies), self.update_wide)
+
+    def _redraw(self, output, settings, draw):
+        """Call ``draw()`` unless ``output`` already shows these ``settings``."""
+        if self._drawn.get(output) != settings:
+            self._drawn.pop(output, None)  # an error in draw() leaves it to be drawn again
+            draw()
+            self._drawn[output] = settings
+
+    def update_chain(self):
+        """The chain's two panels and its readout."""
         N, w, b, plain, skip = self.values()
         activation = self.controls["activation"].value
         self.plain_line.set_ydata(np.clip(plain, *Y_RANGE))
@@ -253,19 +273,19 @@ class VanishingView(View):
             tr(de="geom. Mittel |wᵢσ'(sᵢ)|", en="geom. mean |wᵢσ'(sᵢ)|"): sci(mean),
         })
         self.plot.refresh()
-        skip_on = self.controls["skip"].value and N >= 3
-        self.diagram.update(chain_trace(self.x, w[:N], b[:N], activation, skip_on))
-        self.update_wide(N, activation)
 
-    def update_wide(self, N, activation):
-        """The wide chain's panel and readout for the current remedy controls (redrawn only when
-        one of its settings changed: w and the diagram's skip connection do not act on it)."""
+    def update_diagram(self):
+        """The diagram of the chain (with the skip connection 1 → N if chosen and N >= 3)."""
         c = self.controls
-        key = (N, activation, c["init"].value, c["normalise"].value, c["clip"].value, c["c"].value)
-        if key == self._wide_key:
-            return
-        self._wide_key = key
-        clip = c["clip"].value
+        N = c["N"].value
+        w, b = chain_parameters(N_MAX, c["w"].value, self.seed)
+        skip_on = c["skip"].value and N >= 3
+        self.diagram.update(chain_trace(self.x, w[:N], b[:N], c["activation"].value, skip_on))
+
+    def update_wide(self):
+        """The wide chain's panel and readout."""
+        c = self.controls
+        N, activation, clip = c["N"].value, c["activation"].value, c["clip"].value
         plain = wide_gradients(N, activation, c["init"].value, seed=self.seed)
         grads = (wide_gradients(N, activation, c["init"].value, normalise=True, seed=self.seed)
                  if c["normalise"].value else plain)

@@ -35,10 +35,12 @@ Example::
 
 import contextlib
 import html
-import io
+import struct
 import time
+import zlib
 
 import ipywidgets
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
@@ -132,15 +134,29 @@ class FigureView:
 
 
 def encode_png(canvas):
-    """The PNG of an Agg canvas, fast: zlib level 1, and RGB without the alpha channel when the
-    figure is opaque (every pixel then is; a quarter less to compress, the same picture)."""
+    """The PNG of an Agg canvas (bytes), fast: RGB without the alpha channel when the figure is
+    opaque (every pixel then is), every row unfiltered (filter type 0), zlib level 1.
+
+    Pillow's PNG encoder tries all five row filters on every row, which takes most of its time;
+    a plot is mostly flat colour, so unfiltered rows compress about as well (the views' PNGs are
+    5 % smaller to 15 % larger) in under half the time. The pixels are the same either way.
+    """
     width, height = canvas.get_width_height(physical=True)
     image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw")
+    colour_type = 6  # RGBA
     if canvas.figure.get_facecolor()[3] == 1.0:
-        image = image.convert("RGB")
-    buffer = io.BytesIO()
-    image.save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
+        image, colour_type = image.convert("RGB"), 2
+    pixels = np.frombuffer(image.tobytes(), np.uint8).reshape(height, -1)
+    rows = np.zeros((height, 1 + pixels.shape[1]), np.uint8)  # each row: filter type 0, pixels
+    rows[:, 1:] = pixels
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)  # 8 bits a sample
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(rows, 1)) + _png_chunk(b"IEND", b""))
+
+
+def _png_chunk(kind, data):
+    """One PNG chunk: length, kind, data, CRC-32 of kind and data."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def _check_range(symbol, value, min, max):
