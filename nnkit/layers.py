@@ -10,9 +10,10 @@ import numpy as np
 from .activations import get_activation
 
 
-def _sum_to(grad, shape):
-    """Sum a broadcast gradient back to ``shape`` (drops a restarts axis the input did not have)."""
-    while grad.ndim > len(shape):
+def _sum_to(grad, like):
+    """Sum a broadcast gradient back to the shape of ``like`` (drops a restarts axis that
+    ``like`` did not have); None stays None."""
+    while grad is not None and grad.ndim > like.ndim:
         grad = grad.sum(axis=0)
     return grad
 
@@ -36,9 +37,11 @@ def affine_backward(dout, cache, need_dx=True):
     dx is None with ``need_dx=False`` (x is the data, whose gradient training does not need).
     """
     x, w, b = cache
-    dx = _sum_to(dout @ w.swapaxes(-1, -2), x.shape) if need_dx else None
-    dw = _sum_to(x.swapaxes(-1, -2) @ dout, w.shape)
-    db = None if b is None else _sum_to(dout.sum(axis=-2), b.shape)
+    dx = dout @ w.swapaxes(-1, -2) if need_dx else None
+    dw = x.swapaxes(-1, -2) @ dout
+    db = None if b is None else dout.sum(axis=-2)
+    if dout.ndim > 2:  # a restarts axis: sum it away where an input did not have it
+        dx, dw, db = _sum_to(dx, x), _sum_to(dw, w), _sum_to(db, b)
     return dx, dw, db
 
 
@@ -76,6 +79,6 @@ def maxout_backward(dout, cache):
     x, w, b, mask = cache
     dpieces = mask * np.expand_dims(dout, -3)  # (R?, k, n, outputs)
     dx = (dpieces @ np.swapaxes(w, -1, -2)).sum(axis=-3)
-    dw = _sum_to(np.swapaxes(np.expand_dims(x, -3), -1, -2) @ dpieces, w.shape)
-    db = None if b is None else _sum_to(dpieces.sum(axis=-2), b.shape)
-    return _sum_to(dx, x.shape), dw, db
+    dw = _sum_to(np.swapaxes(np.expand_dims(x, -3), -1, -2) @ dpieces, w)
+    db = None if b is None else _sum_to(dpieces.sum(axis=-2), b)
+    return _sum_to(dx, x), dw, db
