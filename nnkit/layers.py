@@ -3,7 +3,7 @@
 ``*_forward`` returns ``(out, cache)``; ``*_backward(dout, cache)`` returns the gradient of the
 loss with respect to each input, named ``d<input>``. Every array may carry an optional leading
 restarts axis R (``x`` may lack it and is then broadcast); one code path serves both through
-``@`` broadcasting.
+``@`` broadcasting (``_matmul``: with R and a single input or output an elementwise product).
 """
 import numpy as np
 
@@ -18,13 +18,23 @@ def _sum_to(grad, like):
     return grad
 
 
+def _matmul(a, b):
+    """a @ b for matrices a (R?, n, k) and b (R?, k, m). With a restarts axis and k = 1 every
+    entry is a single product a[r, i, 0] b[r, 0, j]: the broadcast a * b gives the same numbers
+    in one elementwise pass, where @ would run R small matrix products one by one
+    (+ 0.0 because @ starts its sums at 0, which turns a product -0.0 into 0.0)."""
+    if a.shape[-1] == 1 and max(a.ndim, b.ndim) > 2:
+        return a * b + 0.0
+    return a @ b
+
+
 def affine_forward(x, w, b=None):
     """out = x @ w + b.
 
     x: (R?, n, inputs); w: (R?, inputs, outputs); b: (R?, outputs) or None (no bias).
     out: (R?, n, outputs).
     """
-    out = x @ w
+    out = _matmul(x, w)
     if b is not None:
         out = out + b[..., None, :]
     return out, (x, w, b)
@@ -37,8 +47,8 @@ def affine_backward(dout, cache, need_dx=True):
     dx is None with ``need_dx=False`` (x is the data, whose gradient training does not need).
     """
     x, w, b = cache
-    dx = dout @ w.swapaxes(-1, -2) if need_dx else None
-    dw = x.swapaxes(-1, -2) @ dout
+    dx = _matmul(dout, w.swapaxes(-1, -2)) if need_dx else None
+    dw = _matmul(x.swapaxes(-1, -2), dout)
     db = None if b is None else dout.sum(axis=-2)
     if dout.ndim > 2:  # a restarts axis: sum it away where an input did not have it
         dx, dw, db = _sum_to(dx, x), _sum_to(dw, w), _sum_to(db, b)
