@@ -23,7 +23,7 @@ def _matmul(a, b):
     entry is a single product a[r, i, 0] b[r, 0, j]: the broadcast a * b gives the same numbers
     in one elementwise pass, where @ would run R small matrix products one by one
     (+ 0.0 because @ starts its sums at 0, which turns a product -0.0 into 0.0)."""
-    if a.shape[-1] == 1 and max(a.ndim, b.ndim) > 2:
+    if (a.ndim > 2 or b.ndim > 2) and a.shape[-1] == 1:
         return a * b + 0.0
     return a @ b
 
