@@ -97,7 +97,7 @@ class Network:
     def _forward(self, X, params):
         """All layer outputs hs[0..L] (hs[0] = X, a batch) and the caches for the backward pass."""
         hs, caches = [X], []
-        for layer, (weights, bias) in zip(self.layers, self.param_names):
+        for layer, (weights, bias) in zip(self.layers, self.param_names, strict=True):
             z, aff = None, []
             b = params[bias] if bias else None  # added once, with the first source
             for s, name in weights:
@@ -123,7 +123,7 @@ class Network:
             if layer.residual:
                 _accumulate(dh, l - 1, dh[l])
             dz = activation_backward(dh[l], act)
-            for (s, name), cache in zip(weights, aff):
+            for (s, name), cache in zip(weights, aff, strict=True):
                 dx, grads[name], db = affine_backward(dz, cache, need_dx=s > 0 or input_grad)
                 if db is not None:
                     grads[bias] = db
