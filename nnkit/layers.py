@@ -3,18 +3,29 @@
 ``*_forward`` returns ``(out, cache)``; ``*_backward(dout, cache)`` returns the gradient of the
 loss with respect to each input, named ``d<input>``. Every array may carry an optional leading
 restarts axis R (``x`` may lack it and is then broadcast); one code path serves both through
-``@`` broadcasting.
+``@`` broadcasting (``_matmul``: with R and a single input or output an elementwise product).
 """
 import numpy as np
 
 from .activations import get_activation
 
 
-def _sum_to(grad, shape):
-    """Sum a broadcast gradient back to ``shape`` (drops a restarts axis the input did not have)."""
-    while grad.ndim > len(shape):
+def _sum_to(grad, like):
+    """Sum a broadcast gradient back to the shape of ``like`` (drops a restarts axis that
+    ``like`` did not have); None stays None."""
+    while grad is not None and grad.ndim > like.ndim:
         grad = grad.sum(axis=0)
     return grad
+
+
+def _matmul(a, b):
+    """a @ b for matrices a (R?, n, k) and b (R?, k, m). With a restarts axis and k = 1 every
+    entry is a single product a[r, i, 0] b[r, 0, j]: the broadcast a * b gives the same numbers
+    in one elementwise pass, where @ would run R small matrix products one by one
+    (+ 0.0 because @ starts its sums at 0, which turns a product -0.0 into 0.0)."""
+    if (a.ndim > 2 or b.ndim > 2) and a.shape[-1] == 1:
+        return a * b + 0.0
+    return a @ b
 
 
 def affine_forward(x, w, b=None):
@@ -23,7 +34,7 @@ def affine_forward(x, w, b=None):
     x: (R?, n, inputs); w: (R?, inputs, outputs); b: (R?, outputs) or None (no bias).
     out: (R?, n, outputs).
     """
-    out = x @ w
+    out = _matmul(x, w)
     if b is not None:
         out = out + b[..., None, :]
     return out, (x, w, b)
@@ -36,9 +47,11 @@ def affine_backward(dout, cache, need_dx=True):
     dx is None with ``need_dx=False`` (x is the data, whose gradient training does not need).
     """
     x, w, b = cache
-    dx = _sum_to(dout @ w.swapaxes(-1, -2), x.shape) if need_dx else None
-    dw = _sum_to(x.swapaxes(-1, -2) @ dout, w.shape)
-    db = None if b is None else _sum_to(dout.sum(axis=-2), b.shape)
+    dx = _matmul(dout, w.swapaxes(-1, -2)) if need_dx else None
+    dw = _matmul(x.swapaxes(-1, -2), dout)
+    db = None if b is None else dout.sum(axis=-2)
+    if dout.ndim > 2:  # a restarts axis: sum it away where an input did not have it
+        dx, dw, db = _sum_to(dx, x), _sum_to(dw, w), _sum_to(db, b)
     return dx, dw, db
 
 
@@ -76,6 +89,6 @@ def maxout_backward(dout, cache):
     x, w, b, mask = cache
     dpieces = mask * np.expand_dims(dout, -3)  # (R?, k, n, outputs)
     dx = (dpieces @ np.swapaxes(w, -1, -2)).sum(axis=-3)
-    dw = _sum_to(np.swapaxes(np.expand_dims(x, -3), -1, -2) @ dpieces, w.shape)
-    db = None if b is None else _sum_to(dpieces.sum(axis=-2), b.shape)
-    return _sum_to(dx, x.shape), dw, db
+    dw = _sum_to(np.swapaxes(np.expand_dims(x, -3), -1, -2) @ dpieces, w)
+    db = None if b is None else _sum_to(dpieces.sum(axis=-2), b)
+    return _sum_to(dx, x), dw, db

@@ -85,19 +85,19 @@ class Network:
                 params[f"b{l}"] = np.zeros((*lead, layer.size))
         return params
 
-    def _batch(self, X, size):
+    @staticmethod
+    def _batch(X, size):
+        """X as a float array (n, size): a 1-D X is a column of n values if size == 1, else one
+        example; a number is one example."""
         X = np.asarray(X, dtype=float)
-        if X.ndim == 0:
-            X = X.reshape(1, 1)
-        if X.ndim == 1:  # a column of n values if size == 1, else one example
+        if X.ndim < 2:
             X = X.reshape(-1, 1) if size == 1 else X.reshape(1, -1)
         return X
 
     def _forward(self, X, params):
-        """All layer outputs hs[0..L] and the caches for the backward pass."""
-        hs, caches = [self._batch(X, self.input_size)], []
-        for l, layer in enumerate(self.layers, 1):
-            weights, bias = self.param_names[l - 1]
+        """All layer outputs hs[0..L] (hs[0] = X, a batch) and the caches for the backward pass."""
+        hs, caches = [X], []
+        for layer, (weights, bias) in zip(self.layers, self.param_names, strict=True):
             z, aff = None, []
             b = params[bias] if bias else None  # added once, with the first source
             for s, name in weights:
@@ -107,7 +107,7 @@ class Network:
                 b = None
             h, act = activation_forward(z, layer.activation)
             if layer.residual:
-                h = h + hs[l - 1]
+                h = h + hs[-1]
             hs.append(h)
             caches.append((z, aff, act))
         return hs, caches
@@ -115,10 +115,11 @@ class Network:
     def _backward(self, dout, caches, input_grad=True):
         """Gradients of every parameter, and dh[l] = dL/dh_l for every layer (0 = the input,
         left out if not ``input_grad``)."""
-        grads, dh = {}, {len(self.layers): dout}
-        for l in range(len(self.layers), 0, -1):
-            layer, (weights, bias) = self.layers[l - 1], self.param_names[l - 1]
-            _, aff, act = caches[l - 1]
+        L = len(self.layers)
+        grads, dh = {}, {L: dout}
+        for l in range(L, 0, -1):
+            layer, (weights, bias), (_, aff, act) = (self.layers[l - 1], self.param_names[l - 1],
+                                                     caches[l - 1])
             if layer.residual:
                 _accumulate(dh, l - 1, dh[l])
             dz = activation_backward(dh[l], act)
@@ -132,21 +133,23 @@ class Network:
 
     def forward(self, X, params=None):
         """The predictions Yhat (R?, n, outputs) for X (n, inputs)."""
+        X = self._batch(X, self.input_size)
         return self._forward(X, self.params if params is None else params)[0][-1]
 
     def preactivations(self, X, params=None):
         """The pre-activations z_l of every layer (a list, layer 1 first)."""
+        X = self._batch(X, self.input_size)
         return [c[0] for c in self._forward(X, self.params if params is None else params)[1]]
 
     def loss_and_grads(self, X, Y, loss="mse", params=None):
         """The loss (a float, or shape (R,) with restarts) and its gradient for every parameter
         (a dict with the keys and shapes of ``params``). ``loss``: "mse", "sse", "l1" or a
         callable (yhat, y) -> (J, dyhat)."""
-        params = self.params if params is None else params
-        hs, caches = self._forward(X, params)
+        hs, caches = self._forward(self._batch(X, self.input_size),
+                                   self.params if params is None else params)
         J, dyhat = get_loss(loss)(hs[-1], self._batch(Y, self.sizes[-1]))
         grads, _ = self._backward(dyhat, caches, input_grad=False)
-        return (float(J) if np.ndim(J) == 0 else J), grads
+        return (J if getattr(J, "ndim", 0) else float(J)), grads  # (R,) losses, or one float
 
     def trace(self, x, y=None, loss="mse"):
         """The Trace (nnkit.trace) of one forward pass for the single example x, and of the

@@ -12,6 +12,7 @@ class History:
 
 def gd_step(params, grads, lr):
     """One gradient descent step: a new dict with params[k] - lr * grads[k]."""
+    lr = np.asarray(lr)  # a number becomes an array once, not once per parameter
     return {k: v - lr * grads[k] for k, v in params.items()}
 
 
