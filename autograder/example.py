@@ -33,8 +33,8 @@ import nbformat
 import numpy as np
 
 from autograder.course import load_modules
-from workbook.answer import exercise_id
 from workbook.i18n import LANGUAGES
+from workbook.source import exercise_id
 
 VARIANTS = ("reference", "blank", "partial", "mistakes")
 CHECK_SEEDS = (0, 1, 2, 3, 4)  # a mistake must fail visibly and hidden for these seeds

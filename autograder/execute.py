@@ -50,7 +50,7 @@ from autograder.launch import bubblewrap, limit_args
 from autograder.screen import REFERENCE
 from workbook import answer
 from workbook.i18n import message
-from workbook.source import parse_assignment
+from workbook.source import exercise_id, parse_assignment
 
 FLAG = "GraderFlag"
 REVIEW = "nnkit_review"  #: notebook metadata: screening findings for the instructor, not the grade
@@ -91,7 +91,7 @@ def exercise_of(cell):
     """The exercise id of an autograded test cell ``<id>_check`` (code, grade, not solution)."""
     meta = cell.get("metadata", {}).get("nbgrader", {})
     if cell.get("cell_type") == "code" and meta.get("grade") and not meta.get("solution"):
-        return answer.exercise_id(meta.get("grade_id"))
+        return exercise_id(meta.get("grade_id"))
     return None
 
 

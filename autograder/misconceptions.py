@@ -23,8 +23,8 @@ import functools
 import os
 from collections import Counter
 
-from workbook.answer import exercise_id
 from workbook.i18n import message
+from workbook.source import exercise_id
 
 NONE = ""  # a wrong answer that matched no typical mistake
 TEXT = {  # key: (German, English)

@@ -56,7 +56,7 @@ TAMPER_ATTRIBUTES = {"modules", "setprofile", "settrace", "set_custom_exc", "sho
                      "f_globals", "f_back", "_nnkit_collect"}
 NAME_TAKERS = {"getattr", "setattr", "delattr", "hasattr", "attrgetter", "methodcaller"}
 TAMPER_TEXT = ("vnd.nnkit",)
-REVIEW_TEXT = ("NNKIT_GRADING_SEED", "_nnkit_collect")
+REVIEW_TEXT = ("_nnkit_collect",)
 MODULE_NAME = r"{}(\.\w+)*"  # "workbook", "workbook.checks"
 REFERENCE = ("nnkit", "workbook.reference")  #: the answer key: using it scores 0
 HELPERS = ("workbook.i18n", "workbook.symbolic")  #: student helpers (hold no answer)

@@ -291,7 +291,6 @@ def test_strings_naming_grading_internals_are_graded_and_shown_to_the_instructor
     a line in review.csv."""
     for text, shown in (("s = 'workbook.exercise'", "'workbook.exercise'"),
                         ("m = 'nn' + 'kit.activations'", "'nnkit.activations'"),
-                        ("os.environ.get('NNKIT_GRADING_SEED')", "NNKIT_GRADING_SEED"),
                         ("name = '_nnkit_collect'", "_nnkit_collect")):
         tamper, nnkit, review = screened(text)
         assert not tamper and not nnkit and review and shown in review[0], (text, review)

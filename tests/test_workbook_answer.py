@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from workbook import answer
+from workbook import answer, source
 from workbook.answer import PayloadError, collect, encode, read_payload, records, validate
 from workbook.exercise import Exercise
 
@@ -27,10 +27,10 @@ def relu_grad(z):
 
 # ---------------------------------------------------------------- names and hidden regions
 def test_check_cell_names():
-    assert answer.check_id("u1_relu_grad") == "u1_relu_grad_check"
-    assert answer.exercise_id("u1_relu_grad_check") == "u1_relu_grad"
-    assert answer.exercise_id("u1_relu_grad") is None
-    assert answer.exercise_id(None) is None
+    assert source.check_id("u1_relu_grad") == "u1_relu_grad_check"
+    assert source.exercise_id("u1_relu_grad_check") == "u1_relu_grad"
+    assert source.exercise_id("u1_relu_grad") is None
+    assert source.exercise_id(None) is None
 
 
 def test_strip_hidden():

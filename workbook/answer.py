@@ -10,10 +10,11 @@ One answer, one way::
 
 The self-check (:func:`workbook.checks.check`) runs ``collect`` and ``judge`` in the kernel, on the
 visible (or fixed hidden) cases. The grader (:mod:`autograder.execute`) replaces the test cell
-``check_id(exercise)`` by a call of :func:`send` with hidden cases drawn from its secret seed
-(:func:`pack_cases`); :func:`send` collects with the same ``collect`` and displays the record
-``{"exercise", "payload", "nnkit_calls"}``; :mod:`autograder.verdict` reads it back with
-:func:`records` and judges it outside the kernel. Nothing in a payload is ever executed.
+``check_id(exercise)`` (:mod:`workbook.source` names the cells) by a call of :func:`send` with
+hidden cases drawn from its secret seed (:func:`pack_cases`); :func:`send` collects with the same
+``collect`` and displays the record ``{"exercise", "payload", "nnkit_calls"}``;
+:mod:`autograder.verdict` reads it back with :func:`records` and judges it outside the kernel.
+Nothing in a payload is ever executed.
 
 Payload (JSON)::
 
@@ -50,7 +51,6 @@ import numpy as np
 from workbook.source import BEGIN_HIDDEN, END_HIDDEN
 
 ANSWER_MIME = "application/vnd.nnkit.answer+json"
-CHECK_SUFFIX = "_check"
 HIDDEN_TESTS = re.compile(rf"[ \t]*{BEGIN_HIDDEN}.*?{END_HIDDEN}[ \t]*\n?", re.DOTALL)
 KINDS = ("value", "function", "expression", "choice")
 MAX_ELEMENTS = 10_000  # numbers per answer (per call for functions)
@@ -69,20 +69,6 @@ _MISSING = object()
 
 class PayloadError(ValueError):
     """The payload does not have the shape ``collect`` produces."""
-
-
-# ------------------------------------------------------------------ names
-def check_id(exercise_id):
-    """The grade id of the test cell of an exercise: ``u1_relu_grad`` -> ``u1_relu_grad_check``."""
-    return exercise_id + CHECK_SUFFIX
-
-
-def exercise_id(grade_id):
-    """The exercise of the test cell ``grade_id`` (``u1_relu_grad_check`` -> ``u1_relu_grad``),
-    or None when ``grade_id`` is not a test cell's id."""
-    if isinstance(grade_id, str) and grade_id.endswith(CHECK_SUFFIX):
-        return grade_id[: -len(CHECK_SUFFIX)]
-    return None
 
 
 def strip_hidden(source, mark=""):

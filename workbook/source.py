@@ -19,9 +19,9 @@ A unit module defines ``UNIT = Unit(...)``, ``EXERCISES = [...]`` and ``CELLS = 
     ]
 
 Grade ids: ``exercise`` derives them from the Exercise: the answer cell carries the exercise id,
-its test cell ``f"{id}_check"``; a manual answer cell carries its own id and a question built by
-``manual`` ``f"{id}_question"``. A typical mistake's hint is ``hint(de=..., en=...)``
-(:mod:`workbook.exercise`).
+its test cell ``check_id(id)`` (``f"{id}_check"``); a manual answer cell carries its own id and a
+question built by ``manual`` ``f"{id}_question"``. A typical mistake's hint is ``hint(de=...,
+en=...)`` (:mod:`workbook.exercise`).
 """
 
 from __future__ import annotations
@@ -33,6 +33,20 @@ from workbook.i18n import LANGUAGES as LANGS
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+CHECK_SUFFIX = "_check"
+
+
+def check_id(exercise_id):
+    """The grade id of the test cell of an exercise: ``u1_relu_grad`` -> ``u1_relu_grad_check``."""
+    return exercise_id + CHECK_SUFFIX
+
+
+def exercise_id(grade_id):
+    """The exercise of the test cell ``grade_id`` (``u1_relu_grad_check`` -> ``u1_relu_grad``),
+    or None when ``grade_id`` is not a test cell's id."""
+    if isinstance(grade_id, str) and grade_id.endswith(CHECK_SUFFIX):
+        return grade_id[: -len(CHECK_SUFFIX)]
+    return None
 
 
 def _both(name, value):
@@ -130,7 +144,7 @@ def exercise(ex, *, points, solution, form=None):
     """The two cells of a graded exercise: ``[answer cell, test cell]`` (``CELLS`` takes the list).
 
     ``ex``: the Exercise (from ``EXERCISES``); the answer cell's grade id is ``ex.id``,
-    the locked test cell's ``f"{ex.id}_check"`` with ``points`` (> 0). The test cell runs
+    the locked test cell's ``check_id(ex.id)`` with ``points`` (> 0). The test cell runs
     ``check(id)`` visibly and ``check(id, hidden=True)`` in a hidden-tests region.
 
     ``solution``: code with ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` regions is the answer
@@ -145,7 +159,7 @@ def exercise(ex, *, points, solution, form=None):
              f'check("{ex.id}", hidden=True)\n{END_HIDDEN}')
     return [Cell("code", {"de": src, "en": src}, _grading(ex.id, solution=True)),
             Cell("code", {"de": check, "en": check},
-                 _grading(f"{ex.id}_check", grade=True, locked=True, points=points))]
+                 _grading(check_id(ex.id), grade=True, locked=True, points=points))]
 
 
 def manual(grade_id, points, *, de, en, solution_de=None, solution_en=None):
