@@ -41,6 +41,10 @@ def strip_cell(cell):
     for out in cell.get("outputs", []):  # a stray copy in a stream or an error text
         if out.get("output_type") == "stream" and any(m in out.get("text", "") for m in MARKERS):
             out["text"] = REMOVED
+        if out.get("output_type") == "error" and any(
+                m in text for m in MARKERS for text in [out.get("evalue", ""),
+                                                        *out.get("traceback", [])]):
+            out["evalue"], out["traceback"] = REMOVED, [REMOVED]
     return cell
 
 

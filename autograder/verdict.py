@@ -4,7 +4,8 @@ For every autograded test cell ``<exercise>_check`` the executed cell must hold 
 answer record (:func:`workbook.answer.records`) for that exercise. The record's payload is judged
 here with ``Exercise.judge(payload, seed, hidden=True)`` against nnkit, and
 the cell's outputs are REPLACED by a clean verdict: "✔ ..." (no error, full points) or
-"✘ reason + hint" with an error output ``WrongAnswer`` (nbgrader's SaveAutoGrades gives 0).
+the error output ``WrongAnswer`` "✘ reason + hint" (nbgrader's SaveAutoGrades gives 0), as the
+notebook's own check shows it (:class:`workbook.checks.WrongAnswer`).
 Whatever the kernel printed or raised in a test cell never decides. Hidden-test regions are
 removed from the test cell's source (so neither the autograded notebook nor the feedback shows
 them). The cell's metadata ``nnkit_verdict`` records ``{"passed", "mistake"}`` (the typical
@@ -19,8 +20,9 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
-from autograder.execute import error_output, exercise_of
+from autograder.execute import exercise_of
 from workbook.answer import records, strip_hidden
+from workbook.checks import WrongAnswer
 from workbook.i18n import message
 from workbook.source import parse_assignment
 
@@ -76,8 +78,8 @@ def judge_cell(cell, exercise_id, seed, lang, find):
 def verdict_outputs(passed, message):
     if passed:
         return [new_output("stream", name="stdout", text=f"✔ {message}\n")]
-    return [new_output("stream", name="stdout", text=f"✘ {message}\n"),
-            error_output("WrongAnswer", message)]
+    return [new_output("error", ename=WrongAnswer.__name__, evalue=message,
+                       traceback=[f"✘ {message}"])]
 
 
 class TrustedVerdict(NbGraderPreprocessor):

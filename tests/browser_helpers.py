@@ -338,13 +338,14 @@ def is_check_cell(cell: dict) -> bool:
 
 
 def unexpected_errors(cells: list[dict]) -> list[str]:
-    """Error outputs other than AssertionError in a check cell (which a blank answer gives)."""
+    """Error outputs other than WrongAnswer in a check cell (the failed self-check, which a
+    blank answer gives)."""
     problems = []
     for cell in cells:
         for out in cell["outputs"]:
             if out["output_type"] != "error":
                 continue
-            if out["ename"] == "AssertionError" and is_check_cell(cell):
+            if out["ename"] == "WrongAnswer" and is_check_cell(cell):
                 continue
             problems.append(f"cell {cell['index']}: {out['ename']}: {out['evalue']}\n"
                             f"{cell['source'][:300]}")

@@ -52,7 +52,11 @@ def test_verdict_is_judged_in_the_grader_not_in_the_kernel():
     fake = new_output("stream", name="stdout", text="✔ Correct.\n")
     cell, verdicts = judged(check_cell("u1_dz_dw2", [fake, record("u1_dz_dw2", wrong)]))
     assert not verdicts["u1_dz_dw2_check"]["passed"]
-    assert cell.outputs[-1].ename == "WrongAnswer"
+    # one error output, its one line "✘ reason hint" as the notebook's own check shows it
+    assert [o.output_type for o in cell.outputs] == ["error"]
+    wrong_line = cell.outputs[0].traceback
+    assert wrong_line == ["✘ " + verdicts["u1_dz_dw2_check"]["message"]], wrong_line
+    assert cell.outputs[0].ename == "WrongAnswer"
     # the typical mistake it matched ("w2": the variable itself) is kept for the report,
     # whatever the submitted cell's metadata claimed
     assert verdicts["u1_dz_dw2_check"]["mistake"] == "weight"
@@ -79,7 +83,10 @@ def test_feedback_strips_hidden_tests_solutions_and_records():
         "stream", name="stdout", text="### BEGIN SOLUTION\nleak")])
     answer = new_code_cell('x = 1\n### BEGIN SOLUTION\nx = "secret"\n### END SOLUTION\ny = 2')
     broken = new_code_cell("a = 1\n### BEGIN HIDDEN TESTS\nsecret()")  # no END marker
-    nb = new_notebook(cells=[cell, answer, broken])
+    raised = new_code_cell("f()", outputs=[new_output(
+        "error", ename="NameError", evalue="### END HIDDEN TESTS leak",
+        traceback=["### BEGIN SOLUTION", "leak"])])
+    nb = new_notebook(cells=[cell, answer, broken, raised])
     nb, _ = feedback.StripForFeedback().preprocess(nb, {})
     text = json.dumps(nb)
     for leak in ("hidden=True", "secret", "BEGIN", ANSWER_MIME, "leak"):

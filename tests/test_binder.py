@@ -8,7 +8,7 @@
   PATH in a clean copy of the repository (the files git tracks or would track, no .venv); then
   every start and unit notebook is executed headless with nbclient and the venv's own kernel
   (tests/binder_execute.py runs inside the venv). A blank student notebook's check cells raise
-  AssertionError (unanswered exercises): expected there, and only there.
+  WrongAnswer, the failed self-check (unanswered exercises): expected there, and only there.
 """
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ def test_binder_environment_runs_every_notebook(tmp_path):
             problems.append(f"{name}: cells not run: {result['not_run']}")
         start_page = name.name.startswith("0_")
         for error in result["errors"]:
-            if error["ename"] == "AssertionError" and error["check_cell"] and not start_page:
+            if error["ename"] == "WrongAnswer" and error["check_cell"] and not start_page:
                 continue
             problems.append(f"{name}, cell {error['cell']}: {error['ename']}: "
                             f"{error['evalue']}\n{error['source']}")

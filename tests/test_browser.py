@@ -9,8 +9,9 @@ build/test-artifacts/screenshots/<lang>_<notebook>.png and the key-press-to-new-
 build/test-artifacts/browser_latency.json (read by ``make bench``). Every test sets the interface
 language it needs (the server's settings are shared by the module's tests, in any order).
 
-Blank student notebooks: a check cell of an unanswered exercise prints ✘ and raises
-AssertionError. That error is expected, and only there; any other error fails the test.
+Blank student notebooks: a check cell of an unanswered exercise raises WrongAnswer (the failed
+self-check, shown as its ✘ line). That error is expected, and only there; any other error fails
+the test.
 Because ``notebook:run-all-cells`` stops at the first error (the kernel aborts the queue), the
 cells are run one after the other with ``notebook:run-cell``.
 

@@ -516,7 +516,7 @@ def edition_venv(student, tmp_path_factory):
 @pytest.mark.timeout(3000)  # above the sum of the steps' limits (test_binder._run)
 def test_fresh_venv_from_the_edition_runs_every_notebook(edition_venv, tmp_path):
     """Every notebook (de, en) blank as handed out: no error but the blank answers' check cells
-    (AssertionError); one unit per language with the reference answers typed in: every check
+    (WrongAnswer); one unit per language with the reference answers typed in: every check
     prints ✔. The kernel is the venv's, ``workbook`` the edition's, the unit sources are not
     there; nothing of the venv runs afterwards."""
     from test_binder import _run
@@ -550,7 +550,7 @@ def test_fresh_venv_from_the_edition_runs_every_notebook(edition_venv, tmp_path)
         if result["not_run"]:
             problems.append(f"{path}: cells not run: {result['not_run']}")
         for error in result["errors"]:
-            if not (error["ename"] == "AssertionError" and error["check_cell"]
+            if not (error["ename"] == "WrongAnswer" and error["check_cell"]
                     and path in blank and not path.name.startswith("0_")):
                 problems.append(f"{path}, cell {error['cell']}: {error['ename']}: "
                                 f"{error['evalue']}\n{error['source']}")

@@ -70,7 +70,7 @@ def test_honest_corpus_earns_every_point(tmp_path_factory):
 
 def run_cells(nb):
     """Run the code cells of a notebook dict in this process, as the self-check sees them
-    (``check`` raises AssertionError on ✘); returns the namespace."""
+    (``check`` raises WrongAnswer, an AssertionError, on ✘); returns the namespace."""
     import matplotlib
 
     from workbook.i18n import get_language, set_language

@@ -256,9 +256,11 @@ def test_check_prints_and_raises(monkeypatch, capsys):
     exec('check("u0_step")', namespace)
     assert capsys.readouterr().out.startswith("✔")
     namespace["w_new"] = 0.7
-    with pytest.raises(AssertionError, match="sign"):
+    with pytest.raises(checks.WrongAnswer, match="sign") as raised:
         exec('check("u0_step", hidden=True)', namespace)
-    assert capsys.readouterr().out.startswith("✘")
+    assert capsys.readouterr().out == ""  # the ✘ line is the exception's, shown once
+    assert raised.value._render_traceback_() == [str(raised.value)]
+    assert str(raised.value).startswith("✘ ") and isinstance(raised.value, AssertionError)
 
 
 def test_unknown_exercise():

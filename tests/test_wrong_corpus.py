@@ -94,12 +94,13 @@ def test_self_check_says_wrong(case, capsys):
         ns["In"].append(cell["source"])
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
         capsys.readouterr()  # what earlier cells printed
+        raised = ""
         try:
             exec(compile(cell["source"], "<cell>", "exec"), ns)
-        except AssertionError:
-            pass
+        except AssertionError as wrong:  # the check's WrongAnswer: its text is the ✘ line
+            raised = str(wrong)
         if grade_id.endswith("_check"):
-            verdicts[grade_id.removesuffix("_check")] = capsys.readouterr().out
+            verdicts[grade_id.removesuffix("_check")] = capsys.readouterr().out + raised
     set_language(lang)  # the notebook's setup("de") must not change later tests' language
     passed = [ex for ex in case.cells if verdicts.get(ex, "").startswith("✔")
               and (case.name, ex) not in HIDDEN_ONLY]

@@ -1,10 +1,10 @@
 """The self-check in the notebook: ``check("u1_relu_grad")``.
 
-``check`` finds the exercise in the unit modules (``workbook.units.unitN``; more modules, e.g.
-test fixtures, via the environment variable ``NNKIT_EXTRA_UNITS="pkg.mod1,pkg.mod2"``), reads the
-answer from the notebook's namespace, judges it, prints ✔/✘ with a hint in the notebook language
-and raises ``AssertionError`` when the answer is wrong. ``hidden=True`` (in the hidden-tests region
-of a test cell) judges other cases than the visible ones.
+``check`` finds the exercise in the unit modules (``workbook.units.unitN``; more modules, e.g. test
+fixtures, via the environment variable ``NNKIT_EXTRA_UNITS="pkg.mod1,pkg.mod2"``), reads the answer
+from the notebook's namespace, judges it and prints ✔, or raises :class:`WrongAnswer` (an
+``AssertionError``) whose one line is ✘ with the hint, in the notebook language. ``hidden=True``
+(in the hidden-tests region of a test cell) judges other cases than the visible ones.
 
 Grading does not run ``check``: the grader replaces the test cell and judges the answer outside
 the kernel (:mod:`workbook.answer`, :mod:`autograder.verdict`).
@@ -80,12 +80,22 @@ def _namespace(depth=2):
     return inspect.stack()[depth].frame.f_globals
 
 
+class WrongAnswer(AssertionError):
+    """A self-check that did not pass. The notebook shows it as its one line "✘ reason hint"
+    instead of a Python traceback (IPython renders an exception by ``_render_traceback_``);
+    nbgrader's validate reports that line, and the cell counts as failed."""
+
+    def _render_traceback_(self):
+        return [str(self)]
+
+
 def check(exercise_id, hidden=False):
-    """Check the answer to ``exercise_id``: print ✔ or ✘ with a hint; AssertionError if wrong."""
+    """Check the answer to ``exercise_id``: print "✔ ..." when it is right, else raise
+    :class:`WrongAnswer` with "✘ reason hint"."""
     exercise = find(exercise_id)
     seed = HIDDEN_SEED if hidden else VISIBLE_SEED
     payload = exercise.collect(_namespace(), seed=seed, hidden=hidden)
     result = exercise.judge(payload, seed=seed, hidden=hidden)
-    print(result)
     if not result.passed:
-        raise AssertionError(" ".join(filter(None, [result.message, result.hint])))
+        raise WrongAnswer(str(result))
+    print(result)

@@ -414,14 +414,23 @@ def run(folder, timeout=600):
                     print(message(SUMMARY, "cell", lang, number=number,
                                   error=f"{error['ename']}: {error['evalue']}"[:300]))
                 continue
-            text = "".join(o.get("text", "") for o in cell.get("outputs", [])
-                           if o.get("output_type") == "stream")
+            text = "\n".join(check_lines(cell.get("outputs", [])))
             lines = [line for line in text.splitlines() if line[:1] in ("✔", "✘")]
             failed += sum(line.startswith("✘") for line in lines) or not lines
             print(f"{grade_id[:-len('_check')]}: {' '.join(lines) or '✘'}")
     print(message(SUMMARY, "failed" if failed or errors else "passed", lang, failed=failed,
                   errors=errors))
     return failed, errors
+
+
+def check_lines(outputs):
+    """The text of a check cell's outputs: what it printed (✔) and the line of a
+    :class:`workbook.checks.WrongAnswer` it raised (✘)."""
+    for out in outputs:
+        if out.get("output_type") == "stream":
+            yield out.get("text", "")
+        elif out.get("output_type") == "error" and out.get("ename") == "WrongAnswer":
+            yield from out.get("traceback", [])
 
 
 SUMMARY = {  # make check's last line, in the notebooks' language (workbook.i18n.message)
