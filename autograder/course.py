@@ -34,7 +34,7 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetGrades,  # noqa
                                     IgnorePattern, LimitOutput, SaveAutoGrades)
 from autograder.execute import HardenedExecute  # noqa: E402
-from autograder.feedback import StripForFeedback  # noqa: E402
+from autograder.feedback import FeedbackExporter, StripForFeedback  # noqa: E402
 from autograder.verdict import TrustedVerdict  # noqa: E402
 c.CourseDirectory.db_url = {db_url!r}
 c.HardenedExecute.seed = c.TrustedVerdict.seed = {seed}  # the secret grading seed of this course
@@ -44,6 +44,7 @@ c.Autograde.autograde_preprocessors = [
     HardenedExecute, TrustedVerdict, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
     SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 c.GenerateFeedback.preprocessors = [StripForFeedback, GetGrades, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.exporter_class = FeedbackExporter  # nbconvert's HTMLExporter, compiled once
 '''
 
 

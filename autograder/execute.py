@@ -127,13 +127,22 @@ def kernel_edition():
     """The packages of the student edition (``workbook.edition.kernel_edition``, without the
     key: the grader's collector, not the self-check, runs in the kernel), written once per
     grading process into a temporary folder that every user may read; the kernels import
-    ``nnkit`` and ``workbook`` from there and see nothing else of this repository."""
+    ``nnkit`` and ``workbook`` from there and see nothing else of this repository. Compiled
+    here once (the kernels write no bytecode), so that no kernel compiles it again."""
+    import compileall
+
     from workbook.edition import kernel_edition as write
 
     folder = tempfile.mkdtemp(prefix="nnkit-edition-")
     os.chmod(folder, 0o755)
     atexit.register(shutil.rmtree, folder, True)
-    return str(write(Path(folder) / "edition", key=False))
+    edition = write(Path(folder) / "edition", key=False)
+    compileall.compile_dir(edition, quiet=1)
+    for path in edition.rglob("__pycache__"):
+        path.chmod(0o755)
+        for pyc in path.iterdir():
+            pyc.chmod(0o644)
+    return str(edition)
 
 
 def _fixtures():

@@ -7,12 +7,19 @@ in feedback, whatever cell it got into) from every cell, and every answer record
 student keeps their own answers, the verdict of every test cell with the failed check and the
 hint (written by :mod:`autograder.verdict`), the points (nbgrader's feedback template) and the
 placeholders of the manually graded answers.
+
+:class:`FeedbackExporter` (``GenerateFeedback.exporter_class`` in our course config) is
+nbconvert's HTMLExporter with Jinja's bytecode cache kept in the process: nbgrader makes a new
+exporter for every submission, and compiling the feedback templates again each time cost a
+grading worker about 0.4 s per notebook. The HTML is the same.
 """
 
 from __future__ import annotations
 
 import re
 
+from jinja2 import BytecodeCache
+from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
 from workbook.answer import ANSWER_MIME, strip_hidden
@@ -44,3 +51,30 @@ class StripForFeedback(Preprocessor):
         for cell in nb.cells:
             strip_cell(cell)
         return nb, resources
+
+
+class _Compiled(BytecodeCache):
+    """Jinja's bytecode cache in memory (a bucket is keyed by template name and file; Jinja
+    checks the template source's checksum before it uses the code)."""
+
+    def __init__(self):
+        self.codes = {}
+
+    def load_bytecode(self, bucket):
+        code = self.codes.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+class FeedbackExporter(HTMLExporter):
+    """nbconvert's HTMLExporter whose templates are compiled once per process."""
+
+    _compiled = _Compiled()
+
+    def _create_environment(self):
+        environment = super()._create_environment()
+        environment.bytecode_cache = self._compiled
+        return environment

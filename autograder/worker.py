@@ -35,10 +35,28 @@ class _Capture(logging.Handler):
         self.lines.append(f"{record.levelname}: {record.getMessage()}"[:2000])
 
 
+def _unsynced(connection, _record):
+    """SQLite connection hook: a scratch gradebook (a copy that is thrown away with the worker;
+    the result travels as data) is written without waiting for the disk (no fsync per commit,
+    about 0.2 s per notebook); every other database keeps SQLite's defaults."""
+    import sqlite3
+
+    if not isinstance(connection, sqlite3.Connection):
+        return
+    files = {Path(row[2]) for row in connection.execute("PRAGMA database_list") if row[2]}
+    if any(where / "gradebook.db" in files for where in _SCRATCH.values()):
+        connection.execute("PRAGMA synchronous = OFF")
+
+
 def _scratch(course_root, key, work_root):
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
     where = _SCRATCH.get((course_root, key))
     if where is not None and where.exists():
         return where
+    if not event.contains(Engine, "connect", _unsynced):
+        event.listen(Engine, "connect", _unsynced)
     where = Path(work_root) / f"worker-{os.getpid()}-{key[:8]}"
     if where.exists():
         shutil.rmtree(where)

@@ -56,8 +56,10 @@ class PeakRSS:
         self._thread.join()
 
 
-def execute(path, timeout=600, allow_errors=False):
-    """Execute one notebook in a fresh kernel: ``{seconds, peak_rss_mb, maxrss_mb, cells}``."""
+def execute(path, timeout=600, allow_errors=False, memory=True):
+    """Execute one notebook in a fresh kernel: ``{seconds, peak_rss_mb, maxrss_mb, cells}``
+    (``seconds``: kernel start and every cell; without ``memory`` no RSS polling thread runs
+    beside it, and the memory figures are None)."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -65,6 +67,13 @@ def execute(path, timeout=600, allow_errors=False):
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
                             resources={"metadata": {"path": str(Path(path).parent)}})
     t0 = time.perf_counter()
+    if not memory:
+        with client.setup_kernel():
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+            seconds = time.perf_counter() - t0
+        return {"seconds": seconds, "peak_rss_mb": None, "maxrss_mb": None,
+                "cells": sum(c.cell_type == "code" for c in nb.cells), "errors": None}
     with client.setup_kernel():
         pid = client.km.provisioner.process.pid
         with PeakRSS(pid) as memory:
@@ -75,10 +84,9 @@ def execute(path, timeout=600, allow_errors=False):
             nb.cells.append(probe)
             client.execute_cell(probe, len(nb.cells) - 1)
     nb.cells.pop()
-    maxrss_kb = None
-    for out in probe.get("outputs", []):
-        if out.get("name") == "stdout":
-            maxrss_kb = int(out["text"].split()[-1])
+    printed = "".join(out.get("text", "") for out in probe.get("outputs", [])
+                      if out.get("name") == "stdout").split()  # one print may come in pieces
+    maxrss_kb = int(printed[-1]) if printed else None
     errors = [c for c in nb.cells if c.cell_type == "code" and any(
         o.get("output_type") == "error" for o in c.get("outputs", []))]
     return {"seconds": seconds, "peak_rss_mb": memory.peak / 2**20,

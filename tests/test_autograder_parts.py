@@ -316,3 +316,65 @@ def test_validation_grades_a_cell_type_switched_by_the_dropdown():
     data["cells"][1]["metadata"]["nbgrader"]["solution"] = True
     assert validate.check_notebook(json.dumps(data).encode(), a).startswith(
         "grading metadata changed")
+
+
+def test_feedback_exporter_renders_what_nbconverts_html_exporter_renders_compiled_once():
+    from nbconvert.exporters import HTMLExporter
+
+    nb = new_notebook(cells=[new_code_cell("x = 1\nx", outputs=[new_output(
+        "execute_result", data={"text/plain": "1"}, execution_count=1)])])
+    plain, _ = HTMLExporter().from_notebook_node(nb)
+    first, _ = feedback.FeedbackExporter().from_notebook_node(nb)
+    compiled = dict(feedback.FeedbackExporter._compiled.codes)
+    again, _ = feedback.FeedbackExporter().from_notebook_node(nb)  # a fresh exporter, as nbgrader
+    assert first == plain and again == plain
+    assert compiled and feedback.FeedbackExporter._compiled.codes == compiled  # nothing recompiled
+
+
+
+def test_only_a_workers_scratch_gradebook_skips_fsync(tmp_path, monkeypatch):
+    import os
+    import sys
+    from pathlib import Path
+
+    from nbgrader.api import Gradebook
+    from sqlalchemy import event, text
+    from sqlalchemy.engine import Engine
+
+    from autograder import worker
+
+    def synchronous(path):
+        with Gradebook(f"sqlite:///{path}") as gb:
+            return gb.db.execute(text("PRAGMA synchronous")).scalar()
+
+    # a new gradebook runs `alembic` from PATH
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    added = not event.contains(Engine, "connect", worker._unsynced)
+    if added:
+        event.listen(Engine, "connect", worker._unsynced)  # as worker._scratch does
+    worker._SCRATCH[("course", "key")] = scratch
+    try:
+        assert synchronous(scratch / "gradebook.db") == 0  # OFF
+        assert synchronous(tmp_path / "gradebook.db") == 2  # SQLite's default, FULL
+    finally:
+        del worker._SCRATCH[("course", "key")]
+        if added:
+            event.remove(Engine, "connect", worker._unsynced)
+
+
+def test_the_kernels_edition_is_compiled_and_readable_by_everybody():
+    import importlib.util
+    import os
+    import stat
+    from pathlib import Path
+
+    from autograder.execute import kernel_edition
+
+    sources = sorted(Path(kernel_edition()).rglob("*.py"))
+    assert sources
+    for source in sources:
+        pyc = Path(importlib.util.cache_from_source(str(source)))
+        assert pyc.is_file(), source
+        assert stat.S_IMODE(os.stat(pyc).st_mode) & 0o004, pyc
