@@ -282,11 +282,15 @@ def test_the_hunt_finds_an_answer_formula(student, tmp_path):
 
 def functions(path):
     """``{name: body}`` of every function defined in the Python file ``path`` (at any depth;
-    the body as its syntax tree, so layout and comments do not matter)."""
+    the body as its syntax tree without the docstring, so layout, comments and docstrings do not
+    matter)."""
     import ast
 
-    return {node.name: "\n".join(ast.dump(s) for s in node.body)
-            for node in ast.walk(ast.parse(Path(path).read_text()))
+    def body(node):
+        docstring = ast.get_docstring(node, clean=False) is not None
+        return "\n".join(ast.dump(s) for s in node.body[docstring:])
+
+    return {node.name: body(node) for node in ast.walk(ast.parse(Path(path).read_text()))
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
 
@@ -300,6 +304,17 @@ def test_no_edition_module_defines_a_unit_only_function(student):
              for name, body in functions(path).items() if name in unit_only or body in bodies]
     assert not found
 
+
+
+def test_no_edition_function_is_a_hand_formula_of_the_tests(student):
+    """tests/fixtures/hand.py: the hand formulas (model answers of exercises) the tests check the
+    views' values against; the edition reads those values off nnkit's trace and has no function
+    with the body of one."""
+    hand = set(functions(ROOT / "tests" / "fixtures" / "hand.py").values())
+    assert hand
+    found = [f"{path.relative_to(student)}: {name}" for path in sorted(student.rglob("*.py"))
+             for name, body in functions(path).items() if body in hand]
+    assert not found
 
 # ------------------------------------------------------------------ the self-check
 def typed(ex):

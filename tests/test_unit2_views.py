@@ -84,6 +84,10 @@ def test_descent_by_hand_and_the_three_regimes():
 def test_output_grads_are_nnkits_and_match_the_chain_factors():
     for a, w, b, G in [(1.5, 0.8, -0.2, 0.5), (1.0, -1.0, 0.2, 0.3), (2.0, 0.5, 0.1, 3.0)]:
         z, out, dC_dO, dO_dz, dz_dw = on_ref.chain_factors(a, w, b, G)
+        z_hand = w * a + b
+        relu_grad = 1.0 if z_hand > 0 else 0.0  # ReLU'(0) = 0
+        hand = (z_hand, max(z_hand, 0.0), 2 * (max(z_hand, 0.0) - G), relu_grad, a)
+        assert (z, out, dC_dO, dO_dz, dz_dw) == pytest.approx(hand)
         dw, db = answers.output_grads([a], [w], b, G)
         assert float(dw[0]) == pytest.approx(dC_dO * dO_dz * dz_dw)
         assert db == pytest.approx(dC_dO * dO_dz)

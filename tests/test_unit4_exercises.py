@@ -8,6 +8,7 @@ L = |y - yhat|.
 import numpy as np
 import pytest
 from fixtures.answers import judge
+from fixtures.hand import skip_net_by_hand
 
 from workbook.exercise import Exercise
 from workbook.reference import dead_relu as dr
@@ -85,7 +86,7 @@ def test_backward_cases_cover_every_sign_case():
     cases = EXERCISES["u4_backward"].case_list(seed=0)
     seen = set()
     for x, y, w in cases:
-        v = dr.by_hand(x, y, w)
+        v = dr.trace_values(x, y, w)
         seen.add((np.sign(v.z0), np.sign(v.z1) if v.z0 > 0 else None, np.sign(v.yhat - v.y)))
     for s0 in (1.0,):
         for s1 in (1.0, -1.0):
@@ -94,12 +95,12 @@ def test_backward_cases_cover_every_sign_case():
     assert any(s[0] == -1.0 for s in seen) and any(s[0] == 0.0 for s in seen)
 
 
-def test_by_hand_agrees_with_nnkit_on_random_inputs():
+def test_hand_formulas_agree_with_nnkit_on_random_inputs():
     rng = np.random.default_rng(42)
     for _ in range(200):
         x, y = rng.normal(0, 2, 2)
         w = tuple(rng.normal(0, 1, 4))
-        np.testing.assert_allclose(dr.by_hand(x, y, w).grads, answers.skip_gradients(x, y, w),
+        np.testing.assert_allclose(skip_net_by_hand(x, y, w).grads, answers.skip_gradients(x, y, w),
                                    atol=1e-12)
 
 
@@ -145,12 +146,12 @@ def test_killed_fraction_is_deterministic_and_checked_against_a_loop():
     out = dr.experiment(lr=0.3, steps=100)
     again = dr.experiment(lr=0.3, steps=100)
     np.testing.assert_array_equal(out.end["w0"], again.end["w0"])
-    # an independent loop for the first 50 runs with by_hand gradients averaged over the points
+    # an independent loop for the first 50 runs with the hand gradients averaged over the points
     X, Y = dr.X_TRAIN[:, 0], dr.Y_TRAIN[:, 0]
     for r in range(50):
         w = np.array([out.start[k][r] for k in ("w0", "w1", "w2", "w3")])
         for _ in range(100):
-            grads = [dr.by_hand(x, y, w).grads for x, y in zip(X, Y, strict=True)]
+            grads = [skip_net_by_hand(x, y, w).grads for x, y in zip(X, Y, strict=True)]
             w = w - 0.3 * np.mean(grads, axis=0)
         np.testing.assert_allclose(w, [out.end[k][r] for k in ("w0", "w1", "w2", "w3")],
                                    atol=1e-9)

@@ -5,6 +5,7 @@ import asyncio
 
 import numpy as np
 import pytest
+from fixtures.hand import skip_net_by_hand
 
 from workbook.i18n import set_language
 from workbook.reference import dead_relu as dr_ref
@@ -18,33 +19,37 @@ def png(view):
 
 # ------------------------------------------------------------------ the math
 
-def test_by_hand_worked_example():
+def test_trace_values_worked_example():
     # (x, y) = (1, -3), w = 1/2: yhat = 3/8, L = 27/8; dL/dh0 = w3 (skip) + dz1 w1 = 1/2 + 1/4
-    v = dr_ref.by_hand(1.0, -3.0, dr_ref.W_HAND)
+    v = dr_ref.trace_values(1.0, -3.0, dr_ref.W_HAND)
     assert (v.z0, v.h0, v.z1, v.h1, v.yhat) == (0.5, 0.5, 0.25, 0.25, 0.375)
     assert v.L == 27 / 8 and v.dyhat == 1.0
     assert (v.skip_path, v.main_path, v.dh0) == (0.5, 0.25, 0.75)
     assert v.grads == (0.75, 0.25, 0.25, 0.5)
 
 
-def test_by_hand_relu_gates_and_subgradient():
+def test_trace_values_relu_gates_and_subgradient():
     # w1 < 0: z1 < 0, h1 dead -> dw1 = dw2 = 0, but the skip path still reaches w0:
     # x = 1, w = (1, -1, 1, 1): h0 = 1, z1 = -1, yhat = w3 h0 = 1; y = 0 -> dyhat = +1, dw0 = w3 = 1
-    assert dr_ref.by_hand(1.0, 0.0, (1.0, -1.0, 1.0, 1.0)).grads == (1.0, 0.0, 0.0, 1.0)
+    assert dr_ref.trace_values(1.0, 0.0, (1.0, -1.0, 1.0, 1.0)).grads == (1.0, 0.0, 0.0, 1.0)
     # z0 = 0 exactly (w0 = 0): ReLU'(0) = 0, so dw0 = 0
-    assert dr_ref.by_hand(1.0, 1.0, (0.0, 1.0, 1.0, 1.0)).dw0 == 0.0
+    assert dr_ref.trace_values(1.0, 1.0, (0.0, 1.0, 1.0, 1.0)).dw0 == 0.0
     # yhat = y: subgradient 0 everywhere (x = 1, w = 1: yhat = 1 + 1 = 2)
-    assert dr_ref.by_hand(1.0, 2.0, (1.0, 1.0, 1.0, 1.0)).grads == (0.0, 0.0, 0.0, 0.0)
+    assert dr_ref.trace_values(1.0, 2.0, (1.0, 1.0, 1.0, 1.0)).grads == (0.0, 0.0, 0.0, 0.0)
 
 
-def test_by_hand_matches_nnkit_in_every_sign_case():
+def test_trace_values_match_the_hand_formulas_in_every_sign_case():
     rng = np.random.default_rng(3)
     for x in (-1.5, -0.3, 0.0, 0.7, 2.0):
         for _ in range(40):
             w = tuple(rng.choice([-1, 0, 1]) * rng.uniform(0.1, 2, 4))
             y = float(rng.normal(0, 2))
-            np.testing.assert_allclose(dr_ref.by_hand(x, y, w).grads,
-                                       answers.skip_gradients(x, y, w), atol=1e-12)
+            hand, traced = vars(skip_net_by_hand(x, y, w)), vars(dr_ref.trace_values(x, y, w))
+            assert set(traced) == set(hand)
+            for name, value in hand.items():
+                np.testing.assert_allclose(traced[name], value, atol=1e-12, err_msg=name)
+            np.testing.assert_allclose(traced["grads"], answers.skip_gradients(x, y, w),
+                                       atol=1e-12)
 
 
 def test_named_trace_has_the_four_weights_and_the_skip_edge():
@@ -76,7 +81,7 @@ def test_experiment_shapes_and_wrong_counts():
     for r in range(50):
         w = [out.end[k][r] for k in ("w0", "w1", "w2", "w3")]
         points = zip(dr_ref.X_TRAIN[:, 0], dr_ref.Y_TRAIN[:, 0], strict=True)
-        yhat = [dr_ref.by_hand(x, y, w).yhat for x, y in points]
+        yhat = [skip_net_by_hand(x, y, w).yhat for x, y in points]
         np.testing.assert_allclose(out.yhat[r], yhat, atol=1e-12)
         assert out.wrong[r] == np.sum(np.abs(np.array(yhat) + dr_ref.X_TRAIN[:, 0]) >= 0.25)
 
@@ -106,7 +111,7 @@ def test_backprop_view_updates_diagram_and_readout_and_resets():
     assert "0.750" in text  # dL/dh0 = 1/2 + 1/4 at the worked example
     view.controls["w0"].value = -0.5  # z0 < 0: every gradient 0
     assert view.diagram.value != svg and view.readout.value != text
-    v = dr_ref.by_hand(1.0, -3.0, (-0.5, 0.5, 0.5, 0.5))
+    v = dr_ref.trace_values(1.0, -3.0, (-0.5, 0.5, 0.5, 0.5))
     assert v.grads == (0.0, 0.0, 0.0, 0.0)
     view.reset()
     assert view.diagram.value == svg and view.readout.value == text

@@ -1,4 +1,4 @@
-"""Unit 4: a small network with a skip connection, its gradients by hand and by nnkit, one step
+"""Unit 4: a small network with a skip connection, its gradients from nnkit's trace, one step
 of gradient descent, and 1000 training runs at once.
 
 The network (no biases, absolute loss)::
@@ -54,32 +54,24 @@ def get_weights(params):
     return tuple(float(v) if v.ndim == 0 else v for v in out)
 
 
-def by_hand(x, y, w):
-    """Forward and backward pass written out, one line per node (the unit's derivation).
+def trace_values(x, y, w):
+    """Every value and partial derivative of one forward and backward pass, read off nnkit's Trace
+    (loss "l1": ``dL/dyhat = sign(yhat - y)``, 0 at equality; ``ReLU'(0) = 0``).
 
-    ``ReLU'(z) = 1[z > 0]`` and ``dL/dyhat = sign(yhat - y)`` (0 at equality).
-    Returns a namespace with every value, every partial derivative and the two paths into h0.
+    Returns a namespace with ``x, y, z0, h0, z1, h1, z2, yhat, L``, the derivatives ``dyhat,
+    dz2, dh1, dz1, dh0, dz0``, the weight gradients ``dw0 .. dw3`` (and ``grads``, the four as a
+    tuple) and the two parts of dL/dh0: ``skip_path`` = dL/dz2 * w3 (through the skip edge) and
+    ``main_path`` = dL/dz1 * w1 (through h1); nnkit's dL/dh0 is their sum.
     """
-    w0, w1, w2, w3 = (float(v) for v in w)
-    v = SimpleNamespace(x=float(x), y=float(y))
-    v.z0 = w0 * v.x
-    v.h0 = max(0.0, v.z0)
-    v.z1 = w1 * v.h0
-    v.h1 = max(0.0, v.z1)
-    v.z2 = w2 * v.h1 + w3 * v.h0
-    v.yhat = v.z2
-    v.L = abs(v.y - v.yhat)
-    v.dyhat = float(np.sign(v.yhat - v.y))      # dL/dyhat
-    v.dz2 = v.dyhat                              # g2 = identity
-    v.dw2, v.dw3 = v.dz2 * v.h1, v.dz2 * v.h0
-    v.dh1 = v.dz2 * w2
-    v.dz1 = v.dh1 * (v.z1 > 0)
-    v.dw1 = v.dz1 * v.h0
-    v.skip_path, v.main_path = v.dz2 * w3, v.dz1 * w1
-    v.dh0 = v.skip_path + v.main_path           # two paths from h0 to L
-    v.dz0 = v.dh0 * (v.z0 > 0)
-    v.dw0 = v.dz0 * v.x
-    v.grads = (v.dw0, v.dw1, v.dw2, v.dw3)
+    net = set_weights(skip_net(), w)
+    trace = net.trace(np.array([float(x)]), np.array([float(y)]), loss="l1")
+    n0, n1, n2 = trace.node(1), trace.node(2), trace.node(3)
+    e = [trace.edge(f"{name}[0,0]") for name in NNKIT_NAMES]
+    v = SimpleNamespace(x=float(x), y=float(y), z0=n0.z, h0=n0.a, z1=n1.z, h1=n1.a, z2=n2.z,
+                        yhat=trace.yhat, L=trace.loss, dyhat=n2.da, dz2=n2.dz, dh1=n1.da,
+                        dz1=n1.dz, dh0=n0.da, dz0=n0.dz)
+    v.dw0, v.dw1, v.dw2, v.dw3 = v.grads = tuple(edge.dw for edge in e)
+    v.skip_path, v.main_path = v.dz2 * e[3].w, v.dz1 * e[1].w
     return v
 
 

@@ -23,11 +23,13 @@ def forward(w1, w2, x1, x2):
 
 
 def chain_rule(w1, w2, x1, x2):
-    r"""The three factors ``(dy/dz, dz/dw2, dy/dw2)``: $\partial y/\partial z = \mathrm{ReLU}'(z)$,
-    $\partial z/\partial w_2 = x_2$ and their product."""
-    z, _ = forward(w1, w2, x1, x2)
-    dy_dz = float(get_activation("relu").grad(np.asarray(z)))
-    return dy_dz, x2, dy_dz * x2
+    r"""The three factors ``(dy/dz, dz/dw2, dy/dw2)`` read off nnkit's Trace (``mini_trace``,
+    where $\partial L/\partial \hat y = 1$): $\partial y/\partial z$ is the gradient at the
+    neuron, $\partial z/\partial w_2$ the input $x_2$ on the edge of $w_2$ and
+    $\partial y/\partial w_2$ the gradient on that edge."""
+    trace = mini_trace(mini_network(w1, w2), w1, w2, x1, x2)
+    w2_edge = trace.edge("W1[1,0]")
+    return trace.node(1).dz, trace.node(*w2_edge.src).a, w2_edge.dw
 
 
 def mini_network(w1, w2):

@@ -82,7 +82,7 @@ def _backward_cases(rng, hidden):
                 x = float(rng.choice([-1, 1]) * rng.uniform(0.3, 2))
                 w0 = float(s0 * np.sign(x) * rng.uniform(0.3, 2))  # sign of z0 = s0
                 w = (w0, float(s1 * rng.uniform(0.3, 2)), *map(float, rng.normal(0, 1, 2)))
-                yhat = dr.by_hand(x, 0.0, w).yhat
+                yhat = dr.trace_values(x, 0.0, w).yhat
                 cases.append((x, yhat - sy * float(rng.uniform(0.3, 2)), w))
     cases.append((1.0, 1.0, (0.0, 1.0, 1.0, 1.0)))  # z0 = 0: ReLU'(0) = 0 gives dw0 = 0
     if hidden:

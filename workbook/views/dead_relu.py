@@ -21,12 +21,12 @@ from workbook.reference.dead_relu import (
     X_TRAIN,
     Y_HAND,
     Y_TRAIN,
-    by_hand,
     gd_weights,
     is_dead,
     outcome,
     set_weights,
     skip_net,
+    trace_values,
 )
 from workbook.views import plots
 from workbook.views.diagram import DiagramView
@@ -80,7 +80,7 @@ class BackpropView(View):
 
     def update(self):
         x, y, w = self.controls["x"].value, self.controls["y"].value, self.weights()
-        v = by_hand(x, y, w)
+        v = trace_values(x, y, w)
         self.readout.show({
             "ŷ": v.yhat, "L": v.L, "∂L/∂ŷ": v.dyhat, "∂L/∂h₁": v.dh1, "∂L/∂z₁": v.dz1,
             tr(de="∂L/∂h₀ über w₃", en="∂L/∂h₀ via w₃"): v.skip_path,
@@ -145,7 +145,7 @@ class StepView(View):
         self.line_after.set_ydata(self.predict(new))
         self.plot.refresh()
         before_after = tr(de="vorher → nachher", en="before → after")
-        losses = (by_hand(self.x, self.y, self.w).L, by_hand(self.x, self.y, new).L)
+        losses = (trace_values(self.x, self.y, self.w).L, trace_values(self.x, self.y, new).L)
         values = {tr(de="Schritte", en="steps"): str(self.steps),
                   f"L ({before_after})": " → ".join(fmt(v, 3) for v in losses)}
         values.update({s: f"{fmt(a, 3)} → {fmt(b, 3)}"

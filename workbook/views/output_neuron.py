@@ -44,11 +44,12 @@ class OutputNeuronView(View):
     def update(self):
         a, w, b, G = (float(self.controls[n].value) for n in ("a", "w", "b", "G"))
         z, out, dC_dO, dO_dz, dz_dw = chain_factors(a, w, b, G)
-        self.readout.show({"z": z, "O": out, "L": (out - G) ** 2, "∂L/∂O": dC_dO,
-                           "∂O/∂z": dO_dz, "∂z/∂w": dz_dw,
-                           "∂L/∂w": dC_dO * dO_dz * dz_dw, "∂L/∂b": dC_dO * dO_dz})
         self.net.params = {"W1": np.array([[w]]), "b1": np.array([b])}
-        self.diagram.update(self.net.trace(np.array([a]), np.array([G]), loss="sse"))
+        trace = self.net.trace(np.array([a]), np.array([G]), loss="sse")
+        self.readout.show({"z": z, "O": out, "L": trace.loss, "∂L/∂O": dC_dO,
+                           "∂O/∂z": dO_dz, "∂z/∂w": dz_dw,
+                           "∂L/∂w": trace.edge("W1[0,0]").dw, "∂L/∂b": trace.node(1).db})
+        self.diagram.update(trace)
 
 
 __all__ = ["OutputNeuronView"]
