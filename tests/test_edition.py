@@ -1,6 +1,7 @@
 """The student edition (``make student``): what it holds, what it must not hold, and that its
 self-check (keyed hashes, workbook.selfcheck) says what the full workbook's check says."""
 
+import csv
 import json
 import re
 import shutil
@@ -429,6 +430,37 @@ def test_unit_notebook_with_reference_answers_checks_in_the_edition(
                if c.get("metadata", {}).get("nbgrader", {}).get("grade_id", "").endswith("_check")]
     assert len(printed) == len(module.EXERCISES)
     assert all(text.startswith("✔") for text in printed), printed
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_a_notebook_made_in_the_edition_grades_as_one_made_in_the_workbook(
+        student, edition_kernel, monkeypatch, tmp_path):
+    """The same answers typed into the edition's notebook (run with the edition's kernel and
+    saved, as a student hands it in) and into the workbook's own student notebook (run with this
+    repository's kernel) get the same grade from ``grade``: every autograded point."""
+    from autograder.cli import main
+
+    monkeypatch.setenv("JUPYTER_PATH", str(edition_kernel))
+    module, lang = unit_modules()[0], "de"
+    name = f"{module.UNIT.filename[lang]}.ipynb"
+    submissions = tmp_path / "submissions"
+    for who, folder, kernel in (("edition", student / "notebooks" / lang, "edition"),
+                                ("workbook", ROOT / "notebooks" / lang, "python3")):
+        nb = with_reference_answers(nbformat.read(folder / name, as_version=4), module, lang)
+        nbclient.NotebookClient(nb, timeout=300, kernel_name=kernel, allow_errors=True,
+                                resources={"metadata": {"path": str(folder)}}).execute()
+        target = submissions / who / f"{module.UNIT.id}_{lang}"
+        target.mkdir(parents=True)
+        nbformat.write(nb, target / name)
+    points = sum(c.metadata["nbgrader"].get("points", 0) for c in nb.cells
+                 if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_check"))
+    results = tmp_path / "results"
+    assert main(["grade", str(submissions), "--out", str(results), "--workers", "1",
+                 "--units", module.UNIT.id]) == 0
+    with open(results / "grades.csv", newline="") as f:
+        scores = {row["student"]: float(row["score"]) for row in csv.DictReader(f)}
+    assert scores == {"edition": points, "workbook": points}, (scores, points)
 
 
 def make_check(student, edition_kernel, tmp_path, lang, answered, extra=None):
