@@ -162,12 +162,13 @@ def menu_labels(page):
 
 
 def dom_tracebacks(page):
-    """Tracebacks as JupyterLab 4 renders them: an error output is a RenderedText with
+    """Error outputs as JupyterLab 4 renders them: an error output is a RenderedText with
     data-mime-type="application/vnd.jupyter.stderr" (the same as stream stderr; there is no
-    "application/vnd.jupyter.error" element), so a traceback is told by its text."""
+    "application/vnd.jupyter.error" element), so an error is told by its text: a Python
+    traceback, or the one line "✘ ..." of a failed self-check (workbook.checks.WrongAnswer)."""
     return page.evaluate("""() => Array.from(document.querySelectorAll(
         '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
-        .map(e => e.textContent).filter(t => /Traceback|^-{20,}/m.test(t)).length""")
+        .map(e => e.textContent).filter(t => /Traceback|^-{20,}|^✘ /m.test(t)).length""")
 
 
 def view_cells(page, picture="img.widget-image"):
