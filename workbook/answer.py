@@ -65,6 +65,8 @@ HABITS = {  # kind -> what in the source of an answer cell stops it (typed or co
     "latex": r"\$[^$\n]*\$?|\\[A-Za-z]+",
 }
 _MISSING = object()
+_COMMA = re.compile(r"(?<![\w.])-?\d+,\d+(?:[eE][-+]?\d+)?(?![\w.])")  # 0,1  -0,5  1,5e-3
+_STRING = re.compile(r"\"[^\"\n]*\"?|'[^'\n]*'?")  # one line's strings (unclosed: to the end)
 
 
 class PayloadError(ValueError):
@@ -132,6 +134,21 @@ def encode(obj, depth=0):
     return {"t": "other", "type": type(obj).__name__[:50]}
 
 
+def decimal_comma(line):
+    """The decimal comma in one line of a student's code, e.g. ``"0,1"`` in ``w = 0,1``,
+    ``"-0,5"``, ``"1,5e-3"``, ``"0,05"`` (a syntax error); or None. Python reads ``0,1`` as the
+    tuple (0, 1). Not a decimal comma: a comma followed by a space (``a = 1, 2``), commas inside
+    brackets (``f(1,5)``, ``W[0,1]``, ``(0,1)``: arguments, indices, items), strings, comments.
+    The one definition for the warning while editing (:mod:`workbook.setup`), the hint for a
+    stopped answer cell (:func:`input_habit`) and for an answer that became a tuple."""
+    code = _STRING.sub('""', line).split("#")[0]
+    for found in _COMMA.finditer(code):
+        before = code[:found.start()]
+        if sum(before.count(c) for c in "([{") == sum(before.count(c) for c in ")]}"):
+            return found[0]
+    return None
+
+
 def input_habit(history, name):
     """``{"kind": .., "char": ..}`` for the input habit that stopped the last cell in
     ``history`` (IPython's ``In``) that assigns ``name``, or None: a unicode minus or
@@ -147,8 +164,8 @@ def input_habit(history, name):
         if found:
             return {"kind": kind, "char": found[0][:20]}
     line = re.search(rf"(^|\n)\s*{re.escape(name)}\s*=([^\n]*)", code)
-    comma = re.search(r"(?<![\w.])-?\d+,\d+", line[2]) if line else None
-    return {"kind": "comma", "char": comma[0][:20]} if comma else None
+    comma = decimal_comma(line[2]) if line else None
+    return {"kind": "comma", "char": comma[:20]} if comma else None
 
 
 def collect(kind, name, namespace, cases=(), watch=None):
