@@ -123,6 +123,20 @@ def test_a_stopped_cell_names_the_decimal_comma_of_its_assignment(line, comma):
     assert habit == ({"kind": "comma", "char": comma} if comma else None), line
 
 
+def test_a_tuple_answer_carries_the_decimal_comma_of_its_line():
+    history = ["", "w = 0,1  # Gewicht", "a = (1, 2)"]
+    assert collect("value", "w", {"In": history, "w": (0, 1)})["answer"]["comma"] == "0,1"
+    assert collect("value", "a", {"In": history, "a": (1, 2)})["answer"]["comma"] == ""
+    assert "comma" not in collect("value", "w", {"w": (0, 1)})["answer"]  # no history
+    assert "comma" not in collect("value", "w", {"In": history, "w": 0.1})["answer"]
+    enc = encode((0, 1))
+    for comma in ("0,1", ""):
+        assert validate(dict(enc, comma=comma))["comma"] == comma
+    for comma in (1, None, "0," * 11):
+        with pytest.raises(PayloadError):
+            validate(dict(enc, comma=comma))
+
+
 def test_collect_calls_a_function_on_copies_of_the_cases():
     seen = []
 

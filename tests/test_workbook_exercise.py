@@ -349,6 +349,25 @@ def test_an_answer_cell_stopped_by_a_habit_names_it(source, words):
     assert "Run your answer cell" not in str(result)
 
 
+@pytest.mark.parametrize("line, value, de, en", [
+    ("z_cs2 = 1,0", (1, 0), "Dezimalkomma („1,0“)", "decimal comma ('1,0')"),
+    ("z_cs2 = 1,0 # Ergebnis", (1, 0), "Dezimalkomma („1,0“)", "decimal comma ('1,0')"),
+    ("z_cs2 = 1,5e-3", (1, 0.005), "Dezimalkomma („1,5e-3“)", "decimal comma ('1,5e-3')"),
+    ("z_cs2 = -0,5", (0, 5), "Dezimalkomma („-0,5“)", "decimal comma ('-0,5')"),
+    ("z_cs2 = (1, 0)", (1, 0), "Falsche Form: erwartet (), erhalten (2,)",
+     "Wrong shape: expected (), got (2,)")])
+def test_a_tuple_for_a_number_is_explained_by_its_line(line, value, de, en):
+    """The kernel's history has the answer's line: the hint names its decimal comma, or none."""
+    ex = registry()["u1_z_cs2"]
+    payload = ex.collect({"In": ["", line], "z_cs2": value})
+    json.dumps(payload, allow_nan=False)
+    for lang, words in (("de", de), ("en", en)):
+        result = ex.judge(payload, lang=lang)
+        assert not result.passed and words in str(result), str(result)
+    if "Form" in de:
+        assert "Dezimal" not in str(ex.judge(payload, lang="de"))
+
+
 def test_a_tuple_for_a_number_gets_the_decimal_comma_hint():
     ex = registry()["u1_z_cs2"]
     result = ex.judge(ex.collect({"z_cs2": (0, 2.0, 0, 1.0)}), lang="de")
