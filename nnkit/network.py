@@ -141,25 +141,46 @@ class Network:
         X = self._batch(X, self.input_size)
         return [c[0] for c in self._forward(X, self.params if params is None else params)[1]]
 
-    def loss_and_grads(self, X, Y, loss="mse", params=None):
+    def loss_and_grads(self, X, Y=None, loss="mse", params=None, dout=None):
         """The loss (a float, or shape (R,) with restarts) and its gradient for every parameter
         (a dict with the keys and shapes of ``params``). ``loss``: "mse", "sse", "l1" or a
-        callable (yhat, y) -> (J, dyhat)."""
+        callable (yhat, y) -> (J, dyhat).
+
+        ``dout``: the upstream gradient dL/dYhat, given directly instead of a target and a loss
+        (a number, or an array broadcastable to Yhat's (R?, n, outputs)); the gradients are then
+        those of sum(dout * Yhat), e.g. dout=1.0 gives dYhat/dW for one example with one output,
+        and the loss is None."""
         hs, caches = self._forward(self._batch(X, self.input_size),
                                    self.params if params is None else params)
+        if dout is not None:
+            if Y is not None:
+                raise ValueError("give the targets Y or the upstream gradient dout, not both")
+            grads, _ = self._backward(self._upstream(dout, hs[-1]), caches, input_grad=False)
+            return None, grads
         J, dyhat = get_loss(loss)(hs[-1], self._batch(Y, self.sizes[-1]))
         grads, _ = self._backward(dyhat, caches, input_grad=False)
         return (J if getattr(J, "ndim", 0) else float(J)), grads  # (R,) losses, or one float
 
-    def trace(self, x, y=None, loss="mse"):
-        """The Trace (nnkit.trace) of one forward pass for the single example x, and of the
-        backward pass if the target y is given."""
+    @staticmethod
+    def _upstream(dout, yhat):
+        """dout (a number or an array) as a float array shaped like yhat."""
+        return np.broadcast_to(np.asarray(dout, dtype=float), yhat.shape)
+
+    def trace(self, x, y=None, loss="mse", dout=None):
+        """The Trace (nnkit.trace) of one forward pass for the single example x (inputs,), and
+        of the backward pass if the target y (outputs,) is given (with ``loss``) or the upstream
+        gradient ``dout`` = dL/dyhat itself (a number or an array (outputs,); the trace's loss is
+        then None): ``net.trace(x, dout=1.0)`` shows dyhat/dw on every edge."""
+        if y is not None and dout is not None:
+            raise ValueError("give the target y or the upstream gradient dout, not both")
         if self.params["W1"].ndim != 2:
             raise ValueError("trace needs parameters without a restarts axis")
         X = np.asarray(x, dtype=float).reshape(1, self.input_size)
         hs, caches = self._forward(X, self.params)
         J, grads, dh = None, None, None
-        if y is not None:
+        if dout is not None:
+            grads, dh = self._backward(self._upstream(dout, hs[-1]), caches)
+        elif y is not None:
             J, dyhat = get_loss(loss)(hs[-1], np.asarray(y, dtype=float).reshape(1, -1))
             grads, dh = self._backward(dyhat, caches)
         return build_trace(self, hs, caches, J, grads, dh)

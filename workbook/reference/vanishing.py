@@ -105,12 +105,9 @@ def chain_network(w, b, activation, architecture="plain"):
 
 
 def unit_output_gradients(net, x):
-    r"""nnkit's gradients of $L = \frac12(y - o_N)^2$ with $y = o_N - 1$, i.e.
-    $\partial L/\partial o_N = 1$: then $\partial L/\partial w_i = \partial o_N/\partial w_i$."""
-    X = np.array([[float(x)]])
-    Y = net.forward(X) - 1.0
-    _, grads = net.loss_and_grads(X, Y, loss="mse")
-    return grads
+    r"""nnkit's gradients $\partial o_N/\partial w_i$ (and $\partial o_N/\partial b_i$): its
+    backpropagation started with the upstream gradient $\partial o_N/\partial o_N = 1$."""
+    return net.loss_and_grads(np.array([[float(x)]]), dout=1.0)[1]
 
 
 def gradients_per_layer(N=12, architecture="plain", activation="sigmoid", scale=1.0, x=0.5, seed=0):
