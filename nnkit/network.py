@@ -13,14 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import get_activation
-from .layers import activation_backward, activation_forward, affine_backward, affine_forward
+from .layers import affine_backward, affine_forward
 from .losses import get_loss
 from .trace import build_trace
-
-
-def _accumulate(grads, key, grad):
-    """grads[key] += grad (a node that feeds several layers sums their gradients)."""
-    grads[key] = grad if key not in grads else grads[key] + grad
 
 
 @dataclass
@@ -95,7 +90,8 @@ class Network:
         return X
 
     def _forward(self, X, params):
-        """All layer outputs hs[0..L] (hs[0] = X, a batch) and the caches for the backward pass."""
+        """All layer outputs hs[0..L] (hs[0] = X, a batch) and per layer the cache for the
+        backward pass: (z, a = g(z), the affine caches of its sources)."""
         hs, caches = [X], []
         for layer, (weights, bias) in zip(self.layers, self.param_names, strict=True):
             z, aff = None, []
@@ -105,11 +101,9 @@ class Network:
                 z = out if z is None else z + out
                 aff.append(cache)
                 b = None
-            h, act = activation_forward(z, layer.activation)
-            if layer.residual:
-                h = h + hs[-1]
-            hs.append(h)
-            caches.append((z, aff, act))
+            a = layer.activation.fn(z)  # an Activation object since __init__: no lookup per step
+            hs.append(a + hs[-1] if layer.residual else a)
+            caches.append((z, a, aff))
         return hs, caches
 
     def _backward(self, dout, caches, input_grad=True):
@@ -118,17 +112,17 @@ class Network:
         L = len(self.layers)
         grads, dh = {}, {L: dout}
         for l in range(L, 0, -1):
-            layer, (weights, bias), (_, aff, act) = (self.layers[l - 1], self.param_names[l - 1],
-                                                     caches[l - 1])
-            if layer.residual:
-                _accumulate(dh, l - 1, dh[l])
-            dz = activation_backward(dh[l], act)
+            layer, (weights, bias), (z, a, aff) = (self.layers[l - 1], self.param_names[l - 1],
+                                                   caches[l - 1])
+            if layer.residual:  # h_l = g(z_l) + h_{l-1}: dL/dh_l flows on to h_{l-1} as it is
+                dh[l - 1] = dh[l] if l - 1 not in dh else dh[l - 1] + dh[l]
+            dz = layer.activation.backward(dh[l], z, a)
             for (s, name), cache in zip(weights, aff, strict=True):
                 dx, grads[name], db = affine_backward(dz, cache, need_dx=s > 0 or input_grad)
                 if db is not None:
                     grads[bias] = db
-                if dx is not None:
-                    _accumulate(dh, s, dx)
+                if dx is not None:  # h_s may feed several layers: their gradients add up
+                    dh[s] = dx if s not in dh else dh[s] + dx
         return grads, dh
 
     def forward(self, X, params=None):
