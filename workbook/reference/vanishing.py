@@ -119,13 +119,14 @@ def gradients_per_layer(N=12, architecture="plain", activation="sigmoid", scale=
 
 
 def chain_trace(x, w, b, activation, skip=False):
-    r"""nnkit's Trace of the chain with $\partial L/\partial o_N = 1$, so that the diagram's
-    $\partial L/\partial w_i$ are the $\partial o_N/\partial w_i$."""
+    r"""nnkit's Trace of the chain with the cost $L = o_N$: backpropagation starts with the
+    upstream gradient $\partial L/\partial o_N = 1$, so the diagram's $\partial L/\partial w_i$
+    are the $\partial o_N/\partial w_i$, and its $L$ is $o_N$."""
     net = chain_network(np.asarray(w, float), np.asarray(b, float), activation,
                         "skip" if skip else "plain")
-    xv = np.array([float(x)])
-    y = net.forward(xv[None, :])[0] - 1.0
-    return net.trace(xv, y)
+    trace = net.trace(np.array([float(x)]), dout=1.0)
+    trace.loss = trace.yhat
+    return trace
 
 
 def sheet11_symbols(express_sigmoid=False, n=3):
