@@ -54,25 +54,30 @@ def _run_local(jobs, args, workers, progress, work=grade_job):
     ctx = get_context("spawn")
     todo = deque(range(len(jobs)))
     died = Counter()  # job index -> how often the worker running it died
-    pool = []
+    pool, finished = [], []
     try:
-        while todo or any(w.job is not None for w in pool):
+        while todo or finished or any(w.job is not None for w in pool):
             while todo and (len(pool) < workers or any(w.job is None for w in pool)):
                 idle = [w for w in pool if w.job is None]
                 worker = idle[0] if idle else _Worker(ctx, work, args)
                 if not idle:
                     pool.append(worker)
                 worker.give(todo.popleft(), jobs)  # a dead worker shows in wait() below
+            for result in finished:  # after the hand-out: no worker idles while they are merged
+                yield result
+                progress.update()
+            finished = []
+            if not any(w.job is not None for w in pool):
+                continue
             ready = wait([w.conn for w in pool] + [w.process.sentinel for w in pool])
             for worker in [w for w in pool if w.conn in ready or w.process.sentinel in ready]:
                 reply = worker.reply() if worker.conn in ready else None
-                i = worker.job
+                i, worker.job = worker.job, None
                 if reply is not None:
-                    yield reply[0] if reply[1] is None else _error(jobs[i], reply[1])
-                    progress.update()
-                    worker.job = i = None
+                    finished.append(reply[0] if reply[1] is None else _error(jobs[i], reply[1]))
                     if worker.process.sentinel not in ready:
                         continue  # else it died after sending its result
+                    i = None
                 pool.remove(worker)
                 worker.stop()
                 if i is None:
@@ -80,10 +85,10 @@ def _run_local(jobs, args, workers, progress, work=grade_job):
                 died[i] += 1
                 if died[i] < 2:
                     todo.append(i)
-                    continue
-                yield _error(jobs[i], f"the grading process died twice while grading this "
-                                      f"submission (exit code {worker.process.exitcode})")
-                progress.update()
+                else:
+                    code = worker.process.exitcode
+                    finished.append(_error(jobs[i], "the grading process died twice while "
+                                           f"grading this submission (exit code {code})"))
     finally:
         for worker in pool:
             worker.stop()
