@@ -3,8 +3,8 @@
 1. prepare the course (:mod:`autograder.course`) in RESULTS/course;
 2. validate every file (:mod:`autograder.validate`): jobs + rejected with reasons;
 3. take unchanged jobs from RESULTS/.cache, grade the others in parallel
-   (:mod:`autograder.worker`; ProcessPoolExecutor or a Dask cluster; one job per
-   (student, assignment), so nobody is graded twice at once);
+   (:mod:`autograder.worker`; spawned grading processes, one job at a time each, or a Dask
+   cluster; one job per (student, assignment), so nobody is graded twice at once);
 4. merge every result into the course gradebook in this process (:mod:`autograder.merge`),
    write feedback, grades.csv, rejected.csv, report.png and run.json; put the submitted and
    autograded notebooks into the course directory (RESULTS/course/{submitted,autograded}) so
@@ -21,10 +21,9 @@ import signal
 import sys
 import time
 import warnings
-from collections import Counter
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from collections import Counter, deque
 from multiprocessing import get_context
+from multiprocessing.connection import wait
 from pathlib import Path
 
 from autograder import cache as cache_mod
@@ -41,43 +40,113 @@ from autograder.worker import grade_job
 def _run_local(jobs, args, workers, progress, work=grade_job):
     """Results of ``work(job, *args)`` for every job, in the order they finish.
 
-    A worker process that dies (BrokenProcessPool: every job still in the pool fails) does not
-    lose jobs: they run again in a fresh pool; a job that was in a broken pool twice runs alone in
-    a pool of its own, and if that breaks too it is recorded as failed (``work`` is a parameter
-    for the tests)."""
+    ``workers`` spawned processes (:class:`_Worker`) each grade one job at a time, sent down a
+    pipe of their own. A worker that dies (killed by an admin or the OOM killer) takes only its
+    own job with it: the job runs again in a fresh worker, and is recorded as failed if its worker
+    dies a second time. Every wait here ends when a worker dies (its sentinel, EOF on its pipe),
+    so a dead worker can never leave the grader waiting; the workers end with the generator
+    (``work`` is a parameter for the tests)."""
     if workers <= 1:
         for job in jobs:
             yield work(job, *args)
             progress.update()
         return
-    broken = Counter()  # job index -> pools that broke while it was in them
-    pending = list(range(len(jobs)))
-    while pending:
-        alone = [i for i in pending if broken[i] >= 2]
-        rounds = [[i for i in pending if broken[i] < 2]] + [[i] for i in alone]
-        pending = []
-        for batch in filter(None, rounds):
-            size = min(workers, len(batch))
-            with ProcessPoolExecutor(size, mp_context=get_context("spawn"),
-                                     initializer=_pool_worker, initargs=(os.getpid(),)) as pool:
-                futures = {pool.submit(work, jobs[i], *args): i for i in batch}
-                for future in as_completed(futures):
-                    i = futures[future]
-                    if isinstance(future.exception(), BrokenProcessPool) and len(batch) > 1:
-                        broken[i] += 1
-                        pending.append(i)
-                        continue
-                    yield _outcome(future, jobs[i])
-                    progress.update()
+    ctx = get_context("spawn")
+    todo = deque(range(len(jobs)))
+    died = Counter()  # job index -> how often the worker running it died
+    pool, finished = [], []
+    try:
+        while todo or finished or any(w.job is not None for w in pool):
+            while todo and (len(pool) < workers or any(w.job is None for w in pool)):
+                idle = [w for w in pool if w.job is None]
+                worker = idle[0] if idle else _Worker(ctx, work, args)
+                if not idle:
+                    pool.append(worker)
+                worker.give(todo.popleft(), jobs)  # a dead worker shows in wait() below
+            for result in finished:  # after the hand-out: no worker idles while they are merged
+                yield result
+                progress.update()
+            finished = []
+            if not any(w.job is not None for w in pool):
+                continue
+            ready = wait([w.conn for w in pool] + [w.process.sentinel for w in pool])
+            for worker in [w for w in pool if w.conn in ready or w.process.sentinel in ready]:
+                reply = worker.reply() if worker.conn in ready else None
+                i, worker.job = worker.job, None
+                if reply is not None:
+                    finished.append(reply[0] if reply[1] is None else _error(jobs[i], reply[1]))
+                    if worker.process.sentinel not in ready:
+                        continue  # else it died after sending its result
+                    i = None
+                pool.remove(worker)
+                worker.stop()
+                if i is None:
+                    continue
+                died[i] += 1
+                if died[i] < 2:
+                    todo.append(i)
+                else:
+                    code = worker.process.exitcode
+                    finished.append(_error(jobs[i], "the grading process died twice while "
+                                           f"grading this submission (exit code {code})"))
+    finally:
+        for worker in pool:
+            worker.stop()
 
 
-def _pool_worker(grader):
-    """In a pool worker: Ctrl-C in a terminal is for the grader (:mod:`autograder.reap`); the
-    worker (and the launchers and kernels below it) ends when the grader ends, even by SIGKILL,
-    which leaves the grader no time to clean up."""
+class _Worker:
+    """A spawned grading process and its end of a pipe that no other process holds.
+
+    ``job`` is the index of the job it runs (None: idle). Sending to a dead worker fails with
+    EPIPE and reading from it ends with EOF, so no call here waits for a worker that died."""
+
+    def __init__(self, ctx, work, args):
+        self.conn, theirs = ctx.Pipe()
+        self.process = ctx.Process(target=_pool_worker, args=(theirs, work, args, os.getpid()),
+                                   name="grading worker")
+        self.process.start()
+        theirs.close()
+        self.job = None
+
+    def give(self, i, jobs):
+        self.job = i
+        try:
+            self.conn.send(jobs[i])
+        except OSError:  # it died; its sentinel says so
+            pass
+
+    def reply(self):
+        """(result, None) or (None, error text) of its job; None if it died."""
+        try:
+            return self.conn.recv()
+        except (EOFError, OSError):  # died before or while sending
+            return None
+
+    def stop(self):
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+def _pool_worker(conn, work, args, grader):
+    """In a grading process: ``work(job, *args)`` for each job received on ``conn`` until EOF.
+
+    Ctrl-C in a terminal is for the grader (:mod:`autograder.reap`); the worker (and the
+    launchers and kernels below it) ends when the grader ends, even by SIGKILL, which leaves the
+    grader no time to clean up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if not die_with_parent(grader):
         os._exit(137)
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        try:
+            reply = work(job, *args), None
+        except Exception as err:
+            reply = None, f"{type(err).__name__}: {err}"
+        conn.send(reply)
 
 
 def _run_dask(jobs, args, address, progress):
@@ -95,9 +164,14 @@ def _run_dask(jobs, args, address, progress):
 def _outcome(future, job):
     try:
         return future.result()
-    except Exception as err:  # the worker process died, the cluster lost it, ...
-        return {"student": job["student"], "assignment": job["assignment"], "notebooks": {},
-                "error": f"{type(err).__name__}: {err}", "seconds": 0.0}
+    except Exception as err:  # the cluster lost the worker, ...
+        return _error(job, f"{type(err).__name__}: {err}")
+
+
+def _error(job, text):
+    """The result of a job that failed: ``text`` says why."""
+    return {"student": job["student"], "assignment": job["assignment"], "notebooks": {},
+            "error": text, "seconds": 0.0}
 
 
 def _write(path, data):

@@ -9,7 +9,7 @@ there before (a Dask ``LocalCluster`` started by the caller) are left alone, and
 multiprocessing's resource tracker (shared by every pool of the process).
 
 An interrupt raises :class:`Interrupted` (a ``KeyboardInterrupt``) in the grading thread after the
-run's processes are gone, so that ``ProcessPoolExecutor`` does not wait for the jobs in flight.
+run's processes are gone, so that nothing waits for the jobs in flight.
 """
 
 from __future__ import annotations

@@ -1,32 +1,208 @@
-"""Slow-ish: a grading process that dies loses no other job (spawned worker processes).
+"""Slow-ish: grading processes that die or are killed at any moment lose no job, drop no grade
+and never leave the grader waiting (``_run_local`` with spawned worker processes).
 
-Kept apart with light imports: the spawned workers import this module to find the work function.
+Each scenario runs in a child Python (this module imported there) with a generous deadline: a
+grader that has not finished by then is "stuck" (the test fails and kills what is left of it),
+a grader that raises has "crashed". The kills land where a process pool can hang: while the
+jobs are handed out, while a worker waits for its next job, while it sends its result, after
+the last result (the pool shutting down), repeatedly, with the CPU busy. Kept apart with light
+imports: the spawned workers import this module to find the work function.
 """
 
-import io
-import os
+from __future__ import annotations
 
+import io
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import psutil
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+HERE = Path(__file__).resolve().parent
+DEADLINE = 300  # seconds for one scenario; far above what a busy machine needs
+DIED = "the grading process died twice"
 
 
-def crashing_work(job):
-    """A work function whose process dies for the student "crash"."""
-    if job["student"] == "crash":
+def work(job):
+    """The work function: ``job["do"]`` says what happens besides returning a result:
+    ``exit`` (the process dies), ``die_sending`` (it is killed while it sends a 64 MB result),
+    ``sleep`` (for ``job["seconds"]``)."""
+    do = job.get("do")
+    if do == "exit":
         os._exit(3)
-    return {"student": job["student"], "assignment": job["assignment"]}
+    if do == "sleep":
+        time.sleep(job["seconds"])
+    result = {"student": job["student"], "assignment": job["assignment"]}
+    if do == "die_sending":
+        threading.Timer(0.002, os.kill, (os.getpid(), signal.SIGKILL)).start()
+        result["feedback"] = "x" * 64_000_000
+    return result
+
+
+# ---- in the child Python
+def pool_workers():
+    """This process's grading workers (spawned children)."""
+    found = []
+    for p in psutil.Process().children():
+        try:
+            if "spawn_main" in " ".join(p.cmdline()):
+                found.append(p)
+        except psutil.Error:
+            pass
+    return found
+
+
+def kill_one(processes, rnd=random):
+    if processes:
+        try:
+            rnd.choice(processes).kill()
+        except psutil.Error:
+            pass
+
+
+def grade(jobs, after_result=None):
+    """[result] of ``_run_local`` with 2 workers; ``after_result(results)`` runs after each."""
+    from autograder.grade import _run_local
+    from autograder.progress import Progress
+
+    results = []
+    for result in _run_local(jobs, (), 2, Progress(len(jobs), stream=io.StringIO()), work=work):
+        result.pop("feedback", None)
+        results.append(result)
+        if after_result:
+            after_result(results)
+    return results
+
+
+def handed_out():
+    """The first worker is killed as soon as it exists: while the jobs are handed out."""
+    jobs = [{"student": f"s{i}", "assignment": "a"} for i in range(2000)]
+    done = threading.Event()
+
+    def kill_first():
+        while not done.is_set() and not pool_workers():
+            time.sleep(0.0005)
+        kill_one(pool_workers())
+
+    killer = threading.Thread(target=kill_first)
+    killer.start()
+    try:
+        return grade(jobs)
+    finally:
+        done.set()
+        killer.join()
+
+
+def dies_sending():
+    """A worker is killed while it sends its (large) result, twice: the job fails."""
+    return grade([{"student": "big", "assignment": "a", "do": "die_sending"},
+                  *({"student": f"s{i}", "assignment": "a"} for i in range(3))])
+
+
+def after_last_result():
+    """A worker waiting for its next job is killed as the last result arrives."""
+    jobs = [{"student": f"s{i}", "assignment": "a", "do": "sleep", "seconds": 0.05 * (i % 3)}
+            for i in range(6)]
+    return grade(jobs, lambda results: len(results) == len(jobs) and kill_one(pool_workers()))
+
+
+def random_kills(seed):
+    """Jobs of up to 0.4 s, up to four kills at random moments, two busy CPU hogs."""
+    rnd = random.Random(seed)
+    jobs = [{"student": f"s{i}", "assignment": "a", "do": "sleep",
+             "seconds": rnd.uniform(0, 0.4)} for i in range(10)]
+    done = threading.Event()
+
+    def kill_at_random():
+        for _ in range(rnd.randint(1, 4)):
+            if done.wait(rnd.choice([0, 0.001, 0.01, 0.1, 0.5, 1.0]) * rnd.random()):
+                return
+            kill_one(pool_workers(), rnd)
+
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    killer = threading.Thread(target=kill_at_random)
+    killer.start()
+    try:
+        return grade(jobs)
+    finally:
+        done.set()
+        killer.join()
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
+def main(scenario, *args):
+    print(json.dumps(globals()[scenario](*args)))
+
+
+# ---- in the test
+def run(scenario, *args):
+    """[result] of ``scenario(*args)`` run in a child Python; fails if it is stuck or crashes."""
+    code = f"import test_autograder_pool as t; t.main({scenario!r}, *{args!r})"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE), str(HERE.parent)]))
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=HERE, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = proc.communicate(timeout=DEADLINE)
+    except subprocess.TimeoutExpired:
+        for p in [*psutil.Process(proc.pid).children(recursive=True), proc]:
+            p.kill()
+        proc.communicate()
+        pytest.fail(f"stuck: {scenario}{args} did not end within {DEADLINE} s")
+    assert proc.returncode == 0, f"crashed: {scenario}{args}\n{err[-3000:]}"
+    return json.loads(out.splitlines()[-1])
+
+
+def by_student(results, students):
+    """{student: result}: every job exactly once."""
+    assert Counter(r["student"] for r in results) == Counter(students)
+    return {r["student"]: r for r in results}
 
 
 def test_a_dying_worker_process_loses_no_other_job():
     from autograder.grade import _run_local
     from autograder.progress import Progress
 
-    jobs = [{"student": s, "assignment": "a"} for s in ("s1", "crash", "s2", "s3")]
+    students = ("s1", "crash", "s2", "s3")
+    jobs = [{"student": s, "assignment": "a", "do": "exit" if s == "crash" else None}
+            for s in students]
     out = io.StringIO()
-    results = list(_run_local(jobs, (), 2, Progress(len(jobs), stream=out), work=crashing_work))
-    by_student = {r["student"]: r for r in results}
-    assert sorted(by_student) == sorted(j["student"] for j in jobs) and len(results) == len(jobs)
-    assert "BrokenProcessPool" in by_student["crash"]["error"]
-    assert all("error" not in r for s, r in by_student.items() if s != "crash")
+    found = by_student(list(_run_local(jobs, (), 2, Progress(len(jobs), stream=out),
+                                       work=work)), students)
+    assert DIED in found["crash"]["error"] and "exit code 3" in found["crash"]["error"]
+    assert all("error" not in r for s, r in found.items() if s != "crash")
     assert "4/4" in out.getvalue()
+
+
+def test_worker_killed_while_the_jobs_are_handed_out():
+    for _ in range(3):  # the kill lands at a different moment each time
+        found = by_student(run("handed_out"), [f"s{i}" for i in range(2000)])
+        assert not [s for s, r in found.items() if r.get("error")]  # it died once: run again
+
+
+def test_worker_killed_while_it_sends_its_result():
+    found = by_student(run("dies_sending"), ["big", "s0", "s1", "s2"])
+    assert DIED in found["big"]["error"]
+    assert all("error" not in found[s] for s in ("s0", "s1", "s2"))
+
+
+def test_waiting_worker_killed_as_the_last_result_arrives():
+    for _ in range(3):
+        found = by_student(run("after_last_result"), [f"s{i}" for i in range(6)])
+        assert not [s for s, r in found.items() if r.get("error")]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_workers_killed_at_random_moments_with_the_cpu_busy(seed):
+    found = by_student(run("random_kills", seed), [f"s{i}" for i in range(10)])
+    assert all(DIED in r["error"] for r in found.values() if r.get("error"))
