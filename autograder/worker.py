@@ -125,13 +125,13 @@ def grade_job(job, course_root, key, work_root):
 
 
 def _grade(job, course_root, key, work_root):
+    start, started = time.monotonic(), time.time()
     from nbgrader.converters import Autograde, GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
 
-    start = time.monotonic()
     student, assignment = job["student"], job["assignment"]
     result = {"student": student, "assignment": assignment, "notebooks": {}, "error": None,
-              "worker": os.getpid(), "timestamp": None}
+              "worker": os.getpid(), "timestamp": None, "started": started}
     capture = _Capture()
     log = logging.getLogger(f"autograder.nbgrader.{os.getpid()}")
     log.propagate = False
@@ -164,6 +164,6 @@ def _grade(job, course_root, key, work_root):
     except Exception as err:
         detail = " | ".join(line for line in capture.lines if line.startswith("ERROR"))[-600:]
         result["error"] = f"{type(err).__name__}: {err}" + (f" ({detail})" if detail else "")
-    result["seconds"] = time.monotonic() - start
+    result["seconds"] = time.monotonic() - start  # the first job of a worker: imports included
     result["warnings"] = capture.lines[-20:]
     return result

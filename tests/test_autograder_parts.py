@@ -385,3 +385,21 @@ def test_the_kernels_edition_is_compiled_and_readable_by_everybody():
         pyc = Path(importlib.util.cache_from_source(str(source)))
         assert pyc.is_file(), source
         assert stat.S_IMODE(os.stat(pyc).st_mode) & 0o004, pyc
+
+
+def test_the_grading_bench_says_where_the_wall_time_went(tmp_path):
+    """bench.grading.timeline from the jobs' start times and durations: two workers, 30 s;
+    worked out by hand."""
+    import json
+
+    from bench.grading import timeline
+
+    jobs = [(1, 105, 10), (1, 116, 10), (2, 106, 12), (2, 119, 8)]  # worker, started, seconds
+    for i, (worker, started, seconds) in enumerate(jobs):
+        path = tmp_path / ".cache" / f"{i:02d}" / f"{i:02d}job.json"
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps({"worker": worker, "started": started, "seconds": seconds}))
+    (tmp_path / "run.json").write_text(json.dumps({"prepare_seconds": 1.5}))
+    assert timeline(tmp_path, 100, 130, workers=2) == {
+        "wall_s": 30, "prepare_s": 1.5, "before_first_job_s": 5, "after_last_job_s": 3,
+        "tail_s": 1, "idle_between_jobs_s": 2, "in_jobs": 0.667}
