@@ -190,17 +190,19 @@ class LimitedKernelManager(AsyncKernelManager):
         cmd = super().format_kernel_cmd(extra_arguments)
         return [sys.executable, "-m", "autograder.launch", *self.launcher_args, "--", *cmd]
 
-    @in_pending_state
     async def shutdown_kernel(self, now=False, restart=False):
         """The kernel of a sandbox (bubblewrap: a PID namespace that dies with the kernel) is
         ended at once when the notebook is done: SIGTERM to the launcher, which SIGKILLs the
-        kernel (:func:`autograder.launch.main`). Its outputs are all in, and a graceful shutdown
+        kernel (:mod:`autograder.launch`). Its outputs are all in, and a graceful shutdown
         (shutdown request, the kernel's interpreter teardown, jupyter_client polling every
         0.1 s for the exit) cost about a second per notebook. Restarts, ``now`` and kernels
         without a sandbox: jupyter_client's shutdown."""
-        launcher = self.provisioner.process if self.has_kernel else None
-        if now or restart or "--bwrap" not in self.launcher_args or launcher is None:
+        if now or restart or "--bwrap" not in self.launcher_args or not self.has_kernel:
             return await super().shutdown_kernel(now=now, restart=restart)
+        return await self._end_kernel(self.provisioner.process)
+
+    @in_pending_state
+    async def _end_kernel(self, launcher):
         self.shutting_down = True
         self.stop_restarter()
         launcher.send_signal(signal.SIGTERM)
