@@ -11,21 +11,29 @@ placeholders of the manually graded answers.
 :class:`FeedbackExporter` (``GenerateFeedback.exporter_class`` in our course config) is
 nbconvert's HTMLExporter with Jinja's bytecode cache kept in the process: nbgrader makes a new
 exporter for every submission, and compiling the feedback templates again each time cost a
-grading worker about 0.4 s per notebook. The HTML is the same.
+grading worker about 0.4 s per notebook. The HTML is the same. It also renders the feedback in
+the assignment's language: for ``<unit>_de`` (the assignment id, which the grader trusts; the
+notebook's own metadata is cleared by autograde) our ``templates/feedback_de.html.j2``, which
+extends nbgrader's feedback template with German labels and points with a decimal comma; for
+English nbgrader's template unchanged.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from jinja2 import BytecodeCache
+from jinja2 import BytecodeCache, ChoiceLoader, FileSystemLoader
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
 from workbook.answer import ANSWER_MIME, strip_hidden
+from workbook.source import parse_assignment
 
 SOLUTION = re.compile(r"[ \t]*### BEGIN SOLUTION.*?### END SOLUTION[ \t]*\n?", re.DOTALL)
 REMOVED = "# (removed)\n"
+TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE = {"de": "feedback_de.html.j2", "en": "index.html.j2"}  # language -> template file
 MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS", "### BEGIN SOLUTION",
            "### END SOLUTION")
 
@@ -46,6 +54,13 @@ def strip_cell(cell):
                                                         *out.get("traceback", [])]):
             out["evalue"], out["traceback"] = REMOVED, [REMOVED]
     return cell
+
+
+def points_de(x):
+    """Points as a German text shows them: 2.5 -> "2,5", 3.0 -> "3", 2/3 -> "0,67" (at most two
+    decimals, like nbgrader's ``round(2)``)."""
+    text = f"{float(x):.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text.replace(".", ",").replace("-", "\u2212")
 
 
 class StripForFeedback(Preprocessor):
@@ -74,11 +89,23 @@ class _Compiled(BytecodeCache):
 
 
 class FeedbackExporter(HTMLExporter):
-    """nbconvert's HTMLExporter whose templates are compiled once per process."""
+    """nbconvert's HTMLExporter whose templates are compiled once per process, in the language
+    of the assignment (``resources["nbgrader"]["assignment"]``, set by nbgrader)."""
 
     _compiled = _Compiled()
 
     def _create_environment(self):
         environment = super()._create_environment()
+        environment.loader = ChoiceLoader([FileSystemLoader(TEMPLATES), environment.loader])
         environment.bytecode_cache = self._compiled
         return environment
+
+    def default_filters(self):
+        yield from super().default_filters()
+        yield "points_de", points_de
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        assignment = (resources or {}).get("nbgrader", {}).get("assignment")
+        if assignment:  # nbgrader's GenerateFeedback: its feedback template, in our language
+            self.template_file = TEMPLATE[parse_assignment(assignment)[1]]
+        return super().from_notebook_node(nb, resources, **kw)

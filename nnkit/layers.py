@@ -36,7 +36,7 @@ def affine_forward(x, w, b=None):
     """
     out = _matmul(x, w)
     if b is not None:
-        out = out + b[..., None, :]
+        out += b[..., None, :]  # in place: out is a new array
     return out, (x, w, b)
 
 

@@ -13,14 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import get_activation
-from .layers import activation_backward, activation_forward, affine_backward, affine_forward
+from .layers import affine_backward, affine_forward
 from .losses import get_loss
 from .trace import build_trace
-
-
-def _accumulate(grads, key, grad):
-    """grads[key] += grad (a node that feeds several layers sums their gradients)."""
-    grads[key] = grad if key not in grads else grads[key] + grad
 
 
 @dataclass
@@ -95,7 +90,8 @@ class Network:
         return X
 
     def _forward(self, X, params):
-        """All layer outputs hs[0..L] (hs[0] = X, a batch) and the caches for the backward pass."""
+        """All layer outputs hs[0..L] (hs[0] = X, a batch) and per layer the cache for the
+        backward pass: (z, a = g(z), the affine caches of its sources)."""
         hs, caches = [X], []
         for layer, (weights, bias) in zip(self.layers, self.param_names, strict=True):
             z, aff = None, []
@@ -105,11 +101,9 @@ class Network:
                 z = out if z is None else z + out
                 aff.append(cache)
                 b = None
-            h, act = activation_forward(z, layer.activation)
-            if layer.residual:
-                h = h + hs[-1]
-            hs.append(h)
-            caches.append((z, aff, act))
+            a = layer.activation.fn(z)  # an Activation object since __init__: no lookup per step
+            hs.append(a + hs[-1] if layer.residual else a)
+            caches.append((z, a, aff))
         return hs, caches
 
     def _backward(self, dout, caches, input_grad=True):
@@ -118,17 +112,17 @@ class Network:
         L = len(self.layers)
         grads, dh = {}, {L: dout}
         for l in range(L, 0, -1):
-            layer, (weights, bias), (_, aff, act) = (self.layers[l - 1], self.param_names[l - 1],
-                                                     caches[l - 1])
-            if layer.residual:
-                _accumulate(dh, l - 1, dh[l])
-            dz = activation_backward(dh[l], act)
+            layer, (weights, bias), (z, a, aff) = (self.layers[l - 1], self.param_names[l - 1],
+                                                   caches[l - 1])
+            if layer.residual:  # h_l = g(z_l) + h_{l-1}: dL/dh_l flows on to h_{l-1} as it is
+                dh[l - 1] = dh[l] if l - 1 not in dh else dh[l - 1] + dh[l]
+            dz = layer.activation.backward(dh[l], z, a)
             for (s, name), cache in zip(weights, aff, strict=True):
                 dx, grads[name], db = affine_backward(dz, cache, need_dx=s > 0 or input_grad)
                 if db is not None:
                     grads[bias] = db
-                if dx is not None:
-                    _accumulate(dh, s, dx)
+                if dx is not None:  # h_s may feed several layers: their gradients add up
+                    dh[s] = dx if s not in dh else dh[s] + dx
         return grads, dh
 
     def forward(self, X, params=None):
@@ -141,25 +135,46 @@ class Network:
         X = self._batch(X, self.input_size)
         return [c[0] for c in self._forward(X, self.params if params is None else params)[1]]
 
-    def loss_and_grads(self, X, Y, loss="mse", params=None):
+    def loss_and_grads(self, X, Y=None, loss="mse", params=None, dout=None):
         """The loss (a float, or shape (R,) with restarts) and its gradient for every parameter
         (a dict with the keys and shapes of ``params``). ``loss``: "mse", "sse", "l1" or a
-        callable (yhat, y) -> (J, dyhat)."""
+        callable (yhat, y) -> (J, dyhat).
+
+        ``dout``: the upstream gradient dL/dYhat, given directly instead of a target and a loss
+        (a number, or an array broadcastable to Yhat's (R?, n, outputs)); the gradients are then
+        those of sum(dout * Yhat), e.g. dout=1.0 gives dYhat/dW for one example with one output,
+        and the loss is None."""
         hs, caches = self._forward(self._batch(X, self.input_size),
                                    self.params if params is None else params)
+        if dout is not None:
+            if Y is not None:
+                raise ValueError("give the targets Y or the upstream gradient dout, not both")
+            grads, _ = self._backward(self._upstream(dout, hs[-1]), caches, input_grad=False)
+            return None, grads
         J, dyhat = get_loss(loss)(hs[-1], self._batch(Y, self.sizes[-1]))
         grads, _ = self._backward(dyhat, caches, input_grad=False)
         return (J if getattr(J, "ndim", 0) else float(J)), grads  # (R,) losses, or one float
 
-    def trace(self, x, y=None, loss="mse"):
-        """The Trace (nnkit.trace) of one forward pass for the single example x, and of the
-        backward pass if the target y is given."""
+    @staticmethod
+    def _upstream(dout, yhat):
+        """dout (a number or an array) as a float array shaped like yhat."""
+        return np.broadcast_to(np.asarray(dout, dtype=float), yhat.shape)
+
+    def trace(self, x, y=None, loss="mse", dout=None):
+        """The Trace (nnkit.trace) of one forward pass for the single example x (inputs,), and
+        of the backward pass if the target y (outputs,) is given (with ``loss``) or the upstream
+        gradient ``dout`` = dL/dyhat itself (a number or an array (outputs,); the trace's loss is
+        then None): ``net.trace(x, dout=1.0)`` shows dyhat/dw on every edge."""
+        if y is not None and dout is not None:
+            raise ValueError("give the target y or the upstream gradient dout, not both")
         if self.params["W1"].ndim != 2:
             raise ValueError("trace needs parameters without a restarts axis")
         X = np.asarray(x, dtype=float).reshape(1, self.input_size)
         hs, caches = self._forward(X, self.params)
         J, grads, dh = None, None, None
-        if y is not None:
+        if dout is not None:
+            grads, dh = self._backward(self._upstream(dout, hs[-1]), caches)
+        elif y is not None:
             J, dyhat = get_loss(loss)(hs[-1], np.asarray(y, dtype=float).reshape(1, -1))
             grads, dh = self._backward(dyhat, caches)
         return build_trace(self, hs, caches, J, grads, dh)

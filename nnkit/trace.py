@@ -4,7 +4,7 @@ Nodes are units ``(layer, unit)``; layer 0 is the input (``z = None``, ``a = x``
 Edges are weights, named like ``W2[0,1]`` (row = source unit, column = destination unit).
 Biases are not edges: each node stores its bias ``b`` and ``db = dL/db`` (None without bias).
 Residual additions (h_l = g(z_l) + h_{l-1}) are not edges either; ``Trace.residual`` lists those
-layers. Gradient fields are None when the trace was made without a target.
+layers. Gradient fields are None when the trace was made without a target or an upstream gradient.
 """
 from dataclasses import dataclass, field
 

@@ -1,8 +1,11 @@
 """Fast: the autograder's parts without kernels (verdict, feedback stripping, validation, cache,
 progress, the example class's plan)."""
 
+import html
 import io
 import json
+import re
+from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
@@ -337,6 +340,80 @@ def test_feedback_exporter_renders_what_nbconverts_html_exporter_renders_compile
     assert first == plain and again == plain
     assert compiled and feedback.FeedbackExporter._compiled.codes == compiled  # nothing recompiled
 
+
+
+NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
+NOTEBOOK = {"de": NOTEBOOKS / "de" / "1_relu_kettenregel.ipynb",
+            "en": NOTEBOOKS / "en" / "1_relu_chain_rule.ipynb"}
+
+
+def visible(page):
+    """The text a student reads in an HTML page (no tags, styles, scripts)."""
+    page = re.sub(r"<(style|script)\b.*?</\1>", "", page, flags=re.DOTALL)
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def nbgrader_labels():
+    """The English labels nbgrader's feedback template writes around the cells ("Score",
+    "Student's answer", "Top", ...): its words outside Jinja tags, HTML tags and the style."""
+    import nbgrader
+
+    template = (Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+                / "templates" / "feedback" / "index.html.j2").read_text()
+    template = re.sub(r"<style>.*?</style>", "", template, flags=re.DOTALL)
+    template = re.sub(r"\{([{%#]).*?[}%#]\}|<[^>]+>", "\n", template, flags=re.DOTALL)
+    return {m.group().strip() for m in re.finditer(r"[A-Za-z][A-Za-z' -]*", template)}
+
+
+def render_feedback(lang, exporter_class=feedback.FeedbackExporter):
+    """The feedback HTML of unit 1's notebook in ``lang`` as nbgrader's GenerateFeedback renders
+    it with ``exporter_class`` (its template and paths): half the points of every graded cell, a
+    comment on every answer, 7.5 of 14 points after a late penalty of 0.5."""
+    from nbgrader.converters import GenerateFeedback
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+
+    nb = nbformat.read(NOTEBOOK[lang], as_version=4)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            meta["score"] = meta["points"] / 2
+        if meta.get("solution"):
+            meta["comment"] = "Siehe Abschnitt 2." if lang == "de" else "See section 2."
+    converter = GenerateFeedback(coursedir=CourseDirectory(), config=Config(
+        GenerateFeedback={"exporter_class": exporter_class}))
+    exporter = converter.exporter_class(parent=converter, config=converter.config)
+    page, _ = exporter.from_notebook_node(nb, {"nbgrader": {
+        "assignment": f"unit1_{lang}", "notebook": NOTEBOOK[lang].stem, "score": 7.5,
+        "max_score": 14, "late_penalty": 0.5}})
+    return page
+
+
+def test_german_feedback_has_german_labels_and_none_of_nbgraders_english_ones():
+    text = visible(render_feedback("de"))
+    labels = nbgrader_labels()
+    assert {"Score", "Student's answer", "Top", "Comments", "Test cell"} <= labels  # the parse
+    assert [label for label in labels if re.search(rf"\b{re.escape(label)}\b", text)] == []
+    assert "1_relu_kettenregel (Punkte: 7,5 / 14)" in text
+    assert "Testzelle (Punkte: 1 / 2)" in text and "Testzelle (Punkte: 0,5 / 1)" in text
+    assert "Punkte: 0,5 / 1 (nach oben)" in text  # a cell's own box
+    assert "Abzug für verspätete Abgabe (Punkte: −0,5)" in text
+    assert text.count("Ihre Antwort") == text.count("Kommentar: Siehe Abschnitt 2.") == 10
+    assert "Textantwort (Punkte: 1 / 2)" in text
+    assert '<body lang="de">' in render_feedback("de")
+
+
+def test_english_feedback_is_nbgraders():
+    from nbconvert.exporters import HTMLExporter
+
+    page = render_feedback("en")
+    assert page == render_feedback("en", HTMLExporter)
+    assert "Score: 0.5 / 1.0" in visible(page) and "Student's answer" in visible(page)
+
+
+def test_points_de():
+    assert [feedback.points_de(x) for x in (2.5, 3.0, 2 / 3, 0, -0.001, -1.25, 12)] == [
+        "2,5", "3", "0,67", "0", "0", "\u22121,25", "12"]
 
 
 def test_only_a_workers_scratch_gradebook_skips_fsync(tmp_path, monkeypatch):

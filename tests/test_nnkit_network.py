@@ -3,6 +3,7 @@
 and the trace against loss_and_grads."""
 import numpy as np
 import pytest
+from fixtures.hand import sine_net_output_grads
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -210,3 +211,53 @@ def test_trace_without_target_and_residual_flag():
     with pytest.raises(ValueError):
         net.params = net.init_params(restarts=2)
         net.trace([0.5, -1.0])
+
+
+# ------------------------------------------------------------------ upstream gradient dout
+
+def test_dout_gives_output_gradients_of_the_sine_network_by_hand():
+    net = MLP([1, 3, 1], "sigmoid", seed=5)
+    net.params = randomise(net, np.random.default_rng(5))
+    x = 0.7
+    expected = sine_net_output_grads(x, net.params)
+    J, grads = net.loss_and_grads([[x]], dout=1.0)
+    t = net.trace([x], dout=1.0)
+    assert J is None and t.loss is None and t.node(2).da == 1.0
+    for name, value in expected.items():
+        np.testing.assert_allclose(grads[name], value, rtol=1e-12)
+    for k in range(3):
+        assert t.edge(f"W1[0,{k}]").dw == pytest.approx(expected["W1"][0, k], rel=1e-12)
+        assert t.node(1, k).db == pytest.approx(expected["b1"][k], rel=1e-12)
+    # dout is the upstream gradient: the result scales with it
+    np.testing.assert_allclose(net.loss_and_grads([[x]], dout=-2.5)[1]["W1"],
+                               -2.5 * expected["W1"], rtol=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(net=networks(), n=st.integers(1, 3), seed=st.integers(0, 2**32 - 1))
+def test_dout_is_the_gradient_of_sum_dout_times_yhat(net, n, seed):
+    rng = np.random.default_rng(seed)
+    net.params = randomise(net, rng)
+    X, dout = rng.normal(size=(n, net.input_size)), rng.normal(size=(n, net.sizes[-1]))
+    _, grads = net.loss_and_grads(X, dout=dout)
+    t = net.trace(X[0], dout=dout[0])
+
+    def weighted_output(_):
+        return float((dout * net.forward(X)).sum())
+
+    for name, p in net.params.items():
+        num = numerical_gradient(weighted_output, p)
+        ok = ~kink_crossed(kinks(net, X, None, "mse"), p)
+        np.testing.assert_allclose(grads[name][ok], num[ok], rtol=1e-5, atol=1e-7)
+    one = net.loss_and_grads(X[:1], dout=dout[:1])[1]
+    for e in t.edges:
+        name, idx = e.name.split("[")
+        assert e.dw == pytest.approx(one[name][tuple(int(v) for v in idx[:-1].split(","))])
+
+
+def test_dout_and_a_target_together_are_an_error():
+    net = MLP([1, 2, 1], "tanh", seed=0)
+    with pytest.raises(ValueError, match="not both"):
+        net.trace([0.5], [1.0], dout=1.0)
+    with pytest.raises(ValueError, match="not both"):
+        net.loss_and_grads([[0.5]], [[1.0]], dout=1.0)

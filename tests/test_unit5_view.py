@@ -168,6 +168,17 @@ def test_view_diagram_gradients_are_the_chain_gradients():
     assert first.dw == pytest.approx(dON_dw1(0.5, w, b, "sigmoid"), rel=1e-9)
 
 
+def test_view_diagram_cost_is_the_output():
+    """The diagram's cost is L = o_N (the chain's output, computed here by hand), not a loss
+    against an invented target (which always showed L = 0,500)."""
+    w, b = V_ref.chain_parameters(3, 1.0)
+    o = 0.5
+    for wi, bi in zip(w, b, strict=True):
+        o = 1.0 / (1.0 + np.exp(-(wi * o + bi)))
+    trace = V_ref.chain_trace(0.5, w[:3], b[:3], "sigmoid")
+    assert trace.loss == pytest.approx(o, rel=1e-12) and trace.loss != pytest.approx(0.5)
+
+
 def test_each_slider_change_redraws_once():
     """One value change, one update and a new picture (speed itself is measured by make bench)."""
     view = V.VanishingView(depth=5)

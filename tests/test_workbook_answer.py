@@ -99,6 +99,44 @@ def test_collect_a_missing_answer_with_its_habit():
                        "results": {"t": "missing", "habit": {"kind": "times", "char": "×"}}}
 
 
+# one line of a student's code -> the decimal comma in it (the one definition, workbook.answer)
+DECIMAL_COMMAS = [
+    ("w = 0,1", "0,1"), ("w = -0,5", "-0,5"), ("x = 1,5e-3", "1,5e-3"), ("lr = 0,05", "0,05"),
+    ("w = 0,1 # Kommentar", "0,1"), ("z = 0,1 * 20", "0,1"), ("z = 2 * -0,1", "-0,1"),
+    ("a = 1,2", "1,2"),  # a tuple written without a space: most likely meant 1.2
+    ("f(1,5)", None), ("y = f(1,5)", None), ("W[0,1] = 3", None), ("y = W[0,1]", None),
+    ("a = (1, 2)", None), ("a = 1, 2", None), ("t = (0,1)", None), ("v = [0,1]", None),
+    ('s = "0,1"', None), ("s = '0,1 m'", None), ("w = 0.1  # nicht 0,1", None),
+    ("w = 0.1", None), ("n = x1,x2", None), ("w = 0,1.5", None),
+]
+
+
+@pytest.mark.parametrize("line, comma", DECIMAL_COMMAS)
+def test_decimal_comma_in_a_students_line(line, comma):
+    assert answer.decimal_comma(line) == comma
+
+
+@pytest.mark.parametrize("line, comma", DECIMAL_COMMAS)
+def test_a_stopped_cell_names_the_decimal_comma_of_its_assignment(line, comma):
+    name = line.split("=")[0].strip() if "=" in line and "[" not in line.split("=")[0] else "f"
+    habit = answer.input_habit(["", line + "\nundefined_name"], name)
+    assert habit == ({"kind": "comma", "char": comma} if comma else None), line
+
+
+def test_a_tuple_answer_carries_the_decimal_comma_of_its_line():
+    history = ["", "w = 0,1  # Gewicht", "a = (1, 2)"]
+    assert collect("value", "w", {"In": history, "w": (0, 1)})["answer"]["comma"] == "0,1"
+    assert collect("value", "a", {"In": history, "a": (1, 2)})["answer"]["comma"] == ""
+    assert "comma" not in collect("value", "w", {"w": (0, 1)})["answer"]  # no history
+    assert "comma" not in collect("value", "w", {"In": history, "w": 0.1})["answer"]
+    enc = encode((0, 1))
+    for comma in ("0,1", ""):
+        assert validate(dict(enc, comma=comma))["comma"] == comma
+    for comma in (1, None, "0," * 11):
+        with pytest.raises(PayloadError):
+            validate(dict(enc, comma=comma))
+
+
 def test_collect_calls_a_function_on_copies_of_the_cases():
     seen = []
 

@@ -273,10 +273,30 @@ def test_unknown_exercise():
     ("w = 0,1", [("w", "0,1")]), ("x = -0,5\ny = 2", [("x", "-0,5")]),
     ("lr = 0,05", [("lr", "0,05")]), ("w = 1,5  # Gewicht", [("w", "1,5")]),
     ("w = 0.1", []), ("shape = 2, 3", []), ("a, b = 0,1", []), ("t = (0,1)", []),
-    ("f(0,1)", []), ("%matplotlib inline", []),
+    ("f(0,1)", []), ("%matplotlib inline", []), ("x = 1,5e-3", [("x", "1,5e-3")]),
+    ("w = 0,1 # Kommentar", [("w", "0,1")]), ("z = 0,1 * 20", [("z", "0,1 * 20")]),
+    ('s = "0,1"', []), ("a = (1, 2)", []), ("y = f(1,5)", []), ("if w == 0,1:\n    pass", []),
+    ("def f():\n    w = 0,1\n", [("w", "0,1")]),
 ])
 def test_decimal_comma_warning(cell, found):
     assert decimal_commas(cell) == found
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("de", ["In `z = 0,1 * 20` trennt das Komma in „0,1“ zwei Werte", "`z = 0.1 * 20`"]),
+    ("en", ["in `z = 0,1 * 20` the comma in '0,1' separates two values", "`z = 0.1 * 20`"])])
+def test_decimal_comma_warning_text(lang, words, capsys):
+    from workbook.i18n import get_language, set_language
+    from workbook.setup import warn_decimal_commas
+
+    before = get_language()
+    set_language(lang)
+    try:
+        warn_decimal_commas("z = 0,1 * 20  # Gewicht\nw = 0.1")
+    finally:
+        set_language(before)
+    printed = capsys.readouterr().out
+    assert printed.count("\n") == 1 and all(w in printed for w in words), printed
 
 
 # ---------------------------------------------------------------- every unit's exercises
@@ -327,6 +347,25 @@ def test_an_answer_cell_stopped_by_a_habit_names_it(source, words):
     result = ex.judge(ex.collect(namespace), lang="en")
     assert all(w in str(result) for w in words), str(result)
     assert "Run your answer cell" not in str(result)
+
+
+@pytest.mark.parametrize("line, value, de, en", [
+    ("z_cs2 = 1,0", (1, 0), "Dezimalkomma („1,0“)", "decimal comma ('1,0')"),
+    ("z_cs2 = 1,0 # Ergebnis", (1, 0), "Dezimalkomma („1,0“)", "decimal comma ('1,0')"),
+    ("z_cs2 = 1,5e-3", (1, 0.005), "Dezimalkomma („1,5e-3“)", "decimal comma ('1,5e-3')"),
+    ("z_cs2 = -0,5", (0, 5), "Dezimalkomma („-0,5“)", "decimal comma ('-0,5')"),
+    ("z_cs2 = (1, 0)", (1, 0), "Falsche Form: erwartet (), erhalten (2,)",
+     "Wrong shape: expected (), got (2,)")])
+def test_a_tuple_for_a_number_is_explained_by_its_line(line, value, de, en):
+    """The kernel's history has the answer's line: the hint names its decimal comma, or none."""
+    ex = registry()["u1_z_cs2"]
+    payload = ex.collect({"In": ["", line], "z_cs2": value})
+    json.dumps(payload, allow_nan=False)
+    for lang, words in (("de", de), ("en", en)):
+        result = ex.judge(payload, lang=lang)
+        assert not result.passed and words in str(result), str(result)
+    if "Form" in de:
+        assert "Dezimal" not in str(ex.judge(payload, lang="de"))
 
 
 def test_a_tuple_for_a_number_gets_the_decimal_comma_hint():

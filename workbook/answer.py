@@ -26,7 +26,9 @@ Payload (JSON)::
 
 An encoded value ``<enc>`` is one of ``{"t": "num", "v": x}``,
 ``{"t": "array", "shape": [...], "v": [...], "seq": "tuple"|"list"|None, "ints": bool}``
-(non-finite numbers as "nan", "inf", "-inf"), ``{"t": "seq", "items": [...]}``,
+(non-finite numbers as "nan", "inf", "-inf"; a tuple answer with ``"comma"``, the decimal comma
+in its line ``name = ...`` or "", when the kernel's history has that line),
+``{"t": "seq", "items": [...]}``,
 ``{"t": "dict", "items": [[key, <enc>], ...]}`` (keys as text), ``{"t": "str", "v": s}``,
 ``{"t": "none"}``, ``{"t": "ellipsis"}``, ``{"t": "missing"}`` (with the ``"habit"`` that stopped
 the answer cell, if one did), ``{"t": "callable"}``, ``{"t": "big", "size": n}``,
@@ -65,6 +67,8 @@ HABITS = {  # kind -> what in the source of an answer cell stops it (typed or co
     "latex": r"\$[^$\n]*\$?|\\[A-Za-z]+",
 }
 _MISSING = object()
+_COMMA = re.compile(r"(?<![\w.])-?\d+,\d+(?:[eE][-+]?\d+)?(?![\w.])")  # 0,1  -0,5  1,5e-3
+_STRING = re.compile(r"\"[^\"\n]*\"?|'[^'\n]*'?")  # one line's strings (unclosed: to the end)
 
 
 class PayloadError(ValueError):
@@ -132,23 +136,58 @@ def encode(obj, depth=0):
     return {"t": "other", "type": type(obj).__name__[:50]}
 
 
+def decimal_comma(line):
+    """The decimal comma in one line of a student's code, e.g. ``"0,1"`` in ``w = 0,1``,
+    ``"-0,5"``, ``"1,5e-3"``, ``"0,05"`` (a syntax error); or None. Python reads ``0,1`` as the
+    tuple (0, 1). Not a decimal comma: a comma followed by a space (``a = 1, 2``), commas inside
+    brackets (``f(1,5)``, ``W[0,1]``, ``(0,1)``: arguments, indices, items), strings, comments.
+    The one definition for the warning while editing (:mod:`workbook.setup`), the hint for a
+    stopped answer cell (:func:`input_habit`) and for an answer that became a tuple."""
+    code = _STRING.sub('""', line).split("#")[0]
+    for found in _COMMA.finditer(code):
+        before = code[:found.start()]
+        if sum(before.count(c) for c in "([{") == sum(before.count(c) for c in ")]}"):
+            return found[0]
+    return None
+
+
+def _answer_cell(history, name):
+    """The code (comments removed) of the last cell in ``history`` (IPython's ``In``) that
+    assigns ``name``, or None."""
+    assigns = re.compile(rf"(^|\n)\s*(def\s+)?{re.escape(name)}\b\s*[=(]")
+    source = next((s for s in reversed(list(history or [])[-200:])
+                   if isinstance(s, str) and assigns.search(s)), None)
+    return None if source is None else "\n".join(line.split("#")[0]
+                                                 for line in source.splitlines())
+
+
+def _value_line(code, name):
+    """The value written in the line ``name = ...`` of ``code``, or None."""
+    line = re.search(rf"(^|\n)\s*{re.escape(name)}\s*=([^\n]*)", code or "")
+    return line[2] if line else None
+
+
 def input_habit(history, name):
     """``{"kind": .., "char": ..}`` for the input habit that stopped the last cell in
     ``history`` (IPython's ``In``) that assigns ``name``, or None: a unicode minus or
     multiplication sign, a sub-/superscript, LaTeX, or a decimal comma in the assignment."""
-    assigns = re.compile(rf"(^|\n)\s*(def\s+)?{re.escape(name)}\b\s*[=(]")
-    source = next((s for s in reversed(list(history or [])[-200:])
-                   if isinstance(s, str) and assigns.search(s)), None)
-    if source is None:
+    code = _answer_cell(history, name)
+    if code is None:
         return None
-    code = "\n".join(line.split("#")[0] for line in source.splitlines())  # no comments
     for kind, pattern in HABITS.items():
         found = re.search(pattern, code)
         if found:
             return {"kind": kind, "char": found[0][:20]}
-    line = re.search(rf"(^|\n)\s*{re.escape(name)}\s*=([^\n]*)", code)
-    comma = re.search(r"(?<![\w.])-?\d+,\d+", line[2]) if line else None
-    return {"kind": "comma", "char": comma[0][:20]} if comma else None
+    comma = decimal_comma(_value_line(code, name) or "")
+    return {"kind": "comma", "char": comma[:20]} if comma else None
+
+
+def assigned_comma(history, name):
+    """The decimal comma in the line ``name = ...`` of the last cell in ``history`` that
+    assigns ``name`` (``"0,1"``), ``""`` when that line has none, None when there is no such
+    line (no history: a test, a plain namespace)."""
+    value = _value_line(_answer_cell(history, name), name)
+    return None if value is None else (decimal_comma(value) or "")[:20]
 
 
 def collect(kind, name, namespace, cases=(), watch=None):
@@ -177,7 +216,9 @@ def collect(kind, name, namespace, cases=(), watch=None):
         return {"kind": kind, "results": results}
     if kind == "expression" and not isinstance(value, (str, type(None), type(...))):
         value = str(value)  # sympy objects, numbers
-    return {"kind": kind, key: encode(value)}
+    enc = encode(value)
+    comma = assigned_comma(namespace.get("In"), name) if enc.get("seq") == "tuple" else None
+    return {"kind": kind, key: dict(enc, **({"comma": comma} if comma is not None else {}))}
 
 
 class Tripwire:
@@ -306,7 +347,8 @@ def validate(enc, depth=0, budget=None):
     elif t == "big":
         _require(keys == {"t", "size"} and type(enc["size"]) is int and 0 <= enc["size"] < 2**63)
     elif t == "array":
-        _require(keys == {"t", "shape", "v", "seq", "ints"})
+        _require(keys - {"comma"} == {"t", "shape", "v", "seq", "ints"})
+        _require(type(enc.get("comma", "")) is str and len(enc.get("comma", "")) <= 20)
         shape, values = enc["shape"], enc["v"]
         _require(type(shape) is list and len(shape) <= 8)
         _require(all(type(n) is int and 0 <= n <= MAX_ELEMENTS for n in shape))

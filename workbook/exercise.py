@@ -174,7 +174,11 @@ def _generic(expected, answer, name, lang):
     pairs = t == "array" and answer["seq"] == "tuple" and answer["ints"]
     if pairs and answer["shape"] == [2 * size] or size == 1 and t == "array" and (
             answer["seq"] == "tuple"):  # z = 0,1 * 20: a tuple, not a number
-        return _msg("wrong", lang), _msg("decimal_comma", lang)
+        comma = answer.get("comma")  # the decimal comma in the student's line, if it is known
+        if comma == "":  # the line has none: a tuple written as one, a (0.5,)
+            return _msg("shape", lang, expected=e_shape, got=tuple(answer["shape"])), ""
+        return _msg("wrong", lang), (_msg("habit_comma", lang, char=comma) if comma
+                                     else _msg("decimal_comma", lang))
     if t not in ("num", "array"):
         got = {"str": "str", "seq": "tuple/list", "callable": "function", "dict": "dict"}.get(
             t, answer.get("type"))

@@ -4,45 +4,38 @@ Sets the notebook language, numpy's print options, provides ``check``, ``np`` an
 warns (without changing the code) when a cell writes a decimal comma such as ``w = 0,1``.
 """
 
-import ast
 import re
 
 import numpy as np
 
+from workbook.answer import decimal_comma
 from workbook.checks import check
 from workbook.i18n import set_language, tr
 
 __all__ = ["setup", "check", "np", "tr"]
 
-_PAIR = re.compile(r"-?\d+,\d+")
-_BROKEN = re.compile(r"^\s*(\w+)\s*=\s*(-?\d+),(0\d+)\s*(#.*)?$", re.MULTILINE)
+_ASSIGNMENT = re.compile(r"^[ \t]*(\w+)[ \t]*=(?!=)([^\n]*)", re.MULTILINE)
 
 
 def decimal_commas(cell):
-    """``[(name, text), ...]`` for assignments like ``w = 0,1`` or ``x = -0,05`` in a cell."""
-    try:
-        tree = ast.parse(cell)
-    except SyntaxError:  # "0,05" is a syntax error in Python 3 (leading zero)
-        return [(m[1], f"{m[2]},{m[3]}") for m in _BROKEN.finditer(cell)]
-    found = []
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Tuple)):
-            text = ast.get_source_segment(cell, node.value) or ""
-            if _PAIR.fullmatch(text):
-                found.append((node.targets[0].id, text))
-    return found
+    """``[(name, text), ...]`` for the assignments in a cell whose value has a decimal comma
+    (:func:`workbook.answer.decimal_comma`): ``w = 0,1`` -> ``("w", "0,1")``; ``text`` is the
+    value without its comment, ``z = 0,1 * 20`` -> ``("z", "0,1 * 20")``."""
+    return [(m[1], m[2].split("#")[0].strip()) for m in _ASSIGNMENT.finditer(cell)
+            if decimal_comma(m[2])]
 
 
 def warn_decimal_commas(cell):
     """Print a warning for each decimal comma in the cell."""
     for name, text in decimal_commas(cell):
-        fixed = text.replace(",", ".")
-        print(tr(de=f"⚠ Hinweis: `{name} = {text}` ist in Python ein Tupel aus zwei Zahlen, "
-                    "keine Dezimalzahl. Schreiben Sie Dezimalzahlen mit Punkt: "
-                    f"`{name} = {fixed}`.",
-                 en=f"⚠ Note: `{name} = {text}` is a tuple of two numbers in Python, not a "
-                    f"decimal. Write decimals with a point: `{name} = {fixed}`."))
+        comma = decimal_comma(text)
+        fixed = text.replace(comma, comma.replace(",", "."), 1)
+        print(tr(de=f"⚠ Hinweis: In `{name} = {text}` trennt das Komma in „{comma}“ zwei Werte: "
+                    f"`{name}` wird in Python ein Tupel, keine Dezimalzahl. Schreiben Sie "
+                    f"Dezimalzahlen mit Punkt: `{name} = {fixed}`.",
+                 en=f"⚠ Note: in `{name} = {text}` the comma in '{comma}' separates two values: "
+                    f"Python makes `{name}` a tuple, not a decimal. Write decimals with a point: "
+                    f"`{name} = {fixed}`."))
 
 
 def _pre_run_cell(info):

@@ -188,6 +188,11 @@ U1_OWN_FUNCTION = {
     "u1_dy_dw2_cs2": "dy_dw2_cs2 = dy_dw2(0.1, -0.1, 20, 10)",
     "u1_w2_next_cs2": "w2 = -0.1\nw2 -= 0.01 * dy_dw2_cs2  # one step, in place\nw2_next_cs2 = w2",
 }
+U1_COMMAS = {  # commas that are no decimal commas: arguments, list items, a string, a comment
+    "u1_z_cs1": "z_cs1 = np.dot([0.1,-0.1], [1,20])  # w = (0,1; -0,1) wie im Skript",
+    "u1_dy_dw2_cs1": "dy_dw2_cs1 = dy_dw2(0.1,-0.1,1,20)",
+    "u1_z_cs2": 'z_cs2 = float("0,1".replace(",", ".")) * 20 - 0.1 * 10',
+}
 U1_SPELLING = {
     "u1_dz_dw2": 'dz_dw2 = " 1*x2 "',
     "u1_dead_choice": 'w2_fate = "Unchanged "',
@@ -464,6 +469,8 @@ CASES = [
                                                  'print("The checks live in", where)'},
          review=True),
     Case("u1_fractions_de", U1, "fractions, German", cells=U1_FRACTIONS, lang="de"),
+    Case("u1_commas_de", U1, "commas in calls, lists, a string and a comment, German",
+         cells=U1_COMMAS, lang="de"),
     # -- unit 1: editors and formats
     Case("u1_crlf", U1, "Windows line endings in every cell", mutate=crlf),
     Case("u1_crlf_de", U1, "Windows line endings, German", mutate=crlf, lang="de"),

@@ -3,6 +3,7 @@ $L = (O - G)^2$ (nnkit's "sse") and the factors of its chain rule."""
 
 import numpy as np
 
+from nnkit.losses import sse
 from nnkit.network import Layer, Network
 
 
@@ -15,13 +16,11 @@ def output_network(w, b):
 
 
 def chain_factors(a_prev, w, b, G):
-    r"""The factors of the chain rule for one input, ``(z, O, dL/dO, dO/dz, dz/dw)``, read off
-    nnkit's Traces: $z$, $O$ and $\partial L/\partial O$ from the trace with the target $G$
-    (loss "sse"); $\partial O/\partial z$ is the gradient at $z$ of a second trace whose target
-    $O - 1$ makes $\partial L/\partial O = 1$ (loss "mse", $L = \frac12(O - t)^2$);
-    $\partial z/\partial w = a_{prev}$ is the input on the edge of $w$."""
-    net, x = output_network([w], b), np.array([float(a_prev)])
-    trace = net.trace(x, np.array([float(G)]), loss="sse")
+    r"""The factors of the chain rule for one input, ``(z, O, dL/dO, dO/dz, dz/dw)``: $z$, $O$,
+    $\partial O/\partial z$ and $\partial z/\partial w = a_{prev}$ (the input on the edge of $w$)
+    read off nnkit's Trace started with the upstream gradient $\partial O/\partial O = 1$;
+    $\partial L/\partial O$ from nnkit's loss "sse" at $O$ and $G$."""
+    trace = output_network([w], b).trace(np.array([float(a_prev)]), dout=1.0)
     neuron, w_input = trace.node(1), trace.node(*trace.edge("W1[0,0]").src)
-    dO_dz = net.trace(x, np.array([neuron.a - 1.0]), loss="mse").node(1).dz
-    return neuron.z, neuron.a, neuron.da, dO_dz, w_input.a
+    _, dL_dO = sse(np.array([[neuron.a]]), np.array([[float(G)]]))
+    return neuron.z, neuron.a, float(dL_dO[0, 0]), neuron.dz, w_input.a

@@ -24,7 +24,7 @@ def forward(w1, w2, x1, x2):
 
 def chain_rule(w1, w2, x1, x2):
     r"""The three factors ``(dy/dz, dz/dw2, dy/dw2)`` read off nnkit's Trace (``mini_trace``,
-    where $\partial L/\partial \hat y = 1$): $\partial y/\partial z$ is the gradient at the
+    where $\partial L/\partial y = 1$): $\partial y/\partial z$ is the gradient at the
     neuron, $\partial z/\partial w_2$ the input $x_2$ on the edge of $w_2$ and
     $\partial y/\partial w_2$ the gradient on that edge."""
     trace = mini_trace(mini_network(w1, w2), w1, w2, x1, x2)
@@ -40,12 +40,11 @@ def mini_network(w1, w2):
 
 
 def mini_trace(net, w1, w2, x1, x2):
-    r"""nnkit's Trace of the mini network with cost $= y$: the target is chosen as $\hat y - 1$,
-    so that with nnkit's $L = \frac12(\hat y - t)^2$ we get $\partial L/\partial \hat y = 1$ and the
-    diagram's $\partial L/\partial w_2$ is $\partial y/\partial w_2$. The shown cost is $L = y$."""
+    r"""nnkit's Trace of the mini network with cost $L = y$: backpropagation starts with the
+    upstream gradient $\partial L/\partial y = 1$, so the diagram's $\partial L/\partial w_2$
+    is $\partial y/\partial w_2$."""
     net.params = {"W1": np.array([[w1], [w2]], dtype=float)}
-    x = np.array([x1, x2], dtype=float)
-    trace = net.trace(x, net.forward(x[None, :])[0] - 1.0)
+    trace = net.trace(np.array([x1, x2], dtype=float), dout=1.0)
     trace.loss = trace.yhat  # cost = y, as in the exercise
     return trace
 

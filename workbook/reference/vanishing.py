@@ -105,12 +105,9 @@ def chain_network(w, b, activation, architecture="plain"):
 
 
 def unit_output_gradients(net, x):
-    r"""nnkit's gradients of $L = \frac12(y - o_N)^2$ with $y = o_N - 1$, i.e.
-    $\partial L/\partial o_N = 1$: then $\partial L/\partial w_i = \partial o_N/\partial w_i$."""
-    X = np.array([[float(x)]])
-    Y = net.forward(X) - 1.0
-    _, grads = net.loss_and_grads(X, Y, loss="mse")
-    return grads
+    r"""nnkit's gradients $\partial o_N/\partial w_i$ (and $\partial o_N/\partial b_i$): its
+    backpropagation started with the upstream gradient $\partial o_N/\partial o_N = 1$."""
+    return net.loss_and_grads(np.array([[float(x)]]), dout=1.0)[1]
 
 
 def gradients_per_layer(N=12, architecture="plain", activation="sigmoid", scale=1.0, x=0.5, seed=0):
@@ -122,13 +119,14 @@ def gradients_per_layer(N=12, architecture="plain", activation="sigmoid", scale=
 
 
 def chain_trace(x, w, b, activation, skip=False):
-    r"""nnkit's Trace of the chain with $\partial L/\partial o_N = 1$, so that the diagram's
-    $\partial L/\partial w_i$ are the $\partial o_N/\partial w_i$."""
+    r"""nnkit's Trace of the chain with the cost $L = o_N$: backpropagation starts with the
+    upstream gradient $\partial L/\partial o_N = 1$, so the diagram's $\partial L/\partial w_i$
+    are the $\partial o_N/\partial w_i$, and its $L$ is $o_N$."""
     net = chain_network(np.asarray(w, float), np.asarray(b, float), activation,
                         "skip" if skip else "plain")
-    xv = np.array([float(x)])
-    y = net.forward(xv[None, :])[0] - 1.0
-    return net.trace(xv, y)
+    trace = net.trace(np.array([float(x)]), dout=1.0)
+    trace.loss = trace.yhat
+    return trace
 
 
 def sheet11_symbols(express_sigmoid=False, n=3):

@@ -42,13 +42,10 @@ def _relu_grad(z):
 
 
 def _dy_dw2(w1, w2, x1, x2):
-    r"""$\partial y/\partial w_2$ from nnkit's backpropagation through the mini network.
-
-    With the target $t = \hat y - 1$, nnkit's $L = \frac12(\hat y - t)^2$ has
-    $\partial L/\partial\hat y = 1$, so $\partial L/\partial w_2 = \partial y/\partial w_2$."""
+    r"""$\partial y/\partial w_2$ from nnkit's backpropagation through the mini network,
+    started with the upstream gradient $\partial y/\partial y = 1$."""
     net = mini_network(w1, w2)
-    X = np.array([[x1, x2]], dtype=float)
-    _, grads = net.loss_and_grads(X, net.forward(X) - 1.0, loss="mse")
+    _, grads = net.loss_and_grads(np.array([[x1, x2]], dtype=float), dout=1.0)
     return float(grads["W1"][1, 0])
 
 
