@@ -262,7 +262,7 @@ def _supervise(prepare, argv, limits, ignore_sigint=False):
     os.close(alive)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the process group's SIGINT is the kernel's
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
-        signal.signal(sig, lambda _s, _f: os.kill(pid, signal.SIGKILL))
+        signal.signal(sig, lambda _s, _f: _end(pid, sandboxed=ignore_sigint))
     while True:
         try:
             _, status = os.waitpid(pid, 0)
@@ -272,6 +272,25 @@ def _supervise(prepare, argv, limits, ignore_sigint=False):
         except InterruptedError:
             continue
     return os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else 1
+
+
+def _end(pid, sandboxed):
+    """SIGKILL the kernel, the launcher's child ``pid`` or, in bubblewrap's sandbox
+    (``sandboxed``), the child of ``pid``: bubblewrap then reaps the kernel and exits, so the
+    kernel's CPU time is counted in the launcher's children (``getrusage``) as after a normal
+    exit. ``pid`` itself is killed when it has no child (yet)."""
+    kernels = []
+    if sandboxed:
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as f:
+                kernels = [int(child) for child in f.read().split()]
+        except OSError:  # gone, or no /proc
+            pass
+    for target in kernels or [pid]:
+        try:
+            os.kill(target, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def die_with_parent(parent=None):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from nbgrader.api import MissingEntry
+
 
 def merge(gb, result, same_submission=False):
     """Write ``result`` (see :func:`autograder.worker.grade_job`) into the Gradebook ``gb``.
@@ -25,8 +27,11 @@ def merge(gb, result, same_submission=False):
         extra["timestamp"] = datetime.fromisoformat(result["timestamp"])
     gb.update_or_create_submission(assignment, student, **extra)
     for notebook, entry in result["notebooks"].items():
+        submitted = gb.find_submission_notebook(notebook, assignment, student)
+        grades = {grade.name: grade for grade in submitted.grades}  # one query, not one a cell
+        comments = {comment.name: comment for comment in submitted.comments}
         for grade_id, g in entry["grades"].items():
-            grade = gb.find_grade(grade_id, notebook, assignment, student)
+            grade = _entry(grades, grade_id, notebook)
             reviewed = (same_submission and grade.manual_score is not None
                         and grade.auto_score == g["auto_score"])
             grade.auto_score = g["auto_score"]
@@ -34,8 +39,15 @@ def merge(gb, result, same_submission=False):
                 grade.needs_manual_grade = (grade.manual_score is not None
                                             or g["auto_score"] is None)
         for name, text in entry["comments"].items():
-            gb.find_comment(name, notebook, assignment, student).auto_comment = text
+            _entry(comments, name, notebook).auto_comment = text
     gb.db.commit()
+
+
+def _entry(entries, name, notebook):
+    try:
+        return entries[name]
+    except KeyError:
+        raise MissingEntry(f"no cell {name!r} in the gradebook's {notebook}") from None
 
 
 def gradebook_scores(gb, assignment, student):

@@ -20,7 +20,9 @@ cost per notebook, in core-seconds (wall time x workers / notebooks), over the f
 per notebook (target <= 1.3). Wall time on a machine shared with other work measures the others
 too, so the CPU time of each side is recorded next to it (no target): ours and nbgrader's from
 the whole process tree of the command (grader, workers, launchers, kernels), the floor's from
-this process and its kernels, each per notebook.
+this process and its kernels, each per notebook. Each run of ours also logs its timeline
+(:func:`timeline`: the seconds before the first job and after the last one, the tail, the
+workers' idle time between jobs and their share of time in jobs), a diagnostic without a target.
 """
 
 from __future__ import annotations
@@ -82,14 +84,44 @@ def ours(klass, out, workers, log=print):
     return prep
 
 
-def ours_again(klass, out, workers, log=print, cpu=None):
+def ours_again(klass, out, workers, log=print, cpu=None, timelines=None):
     shutil.rmtree(Path(out) / ".cache", ignore_errors=True)
     for name in ("feedback", "grades.csv", "rejected.csv", "report.png", "run.json"):
         shutil.rmtree(Path(out) / name, ignore_errors=True)
         (Path(out) / name).unlink(missing_ok=True)
+    began = time.time()
     seconds, done = _run([sys.executable, "-m", "autograder", "grade", str(klass), "--out",
                           str(out), "--workers", str(workers)], log=log, cpu=cpu)
+    if timelines is not None:
+        timelines.append(timeline(out, began, began + seconds, workers))
     return seconds, done.stderr
+
+
+def timeline(out, began, ended, workers):
+    """Where the wall time of one ``grade`` run went (a diagnostic, no target), from the jobs'
+    start times and durations in OUT/.cache and OUT/run.json: seconds before the first job
+    started (the grader's preparation, ``prepare_s``, then the pool's start), after the last job
+    ended (merge, feedback, report), the tail (the last job's end after the other worker's
+    last), the idle time of the workers between their jobs, and the share of the workers' time
+    (``workers`` x wall) spent in jobs."""
+    import json
+
+    jobs = [json.loads(p.read_text()) for p in Path(out, ".cache").glob("*/*.json")]
+    spans = [(j["worker"], j["started"], j["started"] + j["seconds"]) for j in jobs]
+    last = {}
+    idle = 0.0
+    for worker, start, end in sorted(spans, key=lambda s: s[1]):
+        if worker in last:
+            idle += max(0.0, start - last[worker])
+        last[worker] = end
+    finish = max(end for _, _, end in spans)
+    return {"wall_s": round(ended - began, 2),
+            "prepare_s": json.loads(Path(out, "run.json").read_text())["prepare_seconds"],
+            "before_first_job_s": round(min(s for _, s, _ in spans) - began, 2),
+            "after_last_job_s": round(ended - finish, 2),
+            "tail_s": round(finish - min(last.values()), 2) if len(last) > 1 else None,
+            "idle_between_jobs_s": round(idle, 2),
+            "in_jobs": round(sum(e - s for _, s, e in spans) / (workers * (ended - began)), 3)}
 
 
 def nbgrader_course(klass, course, log=print):
@@ -147,12 +179,14 @@ def run(students=8, workers=2, log=print):
         n = len(paths)
         log(f"  example class: {students} students, {n} submitted notebooks")
         t_prep = ours(tmp / "class", tmp / "ours", workers, log=log)
-        t_ours, cpu_ours, cpu_nbg, cpu_floor = [], [], [], []
-        t, summary = ours_again(tmp / "class", tmp / "ours", workers, log=log, cpu=cpu_ours)
+        t_ours, cpu_ours, cpu_nbg, cpu_floor, timelines = [], [], [], [], []
+        t, summary = ours_again(tmp / "class", tmp / "ours", workers, log=log, cpu=cpu_ours,
+                                timelines=timelines)
         t_ours.append(t)
         loads.append(load())
         log(f"  ours ({workers} workers): {t:.1f} s ({t / n:.2f} s per notebook; "
             f"course preparation {t_prep:.1f} s before)")
+        log(f"    timeline: {timelines[-1]}")
         course = tmp / "nbgrader" / "course"
         assignments = nbgrader_course(tmp / "class", course, log=log)
         t_nbg = nbgrader(course, assignments, log=log, cpu=cpu_nbg)
@@ -163,10 +197,12 @@ def run(students=8, workers=2, log=print):
         loads.append(load())
         log(f"  floor (nbclient, sequential): {per_floor:.2f} s per notebook "
             f"({len(floor_s)} of the {n} notebooks)")
-        t, summary = ours_again(tmp / "class", tmp / "ours", workers, log=log, cpu=cpu_ours)
+        t, summary = ours_again(tmp / "class", tmp / "ours", workers, log=log, cpu=cpu_ours,
+                                timelines=timelines)
         t_ours.append(t)
         loads.append(load())
         log(f"  ours again: {t:.1f} s")
+        log(f"    timeline: {timelines[-1]}")
     mean_ours = sum(t_ours) / len(t_ours)
     per_notebook = mean_ours * workers / n
     cpu_ours_nb = sum(cpu_ours) / len(cpu_ours) / n
@@ -180,6 +216,7 @@ def run(students=8, workers=2, log=print):
         figure(f"grading {n} notebooks: ours, {workers} workers", mean_ours, "s", n=n,
                note="mean of two runs (before and after the baselines)",
                extra={**common, "runs_s": t_ours, "course_preparation_s": t_prep,
+                      "timelines": timelines,
                       "grader_summary": summary.strip().splitlines()[-4:]}),
         figure(f"grading: nbgrader autograde time / ours ({workers} workers)",
                t_nbg / mean_ours, "x", ">= 2", n=n,

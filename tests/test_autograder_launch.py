@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -182,3 +183,61 @@ def test_launcher_whose_grader_is_gone_starts_nothing(tmp_path):
     launcher = start(tmp_path, marker, "sleep 60; :", "--grader", str(os.getpid() + 1))
     assert launcher.wait(timeout=60) == 137
     assert_gone(marker, "a kernel was started for a grader that is gone")
+
+
+SPIN = "import time\nwhile time.process_time() < 1.0:\n    pass\nopen('spun', 'w').close()\n"
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@needs_bwrap
+def test_sigterm_in_the_sandbox_kills_the_kernel_which_bubblewrap_reaps(course_tree):
+    """SIGTERM to the launcher ends the kernel at once (the grader's way to end a kernel whose
+    notebook is done) and leaves nothing behind; the kernel is killed, not bubblewrap, so that
+    bubblewrap reaps it and its CPU time (here a second) is counted in the grader's process tree
+    like that of a kernel that exits."""
+    marker = f"kernel-{os.getpid()}-{time.monotonic_ns()}"
+    scratch = course_tree / "scratch"
+    before = children_cpu()
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "autograder.launch", "--bwrap", bubblewrap(), "--keep",
+         str(scratch), "--cwd", str(scratch), "--hide", "/tmp", "--no-network",
+         *[a for p in {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix)}
+           for a in ("--expose", p)],
+         "--", sys.executable, "-c", SPIN + "time.sleep(600)\n", marker],
+        env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd="/", stderr=subprocess.PIPE)
+    end = time.monotonic() + 120
+    while not (scratch / "spun").exists():
+        assert time.monotonic() < end and launcher.poll() is None, (
+            f"the kernel did not run: {launcher.poll()} {launcher.stderr.read()[-2000:]}")
+        time.sleep(0.05)
+    launcher.send_signal(signal.SIGTERM)
+    launcher.wait(timeout=60)
+    assert_gone(marker, "the kernel outlived the launcher's SIGTERM")
+    assert children_cpu() - before >= 0.9  # the kernel's second of CPU, reaped in this tree
+
+
+@needs_bwrap
+def test_a_sandboxed_kernel_ends_when_its_notebook_is_done_and_is_reaped(tmp_path):
+    """The grader ends a sandboxed kernel through its launcher once the last cell has run
+    (``LimitedKernelManager.shutdown_kernel``): every output is in the notebook, no process of
+    the kernel is left, and the kernel's CPU time (a second spun in a cell) is counted in this
+    process tree (a kill of the whole process group would lose it)."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from autograder.execute import HardenedExecute
+
+    nb = new_notebook(cells=[new_code_cell(SPIN), new_code_cell("print('last cell')")])
+    submitted = tmp_path / "course" / "submitted" / "s" / "a"
+    submitted.mkdir(parents=True)
+    before = children_cpu()
+    execute = HardenedExecute(seed=1, timeout=60, user="", screen_code=False)
+    nb, _ = execute.preprocess(nb, {"metadata": {"path": str(submitted)}})
+    assert nb.cells[1].outputs[0].text == "last cell\n"
+    left = [p.pid for p in psutil.process_iter(["cmdline"])
+            if any(execute._scratch in arg for arg in p.info["cmdline"] or [])]
+    assert not left, f"the kernel outlived its notebook: {left}"
+    assert children_cpu() - before >= 0.9

@@ -462,3 +462,48 @@ def test_the_kernels_edition_is_compiled_and_readable_by_everybody():
         pyc = Path(importlib.util.cache_from_source(str(source)))
         assert pyc.is_file(), source
         assert stat.S_IMODE(os.stat(pyc).st_mode) & 0o004, pyc
+
+
+def test_the_grading_bench_says_where_the_wall_time_went(tmp_path):
+    """bench.grading.timeline from the jobs' start times and durations: two workers, 30 s;
+    worked out by hand."""
+    import json
+
+    from bench.grading import timeline
+
+    jobs = [(1, 105, 10), (1, 116, 10), (2, 106, 12), (2, 119, 8)]  # worker, started, seconds
+    for i, (worker, started, seconds) in enumerate(jobs):
+        path = tmp_path / ".cache" / f"{i:02d}" / f"{i:02d}job.json"
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps({"worker": worker, "started": started, "seconds": seconds}))
+    (tmp_path / "run.json").write_text(json.dumps({"prepare_seconds": 1.5}))
+    assert timeline(tmp_path, 100, 130, workers=2) == {
+        "wall_s": 30, "prepare_s": 1.5, "before_first_job_s": 5, "after_last_job_s": 3,
+        "tail_s": 1, "idle_between_jobs_s": 2, "in_jobs": 0.667}
+
+
+def test_workers_check_nbgraders_metadata_schema_once_with_the_same_verdicts():
+    """autograder.worker._validate (nbgrader's cell metadata validation with the schema checked
+    once) accepts and rejects what jsonschema.validate does, with the same error."""
+    import json
+    from pathlib import Path
+
+    import jsonschema
+    import nbgrader.nbgraderformat as fmt
+    import pytest
+
+    from autograder.worker import _validate
+
+    schema = json.loads((Path(fmt.__file__).parent / "v3.json").read_text())
+    good = {"schema_version": 3, "grade": True, "solution": False, "locked": True,
+            "grade_id": "u1_a_check", "points": 2}
+    bad = [{**good, "points": "two"}, {**good, "grade_id": 7}, {"schema_version": 3},
+           {**good, "locked": "yes", "points": -1}]
+    _validate(good, schema)
+    for instance in bad:
+        with pytest.raises(jsonschema.ValidationError) as stock:
+            jsonschema.validate(instance, schema)
+        with pytest.raises(jsonschema.ValidationError) as ours:
+            _validate(instance, schema)
+        assert (ours.value.message, list(ours.value.path)) == (
+            stock.value.message, list(stock.value.path))
