@@ -134,6 +134,9 @@ from workbook import selfcheck, symbolic
 
 def alarm(*_):
     raise TimeoutError
+# each call gets 2 s of CPU (the same calls finish on a quiet and on a busy machine) and, for a
+# call that waits without computing, 30 s of wall time
+signal.signal(signal.SIGPROF, alarm)
 signal.signal(signal.SIGALRM, alarm)
 sys.stdout = open(os.devnull, "w")  # views and checks print
 key = json.loads(selfcheck.KEY_FILE.read_text())
@@ -179,12 +182,14 @@ for package in (nnkit, workbook):
             for args, kwargs in variants(fn):
                 calls += 1
                 where = f"{info.name}.{name}{args!r:.60}{kwargs!r:.60}"
-                signal.setitimer(signal.ITIMER_REAL, 2)
+                signal.setitimer(signal.ITIMER_PROF, 2)
+                signal.setitimer(signal.ITIMER_REAL, 30)
                 try:
                     collect(fn(*args, **kwargs), where)
                 except BaseException:
                     pass
                 finally:
+                    signal.setitimer(signal.ITIMER_PROF, 0)
                     signal.setitimer(signal.ITIMER_REAL, 0)
 with open(os.environ["HUNT_OUT"], "w") as out:
     json.dump({"calls": calls, "found": found}, out)
@@ -265,6 +270,7 @@ def answer_formulas_in(student, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # the hunt's own limit; about 70 s of CPU, minutes on a busy machine
 def test_no_function_of_the_edition_returns_an_expression_answer(student, tmp_path):
     calls, hits = answer_formulas_in(student, tmp_path)
     assert calls > 1000  # the search ran
@@ -272,6 +278,7 @@ def test_no_function_of_the_edition_returns_an_expression_answer(student, tmp_pa
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # as above
 def test_the_hunt_finds_an_answer_formula(student, tmp_path):
     """The search above finds an answer when the edition holds one: unit 5's sheet-11 formulas
     (workbook/units/answers.py) put back into a copy of the edition."""
