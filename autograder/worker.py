@@ -7,9 +7,10 @@ notebook (:mod:`autograder.execute`). The result is plain data — scores per gr
 the typical mistakes matched, the autograded notebook, the feedback HTML — that
 :mod:`autograder.merge` writes into the course gradebook.
 
-The same function runs in the grader's own grading processes (:func:`autograder.grade._run_local`) or on a Dask cluster (workers that share the
-file system with the course directory; one thread per worker process is best, a lock keeps
-grading in one process sequential because nbgrader changes the working directory).
+The same function runs in the grader's own grading processes (:func:`autograder.grade._run_local`)
+or on a Dask cluster (workers that share the file system with the course directory; one thread
+per worker process is best, a lock keeps grading in one process sequential because nbgrader
+changes the working directory).
 """
 
 from __future__ import annotations
