@@ -395,7 +395,7 @@ def test_german_feedback_has_german_labels_and_none_of_nbgraders_english_ones():
     assert {"Score", "Student's answer", "Top", "Comments", "Test cell"} <= labels  # the parse
     assert [label for label in labels if re.search(rf"\b{re.escape(label)}\b", text)] == []
     assert "1_relu_kettenregel (Punkte: 7,5 / 14)" in text
-    assert "Testzelle (Punkte: 1 / 2)" in text and "Testzelle (Punkte: 0,5 / 1)" in text
+    assert "Prüfzelle (Punkte: 1 / 2)" in text and "Prüfzelle (Punkte: 0,5 / 1)" in text
     assert "Punkte: 0,5 / 1 (nach oben)" in text  # a cell's own box
     assert "Abzug für verspätete Abgabe (Punkte: −0,5)" in text
     assert text.count("Ihre Antwort") == text.count("Kommentar: Siehe Abschnitt 2.") == 10

@@ -282,21 +282,31 @@ def test_decimal_comma_warning(cell, found):
     assert decimal_commas(cell) == found
 
 
-@pytest.mark.parametrize("lang, words", [
-    ("de", ["In `z = 0,1 * 20` trennt das Komma in „0,1“ zwei Werte", "`z = 0.1 * 20`"]),
-    ("en", ["in `z = 0,1 * 20` the comma in '0,1' separates two values", "`z = 0.1 * 20`"])])
-def test_decimal_comma_warning_text(lang, words, capsys):
+@pytest.mark.parametrize("cell, lang, words", [
+    ("z = 0,1 * 20  # Gewicht\nw = 0.1", "de",
+     ["In `z = 0,1 * 20` ist das Komma in „0,1“ für Python kein Dezimalkomma, es trennt zwei "
+      "Werte: `z` wird ein Tupel", "`z = 0.1 * 20`"]),
+    ("z = 0,1 * 20  # Gewicht\nw = 0.1", "en",
+     ["in `z = 0,1 * 20`, Python does not read the comma in '0,1' as a decimal comma; it "
+      "separates two values, so `z` becomes a tuple", "`z = 0.1 * 20`"]),
+    # 0,05 is no tuple: Python stops at the 05 (leading zero)
+    ("w = 0,05", "de", ["keine gültige Zahl: Die Zelle bricht mit einem SyntaxError ab",
+                        "`w = 0.05`"]),
+    ("w = 0,05", "en", ["not a valid number, so the cell stops with a SyntaxError",
+                        "`w = 0.05`"])])
+def test_decimal_comma_warning_text(cell, lang, words, capsys):
     from workbook.i18n import get_language, set_language
     from workbook.setup import warn_decimal_commas
 
     before = get_language()
     set_language(lang)
     try:
-        warn_decimal_commas("z = 0,1 * 20  # Gewicht\nw = 0.1")
+        warn_decimal_commas(cell)
     finally:
         set_language(before)
     printed = capsys.readouterr().out
     assert printed.count("\n") == 1 and all(w in printed for w in words), printed
+    assert ("Tupel" in printed or "tuple" in printed) == ("0,1" in cell), printed
 
 
 # ---------------------------------------------------------------- every unit's exercises
@@ -350,12 +360,16 @@ def test_an_answer_cell_stopped_by_a_habit_names_it(source, words):
 
 
 @pytest.mark.parametrize("line, value, de, en", [
-    ("z_cs2 = 1,0", (1, 0), "Dezimalkomma („1,0“)", "decimal comma ('1,0')"),
-    ("z_cs2 = 1,0 # Ergebnis", (1, 0), "Dezimalkomma („1,0“)", "decimal comma ('1,0')"),
-    ("z_cs2 = 1,5e-3", (1, 0.005), "Dezimalkomma („1,5e-3“)", "decimal comma ('1,5e-3')"),
-    ("z_cs2 = -0,5", (0, 5), "Dezimalkomma („-0,5“)", "decimal comma ('-0,5')"),
-    ("z_cs2 = (1, 0)", (1, 0), "Falsche Form: erwartet (), erhalten (2,)",
-     "Wrong shape: expected (), got (2,)")])
+    ("z_cs2 = 1,0", (1, 0), "trennt das Komma in „1,0“ zwei Werte. Schreiben Sie "
+     "Dezimalzahlen mit Punkt: 1.0 statt 1,0.", "the comma in '1,0' separates two values. "
+     "Write decimal numbers with a point: 1.0, not 1,0."),
+    ("z_cs2 = 1,0 # Ergebnis", (1, 0), "„1,0“", "'1,0'"),
+    ("z_cs2 = 1,5e-3", (1, 0.005), "1.5e-3 statt 1,5e-3", "1.5e-3, not 1,5e-3"),
+    ("z_cs2 = -0,5", (0, 5), "-0.5 statt -0,5", "-0.5, not -0,5"),
+    ("z_cs2 = (1, 0)", (1, 0), "`z_cs2` ist ein Tupel mit 2 Werten, erwartet wird eine Zahl.",
+     "`z_cs2` is a tuple of 2 values; a single number is expected."),
+    ("z_cs2 = 0.5,", (0.5,), "Steht am Zeilenende ein Komma?",
+     "Is there a comma at the end of the line?")])
 def test_a_tuple_for_a_number_is_explained_by_its_line(line, value, de, en):
     """The kernel's history has the answer's line: the hint names its decimal comma, or none."""
     ex = registry()["u1_z_cs2"]
@@ -364,7 +378,7 @@ def test_a_tuple_for_a_number_is_explained_by_its_line(line, value, de, en):
     for lang, words in (("de", de), ("en", en)):
         result = ex.judge(payload, lang=lang)
         assert not result.passed and words in str(result), str(result)
-    if "Form" in de:
+    if "Tupel mit" in de:
         assert "Dezimal" not in str(ex.judge(payload, lang="de"))
 
 

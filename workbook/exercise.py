@@ -98,16 +98,28 @@ MESSAGES = {  # key: (German, English)
                     "Your answer cell contains LaTeX ('{char}'); the cell stops with a "
                     "SyntaxError. Write Python: 3*x**2, not $3 x^{{2}}$."),
     "habit_comma": ("Ihre Antwortzelle enthält ein Dezimalkomma („{char}“); in Python trennt das "
-                    "Komma Werte, die Zelle bricht mit einem Fehler ab oder ergibt ein Tupel. "
-                    "Schreiben Sie Dezimalzahlen mit Punkt: 0.1 statt 0,1.",
+                    "Komma zwei Werte. Schreiben Sie Dezimalzahlen mit Punkt ({fixed} statt "
+                    "{char}) und führen Sie die Zelle erneut aus.",
                     "Your answer cell contains a decimal comma ('{char}'); in Python a comma "
-                    "separates values, so the cell stops with an error or makes a tuple. Write "
-                    "decimals with a point: 0.1, not 0,1."),
+                    "separates two values. Write decimal numbers with a point ({fixed}, not "
+                    "{char}) and run the cell again."),
+    "comma_tuple": ("`{name}` ist ein Tupel: In Ihrer Zeile trennt das Komma in „{char}“ zwei "
+                    "Werte.",
+                    "`{name}` is a tuple: in your line the comma in '{char}' separates two "
+                    "values."),
+    "comma_fix": ("Schreiben Sie Dezimalzahlen mit Punkt: {fixed} statt {char}.",
+                  "Write decimal numbers with a point: {fixed}, not {char}."),
+    "tuple": ("`{name}` ist ein Tupel mit {n} Werten, erwartet wird eine Zahl.",
+              "`{name}` is a tuple of {n} values; a single number is expected."),
+    "tuple_one": ("`{name}` ist ein Tupel mit einem Wert, erwartet wird eine Zahl. Steht am "
+                  "Zeilenende ein Komma? `{name} = 0.5,` ergibt das Tupel (0.5,).",
+                  "`{name}` is a tuple of one value; a single number is expected. Is there a "
+                  "comma at the end of the line? `{name} = 0.5,` is the tuple (0.5,)."),
     "decimal_comma": ("In Python trennt das Komma Werte: `w = 0,1` ergibt das Tupel (0, 1), nicht "
                       "die Zahl 0,1. Schreiben Sie Dezimalzahlen mit Punkt: `w = 0.1`.",
                       "In Python a comma separates values: `w = 0,1` is the tuple (0, 1), not a "
                       "decimal number. Write decimals with a point: `w = 0.1`."),
-    "shape": ("Falsche Form: erwartet {expected}, erhalten {got}.",
+    "shape": ("Falsche Form: erwartet wird {expected}, Ihre Antwort hat die Form {got}.",
               "Wrong shape: expected {expected}, got {got}."),
     "nan": ("Ihre Antwort enthält NaN oder unendliche Werte. Teilen Sie irgendwo durch 0 oder "
             "rechnen Sie mit einem noch undefinierten Wert?", "Your answer contains NaN or "
@@ -161,7 +173,8 @@ def _generic(expected, answer, name, lang):
         habit = answer.get("habit")
         if habit:
             return (_msg("stopped", lang, name=name),
-                    _msg(f"habit_{habit['kind']}", lang, char=habit["char"]))
+                    _msg(f"habit_{habit['kind']}", lang, char=habit["char"],
+                         fixed=habit["char"].replace(",", ".")))
         return _msg("missing", lang, name=name), ""
     if t in ("none", "ellipsis"):
         return _msg("unanswered", lang, name=name, value="None" if t == "none" else "..."), ""
@@ -176,9 +189,14 @@ def _generic(expected, answer, name, lang):
             answer["seq"] == "tuple"):  # z = 0,1 * 20: a tuple, not a number
         comma = answer.get("comma")  # the decimal comma in the student's line, if it is known
         if comma == "":  # the line has none: a tuple written as one, a (0.5,)
+            if size == 1:
+                n = answer["shape"][0]
+                return _msg("tuple_one" if n == 1 else "tuple", lang, name=name, n=n), ""
             return _msg("shape", lang, expected=e_shape, got=tuple(answer["shape"])), ""
-        return _msg("wrong", lang), (_msg("habit_comma", lang, char=comma) if comma
-                                     else _msg("decimal_comma", lang))
+        if comma:
+            return (_msg("comma_tuple", lang, name=name, char=comma),
+                    _msg("comma_fix", lang, char=comma, fixed=comma.replace(",", ".")))
+        return _msg("wrong", lang), _msg("decimal_comma", lang)
     if t not in ("num", "array"):
         got = {"str": "str", "seq": "tuple/list", "callable": "function", "dict": "dict"}.get(
             t, answer.get("type"))

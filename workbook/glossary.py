@@ -79,6 +79,8 @@ TERMS = [
          (r"\b[Uu]pstream", r"\b[Dd]ownstream")),
     Term("Batch-Normalisierung, Normalisierung", "batch normalisation, normalisation", "",
          (r"Batchnormalisierung", r"\bBatch[- ]?Norm\b")),
+    Term("Prüfzelle, Selbstprüfung", "check cell, self-check", "Die Zelle `check(\"…\")` unter "
+         "einer Antwortzelle; im Feedback die bewertete Zelle.", (r"Testzelle",)),
 ]
 
 # Formal address ("Sie") throughout; the informal forms are forbidden.

@@ -25,16 +25,36 @@ def decimal_commas(cell):
             if decimal_comma(m[2])]
 
 
+def _compiles(line):
+    try:
+        compile(line, "<cell>", "exec")
+    except SyntaxError:
+        return False
+    return True
+
+
 def warn_decimal_commas(cell):
-    """Print a warning for each decimal comma in the cell."""
+    """Print a warning for each decimal comma in the cell, with what Python makes of it (which
+    Python itself decides): the value becomes a tuple (``z = 0,1 * 20`` is ``(0, 20)``), or the
+    digits after the comma are no number (``w = 0,05``: a SyntaxError)."""
     for name, text in decimal_commas(cell):
         comma = decimal_comma(text)
         fixed = text.replace(comma, comma.replace(",", "."), 1)
-        print(tr(de=f"⚠ Hinweis: In `{name} = {text}` trennt das Komma in „{comma}“ zwei Werte: "
-                    f"`{name}` wird in Python ein Tupel, keine Dezimalzahl. Schreiben Sie "
-                    f"Dezimalzahlen mit Punkt: `{name} = {fixed}`.",
-                 en=f"⚠ Note: in `{name} = {text}` the comma in '{comma}' separates two values: "
-                    f"Python makes `{name}` a tuple, not a decimal. Write decimals with a point: "
+        if _compiles(f"{name} = {text}"):
+            effect = tr(de=f"es trennt zwei Werte: `{name}` wird ein Tupel statt einer Zahl",
+                        en=f"it separates two values, so `{name}` becomes a tuple, not a number")
+        elif _compiles(f"{name} = {fixed}"):
+            effect = tr(de="und die Ziffern danach sind keine gültige Zahl: Die Zelle bricht mit "
+                           "einem SyntaxError ab",
+                        en="the digits after it are not a valid number, so the cell stops "
+                           "with a SyntaxError")
+        else:  # the line has another error too
+            effect = tr(de="es trennt zwei Werte", en="it separates two values")
+        print(tr(de=f"⚠ Hinweis: In `{name} = {text}` ist das Komma in „{comma}“ für Python kein "
+                    f"Dezimalkomma, {effect}. Schreiben Sie Dezimalzahlen mit Punkt: "
+                    f"`{name} = {fixed}`.",
+                 en=f"⚠ Note: in `{name} = {text}`, Python does not read the comma in '{comma}' "
+                    f"as a decimal comma; {effect}. Write decimal numbers with a point: "
                     f"`{name} = {fixed}`."))
 
 

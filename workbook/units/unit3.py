@@ -557,7 +557,7 @@ Schritt für Schritt, wie es das tut:
 - einen Schritt des Gradientenabstiegs implementieren und den Einfluss der Lernrate beurteilen.
 
 Bewertete Aufgaben beginnen mit **Aufgabe** und nennen ihre Punktzahl; unter jeder Antwortzelle
-prüft eine Testzelle Ihre Antwort und gibt bei typischen Fehlern einen Hinweis.
+prüft eine Prüfzelle Ihre Antwort und gibt bei typischen Fehlern einen Hinweis.
 
 > **Hinweis zu Dezimalzahlen:** Python schreibt Dezimalzahlen mit Punkt: `0.1`, nicht `0,1`
 > (`w = 0,1` wäre ein Tupel aus zwei Zahlen). Die Grafiken zeigen Zahlen mit Dezimalkomma.""",
@@ -1079,7 +1079,7 @@ Gewichte immer mehr einem Minimum von $J$.
 Datenpunkten und Gewichte `w` (ein dict mit den zehn Namen) gibt die Funktion ein dict mit
 **denselben zehn Schlüsseln** zurück, unter jedem Schlüssel die Zahl $\partial J/\partial w$ nach
 der Tabelle in Abschnitt 10. Machen Sie zuerst den Vorwärtsdurchlauf (die Funktionen `g` und
-`predict_131` dürfen Sie verwenden); `np.mean` ist $\frac1n\sum_i$. Die Testzelle vergleicht mit
+`predict_131` dürfen Sie verwenden); `np.mean` ist $\frac1n\sum_i$. Die Prüfzelle vergleicht mit
 dem Rückwärtsdurchlauf von nnkit, auf zufälligen Daten und Gewichten.""",
     en=r"""## 11 Forward pass and backward pass
 

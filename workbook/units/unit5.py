@@ -844,9 +844,11 @@ def do_dw1(x, w, b, act):
 Die Ansicht berechnet $|\partial o_n/\partial w_1|$ für alle Tiefen $n = 1,\dots,30$ mit der
 Formel aus (a) (logarithmische Achse!). Die Gewichte sind $w_i = w\cdot u_i$ mit festen
 $u_i\in[0{,}8;\,1{,}2]$, die Biases klein und fest, $x = 0{,}5$. Rechts sehen Sie die Faktoren
-$|w_i\,\sigma'(s_i)|$ der Kette für die gewählte Tiefe $N$, darunter die Kette als Diagramm mit
-$\partial o_N/\partial w_i$ an den Kanten (wir wählen die Verlustfunktion so, dass
-$\partial L/\partial o_N = 1$; dann ist $\partial L/\partial w_i = \partial o_N/\partial w_i$).
+$|w_i\,\sigma'(s_i)|$ der Kette für die gewählte Tiefe $N$, darunter die Kette als Diagramm. Das
+Diagramm beschriftet Gradienten stets mit $L$; hier ist $L$ die Ausgabe selbst, $L = o_N$. Die
+Zahl „L = …“ über der Ausgabeschicht ist also $o_N$, und an den Kanten stehen als
+$\partial L/\partial w_i$ genau die $\partial o_N/\partial w_i$. Wie in den anderen Einheiten
+heißen $s_i$ und $o_i$ im Diagramm $z$ und $a$.
 Die breite Kette ganz unten und ihre Einstellungen (Initialisierung, Normalisierung, Gradient
 Clipping) gehören zu den Gegenmitteln nach Aufgabe 2b.
 
@@ -860,9 +862,10 @@ Probieren Sie:
 The view computes $|\partial o_n/\partial w_1|$ for every depth $n = 1,\dots,30$ with the formula
 from (a) (logarithmic axis!). The weights are $w_i = w\cdot u_i$ with fixed $u_i\in[0.8, 1.2]$, the
 biases small and fixed, $x = 0.5$. On the right you see the factors $|w_i\,\sigma'(s_i)|$ of the
-chain for the chosen depth $N$, below it the chain as a diagram with $\partial o_N/\partial w_i$ on
-the edges (we choose the loss so that $\partial L/\partial o_N = 1$; then
-$\partial L/\partial w_i = \partial o_N/\partial w_i$). The wide chain at the bottom and its
+chain for the chosen depth $N$, below it the chain as a diagram. The diagram always labels
+gradients with $L$; here $L$ is simply the output itself, $L = o_N$, so the value "L = …" above the
+output layer is $o_N$, and the $\partial L/\partial w_i$ on the edges are exactly the
+$\partial o_N/\partial w_i$. As in the other units, the diagram calls $s_i$ and $o_i$ $z$ and $a$. The wide chain at the bottom and its
 settings (initialisation, normalisation, gradient clipping) belong to the remedies after exercise
 2b.
 
