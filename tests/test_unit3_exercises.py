@@ -169,3 +169,23 @@ def test_ingredients_exercise_accepts_lists_and_names_the_mistakes():
     wrong[1] = [0, 1, 1, 1]  # g(z) also for the first layer
     result = judge(ex, {"ingredients": wrong})
     assert not result.passed and "g'(z_ik)" in result.hint
+
+
+def test_centred_quotients_pass_for_every_grading_seed():
+    """The grading seed is random per course and picks the cases: a correct centred quotient
+    earns the point whatever the seed (judged against backpropagation's gradient, it failed for
+    seeds 8, 19, 49, ... where the quotient's own error h²/6 J''' exceeded the tolerance), and
+    the forward quotient never does."""
+    ex = EX["u3_numerical_gradients"]
+
+    def forward_by_hand(x, y, w, h):
+        def J(weights):
+            return np.sum((y - predict_by_hand(x, weights)) ** 2) / (2 * len(x))
+
+        return {k: (J({**w, k: w[k] + h}) - J(w)) / h for k in NAMES}
+
+    for seed in range(60):
+        for answer, passes in ((numerical_by_hand, True), (forward_by_hand, False)):
+            result = ex.judge(ex.collect({"numerical_gradients": answer}, seed=seed, hidden=True),
+                              seed=seed, hidden=True, lang="en")
+            assert result.passed == passes, (seed, answer.__name__, str(result))
