@@ -83,23 +83,27 @@ def grade(jobs, after_result=None):
     return results
 
 
-def handed_out():
-    """The first worker is killed as soon as it exists: while the jobs are handed out."""
-    jobs = [{"student": f"s{i}", "assignment": "a"} for i in range(2000)]
+def grade_while(jobs, kill):
+    """``grade(jobs)`` while ``kill(done)`` runs in a thread (``done``: an Event set when
+    grading has ended)."""
     done = threading.Event()
-
-    def kill_first():
-        while not done.is_set() and not pool_workers():
-            time.sleep(0.0005)
-        kill_one(pool_workers())
-
-    killer = threading.Thread(target=kill_first)
+    killer = threading.Thread(target=kill, args=(done,))
     killer.start()
     try:
         return grade(jobs)
     finally:
         done.set()
         killer.join()
+
+
+def handed_out():
+    """The first worker is killed as soon as it exists: while the jobs are handed out."""
+    def kill_first(done):
+        while not done.is_set() and not pool_workers():
+            time.sleep(0.0005)
+        kill_one(pool_workers())
+
+    return grade_while([{"student": f"s{i}", "assignment": "a"} for i in range(2000)], kill_first)
 
 
 def dies_sending():
@@ -120,22 +124,17 @@ def random_kills(seed):
     rnd = random.Random(seed)
     jobs = [{"student": f"s{i}", "assignment": "a", "do": "sleep",
              "seconds": rnd.uniform(0, 0.4)} for i in range(10)]
-    done = threading.Event()
 
-    def kill_at_random():
+    def kill_at_random(done):
         for _ in range(rnd.randint(1, 4)):
             if done.wait(rnd.choice([0, 0.001, 0.01, 0.1, 0.5, 1.0]) * rnd.random()):
                 return
             kill_one(pool_workers(), rnd)
 
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
-    killer = threading.Thread(target=kill_at_random)
-    killer.start()
     try:
-        return grade(jobs)
+        return grade_while(jobs, kill_at_random)
     finally:
-        done.set()
-        killer.join()
         for hog in hogs:
             hog.kill()
             hog.wait()
