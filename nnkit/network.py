@@ -146,36 +146,37 @@ class Network:
         and the loss is None."""
         hs, caches = self._forward(self._batch(X, self.input_size),
                                    self.params if params is None else params)
-        if dout is not None:
-            if Y is not None:
-                raise ValueError("give the targets Y or the upstream gradient dout, not both")
-            grads, _ = self._backward(self._upstream(dout, hs[-1]), caches, input_grad=False)
-            return None, grads
-        J, dyhat = get_loss(loss)(hs[-1], self._batch(Y, self.sizes[-1]))
+        Y = None if Y is None else self._batch(Y, self.sizes[-1])
+        J, dyhat = self._upstream(hs[-1], Y, loss, dout)
         grads, _ = self._backward(dyhat, caches, input_grad=False)
+        if J is None:
+            return None, grads
         return (J if getattr(J, "ndim", 0) else float(J)), grads  # (R,) losses, or one float
 
     @staticmethod
-    def _upstream(dout, yhat):
-        """dout (a number or an array) as a float array shaped like yhat."""
-        return np.broadcast_to(np.asarray(dout, dtype=float), yhat.shape)
+    def _upstream(yhat, Y, loss, dout):
+        """``(J, dL/dyhat)`` at the outputs ``yhat``: from the targets ``Y`` and ``loss``, or the
+        upstream gradient ``dout`` itself (a number or an array, broadcast to yhat's shape;
+        J is then None). ValueError if both Y and dout are given."""
+        if dout is None:
+            return get_loss(loss)(yhat, Y)
+        if Y is not None:
+            raise ValueError("give the targets or the upstream gradient dout, not both")
+        return None, np.broadcast_to(np.asarray(dout, dtype=float), yhat.shape)
 
     def trace(self, x, y=None, loss="mse", dout=None):
         """The Trace (nnkit.trace) of one forward pass for the single example x (inputs,), and
         of the backward pass if the target y (outputs,) is given (with ``loss``) or the upstream
         gradient ``dout`` = dL/dyhat itself (a number or an array (outputs,); the trace's loss is
         then None): ``net.trace(x, dout=1.0)`` shows dyhat/dw on every edge."""
-        if y is not None and dout is not None:
-            raise ValueError("give the target y or the upstream gradient dout, not both")
         if self.params["W1"].ndim != 2:
             raise ValueError("trace needs parameters without a restarts axis")
         X = np.asarray(x, dtype=float).reshape(1, self.input_size)
         hs, caches = self._forward(X, self.params)
         J, grads, dh = None, None, None
-        if dout is not None:
-            grads, dh = self._backward(self._upstream(dout, hs[-1]), caches)
-        elif y is not None:
-            J, dyhat = get_loss(loss)(hs[-1], np.asarray(y, dtype=float).reshape(1, -1))
+        if y is not None or dout is not None:
+            Y = None if y is None else np.asarray(y, dtype=float).reshape(1, -1)
+            J, dyhat = self._upstream(hs[-1], Y, loss, dout)
             grads, dh = self._backward(dyhat, caches)
         return build_trace(self, hs, caches, J, grads, dh)
 
