@@ -47,8 +47,8 @@ def affine_backward(dout, cache, need_dx=True):
     dx is None with ``need_dx=False`` (x is the data, whose gradient training does not need).
     """
     x, w, b = cache
-    dx = _matmul(dout, w.swapaxes(-1, -2)) if need_dx else None
-    dw = _matmul(x.swapaxes(-1, -2), dout)
+    dx = _matmul(dout, w.mT) if need_dx else None  # .mT: the last two axes swapped
+    dw = x.mT @ dout  # a sum over the n examples (n > 1 in training: no _matmul shortcut)
     db = None if b is None else dout.sum(axis=-2)
     if dout.ndim > 2:  # a restarts axis: sum it away where an input did not have it
         dx, dw, db = _sum_to(dx, x), _sum_to(dw, w), _sum_to(db, b)
