@@ -31,7 +31,6 @@ from autograder import cache as cache_mod
 from autograder import course as course_mod
 from autograder import misconceptions
 from autograder.launch import confinement, die_with_parent
-from autograder.merge import merge
 from autograder.progress import Progress
 from autograder.reap import Interrupted, Run
 from autograder.validate import scan
@@ -256,8 +255,6 @@ def _write_csv(path, header, rows):
 def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=None,
           log=print):
     """Grade every submission; returns the summary dict (also RESULTS/run.json)."""
-    from nbgrader.api import Gradebook
-
     start = time.monotonic()
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -265,6 +262,9 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
     with Run():
         # the grading processes start first: their imports overlap the course's preparation
         started = [] if dask or workers <= 1 else _start(min(workers, _folders(submissions)))
+        from nbgrader.api import Gradebook  # (1 s) not before the grading processes start
+
+        from autograder.merge import merge
         modules = course_mod.load_modules(units, log=log)
         course = course_mod.prepare(out / "course", db, modules, timeout, hide=[submissions],
                                     log=log)
