@@ -201,7 +201,10 @@ def _pool_worker(conn, work, grader, warm=None):
     if not die_with_parent(grader):
         os._exit(137)
     if warm is not None:
-        warm()
+        try:
+            warm()
+        except Exception:  # then its first job fails the same way, and says why
+            pass
     while True:
         try:
             job, args = conn.recv()
