@@ -1,8 +1,9 @@
 """Shared helpers of the benchmarks: timing, medians, the result record, machine facts.
 
-Every figure is a median (with p95 where the tail matters) or a ratio of medians measured side
-by side in the same run: compared variants are interleaved (A B A B ... with the order flipped
-every round), so a slow phase of a shared machine hits both alike.
+Every figure is a median (with p95 where the tail matters) or a ratio measured side by side in
+the same run: compared variants are interleaved (A B A B ... with the order flipped every round),
+so a slow phase of a shared machine hits both alike; a ratio of interleaved variants is the median
+of the rounds' ratios (:func:`paired_ratio`).
 """
 
 from __future__ import annotations
@@ -94,6 +95,14 @@ def interleave(variants, rounds, calls=1):
                 fn()
             times[name].append((time.perf_counter() - t0) / calls)
     return times
+
+
+def paired_ratio(times, a, b):
+    """The median over rounds of ``times[a][r] / times[b][r]`` (``times`` from :func:`interleave`):
+    a and b ran back to back in each round, so a busy phase of the machine that slows one round
+    slows both sides of its ratio, where a ratio of the two medians mixes rounds of different
+    load."""
+    return median([ta / tb for ta, tb in zip(times[a], times[b], strict=True)])
 
 
 def machine():

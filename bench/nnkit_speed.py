@@ -13,14 +13,15 @@
 
 PyTorch runs with ``torch.set_num_threads(1)``: numpy's elementwise code is single-threaded
 and its BLAS does not start threads for matrices this small, so both use one core.
-The variants are interleaved (A B C, C B A, ...) and the figures are medians.
+The variants are interleaved (A B C, C B A, ...); the times are medians, the ratios the median
+of the rounds' ratios (``bench.common.paired_ratio``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from bench.common import figure, interleave, median, ms
+from bench.common import figure, interleave, median, ms, paired_ratio
 
 SINE_N = 100
 SINE_LR = 0.5
@@ -193,7 +194,7 @@ def restarts_torch(X, Y, params, steps=STEPS, lr=RESTART_LR):
 
 # ---------------------------------------------------------------- the benchmark
 
-def run(sine_rounds=15, sine_calls=200, restart_rounds=5, log=print):
+def run(sine_rounds=31, sine_calls=200, restart_rounds=5, log=print):
     import torch
 
     torch.set_num_threads(1)
@@ -210,11 +211,13 @@ def run(sine_rounds=15, sine_calls=200, restart_rounds=5, log=print):
     figures.append(figure("nnkit sine 1-3-1 step (n=100)", us["nnkit"], "µs", None,
                           n=sine_rounds, extra={"calls_per_sample": sine_calls, **threads}))
     figures.append(figure(
-        "nnkit sine step: speed-up vs PyTorch eager", us["torch"] / us["nnkit"], "x", ">= 5",
+        "nnkit sine step: speed-up vs PyTorch eager", paired_ratio(times, "torch", "nnkit"), "x",
+        ">= 5",
         n=sine_rounds, baseline={"name": "PyTorch eager (autograd)", "value": us["torch"],
                                  "unit": "µs"}))
     figures.append(figure(
-        "nnkit sine step: time / hand-written numpy", us["nnkit"] / us["numpy"], "x", "<= 1.2",
+        "nnkit sine step: time / hand-written numpy", paired_ratio(times, "nnkit", "numpy"), "x",
+        "<= 1.2",
         n=sine_rounds, baseline={"name": "hand-written numpy", "value": us["numpy"],
                                  "unit": "µs"}))
 
@@ -232,12 +235,12 @@ def run(sine_rounds=15, sine_calls=200, restart_rounds=5, log=print):
                           note="p95 column: the slowest of the runs",
                           extra={"per_step_ms": ms(s["nnkit"]) / STEPS, **threads}))
     figures.append(figure(
-        "nnkit dead-ReLU restarts: speed-up vs PyTorch eager", s["torch"] / s["nnkit"], "x",
-        None, n=restart_rounds,
+        "nnkit dead-ReLU restarts: speed-up vs PyTorch eager",
+        paired_ratio(times, "torch", "nnkit"), "x", None, n=restart_rounds,
         baseline={"name": "PyTorch eager, batched over restarts", "value": s["torch"],
                   "unit": "s"}))
     figures.append(figure(
-        "nnkit dead-ReLU restarts: time / hand-written numpy", s["nnkit"] / s["numpy"], "x",
-        "<= 1.2", n=restart_rounds,
+        "nnkit dead-ReLU restarts: time / hand-written numpy",
+        paired_ratio(times, "nnkit", "numpy"), "x", "<= 1.2", n=restart_rounds,
         baseline={"name": "hand-written numpy, vectorised", "value": s["numpy"], "unit": "s"}))
     return figures

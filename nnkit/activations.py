@@ -14,14 +14,10 @@ class Activation:
     def __call__(self, z):
         return self.fn(z)
 
-    def grad_at(self, z, a):
-        """g'(z) when the output a = g(z) is known too (backprop keeps it); sigmoid and tanh
-        take it from a, the others from z."""
-        return self.grad(z)
-
     def backward(self, da, z, a):
-        """dz = da * g'(z) (chain rule, elementwise), given z and a = g(z)."""
-        return da * self.grad_at(z, a)
+        """dz = da * g'(z) (chain rule, elementwise), given z and the output a = g(z) that
+        backprop keeps (sigmoid and tanh take g' from a, the others from z). da: shaped like z."""
+        return da * self.grad(z)
 
     def __repr__(self):
         return f"{type(self).__name__}()"
@@ -38,9 +34,6 @@ class Identity(Activation):
     def grad(self, z):
         return np.ones_like(z, dtype=float)
 
-    def grad_at(self, z, a):
-        return 1.0
-
     def backward(self, da, z, a):
         return da  # g'(z) = 1: the gradient passes through unchanged (no copy)
 
@@ -56,8 +49,8 @@ class ReLU(Activation):
     def grad(self, z):
         return (np.asarray(z) > 0).astype(float)
 
-    def grad_at(self, z, a):
-        return z > 0  # 1 where z > 0, else 0, as a mask: da * mask needs no float copy
+    def backward(self, da, z, a):
+        return da * (z > 0)  # g' as a mask (1 where z > 0, else 0): no float copy of it
 
 
 class LeakyReLU(Activation):
@@ -93,10 +86,11 @@ class Sigmoid(Activation):
         s = self.fn(z)
         return s * (1.0 - s)
 
-    def grad_at(self, z, a):
-        grad = 1.0 - a
-        grad *= a  # a (1 - a), in place: one new array instead of two
-        return grad
+    def backward(self, da, z, a):
+        dz = 1.0 - a
+        dz *= a  # g' = a (1 - a)
+        dz *= da  # in place: one new array instead of three
+        return dz
 
 
 class Tanh(Activation):
@@ -110,8 +104,10 @@ class Tanh(Activation):
     def grad(self, z):
         return 1.0 - np.tanh(z) ** 2
 
-    def grad_at(self, z, a):
-        return 1.0 - a**2
+    def backward(self, da, z, a):
+        dz = 1.0 - a**2  # g' = 1 - a²
+        dz *= da
+        return dz
 
 
 ACTIVATIONS = {c.name: c for c in (Identity, ReLU, LeakyReLU, Sigmoid, Tanh)}

@@ -51,11 +51,12 @@ class Network:
                                      bool(layer.bias), inputs, bool(layer.residual)))
             sizes.append(int(layer.size))
         self.sizes = sizes
-        #: the parameter names of every layer: ((source s, weight name), ...) and the bias name
-        #: (None without a bias), e.g. ((2, "W3"), (1, "W3_1")), None
-        self.param_names = [(tuple((s, self.weight_name(l, s)) for s in layer.inputs),
-                             f"b{l}" if layer.bias else None)
-                            for l, layer in enumerate(self.layers, 1)]
+        #: what the passes need of every layer, prepared once: the Layer, its weights
+        #: ((source s, weight name), ...) and its bias name (None without a bias),
+        #: e.g. for layer 3 reading layers 2 and 1: (Layer(...), ((2, "W3"), (1, "W3_1")), "b3")
+        self.wiring = [(layer, tuple((s, self.weight_name(l, s)) for s in layer.inputs),
+                        f"b{l}" if layer.bias else None)
+                       for l, layer in enumerate(self.layers, 1)]
         self.params = self.init_params(seed)
 
     @staticmethod
@@ -91,15 +92,15 @@ class Network:
 
     def _forward(self, X, params):
         """All layer outputs hs[0..L] (hs[0] = X, a batch) and per layer the cache for the
-        backward pass: (z, a = g(z), the affine caches of its sources)."""
+        backward pass: (z, a = g(z), ((source s, weight name, affine cache), ...))."""
         hs, caches = [X], []
-        for layer, (weights, bias) in zip(self.layers, self.param_names, strict=True):
+        for layer, weights, bias in self.wiring:
             z, aff = None, []
             b = params[bias] if bias else None  # added once, with the first source
             for s, name in weights:
                 out, cache = affine_forward(hs[s], params[name], b)
                 z = out if z is None else z + out
-                aff.append(cache)
+                aff.append((s, name, cache))
                 b = None
             a = layer.activation.fn(z)  # an Activation object since __init__: no lookup per step
             hs.append(a + hs[-1] if layer.residual else a)
@@ -112,12 +113,11 @@ class Network:
         L = len(self.layers)
         grads, dh = {}, {L: dout}
         for l in range(L, 0, -1):
-            layer, (weights, bias), (z, a, aff) = (self.layers[l - 1], self.param_names[l - 1],
-                                                   caches[l - 1])
+            (layer, _, bias), (z, a, aff) = self.wiring[l - 1], caches[l - 1]
             if layer.residual:  # h_l = g(z_l) + h_{l-1}: dL/dh_l flows on to h_{l-1} as it is
                 dh[l - 1] = dh[l] if l - 1 not in dh else dh[l - 1] + dh[l]
             dz = layer.activation.backward(dh[l], z, a)
-            for (s, name), cache in zip(weights, aff, strict=True):
+            for s, name, cache in aff:
                 dx, grads[name], db = affine_backward(dz, cache, need_dx=s > 0 or input_grad)
                 if db is not None:
                     grads[bias] = db

@@ -3,7 +3,7 @@ and the results table and JSON carry what the report needs. Nothing timed."""
 
 import json
 
-from bench.common import check, figure, interleave, table
+from bench.common import check, figure, interleave, paired_ratio, table
 
 
 def test_check_targets():
@@ -22,6 +22,14 @@ def test_interleave_alternates_the_order():
     assert calls == ["a", "a", "b", "b", "b", "b", "a", "a"] * 2
     assert {k: len(v) for k, v in times.items()} == {"a": 4, "b": 4}
     assert all(t >= 0 for v in times.values() for t in v)
+
+
+def test_paired_ratio_is_the_median_of_the_rounds_ratios():
+    # round 2 ran in a busy phase that slowed both sides tenfold: the rounds' ratios are
+    # 0.5, 0.5, 3, where the ratio of the medians (3 / 2) would mix rounds of different load
+    times = {"a": [1.0, 10.0, 3.0], "b": [2.0, 20.0, 1.0]}
+    assert paired_ratio(times, "a", "b") == 0.5
+    assert paired_ratio(times, "b", "a") == 2.0
 
 
 def test_figure_record_and_table():

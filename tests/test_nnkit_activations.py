@@ -189,8 +189,11 @@ def test_loss_gradient_against_sympy(name, expr):
 @pytest.mark.parametrize("name", NAMES)
 @settings(max_examples=50, deadline=None)
 @given(z=values)
-def test_grad_from_the_kept_output_is_the_derivative(name, z):
-    """Backprop uses grad_at(z, g(z)); it must agree with grad(z) (sigmoid: s(1-s), tanh: 1-t²)."""
+def test_backward_from_the_kept_output_is_the_chain_rule(name, z):
+    """Backprop calls backward(da, z, g(z)) (sigmoid and tanh take g' from the kept output:
+    s(1-s), 1-t²); it must agree with da * grad(z)."""
     act = get_activation(name)
     zs = np.array([z, -z, 0.5 * z])
-    np.testing.assert_allclose(act.grad_at(zs, act.fn(zs)), act.grad(zs), rtol=1e-12, atol=1e-15)
+    da = np.array([1.5, -2.0, 0.25])
+    np.testing.assert_allclose(act.backward(da, zs, act.fn(zs)), da * act.grad(zs),
+                               rtol=1e-12, atol=1e-15)

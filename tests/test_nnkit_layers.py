@@ -40,6 +40,17 @@ def test_affine_by_hand():
     close(db2, db)
 
 
+def test_db_is_the_sum_over_the_examples_and_a_fresh_array():
+    """db is summed with a vector of ones kept from call to call: a caller changing the db it got
+    (in place, as a training loop may) changes neither the ones nor the next db."""
+    for n in (3, 1, 3, 5):
+        dout = np.arange(2.0 * n).reshape(n, 2)  # rows (0, 1), (2, 3), ...
+        _, _, db = affine_backward(dout, affine_forward(np.ones((n, 1)), np.ones((1, 2)),
+                                                        np.zeros(2))[1])
+        np.testing.assert_array_equal(db, [n * (n - 1), n * n])  # 0+2+..., 1+3+...
+        db += 100.0  # the caller's array
+
+
 def test_affine_without_bias():
     x, w = np.ones((2, 3)), np.ones((3, 1))
     out, cache = affine_forward(x, w, None)
