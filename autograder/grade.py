@@ -3,8 +3,9 @@
 1. prepare the course (:mod:`autograder.course`) in RESULTS/course;
 2. validate every file (:mod:`autograder.validate`): jobs + rejected with reasons;
 3. take unchanged jobs from RESULTS/.cache, grade the others in parallel
-   (:mod:`autograder.worker`; spawned grading processes, one job at a time each, or a Dask
-   cluster; one job per (student, assignment), so nobody is graded twice at once);
+   (:mod:`autograder.worker`; spawned grading processes, one job at a time each, the longest
+   first, or a Dask cluster; one job per (student, assignment), so nobody is graded twice at
+   once); the grading processes start with step 1 and import what they need meanwhile;
 4. merge every result into the course gradebook in this process (:mod:`autograder.merge`),
    write feedback, grades.csv, rejected.csv, report.png and run.json; put the submitted and
    autograded notebooks into the course directory (RESULTS/course/{submitted,autograded}) so
@@ -21,7 +22,7 @@ import signal
 import sys
 import time
 import warnings
-from collections import Counter, deque
+from collections import Counter
 from multiprocessing import get_context
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -30,39 +31,44 @@ from autograder import cache as cache_mod
 from autograder import course as course_mod
 from autograder import misconceptions
 from autograder.launch import confinement, die_with_parent
-from autograder.merge import merge
 from autograder.progress import Progress
 from autograder.reap import Interrupted, Run
 from autograder.validate import scan
-from autograder.worker import grade_job
+from autograder.worker import grade_job, warm_up
 
 
-def _run_local(jobs, args, workers, progress, work=grade_job):
+def _run_local(jobs, args, workers, progress, work=grade_job, started=(), group=None):
     """Results of ``work(job, *args)`` for every job, in the order they finish.
 
     ``workers`` spawned processes (:class:`_Worker`) each grade one job at a time, sent down a
-    pipe of their own. A worker that dies (killed by an admin or the OOM killer) takes only its
-    own job with it: the job runs again in a fresh worker, and is recorded as failed if its worker
-    dies a second time. Every wait here ends when a worker dies (its sentinel, EOF on its pipe),
-    so a dead worker can never leave the grader waiting; the workers end with the generator
-    (``work`` is a parameter for the tests)."""
+    pipe of their own; ``started``: workers started before (:func:`_start`), used first. A
+    worker that dies (killed by an admin or the OOM killer) takes only its own job with it: the
+    job runs again in a fresh worker, and is recorded as failed if its worker dies a second time.
+    Every wait here ends when a worker dies (its sentinel, EOF on its pipe), so a dead worker can
+    never leave the grader waiting; the workers end with the generator (``work`` is a parameter
+    for the tests). The longest jobs go first (:class:`_Longest`, by ``group(job)``), so that
+    the workers run out of jobs at about the same time."""
     if workers <= 1:
+        for worker in started:
+            worker.stop()
         for job in jobs:
             yield work(job, *args)
             progress.update()
         return
     ctx = get_context("spawn")
-    todo = deque(range(len(jobs)))
+    todo = _Longest([group(job) if group else None for job in jobs])
     died = Counter()  # job index -> how often the worker running it died
-    pool, finished = [], []
+    pool, finished = list(started[:workers]), []
+    for worker in started[workers:]:
+        worker.stop()
     try:
         while todo or finished or any(w.job is not None for w in pool):
             while todo and (len(pool) < workers or any(w.job is None for w in pool)):
                 idle = [w for w in pool if w.job is None]
-                worker = idle[0] if idle else _Worker(ctx, work, args)
+                worker = idle[0] if idle else _Worker(ctx, work)
                 if not idle:
                     pool.append(worker)
-                worker.give(todo.popleft(), jobs)  # a dead worker shows in wait() below
+                worker.give(todo.pop(), jobs, args)  # a dead worker shows in wait() below
             for result in finished:  # after the hand-out: no worker idles while they are merged
                 yield result
                 progress.update()
@@ -74,7 +80,9 @@ def _run_local(jobs, args, workers, progress, work=grade_job):
                 reply = worker.reply() if worker.conn in ready else None
                 i, worker.job = worker.job, None
                 if reply is not None:
-                    finished.append(reply[0] if reply[1] is None else _error(jobs[i], reply[1]))
+                    result, error, seconds = reply
+                    todo.took(i, seconds)
+                    finished.append(result if error is None else _error(jobs[i], error))
                     if worker.process.sentinel not in ready:
                         continue  # else it died after sending its result
                     i = None
@@ -84,7 +92,7 @@ def _run_local(jobs, args, workers, progress, work=grade_job):
                     continue
                 died[i] += 1
                 if died[i] < 2:
-                    todo.append(i)
+                    todo.put(i)
                 else:
                     code = worker.process.exitcode
                     finished.append(_error(jobs[i], "the grading process died twice while "
@@ -94,29 +102,83 @@ def _run_local(jobs, args, workers, progress, work=grade_job):
             worker.stop()
 
 
+class _Longest:
+    """The jobs still to hand out (indices), longest expected first, so that the last jobs of a
+    run are short ones and the workers finish close together instead of one grading a long job
+    alone at the end. A job is expected to take as long as the mean of the jobs of its group
+    (the unit: its notebooks run the same code) graded so far in this run. A group none of whose
+    jobs was handed out yet goes first: that is how its time becomes known; one whose first job
+    is still running is expected to take the mean of every job graded so far. Equals keep the
+    order of the list."""
+
+    def __init__(self, groups):
+        self.groups = groups
+        self.todo = list(range(len(groups)))
+        self.given = set()  # groups with a job handed out
+        self.seconds = {}  # group -> [seconds of its jobs graded so far]
+
+    def __bool__(self):
+        return bool(self.todo)
+
+    def _expected(self, i):
+        group = self.groups[i]
+        if group not in self.given:
+            return float("inf")
+        times = self.seconds.get(group) or [t for ts in self.seconds.values() for t in ts]
+        return sum(times) / len(times) if times else 0.0
+
+    def pop(self):
+        """The index of the job to hand out next."""
+        i = max(self.todo, key=self._expected)  # the first of equals
+        self.todo.remove(i)
+        self.given.add(self.groups[i])
+        return i
+
+    def put(self, i):
+        """Job ``i`` again (its worker died)."""
+        self.todo.append(i)
+
+    def took(self, i, seconds):
+        """Job ``i`` took ``seconds`` (in its worker)."""
+        self.seconds.setdefault(self.groups[i], []).append(seconds)
+
+
+def _folders(submissions):
+    """How many SUBMISSIONS/<student>/<assignment> folders there are: at most one job each."""
+    return sum(path.is_dir() for path in Path(submissions).glob("*/*"))
+
+
+def _start(count, work=grade_job, warm=warm_up):
+    """``count`` grading processes started now, each running ``warm()`` (the imports its jobs
+    need) while the grader still prepares the course: for :func:`_run_local` (``started``)."""
+    ctx = get_context("spawn")
+    return [_Worker(ctx, work, warm) for _ in range(count)]
+
+
 class _Worker:
     """A spawned grading process and its end of a pipe that no other process holds.
 
     ``job`` is the index of the job it runs (None: idle). Sending to a dead worker fails with
     EPIPE and reading from it ends with EOF, so no call here waits for a worker that died."""
 
-    def __init__(self, ctx, work, args):
+    def __init__(self, ctx, work, warm=None):
         self.conn, theirs = ctx.Pipe()
-        self.process = ctx.Process(target=_pool_worker, args=(theirs, work, args, os.getpid()),
-                                   name="grading worker")
+        self.process = ctx.Process(target=_pool_worker,
+                                   args=(theirs, work, os.getpid(), warm), name="grading worker")
         self.process.start()
         theirs.close()
         self.job = None
 
-    def give(self, i, jobs):
+    def give(self, i, jobs, args):
         self.job = i
         try:
-            self.conn.send(jobs[i])
+            self.conn.send((jobs[i], args))
         except OSError:  # it died; its sentinel says so
             pass
 
     def reply(self):
-        """(result, None) or (None, error text) of its job; None if it died."""
+        """(result, None, seconds) or (None, error text, seconds) of its job (``seconds`` it
+        took in the worker); None if it died."""
         try:
             return self.conn.recv()
         except (EOFError, OSError):  # died before or while sending
@@ -128,8 +190,9 @@ class _Worker:
         self.conn.close()
 
 
-def _pool_worker(conn, work, args, grader):
-    """In a grading process: ``work(job, *args)`` for each job received on ``conn`` until EOF.
+def _pool_worker(conn, work, grader, warm=None):
+    """In a grading process: ``warm()`` if given, then ``work(job, *args)`` for each
+    ``(job, args)`` received on ``conn`` until EOF.
 
     Ctrl-C in a terminal is for the grader (:mod:`autograder.reap`); the worker (and the
     launchers and kernels below it) ends when the grader ends, even by SIGKILL, which leaves the
@@ -137,16 +200,22 @@ def _pool_worker(conn, work, args, grader):
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if not die_with_parent(grader):
         os._exit(137)
+    if warm is not None:
+        try:
+            warm()
+        except Exception:  # then its first job fails the same way, and says why
+            pass
     while True:
         try:
-            job = conn.recv()
+            job, args = conn.recv()
         except EOFError:
             return
+        start = time.monotonic()
         try:
-            reply = work(job, *args), None
+            result, error = work(job, *args), None
         except Exception as err:
-            reply = None, f"{type(err).__name__}: {err}"
-        conn.send(reply)
+            result, error = None, f"{type(err).__name__}: {err}"
+        conn.send((result, error, time.monotonic() - start))
 
 
 def _run_dask(jobs, args, address, progress):
@@ -189,55 +258,62 @@ def _write_csv(path, header, rows):
 def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=None,
           log=print):
     """Grade every submission; returns the summary dict (also RESULTS/run.json)."""
-    from nbgrader.api import Gradebook
-
     start = time.monotonic()
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    modules = course_mod.load_modules(units, log=log)
-    course = course_mod.prepare(out / "course", db, modules, timeout, hide=[submissions], log=log)
-    jobs, rejected = scan(submissions, course)
-    if not dask:
-        log(confinement())
-    prepared = time.monotonic() - start
-
-    cache = cache_mod.Cache(out / ".cache")
-    keys = [cache_mod.job_key(course.key, j.as_dict()) for j in jobs]
-    results, todo = {}, []
-    for i, key in enumerate(keys):
-        hit = cache.get(key)
-        if hit is not None:
-            results[i] = hit
-        else:
-            todo.append(i)
     workers = workers or os.cpu_count() or 1
-    work = out / ".work"
-    args = (str(course.root), course.key, str(work))
-    log(f"{len(jobs)} submissions ({sum(len(j.notebooks) for j in jobs)} notebooks), "
-        f"{len(rejected)} rejected files, {len(results)} unchanged (cache), {len(todo)} to grade "
-        f"with {'dask ' + dask if dask else f'{min(workers, max(1, len(todo)))} workers'}")
-    progress = Progress(len(todo))
-    todo_jobs = [jobs[i].as_dict() for i in todo]
-    run = (_run_dask(todo_jobs, args, dask, progress) if dask else
-           _run_local(todo_jobs, args, min(workers, max(1, len(todo))), progress))
-    by_job = {(j.student, j.assignment): i for i, j in enumerate(jobs)}
-    executed_seconds = []
-    try:
-        with Run():
+    with Run():
+        # the grading processes start first: their imports overlap the course's preparation
+        started = [] if dask or workers <= 1 else _start(min(workers, _folders(submissions)))
+        from nbgrader.api import Gradebook  # (1 s) not before the grading processes start
+
+        from autograder.merge import merge
+        modules = course_mod.load_modules(units, log=log)
+        course = course_mod.prepare(out / "course", db, modules, timeout, hide=[submissions],
+                                    log=log)
+        jobs, rejected = scan(submissions, course)
+        if not dask:
+            log(confinement())
+        prepared = time.monotonic() - start
+
+        cache = cache_mod.Cache(out / ".cache")
+        keys = [cache_mod.job_key(course.key, j.as_dict()) for j in jobs]
+        results, todo = {}, []
+        for i, key in enumerate(keys):
+            hit = cache.get(key)
+            if hit is not None:
+                results[i] = hit
+            else:
+                todo.append(i)
+        work = out / ".work"
+        args = (str(course.root), course.key, str(work))
+        local = min(workers, max(1, len(todo)))
+        log(f"{len(jobs)} submissions ({sum(len(j.notebooks) for j in jobs)} notebooks), "
+            f"{len(rejected)} rejected files, {len(results)} unchanged (cache), {len(todo)} to "
+            f"grade with {'dask ' + dask if dask else f'{local} workers'}")
+        progress = Progress(len(todo))
+        todo_jobs = [jobs[i].as_dict() for i in todo]
+        run = (_run_dask(todo_jobs, args, dask, progress) if dask else
+               _run_local(todo_jobs, args, local, progress, started=started,
+                          group=lambda job: course.assignments[job["assignment"]].unit))
+        by_job = {(j.student, j.assignment): i for i, j in enumerate(jobs)}
+        executed_seconds = []
+        try:
             for result in run:
                 i = by_job[(result["student"], result["assignment"])]
                 results[i] = result
                 executed_seconds.append(result.get("seconds", 0.0))
                 if not result.get("error"):
                     cache.put(keys[i], result)
-    except Interrupted as stop:
-        progress.close()
-        log(f"interrupted by {stop}: {len(executed_seconds)} of {len(todo)} submissions were "
-            f"graded and are kept in {out / '.cache'}; every grading process has ended. Run the "
-            "same command again to grade the rest (nothing was written to the gradebook).")
-        raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        except Interrupted as stop:  # the run's processes have ended (Run)
+            progress.close()
+            log(f"interrupted by {stop}: {len(executed_seconds)} of {len(todo)} submissions "
+                f"were graded and are kept in {out / '.cache'}; every grading process has ended. "
+                "Run the same command again to grade the rest (nothing was written to the "
+                "gradebook).")
+            raise
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     progress.close()
 
     graded, rows, review = [], [], []
@@ -283,7 +359,7 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
         "reasons": dict(Counter(r.reason.split(" (")[0].split(":")[0] for r in rejected)),
         "seconds": round(elapsed, 2), "prepare_seconds": round(prepared, 2),
         "notebook_seconds": [round(s, 2) for s in executed_seconds],
-        "workers": "dask" if dask else min(workers, max(1, len(todo))),
+        "workers": "dask" if dask else local,
         "errors": {f"{r['student']}/{r['assignment']}": r["error"]
                    for r in results.values() if r.get("error")},
         "misconceptions": [list(row) for row in most],

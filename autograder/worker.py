@@ -146,6 +146,25 @@ def _mistakes(path):
     return mistakes, list(nb.metadata.get(REVIEW, []))
 
 
+def warm_up():
+    """What the first job of a grading process would do once: import nbgrader's converters and
+    gradebook, the hardened execution with what it uses (IPython's input transformer,
+    matplotlib's font list, ipykernel's kernel spec), the verdicts and the feedback exporter,
+    and write the kernels' student edition (about 2 s CPU), so that a grading process started
+    early (:func:`autograder.grade._start`) does it while the grader prepares the course."""
+    import ipykernel.kernelspec  # noqa: F401
+    import matplotlib.font_manager  # noqa: F401
+    import nbgrader.api  # noqa: F401
+    import nbgrader.converters  # noqa: F401
+    from IPython.core import inputtransformer2  # noqa: F401
+
+    import autograder.feedback  # noqa: F401
+    import autograder.verdict  # noqa: F401
+    from autograder.execute import kernel_edition
+
+    kernel_edition()
+
+
 def grade_job(job, course_root, key, work_root):
     """Grade one job (see :class:`autograder.validate.Job`); returns a result dict."""
     with _LOCK, warnings.catch_warnings():

@@ -507,3 +507,19 @@ def test_workers_check_nbgraders_metadata_schema_once_with_the_same_verdicts():
             _validate(instance, schema)
         assert (ours.value.message, list(ours.value.path)) == (
             stock.value.message, list(stock.value.path))
+
+
+def test_grading_processes_build_no_iri_parsers_and_still_validate_notebooks():
+    """jsonschema's optional rfc3987_syntax builds its Lark parsers on import (1.3 s CPU); the
+    grader and its grading processes do without it, and nbformat still rejects a broken
+    notebook."""
+    import subprocess
+    import sys
+
+    code = ("import sys, autograder.worker as w, nbformat; w.warm_up()\n"
+            "nb = nbformat.v4.new_notebook(); nb.cells.append({'cell_type': 'code'})\n"
+            "try:\n    nbformat.validate(nb)\nexcept nbformat.ValidationError:\n"
+            "    print('invalid', 'lark' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent, check=True)
+    assert done.stdout.split() == ["invalid", "False"]

@@ -30,18 +30,27 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 HERE = Path(__file__).resolve().parent
 DEADLINE = 300  # seconds for one scenario; far above what a busy machine needs
 DIED = "the grading process died twice"
+WARMED = False  # in a worker: warm() ran
+
+
+def warm():
+    """The warm-up of a worker started early (``_start``)."""
+    global WARMED
+    WARMED = True
 
 
 def work(job):
     """The work function: ``job["do"]`` says what happens besides returning a result:
     ``exit`` (the process dies), ``die_sending`` (it is killed while it sends a 64 MB result),
-    ``sleep`` (for ``job["seconds"]``)."""
+    ``sleep`` (for ``job["seconds"]``). The result says which process ran it, and if it had
+    warmed up."""
     do = job.get("do")
     if do == "exit":
         os._exit(3)
     if do == "sleep":
         time.sleep(job["seconds"])
-    result = {"student": job["student"], "assignment": job["assignment"]}
+    result = {"student": job["student"], "assignment": job["assignment"], "pid": os.getpid(),
+              "warmed": WARMED}
     if do == "die_sending":
         threading.Timer(0.002, os.kill, (os.getpid(), signal.SIGKILL)).start()
         result["feedback"] = "x" * 64_000_000
@@ -69,13 +78,15 @@ def kill_one(processes, rnd=random):
             pass
 
 
-def grade(jobs, after_result=None):
-    """[result] of ``_run_local`` with 2 workers; ``after_result(results)`` runs after each."""
+def grade(jobs, after_result=None, **kw):
+    """[result] of ``_run_local`` with 2 workers (``kw``: more of its arguments);
+    ``after_result(results)`` runs after each."""
     from autograder.grade import _run_local
     from autograder.progress import Progress
 
     results = []
-    for result in _run_local(jobs, (), 2, Progress(len(jobs), stream=io.StringIO()), work=work):
+    for result in _run_local(jobs, (), 2, Progress(len(jobs), stream=io.StringIO()), work=work,
+                             **kw):
         result.pop("feedback", None)
         results.append(result)
         if after_result:
@@ -140,6 +151,28 @@ def random_kills(seed):
             hog.wait()
 
 
+def started_first():
+    """Three workers started (and warmed up) before the jobs are known, two of them used."""
+    from autograder.grade import _start
+
+    started = _start(3, work=work, warm=warm)
+    pids = [w.process.pid for w in started]
+    jobs = [{"student": f"s{i}", "assignment": "a"} for i in range(6)]
+    return {"started": pids, "results": grade(jobs, started=started),
+            "alive": [pid for pid in pids if psutil.pid_exists(pid)
+                      and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]}
+
+
+def longest_first():
+    """60 short jobs (0.05 s) between long ones (0.4 s): one long first, two last in the list."""
+    def job(student, group, seconds):
+        return {"student": student, "assignment": group, "do": "sleep", "seconds": seconds}
+
+    jobs = [job("long0", "long", 0.4), *(job(f"s{i}", "short", 0.05) for i in range(60)),
+            job("long1", "long", 0.4), job("long2", "long", 0.4)]
+    return grade(jobs, group=lambda job: job["assignment"])
+
+
 def main(scenario, *args):
     print(json.dumps(globals()[scenario](*args)))
 
@@ -199,6 +232,57 @@ def test_waiting_worker_killed_as_the_last_result_arrives():
     for _ in range(3):
         found = by_student(run("after_last_result"), [f"s{i}" for i in range(6)])
         assert not [s for s, r in found.items() if r.get("error")]
+
+
+def test_workers_started_before_the_jobs_warm_up_grade_them_and_end():
+    found = run("started_first")
+    results = by_student(found["results"], [f"s{i}" for i in range(6)])
+    assert {r["pid"] for r in results.values()} <= set(found["started"])
+    assert all(r["warmed"] for r in results.values())
+    assert found["alive"] == []  # the third (not needed) as well as the two that graded
+
+
+def test_longest_jobs_first_once_their_time_is_known():
+    """The long jobs last in the list run as soon as the first long one has shown its time,
+    not at the end (where one worker would run them while the other has nothing to do)."""
+    order = [r["student"] for r in run("longest_first")]
+    assert max(order.index("long1"), order.index("long2")) < len(order) - 20
+
+
+def test_longest_expected_first():
+    from autograder.grade import _Longest
+
+    todo = _Longest(["u1", "u2", "u1", "u2", "u3", "u1"])
+    assert [todo.pop(), todo.pop()] == [0, 1]  # units not seen yet first, in the list's order
+    todo.took(0, 1.0)  # u1: 1 s; u2 still running: expected the mean of all, 1 s
+    assert todo.pop() == 4  # u3 not seen yet
+    todo.took(1, 3.0)
+    todo.took(4, 2.0)
+    assert todo.pop() == 3  # u2 (3 s) before u1 (1 s)
+    todo.put(4)  # its worker died
+    assert [todo.pop(), todo.pop(), todo.pop()] == [4, 2, 5]
+    assert not todo
+
+
+def test_grade_starts_the_grading_processes_before_it_prepares_the_course(tmp_path,
+                                                                         monkeypatch):
+    """... and ends them when the preparation fails."""
+    from autograder import course as course_mod
+    from autograder.grade import grade
+
+    for student in ("s1", "s2", "s3"):
+        (tmp_path / "in" / student / "unit1_de").mkdir(parents=True)
+    seen = []
+
+    def prepare(*args, **kw):
+        seen.extend(pool_workers())
+        raise RuntimeError("no course")
+
+    monkeypatch.setattr(course_mod, "prepare", prepare)
+    with pytest.raises(RuntimeError, match="no course"):
+        grade(tmp_path / "in", tmp_path / "out", workers=2, units=["unit1"], log=lambda m: None)
+    assert len(seen) == 2
+    assert not [p for p in seen if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
 
 
 @pytest.mark.parametrize("seed", range(4))
