@@ -49,6 +49,7 @@ from traitlets import Bool, Float, Integer, List, Unicode
 
 from autograder._root import ROOT
 from autograder.launch import bubblewrap, limit_args
+from autograder.reap import edition_prefix
 from autograder.screen import REFERENCE
 from workbook import answer
 from workbook.i18n import message
@@ -135,7 +136,9 @@ def kernel_edition():
 
     from workbook.edition import kernel_edition as write
 
-    folder = tempfile.mkdtemp(prefix="nnkit-edition-")
+    # named after the process that started this one: a grader's Run removes the folders of its
+    # grading processes when it ends, also of killed ones (their atexit does not run)
+    folder = tempfile.mkdtemp(prefix=edition_prefix(os.getppid()))
     os.chmod(folder, 0o755)
     atexit.register(shutil.rmtree, folder, True)
     edition = write(Path(folder) / "edition", key=False)

@@ -6,7 +6,9 @@ grader instead of to init, so it is still one of the grader's descendants. When 
 is interrupted (SIGINT, SIGTERM), every process that became a descendant during the run is killed
 (SIGKILL; a confined kernel takes its whole PID namespace with it) and reaped. Processes that were
 there before (a Dask ``LocalCluster`` started by the caller) are left alone, and so is
-multiprocessing's resource tracker (shared by every pool of the process).
+multiprocessing's resource tracker (shared by every pool of the process). Then the folders that
+the run's grading processes wrote for their kernels (:func:`edition_prefix`) are removed: a
+killed process cannot remove its own, and the grader kills its grading processes.
 
 An interrupt raises :class:`Interrupted` (a ``KeyboardInterrupt``) in the grading thread after the
 run's processes are gone, so that nothing waits for the jobs in flight.
@@ -16,14 +18,25 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
+from pathlib import Path
 
 import psutil
 
 PR_SET_CHILD_SUBREAPER = 36
 _TRACKER = "multiprocessing.resource_tracker"
+
+
+def edition_prefix(grader):
+    """The name prefix of the temporary folders with the kernels' student edition
+    (:func:`autograder.execute.kernel_edition`) written by the grading processes that the
+    process ``grader`` (a pid) started: the grader's :class:`Run` removes them when it ends."""
+    return f"nnkit-edition-{grader}-"
 
 
 class Interrupted(KeyboardInterrupt):
@@ -85,4 +98,6 @@ class Run:
             signal.signal(sig, handler)
         self.kill()
         _subreaper(False)
+        for folder in Path(tempfile.gettempdir()).glob(edition_prefix(os.getpid()) + "*"):
+            shutil.rmtree(folder, ignore_errors=True)
         return False

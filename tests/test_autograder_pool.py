@@ -42,8 +42,8 @@ def warm():
 def work(job):
     """The work function: ``job["do"]`` says what happens besides returning a result:
     ``exit`` (the process dies), ``die_sending`` (it is killed while it sends a 64 MB result),
-    ``sleep`` (for ``job["seconds"]``). The result says which process ran it, and if it had
-    warmed up."""
+    ``sleep`` (for ``job["seconds"]``), ``edition`` (it writes the kernels' student edition, as
+    its first notebook would). The result says which process ran it, and if it had warmed up."""
     do = job.get("do")
     if do == "exit":
         os._exit(3)
@@ -51,6 +51,10 @@ def work(job):
         time.sleep(job["seconds"])
     result = {"student": job["student"], "assignment": job["assignment"], "pid": os.getpid(),
               "warmed": WARMED}
+    if do == "edition":
+        from autograder.execute import kernel_edition
+
+        result["edition"] = kernel_edition()
     if do == "die_sending":
         threading.Timer(0.002, os.kill, (os.getpid(), signal.SIGKILL)).start()
         result["feedback"] = "x" * 64_000_000
@@ -173,6 +177,16 @@ def longest_first():
     return grade(jobs, group=lambda job: job["assignment"])
 
 
+def editions():
+    """Two grading processes each write the kernels' student edition; the run (Run) ends."""
+    from autograder.reap import Run
+
+    with Run():
+        results = grade([{"student": f"s{i}", "assignment": "a", "do": "edition"}
+                         for i in range(2)])
+    return [r["edition"] for r in results]
+
+
 def main(scenario, *args):
     print(json.dumps(globals()[scenario](*args)))
 
@@ -240,6 +254,14 @@ def test_workers_started_before_the_jobs_warm_up_grade_them_and_end():
     assert {r["pid"] for r in results.values()} <= set(found["started"])
     assert all(r["warmed"] for r in results.values())
     assert found["alive"] == []  # the third (not needed) as well as the two that graded
+
+
+def test_the_kernels_student_edition_is_removed_when_the_run_ends():
+    """The grader kills its grading processes when they are done, so their own clean-up (atexit)
+    never runs: the run removes the folders they wrote (each left 1 MB in /tmp before)."""
+    written = run("editions")
+    assert len(written) == 2 and all(written)
+    assert [e for e in written if Path(e).parent.exists()] == []
 
 
 def test_longest_jobs_first_once_their_time_is_known():
