@@ -15,9 +15,11 @@ from __future__ import annotations
 import csv
 import dataclasses
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -310,6 +312,14 @@ def test_killed_launcher_and_kernel_then_rerun(tmp_path):
     rerun(subs, results, names, len(graded))
 
 
+def editions(grader):
+    """The folders with the kernels' student edition left by the grading processes of the
+    grader ``grader`` (a pid)."""
+    from autograder.reap import edition_prefix
+
+    return list(Path(tempfile.gettempdir()).glob(edition_prefix(grader) + "*"))
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_interrupted_grader_stops_cleanly_and_rerun_completes(tmp_path, sig):
     students = ["ok_reference", "ok_blank", "fault_sleep", "ok_reference_de"]
@@ -328,6 +338,7 @@ def test_interrupted_grader_stops_cleanly_and_rerun_completes(tmp_path, sig):
     assert f"interrupted by {signal.Signals(sig).name}" in err
     assert "Run the same command again" in err
     assert_nothing_left(watch)
+    assert editions(proc.pid) == []  # the kernels' student editions of its grading processes
     cached = len(list((results / ".cache").rglob("*.json")))  # graded before the interrupt
     scores = rerun(subs, results, students, cached)
     assert scores == {s: expected(s) for s in students}
@@ -349,6 +360,8 @@ def test_grader_killed_by_sigkill_leaves_nothing_running(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+        for folder in editions(proc.pid):  # what a grader killed by SIGKILL cannot remove
+            shutil.rmtree(folder)
     assert proc.returncode == -signal.SIGKILL
     assert_nothing_left(watch)
 
