@@ -39,6 +39,11 @@ def edition_prefix(grader):
     return f"nnkit-edition-{grader}-"
 
 
+def editions(grader):
+    """The folders of those editions that exist now (see :func:`edition_prefix`)."""
+    return list(Path(tempfile.gettempdir()).glob(edition_prefix(grader) + "*"))
+
+
 class Interrupted(KeyboardInterrupt):
     """The grading run was interrupted by ``signal`` (its name, e.g. ``"SIGTERM"``)."""
 
@@ -98,6 +103,6 @@ class Run:
             signal.signal(sig, handler)
         self.kill()
         _subreaper(False)
-        for folder in Path(tempfile.gettempdir()).glob(edition_prefix(os.getpid()) + "*"):
+        for folder in editions(os.getpid()):
             shutil.rmtree(folder, ignore_errors=True)
         return False

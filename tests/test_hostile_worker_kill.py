@@ -19,13 +19,14 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import psutil
 import pytest
+
+from autograder.reap import editions
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -310,14 +311,6 @@ def test_killed_launcher_and_kernel_then_rerun(tmp_path):
             feedback = next((results / "feedback" / student).rglob("*.html")).read_text()
             assert score < expected(student) and any(d in feedback for d in DIED), student
     rerun(subs, results, names, len(graded))
-
-
-def editions(grader):
-    """The folders with the kernels' student edition left by the grading processes of the
-    grader ``grader`` (a pid)."""
-    from autograder.reap import edition_prefix
-
-    return list(Path(tempfile.gettempdir()).glob(edition_prefix(grader) + "*"))
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
