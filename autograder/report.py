@@ -6,10 +6,23 @@ the cache)."""
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections import defaultdict
 
 from autograder import misconceptions
+from autograder.language import instructor_language
+from workbook.i18n import message
+
+TEXT = {  # key: (German, English)
+    "units": ("Punkteverteilung je Einheit (de + en)", "Score distribution per unit (de + en)"),
+    "score": ("Punkte (% der Punkte des Notebooks; ausstehende Handbewertung zählt 0)",
+              "score (% of the notebook's points, manual grading pending counts 0)"),
+    "exercises": ("Automatisch bewertete Aufgaben", "Autograded exercises"),
+    "full": ("Studierende mit voller Punktzahl (%)", "students with full points (%)"),
+    "title": ("nnkit-Workbook: {n} Notebooks", "nnkit workbook: {n} notebooks"),
+}
+_msg = functools.partial(message, TEXT)
 
 
 def gradebook_scores(course, results):
@@ -29,15 +42,23 @@ def gradebook_scores(course, results):
 
 def write_report(path, results, course, lang=None):
     """``results``: the worker results of every graded submission (merged into the gradebook).
-    Returns the misconception table rows (see :func:`autograder.misconceptions.table`)."""
+    Writes ``path`` (PNG) and misconceptions.csv beside it, in ``lang`` (default: the
+    instructor's language). Returns the misconception table rows (see
+    :func:`autograder.misconceptions.table`)."""
+    lang = lang or instructor_language()
+    rows = misconceptions.table(results, course, lang)
+    figure(results, course, rows, gradebook_scores(course, results), lang).savefig(path, dpi=110)
+    misconceptions.write(path.parent / "misconceptions.csv", rows, lang)
+    return rows
+
+
+def figure(results, course, rows, scores, lang):
+    """The report as a matplotlib Figure: ``rows`` of :func:`misconceptions.table`, ``scores``
+    of :func:`gradebook_scores`."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
-
-    lang = lang or misconceptions.instructor_language()
-    rows = misconceptions.table(results, course, lang)
-    scores = gradebook_scores(course, results)
 
     per_assignment = defaultdict(list)  # unit -> [percent] (both languages together)
     per_cell = defaultdict(list)  # (unit, grade id) -> [fraction of points]
@@ -55,9 +76,9 @@ def write_report(path, results, course, lang=None):
                     order[(assignment.unit, gid)] = assignment.auto.index(gid)
     names = sorted(per_assignment, key=lambda u: (len(u), u))
     cells = sorted(per_cell, key=lambda k: (names.index(k[0]), order[k]))
-    made = sum(1 for row in rows if row[4] > 0)
+    lines = sum(misconceptions.label(row).count("\n") + 1 for row in rows if row[4] > 0)
     top = max(4.0, 1.2 + 0.22 * len(cells))
-    bottom = max(2.5, 1.2 + 0.22 * made)
+    bottom = max(2.5, 1.2 + 0.16 * lines)
     fig = Figure(figsize=(13, top + bottom), layout="constrained")
     axes = fig.subplot_mosaic([["left", "right"], ["mis", "mis"]], width_ratios=[1, 1.3],
                               height_ratios=[top, bottom])
@@ -70,8 +91,8 @@ def write_report(path, results, course, lang=None):
             left.scatter(per_assignment[n], [i] * len(per_assignment[n]), s=12, alpha=0.5)
         left.invert_yaxis()
     left.set_xlim(-5, 105)
-    left.set_xlabel("score (% of the notebook's points, manual grading pending counts 0)")
-    left.set_title("Score distribution per unit (de + en)")
+    left.set_xlabel(_msg("score", lang))
+    left.set_title(_msg("units", lang))
     if cells:
         means = [100 * sum(per_cell[c]) / len(per_cell[c]) for c in cells]
         right.barh(range(len(cells)), means, color="#0072B2")
@@ -79,9 +100,7 @@ def write_report(path, results, course, lang=None):
         right.set_yticks(range(len(cells)), labels, fontsize=8)
         right.invert_yaxis()
     right.set_xlim(0, 100)
-    right.set_xlabel("students with full points (%)")
-    right.set_title("Autograded exercises")
-    fig.suptitle(f"nnkit workbook: {sum(len(v) for v in per_assignment.values())} notebooks")
-    fig.savefig(path, dpi=110)
-    misconceptions.write(path.parent / "misconceptions.csv", rows, lang)
-    return rows
+    right.set_xlabel(_msg("full", lang))
+    right.set_title(_msg("exercises", lang))
+    fig.suptitle(_msg("title", lang, n=sum(len(v) for v in per_assignment.values())))
+    return fig
