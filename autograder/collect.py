@@ -4,7 +4,9 @@
 to a student of the roster and writes ``OUT/<student id>/<assignment>/<notebook>.ipynb``. Every
 file of the download is accounted for: collected (``OUT-collected.csv``) or listed with the
 reason in ``OUT-unmatched.csv``; so is every roster student of whom no notebook was collected
-(source ``roster: <id> (<name>)``). The download itself is only read.
+(source ``roster: <id> (<name>)``), who also has a row without notebook and source in
+``OUT-collected.csv``, so that ``export`` lists every roster student. The download itself is only
+read. Zip entry names are read in the encoding their archiver used (:func:`zip_names`).
 
 The download formats, as the platforms write them:
 
@@ -146,8 +148,43 @@ def files_of(source, stack):
         return [(unicodedata.normalize("NFC", p.relative_to(source).as_posix()), p.read_bytes)
                 for p in sorted(source.rglob("*")) if p.is_file() and not p.is_symlink()]
     archive = stack.enter_context(zipfile.ZipFile(source))
-    return [(unicodedata.normalize("NFC", info.filename), lambda info=info: archive.read(info))
-            for info in archive.infolist() if not info.is_dir()]
+    infos = [info for info in archive.infolist() if not info.is_dir()]
+    return [(unicodedata.normalize("NFC", name), lambda info=info: archive.read(info))
+            for name, info in zip(zip_names(infos), infos, strict=True)]
+
+
+UTF8_FLAG = 0x800  # general purpose bit 11 of a zip entry: the name is UTF-8
+OEM_CODE_PAGES = ("cp437", "cp850")  # the zip standard's; Windows' "compressed folder" in Germany
+
+
+def zip_names(infos):
+    """The names of the zip entries ``infos``, decoded as their archiver wrote them.
+
+    A name with the UTF-8 flag is UTF-8 (Python decodes it). Without the flag Python decodes it
+    as CP437, the zip standard's code page; but Info-ZIP on Linux and macOS writes UTF-8 without
+    the flag, and Windows' "compressed folder" writes the OEM code page of the system (CP850 in
+    Germany). So an unflagged name is UTF-8 if its bytes are valid UTF-8 (a CP437 name with
+    umlauts practically never is); else CP437 or CP850, whichever reads more of the archive's
+    unflagged names as letters (where they differ, CP437 has box-drawing characters and CP850
+    accented letters; umlauts, ß and é are the same in both)."""
+    raw = {info.filename: info.filename.encode("cp437") for info in infos
+           if not info.flag_bits & UTF8_FLAG}
+    legacy = []
+    for data in raw.values():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            legacy.append(data)
+    page = max(OEM_CODE_PAGES, key=lambda page: sum(  # CP437 when equal
+        c.isalpha() for data in legacy for c in data.decode(page)))
+
+    def name(info):
+        data = raw.get(info.filename)
+        if data is None:
+            return info.filename
+        return data.decode("utf-8") if data not in legacy else data.decode(page)
+
+    return [name(info) for info in infos]
 
 
 def detect(paths):
@@ -249,16 +286,22 @@ def _collect(files, assignment, roster_path, out, notebook, platform):
                             "folder": folder, "source": path,
                             **{k: student.fields.get(k, "") for k in COLLECTED[7:]}})
     collected = {r["student"] for r in result.rows}
+    absent = [s for s in roster.students if s.id not in collected]
     result.unmatched += [{"source": f"roster: {s.id} ({s.fields.get('name', '')})",
                           "reason": "no notebook of this student was collected (nothing "
                           "submitted, or a file above that could not be matched)"}
-                         for s in roster.students if s.id not in collected]
+                         for s in absent]
+    number = "participant" if platform == "moodle" else "usr_id"  # the platform's, if known
+    no_notebook = [{"student": s.id, "assignment": assignment, "notebook": "",
+                    "platform": platform, "platform_id": s.fields.get(number, ""), "folder": "",
+                    "source": "", **{k: s.fields.get(k, "") for k in COLLECTED[7:]}}
+                   for s in absent]
     collected_csv, unmatched_csv = lists(out)
     earlier = []  # rows of other assignments collected into the same OUT before
     if collected_csv.exists():
         with open(collected_csv, newline="", encoding="utf-8") as f:
             earlier = [r for r in csv.DictReader(f) if r.get("assignment") != assignment]
-    _write_csv(collected_csv, earlier + result.rows, COLLECTED)
+    _write_csv(collected_csv, earlier + result.rows + no_notebook, COLLECTED)
     _write_csv(unmatched_csv, result.unmatched, ["source", "reason"])
     return result
 

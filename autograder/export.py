@@ -10,7 +10,8 @@ Moodle (one pair of files per assignment):
 * ``moodle-grades-<assignment>.csv``: one identifier column (``Email address``, ``ID number`` or
   ``Username``: the instructor chooses) and one grade column, for Grades > Import > CSV file
   (gradeimport_csv: "Map from" the identifier column to email address / ID number / username,
-  the grade column to the assignment's grade item). Points with a decimal point.
+  the grade column to the assignment's grade item). Points with a decimal point; an empty grade
+  for a student without one (nothing submitted or rejected: collect lists every roster student).
 * ``moodle-feedback-<assignment>.zip``: ``<full name>_<participant id>_assignsubmission_file_/
   <notebook>_feedback.html`` for the assignment's "Upload multiple feedback files in a zip"
   (mod/assign/feedback/file/importziplib.php: the participant id is the second ``_`` part of the
@@ -22,20 +23,40 @@ exercise's "Multi-Feedback" upload, Modules/Exercise ilExAssignment::getMultiFee
 folder's last ``_`` part is the user id) and ``status.csv``: the status file of the StudOn
 exercise plugin (github.com/ilifau/ExerciseStatusFile, columns :data:`ILIAS_STATUS`;
 ``update`` = 1, ``mark`` = points, ``status`` passed/failed against ``pass_percent``, or
-``notgraded`` -- ILIAS's own status value -- while written answers wait in formgrader). ILIAS
+``notgraded`` -- ILIAS's own status value -- while written answers wait in formgrader or without a
+grade, mark empty). ILIAS
 itself has no mark import: without the plugin the marks are typed in (``status.csv`` lists them).
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import zipfile
 from collections import defaultdict
 from pathlib import Path
 
+from autograder.language import instructor_language
+from workbook.i18n import message
+
 PLATFORMS = ("moodle", "ilias")
 MOODLE_IDS = {"email": "Email address", "idnumber": "ID number", "login": "Username"}
+TEXT = {  # key: (German, English); the notes of export
+    "no_id": ("{who}: keine Spalte „{field}“ in der Teilnehmerliste; ausgelassen (wählen Sie eine "
+              "andere Kennung)", "{who}: no {field} in the roster; left out (choose another "
+              "identifier)"),
+    "absent": ("{who}: keine Abgabe für {assignment} eingesammelt; ohne Note aufgeführt",
+               "{who}: no submission collected for {assignment}; listed without a grade"),
+    "ungraded": ("{who} ({source}): keine Note im Notenbuch (siehe rejected.csv); ohne Note "
+                 "aufgeführt", "{who} ({source}): no grade in the gradebook (see rejected.csv); "
+                 "listed without a grade"),
+    "pending": ("{who}: Handbewertung in formgrader steht aus; die Note zählt die bisher "
+                "vergebenen Punkte", "{who}: manual grading pending in formgrader; the grade "
+                "counts the points given so far"),
+    "note": ("  Hinweis: {note}", "  note: {note}"),
+}
+_msg = functools.partial(message, TEXT)
 ILIAS_STATUS = ("update", "usr_id", "login", "lastname", "firstname", "status", "mark", "notice",
                 "comment", "plagiarism", "plag_comment")
 
@@ -76,28 +97,33 @@ def _number(x):
 
 
 def export(results, collected, platform, out, id_field="email", pass_percent=50.0):
-    """Write the import files of ``platform`` into ``out``; returns ``(paths, notes)`` (notes:
-    students without a grade or with manual grading pending)."""
+    """Write the import files of ``platform`` into ``out``; returns ``(paths, notes)``.
+
+    Every student of ``collected`` (every roster student: collect adds those without a notebook)
+    has a row in the grade file: without a grade (empty grade; ILIAS status ``notgraded``) when
+    nothing was collected or the gradebook has no grade (rejected). ``notes`` name
+    them, the students with manual grading pending and those without the Moodle identifier, in
+    the instructor's language."""
     if platform not in PLATFORMS:
         raise ValueError(f"platform must be one of {PLATFORMS}, not {platform!r}")
+    lang = instructor_language()
     with open(collected, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    scores = points(results, {(r["student"], r["assignment"]) for r in rows})
+    scores = points(results, {(r["student"], r["assignment"]) for r in rows if r["notebook"]})
     notes = []
     by_assignment = defaultdict(list)
     for r in rows:
         key = (r["student"], r["assignment"])
-        if key not in scores:
-            notes.append(f"{r['student']} ({r['source']}): no grade in the gradebook "
-                         f"(see rejected.csv); left out")
-            continue
+        who = f"{r['student']} ({r['name']})" if r.get("name") else r["student"]
         if platform == "moodle" and not r.get(id_field):
-            notes.append(f"{r['student']}: no {MOODLE_IDS[id_field]} in the roster; left out "
-                         f"(choose another identifier)")
+            notes.append(_msg("no_id", lang, who=who, field=MOODLE_IDS[id_field]))
             continue
-        if scores[key][2]:
-            notes.append(f"{r['student']}: manual grading pending in formgrader; the grade "
-                         f"counts the points given so far")
+        if not r["notebook"]:
+            notes.append(_msg("absent", lang, who=who, assignment=r["assignment"]))
+        elif key not in scores:
+            notes.append(_msg("ungraded", lang, who=who, source=r["source"]))
+        elif scores[key][2]:
+            notes.append(_msg("pending", lang, who=who))
         by_assignment[r["assignment"]].append(r)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -117,13 +143,15 @@ def _feedback(results, r):
 
 def _moodle(out, assignment, group, scores, results, id_field):
     title = MOODLE_IDS[id_field]
-    grades = [[r[id_field], _number(scores[(r["student"], assignment)][0])] for r in group]
+    grades = [[r[id_field], _number(scores[key][0]) if (key := (r["student"], assignment))
+               in scores else ""] for r in group]  # empty: no grade
     csv_path = out / f"moodle-grades-{assignment}.csv"
     csv_path.write_text(_csv([title, assignment], grades), encoding="utf-8")
     zip_path = out / f"moodle-feedback-{assignment}.zip"
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
         for r in group:
-            z.writestr(f"{r['folder']}_/{r['notebook']}_feedback.html", _feedback(results, r))
+            if (r["student"], assignment) in scores:
+                z.writestr(f"{r['folder']}_/{r['notebook']}_feedback.html", _feedback(results, r))
     return [csv_path, zip_path]
 
 
@@ -133,11 +161,13 @@ def _ilias(out, assignment, group, scores, results, pass_percent):
     zip_path = out / f"ilias-{assignment}.zip"
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
         for r in group:
-            score, max_score, pending = scores[(r["student"], assignment)]
+            score, max_score, pending = scores.get((r["student"], assignment), (None, 0, True))
             passed = max_score > 0 and 100 * score / max_score >= pass_percent
             verdict = "notgraded" if pending else "passed" if passed else "failed"
             status.append([1, r["platform_id"], r["login"], r["last"], r["first"], verdict,
-                           _number(score), "", "", "", ""])
-            z.writestr(f"{top}/{r['folder']}/{r['notebook']}_feedback.html", _feedback(results, r))
+                           "" if score is None else _number(score), "", "", "", ""])
+            if score is not None:
+                z.writestr(f"{top}/{r['folder']}/{r['notebook']}_feedback.html",
+                           _feedback(results, r))
         z.writestr(f"{top}/status.csv", _csv(ILIAS_STATUS, status))
     return zip_path

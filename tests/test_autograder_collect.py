@@ -6,6 +6,8 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from autograder.cli import main
 from autograder.collect import read_roster
 
@@ -188,10 +190,62 @@ def test_roster_students_without_a_submission_are_listed(tmp_path, capsys):
     assert "no notebook" in rows[0]["reason"]
     printed = capsys.readouterr().out
     assert "roster students with no collected notebook (1): 4711005 (Lea Neu)" in printed
-    assert "4711005" not in {r["student"] for r in read_csv(f"{out}-collected.csv")}
+    # export lists her too: collected.csv has her row without a notebook
+    lea = [r for r in read_csv(f"{out}-collected.csv") if r["student"] == "4711005"]
+    assert [(r["notebook"], r["source"], r["platform_id"], r["email"]) for r in lea] == [
+        ("", "", "104270", "lea.neu@uni.example")]
 
 
 def test_roster_ids_follow_the_student_id_rule(tmp_path):
     roster = read_roster(write(tmp_path / "r.csv", "Full name;ID number\nA B;12 34\nC D;1234\n"))
     assert [s.id for s in roster.students] == ["1234"]
     assert "ASCII letters" in roster.problems[0][1]
+
+
+class _RawName(zipfile.ZipInfo):
+    """A zip entry whose name is written as the given bytes without the UTF-8 flag, as Info-ZIP
+    (UTF-8 bytes) and Windows' "compressed folder" (the OEM code page) write names."""
+
+    def __init__(self, raw, **kw):
+        super().__init__(raw.decode("latin-1"), **kw)
+        self.raw = raw
+
+    def _encodeFilenameFlags(self):
+        return self.raw, self.flag_bits & ~0x800
+
+
+WORKSHEET_PT = WORKSHEET + "Participant 104280,João Ørsted,joao@uni.example,4711006,,,10.00\n"
+JOAO = "João Ørsted_104280_assignsubmission_file_/1_relu_kettenregel.ipynb"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8 flag", "utf-8", "cp437", "cp850"])
+def test_zip_names_with_and_without_the_utf8_flag(tmp_path, capsys, encoding):
+    """Names of a zip read as the archiver wrote them: no mojibake on screen, in unmatched.csv,
+    collected.csv (whose folders name the feedback zip's folders)."""
+    files = dict(MOODLE)
+    if encoding != "cp437":  # CP437 has no ã, Ø
+        files[JOAO] = b"joao"
+    path = tmp_path / "download.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in files.items():
+            if encoding == "utf-8 flag":
+                z.writestr(name, data)
+            else:
+                z.writestr(_RawName(name.encode(encoding)), data)
+    with zipfile.ZipFile(path) as z:  # as written: flagged or not
+        assert all(bool(i.flag_bits & 0x800) == (encoding == "utf-8 flag")
+                   for i in z.infolist() if not i.filename.isascii())
+    out = tmp_path / "subs"
+    assert main(["collect", str(path), "--assignment", "unit1_de",
+                 "--roster", str(write(tmp_path / "worksheet.csv", WORKSHEET_PT)),
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Max Mustermann_104299_assignsubmission_file_/1_relu_kettenregel.ipynb" in printed
+    unmatched = {r["source"] for r in read_csv(f"{out}-unmatched.csv")}
+    assert "Jürgen Groß_104240_assignsubmission_onlinetext_/onlinetext.html" in unmatched
+    folders = {r["student"]: r["folder"] for r in read_csv(f"{out}-collected.csv")}
+    assert folders["4711001"] == "Zoë Ähnlich-Brandt_104233_assignsubmission_file"
+    assert folders["4711002"] == "Jürgen Groß_104240_assignsubmission_file"
+    if encoding != "cp437":
+        assert folders["4711006"] == "João Ørsted_104280_assignsubmission_file"
+    assert (out / "4711002" / "unit1_de" / f"{NB}.ipynb").read_bytes() == b"juergen"

@@ -119,5 +119,42 @@ def test_ilias_multi_feedback_zip_with_status_file(graded, tmp_path):
                                "mark", "notice", "comment", "plagiarism", "plag_comment"]
     assert [(s["update"], s["usr_id"], s["login"], s["status"], s["mark"]) for s in status] == [
         ("1", "6021", "zaehnlich", "passed", "6.5"),
-        ("1", "6022", "jgross", "notgraded", "1")]  # Jürgen's written answer is not graded yet
+        ("1", "6022", "jgross", "notgraded", "1"),  # Jürgen's written answer is not graded yet
+        ("1", "6029", "", "notgraded", "")]  # rejected: listed without a grade
     assert status[0]["lastname"] == "Ähnlich-Brandt"
+
+
+LEA = {"student": "4711005", "assignment": "unit1_de", "notebook": "", "platform": "",
+       "platform_id": "", "folder": "", "source": "", "name": "Lea Neu", "first": "Lea",
+       "last": "Neu", "email": "lea.neu@uni.example", "idnumber": "4711005", "login": "lneu"}
+
+
+@pytest.mark.parametrize("platform", ["moodle", "ilias"])
+def test_every_roster_student_is_listed(graded, tmp_path, capsys, platform):
+    """Lea Neu is on the roster and submitted nothing (collect wrote her row without a
+    notebook): the import files list her without a grade, and the screen names her."""
+    results, collected = graded
+    rows = list(csv.DictReader(open(collected, encoding="utf-8")))
+    for r in rows + [LEA]:
+        r.update(platform=platform, platform_id={"4711005": "6025"}.get(r["student"], "6021"))
+    with open(collected, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, list(rows[0]))
+        w.writeheader()
+        w.writerows(rows + [LEA])
+    out = tmp_path / platform
+    assert main(["export", str(results), "--collected", str(collected), "--platform", platform,
+                 "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "4711005 (Lea Neu): no submission collected for unit1_de" in err
+    if platform == "moodle":
+        grades = list(csv.reader(io.StringIO((out / "moodle-grades-unit1_de.csv").read_text())))
+        assert ["lea.neu@uni.example", ""] in grades  # an empty grade: none given
+        with zipfile.ZipFile(out / "moodle-feedback-unit1_de.zip") as z:
+            assert len(z.namelist()) == 2  # no feedback without a submission
+    else:
+        with zipfile.ZipFile(out / "ilias-unit1_de.zip") as z:
+            status = list(csv.DictReader(io.StringIO(z.read(
+                "multi_feedback_unit1_de/status.csv").decode())))
+        lea = [s for s in status if s["login"] == "lneu"]
+        assert [(s["usr_id"], s["lastname"], s["status"], s["mark"]) for s in lea] == [
+            ("6025", "Neu", "notgraded", "")]
