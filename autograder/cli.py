@@ -1,10 +1,33 @@
-"""``python -m autograder {release, example-class, collect, grade, export}``: the instructor's
-command line."""
+"""``python -m autograder [--language de|en] {release, example-class, collect, grade, export}``:
+the instructor's command line. Its messages are in the instructor's language
+(:mod:`autograder.language`)."""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
+from pathlib import Path
+
+from autograder.language import LANGUAGES, counted, force, instructor_language
+from workbook.i18n import message
+
+TEXT = {  # key: (German, English); the console messages of the commands below
+    "example": ("{notebooks} in {out} (erwartete Punkte: {expected})",
+                "{notebooks} in {out} (expected scores: {expected})"),
+    "no_folder": ("Ordner nicht gefunden: {path}", "no such folder: {path}"),
+    "unknown": ("unbekanntes Aufgabenblatt {name!r} (bekannt: {known})",
+                "unknown assignment {name!r} (known: {known})"),
+    "collected": ("{notebooks} eingesammelt in {out} ({csv})",
+                  "{notebooks} collected into {out} ({csv})"),
+    "not_collected": ("  nicht eingesammelt: {source}: {reason}",
+                      "  not collected: {source}: {reason}"),
+    "files": ("{files} nicht eingesammelt: {csv}", "{files} not collected: {csv}"),
+    "absent": ("Studierende der Liste ohne eingesammeltes Notebook ({n}): {names} ({csv})",
+               "roster students with no collected notebook ({n}): {names} ({csv})"),
+    "note": ("  Hinweis: {note}", "  note: {note}"),
+}
+_msg = functools.partial(message, TEXT)
 
 
 def _units(text):
@@ -13,6 +36,9 @@ def _units(text):
 
 def parser():
     p = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    p.add_argument("--language", choices=LANGUAGES, help="language of the messages and the report "
+                   "(default: the locale's, LC_ALL, LC_MESSAGES or LANG; German if it starts "
+                   "with de, else English)")
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("release", help="student versions of every unit (no solutions, no "
@@ -60,6 +86,8 @@ def parser():
 
 def main(argv=None):
     args = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    force(args.language)
+    lang = instructor_language()
     log = lambda msg: print(msg, file=sys.stderr)  # noqa: E731
     if args.command == "release":
         from autograder.release import release
@@ -71,26 +99,25 @@ def main(argv=None):
         from autograder.example import example_class
 
         rows = example_class(args.out, args.students, _units(args.units), log=log)
-        print(f"{len(rows)} notebooks in {args.out} (expected scores: {args.out}/expected.csv)")
+        print(_msg("example", lang, notebooks=counted(len(rows), "notebook"), out=args.out,
+                   expected=Path(args.out) / "expected.csv"))
         return 0
     if args.command == "collect":
-        return _collect(args, log)
+        return _collect(args, log, lang)
     if args.command == "export":
         from autograder.export import export
 
         paths, notes = export(args.results, args.collected, args.platform, args.out, args.id,
                               args.pass_percent)
         for note in notes:
-            log(f"  note: {note}")
+            log(_msg("note", lang, note=note))
         for path in paths:
             print(path)
         return 0
-    from pathlib import Path
-
     from autograder.grade import grade
 
     if not Path(args.submissions).is_dir():
-        log(f"no such folder: {args.submissions}")
+        log(_msg("no_folder", lang, path=args.submissions))
         return 2
     from autograder.reap import Interrupted
 
@@ -102,27 +129,27 @@ def main(argv=None):
     return 0
 
 
-def _collect(args, log):
+def _collect(args, log, lang):
     from autograder.collect import collect, lists
     from autograder.course import load_modules
 
-    notebooks = {m.UNIT.assignment(lang): m.UNIT.filename[lang]
-                 for m in load_modules(log=log) for lang in ("de", "en")}
+    notebooks = {m.UNIT.assignment(code): m.UNIT.filename[code]
+                 for m in load_modules(log=log) for code in ("de", "en")}
     if args.assignment not in notebooks:
-        log(f"unknown assignment {args.assignment!r} (known: {', '.join(sorted(notebooks))})")
+        log(_msg("unknown", lang, name=args.assignment, known=", ".join(sorted(notebooks))))
         return 2
     result = collect(args.source, args.assignment, args.roster, args.out,
                      notebooks[args.assignment], args.platform)
     collected_csv, unmatched_csv = lists(args.out)
-    print(f"{len(result.rows)} notebooks collected into {args.out} ({collected_csv})")
+    print(_msg("collected", lang, notebooks=counted(len(result.rows), "notebook"), out=args.out,
+               csv=collected_csv))
     absent = [r for r in result.unmatched if r["source"].startswith("roster: ")]
     files = [r for r in result.unmatched if r not in absent]
     for row in files:
-        print(f"  not collected: {row['source']}: {row['reason']}")
+        print(_msg("not_collected", lang, source=row["source"], reason=row["reason"]))
     if files:
-        print(f"{len(files)} files not collected: {unmatched_csv}")
+        print(_msg("files", lang, files=counted(len(files), "file"), csv=unmatched_csv))
     if absent:
         names = ", ".join(r["source"].removeprefix("roster: ") for r in absent)
-        print(f"roster students with no collected notebook ({len(absent)}): {names} "
-              f"({unmatched_csv})")
+        print(_msg("absent", lang, n=len(absent), names=names, csv=unmatched_csv))
     return 0

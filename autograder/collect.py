@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import logging
 import re
@@ -46,7 +47,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from autograder.language import instructor_language
 from autograder.validate import NAME, NAME_RULE
+from workbook.i18n import message
 
 PLATFORMS = ("moodle", "ilias")
 # Named expressions for nbgrader's FileNameCollectorPlugin (student_id: the platform's number)
@@ -71,6 +74,37 @@ COLLECTED = ("student", "assignment", "notebook", "platform", "platform_id", "fo
              "name", "first", "last", "email", "idnumber", "login")  # OUT-collected.csv
 IGNORED = ("__MACOSX/", ".DS_Store", "Thumbs.db")
 ILIAS_TIMESTAMP = re.compile(r"^\d{14}_")  # ILIAS prefixes a stored file with its upload time
+TEXT = {  # key: (German, English); the reasons in OUT-unmatched.csv and on screen
+    "roster": ("Teilnehmerliste: {reason}", "roster: {reason}"),
+    "no_id": ("keine Matrikelnummer, kein Login und keine E-Mail-Adresse",
+              "no matriculation number, login or e-mail address"),
+    "bad_id": ("Kennung {sid!r} folgt nicht der Regel {rule}",
+               "id {sid!r} does not follow the rule {rule}"),
+    "system": ("Systemdatei des Packprogramms", "system file of the archiver"),
+    "not_notebook": ("kein Notebook (.ipynb)", "not a notebook (.ipynb)"),
+    "format": ("der Pfad hat nicht das Download-Format von {platform} ({pattern})",
+               "the path is not in {platform}'s download format ({pattern})"),
+    "twice": ("der Name {name!r} steht {n}-mal in der Teilnehmerliste (nehmen Sie die "
+              "Bewertungstabelle als Liste: ihre Spalte Bezeichner hat die Teilnehmernummern)",
+              "the name {name!r} occurs {n} times in the roster (use the grading worksheet as "
+              "roster: its Identifier column has the participant numbers)"),
+    "no_participant": ("keine Zeile der Liste mit Teilnehmernummer {number} oder dem Namen "
+                       "{name!r}", "no roster row with participant number {number} or the name "
+                       "{name!r}"),
+    "no_user": ("keine Zeile der Liste mit Benutzer-ID {number} oder einem Login in {folder!r}",
+                "no roster row with user id {number} or a login in {folder!r}"),
+    "several": ("mehrere Notebooks von {sid}; bewertet wird nur {notebook}.ipynb",
+                "several notebooks of student {sid}; only {notebook}.ipynb is graded"),
+    "several_none": ("mehrere Notebooks von {sid}, keines heißt {notebook}.ipynb: benennen Sie "
+                     "das zu bewertende um", "several notebooks of student {sid}, none named "
+                     "{notebook}.ipynb: rename the one to grade"),
+    "exists": ("{target} gibt es schon mit anderem Inhalt (nicht überschrieben)",
+               "{target} exists with other content (not overwritten)"),
+    "absent": ("von dieser Person wurde kein Notebook eingesammelt (nichts abgegeben, oder eine "
+               "Datei oben ließ sich nicht zuordnen)", "no notebook of this student was collected "
+               "(nothing submitted, or a file above that could not be matched)"),
+}
+_msg = functools.partial(message, TEXT)
 
 
 def normal(name):
@@ -107,8 +141,9 @@ def _decode(data):
     return data.decode("latin-1")
 
 
-def read_roster(path):
-    """The :class:`Roster` of a platform's CSV export (see the module docstring)."""
+def read_roster(path, lang="en"):
+    """The :class:`Roster` of a platform's CSV export (see the module docstring); its problems
+    in ``lang``."""
     text = _decode(Path(path).read_bytes())
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -125,9 +160,9 @@ def read_roster(path):
             fields["participant"] = "".join(re.findall(r"\d+", fields["participant"]))
         sid = next((fields[k] for k in ID_FIELDS if fields.get(k)), "")
         if not sid:
-            roster.problems.append((n, "no matriculation number, login or e-mail address"))
+            roster.problems.append((n, _msg("no_id", lang)))
         elif not NAME.fullmatch(sid):
-            roster.problems.append((n, f"id {sid!r} does not follow the rule {NAME_RULE}"))
+            roster.problems.append((n, _msg("bad_id", lang, sid=sid, rule=NAME_RULE)))
         else:
             roster.students.append(Student(sid, fields, dict(row)))
     return roster
@@ -193,8 +228,8 @@ def detect(paths):
     return max(PLATFORMS, key=lambda p: counts[p])  # Moodle first when equal
 
 
-def _match(platform, parsed, roster):
-    """``(student, reason)`` for the parsed path of one file."""
+def _match(platform, parsed, roster, lang):
+    """``(student, reason)`` for the parsed path of one file (the reason in ``lang``)."""
     number = parsed["student_id"]
     if platform == "moodle":
         found = roster.by("participant", number)
@@ -205,10 +240,8 @@ def _match(platform, parsed, roster):
         if len(found) == 1:
             return found[0], ""
         if found:
-            return None, (f"the name {name!r} occurs {len(found)} times in the roster "
-                          f"(use the grading worksheet as roster: its Identifier column has the "
-                          f"participant numbers)")
-        return None, f"no roster row with participant number {number} or the name {name!r}"
+            return None, _msg("twice", lang, name=name, n=len(found))
+        return None, _msg("no_participant", lang, number=number, name=name)
     found = roster.by("usr_id", number)
     if found:
         return found[0], ""
@@ -217,7 +250,7 @@ def _match(platform, parsed, roster):
              and folder.endswith(f"_{s.fields['login']}_{number}")]
     if len(found) == 1:
         return found[0], ""
-    return None, f"no roster row with user id {number} or a login in {folder!r}"
+    return None, _msg("no_user", lang, number=number, folder=folder)
 
 
 @dataclass
@@ -237,24 +270,26 @@ def collect(source, assignment, roster_path, out, notebook, platform=None):
 def _collect(files, assignment, roster_path, out, notebook, platform):
     from nbgrader.plugins import FileNameCollectorPlugin
 
-    roster = read_roster(roster_path)
+    lang = instructor_language()
+    roster = read_roster(roster_path, lang)
     platform = platform or detect([p for p, _ in files])
     parser = FileNameCollectorPlugin(named_regexp=PATTERNS[platform], valid_ext=[".ipynb"])
     parser.log = logging.getLogger("autograder.collect")
-    result = Collected([], [{"source": f"{roster_path} row {n}", "reason": f"roster: {reason}"}
+    result = Collected([], [{"source": f"{roster_path} row {n}",
+                             "reason": _msg("roster", lang, reason=reason)}
                             for n, reason in roster.problems])
     candidates = {}  # student id -> [(path, parsed, read)]
     for path, read in files:
         name = PurePosixPath(path).name
         if any(path.startswith(i) or name == i for i in IGNORED):
-            result.unmatched.append({"source": path, "reason": "system file of the archiver"})
+            result.unmatched.append({"source": path, "reason": _msg("system", lang)})
         elif not name.lower().endswith(".ipynb"):
-            result.unmatched.append({"source": path, "reason": "not a notebook (.ipynb)"})
+            result.unmatched.append({"source": path, "reason": _msg("not_notebook", lang)})
         elif (parsed := parser.collect(path)) is None:
-            result.unmatched.append({"source": path, "reason": f"the path is not in {platform}'s "
-                                     f"download format ({PATTERNS[platform]})"})
+            result.unmatched.append({"source": path, "reason": _msg(
+                "format", lang, platform=platform, pattern=PATTERNS[platform])})
         else:
-            student, reason = _match(platform, parsed, roster)
+            student, reason = _match(platform, parsed, roster, lang)
             if student is None:
                 result.unmatched.append({"source": path, "reason": reason})
             else:
@@ -264,9 +299,8 @@ def _collect(files, assignment, roster_path, out, notebook, platform):
         chosen = _choose(found, notebook)
         for path, *_ in found:
             if chosen is None or path != chosen[0]:
-                reason = (f"several notebooks of student {sid}; only {notebook}.ipynb is graded"
-                          if chosen else f"several notebooks of student {sid}, none named "
-                          f"{notebook}.ipynb: rename the one to grade")
+                reason = _msg("several" if chosen else "several_none", lang, sid=sid,
+                              notebook=notebook)
                 result.unmatched.append({"source": path, "reason": reason})
         if chosen is None:
             continue
@@ -274,8 +308,8 @@ def _collect(files, assignment, roster_path, out, notebook, platform):
         target = out / sid / assignment / f"{notebook}.ipynb"
         data = read()
         if target.exists() and target.read_bytes() != data:
-            result.unmatched.append({"source": path, "reason": f"{target} exists with other "
-                                     f"content (not overwritten)"})
+            result.unmatched.append({"source": path, "reason": _msg("exists", lang,
+                                                                    target=target)})
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -288,8 +322,7 @@ def _collect(files, assignment, roster_path, out, notebook, platform):
     collected = {r["student"] for r in result.rows}
     absent = [s for s in roster.students if s.id not in collected]
     result.unmatched += [{"source": f"roster: {s.id} ({s.fields.get('name', '')})",
-                          "reason": "no notebook of this student was collected (nothing "
-                          "submitted, or a file above that could not be matched)"}
+                          "reason": _msg("absent", lang)}
                          for s in absent]
     number = "participant" if platform == "moodle" else "usr_id"  # the platform's, if known
     no_notebook = [{"student": s.id, "assignment": assignment, "notebook": "",

@@ -24,6 +24,14 @@ from pathlib import Path
 import nbformat
 
 from autograder._root import ROOT, VERSION
+from autograder.language import counted, instructor_language
+from workbook.i18n import message
+
+TEXT = {  # key: (German, English); the console messages of the course's preparation
+    "skipped": ("Warnung: Einheit {unit} übersprungen: {error}",
+                "warning: unit {unit} skipped: {error}"),
+    "preparing": ("Kurs wird vorbereitet: {assignments}", "preparing the course: {assignments}"),
+}
 
 CONFIG = '''
 # ---- autograder (written by autograder.course; keep below workbook.build's lines) ----
@@ -95,7 +103,8 @@ def load_modules(names=None, log=print):
         except Exception as err:
             if names:
                 raise
-            log(f"warning: unit {full} skipped: {type(err).__name__}: {err}")
+            log(message(TEXT, "skipped", instructor_language(), unit=full,
+                        error=f"{type(err).__name__}: {err}"))
             continue
         modules.append(module)
     return modules
@@ -188,7 +197,8 @@ def prepare(course_dir, db_url=None, modules=None, timeout=30, hide=(), log=prin
     state = json.loads(state_file.read_text()) if state_file.exists() else {}
     template = state_dir / "template.db"
     if state.get("sources") != sources or not template.exists():
-        log(f"preparing the course: {len(made)} assignments")
+        log(message(TEXT, "preparing", instructor_language(),
+                    assignments=counted(len(made), "assignment")))
         template.unlink(missing_ok=True)
         for _, lang, assignment in made:
             generate(root, assignment, lang, sqlite_url(template))

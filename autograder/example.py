@@ -33,8 +33,12 @@ import nbformat
 import numpy as np
 
 from autograder.course import load_modules
-from workbook.i18n import LANGUAGES
+from autograder.language import counted, instructor_language
+from workbook.i18n import LANGUAGES, message
 from workbook.source import exercise_id
+
+TEXT = {"made": ("Beispielklasse: {students} x {units} -> {notebooks}",  # key: (German, English)
+                 "example class: {students} x {units} -> {notebooks}")}
 
 VARIANTS = ("reference", "blank", "partial", "mistakes")
 CHECK_SEEDS = (0, 1, 2, 3, 4)  # a mistake must fail visibly and hidden for these seeds
@@ -236,5 +240,8 @@ def example_class(out, students=10, units=None, log=print):
         w.writerow(["student", "assignment", "notebook", "expected_score", "max_score", "variant",
                     "mistakes"])
         w.writerows(rows)
-    log(f"example class: {students} students x {len(modules)} units -> {len(rows)} notebooks")
+    lang = instructor_language()
+    log(message(TEXT, "made", lang, students=counted(students, "student", lang),
+                units=counted(len(modules), "unit", lang),
+                notebooks=counted(len(rows), "notebook", lang)))
     return rows

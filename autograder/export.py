@@ -24,8 +24,8 @@ folder's last ``_`` part is the user id) and ``status.csv``: the status file of 
 exercise plugin (github.com/ilifau/ExerciseStatusFile, columns :data:`ILIAS_STATUS`;
 ``update`` = 1, ``mark`` = points, ``status`` passed/failed against ``pass_percent``, or
 ``notgraded`` -- ILIAS's own status value -- while written answers wait in formgrader or without a
-grade, mark empty). ILIAS
-itself has no mark import: without the plugin the marks are typed in (``status.csv`` lists them).
+grade, mark empty). ILIAS itself has no mark import: without the plugin the marks are typed in
+(``status.csv`` lists them).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 import shutil
@@ -30,11 +31,44 @@ from pathlib import Path
 from autograder import cache as cache_mod
 from autograder import course as course_mod
 from autograder import misconceptions
+from autograder.language import counted, instructor_language, number
 from autograder.launch import confinement, die_with_parent
 from autograder.progress import Progress
 from autograder.reap import Interrupted, Run
 from autograder.validate import scan
 from autograder.worker import grade_job, warm_up
+from workbook.i18n import message
+
+TEXT = {  # key: (German, English); the console messages of grade
+    "start": ("{submissions} ({notebooks}), {rejected}, {cached} unverändert (Cache), {todo} zu "
+              "bewerten mit {how}", "{submissions} ({notebooks}), {rejected}, {cached} unchanged "
+              "(cache), {todo} to grade with {how}"),
+    "dask": ("Dask {address}", "dask {address}"),
+    "progress": ("Bewertung", "grading"),
+    "interrupted": ("abgebrochen durch {signal}: {done} von {todo} Abgaben wurden bewertet und "
+                    "liegen in {cache}; jeder Bewertungsprozess ist beendet. Derselbe Befehl "
+                    "bewertet den Rest (ins Notenbuch wurde nichts geschrieben).",
+                    "interrupted by {signal}: {done} of {todo} submissions were graded and are "
+                    "kept in {cache}; every grading process has ended. Run the same command again "
+                    "to grade the rest (nothing was written to the gradebook)."),
+    "summary": ("{graded} bewertet ({executed} ausgeführt, {cached} unverändert aus dem Cache), "
+                "{rejected} abgelehnt, in {seconds} s (Kurs {prepare} s; {per} s je ausgeführter "
+                "Abgabe, Bewertungsprozesse: {workers})",
+                "graded {graded} ({executed} executed, {cached} unchanged from the cache), "
+                "rejected {rejected}, in {seconds} s (course {prepare} s; {per} s per executed "
+                "submission, workers: {workers})"),
+    "rejected": ("  abgelehnt: {n} x {reason}", "  rejected: {n} x {reason}"),
+    "review": ("  von Hand ansehen ({notebooks}): Zeichenketten nennen Interna der Bewertung "
+               "(wie üblich bewertet; review.csv)", "  to review by hand ({notebooks}): strings "
+               "name grading internals (graded as usual; review.csv)"),
+    "results": ("Ergebnisse: {grades}, feedback/, report.png, misconceptions.csv, rejected.csv, "
+                "review.csv; das Notenbuch (c.CourseDirectory.db_url in {config}) mit dem "
+                "nbgrader-Kurs {course} für die Handbewertung in formgrader",
+                "results: {grades}, feedback/, report.png, misconceptions.csv, rejected.csv, "
+                "review.csv; the gradebook (c.CourseDirectory.db_url in {config}) with the "
+                "nbgrader course {course} for manual grading in formgrader"),
+}
+_msg = functools.partial(message, TEXT)
 
 
 def _run_local(jobs, args, workers, progress, work=grade_job, started=(), group=None):
@@ -264,6 +298,7 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
           log=print):
     """Grade every submission; returns the summary dict (also RESULTS/run.json)."""
     start = time.monotonic()
+    lang = instructor_language()
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     workers = workers or os.cpu_count() or 1
@@ -278,7 +313,7 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                                     log=log)
         jobs, rejected = scan(submissions, course)
         if not dask:
-            log(confinement())
+            log(confinement(lang))
         prepared = time.monotonic() - start
 
         cache = cache_mod.Cache(out / ".cache")
@@ -293,10 +328,12 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
         work = out / ".work"
         args = (str(course.root), course.key, str(work))
         local = min(workers, max(1, len(todo)))
-        log(f"{len(jobs)} submissions ({sum(len(j.notebooks) for j in jobs)} notebooks), "
-            f"{len(rejected)} rejected files, {len(results)} unchanged (cache), {len(todo)} to "
-            f"grade with {'dask ' + dask if dask else f'{local} workers'}")
-        progress = Progress(len(todo))
+        log(_msg("start", lang, submissions=counted(len(jobs), "submission"),
+                 notebooks=counted(sum(len(j.notebooks) for j in jobs), "notebook"),
+                 rejected=counted(len(rejected), "rejected file"), cached=len(results),
+                 todo=len(todo), how=_msg("dask", lang, address=dask) if dask else
+                 counted(local, "worker")))
+        progress = Progress(len(todo), _msg("progress", lang))
         todo_jobs = [jobs[i].as_dict() for i in todo]
         run = (_run_dask(todo_jobs, args, dask, progress) if dask else
                _run_local(todo_jobs, args, local, progress, started=started,
@@ -312,10 +349,8 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                     cache.put(keys[i], result)
         except Interrupted as stop:  # the run's processes have ended (Run)
             progress.close()
-            log(f"interrupted by {stop}: {len(executed_seconds)} of {len(todo)} submissions "
-                f"were graded and are kept in {out / '.cache'}; every grading process has ended. "
-                "Run the same command again to grade the rest (nothing was written to the "
-                "gradebook).")
+            log(_msg("interrupted", lang, signal=stop, done=len(executed_seconds),
+                     todo=len(todo), cache=out / ".cache"))
             raise
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -371,7 +406,7 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
         "review": len({tuple(r[:3]) for r in review}),
     }
     (out / "run.json").write_text(json.dumps(summary, indent=1))
-    log(summarize(summary, out))
+    log(summarize(summary, out, lang))
     return summary
 
 
@@ -382,22 +417,23 @@ def _failed(job, name, error):
     return Rejected(job.student, job.assignment, f"{name}.ipynb", f"grading failed: {first}")
 
 
-def summarize(s, out):
+def summarize(s, out, lang=None):
+    """The summary lines of a run (``s``: run.json's dict), in the instructor's language."""
+    lang = lang or instructor_language()
     per = (sum(s["notebook_seconds"]) / len(s["notebook_seconds"])) if s["notebook_seconds"] else 0
-    lines = [f"graded {s['graded']} notebooks ({s['executed']} executed, {s['from_cache']} "
-             f"unchanged from the cache), rejected {s['rejected']} files, in {s['seconds']:.1f} s "
-             f"(course {s['prepare_seconds']:.1f} s; {per:.1f} s per executed submission, "
-             f"workers: {s['workers']})"]
+    lines = [_msg("summary", lang, graded=counted(s["graded"], "notebook", lang),
+                  executed=s["executed"], cached=s["from_cache"],
+                  rejected=counted(s["rejected"], "file", lang),
+                  seconds=number(s["seconds"], lang=lang),
+                  prepare=number(s["prepare_seconds"], lang=lang), per=number(per, lang=lang),
+                  workers=s["workers"])]
     for reason, n in sorted(s["reasons"].items(), key=lambda kv: -kv[1]):
-        lines.append(f"  rejected: {n} x {reason}")
+        lines.append(_msg("rejected", lang, n=n, reason=reason))
     if s.get("review"):
-        lines.append(f"  to review by hand: {s['review']} notebooks name grading internals in "
-                     "strings (graded as usual; review.csv)")
-    lines += misconceptions.summary_lines(s.get("misconceptions", []))
-    lines.append(f"results: {out}/grades.csv, feedback/, report.png, misconceptions.csv, "
-                 f"rejected.csv, review.csv; the gradebook "
-                 f"(c.CourseDirectory.db_url in {out}/course/nbgrader_config.py) with the "
-                 f"nbgrader course {out}/course for manual grading in formgrader")
+        lines.append(_msg("review", lang, notebooks=counted(s["review"], "notebook", lang)))
+    lines += misconceptions.summary_lines(s.get("misconceptions", []), lang)
+    lines.append(_msg("results", lang, grades=out / "grades.csv",
+                      config=out / "course" / "nbgrader_config.py", course=out / "course"))
     return "\n".join(lines)
 
 

@@ -333,16 +333,27 @@ def bubblewrap():
     return bwrap if done.returncode == 0 else None
 
 
-def confinement():
-    """How kernels are confined here, in one line for the grader's log."""
-    if bubblewrap():
-        return ("kernels confined by bubblewrap (they see only the system, Python and the student "
-                "edition; no network)")
-    if isolation_available():
-        return ("kernels confined by namespaces (bubblewrap is not installed: Debian package "
-                "bubblewrap)")
-    return ("kernels NOT confined, only time, memory and output limits: install bubblewrap "
-            "(Debian package bubblewrap) where the kernel allows user namespaces, or grade as root")
+CONFINEMENT = {  # key: (German, English)
+    "bubblewrap": ("Kernels durch bubblewrap abgeschirmt (sie sehen nur das System, Python und die "
+                   "Studierendenausgabe; kein Netz)", "kernels confined by bubblewrap (they see "
+                   "only the system, Python and the student edition; no network)"),
+    "namespaces": ("Kernels durch Namespaces abgeschirmt (bubblewrap ist nicht installiert: "
+                   "Debian-Paket bubblewrap)", "kernels confined by namespaces (bubblewrap is not "
+                   "installed: Debian package bubblewrap)"),
+    "none": ("Kernels NICHT abgeschirmt, nur Zeit-, Speicher- und Ausgabegrenzen: installieren "
+             "Sie bubblewrap (Debian-Paket bubblewrap), wo der Kernel User-Namespaces erlaubt, "
+             "oder bewerten Sie als root", "kernels NOT confined, only time, memory and output "
+             "limits: install bubblewrap (Debian package bubblewrap) where the kernel allows "
+             "user namespaces, or grade as root"),
+}
+
+
+def confinement(lang="en"):
+    """How kernels are confined here, in one line for the grader's log (``lang``: de, en)."""
+    from workbook.i18n import message
+
+    key = "bubblewrap" if bubblewrap() else "namespaces" if isolation_available() else "none"
+    return message(CONFINEMENT, key, lang)
 
 
 def isolation_available():

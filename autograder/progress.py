@@ -5,6 +5,12 @@ from __future__ import annotations
 import sys
 import time
 
+from autograder.language import instructor_language
+from workbook.i18n import message
+
+TEXT = {"times": ("{elapsed} s vergangen, noch ca. {eta}",  # key: (German, English)
+                  "{elapsed}s elapsed, ETA {eta}")}
+
 
 class Progress:
     def __init__(self, total, label="grading", stream=None, width=30):
@@ -21,8 +27,9 @@ class Progress:
         bar = "#" * int(frac * self.width)
         eta = elapsed / self.done * (self.total - self.done) if self.done else float("nan")
         eta_text = "--:--" if eta != eta else f"{int(eta) // 60:02d}:{int(eta) % 60:02d}"
-        return (f"{self.label} [{bar:<{self.width}}] {self.done}/{self.total} "
-                f"{elapsed:5.0f}s elapsed, ETA {eta_text}")
+        times = message(TEXT, "times", instructor_language(), elapsed=f"{elapsed:5.0f}",
+                        eta=eta_text)
+        return f"{self.label} [{bar:<{self.width}}] {self.done}/{self.total} {times}"
 
     def update(self, n=1):
         self.done += n
