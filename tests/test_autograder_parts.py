@@ -365,10 +365,11 @@ def nbgrader_labels():
     return {m.group().strip() for m in re.finditer(r"[A-Za-z][A-Za-z' -]*", template)}
 
 
-def render_feedback(lang, exporter_class=feedback.FeedbackExporter):
+def render_feedback(lang, exporter_class=feedback.FeedbackExporter, outputs=None):
     """The feedback HTML of unit 1's notebook in ``lang`` as nbgrader's GenerateFeedback renders
     it with ``exporter_class`` (its template and paths): half the points of every graded cell, a
-    comment on every answer, 7.5 of 14 points after a late penalty of 0.5."""
+    comment on every answer, 7.5 of 14 points after a late penalty of 0.5; ``outputs``: grade id
+    -> the outputs of that cell."""
     from nbgrader.converters import GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
@@ -380,6 +381,8 @@ def render_feedback(lang, exporter_class=feedback.FeedbackExporter):
             meta["score"] = meta["points"] / 2
         if meta.get("solution"):
             meta["comment"] = "Siehe Abschnitt 2." if lang == "de" else "See section 2."
+        if meta.get("grade_id") in (outputs or {}):
+            cell.outputs = outputs[meta["grade_id"]]
     converter = GenerateFeedback(coursedir=CourseDirectory(), config=Config(
         GenerateFeedback={"exporter_class": exporter_class}))
     exporter = converter.exporter_class(parent=converter, config=converter.config)
@@ -395,20 +398,22 @@ def test_german_feedback_has_german_labels_and_none_of_nbgraders_english_ones():
     assert {"Score", "Student's answer", "Top", "Comments", "Test cell"} <= labels  # the parse
     assert [label for label in labels if re.search(rf"\b{re.escape(label)}\b", text)] == []
     assert "1_relu_kettenregel (Punkte: 7,5 / 14)" in text
-    assert "Prüfzelle (Punkte: 1 / 2)" in text and "Prüfzelle (Punkte: 0,5 / 1)" in text
+    assert "Aufgabe a: relu_grad (Punkte: 1 / 2)" in text
+    assert "Aufgabe b: dz_dw2 (Punkte: 0,5 / 1)" in text
     assert "Punkte: 0,5 / 1 (nach oben)" in text  # a cell's own box
     assert "Abzug für verspätete Abgabe (Punkte: −0,5)" in text
     assert text.count("Ihre Antwort") == text.count("Kommentar: Siehe Abschnitt 2.") == 10
-    assert "Textantwort (Punkte: 1 / 2)" in text
+    assert "Aufgabe d, Begründung: Textantwort (Punkte: 1 / 2)" in text
     assert '<body lang="de">' in render_feedback("de")
 
 
-def test_english_feedback_is_nbgraders():
+def test_english_feedback_has_nbgraders_layout_in_english():
     from nbconvert.exporters import HTMLExporter
 
-    page = render_feedback("en")
-    assert page == render_feedback("en", HTMLExporter)
-    assert "Score: 0.5 / 1.0" in visible(page) and "Student's answer" in visible(page)
+    page, plain = visible(render_feedback("en")), visible(render_feedback("en", HTMLExporter))
+    assert "Score: 0.5 / 1 (Top)" in page and "Your answer" in page
+    assert "Exercise b: dz_dw2 (Score: 0.5 / 1)" in page
+    assert "Student's answer" in plain and "Student's answer" not in page  # (nbgrader's)
 
 
 def test_points_de():
