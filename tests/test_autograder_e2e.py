@@ -102,7 +102,8 @@ def test_misconception_table_is_the_mistakes_the_class_was_built_with(graded):
     assert any(m for _, m in made) and any(not m for _, m in made)  # both kinds occur
     with open(results / "misconceptions.csv", newline="", encoding="utf-8") as f:
         table = list(csv.reader(f))[1:]  # the header is in the instructor's language
-    assert {(ex, m): int(n) for _, ex, m, _, n in table if int(n)} == dict(made)
+    assert {(ex, m): int(n) for _, ex, m, _, n in table if int(n) and m != "-"} == dict(made)
+    assert any(m == "-" and int(n) for _, _, m, _, n in table)  # the blank answers, not solved
     assert all(text for *_, text, _ in table)  # every row is described
     top = run_info(results)["misconceptions"]
     named = sorted((n for (_, m), n in made.items() if m), reverse=True)
