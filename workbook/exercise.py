@@ -62,22 +62,23 @@ class Result:
 MESSAGES = {  # key: (German, English)
     "correct": ("Richtig.", "Correct."),
     "wrong": ("Noch nicht richtig.", "Not right yet."),
-    "wrong_case": ("Ihre Funktion liefert für Eingabe Nr. {k} einen falschen Wert{args}.",
-                   "Your function returns a wrong value for input no. {k}{args}."),
-    "missing": ("`{name}` ist noch nicht definiert. Führen Sie Ihre Antwortzelle aus.",
-                "`{name}` is not defined yet. Run your answer cell."),
-    "stopped": ("`{name}` ist nicht definiert: Ihre Antwortzelle bricht mit einem Fehler ab.",
-                "`{name}` is not defined: your answer cell stops with an error."),
-    "unanswered": ("Noch keine Antwort: `{name}` ist noch `{value}`. Ersetzen Sie es durch Ihre "
-                   "Antwort.", "No answer yet: `{name}` is still `{value}`. Replace it with your "
+    "wrong_case": ("Ihre Funktion liefert für Eingabe Nr. {k} einen falschen Wert.",
+                   "Your function returns a wrong value for input no. {k}."),
+    "case_input": ("Eingabe Nr. {k}: {args}.", "Input no. {k}: {args}."),
+    "missing": ("„{name}“ ist noch nicht definiert. Führen Sie Ihre Antwortzelle aus.",
+                "'{name}' is not defined yet. Run your answer cell."),
+    "stopped": ("„{name}“ ist nicht definiert: Ihre Antwortzelle bricht mit einem Fehler ab.",
+                "'{name}' is not defined: your answer cell stops with an error."),
+    "unanswered": ("Noch keine Antwort: „{name}“ ist noch {value}. Ersetzen Sie es durch Ihre "
+                   "Antwort.", "No answer yet: '{name}' is still {value}. Replace it with your "
                    "answer."),
-    "not_implemented": ("`{name}` ist noch nicht implementiert (die Funktion gibt None zurück; "
-                        "fehlt ein `return`?).", "`{name}` is not implemented yet (the function "
-                        "returns None; is a `return` missing?)."),
-    "raised": ("`{name}` löst bei Eingabe Nr. {k} einen Fehler aus: {error}",
-               "`{name}` raises an error for input no. {k}: {error}"),
-    "not_callable": ("`{name}` soll eine Funktion sein (def {name}(...): ...).",
-                     "`{name}` should be a function (def {name}(...): ...)."),
+    "not_implemented": ("„{name}“ ist noch nicht implementiert (die Funktion gibt None zurück; "
+                        "fehlt ein return?).", "'{name}' is not implemented yet (the function "
+                        "returns None; is a return missing?)."),
+    "raised": ("„{name}“ löst bei Eingabe Nr. {k} einen Fehler aus: {error}",
+               "'{name}' raises an error for input no. {k}: {error}"),
+    "not_callable": ("„{name}“ soll eine Funktion sein (def {name}(...): ...).",
+                     "'{name}' should be a function (def {name}(...): ...)."),
     "habit_minus": ("Ihre Antwortzelle enthält das Zeichen „{char}“ (ein Minus- oder "
                     "Gedankenstrich aus einem Text), das Python nicht kennt; die Zelle bricht "
                     "mit einem SyntaxError ab. Tippen Sie das Minus mit der Taste „-“.",
@@ -103,22 +104,22 @@ MESSAGES = {  # key: (German, English)
                     "Your answer cell contains a decimal comma ('{char}'); in Python a comma "
                     "separates two values. Write decimal numbers with a point ({fixed}, not "
                     "{char}) and run the cell again."),
-    "comma_tuple": ("`{name}` ist ein Tupel: In Ihrer Zeile trennt das Komma in „{char}“ zwei "
+    "comma_tuple": ("„{name}“ ist ein Tupel: In Ihrer Zeile trennt das Komma in „{char}“ zwei "
                     "Werte.",
-                    "`{name}` is a tuple: in your line the comma in '{char}' separates two "
+                    "'{name}' is a tuple: in your line the comma in '{char}' separates two "
                     "values."),
     "comma_fix": ("Schreiben Sie Dezimalzahlen mit Punkt: {fixed} statt {char}.",
                   "Write decimal numbers with a point: {fixed}, not {char}."),
-    "tuple": ("`{name}` ist ein Tupel mit {n} Werten, erwartet wird eine Zahl.",
-              "`{name}` is a tuple of {n} values; a single number is expected."),
-    "tuple_one": ("`{name}` ist ein Tupel mit einem Wert, erwartet wird eine Zahl. Steht am "
-                  "Zeilenende ein Komma? `{name} = 0.5,` ergibt das Tupel (0.5,).",
-                  "`{name}` is a tuple of one value; a single number is expected. Is there a "
-                  "comma at the end of the line? `{name} = 0.5,` is the tuple (0.5,)."),
-    "decimal_comma": ("In Python trennt das Komma Werte: `w = 0,1` ergibt das Tupel (0, 1), nicht "
-                      "die Zahl 0,1. Schreiben Sie Dezimalzahlen mit Punkt: `w = 0.1`.",
-                      "In Python a comma separates values: `w = 0,1` is the tuple (0, 1), not a "
-                      "decimal number. Write decimals with a point: `w = 0.1`."),
+    "tuple": ("„{name}“ ist ein Tupel mit {n} Werten, erwartet wird eine Zahl.",
+              "'{name}' is a tuple of {n} values; a single number is expected."),
+    "tuple_one": ("„{name}“ ist ein Tupel mit einem Wert, erwartet wird eine Zahl. Steht am "
+                  "Zeilenende ein Komma? „{name} = 0.5,“ ergibt das Tupel (0.5,).",
+                  "'{name}' is a tuple of one value; a single number is expected. Is there a "
+                  "comma at the end of the line? '{name} = 0.5,' is the tuple (0.5,)."),
+    "decimal_comma": ("In Python trennt das Komma Werte: „w = 0,1“ ergibt das Tupel (0, 1), nicht "
+                      "die Zahl 0,1. Schreiben Sie Dezimalzahlen mit Punkt: „w = 0.1“.",
+                      "In Python a comma separates values: 'w = 0,1' is the tuple (0, 1), not a "
+                      "decimal number. Write decimals with a point: 'w = 0.1'."),
     "shape": ("Falsche Form: erwartet wird {expected}, Ihre Antwort hat die Form {got}.",
               "Wrong shape: expected {expected}, got {got}."),
     "nan": ("Ihre Antwort enthält NaN oder unendliche Werte. Teilen Sie irgendwo durch 0 oder "
@@ -214,10 +215,18 @@ def _hint_text(mistake, lang):
     return mistake.hint.get(lang) or mistake.hint.get("en", "")
 
 
-def _short(args):
-    text = ", ".join(np.array2string(np.asarray(a), precision=4, separator=", ")
-                     if isinstance(a, np.ndarray) else repr(a) for a in args)
-    return f" ({text[:200]})"
+def wrong_case(k, args, lang):
+    """The message for a wrong value of a function on its ``k``-th case (from 0) with the
+    arguments ``args`` (None: a hidden case, not shown): which input, and what it was (as the
+    call's arguments, arrays in one line)."""
+    message = _msg("wrong_case", lang, k=k + 1)
+    if args is None:
+        return message
+    text = ", ".join(" ".join(np.array2string(
+        a, separator=", ", formatter={"float_kind": lambda x: f"{x:.4g}"}).split())
+        if isinstance(a, np.ndarray) else repr(a) for a in args)
+    shown = text if len(text) <= 200 else text[:199] + "…"
+    return f"{message} {_msg('case_input', lang, k=k + 1, args=shown)}"
 
 
 def not_function(answer, name, lang):
@@ -345,7 +354,7 @@ class Exercise:
         if not bad:
             return Result(True, _msg("correct", lang))
         k = bad[0]
-        message = _msg("wrong_case", lang, k=k + 1, args="" if hidden else _short(cases[k]))
+        message = wrong_case(k, None if hidden else cases[k], lang)
         generic = _generic(expected[k], results[k], self.answer, lang)
         if generic and results[k]["t"] not in ("none", "ellipsis"):
             return Result(False, message, " ".join(filter(None, generic)))

@@ -38,10 +38,10 @@ from workbook.exercise import (
     Result,
     _generic,
     _msg,
-    _short,
     expression_text,
     failed_calls,
     not_function,
+    wrong_case,
 )
 
 KEY_FILE = Path(__file__).with_name("key.json")
@@ -327,7 +327,7 @@ class KeyedExercise:
         if not bad:
             return Result(True, _msg("correct", lang))
         k = bad[0]
-        message = _msg("wrong_case", lang, k=k + 1, args=_short(self.cases[k]))
+        message = wrong_case(k, self.cases[k], lang)
         generic = _generic(reference["cases"][k]["sig"], results[k], self.answer, lang)
         if generic and results[k]["t"] not in ("none", "ellipsis"):
             return Result(False, message, " ".join(filter(None, generic)))

@@ -41,8 +41,8 @@ def warn_decimal_commas(cell):
         comma = decimal_comma(text)
         fixed = text.replace(comma, comma.replace(",", "."), 1)
         if _compiles(f"{name} = {text}"):
-            effect = tr(de=f"es trennt zwei Werte: `{name}` wird ein Tupel statt einer Zahl",
-                        en=f"it separates two values, so `{name}` becomes a tuple, not a number")
+            effect = tr(de=f"es trennt zwei Werte: „{name}“ wird ein Tupel statt einer Zahl",
+                        en=f"it separates two values, so '{name}' becomes a tuple, not a number")
         elif _compiles(f"{name} = {fixed}"):
             effect = tr(de="und die Ziffern danach sind keine gültige Zahl: Die Zelle bricht mit "
                            "einem SyntaxError ab",
@@ -50,12 +50,12 @@ def warn_decimal_commas(cell):
                            "with a SyntaxError")
         else:  # the line has another error too
             effect = tr(de="es trennt zwei Werte", en="it separates two values")
-        print(tr(de=f"⚠ Hinweis: In `{name} = {text}` ist das Komma in „{comma}“ für Python kein "
+        print(tr(de=f"⚠ Hinweis: In „{name} = {text}“ ist das Komma in „{comma}“ für Python kein "
                     f"Dezimalkomma, {effect}. Schreiben Sie Dezimalzahlen mit Punkt: "
-                    f"`{name} = {fixed}`.",
-                 en=f"⚠ Note: in `{name} = {text}`, Python does not read the comma in '{comma}' "
+                    f"„{name} = {fixed}“.",
+                 en=f"⚠ Note: in '{name} = {text}', Python does not read the comma in '{comma}' "
                     f"as a decimal comma; {effect}. Write decimal numbers with a point: "
-                    f"`{name} = {fixed}`."))
+                    f"'{name} = {fixed}'."))
 
 
 def _pre_run_cell(info):
