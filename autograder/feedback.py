@@ -44,7 +44,7 @@ LABELS = {  # key: (German, English); the labels of the feedback page
     "score": ("Punkte", "Score"),
     "top": ("nach oben", "Top"),
     "answer": ("Ihre Antwort", "Your answer"),
-    "check": ("Prüfzelle", "Test cell"),
+    "check": ("Prüfzelle", "Check cell"),  # docs/glossary.md
     "written": ("Textantwort", "Written answer"),
     "code": ("Code-Antwort", "Code answer"),
     "comment": ("Kommentar", "Comment"),
