@@ -78,7 +78,7 @@ def figure(results, course, rows, scores, lang):
     cells = sorted(per_cell, key=lambda k: (names.index(k[0]), order[k]))
     lines = sum(misconceptions.label(row).count("\n") + 1 for row in rows if row[4] > 0)
     top = max(4.0, 1.2 + 0.22 * len(cells))
-    bottom = max(2.5, 1.2 + 0.16 * lines)
+    bottom = max(2.5, 1.2 + 0.2 * lines)  # a wrapped label's lines at fontsize 8, and space
     fig = Figure(figsize=(13, top + bottom), layout="constrained")
     axes = fig.subplot_mosaic([["left", "right"], ["mis", "mis"]], width_ratios=[1, 1.3],
                               height_ratios=[top, bottom])

@@ -1,6 +1,7 @@
 """The class report (report.png): in the instructor's language, blanks count as not solved,
 whole-number ticks for counts of students, labels never cut."""
 
+import itertools
 from types import SimpleNamespace
 
 import pytest
@@ -101,3 +102,17 @@ def test_mistake_labels_are_not_cut(draw):
     assert "…" not in label
     assert " ".join(label.split()) == f"u1_dz_dw2 weight: {hint}"
     assert max(len(line) for line in label.splitlines()) <= misconceptions.WRAP
+
+
+def test_mistake_labels_do_not_overlap(draw):
+    """Many wrapped labels (every typical mistake of two exercises, made once each)."""
+    results = [result(f"s{i}", (0, a), (0, b)) for i, (a, b) in enumerate([
+        ("relu_prime_zero_is_one", "weight"), ("relu_instead_of_grad", "wrong_input"),
+        ("cases_swapped", "z_itself"), (None, "term_kept")])]
+    fig = draw(results, "de")
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    mis = next(ax for ax in fig.axes if ax.get_title() == "Häufige Fehlvorstellungen")
+    boxes = sorted((t.get_window_extent(renderer) for t in mis.get_yticklabels()),
+                   key=lambda b: b.y0)
+    assert len(boxes) >= 8
+    assert all(lower.y1 <= upper.y0 + 0.5 for lower, upper in itertools.pairwise(boxes))
