@@ -76,6 +76,7 @@ IGNORED = ("__MACOSX/", ".DS_Store", "Thumbs.db")
 ILIAS_TIMESTAMP = re.compile(r"^\d{14}_")  # ILIAS prefixes a stored file with its upload time
 TEXT = {  # key: (German, English); the reasons in OUT-unmatched.csv and on screen
     "roster": ("Teilnehmerliste: {reason}", "roster: {reason}"),
+    "row": ("{path} Zeile {n}", "{path} row {n}"),
     "no_id": ("keine Matrikelnummer, kein Login und keine E-Mail-Adresse",
               "no matriculation number, login or e-mail address"),
     "bad_id": ("Kennung {sid!r} folgt nicht der Regel {rule}",
@@ -204,12 +205,12 @@ def zip_names(infos):
     accented letters; umlauts, ß and é are the same in both)."""
     raw = {info.filename: info.filename.encode("cp437") for info in infos
            if not info.flag_bits & UTF8_FLAG}
-    legacy = []
+    legacy = set()  # the names that are not UTF-8
     for data in raw.values():
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
-            legacy.append(data)
+            legacy.add(data)
     page = max(OEM_CODE_PAGES, key=lambda page: sum(  # CP437 when equal
         c.isalpha() for data in legacy for c in data.decode(page)))
 
@@ -275,7 +276,7 @@ def _collect(files, assignment, roster_path, out, notebook, platform):
     platform = platform or detect([p for p, _ in files])
     parser = FileNameCollectorPlugin(named_regexp=PATTERNS[platform], valid_ext=[".ipynb"])
     parser.log = logging.getLogger("autograder.collect")
-    result = Collected([], [{"source": f"{roster_path} row {n}",
+    result = Collected([], [{"source": _msg("row", lang, path=roster_path, n=n),
                              "reason": _msg("roster", lang, reason=reason)}
                             for n, reason in roster.problems])
     candidates = {}  # student id -> [(path, parsed, read)]

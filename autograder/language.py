@@ -2,7 +2,7 @@
 the misconception list are German or English.
 
 German when the locale is (the first of ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that is set starts
-with ``de``), English otherwise; ``python -m autograder --lang de|en`` forces one. Every module
+with ``de``), English otherwise; ``python -m autograder --language de|en`` forces one. Every module
 keeps its messages in a table ``{key: (German, English)}`` read with
 :func:`workbook.i18n.message`."""
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 LANGUAGES = ("de", "en")
-_forced = None  # the language of --lang, if given
+_forced = None  # the language of --language, if given
 
 
 def force(lang):
