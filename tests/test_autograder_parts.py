@@ -365,16 +365,16 @@ def nbgrader_labels():
     return {m.group().strip() for m in re.finditer(r"[A-Za-z][A-Za-z' -]*", template)}
 
 
-def render_feedback(lang, exporter_class=feedback.FeedbackExporter, outputs=None):
+def render_feedback(lang, exporter_class=feedback.FeedbackExporter, outputs=None, nb=None):
     """The feedback HTML of unit 1's notebook in ``lang`` as nbgrader's GenerateFeedback renders
     it with ``exporter_class`` (its template and paths): half the points of every graded cell, a
     comment on every answer, 7.5 of 14 points after a late penalty of 0.5; ``outputs``: grade id
-    -> the outputs of that cell."""
+    -> the outputs of that cell; ``nb``: another notebook instead."""
     from nbgrader.converters import GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
 
-    nb = nbformat.read(NOTEBOOK[lang], as_version=4)
+    nb = nb or nbformat.read(NOTEBOOK[lang], as_version=4)
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade"):

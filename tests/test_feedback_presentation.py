@@ -4,8 +4,9 @@ no row of bare "Prüfzelle")."""
 
 import re
 
+import nbformat
 import pytest
-from test_autograder_parts import render_feedback, visible
+from test_autograder_parts import NOTEBOOK, render_feedback, visible
 
 from autograder import feedback
 from autograder.verdict import verdict_outputs
@@ -54,6 +55,19 @@ def test_contents_name_the_exercises_not_grade_ids(lang):
     assert not any(re.fullmatch(bare, e) for e in entries)
     page = render_feedback(lang)
     assert "<code>u1_" not in page  # the cells' own headings
+
+
+def test_a_title_from_a_students_cell_is_text():
+    """A student may write "**Aufgabe ...**" into a markdown cell above an answer: its title in
+    the contents is text, never markup."""
+    nb = nbformat.read(NOTEBOOK["de"], as_version=4)
+    spoof = nbformat.v4.new_markdown_cell("**Aufgabe <b onmouseover=x>b</b>.**")
+    at = next(i for i, c in enumerate(nb.cells)
+              if c.metadata.get("nbgrader", {}).get("grade_id") == "u1_dz_dw2")
+    nb.cells.insert(at, spoof)
+    page = render_feedback("de", nb=nb)
+    assert "Aufgabe &lt;b onmouseover=x&gt;b&lt;/b&gt;: dz_dw2" in page
+    assert page.count("<b onmouseover") <= 1  # the cell itself, rendered as nbconvert does
 
 
 @pytest.mark.browser
