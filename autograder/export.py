@@ -11,7 +11,9 @@ Moodle (one pair of files per assignment):
   ``Username``: the instructor chooses) and one grade column, for Grades > Import > CSV file
   (gradeimport_csv: "Map from" the identifier column to email address / ID number / username,
   the grade column to the assignment's grade item). Points with a decimal point; an empty grade
-  for a student without one (nothing submitted or rejected: collect lists every roster student).
+  for a student without one (nothing submitted or rejected: collect lists every roster student;
+  ``gradeimport_csv_load_data::update_grade_item`` reads "" as "no grade"). A row without the
+  identifier is left out: Moodle would abort the whole import on it.
 * ``moodle-feedback-<assignment>.zip``: ``<full name>_<participant id>_assignsubmission_file_/
   <notebook>_feedback.html`` for the assignment's "Upload multiple feedback files in a zip"
   (mod/assign/feedback/file/importziplib.php: the participant id is the second ``_`` part of the
