@@ -22,7 +22,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from workbook.checks import unit_modules
-from workbook.source import LANGS, flatten
+from workbook.source import LANGS, exercise_id, flatten
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -30,6 +30,11 @@ STUBS = {  # ClearSolutions: code stub (must not raise) and text stub, per langu
     "de": ("# IHR CODE HIER\npass", "IHRE ANTWORT HIER"),
     "en": ("# YOUR CODE HERE\npass", "YOUR ANSWER HERE"),
 }
+# The tag of every check cell: JupyterLab runs it with stop_on_error false, so Run All and
+# "restart and run all" go on past its ✘ (WrongAnswer); nbclient (make check, nbgrader validate)
+# records its error and goes on. The error stays in the cell's output: validate and make check
+# count it as not passed; the grader judges the answer itself.
+RUN_ON = "raises-exception"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 CONFIG = '''"""nbgrader configuration of the nnkit workbook course (written by workbook.build)."""
 c = get_config()  # noqa: F821
@@ -60,6 +65,8 @@ def source_notebook(module, lang):
         nb_cell = make(cell.text(lang), id=grade_id or f"cell-{i:03d}")
         if cell.nbgrader:
             nb_cell.metadata["nbgrader"] = dict(cell.nbgrader)
+        if exercise_id(grade_id):  # a check cell: Run All goes on past its ✘ (RUN_ON)
+            nb_cell.metadata["tags"] = [RUN_ON]
         cells.append(nb_cell)
     ids = [c.id for c in cells]
     if len(set(ids)) != len(ids):
