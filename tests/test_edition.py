@@ -188,6 +188,8 @@ def test_the_key_holds_no_number_of_a_result(student):
     assert len(targets) > 200 and not numbers(targets)
     shifts = [v for t in targets for c in t["cases"] for v in c["shift"] if v is not None]
     assert len(shifts) > 1000 and all(-0.5 <= v <= 0.5 for v in shifts)
+    mistakes = {v for t in targets if t["name"] for c in t["cases"] for v in c["shift"]}
+    assert mistakes <= {0, None}  # a mistake's place would tell the reference's
     value = key["exercises"]["u1_z_cs1"]
     assert "cases" not in value and str(EXERCISES["u1_z_cs1"].expected()) not in json.dumps(value)
 

@@ -162,13 +162,20 @@ def anchor(table, exprs):
 
 def target(secret, exercise_id, name, results, tolerance, cost, hint=None, per_case=False):
     """The key's entry for the reference (``name`` "") or one mistake: per case the result's
-    structure and the shift of each number (:func:`workbook.selfcheck.place`), and one scrypt
-    hash of all cases' grid points; with ``per_case`` (a function's reference) one per case too."""
+    structure and the shift of each number, and one scrypt hash of all cases' grid points; with
+    ``per_case`` (a function's reference) one per case too. The reference's numbers keep their
+    place in their grid cell (:func:`workbook.selfcheck.place`: every answer within the
+    tolerance has their grid point); a mistake's the plain grid (shift 0): their places would
+    tell, with a relation a hint names ("twice ..."), where the reference lies; an answer that is
+    the mistake up to rounding noise has its grid point all the same."""
+    def shift(leaf):
+        at = 0 if isinstance(leaf, str) else place(leaf, *tolerance)
+        return at if name == "" or at is None else 0
+
     cases, texts = [], []
     for k, enc in enumerate(results):
         sig = signature(enc)
-        case = {"sig": sig, "shift": [0 if isinstance(leaf, str) else place(leaf, *tolerance)
-                                      for leaf in leaves(sig, enc)]}
+        case = {"sig": sig, "shift": [shift(leaf) for leaf in leaves(sig, enc)]}
         texts.append(grid_text(case, enc, *tolerance))
         if per_case:
             case["hash"] = seal(secret, exercise_id, f"{name}/{k}", texts[-1], **cost)

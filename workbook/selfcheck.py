@@ -12,12 +12,15 @@ of a function, the names an expression may use, the options of a choice, every h
 place of the numbers, memory-hard hashes (``hashlib.scrypt``, cost :data:`SCRYPT`) of the
 numbers rounded on a grid as wide as the tolerance (:func:`grid`): of the reference's results on
 the visible cases, of each typical mistake's results, and, for an expression, of its values at
-fixed points (:func:`values`). Each stored number keeps in clear only where it lies inside its
-grid cell (its ``shift``, :func:`place`), so that every answer within the exercise's tolerance
-(``rtol``, ``atol``) falls on the same grid point, and none beyond 1.01 times it (a secure
-sketch). One hash covers all numbers of a target: the cost is paid once per target and check
-(a right answer: one hash; a wrong one: one per typical mistake besides, and a function's
-reference per case until the first wrong one, which the message names), not per number.
+fixed points (:func:`values`). Each number of the reference keeps in clear only where it lies
+inside its grid cell (its ``shift``, :func:`place`), so that every answer within the exercise's
+tolerance (``rtol``, ``atol``) falls on its grid point, and none beyond 1.01 times it (a secure
+sketch); a mistake's numbers lie on the plain grid (shift 0), which an answer that is the mistake
+up to rounding noise hits as well (their places, with a relation a hint names, would tell where
+the reference lies). One hash covers all numbers of a target: the cost is paid once per target
+and check (a right answer: one hash; a wrong one: one per typical mistake besides, and a
+function's reference per case until the first wrong one, which the message names), not per
+number.
 
 What one can learn from the key: no number, only whether a guessed answer is right -- the same
 as the self-check tells, at the price of one scrypt per guess: walking the grid towards a value
