@@ -25,7 +25,9 @@ number.
 What one can learn from the key: no number, only whether a guessed answer is right -- the same
 as the self-check tells, at the price of one scrypt per guess: walking the grid towards a value
 answer (about 10**6 grid points for a number near 1 at rtol 1e-5) takes that many hashes.
-Trying values until ✔ is not prevented (and a value with few digits is found with few tries).
+Trying values until ✔ is not prevented (and a value with few digits is found with few tries),
+nor trying formulas: a guessed function or expression can be tested against the reference's
+places (``shift``) without a hash.
 The key's random secret (the scrypt salt, with the exercise and target) keeps equal answers of two
 exercises or two editions apart; it is no secret.
 """
