@@ -19,7 +19,8 @@ import time
 
 from bench.common import figure
 
-EXERCISES = ("u1_z_cs1", "u3_yhat", "u3_gradients", "u5_2d_function", "u3_layer2")
+EXERCISES = ("u1_z_cs1", "u3_yhat", "u3_gradients", "u4_backward", "u5_2d_function",
+             "u3_layer2")  # u4_backward: the most hashes of a check (13, a mistake)
 WALKS = ("u1_z_cs1", "u3_yhat")  # the walk; a unit-3 value with all its digits
 
 
