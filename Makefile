@@ -44,7 +44,7 @@ notebooks: $(VENV)/.dev
 # The student edition (no unit sources, hashed self-check), built from the unit sources:
 #   make student [out=build/student] [handin=platform|hub]
 student: $(VENV)/.lab
-	$(BIN)/python -m workbook.edition --out $(or $(out),build/student) --handin $(or $(handin),platform)
+	$(BIN)/python -m workbook.edition --out $(or $(out),build/student) $(if $(handin),--handin $(handin))
 
 release: $(VENV)/.lab
 	$(BIN)/python -m autograder release --out build/release --lang all
