@@ -41,9 +41,10 @@ test: $(VENV)/.dev
 notebooks: $(VENV)/.dev
 	$(BIN)/python -m workbook build
 
-# The student edition (no unit sources, hashed self-check): make student [out=build/student]
+# The student edition (no unit sources, hashed self-check), built from the unit sources:
+#   make student [out=build/student] [handin=platform|hub]
 student: $(VENV)/.lab
-	$(BIN)/python -m workbook.edition --out $(or $(out),build/student)
+	$(BIN)/python -m workbook.edition --out $(or $(out),build/student) $(if $(handin),--handin $(handin))
 
 release: $(VENV)/.lab
 	$(BIN)/python -m autograder release --out build/release --lang all

@@ -13,16 +13,18 @@ from workbook.i18n import LANGUAGES
 FORBIDDEN = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "hidden=True")
 
 
-def release(out, lang="all", units=None, log=print):
-    """Build into ``out``; returns the written notebook paths. Refuses to write a notebook
-    that still contains a solution or hidden-test marker."""
+def release(out, lang="all", units=None, log=print, handin=None):
+    """Build into ``out`` from the unit sources (never from ``notebooks/``); returns the written
+    notebook paths. Refuses to write a notebook that still contains a solution or hidden-test
+    marker. ``handin``: the start pages' way of handing in (``workbook.build.start_page``). The
+    student edition's notebooks are made here too (``workbook.edition.build``)."""
     from workbook.build import build
 
     modules = load_modules(units, log=log)
     langs = LANGUAGES if lang == "all" else (lang,)
     written = []
     with tempfile.TemporaryDirectory() as tmp:
-        build(Path(tmp) / "nb", modules, course_dir=Path(tmp) / "course")
+        build(Path(tmp) / "nb", modules, course_dir=Path(tmp) / "course", handin=handin)
         for code in langs:
             for path in sorted((Path(tmp) / "nb" / code).glob("*.ipynb")):
                 text = path.read_text()

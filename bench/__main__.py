@@ -1,8 +1,9 @@
 """``python -m bench [NAME ...]``: run the benchmarks, print a table, write bench/results.json.
 
-Names: sliders, nnkit, workbook, browser, grading (default: all, in this order). Running only
-some replaces their figures in bench/results.json and keeps the others (each figure says which
-benchmark and run it came from). The machine facts of the last run go to bench/machine.json.
+Names: sliders, nnkit, workbook, browser, grading, selfcheck (default: all, in this order).
+Running only some replaces their figures in bench/results.json and keeps the others (each figure
+says which benchmark and run it came from). The machine facts of the last run go to
+bench/machine.json.
 
     python -m bench                      # everything (make bench)
     python -m bench nnkit sliders        # only these
@@ -22,7 +23,7 @@ from bench.common import load, machine, table
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
 MACHINE = HERE / "machine.json"
-NAMES = ("sliders", "nnkit", "workbook", "browser", "grading")
+NAMES = ("sliders", "nnkit", "workbook", "browser", "grading", "selfcheck")
 
 
 def run_one(name, args):
@@ -50,6 +51,10 @@ def run_one(name, args):
         from bench import grading
 
         return grading.run(students=args.students, workers=args.workers)
+    if name == "selfcheck":
+        from bench import selfcheck_cost
+
+        return selfcheck_cost.run()
     raise ValueError(name)
 
 

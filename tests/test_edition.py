@@ -23,10 +23,27 @@ ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = registry()
 
 
+CHEAP = {"n": 16, "r": 1, "p": 1}  # the tests' scrypt cost: the edition's is SCRYPT
+OPENED = {"on": False, "paths": []}  # the files opened while `student` is built
+
+
+def _record(event, args):  # an audit hook (sys.addaudithook): every open() of this process
+    if OPENED["on"] and event == "open" and isinstance(args[0], str):
+        OPENED["paths"].append(args[0])
+
+
+sys.addaudithook(_record)
+
+
 @pytest.fixture(scope="session")
 def student(tmp_path_factory):
-    """One student edition for every test of the session."""
-    return edition.build(tmp_path_factory.mktemp("edition") / "student")
+    """One student edition for every test of the session (with a cheap scrypt); the files it
+    opened while it was built in ``OPENED``."""
+    OPENED["on"] = True
+    try:
+        return edition.build(tmp_path_factory.mktemp("edition") / "student", cost=CHEAP)
+    finally:
+        OPENED["on"] = False
 
 
 def texts(folder):
@@ -75,10 +92,58 @@ def test_edition_holds_what_students_need(student):
 
 
 def test_edition_notebooks_are_the_workbooks_student_notebooks(student):
-    """Byte for byte: what students hand in from the edition is what `grade` already takes."""
+    """Byte for byte: what students hand in from the edition is what `grade` already takes
+    (notebooks/ is a fresh build: test_workbook_build); the start pages say how to hand in."""
+    from workbook.build import start_page
+
     for lang in LANGS:
-        for nb in (ROOT / "notebooks" / lang).glob("*.ipynb"):
+        units = sorted((ROOT / "notebooks" / lang).glob("[1-9]*.ipynb"))
+        assert units
+        for nb in units:
             assert (student / "notebooks" / lang / nb.name).read_bytes() == nb.read_bytes()
+        start = nbformat.read(student / "notebooks" / lang / "0_start.ipynb", as_version=4)
+        assert start == start_page(unit_modules(), lang, "platform")
+
+
+def test_edition_is_built_from_the_sources_not_from_notebooks(student):
+    """``make student`` never reads the working copy of notebooks/ (where ``make lab`` of old
+    autosaved the lecturer's answers, and the edition copied them)."""
+    opened = [Path(p).resolve() for p in OPENED["paths"]]
+    assert any(p.is_relative_to(ROOT / "workbook") for p in opened)  # the record works
+    assert not [p for p in opened if p.is_relative_to(ROOT / "notebooks")]
+
+
+@pytest.mark.parametrize("handin", ["platform", "hub"])
+def test_start_page_says_how_this_course_hands_in(handin):
+    from workbook.build import HANDIN, start_page
+
+    for k, lang in enumerate(LANGS):
+        text = "\n".join(c.source for c in start_page(unit_modules(), lang, handin).cells)
+        assert HANDIN[handin][k] in text
+        assert [way for way in HANDIN if HANDIN[way][k] in text] == [handin]
+        assert ("Assignment List" in text) == (handin == "hub")
+        both = "\n".join(c.source for c in start_page(unit_modules(), lang).cells)
+        assert all(HANDIN[way][k] in both for way in HANDIN)  # the lecturer's notebooks
+
+
+def test_edition_switches_the_assignment_list_off_for_the_platform(student, tmp_path):
+    """The edition's make lab and postBuild pass its hand-in way to student_tools.py; without a
+    hub there is no exchange, and the assignment list (which could only fail) is off."""
+    assert "student_tools.py --handin platform" in (student / "Makefile").read_text()
+    assert "student_tools.py --handin platform" in (student / "binder" / "postBuild").read_text()
+    lists = {}
+    for handin in ("platform", "hub"):
+        prefix = tmp_path / handin
+        subprocess.run([sys.executable, str(student / "scripts" / "student_tools.py"),
+                        "--handin", handin, "--prefix", str(prefix)], check=True,
+                       capture_output=True)
+        etc = prefix / "etc" / "jupyter"
+        page = json.loads((etc / "labconfig" / "page_config.json").read_text())
+        server = json.loads((etc / "jupyter_server_config.d" / "zz_nnkit_student.json")
+                            .read_text())["ServerApp"]["jpserver_extensions"]
+        lists[handin] = (page["disabledExtensions"]["@jupyter/nbgrader:assignment-list"],
+                         server["nbgrader.server_extensions.assignment_list"])
+    assert lists == {"platform": (True, False), "hub": (False, True)}
 
 
 def test_edition_has_no_unit_sources_or_build_tools(student):
@@ -107,13 +172,13 @@ def test_no_solution_model_answer_or_hidden_check_in_the_edition(student):
 
 def test_the_key_holds_no_number_of_a_result(student):
     """Outside the visible cases, the expressions' names and the tolerances, the key holds
-    only hashes, shapes and hints: no reference or mistake result."""
+    only hashes, shapes, shifts (where a number lies in its grid cell) and hints: no reference
+    or mistake result."""
     key = json.loads((student / "workbook" / "key.json").read_text())
 
     def numbers(x, path=""):
         if isinstance(x, dict):
-            return [n for k, v in x.items() if k not in ("cases", "rtol", "atol", "shape",
-                                                        "points")
+            return [n for k, v in x.items() if k not in ("shape", "shift")
                     for n in numbers(v, f"{path}/{k}")]
         if isinstance(x, list):
             return [n for v in x for n in numbers(v, path)]
@@ -121,8 +186,77 @@ def test_the_key_holds_no_number_of_a_result(student):
 
     targets = [t for e in key["exercises"].values() for t in e["targets"]]
     assert len(targets) > 200 and not numbers(targets)
+    shifts = [v for t in targets for c in t["cases"] for v in c["shift"] if v is not None]
+    assert len(shifts) > 1000 and all(-0.5 <= v <= 0.5 for v in shifts)
+    mistakes = {v for t in targets if t["name"] for c in t["cases"] for v in c["shift"]}
+    assert mistakes <= {0, None}  # a mistake's place would tell the reference's
     value = key["exercises"]["u1_z_cs1"]
     assert "cases" not in value and str(EXERCISES["u1_z_cs1"].expected()) not in json.dumps(value)
+
+
+# ------------------------------------------------------------------ the cost of a guess
+def test_the_edition_key_is_memory_hard(student):
+    """``make student`` writes scrypt's cost SCRYPT into the key (16 MiB or more per hash);
+    the tests' edition is cheap on purpose."""
+    assert selfcheck.SCRYPT["n"] * selfcheck.SCRYPT["r"] * 128 >= 16 * 2**20
+    assert edition.make_key({})["scrypt"] == selfcheck.SCRYPT
+    assert json.loads((student / "workbook" / "key.json").read_text())["scrypt"] == CHEAP
+
+
+def counted(monkeypatch):
+    """Every scrypt call from now on, as its cost (n, r, p)."""
+    import hashlib
+
+    calls, scrypt = [], hashlib.scrypt
+
+    def count(*args, **kw):
+        calls.append((kw["n"], kw["r"], kw["p"]))
+        return scrypt(*args, **kw)
+
+    monkeypatch.setattr(hashlib, "scrypt", count)
+    return calls
+
+
+def test_each_guess_of_a_walk_costs_a_scrypt(tmp_path, monkeypatch):
+    """The walk that recovered ``u1_z_cs1`` (k = 0, ±1, ... grid steps): every new guess pays
+    at least one scrypt of the full cost; the right answer's check pays exactly one (once per
+    target, not per number); checking it again pays nothing."""
+    ex = EXERCISES["u1_z_cs1"]
+    path = tmp_path / "key.json"
+    path.write_text(json.dumps(edition.make_key({ex.id: ex})))
+    keyed = selfcheck.find(ex.id, path)
+    selfcheck.seal.cache_clear()  # as in the student's kernel: the key was made elsewhere
+    calls = counted(monkeypatch)
+    step = 2.02e-5 * abs(ex.expected())  # about one grid step (rtol 1e-5)
+    for k in range(1, 6):
+        before = len(calls)
+        assert not keyed.judge(keyed.collect({ex.answer: ex.expected() + 3 * k * step})).passed
+        assert len(calls) > before
+    before = len(calls)
+    assert keyed.judge(keyed.collect({ex.answer: ex.expected()})).passed
+    assert keyed.judge(keyed.collect({ex.answer: ex.expected()})).passed
+    assert len(calls) == before + 1
+    assert set(calls) == {tuple(selfcheck.SCRYPT[k] for k in "nrp")}
+
+
+def test_a_function_check_pays_per_target_not_per_number(tmp_path, monkeypatch):
+    """u3_gradients: 5 cases, 50 numbers; a right answer costs one scrypt, a wrong
+    one at most one per case (to name the first wrong case) and one per target."""
+    ex = EXERCISES["u3_gradients"]
+    path = tmp_path / "key.json"
+    path.write_text(json.dumps(edition.make_key({ex.id: ex}, cost=CHEAP)))
+    keyed = selfcheck.find(ex.id, path)
+    selfcheck.seal.cache_clear()
+    numbers = sum(len(c["shift"]) for c in keyed.entry["targets"][0]["cases"])
+    assert numbers > 20
+    calls = counted(monkeypatch)
+    assert keyed.judge(keyed.collect({ex.answer: ex.expected})).passed
+    assert len(calls) == 1
+    for mistake in ex.mistakes:
+        calls.clear()
+        result = keyed.judge(keyed.collect(wrong_namespace(ex, mistake)))
+        assert not result.passed and result.mistake == mistake.name
+        assert len(calls) <= len(keyed.cases) + len(keyed.entry["targets"])
 
 
 # ------------------------------------------------------------------ no answer formula in the code
@@ -369,18 +503,21 @@ def test_input_habits_reach_the_edition_check(student):
     assert shape.message.startswith("Wrong shape")
 
 
-def test_grid_points_of_a_right_answer_include_the_reference():
-    """Correct within the tolerance near a grid boundary: one of the answer's grid points is
-    the reference's; 2 tolerances off: none is."""
+def test_grid_point_of_a_right_answer_is_the_references():
+    """Within the tolerance (numpy.isclose), on the grid shifted for the reference, an answer
+    has the reference's grid point; off by 1.02 tolerances, it has not."""
     rng = np.random.default_rng(3)
-    rtol, atol = 1e-5, 1e-9
-    for r in [0.0, 1e-12, -1.9, 3.375, *rng.normal(0, 100, 200), *10 ** rng.uniform(-8, 8, 200)]:
-        ref = selfcheck.grid(r, rtol, atol)[0]
-        tol = atol + rtol * abs(r)
-        for a in (r - 0.999 * tol, r + 0.999 * tol, r):
-            assert ref in selfcheck.grid(a, rtol, atol, answer=True), (r, a)
-        for a in (r - 2 * tol, r + 2 * tol):
-            assert ref not in selfcheck.grid(a, rtol, atol, answer=True), (r, a)
+    for rtol, atol in ((1e-5, 1e-9), (1e-4, 1e-6), (1e-9, 1e-9), (2e-8, 1e-8)):
+        for r in [0.0, 1e-12, -1.9, 3.375, *rng.normal(0, 100, 200),
+                  *10 ** rng.uniform(-8, 8, 200)]:
+            shift = selfcheck.place(r, rtol, atol)
+            ref = selfcheck.grid(r, rtol, atol, shift)
+            tol = atol + rtol * abs(r)
+            for a in (r - 0.999 * tol, r + 0.999 * tol, r):
+                assert selfcheck.grid(a, rtol, atol, shift) == ref, (r, a)
+                assert np.isclose(a, r, rtol=rtol, atol=atol)
+            for a in (r - 1.02 * tol, r + 1.02 * tol):
+                assert selfcheck.grid(a, rtol, atol, shift) != ref, (r, a)
 
 
 # ------------------------------------------------------------------ notebooks in the edition
@@ -619,10 +756,12 @@ def test_fresh_venv_from_the_edition_runs_every_notebook(edition_venv, tmp_path)
 
 # ------------------------------------------------------------------ no instructor tools
 @pytest.mark.browser
-def test_edition_lab_shows_no_instructor_tools(student, tmp_path, monkeypatch):
+@pytest.mark.parametrize("handin", ["platform", "hub"])
+def test_edition_lab_shows_no_instructor_tools(student, tmp_path, monkeypatch, handin):
     """JupyterLab configured as the edition's ``make lab`` and Binder configure it
-    (scripts/student_tools.py): nbgrader's lab extension is loaded (assignment list, validate),
-    but no "Create Assignment", no formgrader and no course list, in the page and on the server."""
+    (scripts/student_tools.py): nbgrader's lab extension is loaded (validate; the assignment
+    list only on a hub, where an exchange exists), but no "Create Assignment", no formgrader and
+    no course list, in the page and on the server."""
     import os
     import shutil
     import urllib.error
@@ -635,8 +774,8 @@ def test_edition_lab_shows_no_instructor_tools(student, tmp_path, monkeypatch):
     from playwright.sync_api import sync_playwright
 
     prefix = tmp_path / "prefix"
-    subprocess.run([sys.executable, str(student / "scripts" / "student_tools.py"), "--prefix",
-                    str(prefix)], check=True, capture_output=True)
+    subprocess.run([sys.executable, str(student / "scripts" / "student_tools.py"), "--handin",
+                    handin, "--prefix", str(prefix)], check=True, capture_output=True)
     monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(prefix / "etc" / "jupyter"))
     root = tmp_path / "notebooks"
     shutil.copytree(student / "notebooks", root)
@@ -658,14 +797,17 @@ def test_edition_lab_shows_no_instructor_tools(student, tmp_path, monkeypatch):
                 ['assignment-list', 'validate-assignment', 'create-assignment', 'formgrader',
                  'course-list'].map(n => [n, window.jupyterapp.isPluginActivated(
                     '@jupyter/nbgrader:' + n)]))""")
-            page.click("text=Nbgrader")  # the menu: assignment list, no formgrader
+            menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+            if "Nbgrader" in menus:  # the menu: no formgrader (assignment list: hub only)
+                page.click("text=Nbgrader")
             menu = page.inner_text("body")
             browser.close()
         finally:
             playwright.stop()
     finally:
         server.stop()
-    assert plugins == {"assignment-list": True, "validate-assignment": True,
+    hub = handin == "hub"
+    assert plugins == {"assignment-list": hub, "validate-assignment": True,
                        "create-assignment": False, "formgrader": False, "course-list": False}
-    assert "Assignment List" in menu
+    assert ("Assignment List" in menu) == hub
     assert "Formgrader" not in menu and "Create Assignment" not in menu

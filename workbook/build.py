@@ -22,7 +22,8 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from workbook.checks import unit_modules
-from workbook.source import LANGS, flatten
+from workbook.i18n import message
+from workbook.source import LANGS, exercise_id, flatten
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -30,6 +31,11 @@ STUBS = {  # ClearSolutions: code stub (must not raise) and text stub, per langu
     "de": ("# IHR CODE HIER\npass", "IHRE ANTWORT HIER"),
     "en": ("# YOUR CODE HERE\npass", "YOUR ANSWER HERE"),
 }
+# The tag of every check cell: JupyterLab runs it with stop_on_error false, so Run All and
+# "restart and run all" go on past its ✘ (WrongAnswer); nbclient (make check, nbgrader validate)
+# records its error and goes on. The error stays in the cell's output: validate and make check
+# count it as not passed; the grader judges the answer itself.
+RUN_ON = "raises-exception"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 CONFIG = '''"""nbgrader configuration of the nnkit workbook course (written by workbook.build)."""
 c = get_config()  # noqa: F821
@@ -60,6 +66,8 @@ def source_notebook(module, lang):
         nb_cell = make(cell.text(lang), id=grade_id or f"cell-{i:03d}")
         if cell.nbgrader:
             nb_cell.metadata["nbgrader"] = dict(cell.nbgrader)
+        if exercise_id(grade_id):  # a check cell: Run All goes on past its ✘ (RUN_ON)
+            nb_cell.metadata["tags"] = [RUN_ON]
         cells.append(nb_cell)
     ids = [c.id for c in cells]
     if len(set(ids)) != len(ids):
@@ -119,12 +127,16 @@ def generate(course_dir, assignment, lang):
     return Path(course_dir) / "release" / assignment
 
 
-def start_page(modules, lang):
-    """The start page ``0_start.ipynb`` of one language (a plain notebook, not graded)."""
+def start_page(modules, lang, handin=None):
+    """The start page ``0_start.ipynb`` of one language (a plain notebook, not graded); it says
+    how to hand in: ``handin`` one of :data:`HANDIN` (the student edition's choice), None for
+    every way (the lecturer's workbook, ``make release``)."""
     rows = "\n".join(
         f"{m.UNIT.number}. [{m.UNIT.title[lang]}]({m.UNIT.filename[lang]}.ipynb): "
         f"{m.UNIT.summary[lang]}" for m in modules)
-    text = START[lang].format(units=rows or "–")
+    ways = HANDIN if handin is None else [handin]
+    text = START[lang].format(units=rows or "–",
+                              handin="\n".join(message(HANDIN, way, lang) for way in ways))
     cells = [new_markdown_cell(part.strip(), id=f"start-{i}")
              for i, part in enumerate(text.split("\n---\n"))]
     nb = new_notebook(cells=cells)
@@ -133,6 +145,20 @@ def start_page(modules, lang):
     return nb
 
 
+HANDIN = {  # how students hand in a unit, per way (make student handin=...): one bullet each
+    "platform": ("* Auf der Lernplattform: Speichern Sie das Notebook und laden Sie die "
+                 "`.ipynb`-Datei\n  bei der Aufgabe der Einheit auf der Lernplattform Ihres "
+                 "Kurses hoch (z. B. Moodle oder ILIAS).\n  Auf Binder laden Sie die Datei "
+                 "vorher herunter (Rechtsklick im Dateibrowser → *Herunterladen*).",
+                 "* On the learning platform: save the notebook and upload the `.ipynb` file "
+                 "to the unit's\n  assignment on your course's learning platform (e.g. Moodle "
+                 "or ILIAS).\n  On Binder, download the file first (right-click in the file "
+                 "browser → *Download*)."),
+    "hub": ("* Auf dem Hub des Kurses: Öffnen Sie in JupyterLab die Aufgabenliste (Menü "
+            "*Nbgrader →\n  Assignment List*) und klicken Sie bei der Einheit auf *Submit*.",
+            "* On the course's hub: open the assignment list in JupyterLab (menu *Nbgrader →\n"
+            "  Assignment List*) and click *Submit* next to the unit."),
+}
 START = {
     "de": """# Das nnkit-Arbeitsbuch: Wie neuronale Netze lernen
 
@@ -158,10 +184,7 @@ Jedes Notebook beginnt mit einer Zelle `setup("de")`: Führen Sie sie zuerst aus
 ---
 ## Abgeben
 
-* Mit nbgrader: Öffnen Sie in JupyterLab die Aufgabenliste (Menü *Nbgrader → Assignment List*)
-  und klicken Sie bei der Einheit auf *Submit*.
-* Ohne nbgrader: Speichern Sie das Notebook und geben Sie die `.ipynb`-Datei bei Ihrer Dozentin
-  oder Ihrem Dozenten ab.
+{handin}
 * Führen Sie vorher *Kernel → Kernel neu starten und alle Zellen ausführen…* (englische
   Oberfläche: *Kernel → Restart Kernel and Run All Cells*) aus, damit alle Zellen in der
   richtigen Reihenfolge laufen.
@@ -194,9 +217,7 @@ Every notebook starts with a cell `setup("en")`: run it first.
 ---
 ## Handing in
 
-* With nbgrader: open the assignment list in JupyterLab (menu *Nbgrader → Assignment List*) and
-  click *Submit* next to the unit.
-* Without nbgrader: save the notebook and hand in the `.ipynb` file to your lecturer.
+{handin}
 * Run *Kernel → Restart Kernel and Run All Cells* first, so that all cells run in order.
 ---
 ## Interface language
@@ -207,8 +228,9 @@ The notebooks are in English. To switch JupyterLab's menus to German, choose
 }
 
 
-def build(out=NOTEBOOKS, modules=None, course_dir=None):
-    """Build the student notebooks of every unit and the start pages into ``out/<lang>/``."""
+def build(out=NOTEBOOKS, modules=None, course_dir=None, handin=None):
+    """Build the student notebooks of every unit and the start pages into ``out/<lang>/``
+    (``handin``: see :func:`start_page`)."""
     modules = unit_modules() if modules is None else modules
     with tempfile.TemporaryDirectory() as tmp:
         course = Path(course_dir or tmp)
@@ -219,7 +241,7 @@ def build(out=NOTEBOOKS, modules=None, course_dir=None):
             nb = nbformat.read(release / target.name, as_version=4)
             nbformat.write(nb, target)
     for lang in LANGS:
-        nbformat.write(start_page(modules, lang), Path(out) / lang / "0_start.ipynb")
+        nbformat.write(start_page(modules, lang, handin), Path(out) / lang / "0_start.ipynb")
 
 
 def differences(expected_dir, actual_dir):

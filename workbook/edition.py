@@ -4,7 +4,7 @@ Writes a folder the instructor publishes as the students' repository (Binder) or
 zip: the student notebooks (``notebooks/de``, ``notebooks/en``, start pages), the packages
 ``nnkit`` and ``workbook`` without the unit sources (model solutions, model answers, hidden
 checks, references) and without the instructor's build tools, the self-check's key
-``workbook/key.json`` (keyed hashes, :mod:`workbook.selfcheck`), ``binder/``, a
+``workbook/key.json`` (scrypt hashes, :mod:`workbook.selfcheck`), ``binder/``, a
 ``pyproject.toml``, a ``Makefile`` (``make lab``, ``make check``) and a README (de, en);
 ``make lab`` and Binder switch nbgrader's instructor tools off (scripts/student_tools.py).
 The file list follows the packages as they are at build time (:func:`package_files`).
@@ -32,11 +32,13 @@ from workbook.selfcheck import (
     EXPRESSION_RTOL,
     KEY_FILE,
     POINTS,
-    digest,
+    SCRYPT,
+    grid_text,
     leaves,
+    place,
     points_enc,
+    seal,
     signature,
-    tokens,
     values,
 )
 
@@ -158,25 +160,34 @@ def anchor(table, exprs):
                     *(f(x) for f in sorted(functions, key=str)), sp.Heaviside(x))
 
 
-def target(secret, exercise_id, name, results, tolerance, hint=None):
+def target(secret, exercise_id, name, results, tolerance, cost, hint=None, per_case=False):
     """The key's entry for the reference (``name`` "") or one mistake: per case the result's
-    structure and one keyed hash per number (None where it is not finite)."""
-    cases = []
+    structure and the shift of each number, and one scrypt hash of all cases' grid points; with
+    ``per_case`` (a function's reference) one per case too. The reference's numbers keep their
+    place in their grid cell (:func:`workbook.selfcheck.place`: every answer within the
+    tolerance has their grid point); a mistake's the plain grid (shift 0): their places would
+    tell, with a relation a hint names ("twice ..."), where the reference lies; an answer that is
+    the mistake up to rounding noise has its grid point all the same."""
+    def shift(leaf):
+        at = 0 if isinstance(leaf, str) else place(leaf, *tolerance)
+        return at if name == "" or at is None else 0
+
+    cases, texts = [], []
     for k, enc in enumerate(results):
         sig = signature(enc)
-        hashes = []
-        for i, leaf in enumerate(leaves(sig, enc)):
-            found = tokens(leaf, *tolerance)
-            hashes.append(digest(secret, exercise_id, f"{name}/{k}", i, found[0])
-                          if found else None)
-        cases.append({"sig": sig, "hashes": hashes})
-    entry = {"name": name, "cases": cases}
+        case = {"sig": sig, "shift": [shift(leaf) for leaf in leaves(sig, enc)]}
+        texts.append(grid_text(case, enc, *tolerance))
+        if per_case:
+            case["hash"] = seal(secret, exercise_id, f"{name}/{k}", texts[-1], **cost)
+        cases.append(case)
+    entry = {"name": name, "cases": cases,
+             "hash": seal(secret, exercise_id, name, "\x1e".join(texts), **cost)}
     if hint is not None:
         entry["hint"] = {"de": hint.get("de") or hint.get("en", ""), "en": hint.get("en", "")}
     return entry
 
 
-def exercise_key(ex, secret):
+def exercise_key(ex, secret, cost=SCRYPT):
     """The key's entry of one exercise (see :mod:`workbook.selfcheck`)."""
     entry = {"answer": ex.answer, "kind": ex.kind, "rtol": ex.rtol, "atol": ex.atol}
     tolerance = (ex.rtol, ex.atol)
@@ -215,18 +226,20 @@ def exercise_key(ex, secret):
             raise ValueError(f"{ex.id}: fewer than 3 points where the reference is finite")
     else:
         reference, wrong = results(ex.expected), [results(m.wrong) for m in ex.mistakes]
-    entry["targets"] = [target(secret, ex.id, "", reference, tolerance)] + [
-        target(secret, ex.id, m.name, w, tolerance, m.hint)
+    entry["targets"] = [target(secret, ex.id, "", reference, tolerance, cost,
+                               per_case=ex.kind == "function")] + [
+        target(secret, ex.id, m.name, w, tolerance, cost, m.hint)
         for m, w in zip(ex.mistakes, wrong, strict=True)]
     return entry
 
 
-def make_key(exercises=None, secret=None):
-    """The whole key: ``{"version", "secret", "exercises": {id: entry}}``."""
+def make_key(exercises=None, secret=None, cost=SCRYPT):
+    """The whole key: ``{"version", "secret", "scrypt": cost, "exercises": {id: entry}}``
+    (``cost``: scrypt's ``n``, ``r``, ``p``; the tests' editions take a cheap one)."""
     secret = secret or secrets.token_hex(32)
     exercises = registry() if exercises is None else exercises
-    return {"version": 1, "secret": secret,
-            "exercises": {i: exercise_key(ex, secret) for i, ex in exercises.items()}}
+    return {"version": 2, "secret": secret, "scrypt": dict(cost),
+            "exercises": {i: exercise_key(ex, secret, cost) for i, ex in exercises.items()}}
 
 
 # ------------------------------------------------------------------ the folder
@@ -255,29 +268,38 @@ def _prepare(out):
     return out
 
 
-def kernel_edition(out, exercises=None, key=True):
-    """Only the packages and (with ``key``) the key: the part a kernel imports; returns
-    ``out``. Files are readable by every user (the grader's kernels run as others)."""
+def kernel_edition(out, exercises=None, key=True, cost=SCRYPT):
+    """Only the packages and (with ``key``) the key (scrypt ``cost``): the part a kernel
+    imports; returns ``out``. Files are readable by every user (the grader's kernels run as
+    others)."""
     out = _prepare(out)
     for rel in package_files():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / rel, out / rel)
     if key:
         key_file = out / KEY_FILE.relative_to(ROOT)
-        key_file.write_text(json.dumps(make_key(exercises), ensure_ascii=False),
+        key_file.write_text(json.dumps(make_key(exercises, cost=cost), ensure_ascii=False),
                             encoding="utf-8")
     for path in [out, *out.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
     return out
 
 
-def build(out=ROOT / "build" / "student", exercises=None):
-    """The student edition in ``out`` (replaced if it is an earlier edition); returns ``out``."""
-    out = kernel_edition(out, exercises)
-    for lang in ("de", "en"):
-        (out / "notebooks" / lang).mkdir(parents=True)
-        for nb in sorted((ROOT / "notebooks" / lang).glob("*.ipynb")):
-            shutil.copyfile(nb, out / "notebooks" / lang / nb.name)
+def build(out=ROOT / "build" / "student", exercises=None, handin="platform", cost=SCRYPT):
+    """The student edition in ``out`` (replaced if it is an earlier edition); returns ``out``.
+    Its notebooks are built from the unit sources as ``make release`` builds them, never copied
+    from ``notebooks/`` (the lecturer's working copy); ``handin`` (one of
+    ``workbook.build.HANDIN``) is how students hand in: the start pages say it, and with
+    "platform" the edition has no assignment list (scripts/student_tools.py). ``cost``: the
+    key's scrypt cost (``workbook.selfcheck.SCRYPT``; the tests take a cheap one)."""
+    from autograder.release import release
+    from workbook.build import HANDIN
+
+    if handin not in HANDIN:
+        raise ValueError(f"handin must be one of {sorted(HANDIN)}, not {handin!r}")
+    out = kernel_edition(out, exercises, cost=cost)
+    release(out / "notebooks", "all", handin=handin,
+            log=lambda text: print(text, file=sys.stderr))
     (out / "scripts").mkdir()
     for name in ("lab.py", "lab_settings.py", "student_tools.py"):
         shutil.copyfile(ROOT / "scripts" / name, out / "scripts" / name)
@@ -285,10 +307,10 @@ def build(out=ROOT / "build" / "student", exercises=None):
     for name in ("requirements.txt", "runtime.txt"):
         shutil.copyfile(ROOT / "binder" / name, out / "binder" / name)
     postbuild = out / "binder" / "postBuild"
-    postbuild.write_text(POSTBUILD)
+    postbuild.write_text(POSTBUILD.format(handin=handin))
     postbuild.chmod(0o755)
     (out / "pyproject.toml").write_text(pyproject())
-    (out / "Makefile").write_text(MAKEFILE)
+    (out / "Makefile").write_text(MAKEFILE.format(handin=handin))
     (out / "README.md").write_text(README)
     return out
 
@@ -335,7 +357,7 @@ POSTBUILD = '''#!/usr/bin/env bash
 set -euo pipefail
 pip install --no-cache-dir --no-deps -e .
 python scripts/lab_settings.py --lang en
-python scripts/student_tools.py  # nbgrader's instructor tools are not for students
+python scripts/student_tools.py --handin {handin}  # no instructor tools for students
 '''
 MAKEFILE = '''# The nnkit workbook, student edition.
 #   make lab      set everything up and open the workbook in JupyterLab (make lab lang=en)
@@ -352,7 +374,7 @@ $(VENV)/.lab: pyproject.toml
 \t$(PYTHON) -m venv $(VENV)
 \t$(BIN)/python -m pip install --quiet --upgrade pip
 \t$(BIN)/pip install --quiet -e '.[lab]'
-\t$(BIN)/python scripts/student_tools.py
+\t$(BIN)/python scripts/student_tools.py --handin {handin}
 \ttouch $@
 
 lab: $(VENV)/.lab
@@ -380,14 +402,16 @@ Sie brauchen Python (ab 3.10) und `make`. Zwei Befehle:
   Zelle `check("...")` unter Ihrer Antwort.
 
 Was die Selbstprüfung schützt: Die Musterlösungen liegen nicht bei. Die Prüfung vergleicht Ihre
-Antwort mit Prüfsummen (`workbook/key.json`, HMAC-SHA256 der gerundeten Ergebnisse); wer die
-Datei liest, findet darin keinen Zahlenwert und keine Formel zum Abschreiben. Was keine
+Antwort mit Prüfsummen (`workbook/key.json`: scrypt-Hashes der auf die Toleranz gerundeten
+Ergebnisse); wer die Datei liest, findet darin keinen Zahlenwert und keine Formel zum Abschreiben,
+und jede geratene Antwort kostet eine Prüfsumme (etwa 0,1 s Rechenzeit, 32 MiB Speicher): Eine
+Zahl mit allen Stellen auf diese Weise zu suchen, dauert Stunden bis Tage. Was keine
 Selbstprüfung verhindern kann: so lange Werte auszuprobieren, bis ✔ erscheint – von Hand oder mit
-einem Programm, das die Prüfung aufruft; bei einer Auswahlaufgabe genügen höchstens so viele
-Versuche, wie sie Optionen hat. Bewertet wird später mit verborgenen Tests und neuen
-Zufallseingaben; ✔ ist ein gutes Zeichen, keine Garantie. Die Selbstprüfung ist etwas großzügiger
-als die Bewertung (um höchstens etwa ein Viertel der Toleranz): Rechnen Sie mit allen Stellen,
-nicht mit gerundeten Zwischenwerten.
+einem Programm, das die Prüfung aufruft; runde Werte wie 0 oder 1 sind schnell gefunden, und bei
+einer Auswahlaufgabe genügen höchstens so viele Versuche, wie sie Optionen hat. Bewertet wird
+später mit verborgenen Tests und neuen Zufallseingaben; ✔ ist ein gutes Zeichen, keine Garantie.
+Die Selbstprüfung ist kaum großzügiger als die Bewertung (um höchstens 1 % der Toleranz): Rechnen
+Sie mit allen Stellen, nicht mit gerundeten Zwischenwerten.
 
 ## English
 
@@ -405,13 +429,15 @@ You need Python (3.10 or newer) and `make`. Two commands:
   with the cell `check("...")` below your answer.
 
 What the self-check protects: the model solutions are not included. The check compares your
-answer with keyed hashes (`workbook/key.json`, HMAC-SHA256 of the rounded results); reading that
-file gives no number and no formula to copy. What no self-check can prevent: trying values until
-✔ appears – by hand or with a program that calls the check; a multiple-choice exercise takes at
-most as many tries as it has options. Grading later runs hidden tests with fresh random inputs; a
-✔ is a good sign, not a guarantee. The self-check is a little more lenient than grading (by at
-most about a quarter of the tolerance): compute with all digits, not with rounded intermediate
-values.
+answer with hashes (`workbook/key.json`: scrypt hashes of the results rounded to the tolerance);
+reading that file gives no number and no formula to copy, and every guessed answer costs one hash
+(about 0.1 s of CPU, 32 MiB of memory): searching for a number with all its digits that way takes
+hours to days. What no self-check can prevent: trying values until ✔ appears – by hand or with a
+program that calls the check; round values such as 0 or 1 are found quickly, and a
+multiple-choice exercise takes at most as many tries as it has options. Grading later runs
+hidden tests with fresh random inputs; a ✔ is a good sign, not a guarantee. The self-check is
+hardly more lenient than grading (by at most 1 % of the tolerance): compute with all digits, not
+with rounded intermediate values.
 """
 
 
@@ -421,8 +447,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m workbook.edition",
                                      description="write the student edition")
     parser.add_argument("--out", default=str(ROOT / "build" / "student"))
+    from workbook.build import HANDIN
+
+    parser.add_argument("--handin", choices=sorted(HANDIN), default="platform",
+                        help="how students hand in: upload the .ipynb to the learning platform "
+                        "(no assignment list), or nbgrader's assignment list on a hub")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    out = build(Path(args.out))
+    out = build(Path(args.out), handin=args.handin)
     print(f"student edition written to {out}")
     return 0
 

@@ -1,4 +1,4 @@
-"""The self-check of the student edition: answers judged against a key of keyed hashes.
+"""The self-check of the student edition: answers judged against a key of scrypt hashes.
 
 The student edition (``make student``, :mod:`workbook.edition`) has no unit sources, so no
 reference and no model solution. :func:`workbook.checks.find` then falls back to :func:`find`
@@ -9,14 +9,27 @@ uses (``id``, ``answer``, ``kind``, ``collect(namespace, seed, hidden)``,
 The key (written by :func:`workbook.edition.exercise_key`) holds, per exercise, what the
 student sees anyway (the answer's name, its kind, the shapes of the results, the visible cases
 of a function, the names an expression may use, the options of a choice, every hint) and, in
-place of every number, an HMAC-SHA256 of that number rounded on a fine grid (:func:`grid`): of
-the reference's result on every visible case, of each typical mistake's result, and, for an
-expression, of its values at fixed points (:func:`values`). An answer is right when every number
-of it, rounded the same way, hashes to the stored value -- for one of the grid points within
-the exercise's tolerance (``rtol``, ``atol``), so no correct answer near a rounding boundary is
-refused. The HMAC key is random per build and stored in the key file: it keeps equal answers of
-two exercises or two editions apart, it is no secret. What one can learn from the key: no
-number, only whether a guessed number is right -- the same as the self-check tells.
+place of the numbers, memory-hard hashes (``hashlib.scrypt``, cost :data:`SCRYPT`) of the
+numbers rounded on a grid as wide as the tolerance (:func:`grid`): of the reference's results on
+the visible cases, of each typical mistake's results, and, for an expression, of its values at
+fixed points (:func:`values`). Each number of the reference keeps in clear only where it lies
+inside its grid cell (its ``shift``, :func:`place`), so that every answer within the exercise's
+tolerance (``rtol``, ``atol``) falls on its grid point, and none beyond 1.01 times it (a secure
+sketch); a mistake's numbers lie on the plain grid (shift 0), which an answer that is the mistake
+up to rounding noise hits as well (their places, with a relation a hint names, would tell where
+the reference lies). One hash covers all numbers of a target: the cost is paid once per target
+and check (a right answer: one hash; a wrong one: one per typical mistake besides, and a
+function's reference per case until the first wrong one, which the message names), not per
+number.
+
+What one can learn from the key: no number, only whether a guessed answer is right -- the same
+as the self-check tells, at the price of one scrypt per guess: walking the grid towards a value
+answer (about 10**6 grid points for a number near 1 at rtol 1e-5) takes that many hashes.
+Trying values until ✔ is not prevented (and a value with few digits is found with few tries),
+nor trying formulas: a guessed function or expression can be tested against the reference's
+places (``shift``) without a hash.
+The key's random secret (the scrypt salt, with the exercise and target) keeps equal answers of two
+exercises or two editions apart; it is no secret.
 """
 
 from __future__ import annotations
@@ -24,7 +37,6 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
-import hmac
 import importlib
 import json
 import math
@@ -45,42 +57,53 @@ from workbook.exercise import (
 )
 
 KEY_FILE = Path(__file__).with_name("key.json")
-STEPS = 4  # grid points per rtol: an answer may be off by rtol / STEPS more than the grader allows
+SCRYPT = {"n": 2**15, "r": 8, "p": 1}  # per hash: 32 MiB (128 r n bytes) and ~0.1 s of one core
+MARGIN = 1.01  # an answer may be off by 1 % of the tolerance more than the grader allows
 EXPRESSION_RTOL, EXPRESSION_ATOL = 2e-8, 1e-8  # workbook.symbolic.equivalent: 1e-8 (1 + |a| + |b|)
 POINTS = 12  # fixed points per expression (scales 0.1, 1, 3, 10 in turn)
 ANCHOR = "_anchor"  # a symbol of the anchor (every point evaluates a step, so scales vary)
 
 
-# ------------------------------------------------------------------ numbers -> hashed grid points
-def _u(x, scale):
-    """``asinh(x / scale)``: linear near 0 (``atol``), logarithmic far from it (``rtol``)."""
-    if abs(x) > 1e200:
-        return math.copysign(math.log(2 * abs(x)) - math.log(scale), x)
-    return math.asinh(x / scale)
+# ------------------------------------------------------------------ numbers -> grid points
+def _u(x, rtol, atol):
+    """``sign(x) log(1 + |x| / scale)`` with ``scale = atol / rtol``, in grid steps: on this
+    scale a number's tolerance ``atol + rtol |x|`` (numpy.isclose) is one width everywhere,
+    ``-log(1 - rtol)`` on the side towards 0 and less on the other."""
+    width = 2 * MARGIN * -math.log1p(-rtol)
+    return math.copysign(math.log1p(abs(x) * rtol / atol), x) / width
 
 
-def grid(x, rtol, atol, answer=False):
-    """The grid point of the number ``x`` (``"inf"``, ``"-inf"`` for infinities) or, with
-    ``answer``, every grid point an answer ``x`` may have if it is right within ``rtol``,
-    ``atol`` (numpy.isclose: ``|x - r| <= atol + rtol |r|``); ``[]`` for NaN."""
+def place(x, rtol, atol):
+    """Where the number ``x`` (a reference's) lies in its grid cell: the key's ``shift``, in
+    [-0.5, 0.5] (6 digits); None for NaN (not compared), 0 for infinities."""
     x = float(x)
     if math.isnan(x):
-        return []
+        return None
     if math.isinf(x):
-        return ["inf" if x > 0 else "-inf"]
-    scale, step = atol / rtol, rtol / STEPS
-    u = _u(x, scale)
-    if not answer:
-        return [str(round(u / step))]
-    reach = 1.01 * rtol * (scale + abs(x)) / math.hypot(scale, x)  # the tolerance, in u
-    low, high = math.ceil((u - reach) / step - 0.5), math.floor((u + reach) / step + 0.5)
-    return [str(k) for k in range(low, high + 1)]
+        return 0
+    u = _u(x, rtol, atol)
+    return round(u - round(u), 6)
 
 
-def digest(secret, exercise_id, target, leaf, token):
-    """The keyed hash of one grid point (``target``: "" or a mistake's name, with the case)."""
-    message = "\x1f".join([exercise_id, target, str(leaf), token]).encode()
-    return hmac.new(bytes.fromhex(secret), message, hashlib.sha256).hexdigest()[:24]
+def grid(x, rtol, atol, shift):
+    """The grid point of the number ``x`` on the grid shifted by ``shift``: with the shift of a
+    reference ``r`` (:func:`place`), ``x`` has the grid point of ``r`` when it is within
+    ``rtol``, ``atol`` of ``r`` (numpy.isclose), and not when it is off by more than
+    :data:`MARGIN` times that. ``"nan"``, ``"inf"``, ``"-inf"`` for those."""
+    x = float(x)
+    if math.isnan(x) or math.isinf(x):
+        return str(x)
+    return str(round(_u(x, rtol, atol) - shift))
+
+
+@functools.lru_cache(maxsize=256)
+def seal(secret, exercise_id, label, text, n, r, p):
+    """The scrypt hash (cost ``n``, ``r``, ``p``) of ``text`` (grid points, :func:`grid_text`)
+    for one target (``label``: "" or a mistake's name, "/k" added for case k alone). Remembered
+    per process: a check run again costs nothing, a new guess one scrypt."""
+    salt = "\x1f".join([secret, exercise_id, label]).encode()
+    return hashlib.scrypt(text.encode(), salt=salt, n=n, r=r, p=p, maxmem=256 * r * n + 2**20,
+                          dklen=16).hex()
 
 
 # ------------------------------------------------------------------ encoded results
@@ -112,8 +135,16 @@ def leaves(sig, enc):
     return [json.dumps(enc, sort_keys=True)]
 
 
-def tokens(leaf, rtol, atol, answer=False):
-    return [f"x{leaf}"] if isinstance(leaf, str) else grid(leaf, rtol, atol, answer)
+def grid_text(case, enc, rtol, atol):
+    """The grid points of the encoded result ``enc`` as one text, on the grid of the key's
+    ``case`` (``{"sig", "shift"}``); other values (strings, ...) as their JSON text; numbers
+    whose shift is None are left out. None when the structure differs."""
+    found = leaves(case["sig"], enc)
+    if found is None:
+        return None
+    return "\x1f".join(f"{i}={leaf if isinstance(leaf, str) else grid(leaf, rtol, atol, shift)}"
+                       for i, (leaf, shift) in enumerate(zip(found, case["shift"], strict=True))
+                       if shift is not None)
 
 
 # ------------------------------------------------------------------ expressions at fixed points
@@ -177,7 +208,8 @@ def find(exercise_id, path=KEY_FILE):
     data = key(path)
     if exercise_id not in data["exercises"]:
         raise KeyError(f"no exercise {exercise_id!r} in the key {path}")
-    return KeyedExercise(exercise_id, data["exercises"][exercise_id], data["secret"])
+    return KeyedExercise(exercise_id, data["exercises"][exercise_id], data["secret"],
+                         data["scrypt"])
 
 
 def load_value(x):
@@ -244,10 +276,10 @@ class _DictResult:
 
 class KeyedExercise:
     """An exercise of the student edition: reads answers like ``Exercise``, judges them
-    against the keyed hashes of the key file."""
+    against the scrypt hashes of the key file."""
 
-    def __init__(self, exercise_id, entry, secret):
-        self.id, self.entry, self.secret = exercise_id, entry, secret
+    def __init__(self, exercise_id, entry, secret, cost):
+        self.id, self.entry, self.secret, self.cost = exercise_id, entry, secret, cost
         self.answer, self.kind = entry["answer"], entry["kind"]
         self.rtol, self.atol = entry["rtol"], entry["atol"]
         self.cases = [tuple(load_value(a) for a in c) for c in entry.get("cases", [[]])]
@@ -288,19 +320,18 @@ class KeyedExercise:
         except PayloadError:
             return Result(False, _msg("invalid", lang))
 
-    def _matches(self, target, case, enc, tolerance=None):
-        """Does the encoded result ``enc`` of ``case`` equal the target's (its hashes)? A
-        number without a hash (not finite for the target) is not compared."""
+    def _sealed(self, target, results, tolerance=None, case=None):
+        """Do the encoded ``results`` (one per case) hash to the target's hash (every case, or
+        with ``case`` only that one, of the target's per-case hashes)? Numbers the target has
+        no shift for (not finite there) are not compared."""
         rtol, atol = tolerance or (self.rtol, self.atol)
-        expected = target["cases"][case]
-        found = leaves(expected["sig"], enc)
-        if found is None:
+        cases = target["cases"] if case is None else [target["cases"][case]]
+        texts = [grid_text(c, enc, rtol, atol) for c, enc in zip(cases, results, strict=True)]
+        if None in texts:
             return False
-        label = f"{target['name']}/{case}"
-        return all(
-            stored is None or stored in {digest(self.secret, self.id, label, i, t)
-                                         for t in tokens(leaf, rtol, atol, answer=True)}
-            for i, (leaf, stored) in enumerate(zip(found, expected["hashes"], strict=True)))
+        label, stored = ((target["name"], target["hash"]) if case is None
+                         else (f"{target['name']}/{case}", cases[0]["hash"]))
+        return seal(self.secret, self.id, label, "\x1e".join(texts), **self.cost) == stored
 
     def _wrong(self, lang, target=None, message=None):
         hint = target["hint"]["de" if lang == "de" else "en"] if target else ""
@@ -309,12 +340,12 @@ class KeyedExercise:
 
     def _value(self, answer, lang):
         reference, *mistakes = self.entry["targets"]
-        if self._matches(reference, 0, answer):
+        if self._sealed(reference, [answer]):
             return Result(True, _msg("correct", lang))
         generic = _generic(reference["cases"][0]["sig"], answer, self.answer, lang)
         if generic:
             return Result(False, *generic)
-        return self._wrong(lang, next((m for m in mistakes if self._matches(m, 0, answer)), None))
+        return self._wrong(lang, next((m for m in mistakes if self._sealed(m, [answer])), None))
 
     def _function(self, results, lang):
         if len(results) != len(self.cases):
@@ -323,16 +354,14 @@ class KeyedExercise:
         if failed:
             return failed
         reference, *mistakes = self.entry["targets"]
-        bad = [k for k, r in enumerate(results) if not self._matches(reference, k, r)]
-        if not bad:
+        if self._sealed(reference, results):
             return Result(True, _msg("correct", lang))
-        k = bad[0]
+        k = next(k for k, r in enumerate(results) if not self._sealed(reference, [r], case=k))
         message = wrong_case(k, self.cases[k], lang)
         generic = _generic(reference["cases"][k]["sig"], results[k], self.answer, lang)
         if generic and results[k]["t"] not in ("none", "ellipsis"):
             return Result(False, message, " ".join(filter(None, generic)))
-        mistake = next((m for m in mistakes if all(self._matches(m, i, r)
-                                                   for i, r in enumerate(results))), None)
+        mistake = next((m for m in mistakes if self._sealed(m, results)), None)
         return self._wrong(lang, mistake, message)
 
     def _expression(self, answer, lang):
@@ -348,10 +377,10 @@ class KeyedExercise:
         found = points_enc(values(student, _anchor(self.entry["anchor"]), self.entry["points"]))
         reference, *mistakes = self.entry["targets"]
         tolerance = (EXPRESSION_RTOL, EXPRESSION_ATOL)
-        if self._matches(reference, 0, found, tolerance):
+        if self._sealed(reference, [found], tolerance):
             return Result(True, _msg("correct", lang))
         return self._wrong(lang, next((m for m in mistakes
-                                       if self._matches(m, 0, found, tolerance)), None))
+                                       if self._sealed(m, [found], tolerance)), None))
 
     def _choice(self, answer, lang):
         options = self.entry["options"]
@@ -365,9 +394,9 @@ class KeyedExercise:
             return Result(False, _msg("choose", lang, keys=keys, got=repr(answer["v"][:20])))
         reference, *mistakes = self.entry["targets"]
         chosen = {"t": "str", "v": key_}
-        if self._matches(reference, 0, chosen):
+        if self._sealed(reference, [chosen]):
             return Result(True, _msg("correct", lang))
-        return self._wrong(lang, next((m for m in mistakes if self._matches(m, 0, chosen)), None))
+        return self._wrong(lang, next((m for m in mistakes if self._sealed(m, [chosen])), None))
 
 
 @functools.cache
