@@ -44,6 +44,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from autograder import csvfile
 from autograder.validate import NAME, NAME_RULE
 
 PLATFORMS = ("moodle", "ilias")
@@ -256,10 +257,10 @@ def _collect(files, assignment, roster_path, out, notebook, platform):
     collected_csv, unmatched_csv = lists(out)
     earlier = []  # rows of other assignments collected into the same OUT before
     if collected_csv.exists():
-        with open(collected_csv, newline="", encoding="utf-8") as f:
-            earlier = [r for r in csv.DictReader(f) if r.get("assignment") != assignment]
-    _write_csv(collected_csv, earlier + result.rows, COLLECTED)
-    _write_csv(unmatched_csv, result.unmatched, ["source", "reason"])
+        earlier = [r for r in csvfile.read(collected_csv) if r.get("assignment") != assignment]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    csvfile.write(collected_csv, COLLECTED, earlier + result.rows)
+    csvfile.write(unmatched_csv, ["source", "reason"], result.unmatched)
     return result
 
 
@@ -271,10 +272,3 @@ def _choose(found, notebook):
              == f"{notebook}.ipynb"]
     return named[0] if len(named) == 1 else None
 
-
-def _write_csv(path, rows, header):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, header)
-        w.writeheader()
-        w.writerows(rows)

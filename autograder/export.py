@@ -28,24 +28,16 @@ itself has no mark import: without the plugin the marks are typed in (``status.c
 
 from __future__ import annotations
 
-import csv
-import io
 import zipfile
 from collections import defaultdict
 from pathlib import Path
+
+from autograder import csvfile
 
 PLATFORMS = ("moodle", "ilias")
 MOODLE_IDS = {"email": "Email address", "idnumber": "ID number", "login": "Username"}
 ILIAS_STATUS = ("update", "usr_id", "login", "lastname", "firstname", "status", "mark", "notice",
                 "comment", "plagiarism", "plag_comment")
-
-
-def _csv(header, rows):
-    text = io.StringIO()
-    w = csv.writer(text)
-    w.writerow(header)
-    w.writerows(rows)
-    return text.getvalue()
 
 
 def points(results, students):
@@ -80,8 +72,7 @@ def export(results, collected, platform, out, id_field="email", pass_percent=50.
     students without a grade or with manual grading pending)."""
     if platform not in PLATFORMS:
         raise ValueError(f"platform must be one of {PLATFORMS}, not {platform!r}")
-    with open(collected, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+    rows = csvfile.read(collected)
     scores = points(results, {(r["student"], r["assignment"]) for r in rows})
     notes = []
     by_assignment = defaultdict(list)
@@ -119,7 +110,7 @@ def _moodle(out, assignment, group, scores, results, id_field):
     title = MOODLE_IDS[id_field]
     grades = [[r[id_field], _number(scores[(r["student"], assignment)][0])] for r in group]
     csv_path = out / f"moodle-grades-{assignment}.csv"
-    csv_path.write_text(_csv([title, assignment], grades), encoding="utf-8")
+    csv_path.write_text(csvfile.text([title, assignment], grades), encoding="utf-8")
     zip_path = out / f"moodle-feedback-{assignment}.zip"
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
         for r in group:
@@ -139,5 +130,5 @@ def _ilias(out, assignment, group, scores, results, pass_percent):
             status.append([1, r["platform_id"], r["login"], r["last"], r["first"], verdict,
                            _number(score), "", "", "", ""])
             z.writestr(f"{top}/{r['folder']}/{r['notebook']}_feedback.html", _feedback(results, r))
-        z.writestr(f"{top}/status.csv", _csv(ILIAS_STATUS, status))
+        z.writestr(f"{top}/status.csv", csvfile.text(ILIAS_STATUS, status))
     return zip_path

@@ -15,7 +15,9 @@ grading worker about 0.4 s per notebook. The HTML is the same. It also renders t
 the assignment's language: for ``<unit>_de`` (the assignment id, which the grader trusts; the
 notebook's own metadata is cleared by autograde) our ``templates/feedback_de.html.j2``, which
 extends nbgrader's feedback template with German labels and points with a decimal comma; for
-English nbgrader's template unchanged.
+English nbgrader's template unchanged. Every page gets a Content-Security-Policy
+(:func:`autograder.inert.with_policy`); the student's cells are made inert by the course config
+(:mod:`autograder.inert`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from jinja2 import BytecodeCache, ChoiceLoader, FileSystemLoader
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
+from autograder.inert import with_policy
 from workbook.answer import ANSWER_MIME, strip_hidden
 from workbook.source import parse_assignment
 
@@ -108,4 +111,5 @@ class FeedbackExporter(HTMLExporter):
         assignment = (resources or {}).get("nbgrader", {}).get("assignment")
         if assignment:  # nbgrader's GenerateFeedback: its feedback template, in our language
             self.template_file = TEMPLATE[parse_assignment(assignment)[1]]
-        return super().from_notebook_node(nb, resources, **kw)
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        return with_policy(html), resources

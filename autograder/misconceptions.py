@@ -18,11 +18,11 @@ starting with ``de``), English otherwise. The description is the mistake's hint 
 
 from __future__ import annotations
 
-import csv
 import functools
 import os
 from collections import Counter
 
+from autograder import csvfile
 from workbook.i18n import message
 from workbook.source import exercise_id
 
@@ -97,10 +97,7 @@ def table(results, course, lang):
 
 
 def write(path, rows, lang):
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(_msg("header", lang).split(","))
-        w.writerows(rows)
+    csvfile.write(path, _msg("header", lang).split(","), rows)
 
 
 def top(rows, n=3):

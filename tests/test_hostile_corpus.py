@@ -95,6 +95,8 @@ def check_case(case, grades, rejected, feedback):
         problems.append(f"max_score {grades[case.name]['max_score']}")
     problems += [f"{part!r} not in the feedback" for part in case.feedback
                  if part not in feedback(case)]
+    problems += [f"{part!r} in the feedback" for part in case.not_in_feedback
+                 if part in feedback(case)]
     return problems
 
 
