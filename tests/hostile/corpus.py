@@ -358,8 +358,9 @@ def _script_cells(nb):
 
 
 #: live markup of the payloads: never in a feedback file (their text, escaped, is)
-LIVE = ("<script>(window.xssRan", 'onerror="(window.xssRan', "javascript:(window",
-        "application/javascript", f'src="{BEACON}', "<svg")
+LIVE = ("<script>(window.xssRan", "<img src=x onerror", f'<img src="{BEACON}', "<svg", "<iframe",
+        '<a href="javascript:', 'ontoggle="', "<object", "<form action", "<style>@import",
+        "var element = $(", "widget-state+json")
 
 
 # ---------------------------------------------------------------------------- the cases
