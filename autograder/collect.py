@@ -117,7 +117,9 @@ def read_roster(path):
              for key, names in COLUMNS.items()}
     roster = Roster([])
     for n, row in enumerate(rows, start=2):
-        fields = {k: (row.get(col) or "").strip() for k, col in where.items() if col}
+        # a field a spreadsheet neutralised ('=1+41) is the name =1+41
+        fields = {k: csvfile.original((row.get(col) or "").strip())
+                  for k, col in where.items() if col}
         if not fields.get("name") and (fields.get("first") or fields.get("last")):
             fields["name"] = f"{fields.get('first', '')} {fields.get('last', '')}".strip()
         if fields.get("participant"):

@@ -23,7 +23,6 @@ mistake).
 from __future__ import annotations
 
 import ast
-import csv
 import random
 import re
 import tempfile
@@ -32,6 +31,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
+from autograder import csvfile
 from autograder.course import load_modules
 from workbook.i18n import LANGUAGES
 from workbook.source import exercise_id
@@ -231,10 +231,7 @@ def example_class(out, students=10, units=None, log=print):
                 mistakes = " ".join(f"{gid}:{m}" for gid, m in sorted(made.items()))
                 rows.append([student_id(i), assignment, name, score, max_score, variant,
                              mistakes])
-    with open(out / "expected.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["student", "assignment", "notebook", "expected_score", "max_score", "variant",
-                    "mistakes"])
-        w.writerows(rows)
+    csvfile.write(out / "expected.csv", ["student", "assignment", "notebook", "expected_score",
+                                         "max_score", "variant", "mistakes"], rows)
     log(f"example class: {students} students x {len(modules)} units -> {len(rows)} notebooks")
     return rows
