@@ -58,12 +58,15 @@ def _attribute(tag, name, value):
     return False
 
 
+_CLEANER = bleach.Cleaner(tags=TAGS, attributes=_attribute,
+                          protocols=["http", "https", "mailto", "data"], strip=False,
+                          strip_comments=True)  # one parser for every call (a third faster)
+
+
 def clean(html):
     """``html`` (str) with only :data:`TAGS` and harmless attributes; other markup escaped, so
     that its text stays readable; comments removed."""
-    return bleach.clean(html, tags=TAGS, attributes=_attribute,
-                        protocols=["http", "https", "mailto", "data"], strip=False,
-                        strip_comments=True)
+    return _CLEANER.clean(html)
 
 
 @pass_context
