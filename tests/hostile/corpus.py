@@ -559,6 +559,8 @@ CASES = [
          rejected="not UTF-8"),
     Case("bad_renamed", "notebook renamed", notebook_name="my_solution",
          rejected="unknown notebook name"),
+    Case("bad_formula_name", "a file named like a spreadsheet formula (rejected.csv neutralises "
+         "it)", notebook_name="=1+41+cmd|' -C calc'!A0", rejected="unknown notebook name"),
     Case("bad_missing", "no notebook, only a text file", files={"answers.txt": b"42"},
          notebook_name="", rejected="not a notebook"),
     Case("bad_extra_file", "an extra file next to the notebook", score=(FULL, FULL),
