@@ -337,6 +337,8 @@ display({{"application/vnd.jupyter.widget-view+json": {{"model_id": "w1", "versi
           "version_minor": 0}}, "text/plain": "widget"}}, raw=True)
 display({{"text/html": '''<img src="{BEACON}/html-pixel"><a href="javascript:{js('html-link')}">
 link</a>''', "text/plain": "pixel"}}, raw=True)
+display({{"image/png": "iVBORw0KGgo=", "text/plain": "png"}}, raw=True,
+        metadata={{"filenames": {{"image/png": "{BEACON}/png-file"}}}})
 """
 
 
