@@ -273,4 +273,3 @@ def _choose(found, notebook):
     named = [f for f in found if ILIAS_TIMESTAMP.sub("", PurePosixPath(f[0]).name)
              == f"{notebook}.ipynb"]
     return named[0] if len(named) == 1 else None
-

@@ -342,9 +342,9 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
             if job.timestamp:
                 _write(submitted / "timestamp.txt", job.timestamp.encode())
     csvfile.write(out / "grades.csv", ["student", "assignment", "notebook", "score", "max_score"],
-               rows)
+                  rows)
     csvfile.write(out / "rejected.csv", ["student", "assignment", "file", "reason"],
-               [[r.student, r.assignment, r.file, r.reason] for r in rejected])
+                  [[r.student, r.assignment, r.file, r.reason] for r in rejected])
     csvfile.write(out / "review.csv", ["student", "assignment", "notebook", "finding"], review)
     from autograder.report import write_report
 
