@@ -70,8 +70,8 @@ def submission_ids(course):
 def opened(page, url, listener, ready=None):
     """Open ``url`` in ``page``; returns ``(payloads that ran, requests to the listener)``."""
     requested = []
-    page.on("request", lambda r: requested.append(r.url) if r.url.startswith(listener.url)
-            else None)
+    page.on("request", lambda r: requested.append(r.url)
+            if r.url.startswith(f"{listener.url}/") else None)
     page.goto(url, wait_until="load", timeout=120_000)
     if ready:
         page.locator(ready).first.wait_for(state="visible", timeout=120_000)
