@@ -47,6 +47,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from autograder import csvfile
 from autograder.language import instructor_language
 from autograder.validate import NAME, NAME_RULE
 from workbook.i18n import message
@@ -154,7 +155,9 @@ def read_roster(path, lang="en"):
              for key, names in COLUMNS.items()}
     roster = Roster([])
     for n, row in enumerate(rows, start=2):
-        fields = {k: (row.get(col) or "").strip() for k, col in where.items() if col}
+        # a field a spreadsheet neutralised ('=1+41) is the name =1+41
+        fields = {k: csvfile.original((row.get(col) or "").strip())
+                  for k, col in where.items() if col}
         if not fields.get("name") and (fields.get("first") or fields.get("last")):
             fields["name"] = f"{fields.get('first', '')} {fields.get('last', '')}".strip()
         if fields.get("participant"):
@@ -333,10 +336,10 @@ def _collect(files, assignment, roster_path, out, notebook, platform):
     collected_csv, unmatched_csv = lists(out)
     earlier = []  # rows of other assignments collected into the same OUT before
     if collected_csv.exists():
-        with open(collected_csv, newline="", encoding="utf-8") as f:
-            earlier = [r for r in csv.DictReader(f) if r.get("assignment") != assignment]
-    _write_csv(collected_csv, earlier + result.rows + no_notebook, COLLECTED)
-    _write_csv(unmatched_csv, result.unmatched, ["source", "reason"])
+        earlier = [r for r in csvfile.read(collected_csv) if r.get("assignment") != assignment]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    csvfile.write(collected_csv, COLLECTED, earlier + result.rows + no_notebook)
+    csvfile.write(unmatched_csv, ["source", "reason"], result.unmatched)
     return result
 
 
@@ -347,11 +350,3 @@ def _choose(found, notebook):
     named = [f for f in found if ILIAS_TIMESTAMP.sub("", PurePosixPath(f[0]).name)
              == f"{notebook}.ipynb"]
     return named[0] if len(named) == 1 else None
-
-
-def _write_csv(path, rows, header):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, header)
-        w.writeheader()
-        w.writerows(rows)

@@ -43,6 +43,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetG
                                     IgnorePattern, LimitOutput, SaveAutoGrades)
 from autograder.execute import HardenedExecute  # noqa: E402
 from autograder.feedback import FeedbackExporter, StripForFeedback  # noqa: E402
+from autograder.inert import Inert, markdown2html  # noqa: E402
 from autograder.verdict import TrustedVerdict  # noqa: E402
 c.CourseDirectory.db_url = {db_url!r}
 c.HardenedExecute.seed = c.TrustedVerdict.seed = {seed}  # the secret grading seed of this course
@@ -53,6 +54,9 @@ c.Autograde.autograde_preprocessors = [
     SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 c.GenerateFeedback.preprocessors = [StripForFeedback, GetGrades, CSSHTMLHeaderPreprocessor]
 c.GenerateFeedback.exporter_class = FeedbackExporter  # nbconvert's HTMLExporter, compiled once
+# every page rendered from a notebook (formgrader's, the feedback): no student script runs
+c.HTMLExporter.preprocessors = [Inert]
+c.HTMLExporter.filters = {{"markdown2html": markdown2html}}
 '''
 
 

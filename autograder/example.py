@@ -23,7 +23,6 @@ mistake).
 from __future__ import annotations
 
 import ast
-import csv
 import random
 import re
 import tempfile
@@ -32,6 +31,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
+from autograder import csvfile
 from autograder.course import load_modules
 from autograder.language import counted, instructor_language
 from workbook.i18n import LANGUAGES, message
@@ -235,11 +235,8 @@ def example_class(out, students=10, units=None, log=print):
                 mistakes = " ".join(f"{gid}:{m}" for gid, m in sorted(made.items()))
                 rows.append([student_id(i), assignment, name, score, max_score, variant,
                              mistakes])
-    with open(out / "expected.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["student", "assignment", "notebook", "expected_score", "max_score", "variant",
-                    "mistakes"])
-        w.writerows(rows)
+    csvfile.write(out / "expected.csv", ["student", "assignment", "notebook", "expected_score",
+                                         "max_score", "variant", "mistakes"], rows)
     lang = instructor_language()
     log(message(TEXT, "made", lang, students=counted(students, "student", lang),
                 units=counted(len(modules), "unit", lang),

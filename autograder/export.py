@@ -32,13 +32,12 @@ grade, mark empty). ILIAS itself has no mark import: without the plugin the mark
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import zipfile
 from collections import defaultdict
 from pathlib import Path
 
+from autograder import csvfile
 from autograder.language import instructor_language
 from workbook.i18n import message
 
@@ -61,14 +60,6 @@ TEXT = {  # key: (German, English); the notes of export
 _msg = functools.partial(message, TEXT)
 ILIAS_STATUS = ("update", "usr_id", "login", "lastname", "firstname", "status", "mark", "notice",
                 "comment", "plagiarism", "plag_comment")
-
-
-def _csv(header, rows):
-    text = io.StringIO()
-    w = csv.writer(text)
-    w.writerow(header)
-    w.writerows(rows)
-    return text.getvalue()
 
 
 def points(results, students):
@@ -109,8 +100,7 @@ def export(results, collected, platform, out, id_field="email", pass_percent=50.
     if platform not in PLATFORMS:
         raise ValueError(f"platform must be one of {PLATFORMS}, not {platform!r}")
     lang = instructor_language()
-    with open(collected, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+    rows = csvfile.read(collected)
     scores = points(results, {(r["student"], r["assignment"]) for r in rows if r["notebook"]})
     notes = []
     by_assignment = defaultdict(list)
@@ -148,7 +138,7 @@ def _moodle(out, assignment, group, scores, results, id_field):
     grades = [[r[id_field], _number(scores[key][0]) if (key := (r["student"], assignment))
                in scores else ""] for r in group]  # empty: no grade
     csv_path = out / f"moodle-grades-{assignment}.csv"
-    csv_path.write_text(_csv([title, assignment], grades), encoding="utf-8")
+    csv_path.write_text(csvfile.text([title, assignment], grades), encoding="utf-8")
     zip_path = out / f"moodle-feedback-{assignment}.zip"
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
         for r in group:
@@ -171,5 +161,5 @@ def _ilias(out, assignment, group, scores, results, pass_percent):
             if score is not None:
                 z.writestr(f"{top}/{r['folder']}/{r['notebook']}_feedback.html",
                            _feedback(results, r))
-        z.writestr(f"{top}/status.csv", _csv(ILIAS_STATUS, status))
+        z.writestr(f"{top}/status.csv", csvfile.text(ILIAS_STATUS, status))
     return zip_path

@@ -19,6 +19,8 @@ points with a decimal comma in German; every graded cell named by its exercise's
 notebook shows it ("Aufgabe 3b: L_before", :func:`titles`), not by its grade id; formulas as
 MathML written here (:func:`mathml`; the page loads no MathJax and runs no script, so formulas
 show offline); outputs wrapped (a long ✘ hint is not one line in a box that scrolls sideways).
+Every page gets a Content-Security-Policy (:func:`autograder.inert.with_policy`); the student's
+cells are made inert by the course config (:mod:`autograder.inert`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from jinja2 import BytecodeCache, FileSystemLoader, pass_context
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
+from autograder.inert import with_policy
 from workbook.answer import ANSWER_MIME, strip_hidden
 from workbook.i18n import message
 from workbook.source import exercise_id, parse_assignment
@@ -208,4 +211,5 @@ class FeedbackExporter(HTMLExporter):
             self.template_file = TEMPLATE
             resources["feedback"] = {"lang": lang, "titles": titles(nb, lang), "labels": {
                 key: message(LABELS, key, lang) for key in LABELS}}
-        return super().from_notebook_node(nb, resources, **kw)
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        return with_policy(html), resources

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 import json
 import os
@@ -30,7 +29,7 @@ from pathlib import Path
 
 from autograder import cache as cache_mod
 from autograder import course as course_mod
-from autograder import misconceptions
+from autograder import csvfile, misconceptions
 from autograder.language import counted, instructor_language, number
 from autograder.launch import confinement, die_with_parent
 from autograder.progress import Progress
@@ -287,13 +286,6 @@ def _write(path, data):
     path.write_bytes(data)
 
 
-def _write_csv(path, header, rows):
-    with open(path, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
-
-
 def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=None,
           log=print):
     """Grade every submission; returns the summary dict (also RESULTS/run.json)."""
@@ -384,11 +376,11 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                        / f"{name}.ipynb", entry["autograded"].encode())
             if job.timestamp:
                 _write(submitted / "timestamp.txt", job.timestamp.encode())
-    _write_csv(out / "grades.csv", ["student", "assignment", "notebook", "score", "max_score"],
-               rows)
-    _write_csv(out / "rejected.csv", ["student", "assignment", "file", "reason"],
-               [[r.student, r.assignment, r.file, r.reason] for r in rejected])
-    _write_csv(out / "review.csv", ["student", "assignment", "notebook", "finding"], review)
+    csvfile.write(out / "grades.csv", ["student", "assignment", "notebook", "score", "max_score"],
+                  rows)
+    csvfile.write(out / "rejected.csv", ["student", "assignment", "file", "reason"],
+                  [[r.student, r.assignment, r.file, r.reason] for r in rejected])
+    csvfile.write(out / "review.csv", ["student", "assignment", "notebook", "finding"], review)
     from autograder.report import write_report
 
     most = misconceptions.top(write_report(out / "report.png", graded, course))

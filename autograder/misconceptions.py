@@ -18,11 +18,11 @@ is the mistake's hint in that language
 
 from __future__ import annotations
 
-import csv
 import functools
 import textwrap
 from collections import Counter
 
+from autograder import csvfile
 from autograder.language import instructor_language
 from workbook.i18n import message
 from workbook.source import exercise_id
@@ -96,10 +96,7 @@ def table(results, course, lang):
 
 
 def write(path, rows, lang):
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(_msg("header", lang).split(","))
-        w.writerows(rows)
+    csvfile.write(path, _msg("header", lang).split(","), rows)
 
 
 def top(rows, n=3):

