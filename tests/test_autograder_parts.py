@@ -307,6 +307,25 @@ def test_strings_naming_grading_internals_are_graded_and_shown_to_the_instructor
     assert screened("import importlib\nimportlib.import_module('nnkit.activations')")[0]
 
 
+def test_lookups_of_the_reference_are_shown_forging_a_caller_is_tampering():
+    """A module reached through an object or pkgutil's "module:name" form is graded (the
+    grading edition's reference computes nothing for it) and listed in review.csv; what forging
+    the caller the guard checks needs (a code object's file name, a frame) is tampering."""
+    for text, shown in (("m = pkgutil.resolve_name('workbook.reference:dead_relu')",
+                         "'workbook.reference:dead_relu'"),
+                        ("m = inspect.getmodule(experiment)", "getmodule"),
+                        ("from pkgutil import resolve_name\nf = resolve_name(n)", "resolve_name")):
+        tamper, nnkit, review = screened(text)
+        assert not tamper and not nnkit and review and shown in review[0], (text, review)
+    assert screened("s = 'workbook.symbolic:parse'") == ([], {}, [])
+    for cheat, hit in (("c = code.replace(co_filename=path)", "co_filename"),
+                       ("f = sys._getframe(1)", "_getframe"),
+                       ("from types import CodeType", "CodeType"),
+                       ("c = frame.f_code", "f_code")):
+        tamper, _, _ = screened(cheat)
+        assert tamper and hit in tamper[0], (cheat, tamper)
+
+
 def test_validation_grades_a_cell_type_switched_by_the_dropdown():
     from autograder.course import Assignment
 
