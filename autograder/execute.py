@@ -49,7 +49,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Float, Integer, List, Unicode
 
 from autograder._root import ROOT
-from autograder.guard import EXCEPTION, guard_edition, instructor_imports
+from autograder.guard import EXCEPTION, guard_edition, handed_out
 from autograder.launch import bubblewrap, limit_args
 from autograder.reap import edition_prefix
 from workbook import answer
@@ -127,12 +127,13 @@ def ensure_user(name):
 
 
 @functools.cache
-def kernel_edition():
+def kernel_edition(unit, seed):
     """The packages of the student edition (``workbook.edition.kernel_edition``, without the
     key: the grader's collector, not the self-check, runs in the kernel), written once per
-    grading process into a temporary folder that every user may read; the kernels import
-    ``nnkit`` and ``workbook`` from there and see nothing else of this repository. The
-    reference in it refuses to compute for a notebook's code (:mod:`autograder.guard`). Compiled
+    grading process and unit into a temporary folder that every user may read; the kernels
+    import ``nnkit`` and ``workbook`` from there and see nothing else of this repository. Its
+    reference computes nothing for a notebook's code but what ``unit`` hands out with the
+    grading ``seed`` (:mod:`autograder.guard`). Compiled
     here once (the kernels write no bytecode), so that no kernel compiles it again."""
     import compileall
 
@@ -144,7 +145,7 @@ def kernel_edition():
     os.chmod(folder, 0o755)
     atexit.register(shutil.rmtree, folder, True)
     edition = write(Path(folder) / "edition", key=False)
-    guard_edition(edition, instructor_imports())
+    guard_edition(edition, handed_out(unit, seed))
     compileall.compile_dir(edition, quiet=1)
     for path in edition.rglob("__pycache__"):
         path.chmod(0o755)
@@ -272,8 +273,8 @@ class HardenedExecute(Execute):
     # ------------------------------------------------------------------ kernel
     def kernel_env(self, scratch):
         env = {k: v for k, v in os.environ.items() if k in ENV_KEEP or k.startswith("LC_")}
-        path = [kernel_edition(), *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
-                                    if p and not p.startswith(str(ROOT)))]
+        path = [self._edition, *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+                                 if p and not p.startswith(str(ROOT)))]
         path += _fixtures()  # the pilot unit in tests
         env.setdefault("PATH", os.defpath)
         env.update({"MPLBACKEND": "Agg", "PYTHONPATH": os.pathsep.join(path),
@@ -310,7 +311,7 @@ class HardenedExecute(Execute):
             if user or sandbox:
                 args += ["--keep", self._scratch]
                 for path in {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix),
-                             kernel_edition(), *_fixtures()}:  # bound back in, read-only
+                             self._edition, *_fixtures()}:  # bound back in, read-only
                     args += ["--expose", path]
                 if self.isolate:
                     if sandbox:
@@ -335,7 +336,8 @@ class HardenedExecute(Execute):
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         assignment = (resources or {}).get("nbgrader", {}).get("assignment", "")
-        self._lang = parse_assignment(assignment)[1]
+        unit, self._lang = parse_assignment(assignment)
+        self._edition = kernel_edition(unit, self.seed)
         self._flags = self._screen(nb, assignment) if self.screen_code else {}
         self._used = {}  # exercise id -> reference functions its answer cell stopped in
         self._hide = self._hidden(resources)
@@ -450,8 +452,9 @@ class HardenedExecute(Execute):
             used = _reference_used([o for o in cell.outputs if o.get("output_type") == "error"])
             if used and meta.get("solution") and meta.get("grade_id"):
                 self._used[meta["grade_id"]] = used  # answer cell grade id = exercise id
-            elif used:
-                self._review(f"cell {index}: the reference refused {', '.join(used)}")
+            elif used:  # numbered as the screening numbers code cells
+                number = sum(c.cell_type == "code" for c in self.nb.cells[:index + 1])
+                self._review(f"cell {number}: the reference refused {', '.join(used)}")
             return result
         flag = self._flags.get("*") or self._flags.get(exercise)
         if flag:

@@ -14,9 +14,10 @@ and nothing the kernel records or reports can give it one: the verdict is made o
 alone. :mod:`autograder.execute` only names the cause when the answer is missing or failed
 because of it.
 
-Exempt, as in :mod:`autograder.screen`: the names the instructor's cells import from the
-reference (the data and tools a unit hands out, e.g. ``experiment``, ``sine_data``) and the
-special methods Python and other libraries call (``__repr__``, ``__eq__`` ...; ``__init__``
+Exempt: what the unit being graded hands out (:func:`handed_out`: the names its instructor's
+cells import, e.g. ``experiment``, ``sine_data``, as in :mod:`autograder.screen`, and the
+classes of the objects its function exercises pass to the student, e.g. unit 5's activations)
+and the special methods Python and other libraries call (``__repr__``, ``__eq__`` ...; ``__init__``
 and ``__call__`` are guarded). The guard reads only its own frame and its caller's (an exception
 it raises and catches, C attributes, constants), so no module attribute a student could replace
 switches it off.
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import ast
 import os
+import sys
 from pathlib import Path
 
 from autograder.screen import REFERENCE
@@ -85,7 +87,7 @@ def guard_source(source, inside, exempt=frozenset(), methods=True):
 
 def guard_edition(edition, exempt):
     """Guard the modules of :data:`GUARDED` in the edition folder ``edition``, in place.
-    ``exempt``: ``{(module, name)}`` left as they are (the instructor's imports)."""
+    ``exempt``: ``{(module, name)}`` left as they are (:func:`handed_out`)."""
     edition = Path(edition)
     folders = {package: edition.joinpath(*package.split(".")) for package in GUARDED}
     inside = tuple(f"{folder}{os.sep}" for folder in folders.values())  # as the kernel
@@ -97,22 +99,35 @@ def guard_edition(edition, exempt):
                                          methods=package in REFERENCE))
 
 
-def instructor_imports():
-    """``{(module, name)}`` of the ``from module import name`` statements in the instructor's
-    code cells of every unit (the data and tools the units hand out)."""
-    import importlib
-
-    from autograder.screen import _imports_from, parse
+def handed_out(unit, seed):
+    """``{(module, name)}`` that ``unit`` (``"unit4"``) hands out: the ``from module import
+    name`` of its instructor's code cells (``experiment``, ``sine_data``: data and tools) and the
+    classes (with their bases) of the reference objects its function exercises pass to the
+    student's function with the grading ``seed`` (unit 5's activations ``act``)."""
+    from autograder.screen import _imports_from, _within, parse
     from workbook.build import source_notebook
-    from workbook.checks import module_names
+    from workbook.checks import unit_modules
 
     found = set()
-    for name in module_names():
-        module = importlib.import_module(name)
-        if getattr(module, "UNIT", None) is None:
+    for module in unit_modules():
+        if getattr(getattr(module, "UNIT", None), "id", None) != unit:
             continue
         for cell in source_notebook(module, "en").cells:
             if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get(
                     "solution") and (tree := parse(cell.source)) is not None:
                 found |= _imports_from(tree)
+        objects = [ex.case_list(seed, hidden=True) for ex in module.EXERCISES
+                   if ex.kind == "function"]
+        for name, attribute in list(found):  # where a name re-exported by a package the
+            # units import (``from nnkit import MLP``) is defined
+            defined = getattr(sys.modules.get(name), attribute, None)
+            if hasattr(defined, "__qualname__") and hasattr(defined, "__module__"):
+                found.add((defined.__module__, defined.__qualname__))
+        while objects:
+            item = objects.pop()
+            if isinstance(item, (list, tuple)):
+                objects += item
+            else:
+                found |= {(c.__module__, c.__name__) for c in type(item).__mro__
+                          if _within(c.__module__, GUARDED)}
     return found

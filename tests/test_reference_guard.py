@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from autograder.guard import EXCEPTION, guard_edition, guard_source, instructor_imports
+from autograder.guard import EXCEPTION, guard_edition, guard_source, handed_out
 
 # run in the edition's folder with only the edition on the path, as the kernel imports it
 EVASIONS = r'''
@@ -63,7 +63,7 @@ def edition(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("grading-edition")
     path = kernel_edition(folder / "edition", key=False)
-    guard_edition(path, instructor_imports())
+    guard_edition(path, handed_out("unit4", 0))
     return path
 
 
@@ -81,6 +81,14 @@ def test_the_reference_refuses_every_way_a_notebook_reaches_it(edition):
                if value.startswith(f"{EXCEPTION}: ") or value.startswith("TypeError")}
     assert refused == result, result
     assert result["getmodule"] == f"{EXCEPTION}: trace_values"
+
+
+def test_a_unit_hands_out_its_instructors_imports_and_the_objects_of_its_cases():
+    assert ("workbook.reference.dead_relu", "experiment") in handed_out("unit4", 0)
+    assert not any(module.startswith("nnkit") for module, _ in handed_out("unit4", 0))
+    unit5 = handed_out("unit5", 7)  # the activations its chain exercises pass as ``act``
+    assert {("nnkit.activations", "Activation"), ("nnkit.activations", "ReLU")} <= unit5
+    assert ("nnkit.activations", "get_activation") not in unit5
 
 
 def test_the_guard_leaves_the_course_its_own_calls_and_the_handed_out_names(tmp_path):

@@ -494,13 +494,14 @@ CASES = [
     Case("cheat_nnkit_hidden_import", "nnkit reached through __import__ and getattr strings",
          cells={"u1_relu_grad": NNKIT_ALIAS_HIDDEN}, score=(0, FULL - 2),
          feedback=("nnkit",)),
-    Case("cheat_nnkit_indirect", "nnkit called from a helper in an added cell (tripwire)",
+    Case("cheat_nnkit_indirect", "nnkit called from a helper in an added cell (the grading "
+         "edition refuses it)",
          cells={"u1_relu_grad": NNKIT_INDIRECT}, before={"u1_relu_grad": NNKIT_INDIRECT_HELPER},
          score=(FULL - 2, FULL - 2), feedback=("nnkit",)),
     Case("cheat_reference_call", "dy_dw2 returns the reference's chain rule (workbook.reference)",
          cells={"u1_dy_dw2": REFERENCE_CALL}, score=(FULL - 2, FULL - 2), feedback=("nnkit",)),
     Case("cheat_reference_indirect", "the reference called from a helper in an added cell "
-         "(tripwire)", cells={"u1_dy_dw2": REFERENCE_INDIRECT},
+         "(the grading edition refuses it)", cells={"u1_dy_dw2": REFERENCE_INDIRECT},
          before={"u1_dy_dw2": REFERENCE_INDIRECT_HELPER}, score=(FULL - 2, FULL - 2),
          feedback=("nnkit",)),
     Case("cheat_reference_getmodule", "five values from the module of a view class the "
