@@ -23,9 +23,11 @@ it raises and catches, C attributes, constants), so no module attribute a studen
 switches it off.
 
 What it does not stop: code whose file name claims to be in the edition (``compile`` with that
-name, a code object's ``replace``: the screen's tampering findings), the result of a cached
-function (``functools.lru_cache``) the course's code computed before, and the reference's text
-copied into an answer (the student edition ships it; no program can tell copied from written).
+name, a code object's ``replace``) and a tracer that steps over the guard (``sys.settrace``,
+a frame's ``f_lineno``, pdb's ``jump``) -- the screen finds these when they are written plainly
+(tampering; a debugger is listed for review) --, the result of a cached function
+(``functools.lru_cache``) the course's code computed before, and the reference's text copied
+into an answer (the student edition ships it; no program can tell copied from written).
 """
 
 from __future__ import annotations

@@ -23,7 +23,8 @@ view and test cells are not). Cells are compared after normalising line endings 
     name string of ``getattr``/``setattr`` or a subscript (``globals()["eval"]``), and any
     dunder name of the interpreter (``__builtins__``, ``__import__``); what forging the caller
     that the grading edition's guard checks needs (``co_filename``, also as a keyword of
-    ``code.replace``, ``f_code``, ``_getframe``, ``CodeType``, see :mod:`autograder.guard`);
+    ``code.replace``, ``f_code``, ``_getframe``, ``CodeType``) or stepping over it with a
+    tracer (``f_lineno``, ``f_locals``, ``f_trace``; see :mod:`autograder.guard`);
   - a string that names the answer MIME type (it could forge an answer record in the check
     cell's output);
 * **reference** (that exercise scores 0): the answer cell of an exercise uses the reference, the
@@ -36,9 +37,11 @@ view and test cells are not). Cells are compared after normalising line endings 
 * **to review** (graded as usual, listed for the instructor): a string that names the grading
   seed, the grader's collector, a ``workbook`` module (``"workbook.checks"``,
   ``"workbook.reference:dead_relu"``; ``"I finished the workbook"`` is just text) or an nnkit
-  module, not a helper, and the lookups ``getmodule``/``resolve_name`` (a module reached through
-  an object or a string). Neither changes the grade: the reference reached that way computes
-  nothing for the answer (:mod:`autograder.guard`), and anything else needs a tampering call.
+  module, not a helper, the lookups ``getmodule``/``resolve_name`` (a module reached through
+  an object or a string) and a debugger (``pdb``, ``bdb``, ``breakpoint``: an honest student's
+  leftover, or a way to step over the guard). None changes the grade: the reference reached by a
+  lookup computes nothing for the answer (:mod:`autograder.guard`), and anything else needs a
+  tampering call or is shown to the instructor.
 
 What it cannot see: code that builds these names at run time in ways other than string
 concatenation (e.g. ``chr()`` arithmetic) and the reference reached through an object or a
@@ -58,11 +61,13 @@ TAMPER_ATTRIBUTES = {"modules", "setprofile", "settrace", "set_custom_exc", "sho
                      "_showtraceback", "showsyntaxerror", "display_pub", "excepthook", "events",
                      "__subclasses__", "__globals__", "__code__", "__builtins__", "__import__",
                      "f_globals", "f_back", "_nnkit_collect",
-                     "co_filename", "f_code", "_getframe", "CodeType"}  # (forging a caller)
+                     "co_filename", "f_code", "_getframe", "CodeType",  # forging a caller,
+                     "f_lineno", "f_locals", "f_trace"}  # stepping over the guard (a tracer)
 NAME_TAKERS = {"getattr", "setattr", "delattr", "hasattr", "attrgetter", "methodcaller"}
 TAMPER_TEXT = ("vnd.nnkit",)
 REVIEW_TEXT = ("_nnkit_collect",)
-REVIEW_LOOKUPS = {"getmodule", "resolve_name"}  # a module reached by an object or a string
+REVIEW_NAMES = {"getmodule", "resolve_name",  # a module reached by an object or a string
+                "pdb", "bdb", "Pdb", "breakpoint"}  # a debugger (it can step over the guard)
 MODULE_NAME = r"{}(\.\w+)*(:[\w.]*)?"  # "workbook", "workbook.checks", "workbook.reference:x"
 REFERENCE = ("nnkit", "workbook.reference")  #: the answer key: using it scores 0
 HELPERS = ("workbook.i18n", "workbook.symbolic")  #: student helpers (hold no answer)
@@ -192,7 +197,7 @@ def _tampering(tree, bound, allowed=frozenset()):
 
 def _to_review(tree):
     """Strings of one parsed cell that name grading internals or a module of the answer key."""
-    found = {name for name in _mentioned(tree) if name in REVIEW_LOOKUPS}
+    found = {name for name in _mentioned(tree) | _module_names(tree) if name in REVIEW_NAMES}
     for s in _strings(tree):
         found.update(t for t in REVIEW_TEXT if t in s)
         for package in ("workbook", "nnkit"):
@@ -215,6 +220,12 @@ def _reference_imports(tree, allowed=frozenset()):
                 uses = uses or next(p for p in REFERENCE if _within(module, (p,)))
                 bound.add(name)
     return uses, bound
+
+
+def _module_names(tree):
+    """The top-level names of the modules the code imports (``import pdb`` -> ``pdb``)."""
+    return {m.split(".")[0] for node in ast.walk(tree) if isinstance(node, (ast.Import,
+            ast.ImportFrom)) for m, _ in _imported(node)}
 
 
 def _mentioned(tree):

@@ -309,19 +309,21 @@ def test_strings_naming_grading_internals_are_graded_and_shown_to_the_instructor
 
 def test_lookups_of_the_reference_are_shown_forging_a_caller_is_tampering():
     """A module reached through an object or pkgutil's "module:name" form is graded (the
-    grading edition's reference computes nothing for it) and listed in review.csv; what forging
-    the caller the guard checks needs (a code object's file name, a frame) is tampering."""
+    grading edition's reference computes nothing for it) and listed in review.csv, so is a
+    debugger; what forging the caller the guard checks needs (a code object's file name, a
+    frame) or stepping over it with a tracer (a frame's line) is tampering."""
     for text, shown in (("m = pkgutil.resolve_name('workbook.reference:dead_relu')",
                          "'workbook.reference:dead_relu'"),
                         ("m = inspect.getmodule(experiment)", "getmodule"),
-                        ("from pkgutil import resolve_name\nf = resolve_name(n)", "resolve_name")):
+                        ("from pkgutil import resolve_name\nf = resolve_name(n)", "resolve_name"),
+                        ("import pdb\npdb.set_trace()", "pdb")):
         tamper, nnkit, review = screened(text)
         assert not tamper and not nnkit and review and shown in review[0], (text, review)
     assert screened("s = 'workbook.symbolic:parse'") == ([], {}, [])
     for cheat, hit in (("c = code.replace(co_filename=path)", "co_filename"),
                        ("f = sys._getframe(1)", "_getframe"),
                        ("from types import CodeType", "CodeType"),
-                       ("c = frame.f_code", "f_code")):
+                       ("c = frame.f_code", "f_code"), ("frame.f_lineno = 12", "f_lineno")):
         tamper, _, _ = screened(cheat)
         assert tamper and hit in tamper[0], (cheat, tamper)
 
