@@ -21,10 +21,11 @@
 * an autograded test cell ``<exercise>_check`` is replaced by a call of
   :func:`workbook.answer.send`: the grader draws the hidden cases from the secret seed and sends
   them in; the kernel only reads the answer (calls the student's function on the cases) and
-  displays the record, which :mod:`autograder.verdict` judges outside the kernel. While the
-  student's function runs, a tripwire records calls into the reference
-  (``autograder.screen.REFERENCE``: nnkit and workbook.reference, as the kernel imports them):
-  such an answer scores 0 (``GraderFlag``).
+  displays the record, which :mod:`autograder.verdict` judges outside the kernel. The kernel's
+  reference computes nothing for a notebook's code (:mod:`autograder.guard`): an answer that
+  stopped in it (a function's results, or an answer cell that left its answer unset) gets the
+  error ``GraderFlag`` naming the functions; an answer set before such a call is graded and
+  listed for review.
 """
 
 from __future__ import annotations
@@ -48,9 +49,9 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Float, Integer, List, Unicode
 
 from autograder._root import ROOT
+from autograder.guard import EXCEPTION, guard_edition, handed_out
 from autograder.launch import bubblewrap, limit_args
 from autograder.reap import edition_prefix
-from autograder.screen import REFERENCE
 from workbook import answer
 from workbook.i18n import message
 from workbook.source import exercise_id, parse_assignment
@@ -126,11 +127,13 @@ def ensure_user(name):
 
 
 @functools.cache
-def kernel_edition():
+def kernel_edition(unit, seed):
     """The packages of the student edition (``workbook.edition.kernel_edition``, without the
     key: the grader's collector, not the self-check, runs in the kernel), written once per
-    grading process into a temporary folder that every user may read; the kernels import
-    ``nnkit`` and ``workbook`` from there and see nothing else of this repository. Compiled
+    grading process and unit into a temporary folder that every user may read; the kernels
+    import ``nnkit`` and ``workbook`` from there and see nothing else of this repository. Its
+    reference computes nothing for a notebook's code but what ``unit`` hands out with the
+    grading ``seed`` (:mod:`autograder.guard`). Compiled
     here once (the kernels write no bytecode), so that no kernel compiles it again."""
     import compileall
 
@@ -142,6 +145,7 @@ def kernel_edition():
     os.chmod(folder, 0o755)
     atexit.register(shutil.rmtree, folder, True)
     edition = write(Path(folder) / "edition", key=False)
+    guard_edition(edition, handed_out(unit, seed))
     compileall.compile_dir(edition, quiet=1)
     for path in edition.rglob("__pycache__"):
         path.chmod(0o755)
@@ -269,8 +273,8 @@ class HardenedExecute(Execute):
     # ------------------------------------------------------------------ kernel
     def kernel_env(self, scratch):
         env = {k: v for k, v in os.environ.items() if k in ENV_KEEP or k.startswith("LC_")}
-        path = [kernel_edition(), *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
-                                    if p and not p.startswith(str(ROOT)))]
+        path = [self._edition, *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+                                 if p and not p.startswith(str(ROOT)))]
         path += _fixtures()  # the pilot unit in tests
         env.setdefault("PATH", os.defpath)
         env.update({"MPLBACKEND": "Agg", "PYTHONPATH": os.pathsep.join(path),
@@ -307,7 +311,7 @@ class HardenedExecute(Execute):
             if user or sandbox:
                 args += ["--keep", self._scratch]
                 for path in {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix),
-                             kernel_edition(), *_fixtures()}:  # bound back in, read-only
+                             self._edition, *_fixtures()}:  # bound back in, read-only
                     args += ["--expose", path]
                 if self.isolate:
                     if sandbox:
@@ -332,8 +336,10 @@ class HardenedExecute(Execute):
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         assignment = (resources or {}).get("nbgrader", {}).get("assignment", "")
-        self._lang = parse_assignment(assignment)[1]
+        unit, self._lang = parse_assignment(assignment)
+        self._edition = kernel_edition(unit, self.seed)
         self._flags = self._screen(nb, assignment) if self.screen_code else {}
+        self._used = {}  # exercise id -> reference functions its answer cell stopped in
         self._hide = self._hidden(resources)
         root = self.scratch_root or None
         if os.getuid() == 0 and self.isolate:
@@ -441,7 +447,15 @@ class HardenedExecute(Execute):
         exercise = exercise_of(cell)
         if exercise is None:
             self._output_bytes = 0
-            return super().preprocess_cell(cell, resources, index)
+            result = super().preprocess_cell(cell, resources, index)
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            used = _reference_used([o for o in cell.outputs if o.get("output_type") == "error"])
+            if used and meta.get("solution") and meta.get("grade_id"):
+                self._used[meta["grade_id"]] = used  # answer cell grade id = exercise id
+            elif used:  # numbered as the screening numbers code cells
+                number = sum(c.cell_type == "code" for c in self.nb.cells[:index + 1])
+                self._review(f"cell {number}: the reference refused {', '.join(used)}")
+            return result
         flag = self._flags.get("*") or self._flags.get(exercise)
         if flag:
             cell.outputs = [error_output(FLAG, flag)]
@@ -453,11 +467,25 @@ class HardenedExecute(Execute):
             result = super().preprocess_cell(cell, resources, index)
         finally:
             cell.source = source
-        calls = sorted({c for r in answer.records(cell.outputs) if r for c in r["nnkit_calls"]})
-        if calls:
+        found = [r for r in answer.records(cell.outputs) if r and r["exercise"] == exercise]
+        payload = found[0]["payload"] if len(found) == 1 else None
+        used, stopped = _reference_used(_results(payload)), self._used.get(exercise)
+        if stopped and not used and _unanswered(payload):  # the answer cell stopped there
+            used = stopped
+        elif stopped and not used:  # the answer was set before: graded, shown to the instructor
+            self._review(f"{exercise}: the answer cell also called the reference "
+                         f"({', '.join(stopped)})")
+        if not used and any(f"{EXCEPTION}: " in str(o.get("text", "")) for o in cell.outputs):
+            self._review(f"{exercise}: the reference refused a call while the answer ran "
+                         "(in a thread?)")
+        if used:  # the answer failed there: name the cause (the grade is 0 either way)
             cell.outputs = [error_output(FLAG, _msg("nnkit", self._lang,
-                                                     what=", ".join(calls)[:100]))]
+                                                     what=", ".join(used)[:100]))]
         return result
+
+    def _review(self, finding):
+        """List ``finding`` for the instructor (review.csv); the grade does not change."""
+        self.nb.metadata.setdefault(REVIEW, []).append(finding)
 
     def _collector(self, exercise):
         """The code that reads the answer of ``exercise`` in the kernel (cases from the seed)."""
@@ -466,9 +494,7 @@ class HardenedExecute(Execute):
         ex = find(exercise)
         cases = answer.pack_cases(ex.case_list(self.seed, hidden=True)) if (
             ex.kind == "function") else ""
-        edition = kernel_edition()  # the packages the kernel imports
-        reference = tuple(os.path.join(edition, *package.split(".")) for package in REFERENCE)
-        args = ", ".join(repr(a) for a in (exercise, ex.kind, ex.answer, cases, reference))
+        args = ", ".join(repr(a) for a in (exercise, ex.kind, ex.answer, cases))
         return COLLECT.format(args=args)
 
     def output(self, outs, msg, display_id, cell_index):
@@ -509,6 +535,26 @@ class HardenedExecute(Execute):
             run_sync(self.km.shutdown_kernel)(now=True)
         except Exception as err:  # already gone
             self.log.info("kill: %s", err)
+
+
+def _reference_used(items):
+    """The reference functions (sorted names) the guard of the grading edition refused in
+    ``items``: error outputs of a cell or error records of a function's results."""
+    names = {str(i.get("evalue", i.get("msg", "")))[:40] for i in items if isinstance(i, dict)
+             and EXCEPTION in (i.get("ename"), i.get("t") == "error" and i.get("type"))}
+    return sorted(names)[:5]
+
+
+def _results(payload):
+    """The results of a function answer's payload (a list), else []."""
+    results = payload.get("results") if isinstance(payload, dict) else None
+    return results if isinstance(results, list) else []
+
+
+def _unanswered(payload):
+    """Whether a payload says the answer variable was not set (or is still the stub's None)."""
+    answer_ = payload.get("answer") if isinstance(payload, dict) else None
+    return isinstance(answer_, dict) and answer_.get("t") in ("missing", "none", "ellipsis")
 
 
 _ORIGINALS = {}

@@ -21,7 +21,10 @@ view and test cells are not). Cells are compared after normalising line endings 
     ``excepthook``, IPython's ``events``/``set_custom_exc``/``showtraceback``/``display_pub``,
     ``__subclasses__``, ``__globals__``, ``__code__``, ``f_globals``, ``f_back``), also as the
     name string of ``getattr``/``setattr`` or a subscript (``globals()["eval"]``), and any
-    dunder name of the interpreter (``__builtins__``, ``__import__``);
+    dunder name of the interpreter (``__builtins__``, ``__import__``); what forging the caller
+    that the grading edition's guard checks needs (``co_filename``, also as a keyword of
+    ``code.replace``, ``f_code``, ``_getframe``, ``CodeType``) or stepping over it with a
+    tracer (``f_lineno``, ``f_locals``, ``f_trace``; see :mod:`autograder.guard`);
   - a string that names the answer MIME type (it could forge an answer record in the check
     cell's output);
 * **reference** (that exercise scores 0): the answer cell of an exercise uses the reference, the
@@ -32,15 +35,19 @@ view and test cells are not). Cells are compared after normalising line endings 
   ``workbook.symbolic`` and the language ``workbook.i18n``; they import nothing of the reference)
   may be imported anywhere;
 * **to review** (graded as usual, listed for the instructor): a string that names the grading
-  seed, the grader's collector, a ``workbook`` module (``"workbook.checks"``; ``"I finished the
-  workbook"`` is just text) or an nnkit module, not a helper. A string alone changes nothing:
-  using it needs one of the tampering calls above, so such code is not called tampering, only
-  shown.
+  seed, the grader's collector, a ``workbook`` module (``"workbook.checks"``,
+  ``"workbook.reference:dead_relu"``; ``"I finished the workbook"`` is just text) or an nnkit
+  module, not a helper, the lookups ``getmodule``/``resolve_name`` (a module reached through
+  an object or a string) and a debugger (``pdb``, ``bdb``, ``breakpoint``: an honest student's
+  leftover, or a way to step over the guard). None changes the grade: the reference reached by a
+  lookup computes nothing for the answer (:mod:`autograder.guard`), and anything else needs a
+  tampering call or is shown to the instructor.
 
 What it cannot see: code that builds these names at run time in ways other than string
-concatenation (e.g. ``chr()`` arithmetic) -- which needs one of the tampering calls above to do
-anything -- and the reference used through an object handed over by an unchanged cell. The dynamic
-tripwire in :mod:`autograder.execute` covers the second for function exercises.
+concatenation (e.g. ``chr()`` arithmetic) and the reference reached through an object or a
+lookup. Neither needs seeing for the reference: its grading edition refuses every call from a
+notebook's code, whatever the way (:mod:`autograder.guard`); this screening names the plain
+cases early and clearly.
 """
 
 from __future__ import annotations
@@ -53,11 +60,15 @@ TAMPER_CALLS = {"__import__", "exec", "eval", "compile", "open_code"}  # built-i
 TAMPER_ATTRIBUTES = {"modules", "setprofile", "settrace", "set_custom_exc", "showtraceback",
                      "_showtraceback", "showsyntaxerror", "display_pub", "excepthook", "events",
                      "__subclasses__", "__globals__", "__code__", "__builtins__", "__import__",
-                     "f_globals", "f_back", "_nnkit_collect"}
+                     "f_globals", "f_back", "_nnkit_collect",
+                     "co_filename", "f_code", "_getframe", "CodeType",  # forging a caller,
+                     "f_lineno", "f_locals", "f_trace"}  # stepping over the guard (a tracer)
 NAME_TAKERS = {"getattr", "setattr", "delattr", "hasattr", "attrgetter", "methodcaller"}
 TAMPER_TEXT = ("vnd.nnkit",)
 REVIEW_TEXT = ("_nnkit_collect",)
-MODULE_NAME = r"{}(\.\w+)*"  # "workbook", "workbook.checks"
+REVIEW_NAMES = {"getmodule", "resolve_name",  # a module reached by an object or a string
+                "pdb", "bdb", "Pdb", "breakpoint"}  # a debugger (it can step over the guard)
+MODULE_NAME = r"{}(\.\w+)*(:[\w.]*)?"  # "workbook", "workbook.checks", "workbook.reference:x"
 REFERENCE = ("nnkit", "workbook.reference")  #: the answer key: using it scores 0
 HELPERS = ("workbook.i18n", "workbook.symbolic")  #: student helpers (hold no answer)
 
@@ -161,6 +172,10 @@ def _tampering(tree, bound, allowed=frozenset()):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             hits.update(m.split(".")[0] for m, _ in _imported(node) if m.split(".")[0] in
                         TAMPER_MODULES and not _within(m, REFERENCE + HELPERS))
+            if isinstance(node, ast.ImportFrom):
+                hits.update(a.name for a in node.names if a.name in TAMPER_ATTRIBUTES)
+        elif isinstance(node, ast.keyword) and node.arg in TAMPER_ATTRIBUTES:
+            hits.add(node.arg)  # code.replace(co_filename=...)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
                 node.func.id in NAME_TAKERS):
             hits.update(s for a in node.args[1:2] if (s := _concat(a)) in TAMPER_ATTRIBUTES
@@ -182,12 +197,12 @@ def _tampering(tree, bound, allowed=frozenset()):
 
 def _to_review(tree):
     """Strings of one parsed cell that name grading internals or a module of the answer key."""
-    found = set()
+    found = {name for name in _mentioned(tree) | _module_names(tree) if name in REVIEW_NAMES}
     for s in _strings(tree):
         found.update(t for t in REVIEW_TEXT if t in s)
         for package in ("workbook", "nnkit"):
             if re.fullmatch(MODULE_NAME.format(package), s.strip()) and not _within(
-                    s.strip(), HELPERS):
+                    s.strip().split(":")[0], HELPERS):
                 found.add(repr(s.strip()))
     return found
 
@@ -205,6 +220,12 @@ def _reference_imports(tree, allowed=frozenset()):
                 uses = uses or next(p for p in REFERENCE if _within(module, (p,)))
                 bound.add(name)
     return uses, bound
+
+
+def _module_names(tree):
+    """The top-level names of the modules the code imports (``import pdb`` -> ``pdb``)."""
+    return {m.split(".")[0] for node in ast.walk(tree) if isinstance(node, (ast.Import,
+            ast.ImportFrom)) for m, _ in _imported(node)}
 
 
 def _mentioned(tree):

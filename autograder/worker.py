@@ -150,8 +150,9 @@ def warm_up():
     """What the first job of a grading process would do once: import nbgrader's converters and
     gradebook, the hardened execution with what it uses (IPython's input transformer,
     matplotlib's font list, ipykernel's kernel spec), the verdicts and the feedback exporter,
-    and write the kernels' student edition (about 2 s CPU), so that a grading process started
-    early (:func:`autograder.grade._start`) does it while the grader prepares the course."""
+    and the unit sources (the kernels' editions are written per unit), so that a grading process
+    started early (:func:`autograder.grade._start`) does it while the grader prepares the
+    course."""
     import ipykernel.kernelspec  # noqa: F401
     import matplotlib.font_manager  # noqa: F401
     import nbgrader.api  # noqa: F401
@@ -160,9 +161,9 @@ def warm_up():
 
     import autograder.feedback  # noqa: F401
     import autograder.verdict  # noqa: F401
-    from autograder.execute import kernel_edition
+    from workbook.checks import unit_modules
 
-    kernel_edition()
+    unit_modules()
 
 
 def grade_job(job, course_root, key, work_root):

@@ -310,6 +310,27 @@ def test_strings_naming_grading_internals_are_graded_and_shown_to_the_instructor
     assert screened("import importlib\nimportlib.import_module('nnkit.activations')")[0]
 
 
+def test_lookups_of_the_reference_are_shown_forging_a_caller_is_tampering():
+    """A module reached through an object or pkgutil's "module:name" form is graded (the
+    grading edition's reference computes nothing for it) and listed in review.csv, so is a
+    debugger; what forging the caller the guard checks needs (a code object's file name, a
+    frame) or stepping over it with a tracer (a frame's line) is tampering."""
+    for text, shown in (("m = pkgutil.resolve_name('workbook.reference:dead_relu')",
+                         "'workbook.reference:dead_relu'"),
+                        ("m = inspect.getmodule(experiment)", "getmodule"),
+                        ("from pkgutil import resolve_name\nf = resolve_name(n)", "resolve_name"),
+                        ("import pdb\npdb.set_trace()", "pdb")):
+        tamper, nnkit, review = screened(text)
+        assert not tamper and not nnkit and review and shown in review[0], (text, review)
+    assert screened("s = 'workbook.symbolic:parse'") == ([], {}, [])
+    for cheat, hit in (("c = code.replace(co_filename=path)", "co_filename"),
+                       ("f = sys._getframe(1)", "_getframe"),
+                       ("from types import CodeType", "CodeType"),
+                       ("c = frame.f_code", "f_code"), ("frame.f_lineno = 12", "f_lineno")):
+        tamper, _, _ = screened(cheat)
+        assert tamper and hit in tamper[0], (cheat, tamper)
+
+
 def test_validation_grades_a_cell_type_switched_by_the_dropdown():
     from autograder.course import Assignment
 
@@ -497,7 +518,7 @@ def test_the_kernels_edition_is_compiled_and_readable_by_everybody():
 
     from autograder.execute import kernel_edition
 
-    sources = sorted(Path(kernel_edition()).rglob("*.py"))
+    sources = sorted(Path(kernel_edition("unit1", 0)).rglob("*.py"))
     assert sources
     for source in sources:
         pyc = Path(importlib.util.cache_from_source(str(source)))

@@ -54,7 +54,7 @@ def work(job):
     if do == "edition":
         from autograder.execute import kernel_edition
 
-        result["edition"] = kernel_edition()
+        result["edition"] = kernel_edition("unit1", 0)
     if do == "die_sending":
         threading.Timer(0.002, os.kill, (os.getpid(), signal.SIGKILL)).start()
         result["feedback"] = "x" * 64_000_000

@@ -12,7 +12,7 @@ The self-check (:func:`workbook.checks.check`) runs ``collect`` and ``judge`` in
 visible (or fixed hidden) cases. The grader (:mod:`autograder.execute`) replaces the test cell
 ``check_id(exercise)`` (:mod:`workbook.source` names the cells) by a call of :func:`send` with
 hidden cases drawn from its secret seed (:func:`pack_cases`); :func:`send` collects with the same
-``collect`` and displays the record ``{"exercise", "payload", "nnkit_calls"}``;
+``collect`` and displays the record ``{"exercise", "payload"}``;
 :mod:`autograder.verdict` reads it back with :func:`records` and judges it outside the kernel.
 Nothing in a payload is ever executed.
 
@@ -38,7 +38,6 @@ the answer cell, if one did), ``{"t": "callable"}``, ``{"t": "big", "size": n}``
 from __future__ import annotations
 
 import base64
-import contextlib
 import copy
 import decimal
 import json
@@ -46,7 +45,6 @@ import math
 import numbers
 import pickle
 import re
-import sys
 
 import numpy as np
 
@@ -190,15 +188,14 @@ def assigned_comma(history, name):
     return None if value is None else (decimal_comma(value) or "")[:20]
 
 
-def collect(kind, name, namespace, cases=(), watch=None):
+def collect(kind, name, namespace, cases=()):
     """The payload of the answer ``name`` (an exercise of ``kind``) in ``namespace``.
 
     A function answer is called on every argument tuple in ``cases`` (a deep copy each; the
-    student's error is data, ``{"t": "error"}``), inside the context manager ``watch`` (the
-    grader's :class:`Tripwire`). A missing answer records the input habit that stopped its cell.
+    student's error is data, ``{"t": "error"}``). A missing answer records the input habit that
+    stopped its cell.
     """
     key = "results" if kind == "function" else "answer"
-    watch = watch or contextlib.nullcontext()
     value = namespace.get(name, _MISSING)
     if value is _MISSING:
         habit = input_habit(namespace.get("In"), name)
@@ -207,8 +204,7 @@ def collect(kind, name, namespace, cases=(), watch=None):
         results = []
         for args in cases:
             try:
-                with watch:
-                    result = value(*copy.deepcopy(args))
+                result = value(*copy.deepcopy(args))
                 results.append(encode(result))
             except Exception as err:  # the student's error is data
                 results.append({"t": "error", "type": type(err).__name__[:100],
@@ -219,33 +215,6 @@ def collect(kind, name, namespace, cases=(), watch=None):
     enc = encode(value)
     comma = assigned_comma(namespace.get("In"), name) if enc.get("seq") == "tuple" else None
     return {"kind": kind, key: dict(enc, **({"comma": comma} if comma is not None else {}))}
-
-
-class Tripwire:
-    """While active (``with tripwire:``), records the names of the functions under the
-    ``directories`` (the reference: nnkit, workbook/reference) called from code outside them;
-    methods count only as their class's ``__init__``."""
-
-    def __init__(self, *directories):
-        self.directories, self.calls = tuple(str(d) for d in directories), set()
-
-    def __enter__(self):
-        sys.setprofile(self._profile)
-        return self
-
-    def __exit__(self, *exc):
-        sys.setprofile(None)
-
-    def _profile(self, frame, event, arg):
-        if event != "call":
-            return
-        code = frame.f_code
-        caller = frame.f_back.f_code.co_filename if frame.f_back else ""
-        method = code.co_argcount and code.co_varnames[0] in ("self", "cls")
-        if (code.co_filename.startswith(self.directories)
-                and not caller.startswith(self.directories)
-                and (not method or code.co_name == "__init__")):
-            self.calls.add(code.co_name)
 
 
 # ------------------------------------------------------------------ grading: grader <-> kernel
@@ -272,25 +241,23 @@ def pack_cases(cases):
     return base64.b64encode(data).decode()
 
 
-def send(exercise_id, kind, name, cases="", watch=()):
+def send(exercise_id, kind, name, cases=""):
     """Grading, in the student's kernel: collect the answer ``name`` from the IPython namespace
-    (a function called on the :func:`pack_cases` text ``cases``, under a :class:`Tripwire` on
-    the directories ``watch``) and display the record: one output of MIME :data:`ANSWER_MIME`."""
+    (a function called on the :func:`pack_cases` text ``cases``) and display the record: one
+    output of MIME :data:`ANSWER_MIME`."""
     from IPython import get_ipython
     from IPython.display import display
 
-    tripwire = Tripwire(*watch) if watch else contextlib.nullcontext()
     args = pickle.loads(base64.b64decode(cases)) if cases else ()
-    payload = collect(kind, name, get_ipython().user_ns, args, tripwire)
-    calls = sorted(tripwire.calls)[:10] if watch else []
-    display({ANSWER_MIME: {"exercise": exercise_id, "payload": payload, "nnkit_calls": calls},
+    payload = collect(kind, name, get_ipython().user_ns, args)
+    display({ANSWER_MIME: {"exercise": exercise_id, "payload": payload},
              "text/plain": f"[{exercise_id}]"}, raw=True)
 
 
 def records(outputs):
     """Every output in ``outputs`` that claims to be an answer record (valid or not), as plain
-    data ``{"exercise": str, "payload": ..., "nnkit_calls": [str, ...]}``, or None for one that
-    is not even that. The payload is not validated here (:func:`read_payload` does)."""
+    data ``{"exercise": str, "payload": ...}``, or None for one that is not even that. The
+    payload is not validated here (:func:`read_payload` does)."""
     found = []
     for out in outputs:
         data = out.get("data") or {}
@@ -303,10 +270,7 @@ def records(outputs):
         if not (isinstance(rec, dict) and isinstance(rec.get("exercise"), str)):
             found.append(None)
             continue
-        calls = rec.get("nnkit_calls")
-        found.append({"exercise": rec["exercise"], "payload": rec.get("payload"),
-                      "nnkit_calls": [c for c in calls if isinstance(c, str)]
-                      if isinstance(calls, list) else []})
+        found.append({"exercise": rec["exercise"], "payload": rec.get("payload")})
     return found
 
 

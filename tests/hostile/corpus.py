@@ -187,6 +187,70 @@ def dy_dw2(w1, w2, x1, x2):
     return _helper(w1, w2, x1, x2)
 '''
 
+# the reference reached without an import the screen sees (issue 23): through an object an
+# instructor's cell imported, a module's name in pkgutil's "module:attribute" form, a thread
+# the tripwire did not watch, a tripwire switched off, a value computed in another cell
+REFERENCE_GETMODULE = {  # the module of the view the instructor's cell imported
+    "u1_z_cs1": "import inspect\n_m = inspect.getmodule(ReluNeuronView)\n"
+                "z_cs1 = _m.forward(**_m.STATES[1])[0]",
+    "u1_dy_dw2_cs1": "dy_dw2_cs1 = _m.chain_rule(**_m.STATES[1])[2]",
+    "u1_z_cs2": "z_cs2 = _m.forward(**_m.STATES[2])[0]",
+    "u1_dy_dw2_cs2": "dy_dw2_cs2 = _m.chain_rule(**_m.STATES[2])[2]",
+    "u1_w2_next_cs2": "w2_next_cs2 = _m.STATES[2]['w2'] - 0.01 * _m.chain_rule(**_m.STATES[2])[2]",
+}
+REFERENCE_RESOLVE = {
+    "u1_z_cs1": "import pkgutil\n"
+                '_forward = pkgutil.resolve_name("workbook.reference.relu_neuron:forward")\n'
+                "z_cs1 = _forward(0.1, -0.1, 1.0, 20.0)[0]",
+    "u1_dy_dw2_cs2": '_chain = pkgutil.resolve_name("workbook.reference.relu_neuron:chain_rule")\n'
+                     "dy_dw2_cs2 = _chain(0.1, -0.1, 20.0, 10.0)[2]",
+}
+REFERENCE_THREAD = {
+    "u1_relu_grad": '''
+import pkgutil
+import threading
+
+import numpy as np
+
+_act = pkgutil.resolve_name("nnkit.activations:get_activation")
+
+
+def _in_thread(f, *args):
+    out = []
+    thread = threading.Thread(target=lambda: out.append(f(*args)))
+    thread.start()
+    thread.join()
+    return out[0]
+
+
+def relu_grad(z):
+    return _in_thread(lambda: _act("relu").grad(np.asarray(z, dtype=float)))
+''',
+    "u1_dy_dw2": '''
+_chain = pkgutil.resolve_name("workbook.reference.relu_neuron:chain_rule")
+
+
+def dy_dw2(w1, w2, x1, x2):
+    return _in_thread(_chain, w1, w2, x1, x2)[2]
+''',
+}
+REFERENCE_UNTRIP = '''
+import pkgutil
+import sys
+
+import numpy as np
+
+
+def relu_grad(z):
+    getattr(sys, "".join(["set", "profile"]))(None)  # the tripwire's profiler, off
+    act = pkgutil.resolve_name("nnkit.activations:get_activation")("relu")
+    return act.grad(np.asarray(z, dtype=float))
+'''
+REFERENCE_ELSEWHERE = '''
+from workbook.reference import relu_neuron as _course
+_factors = _course.chain_rule(**_course.STATES[1])
+'''
+
 # ---------------------------------------------------------------------------- faults
 DZ = '\ndz_dw2 = "x2"\n'  # the answer of u1_dz_dw2, after the fault
 INFINITE_LOOP = "while True:\n    pass"
@@ -494,15 +558,29 @@ CASES = [
     Case("cheat_nnkit_hidden_import", "nnkit reached through __import__ and getattr strings",
          cells={"u1_relu_grad": NNKIT_ALIAS_HIDDEN}, score=(0, FULL - 2),
          feedback=("nnkit",)),
-    Case("cheat_nnkit_indirect", "nnkit called from a helper in an added cell (tripwire)",
+    Case("cheat_nnkit_indirect", "nnkit called from a helper in an added cell (the grading "
+         "edition refuses it)",
          cells={"u1_relu_grad": NNKIT_INDIRECT}, before={"u1_relu_grad": NNKIT_INDIRECT_HELPER},
          score=(FULL - 2, FULL - 2), feedback=("nnkit",)),
     Case("cheat_reference_call", "dy_dw2 returns the reference's chain rule (workbook.reference)",
          cells={"u1_dy_dw2": REFERENCE_CALL}, score=(FULL - 2, FULL - 2), feedback=("nnkit",)),
     Case("cheat_reference_indirect", "the reference called from a helper in an added cell "
-         "(tripwire)", cells={"u1_dy_dw2": REFERENCE_INDIRECT},
+         "(the grading edition refuses it)", cells={"u1_dy_dw2": REFERENCE_INDIRECT},
          before={"u1_dy_dw2": REFERENCE_INDIRECT_HELPER}, score=(FULL - 2, FULL - 2),
          feedback=("nnkit",)),
+    Case("cheat_reference_getmodule", "five values from the module of a view class the "
+         "instructor imported (inspect.getmodule)", base="blank", views=True,
+         cells=REFERENCE_GETMODULE, score=NO_POINTS, feedback=("nnkit",)),
+    Case("cheat_reference_resolve_name", "values from pkgutil.resolve_name('module:name')",
+         base="blank", cells=REFERENCE_RESOLVE, score=NO_POINTS, feedback=("nnkit",)),
+    Case("cheat_reference_thread", "functions that call the reference in a thread",
+         base="blank", cells=REFERENCE_THREAD, score=NO_POINTS, feedback=("nnkit",)),
+    Case("cheat_reference_untrip", "the function switches the tripwire's profiler off",
+         base="blank", cells={"u1_relu_grad": REFERENCE_UNTRIP}, score=NO_POINTS,
+         feedback=("nnkit",)),
+    Case("cheat_reference_elsewhere", "a value computed by the reference in an added cell",
+         base="blank", before={"u1_dy_dw2_cs1": REFERENCE_ELSEWHERE},
+         cells={"u1_dy_dw2_cs1": "dy_dw2_cs1 = _factors[2]"}, score=NO_POINTS),
     Case("leak_seed", "prints the grading seed from the environment", score=(FULL, FULL),
          before={"u1_dz_dw2": SEED_AND_CASES}, feedback=("SEED-SEEN: []",)),
     # -- faults: the affected answer scores zero, the rest of the notebook is graded

@@ -3,7 +3,8 @@ built on nnkit (one module per topic, named like the view that shows it).
 
 The units' exercises judge answers against it, the views draw it; it is the answer key, so the
 grader treats it like nnkit: an answer that uses it scores 0 for that exercise
-(autograder/screen.py and the tripwire in autograder/execute.py). Student-facing helpers
+(autograder/screen.py), and in the grading kernel it computes nothing for a notebook's code
+(autograder/guard.py). Student-facing helpers
 (workbook.i18n, workbook.symbolic) never import it.
 
 - ``relu_neuron``       unit 1: the mini network z = w1 x1 + w2 x2, y = ReLU(z)
