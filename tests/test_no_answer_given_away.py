@@ -6,13 +6,14 @@ answer cell (its text without the solution regions: signature, docstring, ``name
 the hints of the exercises checked so far. A view built above the check counts with **every
 state its controls can reach**: its start, every button (clicked again and again, then Reset),
 every value of every control's grid (slider steps, dropdown options); a view whose whole grid
-is small is enumerated completely, a larger one control by control, and in every case it is
-searched at the exercise's own inputs (a function exercise whose parameters are controls of
-the view is asked on its cases, moved to the nearest grid point).
+is small is enumerated completely, a larger one control by control. A function exercise whose
+parameters are controls of the view is searched at its own inputs: the view is set to each of
+its cases (moved to the nearest grid point).
 
 - value exercises: the expected value must not be shown as a number with decimals (``3,38`` gives
-  away 3.375); whole numbers count when a view shows them with decimals (``10,00``) or a text
-  states them after ``=`` (``f'(2) = 12``);
+  away 3.375); whole numbers count when a text states them after ``=`` (``f'(2) = 12``); a view
+  counts with values of two significant digits or more (``−1,90``) in its start and button
+  states, of three or more (not a control's own value) in its grid;
 - function exercises: no view above computes the function on its inputs, no text states it as
   a formula of its parameters (``w - lr * grad`` in a docstring) or by cases (``0 for z <= 0,
   1 for z > 0``, LaTeX ``cases``);
@@ -76,8 +77,10 @@ def shows(text, value):
 
 
 def digits(value):
-    """The significant digits of ``value`` (0,375: 3; 0,5: 1; 10: 1). A sweep over thousands of
-    slider states shows 0,50 or 3,00 somewhere by chance; a value of three digits it does not."""
+    """The significant digits of ``value`` (0,375: 3; 0,5: 1; 10: 1). A view shows 0,50 or 3,00
+    by chance (unit 4's graph shows q = x + y = 3,00 at its start); a value of two digits it shows
+    by chance only in a sweep over thousands of slider states, one of three digits not even
+    there."""
     text = f"{abs(value):.6g}".replace(".", "").lstrip("0").rstrip("0")
     return max(len(text), 1)
 
@@ -368,13 +371,13 @@ def leaks_of(module, lang):
                     if (shows(text, value) and not (whole and abs(value) <= 12)) or (
                             whole and abs(value) >= 10 and states_whole(text, value)):
                         leaks.append(f"{ex.id}: {value} stated in text {i}: {text[:80]!r}")
-            for view in views:
+            sought = [v for v in values if not (v == round(v) and abs(v) < 2)]
+            for view in views if sought else ():
                 if id(view) not in states:
                     states[id(view)] = list(reachable_texts(view))
                 for text, controls, on_grid in states[id(view)]:
-                    hit = [v for v in values if shows(text, v) and not (
-                        v == round(v) and abs(v) < 2) and not (on_grid and (
-                            digits(v) < 3 or np.isclose(v, controls).any()))]
+                    hit = [v for v in sought if shows(text, v) and digits(v) >= 2 and not (
+                        on_grid and (digits(v) < 3 or np.isclose(v, controls).any()))]
                     if hit:
                         leaks.append(f"{ex.id}: {hit} shown by {type(view).__name__} at "
                                      f"{controls}: {text[:120]!r}")
