@@ -481,15 +481,13 @@ Werten an den Knoten und den Gradienten $\partial y/\partial w$ an den Kanten. A
 wie in den Aufgaben, die Ausgabe $y$ selbst; das Diagramm nennt sie $L$ (für ein einzelnes
 Beispiel sind Verlust und Kosten dasselbe). Mit den Schaltflächen springen Sie zu den beiden
 Zuständen aus Teil c): Stimmen $z$ und $\partial y/\partial w_2$ mit Ihren Ergebnissen überein?
-Und was sagt die Ansicht zu Ihrer Überlegung, wie sich $w_2$ im Zustand 1 ändert?
 """, en=r"""### Check your results on the mini network
 
 Move the sliders: the diamond marks the current weighted sum $z$ on the ReLU curve (left) and on
 its derivative (right). The diagram below shows the network with the values at the nodes and the
 gradients $\partial y/\partial w$ at the edges. As in the exercises, the cost is the output $y$
 itself; the diagram calls it $L$ (for a single example, loss and cost coincide). The buttons jump
-to the two states of part c): do $z$ and $\partial y/\partial w_2$ agree with your results? And
-what does the view say about your thoughts on how $w_2$ changes in state 1?
+to the two states of part c): do $z$ and $\partial y/\partial w_2$ agree with your results?
 """),
     code("""from workbook.views.relu_neuron import ReluNeuronView
 

@@ -1222,8 +1222,10 @@ Kettenregel
 $$\frac{\partial o_i}{\partial o_{i-1}} = 1 + w_i\,\sigma'(s_i).$$
 
 Die 1 kommt vom **Identitätspfad** (He et al., 2016): Der Gradient läuft unverändert an der
-Schicht vorbei. Ein Produkt solcher Faktoren verschwindet nicht exponentiell wie
-$\prod_i w_i\,\sigma'(s_i)$, solange kein $w_i\,\sigma'(s_i)$ nahe bei $-1$ liegt. Deshalb erhält
+Schicht vorbei. Sind die $w_i\,\sigma'(s_i)$ klein, liegt jeder Faktor nahe bei 1, und das
+Produkt verschwindet nicht exponentiell wie $\prod_i w_i\,\sigma'(s_i)$; mit
+$w_i\,\sigma'(s_i) \ge 0$ (wie hier mit positiven Gewichten) ist jeder Faktor sogar mindestens 1.
+Deshalb erhält
 in der Abbildung die erste Schicht mit Residualverbindungen absolut etwa $5{,}6\cdot10^{-5}$
 statt $7{,}3\cdot10^{-9}$.
 
@@ -1244,8 +1246,9 @@ gives
 $$\frac{\partial o_i}{\partial o_{i-1}} = 1 + w_i\,\sigma'(s_i).$$
 
 The 1 comes from the **identity path** (He et al., 2016): the gradient passes the layer
-unchanged. A product of such factors does not vanish exponentially like
-$\prod_i w_i\,\sigma'(s_i)$, as long as no $w_i\,\sigma'(s_i)$ is close to $-1$. That is why, in
+unchanged. If the $w_i\,\sigma'(s_i)$ are small, every factor is close to 1, and the product
+does not vanish exponentially like $\prod_i w_i\,\sigma'(s_i)$; with $w_i\,\sigma'(s_i) \ge 0$ (as
+here, with positive weights) every factor is even at least 1. That is why, in
 the figure, the first layer with residual connections gets about $5.6\cdot10^{-5}$ in absolute
 terms instead of $7.3\cdot10^{-9}$.
 
