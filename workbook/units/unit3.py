@@ -1092,7 +1092,8 @@ Danach haben wir alle Zutaten für die Ableitungen; sie zu berechnen ist der
 einmal: Man speichert sie beim Vorwärtsdurchlauf, statt sie neu zu berechnen (in nnkit der `cache`
 jeder Schicht). Das spart Rechenzeit und kostet Speicher – für jede Schicht und jedes Beispiel des
 Mini-Batches die Aktivierungen; bei großen Netzen ist das oft mehr Speicher als für die Gewichte.
-Anschließend können wir für **jedes Gewicht** einen Schritt des
+(Wie dieselbe Rechnung Knoten für Knoten auf einem Rechengraphen abläuft, zeigt Einheit 4,
+Abschnitt 0.) Anschließend können wir für **jedes Gewicht** einen Schritt des
 **Gradientenabstiegs** machen, mit der Lernrate $\eta$ (auf den Folien $\alpha$):
 
 $$w_{10}^{(2)} := w_{10}^{(2)} - \eta\, \frac{\partial J}{\partial w_{10}^{(2)}}, \qquad \dots,
@@ -1118,7 +1119,8 @@ Then we have all the ingredients for the derivatives; computing them is the **ba
 It needs the values of the forward pass ($g(z_{ik})$, $\hat y_i$) once more: they are stored during
 the forward pass instead of being computed again (in nnkit, the `cache` of every layer). That saves
 computing time and costs memory – the activations of every layer for every example of the
-mini-batch; for large networks this is often more memory than the weights take.
+mini-batch; for large networks this is often more memory than the weights take. (How the same
+computation runs node by node on a computational graph is shown in unit 4, section 0.)
 After that we can take one step of **gradient descent** for **every weight**, with the learning
 rate $\eta$ (on the lecture slides $\alpha$):
 
