@@ -153,13 +153,11 @@ def test_edition_has_no_unit_sources_or_build_tools(student):
 
 
 # Solutions that are, verbatim, the code of what the course hands out on purpose: nnkit (the
-# library students read; the grader flags answers that call it) and a view that shows the very
-# quotients (its reference maths is due to move to workbook/reference/, issue 12). Listed so
-# that a new one fails and a removed one must be struck off.
+# library students read; the grader flags answers that call it). Listed so that a new one fails
+# and a removed one must be struck off (the difference-quotient view's two quotients were, until
+# it computed them through nnkit: issue 26).
 KNOWN = {
     ("nnkit/activations.py", "return (np.asarray(z) > 0).astype(float)"),
-    ("workbook/views/difference_quotient.py", "return (f(x + h) - f(x)) / h"),
-    ("workbook/views/difference_quotient.py", "return (f(x + h) - f(x - h)) / (2 * h)"),
 }
 
 

@@ -60,7 +60,7 @@ def test_difference_quotient_errors_have_the_expected_orders():
     np.testing.assert_allclose(central, h**2, rtol=1e-5)
     # round-off on the left: at h = 1e-12 the forward error is far above the truncation 6e-12
     assert dq.errors(2.0, np.array([1e-12]))[0][0] > 1e-6
-    assert dq.cube_prime(2.0) == 12.0
+    assert dq.EXACT(2.0) == 12.0
 
 
 def test_sci_formats_in_both_languages():

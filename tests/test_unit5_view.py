@@ -321,7 +321,7 @@ def test_view_remedy_controls_speak_german():
 
 
 def test_the_remedies_text_states_what_the_view_shows():
-    """Unit 5, "Gegenmittel": |d o_N / d w_1| at N = 30 for the settings the text names."""
+    """Unit 5, "Abhilfen": |d o_N / d w_1| at N = 30 for the settings the text names."""
     def at_30(activation, scale):
         w, b = V_ref.chain_parameters(30, scale)
         return V_ref.gradient_vs_depth(0.5, w, b, activation)[0][29]
@@ -339,7 +339,7 @@ def test_the_remedies_text_states_what_the_view_shows():
 
 
 def test_the_remedies_text_states_what_the_wide_chain_shows():
-    """Unit 5, "Gegenmittel": ||dJ/dW_j|| of the wide chain at N = 30 for the settings the text
+    """Unit 5, "Abhilfen": ||dJ/dW_j|| of the wide chain at N = 30 for the settings the text
     names (per layer j = 1..30)."""
     def wide(activation, init, normalise=False):
         return V.wide_gradients(30, activation, init, normalise)
@@ -359,3 +359,50 @@ def test_the_remedies_text_states_what_the_wide_chain_shows():
     np.testing.assert_allclose(clipped / clipped[-1], wide("relu", "normal")
                                / wide("relu", "normal")[-1])
     np.testing.assert_array_equal(V.clipped(sigmoid, 1.0), sigmoid)
+
+
+def test_the_remedies_text_sigmoid_with_matching_biases():
+    """Unit 5, "Abhilfen": w_i = 4,2, b_i = -2,1 and x = 0,5 put every sum at s_i = 0, every
+    factor at 4,2 / 4 = 1,05, and |d o_30 / d w_1| = 0,5 * 1/4 * 1,05^29 ~ 0,51."""
+    w, b = np.full(30, 4.2), np.full(30, -2.1)
+    s, _ = V_ref.chain_forward(0.5, w, b, "sigmoid")
+    np.testing.assert_array_equal(s, 0.0)
+    gradient = V_ref.gradient_vs_depth(0.5, w, b, "sigmoid")[0][29]
+    np.testing.assert_allclose(gradient, 0.5 * 0.25 * 1.05**29, rtol=1e-12)
+    assert 0.505 < gradient < 0.515
+
+
+def test_the_residual_text_states_what_the_figure_shows():
+    """Unit 5, "Warum Residualblöcke helfen": the numbers of the text (N = 12, sigmoid, w = 1)."""
+    plain = V_ref.gradients_per_layer(12, "plain", "sigmoid", 1.0)
+    residual = V_ref.gradients_per_layer(12, "residual", "sigmoid", 1.0)
+    assert 5.5e-5 < residual[0] < 5.7e-5 and 7.2e-9 < plain[0] < 7.4e-9     # 5,6e-5 vs 7,3e-9
+    relative, relative_plain = residual / residual[-1], plain / plain[-1]
+    assert 5.5e-5 < relative[9] < 6.5e-5 and 3.5e-5 < relative[10] < 4.5e-5  # 6e-5, 4e-5
+    assert 0.035 < relative_plain[9] < 0.045 and 0.185 < relative_plain[10] < 0.2  # 0,04; 0,19
+    # o_i grows to about 9,7 and sigma'(s_i) falls to about 6e-5: the sigmoid saturates
+    w, b = V_ref.chain_parameters(12, 1.0)
+    o, s = 0.5, []
+    for i in range(12):
+        s.append(w[i] * o + b[i])
+        a = 1 / (1 + np.exp(-s[-1]))
+        o = a + o if 1 <= i <= 10 else a
+        if i == 10:
+            assert 9.6 < o < 9.8 and 9.6 < s[-1] < 9.8
+            assert 5.5e-5 < a * (1 - a) < 6.5e-5
+
+
+def test_the_view_before_the_skip_exercises_shows_no_skip_connection():
+    """Unit 5: the first view stands before 2c-2e; it must not show the skip connection's curve,
+    readout or diagram (with_skip=False), the second one does."""
+    set_language("de")
+    try:
+        plain = V.VanishingView(depth=6, with_skip=False)
+        assert "skip" not in plain.controls
+        assert plain.skip_line.axes is None
+        assert "Skip-Verbindung" in plain.readout.value  # "ohne Skip-Verbindung" only
+        assert "mit Skip-Verbindung" not in plain.readout.value
+        full = V.VanishingView(depth=6)
+        assert "skip" in full.controls and "mit Skip-Verbindung" in full.readout.value
+    finally:
+        set_language("en")

@@ -80,7 +80,12 @@ TERMS = [
     Term("Batch-Normalisierung, Normalisierung", "batch normalisation, normalisation", "",
          (r"Batchnormalisierung", r"\bBatch[- ]?Norm\b")),
     Term("Prüfzelle, Selbstprüfung", "check cell, self-check", "Die Zelle `check(\"…\")` unter "
-         "einer Antwortzelle; im Feedback die bewertete Zelle.", (r"Testzelle",)),
+         "einer Antwortzelle; im Feedback die bewertete Zelle.",
+         (r"Testzelle", r"Selbstkontrolle")),
+    Term("Mini-Batch", "mini-batch", "Die Beispiele, die gemeinsam durch das Netz laufen.",
+         (r"\bStapel\b",)),
+    Term("Abhilfe", "remedy", "Was gegen ein Problem des Trainings hilft (tote Neuronen, "
+         "verschwindende Gradienten).", (r"Gegenmittel",)),
 ]
 
 # Formal address ("Sie") throughout; the informal forms are forbidden.

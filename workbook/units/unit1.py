@@ -110,9 +110,9 @@ RELU_GRAD = Exercise(
     mistakes=[
         Mistake("relu_prime_zero_is_one", _relu_grad_at_zero_is_one, hint(
             de="Fast richtig, aber an der Stelle z = 0 stimmt der Wert nicht. Lesen Sie die "
-               "Fallunterscheidung der Aufgabe genau: In welchen Fall gehört z = 0?",
-            en="Almost right, but the value at z = 0 is wrong. Read the cases of the exercise "
-               "carefully: which case does z = 0 belong to?")),
+               "Konvention an der Knickstelle noch einmal: Welche Steigung gilt bei z = 0?",
+            en="Almost right, but the value at z = 0 is wrong. Read the convention at the kink "
+               "again: which slope applies at z = 0?")),
         Mistake("relu_instead_of_grad", lambda z: np.maximum(np.asarray(z, dtype=float), 0.0),
                 hint(de="Ihre Funktion gibt ReLU(z) selbst zurück, nicht die Ableitung. Welche "
                          "Steigung hat die Gerade y = z?",
@@ -285,7 +285,7 @@ an dem kleinsten Netz durch, das es gibt: ein Neuron mit zwei Eingaben und der A
 ReLU. Am Ende sehen Sie, warum ein ReLU-Neuron „sterben“ kann.
 
 **Lernziele.** Sie können
-- die Ableitung von ReLU angeben und begründen, warum ReLU′(0) = 0 gesetzt wird,
+- die Ableitung von ReLU angeben und die Konvention an der Knickstelle begründen,
 - die Kettenregel für $\partial y/\partial w_2$ anwenden und für konkrete Zahlen auswerten,
 - erklären, was mit einem Gewicht passiert, dessen Gradient für alle Daten 0 ist (tote Neuronen).
 """, en=r"""# Unit 1: ReLU and the chain rule
@@ -297,7 +297,7 @@ network there is: one neuron with two inputs and the activation function ReLU. A
 see why a ReLU neuron can "die".
 
 **Learning goals.** You can
-- state the derivative of ReLU and explain why ReLU′(0) = 0 is used,
+- state the derivative of ReLU and explain the convention at the kink,
 - apply the chain rule for $\partial y/\partial w_2$ and evaluate it for concrete numbers,
 - explain what happens to a weight whose gradient is 0 for all data (dead neurons).
 """),
@@ -309,12 +309,8 @@ $$z = w_1 x_1 + w_2 x_2, \qquad
   y = \mathrm{ReLU}(z) = \begin{cases} 0, & z \le 0\\ z, & z > 0\end{cases}$$
 
 Der Zustand des Netzes ist durch die momentanen Werte der Gewichte $w_1, w_2$ und die aktuellen
-Daten $x_1, x_2$ bestimmt. Bewegen Sie die Schieberegler: Die Raute markiert die aktuelle
-gewichtete Summe $z$ auf der ReLU-Kurve (links) und auf ihrer Ableitung (rechts). Das Diagramm
-darunter zeigt das Netz mit den Werten an den Knoten und den Gradienten $\partial y/\partial w$
-an den Kanten. Als Kosten dient hier, wie in der Aufgabe, die Ausgabe $y$ selbst; das Diagramm
-nennt sie $L$ (für ein einzelnes Beispiel sind Verlust und Kosten dasselbe).
-Mit den Schaltflächen springen Sie zu den beiden Zuständen aus Teil c).
+Daten $x_1, x_2$ bestimmt. Als Kosten dient in dieser Einheit die Ausgabe $y$ selbst. Nach
+Teil c) können Sie Ihre Ergebnisse an einer Ansicht des Netzes prüfen.
 """, en=r"""## The mini network
 
 Two inputs $x_1, x_2$, two weights $w_1, w_2$, no bias:
@@ -323,51 +319,36 @@ $$z = w_1 x_1 + w_2 x_2, \qquad
   y = \mathrm{ReLU}(z) = \begin{cases} 0, & z \le 0\\ z, & z > 0\end{cases}$$
 
 The state of the network is given by the current values of the weights $w_1, w_2$ and the current
-data $x_1, x_2$. Move the sliders: the diamond marks the current weighted sum $z$ on the ReLU curve
-(left) and on its derivative (right). The diagram below shows the network with the values at the
-nodes and the gradients $\partial y/\partial w$ at the edges. As in the exercise, the cost is the
-output $y$ itself; the diagram calls it $L$ (for a single example, loss and cost coincide).
-The buttons jump to the two states of part c).
+data $x_1, x_2$. In this unit the cost is the output $y$ itself. After part c) you can check your
+results in a view of the network.
 """),
-    code("""from workbook.views.relu_neuron import ReluNeuronView
-
-ReluNeuronView()"""),
-
     # ------------------------------------------------------------------ a)
     md(de=r"""## a) Die Ableitung von ReLU
 
-Für $z < 0$ ist ReLU konstant 0, für $z > 0$ ist ReLU die Gerade $y = z$. Die Ableitung
-$\partial y/\partial z$ ist also auf beiden Seiten einfach – nur an der Knickstelle $z = 0$ ist
-ReLU nicht differenzierbar: Die Steigung links ist 0, rechts 1.
+Für $z < 0$ ist ReLU konstant, für $z > 0$ ist ReLU die Gerade $y = z$. Die Ableitung
+$\partial y/\partial z$ ist also auf beiden Seiten leicht zu bestimmen – nur an der Knickstelle
+$z = 0$ ist ReLU nicht differenzierbar: Die Steigung von links und die von rechts sind verschieden.
 
-**Konvention: ReLU′(0) = 0.** Jeder Wert zwischen 0 und 1 ist an der Knickstelle ein
-*Subgradient* (die Steigung einer Geraden durch den Knick, die nie oberhalb der Kurve liegt), und
-jeder wäre für den Gradientenabstieg zulässig. PyTorch, TensorFlow und JAX setzen wie nnkit
-ReLU′(0) = 0; die Ableitung lautet also
-
-$$\frac{\partial y}{\partial z} = \begin{cases} 0, & z \le 0\\ 1, & z > 0.\end{cases}$$
-
-In der Praxis trifft $z$ den Wert 0 selten genau – aber wenn, dann soll Ihr Code dasselbe liefern
-wie die Bibliotheken.
+**Konvention an der Knickstelle.** Jeder Wert zwischen der linken und der rechten Steigung ist an
+der Knickstelle ein *Subgradient* (die Steigung einer Geraden durch den Knick, die nie oberhalb der
+Kurve liegt), und jeder wäre für den Gradientenabstieg zulässig. PyTorch, TensorFlow und JAX setzen
+wie nnkit bei $z = 0$ die **Steigung von links** ein. In der Praxis trifft $z$ den Wert 0 selten
+genau – aber wenn, dann soll Ihr Code dasselbe liefern wie die Bibliotheken.
 
 **Aufgabe a (2 Punkte).** Implementieren Sie `relu_grad(z)`: Die Funktion erhält ein NumPy-Array `z`
 und gibt ein Array derselben Form mit den Werten von $\partial y/\partial z$ zurück (ohne Schleife,
 also vektorisiert).
 """, en=r"""## a) The derivative of ReLU
 
-For $z < 0$ ReLU is constant 0, for $z > 0$ it is the line $y = z$. So the derivative
-$\partial y/\partial z$ is simple on both sides – only at the kink $z = 0$ is ReLU not
-differentiable: the slope on the left is 0, on the right 1.
+For $z < 0$ ReLU is constant, for $z > 0$ it is the line $y = z$. So the derivative
+$\partial y/\partial z$ is easy to find on both sides – only at the kink $z = 0$ is ReLU not
+differentiable: the slope from the left and the slope from the right differ.
 
-**Convention: ReLU′(0) = 0.** Every value between 0 and 1 is a *subgradient* at the kink (the slope
-of a line through the kink that never lies above the curve), and each would be admissible for
-gradient descent. PyTorch, TensorFlow and JAX, like nnkit, use ReLU′(0) = 0, so the derivative
-is
-
-$$\frac{\partial y}{\partial z} = \begin{cases} 0, & z \le 0\\ 1, & z > 0.\end{cases}$$
-
-In practice $z$ rarely hits 0 exactly – but when it does, your code should agree with the
-libraries.
+**Convention at the kink.** Every value between the left and the right slope is a *subgradient* at
+the kink (the slope of a line through the kink that never lies above the curve), and each would be
+admissible for gradient descent. PyTorch, TensorFlow and JAX, like nnkit, use the **slope from the
+left** at $z = 0$. In practice $z$ rarely hits 0 exactly – but when it does, your code should agree
+with the libraries.
 
 **Exercise a (2 points).** Implement `relu_grad(z)`: it takes a NumPy array `z` and returns an array
 of the same shape with the values of $\partial y/\partial z$ (without a loop, i.e. vectorised).
@@ -376,7 +357,7 @@ of the same shape with the values of $\partial y/\partial z$ (without a loop, i.
 
 
 def relu_grad(z):
-    """dy/dz of y = ReLU(z), elementwise: 0 for z <= 0, 1 for z > 0."""
+    """dy/dz of y = ReLU(z), elementwise: an array shaped like z."""
     ### BEGIN SOLUTION
     return (np.asarray(z) > 0).astype(float)
     ### END SOLUTION'''),
@@ -457,27 +438,26 @@ $z > 0$ look like.
 Der Index $cs$ steht für *current state*, den momentanen Zustand; so heißt er in der Mitschrift.
 
 **Vorsicht beim Eintippen:** Python schreibt Dezimalzahlen mit Punkt. `w1 = 0.1` ist die Zahl 0,1;
-`w1 = 0,1` dagegen ist das *Tupel* `(0, 1)` – ohne Fehlermeldung. Die Selbstkontrolle erkennt
-das und weist Sie darauf hin.
+`w1 = 0,1` dagegen ist das *Tupel* `(0, 1)` – ohne Fehlermeldung. Die Prüfzelle erkennt das
+und weist Sie darauf hin.
 
 **Aufgabe c (i) (2 Punkte).** Bestimmen Sie im Zustand 1 die Werte $z|_{cs}$ und
 $\partial y/\partial w_2|_{cs}$ als `z_cs1` und `dy_dw2_cs1` (als Zahlen oder als Rechenausdruck in
 Python; Ihre Funktion aus c) dürfen Sie benutzen).
-Prüfen Sie Ihr Ergebnis anschließend mit der Schaltfläche „Zustand 1“ oben.
 """, en=r"""### Two concrete states
 
 | | $w_1$ | $x_1$ | $w_2$ | $x_2$ |
 |---|---|---|---|---|
-| "current state 1" | 0.1 | 1 | −0.1 | 20 |
-| "current state 2" | 0.1 | 20 | −0.1 | 10 |
+| state 1 | 0.1 | 1 | −0.1 | 20 |
+| state 2 | 0.1 | 20 | −0.1 | 10 |
+
+The index $cs$ stands for *current state*; this is what the lecture notes call it.
 
 (The German lecture notes write 0,1 with a decimal comma; in Python it is always `0.1`:
-`w1 = 0,1` would silently be the *tuple* `(0, 1)`. The self-check detects this.)
+`w1 = 0,1` would silently be the *tuple* `(0, 1)`. The check cell detects this.)
 
 **Exercise c (i) (2 points).** Determine $z|_{cs}$ and $\partial y/\partial w_2|_{cs}$ in state 1 as
 `z_cs1` and `dy_dw2_cs1` (as numbers or as a Python expression; you may use your function from c)).
-Then check your result with the
-"current state 1" button above.
 """),
     exercise(Z_CS1, points=1, solution="z_cs1 = 0.1 * 1 + (-0.1) * 20"),
     exercise(DY_DW2_CS1, points=1, solution="dy_dw2_cs1 = 0.0  # z = -1.9 <= 0, so dy/dz = 0"),
@@ -493,6 +473,25 @@ learning rate $\eta = 0.01$: what is $w_2^{(t+1)}$ (`w2_next_cs2`)? (And in stat
 without computing.)
 """),
     exercise(W2_NEXT_CS2, points=1, solution="w2_next_cs2 = -0.1 - 0.01 * 10.0"),
+    md(de=r"""### Prüfen Sie Ihre Ergebnisse am Mini-Netz
+
+Bewegen Sie die Schieberegler: Die Raute markiert die aktuelle gewichtete Summe $z$ auf der
+ReLU-Kurve (links) und auf ihrer Ableitung (rechts). Das Diagramm darunter zeigt das Netz mit den
+Werten an den Knoten und den Gradienten $\partial y/\partial w$ an den Kanten. Als Kosten dient,
+wie in den Aufgaben, die Ausgabe $y$ selbst; das Diagramm nennt sie $L$ (für ein einzelnes
+Beispiel sind Verlust und Kosten dasselbe). Mit den Schaltflächen springen Sie zu den beiden
+Zuständen aus Teil c): Stimmen $z$ und $\partial y/\partial w_2$ mit Ihren Ergebnissen überein?
+""", en=r"""### Check your results on the mini network
+
+Move the sliders: the diamond marks the current weighted sum $z$ on the ReLU curve (left) and on
+its derivative (right). The diagram below shows the network with the values at the nodes and the
+gradients $\partial y/\partial w$ at the edges. As in the exercises, the cost is the output $y$
+itself; the diagram calls it $L$ (for a single example, loss and cost coincide). The buttons jump
+to the two states of part c): do $z$ and $\partial y/\partial w_2$ agree with your results?
+"""),
+    code("""from workbook.views.relu_neuron import ReluNeuronView
+
+ReluNeuronView()"""),
 
     # ------------------------------------------------------------------ d)
     md(de=r"""## d) Wenn der Gradient immer 0 ist
@@ -557,7 +556,7 @@ DeadNeuronView()"""),
     manual("u1_dead_explain", 2, de=r"""**Aufgabe d, Begründung (2 Punkte, manuell bewertet).**
 Begründen Sie Ihre Wahl mit der Aktualisierungsregel. Erklären Sie, warum man von einem **toten
 Neuron** spricht, warum das beim Training ein Problem ist und ob bzw. wie das Neuron wieder
-„aufwachen“ kann. Nennen Sie zwei Gegenmittel.
+„aufwachen“ kann. Nennen Sie zwei Abhilfen.
 """, en=r"""**Exercise d, explanation (2 points, graded by hand).** Justify your choice with the
 update rule. Explain why one speaks of a **dead neuron**, why this is a problem in training, and
 whether and how the neuron can "wake up" again. Name two remedies.
@@ -570,10 +569,11 @@ $x_2 = 0$ ist. Im ersten Fall gilt dasselbe für $w_1$
 Trainingsbeispiel 0 aus und lässt keinen Gradienten durch – es ist „tot“. Es lernt nichts mehr und
 trägt nichts zur Ausgabe bei; ein Teil des Netzes liegt brach. Von selbst wacht es nicht auf; nur
 wenn sich $z$ auf anderem Weg ändert (neue Daten, in tieferen Netzen Änderungen der vorigen
-Schichten), kann wieder $z > 0$ vorkommen. Gegenmittel: Leaky ReLU ($\max(0{,}1z;\ z)$, Ableitung
-0,1 statt 0 für $z \le 0$), sorgfältige Initialisierung (z. B. ein kleiner positiver Bias) und eine
-kleinere Lernrate: Ein zu großer Schritt kann $w_2$ so weit über das Ziel hinausschieben, dass
-$z \le 0$ für alle Daten gilt – in der Simulation stirbt das Neuron des Datensatzes 2 bei großer
+Schichten), kann wieder $z > 0$ vorkommen. Abhilfe schaffen Leaky ReLU ($\max(0{,}1z;\ z)$,
+Ableitung 0,1 statt 0 für $z \le 0$), sorgfältige Initialisierung (z. B. ein kleiner positiver
+Bias) und eine kleinere Lernrate: Ein zu großer Schritt kann $w_2$ so weit über das Ziel
+hinausschieben, dass $z \le 0$ für alle Daten gilt – in der Simulation stirbt das Neuron des
+Datensatzes 2 bei großer
 Lernrate im ersten Schritt, bei kleiner Lernrate erreicht es das Ziel.""",
         solution_en=r"""With $\partial J/\partial w_2 = 0$ the update rule reads
 $w_2^{(t+1)} = w_2^{(t)} - \eta\cdot 0 = w_2^{(t)}$: $w_2$ stays unchanged, whatever the learning
@@ -595,6 +595,9 @@ the target with a small one."""),
 - Kettenregel: $\partial L/\partial w_2 = \partial L/\partial y\cdot\mathrm{ReLU}'(z)\cdot x_2$ –
   der Gradient eines Gewichts ist die Eingabe an dieser Kante mal die Ableitung der
   Aktivierungsfunktion mal $\partial L/\partial y$ (hier 1, weil die Kosten $y$ selbst sind).
+  Deshalb skaliert der Gradient mit der Eingabe: Mit $x_2 = 20$ ist $\partial y/\partial w_2$
+  zwanzigmal so groß wie mit $x_2 = 1$, und große Eingaben verlangen eine kleinere Lernrate – ein
+  Grund, die Eingaben vor dem Training zu skalieren (z. B. auf Mittelwert 0 und Varianz 1).
 - Ist $z \le 0$ für alle Daten, verschwinden alle Gradienten des Neurons: Die Gewichte bleiben
   stehen (tote Neuronen). Ein zu großer Schritt kann ein Neuron so töten; eine kleinere Lernrate
   hilft. In Einheit 2 lernen Sie Leaky ReLU und weitere Aktivierungsfunktionen kennen.
@@ -603,7 +606,10 @@ the target with a small one."""),
 - ReLU′(z) = 0 for $z \le 0$ and 1 for $z > 0$ (convention at the kink: 0).
 - Chain rule: $\partial L/\partial w_2 = \partial L/\partial y\cdot\mathrm{ReLU}'(z)\cdot x_2$ – the
   gradient of a weight is the input on that edge times the derivative of the activation function
-  times $\partial L/\partial y$ (here 1, because the cost is $y$ itself).
+  times $\partial L/\partial y$ (here 1, because the cost is $y$ itself). So the gradient scales
+  with the input: with $x_2 = 20$, $\partial y/\partial w_2$ is twenty times as large as with
+  $x_2 = 1$, and large inputs call for a smaller learning rate – one reason to scale the inputs
+  before training (e.g. to mean 0 and variance 1).
 - If $z \le 0$ for all data, all gradients of the neuron vanish: its weights stand still (dead
   neurons). A step that is too large can kill a neuron this way; a smaller learning rate helps.
   Unit 2 introduces leaky ReLU and other activation functions.

@@ -606,7 +606,7 @@ How does a neural network learn? It adjusts its weights and biases so that the c
 how badly the network fits the data – becomes smaller. This needs three building blocks:
 **activation functions**, which make the network non-linear, a **cost function**, which measures
 the error, and **gradient descent**, which improves the weights step by step. The derivatives it
-needs come from **backpropagation**, at the end of this unit.
+needs come from **backpropagation**, the last section of this unit.
 
 **Learning goals.** You can
 - implement sigmoid, ReLU, leaky ReLU and maxout with their derivatives and explain why a network
@@ -630,8 +630,7 @@ $g(z)$ weiter; $g$ ist die **Aktivierungsfunktion**. Die gebräuchlichsten:
 | Leaky ReLU | $\max(0{,}1\,z;\ z)$ | kleine Steigung 0,1 für $z < 0$ statt 0 |
 | Maxout | $\max(w_1^T x + b_1,\ w_2^T x + b_2)$ | das größere von zwei affinen „Stücken“ |
 
-Wählen Sie eine Aktivierungsfunktion und bewegen Sie $z$: Links sehen Sie $g(z)$, rechts die
-Ableitung $g'(z)$. (Maxout hat hier eine Eingabe und die Stücke $z$ und $-0{,}5z + 0{,}5$.)
+Nach Aufgabe 1c können Sie Ihre Ableitungen an einer Ansicht der vier Funktionen prüfen.
 """, en=r"""## 1. Activation functions
 
 A neuron first forms the weighted sum $z = w^T x + b$ of its inputs and then passes on $g(z)$;
@@ -644,12 +643,8 @@ $g$ is the **activation function**. The most common ones:
 | leaky ReLU | $\max(0.1\,z,\ z)$ | a small slope 0.1 for $z < 0$ instead of 0 |
 | maxout | $\max(w_1^T x + b_1,\ w_2^T x + b_2)$ | the larger of two affine "pieces" |
 
-Choose an activation function and move $z$: on the left you see $g(z)$, on the right its
-derivative $g'(z)$. (Maxout has one input here and the pieces $z$ and $-0.5z + 0.5$.)
+After exercise 1c you can check your derivatives in a view of the four functions.
 """),
-    code("""from workbook.views.activations import ActivationView
-
-ActivationView()"""),
     md(de=r"""### 1a) Die Ableitung der Sigmoid-Funktion
 
 Leiten Sie $\sigma(z) = (1 + e^{-z})^{-1}$ mit der Kettenregel ab und drücken Sie das Ergebnis
@@ -704,7 +699,7 @@ the convention of ReLU applies: the slope from the left.
     return np.maximum(0.1 * z, z)
     ### END SOLUTION'''),
     exercise(LEAKY_RELU_GRAD, points=1, solution='''def leaky_relu_grad(z):
-    """d leaky_relu / dz: 0.1 for z <= 0, 1 for z > 0."""
+    """d leaky_relu / dz, elementwise: an array shaped like z."""
     ### BEGIN SOLUTION
     return np.where(np.asarray(z) > 0, 1.0, 0.1)
     ### END SOLUTION'''),
@@ -739,12 +734,22 @@ tie – as in nnkit – the first piece wins.
     return max(w1 @ x + b1, w2 @ x + b2)
     ### END SOLUTION'''),
     exercise(MAXOUT_GRAD_W, points=2, solution='''def maxout_grad_w(x, w1, b1, w2, b2):
-    """(d out / d w1, d out / d w2): x for the winning piece, zeros for the other."""
+    """(d out / d w1, d out / d w2): two arrays shaped like x."""
     ### BEGIN SOLUTION
     if w1 @ x + b1 >= w2 @ x + b2:  # a tie goes to the first piece
         return x, np.zeros_like(x)
     return np.zeros_like(x), x
     ### END SOLUTION'''),
+    md(de=r"""Prüfen Sie Ihre Ableitungen: Wählen Sie eine Aktivierungsfunktion und bewegen Sie $z$.
+Links sehen Sie $g(z)$, rechts die Ableitung $g'(z)$. (Maxout hat hier eine Eingabe und die Stücke
+$z$ und $-0{,}5z + 0{,}5$.)
+""", en=r"""Check your derivatives: choose an activation function and move $z$. On the left you see
+$g(z)$, on the right its derivative $g'(z)$. (Maxout has one input here and the pieces $z$ and
+$-0.5z + 0.5$.)
+"""),
+    code("""from workbook.views.activations import ActivationView
+
+ActivationView()"""),
     md(de=r"""### 1d) Warum nichtlinear?
 
 Die Aktivierungsfunktion macht das Netz nichtlinear – erst dadurch kann es zum Beispiel Klassen
@@ -793,7 +798,7 @@ $$a^{(k)} = f\big(W^{(k)} a^{(k-1)} + b^{(k)}\big),$$
 
 wobei $W^{(k)}$ eine Zeile pro Neuron der Schicht $k$ hat und $f$ elementweise angewendet wird.
 (In der Mitschrift steht für die erste Schicht „$W^{(0)}\cdot 1$“ – gemeint ist die Eingabe $x$.)
-nnkit speichert dieselben Gewichte transponiert, damit ein ganzer Stapel von Beispielen als
+nnkit speichert dieselben Gewichte transponiert, damit ein ganzer Mini-Batch von Beispielen als
 `X @ W + b` auf einmal durchläuft; die Rechnung ist dieselbe.
 
 **Aufgabe 2 (2 Punkte).** Implementieren Sie `layer_forward(W, a_prev, b)` für $f = \sigma$ (die
@@ -808,7 +813,7 @@ $$a^{(k)} = f\big(W^{(k)} a^{(k-1)} + b^{(k)}\big),$$
 
 where $W^{(k)}$ has one row per neuron of layer $k$ and $f$ is applied elementwise. (The lecture
 notes write "$W^{(0)}\cdot 1$" for the first layer – this means the input $x$.) nnkit stores the
-same weights transposed, so that a whole batch of examples runs through at once as `X @ W + b`;
+same weights transposed, so that a whole mini-batch of examples runs through at once as `X @ W + b`;
 the computation is the same.
 
 **Exercise 2 (2 points).** Implement `layer_forward(W, a_prev, b)` for $f = \sigma$ (the function
@@ -1045,7 +1050,7 @@ steps stop.
 with the gradient `grad` (same shape) and the learning rate `lr`.
 """),
     exercise(GD_STEP, points=1, solution='''def gd_step(w, grad, lr):
-    """One step of gradient descent: w - lr * grad."""
+    """One step of gradient descent: the new parameters, shaped like w."""
     ### BEGIN SOLUTION
     return w - lr * grad
     ### END SOLUTION'''),
@@ -1124,15 +1129,9 @@ Die drei Faktoren der Kettenregel:
 - Ableitung der gewichteten Summe („Signal“ vor der Aktivierungsfunktion):
   $\dfrac{\partial z}{\partial w_j} = a_{prev,j}$ und $\dfrac{\partial z}{\partial b} = 1$.
 
-Also
-$$\frac{\partial L}{\partial w_j} = a_{prev,j}\cdot\mathrm{ReLU}'(z)\cdot 2(O - G),\qquad
-\frac{\partial L}{\partial b} = 1\cdot\mathrm{ReLU}'(z)\cdot 2(O - G).$$
-
-Für verborgene Schichten geht es genauso weiter – dort kommt $\partial L/\partial a$ aus der
-nächsten Schicht statt aus der Verlustfunktion (Einheit 3).
-
-Probieren Sie es aus: Die Ansicht zeigt die Gradienten, die nnkit für ein Neuron mit einer
-Eingabe berechnet.
+Die Kettenregel setzt diese drei Faktoren zu $\partial L/\partial w_j$ und $\partial L/\partial b$
+zusammen. Für verborgene Schichten geht es genauso weiter – dort kommt $\partial L/\partial a$ aus
+der nächsten Schicht statt aus der Verlustfunktion (Einheit 3).
 """, en=r"""## 6. Backpropagation for an output neuron
 
 Where do the derivatives $\partial J/\partial w$ come from? Not from difference quotients (too
@@ -1153,18 +1152,10 @@ The three factors of the chain rule:
 - derivative of the weighted sum (the "signal" before the activation function):
   $\dfrac{\partial z}{\partial w_j} = a_{prev,j}$ and $\dfrac{\partial z}{\partial b} = 1$.
 
-Hence
-$$\frac{\partial L}{\partial w_j} = a_{prev,j}\cdot\mathrm{ReLU}'(z)\cdot 2(O - G),\qquad
-\frac{\partial L}{\partial b} = 1\cdot\mathrm{ReLU}'(z)\cdot 2(O - G).$$
-
-Hidden layers work the same way – there $\partial L/\partial a$ comes from the next layer instead of
-the loss function (unit 3).
-
-Try it: the diagram shows the gradients nnkit computes for a neuron with one input.
+The chain rule puts these three factors together into $\partial L/\partial w_j$ and
+$\partial L/\partial b$. Hidden layers work the same way – there $\partial L/\partial a$ comes from
+the next layer instead of the loss function (unit 3).
 """),
-    code("""from workbook.views.output_neuron import OutputNeuronView
-
-OutputNeuronView()"""),
     md(de=r"""**Aufgabe 6 (2 Punkte).** Implementieren Sie `output_neuron_grads(a_prev, w, b, G)`:
 Die Funktion gibt das Paar `(dL_dw, dL_db)` zurück – `dL_dw` ein Vektor derselben Form wie `w`,
 `dL_db` eine Zahl.
@@ -1179,6 +1170,16 @@ the pair `(dL_dw, dL_db)` – `dL_dw` a vector of the same shape as `w`, `dL_db`
     delta = 2 * (O - G) * (1.0 if z > 0 else 0.0)  # dL/dO * dO/dz
     return delta * a_prev, delta
     ### END SOLUTION'''),
+    md(de=r"""Prüfen Sie Ihr Ergebnis: Die Ansicht zeigt die Gradienten, die nnkit für ein Neuron
+mit einer Eingabe berechnet. Stimmen sie mit Ihrer Funktion überein, wenn Sie dieselben Zahlen
+einsetzen (`a_prev`, `w` als Vektoren mit einem Eintrag)?
+""", en=r"""Check your result: the view shows the gradients nnkit computes for a neuron with one
+input. Do they agree with your function for the same numbers (`a_prev`, `w` as vectors with one
+entry)?
+"""),
+    code("""from workbook.views.output_neuron import OutputNeuronView
+
+OutputNeuronView()"""),
 
     md(de=r"""## Zusammenfassung
 

@@ -441,10 +441,12 @@ EX_INGREDIENTS = Exercise(
     id="u3_ingredients", answer="ingredients", kind="value", expected=_ingredients,
     mistakes=[
         Mistake("g_in_layer1", lambda: _ingredients(g=(0, 1, 1, 1)), hint(
-            de="Die erste Schicht braucht g'(z_ik), nicht g(z_ik) als Faktor: Schauen Sie in "
-               "der Tabelle nach, welche Formeln g(z_ik) selbst enthalten.",
-            en="The first layer needs g'(z_ik), not g(z_ik) as a factor: look up in the "
-               "table which formulas contain g(z_ik) itself.")),
+            de="In der ersten Schicht steht g'(z_ik) als Faktor, und g'(z_ik) zählt als ein "
+               "Faktor – auch wenn man es für die Sigmoid-Funktion aus g(z_ik) berechnet. "
+               "Welche Formeln enthalten g(z_ik) selbst?",
+            en="In the first layer g'(z_ik) is the factor, and g'(z_ik) counts as one factor "
+               "– even though for the sigmoid one computes it from g(z_ik). Which formulas "
+               "contain g(z_ik) itself?")),
         Mistake("residual_layer2_only", lambda: _ingredients(r=(1, 1, 0, 0)), hint(
             de="Das Residuum r_i steht in allen zehn Formeln: Auch die erste Schicht erfährt "
                "den Fehler über die Kettenregel.",
@@ -546,13 +548,13 @@ Ein Netz mit **einer Eingabe, drei verborgenen Neuronen und einer Ausgabe** – 
 insgesamt – kann eine Sinuskurve erstaunlich gut nachbilden. In dieser Einheit verfolgen Sie
 Schritt für Schritt, wie es das tut:
 
-1. **Wie rechnet das Netz eine Vorhersage?** Vorwärtsdurchlauf für $x = 2$, dann für viele $x$.
+1. **Wie berechnet das Netz eine Vorhersage?** Vorwärtsdurchlauf für $x = 2$, dann für viele $x$.
 2. **Wie setzen sich die drei Aktivierungskurven zur Modellkurve zusammen?** Zehn Schieberegler.
 3. **Wie findet man die Gewichte?** Kostenfunktion, Kettenregel, alle zehn partiellen Ableitungen,
    Gradientenabstieg – und ein Netz, das vor Ihren Augen lernt.
 
 **Lernziele.** Sie können
-- den Vorwärtsdurchlauf eines 1-3-1-Netzes von Hand und vektorisiert rechnen,
+- den Vorwärtsdurchlauf eines 1-3-1-Netzes von Hand und vektorisiert berechnen,
 - erklären, wie gewichtete Sigmoid-Stufen zusammen eine nichtlineare Kurve ergeben,
 - die Kostenfunktion $J$ aufstellen und mit der Kettenregel alle zehn partiellen Ableitungen
   herleiten,
@@ -668,7 +670,7 @@ WEIGHTS_CODE = code(
 FORWARD = md(
     de=r"""## 3 Vorhersage für $x = 2$ in fünf Schritten
 
-Der **Vorwärtsdurchlauf** rechnet die Vorhersage von links nach rechts durch das Netz:
+Der **Vorwärtsdurchlauf** berechnet die Vorhersage von links nach rechts durch das Netz:
 
 1. Die Eingabe $x = 2$ liegt am Eingabeneuron an.
 2. Jedes verborgene Neuron bildet die gewichtete Summe
@@ -879,23 +881,19 @@ or `^`).""")
 LAYER2 = md(
     de=r"""## 8 Ableitungen nach den Gewichten der zweiten Schicht
 
-In $J$ kommt $w_{1k}^{(2)}$ nur im Summanden $w_{1k}^{(2)}\, g(z_{ik})$ von $\hat y_i$ vor, und
-$g(z_{ik})$ hängt nicht von $w_{1k}^{(2)}$ ab. Also ist $\partial \hat y_i/\partial w_{1k}^{(2)} =
-g(z_{ik})$ und $\partial \hat y_i/\partial w_{10}^{(2)} = 1$. Summenregel und Kettenregel (außen
-das Quadrat, innen $y_i - \hat y_i$) ergeben:
+Beginnen wir mit dem Bias-Gewicht $w_{10}^{(2)}$: Es kommt in $J$ nur als Summand von $\hat y_i$
+vor, also ist $\partial \hat y_i/\partial w_{10}^{(2)} = 1$. Summenregel und Kettenregel (außen das
+Quadrat, innen $y_i - \hat y_i$) ergeben
 
 $$\frac{\partial J}{\partial w_{10}^{(2)}} = \frac{2}{2n}\sum_{i=1}^n (y_i - \hat y_i)\cdot(-1)
-  = -\frac1n \sum_{i=1}^n (y_i - \hat y_i), \qquad
-  \frac{\partial J}{\partial w_{1k}^{(2)}} = \frac{2}{2n}\sum_{i=1}^n (y_i - \hat y_i)\cdot
-  \big(-g(z_{ik})\big) = -\frac1n \sum_{i=1}^n (y_i - \hat y_i)\, g(z_{ik}).$$
+  = -\frac1n \sum_{i=1}^n (y_i - \hat y_i).$$
 
 Der Faktor 2 aus der Ableitung des Quadrats kürzt sich mit dem $\tfrac12$ – deshalb steht der
 Faktor $\tfrac12$ in $J$.
 
-> **Vorsicht.** Auf einigen Folien („Was benötigen wir, um die Ableitungen zu rechnen?“) steht in
-> den Formeln der zweiten Schicht $g'(z_k)$. Das ist **falsch**: Richtig ist $g(z_k)$, wie oben
-> hergeleitet. Die Ableitung $g'$ entsteht erst, wenn das Gewicht *innerhalb* von $g$ sitzt – also
-> in der ersten Schicht.
+Für die Gewichte $w_{1k}^{(2)}$ ($k = 1, 2, 3$) ändert sich nur die innere Ableitung
+$\partial \hat y_i/\partial w_{1k}^{(2)}$: In welchem Summanden von $\hat y_i$ kommt
+$w_{1k}^{(2)}$ vor, und was in diesem Summanden hängt von $w_{1k}^{(2)}$ ab?
 
 **Aufgabe 6 (1 Punkt).** Für **einen** Datenpunkt ($n = 1$) ist $J = \tfrac12 (y - \hat y)^2$. Geben
 Sie $\partial J/\partial w_{12}^{(2)}$ als Text `dJ_dw2_12` an. Erlaubte Namen: `x`, `y`, `yhat`,
@@ -903,26 +901,35 @@ Sie $\partial J/\partial w_{12}^{(2)}$ als Text `dJ_dw2_12` an. Erlaubte Namen: 
 `g'` – z. B. `"(y + yhat) * w2_11 * z1"`.""",
     en=r"""## 8 Derivatives with respect to the weights of the second layer
 
-In $J$, $w_{1k}^{(2)}$ occurs only in the term $w_{1k}^{(2)}\, g(z_{ik})$ of $\hat y_i$, and
-$g(z_{ik})$ does not depend on $w_{1k}^{(2)}$. So $\partial \hat y_i/\partial w_{1k}^{(2)} =
-g(z_{ik})$ and $\partial \hat y_i/\partial w_{10}^{(2)} = 1$. The sum rule and the chain rule
-(outside the square, inside $y_i - \hat y_i$) give:
+Let us start with the bias weight $w_{10}^{(2)}$: it occurs in $J$ only as a term of $\hat y_i$,
+so $\partial \hat y_i/\partial w_{10}^{(2)} = 1$. The sum rule and the chain rule (outside the
+square, inside $y_i - \hat y_i$) give
 
 $$\frac{\partial J}{\partial w_{10}^{(2)}} = \frac{2}{2n}\sum_{i=1}^n (y_i - \hat y_i)\cdot(-1)
-  = -\frac1n \sum_{i=1}^n (y_i - \hat y_i), \qquad
-  \frac{\partial J}{\partial w_{1k}^{(2)}} = \frac{2}{2n}\sum_{i=1}^n (y_i - \hat y_i)\cdot
-  \big(-g(z_{ik})\big) = -\frac1n \sum_{i=1}^n (y_i - \hat y_i)\, g(z_{ik}).$$
+  = -\frac1n \sum_{i=1}^n (y_i - \hat y_i).$$
 
 The factor 2 from differentiating the square cancels the $\tfrac12$ – that is why it is in $J$.
 
-> **Careful.** Some slides ("What do we need to compute the derivatives?") show $g'(z_k)$ in the
-> second-layer formulas. That is **wrong**: the right factor is $g(z_k)$, as derived above. The
-> derivative $g'$ only appears when the weight sits *inside* $g$ – that is, in the first layer.
+For the weights $w_{1k}^{(2)}$ ($k = 1, 2, 3$) only the inner derivative
+$\partial \hat y_i/\partial w_{1k}^{(2)}$ changes: in which term of $\hat y_i$ does $w_{1k}^{(2)}$
+occur, and what in that term depends on $w_{1k}^{(2)}$?
 
 **Exercise 6 (1 point).** For **one** data point ($n = 1$), $J = \tfrac12 (y - \hat y)^2$. Give
 $\partial J/\partial w_{12}^{(2)}$ as text `dJ_dw2_12`. Allowed names: `x`, `y`, `yhat`, `z1`,
 `z2`, `z3`, the weights such as `w2_12` or `w1_21`, the function `g` and its derivative `g'` –
 e.g. `"(y + yhat) * w2_11 * z1"`.""")
+
+SLIDES_WRONG = md(
+    de=r"""> **Vorsicht.** Auf einigen Folien („Was benötigen wir, um die Ableitungen zu rechnen?“)
+> steht in den Formeln der zweiten Schicht $g'(z_k)$. Das ist **falsch**: Richtig ist $g(z_k)$ –
+> $w_{1k}^{(2)}$ steht im Summanden $w_{1k}^{(2)}\, g(z_{ik})$, und $g(z_{ik})$ hängt nicht von
+> $w_{1k}^{(2)}$ ab. Die Ableitung $g'$ entsteht erst, wenn das Gewicht *innerhalb* von $g$
+> sitzt – also in der ersten Schicht.""",
+    en=r"""> **Careful.** Some slides ("What do we need to compute the derivatives?") show
+> $g'(z_k)$ in the second-layer formulas. That is **wrong**: the right factor is $g(z_k)$ –
+> $w_{1k}^{(2)}$ is in the term $w_{1k}^{(2)}\, g(z_{ik})$, and $g(z_{ik})$ does not depend on
+> $w_{1k}^{(2)}$. The derivative $g'$ only appears when the weight sits *inside* $g$ – that is,
+> in the first layer.""")
 
 LAYER1 = md(
     de=r"""## 9 Ableitungen nach den Gewichten der ersten Schicht
@@ -933,20 +940,20 @@ $$J(\mathbf w) = \frac{1}{2n}\sum_{i=1}^n \Big(y_i - \big(w_{10}^{(2)} + w_{11}^
   g\big(w_{10}^{(1)} + w_{11}^{(1)} x_i\big) + w_{12}^{(2)}\, g(z_{i2}) + w_{13}^{(2)}\, g(z_{i3})
   \big)\Big)^2 .$$
 
-Die Kettenregel hat jetzt drei Glieder: Quadrat → $w_{11}^{(2)}\,g(\cdot)$ → $z_{i1}$. Mit
-$\partial z_{i1}/\partial w_{10}^{(1)} = 1$ und $\partial z_{i1}/\partial w_{11}^{(1)} = x_i$:
+Die Kettenregel hat jetzt drei Glieder: Quadrat → $w_{11}^{(2)}\,g(\cdot)$ → $z_{i1}$. Für das
+Bias-Gewicht $w_{10}^{(1)}$ ist $\partial z_{i1}/\partial w_{10}^{(1)} = 1$:
 
 $$\frac{\partial J}{\partial w_{10}^{(1)}} = \frac{2}{2n}\sum_{i=1}^n (y_i - \hat y_i)\cdot
   \big(-w_{11}^{(2)}\big)\, g'(z_{i1}) \cdot 1 = -\frac{w_{11}^{(2)}}{n}\sum_{i=1}^n
-  (y_i - \hat y_i)\, g'(z_{i1}),$$
-$$\frac{\partial J}{\partial w_{11}^{(1)}} = -\frac{w_{11}^{(2)}}{n}\sum_{i=1}^n
-  (y_i - \hat y_i)\, g'(z_{i1})\, x_i .$$
+  (y_i - \hat y_i)\, g'(z_{i1}).$$
 
 Für die Sigmoid-Funktion gilt $g'(z) = g(z)\,\big(1 - g(z)\big)$: Die Ableitung lässt sich aus der
 Aktivierung selbst berechnen.
 
 **Aufgabe 7 (1 Punkt).** Wieder für einen Datenpunkt ($n = 1$): Geben Sie
-$\partial J/\partial w_{21}^{(1)}$ als Text `dJ_dw1_21` an (dieselben Namen wie in Aufgabe 6).""",
+$\partial J/\partial w_{21}^{(1)}$ als Text `dJ_dw1_21` an (dieselben Namen wie in Aufgabe 6).
+Welches Neuron, welches Gewicht der zweiten Schicht, und was ist
+$\partial z_{2}/\partial w_{21}^{(1)}$?""",
     en=r"""## 9 Derivatives with respect to the weights of the first layer
 
 Now the weight sits *inside* $g$. Writing $z_{i1}$ out:
@@ -955,21 +962,19 @@ $$J(\mathbf w) = \frac{1}{2n}\sum_{i=1}^n \Big(y_i - \big(w_{10}^{(2)} + w_{11}^
   g\big(w_{10}^{(1)} + w_{11}^{(1)} x_i\big) + w_{12}^{(2)}\, g(z_{i2}) + w_{13}^{(2)}\, g(z_{i3})
   \big)\Big)^2 .$$
 
-The chain rule now has three links: square → $w_{11}^{(2)}\,g(\cdot)$ → $z_{i1}$. With
-$\partial z_{i1}/\partial w_{10}^{(1)} = 1$ and $\partial z_{i1}/\partial w_{11}^{(1)} = x_i$:
+The chain rule now has three links: square → $w_{11}^{(2)}\,g(\cdot)$ → $z_{i1}$. For the bias
+weight $w_{10}^{(1)}$, $\partial z_{i1}/\partial w_{10}^{(1)} = 1$:
 
 $$\frac{\partial J}{\partial w_{10}^{(1)}} = \frac{2}{2n}\sum_{i=1}^n (y_i - \hat y_i)\cdot
   \big(-w_{11}^{(2)}\big)\, g'(z_{i1}) \cdot 1 = -\frac{w_{11}^{(2)}}{n}\sum_{i=1}^n
-  (y_i - \hat y_i)\, g'(z_{i1}),$$
-$$\frac{\partial J}{\partial w_{11}^{(1)}} = -\frac{w_{11}^{(2)}}{n}\sum_{i=1}^n
-  (y_i - \hat y_i)\, g'(z_{i1})\, x_i .$$
+  (y_i - \hat y_i)\, g'(z_{i1}).$$
 
 For the sigmoid, $g'(z) = g(z)\,\big(1 - g(z)\big)$: the derivative can be computed from the
 activation itself.
 
-**Exercise 7 (1 point).** Again for one data point ($n = 1$): give $\partial J/\partial
-w_{21}^{(1)}$
-as text `dJ_dw1_21` (the same names as in exercise 6).""")
+**Exercise 7 (1 point).** Again for one data point ($n = 1$): give
+$\partial J/\partial w_{21}^{(1)}$ as text `dJ_dw1_21` (the same names as in exercise 6). Which
+neuron, which weight of the second layer, and what is $\partial z_{2}/\partial w_{21}^{(1)}$?""")
 
 # The table of section 10, coloured like the list of ingredients below it.
 _G, _GP = r"{\color{#0072B2}g(z_{ik})}", r"{\color{#D55E00}g'(z_{ik})}"
@@ -981,8 +986,65 @@ TABLE_ROWS = "\n".join([
     r"| $w_{k1}^{(1)}$ | $-\dfrac{" + _W2 + r"}{n} \sum_i r_i\; " + _GP + r"\; " + _X + "$ |",
 ]) + "\n"
 
-TABLE = md(
+NEEDED_TASK = md(
     de=r"""## 10 Alle Ableitungen auf einen Blick
+
+Verallgemeinern Sie Ihre Ergebnisse aus den Aufgaben 6 und 7 auf $n$ Datenpunkte und alle zehn
+Gewichte. Es genügen vier Formeln: für $w_{10}^{(2)}$, für $w_{1k}^{(2)}$, für $w_{k0}^{(1)}$ und
+für $w_{k1}^{(1)}$, jeweils mit $k = 1, 2, 3$ und dem Residuum $r_i = y_i - \hat y_i$. Die Ableitung
+$g'(z_{ik})$ zählt dabei als **ein** Faktor (auch wenn man sie für die Sigmoid-Funktion als
+$g(z_{ik})\big(1 - g(z_{ik})\big)$ berechnet).
+
+**Aufgabe 8a (1 Punkt).** In welchen der zehn Formeln steht $x_i$ als eigener Faktor? Setzen Sie
+`needed_x` auf den Buchstaben der richtigen Antwort:
+
+- `"a"`: in allen zehn
+- `"b"`: nur in den vier Ableitungen der zweiten Schicht
+- `"c"`: nur in $\partial J/\partial w_{11}^{(1)}$, $\partial J/\partial w_{21}^{(1)}$,
+  $\partial J/\partial w_{31}^{(1)}$
+- `"d"`: in allen sechs Ableitungen der ersten Schicht""",
+    en=r"""## 10 All derivatives at a glance
+
+Generalise your results of exercises 6 and 7 to $n$ data points and all ten weights. Four
+formulas suffice: for $w_{10}^{(2)}$, for $w_{1k}^{(2)}$, for $w_{k0}^{(1)}$ and for
+$w_{k1}^{(1)}$, each with $k = 1, 2, 3$ and the residual $r_i = y_i - \hat y_i$. The derivative
+$g'(z_{ik})$ counts as **one** factor (even though for the sigmoid one computes it as
+$g(z_{ik})\big(1 - g(z_{ik})\big)$).
+
+**Exercise 8a (1 point).** In which of the ten formulas does $x_i$ appear as a separate factor? Set
+`needed_x` to the letter of the right answer:
+
+- `"a"`: in all ten
+- `"b"`: only in the four derivatives of the second layer
+- `"c"`: only in $\partial J/\partial w_{11}^{(1)}$, $\partial J/\partial w_{21}^{(1)}$,
+  $\partial J/\partial w_{31}^{(1)}$
+- `"d"`: in all six derivatives of the first layer""")
+
+INGREDIENTS_TASK = md(
+    de=r"""**Aufgabe 8b (2 Punkte).** Nun alle fünf Zutaten: Welche Größe steht in welcher
+Ableitung als Faktor? Tragen Sie in `ingredients` eine Tabelle aus fünf Zeilen und vier Spalten
+ein, mit 1 für „steht als Faktor darin“ und 0 sonst ($g'(z_{ik})$ zählt wie in 8a als ein Faktor).
+
+- Zeilen, in dieser Reihenfolge: $r_i$, $g(z_{ik})$, $g'(z_{ik})$, $w_{1k}^{(2)}$, $x_i$;
+- Spalten, in dieser Reihenfolge: $\partial J/\partial w_{10}^{(2)}$,
+  $\partial J/\partial w_{1k}^{(2)}$, $\partial J/\partial w_{k0}^{(1)}$,
+  $\partial J/\partial w_{k1}^{(1)}$.
+
+Zum Beispiel begänne die Tabelle mit `[[1, 0, 0, 0], ...]`, wenn die Größe der ersten Zeile nur
+in $\partial J/\partial w_{10}^{(2)}$ als Faktor stünde.""",
+    en=r"""**Exercise 8b (2 points).** Now all five ingredients: which quantity is a factor of
+which derivative? Enter a table of five rows and four columns in `ingredients`, with 1 for "is a
+factor of it" and 0 otherwise ($g'(z_{ik})$ counts as one factor, as in 8a).
+
+- rows, in this order: $r_i$, $g(z_{ik})$, $g'(z_{ik})$, $w_{1k}^{(2)}$, $x_i$;
+- columns, in this order: $\partial J/\partial w_{10}^{(2)}$, $\partial J/\partial w_{1k}^{(2)}$,
+  $\partial J/\partial w_{k0}^{(1)}$, $\partial J/\partial w_{k1}^{(1)}$.
+
+For example, the table would start with `[[1, 0, 0, 0], ...]` if the quantity of the first row
+were a factor of $\partial J/\partial w_{10}^{(2)}$ only.""")
+
+TABLE = md(
+    de=r"""### Zum Vergleich: die vier Formeln
 
 Mit $r_i = y_i - \hat y_i$ (Residuum) und $k = 1, 2, 3$:
 
@@ -998,17 +1060,8 @@ Mit $r_i = y_i - \hat y_i$ (Residuum) und $k = 1, 2, 3$:
   (für die erste Schicht),
 - die **aktuellen Gewichte der zweiten Schicht** $\color{#009E73}w_{11}^{(2)}, w_{12}^{(2)},
   w_{13}^{(2)}$ (für die erste Schicht),
-- die **Eingaben** $\color{#CC79A7}x_i$ in den Trainingsdaten.
-
-**Aufgabe 8a (1 Punkt).** In welchen der zehn Formeln steht $x_i$ als eigener Faktor? Setzen Sie
-`needed_x` auf den Buchstaben der richtigen Antwort:
-
-- `"a"`: in allen zehn
-- `"b"`: nur in den vier Ableitungen der zweiten Schicht
-- `"c"`: nur in $\partial J/\partial w_{11}^{(1)}$, $\partial J/\partial w_{21}^{(1)}$,
-  $\partial J/\partial w_{31}^{(1)}$
-- `"d"`: in allen sechs Ableitungen der ersten Schicht""",
-    en=r"""## 10 All derivatives at a glance
+- die **Eingaben** $\color{#CC79A7}x_i$ in den Trainingsdaten.""",
+    en=r"""### For comparison: the four formulas
 
 With $r_i = y_i - \hat y_i$ (the residual) and $k = 1, 2, 3$:
 
@@ -1024,39 +1077,7 @@ With $r_i = y_i - \hat y_i$ (the residual) and $k = 1, 2, 3$:
   (for the first layer),
 - the **current weights of the second layer** $\color{#009E73}w_{11}^{(2)}, w_{12}^{(2)},
   w_{13}^{(2)}$ (for the first layer),
-- the **inputs** $\color{#CC79A7}x_i$ of the training data.
-
-**Exercise 8a (1 point).** In which of the ten formulas does $x_i$ appear as a separate factor? Set
-`needed_x` to the letter of the right answer:
-
-- `"a"`: in all ten
-- `"b"`: only in the four derivatives of the second layer
-- `"c"`: only in $\partial J/\partial w_{11}^{(1)}$, $\partial J/\partial w_{21}^{(1)}$,
-  $\partial J/\partial w_{31}^{(1)}$
-- `"d"`: in all six derivatives of the first layer""")
-
-INGREDIENTS_TASK = md(
-    de=r"""**Aufgabe 8b (2 Punkte).** Nun alle fünf Zutaten: Welche Größe steht in welcher
-Ableitung als Faktor? Tragen Sie in `ingredients` eine Tabelle aus fünf Zeilen und vier Spalten
-ein, mit 1 für „steht als Faktor darin“ und 0 sonst.
-
-- Zeilen, in dieser Reihenfolge: $r_i$, $g(z_{ik})$, $g'(z_{ik})$, $w_{1k}^{(2)}$, $x_i$;
-- Spalten, in dieser Reihenfolge: $\partial J/\partial w_{10}^{(2)}$,
-  $\partial J/\partial w_{1k}^{(2)}$, $\partial J/\partial w_{k0}^{(1)}$,
-  $\partial J/\partial w_{k1}^{(1)}$.
-
-Zum Beispiel begänne die Tabelle mit `[[1, 0, 0, 0], ...]`, wenn die Größe der ersten Zeile nur
-in $\partial J/\partial w_{10}^{(2)}$ als Faktor stünde.""",
-    en=r"""**Exercise 8b (2 points).** Now all five ingredients: which quantity is a factor of
-which derivative? Enter a table of five rows and four columns in `ingredients`, with 1 for "is a
-factor of it" and 0 otherwise.
-
-- rows, in this order: $r_i$, $g(z_{ik})$, $g'(z_{ik})$, $w_{1k}^{(2)}$, $x_i$;
-- columns, in this order: $\partial J/\partial w_{10}^{(2)}$, $\partial J/\partial w_{1k}^{(2)}$,
-  $\partial J/\partial w_{k0}^{(1)}$, $\partial J/\partial w_{k1}^{(1)}$.
-
-For example, the table would start with `[[1, 0, 0, 0], ...]` if the quantity of the first row
-were a factor of $\partial J/\partial w_{10}^{(2)}$ only.""")
+- the **inputs** $\color{#CC79A7}x_i$ of the training data.""")
 
 PASSES = md(
     de=r"""## 11 Vorwärtsdurchlauf und Rückwärtsdurchlauf
@@ -1067,7 +1088,12 @@ haben, jetzt für alle Datenpunkte auf einmal. Ganz am Anfang des Trainings verw
 **zufällig initialisierten** Gewichte.
 
 Danach haben wir alle Zutaten für die Ableitungen; sie zu berechnen ist der
-**Rückwärtsdurchlauf**. Anschließend können wir für **jedes Gewicht** einen Schritt des
+**Rückwärtsdurchlauf**. Er braucht die Werte des Vorwärtsdurchlaufs ($g(z_{ik})$, $\hat y_i$) noch
+einmal: Man speichert sie beim Vorwärtsdurchlauf, statt sie neu zu berechnen (in nnkit der `cache`
+jeder Schicht). Das spart Rechenzeit und kostet Speicher – für jede Schicht und jedes Beispiel des
+Mini-Batches die Aktivierungen; bei großen Netzen ist das oft mehr Speicher als für die Gewichte.
+(Wie dieselbe Rechnung Knoten für Knoten auf einem Rechengraphen abläuft, zeigt Einheit 4,
+Abschnitt 0.) Anschließend können wir für **jedes Gewicht** einen Schritt des
 **Gradientenabstiegs** machen, mit der Lernrate $\eta$ (auf den Folien $\alpha$):
 
 $$w_{10}^{(2)} := w_{10}^{(2)} - \eta\, \frac{\partial J}{\partial w_{10}^{(2)}}, \qquad \dots,
@@ -1090,6 +1116,11 @@ predictions come from the **forward pass** – exactly what you computed in sect
 data points at once. At the very start of training it uses the **randomly initialised** weights.
 
 Then we have all the ingredients for the derivatives; computing them is the **backward pass**.
+It needs the values of the forward pass ($g(z_{ik})$, $\hat y_i$) once more: they are stored during
+the forward pass instead of being computed again (in nnkit, the `cache` of every layer). That saves
+computing time and costs memory – the activations of every layer for every example of the
+mini-batch; for large networks this is often more memory than the weights take. (How the same
+computation runs node by node on a computational graph is shown in unit 4, section 0.)
 After that we can take one step of **gradient descent** for **every weight**, with the learning
 rate $\eta$ (on the lecture slides $\alpha$):
 
@@ -1144,8 +1175,18 @@ vergleicht deshalb den **relativen Fehler**
 
 $$\frac{|a - b|}{\max(10^{-8},\ |a| + |b|)}$$
 
-(die $10^{-8}$ verhindern eine Division durch 0). Faustregel: unter $10^{-7}$ ist die
-Backpropagation richtig, über $10^{-2}$ ist sie falsch.
+(die $10^{-8}$ verhindern eine Division durch 0). Faustregel (nach cs231n): Unter $10^{-7}$ ist
+die Backpropagation richtig. Zwischen $10^{-7}$ und $10^{-4}$ ist das bei einer glatten Funktion
+wie hier (Sigmoid) schon verdächtig, bei Knickstellen (ReLU, $|\cdot|$) meist noch in Ordnung.
+Zwischen $10^{-4}$ und $10^{-2}$ sollten Sie genauer hinsehen; über $10^{-2}$ ist sie falsch.
+
+**Vorsicht an Knickstellen.** Liegt ein Knick zwischen $w - h$ und $w + h$, nähert der
+Differenzenquotient keine Ableitung mehr an: Für ReLU bei $z = 0$ ergibt der zentrale Quotient
+$\frac{\mathrm{ReLU}(h) - \mathrm{ReLU}(-h)}{2h} = \frac{h}{2h} = 0{,}5$, die Backpropagation
+dagegen $\mathrm{ReLU}'(0) = 0$ (Einheit 1). Ein großer relativer Fehler ist dort kein Fehler der
+Implementierung; `nnkit.gradcheck.kink_crossed` findet solche Stellen. Das Netz dieser Einheit ist
+glatt (Sigmoid); bei den Netzen der Einheiten 1 und 4 (ReLU, $|y - \hat y|$) muss man darauf
+achten.
 
 **Aufgabe 9c (1 Punkt).** Implementieren Sie `rel_error(a, b)`: Für zwei Arrays derselben Form gibt
 die Funktion den **größten** relativen Fehler ihrer Einträge zurück. Die Zelle danach vergleicht
@@ -1156,8 +1197,17 @@ error**
 
 $$\frac{|a - b|}{\max(10^{-8},\ |a| + |b|)}$$
 
-(the $10^{-8}$ prevents a division by 0). Rule of thumb: below $10^{-7}$ backpropagation is right,
-above $10^{-2}$ it is wrong.
+(the $10^{-8}$ prevents a division by 0). Rule of thumb (after cs231n): below $10^{-7}$
+backpropagation is right. Between $10^{-7}$ and $10^{-4}$ this is already suspicious for a smooth
+function like this one (sigmoid), but mostly fine with kinks (ReLU, $|\cdot|$). Between $10^{-4}$
+and $10^{-2}$ you should look closer; above $10^{-2}$ it is wrong.
+
+**Careful at kinks.** If a kink lies between $w - h$ and $w + h$, the difference quotient no longer
+approximates a derivative: for ReLU at $z = 0$ the centred quotient gives
+$\frac{\mathrm{ReLU}(h) - \mathrm{ReLU}(-h)}{2h} = \frac{h}{2h} = 0.5$, backpropagation however
+$\mathrm{ReLU}'(0) = 0$ (unit 1). A large relative error there is no error of the implementation;
+`nnkit.gradcheck.kink_crossed` finds such places. The network of this unit is smooth (sigmoid);
+with the networks of units 1 and 4 (ReLU, $|y - \hat y|$) one has to watch out for this.
 
 **Exercise 9c (1 point).** Implement `rel_error(a, b)`: for two arrays of the same shape, the
 function returns the **largest** relative error of their entries. The cell after it uses it to
@@ -1353,10 +1403,11 @@ J_given = np.sum((y_data - predict_131(x_data, w)) ** 2) / (2 * n)"""),
              solution='d_ln = "1/(3*x**2) * 6*x"  # outer times inner derivative = 2/x'),
     LAYER2,
     exercise(EX_LAYER2, points=1, form='"..."', solution='dJ_dw2_12 = "-(y - yhat) * g(z2)"'),
+    SLIDES_WRONG,
     LAYER1,
     exercise(EX_LAYER1, points=1, form='"..."',
              solution="dJ_dw1_21 = \"-(y - yhat) * w2_12 * g'(z2) * x\""),
-    TABLE,
+    NEEDED_TASK,
     exercise(EX_NEEDED, points=1, form='"..."', solution='needed_x = "c"'),
     INGREDIENTS_TASK,
     exercise(EX_INGREDIENTS, points=2, form="[[...], [...], [...], [...], [...]]",
@@ -1365,6 +1416,7 @@ J_given = np.sum((y_data - predict_131(x_data, w)) ** 2) / (2 * n)"""),
                [0, 0, 1, 1],   # g'(z_ik)
                [0, 0, 1, 1],   # w_1k^(2)
                [0, 0, 0, 1]]   # x_i"""),
+    TABLE,
     PASSES,
     exercise(EX_GRADIENTS, points=2, solution='''def gradients(x, y, w):
     """dJ/dw for all ten weights, J = 1/(2n) sum (y_i - yhat_i)^2 (a dict)."""

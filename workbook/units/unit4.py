@@ -674,7 +674,9 @@ and $z = -1$. Which statement about the gradients is right? Set `max_gate` to on
 NETWORK = md(
     de=r"""## Das Netz
 
-Die Eingabe ist eine Zahl $x$, die Ausgabe eine Zahl $\hat y$; es gibt keine Biases.
+Die Eingabe ist eine Zahl $x$, die Ausgabe eine Zahl $\hat y$; es gibt keine Biases. (Die
+Buchstaben bedeuten ab hier anderes als im Graphen aus Abschnitt 0: $x$ ist die Eingabe, $y$ der
+Zielwert, $z_i$ sind die Summen und $w_i$ die Gewichte.)
 
 $$z_0 = w_0\,x,\qquad h_0 = \mathrm{ReLU}(z_0)$$
 $$z_1 = w_1\,h_0,\qquad h_1 = \mathrm{ReLU}(z_1)$$
@@ -689,14 +691,13 @@ und $0$ für $z < 0$. Bei $z = 0$ hat die ReLU einen Knick und ist dort nicht di
 setzen wie nnkit, PyTorch, TensorFlow und JAX $\mathrm{ReLU}'(0) = 0$. Kurz:
 $\mathrm{ReLU}'(z) = \mathbb 1[z > 0]$.
 
-Mit den Schiebereglern wählen Sie $x$, $y$ und die vier Gewichte. Das Diagramm zeigt an jedem
-Knoten $z$, $a = g(z)$ und $\partial L/\partial z$, an jeder Kante das Gewicht und
-$\partial L/\partial w$; durchgezogene Kanten sind positive, gestrichelte negative Gewichte. Die
-gebogene Kante ist die Skip-Verbindung. Probieren Sie: Was geschieht mit allen Gradienten, wenn Sie
-bei $x > 0$ das Gewicht $w_0$ negativ machen? Und was, wenn nur $w_1$ negativ wird?""",
+Nach Aufgabe 3 können Sie alle Werte und Gradienten des Netzes für beliebige Eingaben und Gewichte
+in einer Ansicht nachsehen.""",
     en=r"""## The network
 
-The input is a number $x$, the output a number $\hat y$; there are no biases.
+The input is a number $x$, the output a number $\hat y$; there are no biases. (From here on
+the letters mean something else than in the graph of section 0: $x$ is the input, $y$ the target,
+$z_i$ are the sums and $w_i$ the weights.)
 
 $$z_0 = w_0\,x,\qquad h_0 = \mathrm{ReLU}(z_0)$$
 $$z_1 = w_1\,h_0,\qquad h_1 = \mathrm{ReLU}(z_1)$$
@@ -711,11 +712,8 @@ $z > 0$ and $0$ for $z < 0$. At $z = 0$ the ReLU has a kink and is not different
 nnkit, PyTorch, TensorFlow and JAX we use $\mathrm{ReLU}'(0) = 0$. In short:
 $\mathrm{ReLU}'(z) = \mathbb 1[z > 0]$.
 
-With the sliders you choose $x$, $y$ and the four weights. The diagram shows $z$, $a = g(z)$ and
-$\partial L/\partial z$ at every node, and the weight and $\partial L/\partial w$ at every edge;
-solid edges are positive weights, dashed ones negative. The curved edge is the skip connection.
-Try it: what happens to all gradients if you make $w_0$ negative while $x > 0$? And what if only
-$w_1$ becomes negative?""",
+After exercise 3 you can look up every value and gradient of the network for any inputs and
+weights in a view.""",
 )
 
 DYHAT = md(
@@ -784,11 +782,10 @@ $\partial L/\partial w_0$. Zwei Stellen verdienen Aufmerksamkeit:
   Wege (die Regel für Verzweigungen aus Abschnitt 0):
   $$\frac{\partial L}{\partial h_0} = \frac{\partial L}{\partial z_2}\,\frac{\partial z_2}{\partial h_0}
   + \frac{\partial L}{\partial z_1}\,\frac{\partial z_1}{\partial h_0}.$$
-  In den beiden Summanden stehen verschiedene Gewichte. Die Zahlenwerte über dem Diagramm zeigen
-  beide Summanden einzeln.
+  In den beiden Summanden stehen verschiedene Gewichte.
 
 **Aufgabe 1b (1 Punkt).** Geben Sie $\partial L/\partial h_0$ als Ausdruck (als Text in
-Anführungszeichen) an. Erlaubt sind `d2` für $\delta_2$, `w0` … `w3`, `x`, `y`, `z0`, `z1`, `h0`,
+Anführungszeichen) an. Erlaubt sind `d2` für $\delta_2$, `d1` für $\delta_1$, `w0` … `w3`, `x`, `y`, `z0`, `z1`, `h0`,
 `h1` und `relu_prime(z)` für $\mathrm{ReLU}'(z)$ (auch `relu'(z)` oder `H(z)`). So sähe zum
 Beispiel $\partial L/\partial w_2$ aus: `"d2*h1"`.""",
     en=r"""### Backwards through the network
@@ -813,11 +810,10 @@ $\delta_0$ and $\partial L/\partial w_0$. Two places deserve attention:
   (the rule for branches from section 0):
   $$\frac{\partial L}{\partial h_0} = \frac{\partial L}{\partial z_2}\,\frac{\partial z_2}{\partial h_0}
   + \frac{\partial L}{\partial z_1}\,\frac{\partial z_1}{\partial h_0}.$$
-  The two terms contain different weights. The values above the diagram show both terms
-  separately.
+  The two terms contain different weights.
 
 **Exercise 1b (1 point).** Give $\partial L/\partial h_0$ as an expression (as text in quotes).
-Allowed are `d2` for $\delta_2$, `w0` … `w3`, `x`, `y`, `z0`, `z1`, `h0`, `h1` and
+Allowed are `d2` for $\delta_2$, `d1` for $\delta_1$, `w0` … `w3`, `x`, `y`, `z0`, `z1`, `h0`, `h1` and
 `relu_prime(z)` for $\mathrm{ReLU}'(z)$ (also `relu'(z)` or `H(z)`). For example,
 $\partial L/\partial w_2$ would be `"d2*h1"`.""",
 )
@@ -827,13 +823,13 @@ BACKWARD_TASK = md(
 und die Gewichte `w = (w0, w1, w2, w3)`: zuerst der Vorwärtsdurchlauf, dann der
 Rückwärtsdurchlauf mit allen partiellen Ableitungen. Die Funktion gibt das Tupel
 $(\partial L/\partial w_0, \partial L/\partial w_1, \partial L/\partial w_2, \partial L/\partial w_3)$
-zurück. Sie dürfen `dL_dyhat` von oben verwenden. Die Selbstkontrolle vergleicht Ihre Funktion anhand
+zurück. Sie dürfen `dL_dyhat` von oben verwenden. Die Prüfzelle vergleicht Ihre Funktion anhand
 neuer Zufallseingaben, in denen alle Vorzeichenfälle vorkommen, mit nnkit.""",
     en=r"""**Exercise 1c (2 points).** Implement `backward(x, y, w)` for one example $(x, y)$ and the
 weights `w = (w0, w1, w2, w3)`: first the forward pass, then the backward pass with all partial
 derivatives. The function returns the tuple
 $(\partial L/\partial w_0, \partial L/\partial w_1, \partial L/\partial w_2, \partial L/\partial w_3)$.
-You may use `dL_dyhat` from above. The self-check compares your function with nnkit on fresh
+You may use `dL_dyhat` from above. The check cell compares your function with nnkit on fresh
 random inputs covering all sign cases.""",
 )
 
@@ -1160,7 +1156,7 @@ SUMMARY = md(
 )
 
 KILLED_TEXT = md(
-    de=r"""**Aufgabe 4.1 (2 Punkte).** Wie viele Läufe bringt das Training selbst um?
+    de=r"""**Aufgabe 4.1 (2 Punkte).** In wie vielen Läufen stirbt das Netz erst durch das Training?
 `experiment(lr, steps)` gibt ein Objekt zurück, dessen Einträge `start["w0"]` und `end["w0"]` die
 Werte von $w_0$ aller 1000 Läufe zu Beginn und am Ende enthalten (Arrays). Berechnen Sie für
 $\eta = 0{,}3$ und $T = 100$ den Anteil **aller** 1000 Läufe, die zu Beginn lebendig und am Ende
@@ -1187,9 +1183,7 @@ CELLS = [
     NETWORK,
     code("import numpy as np\n"
          "from workbook.reference.dead_relu import experiment\n"
-         "from workbook.views.dead_relu import BackpropView, ExperimentView, StepView\n"
-         "\n"
-         "BackpropView()"),
+         "from workbook.views.dead_relu import BackpropView, ExperimentView, StepView"),
     DYHAT,
     exercise(EX_DYHAT, points=1, solution='''def dL_dyhat(yhat, y):
     """Partial derivative of L = |y - yhat| with respect to yhat (0 at yhat = y)."""
@@ -1258,6 +1252,20 @@ grads = [3/4, 1/4, 1/4, 1/2]"""),
              solution="L_after = abs(-3 - 0)  # z0 = -1/4 < 0, so h0 = h1 = 0 and yhat = 0"),
     STEP_VIEW_TEXT,
     code("StepView()"),
+    md(de=r"""Dieselbe Rechnung für beliebige Eingaben und Gewichte: Mit den Schiebereglern wählen Sie
+$x$, $y$ und die vier Gewichte. Das Diagramm zeigt an jedem Knoten $z$, $a = g(z)$ und
+$\partial L/\partial z$, an jeder Kante das Gewicht und $\partial L/\partial w$; durchgezogene Kanten
+sind positive, gestrichelte negative Gewichte. Die gebogene Kante ist die Skip-Verbindung, und die
+Zahlenwerte über dem Diagramm zeigen die beiden Summanden von $\partial L/\partial h_0$ einzeln.
+Probieren Sie: Was geschieht mit allen Gradienten, wenn Sie bei $x > 0$ das Gewicht $w_0$ negativ
+machen? Und was, wenn nur $w_1$ negativ wird?""",
+       en=r"""The same computation for any inputs and weights: with the sliders you choose $x$, $y$ and
+the four weights. The diagram shows $z$, $a = g(z)$ and $\partial L/\partial z$ at every node, and
+the weight and $\partial L/\partial w$ at every edge; solid edges are positive weights, dashed ones
+negative. The curved edge is the skip connection, and the values above the diagram show the two
+terms of $\partial L/\partial h_0$ separately. Try it: what happens to all gradients if you make
+$w_0$ negative while $x > 0$? And what if only $w_1$ becomes negative?"""),
+    code("BackpropView()"),
     DEAD_EXPLAIN,
     EXPERIMENT_TEXT,
     KILLED_TEXT,

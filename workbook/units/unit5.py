@@ -87,9 +87,11 @@ def _m_1b():
     return [
         Mistake("no_delta", lambda: x[j], hint(
             de="Das stimmt nur für i = 1. Hängt die erste Komponente überhaupt von W₂ⱼ ab? "
-               "Das Kronecker-Delta delta(i, 1) drückt die Fallunterscheidung aus.",
+               "Ein Kronecker-Delta drückt die Fallunterscheidung aus (Schreibweise in der "
+               "Tabelle oben).",
             en="This holds for i = 1 only. Does the first component depend on W₂ⱼ at all? "
-               "The Kronecker delta delta(i, 1) expresses the case distinction.")),
+               "A Kronecker delta expresses the case distinction (notation in the table "
+               "above).")),
         Mistake("W_instead_of_x", lambda: d * W[1, j], hint(
             de="Der Faktor vor W₁ⱼ in der Summe Σₖ W₁ₖ xₖ ist nicht W₁ⱼ selbst.",
             en="The factor in front of W₁ⱼ in the sum Σₖ W₁ₖ xₖ is not W₁ⱼ itself.")),
@@ -474,7 +476,7 @@ def _q1(ex, de, en, solution):
 CELLS = [
     md(de=r"""# Einheit 5: Ableitungen in Matrixform, verschwindende Gradienten, Skip-Verbindungen
 
-*Übungsblatt 11 – 15 Punkte (Aufgabe 1: 6 Punkte, Aufgabe 2: 9 Punkte), dazu als Ergänzung eine vektorisierte Schicht (Aufgaben 1g und 1h: 3 Punkte)*
+*Übungsblatt 11, insgesamt 15 Punkte (Aufgabe 1: 6 Punkte, Aufgabe 2: 9 Punkte), dazu als Ergänzung eine vektorisierte Schicht (Aufgaben 1g und 1h: 3 Punkte)*
 
 Warum lernen tiefe Netze oft so schlecht – und warum lernen Netze mit Hunderten von Schichten
 (ResNets) trotzdem gut? Die Antwort steckt in der Kettenregel: Der Gradient nach einem Gewicht der
@@ -502,11 +504,11 @@ In dieser Einheit
   Normalisierung und das Gradient Clipping auf die Gradienten der einzelnen Schichten wirken.
 
 **So geben Sie Formeln ein.** Formeln schreiben Sie als Text in Anführungszeichen, z. B.
-`answer_1a = "W[2, j] * x[j]"`. Die Zelle darunter prüft Ihre Antwort (`check`) und gibt bei
-typischen Fehlern einen Hinweis. Die Schreibweisen stehen jeweils vor den Aufgaben.""",
+`"Sum(a[i]**2, (i, 1, m)) + 2*b[1]"`. Die Prüfzelle darunter prüft Ihre Antwort (`check`) und gibt
+bei typischen Fehlern einen Hinweis. Die Schreibweisen stehen jeweils vor den Aufgaben.""",
        en=r"""# Unit 5: Derivatives in matrix form, vanishing gradients, skip connections
 
-*Exercise sheet 11 – 15 points (exercise 1: 6 points, exercise 2: 9 points), plus a vectorised layer as a supplement (exercises 1g and 1h: 3 points)*
+*Exercise sheet 11, 15 points in total (exercise 1: 6 points, exercise 2: 9 points), plus a vectorised layer as a supplement (exercises 1g and 1h: 3 points)*
 
 Why do deep networks often learn so badly – and why do networks with hundreds of layers (ResNets)
 learn well all the same? The answer lies in the chain rule: the gradient with respect to a weight
@@ -531,8 +533,9 @@ In this unit you
 - explain how ReLU instead of sigmoid, Xavier/Glorot or He initialisation, normalisation and
   gradient clipping act on the gradients of the individual layers.
 
-**How to enter formulas.** Write formulas as text in quotes, e.g. `answer_1a = "W[2, j] * x[j]"`.
-The cell below checks your answer (`check`) and gives a hint for typical mistakes. The notation
+**How to enter formulas.** Write formulas as text in quotes, e.g.
+`"Sum(a[i]**2, (i, 1, m)) + 2*b[1]"`. The check cell below checks your answer (`check`) and gives a
+hint for typical mistakes. The notation
 is listed before the exercises."""),
 
     # ------------------------------------------------------------------ exercise 1
@@ -561,9 +564,9 @@ Dann ist jede Ableitung eine Ableitung nach einer einzelnen reellen Variablen.
 
 | Mathematik | Eingabe |
 |---|---|
-| $W_{1j}$, $x_j$, $a_i$, $b_i$ | `W[1, j]`, `x[j]`, `a[i]`, `b[i]` |
+| $W_{ik}$, $x_k$, $a_i$, $b_i$ | `W[i, k]`, `x[k]`, `a[i]`, `b[i]` |
 | $(\mathbf W\mathbf x+\mathbf b)_i$, $(\mathbf W\mathbf x+\mathbf b)_1$ | `f[i]`, `f[1]` |
-| $\delta_{i1}$ (Kronecker-Delta: 1 für $i = 1$, sonst 0) | `delta(i, 1)` |
+| $\delta_{ik}$ (Kronecker-Delta: 1 für $i = k$, sonst 0) | `delta(i, k)` |
 | $\mathbb 1[z>0] = \operatorname{ReLU}'(z)$ (Heaviside-Funktion) | `H(z)` oder `relu'(z)` |
 | $\operatorname{sigmoid}(z)$, $\operatorname{ReLU}(z)$ | `sigmoid(z)`, `relu(z)` |
 | $\sum_{i=1}^m \ldots$ | `Sum(..., (i, 1, m))` |
@@ -594,9 +597,9 @@ Then every derivative is a derivative with respect to a single real variable.
 
 | Mathematics | Input |
 |---|---|
-| $W_{1j}$, $x_j$, $a_i$, $b_i$ | `W[1, j]`, `x[j]`, `a[i]`, `b[i]` |
+| $W_{ik}$, $x_k$, $a_i$, $b_i$ | `W[i, k]`, `x[k]`, `a[i]`, `b[i]` |
 | $(\mathbf W\mathbf x+\mathbf b)_i$, $(\mathbf W\mathbf x+\mathbf b)_1$ | `f[i]`, `f[1]` |
-| $\delta_{i1}$ (Kronecker delta: 1 for $i = 1$, else 0) | `delta(i, 1)` |
+| $\delta_{ik}$ (Kronecker delta: 1 for $i = k$, else 0) | `delta(i, k)` |
 | $\mathbb 1[z>0] = \operatorname{ReLU}'(z)$ (Heaviside function) | `H(z)` or `relu'(z)` |
 | $\operatorname{sigmoid}(z)$, $\operatorname{ReLU}(z)$ | `sigmoid(z)`, `relu(z)` |
 | $\sum_{i=1}^m \ldots$ | `Sum(..., (i, 1, m))` |
@@ -623,9 +626,11 @@ parse("Sum(b[k]**2, (k, 1, m)) + 2*x[1]", sheet11_symbols())"""),
          r"Determine $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial b_i}$.",
          'answer_1c = "delta(i, 1)"'),
     *_q1(EX_1D, r"Bestimmen Sie $\dfrac{\partial\,[\operatorname{ReLU}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
-              r"{\partial x_j}$. Wo ist die Ableitung nicht definiert?",
+              r"{\partial x_j}$ (wo sie definiert ist). Überlegen Sie auch, ohne Punkte: Wo ist sie nicht "
+              r"definiert? Die Auflösung steht nach Aufgabe 1f.",
          r"Determine $\dfrac{\partial\,[\operatorname{ReLU}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
-         r"{\partial x_j}$. Where is the derivative not defined?",
+         r"{\partial x_j}$ (where it is defined). Think also, for no points: where is it not "
+         r"defined? The answer follows after exercise 1f.",
          'answer_1d = "W[1, j] * H(f[1])"'),
     *_q1(EX_1E, r"Bestimmen Sie $\dfrac{\partial\,[\operatorname{sigmoid}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
               r"{\partial x_j}$. Drücken Sie die Ableitung mithilfe der Sigmoid-Funktion aus "
@@ -670,11 +675,10 @@ $n\times d$; eine Schicht rechnet $\mathbf Z = \mathbf X\mathbf W + \mathbf b$ m
 Form $d\times m$ und $\mathbf b$ mit $m$ Einträgen (zu jeder Zeile addiert). Der
 Rückwärtsdurchlauf erhält $\boldsymbol\delta = \partial L/\partial\mathbf Z$, eine Matrix derselben
 Form wie $\mathbf Z$, und liefert nach der Kettenregel – Ihre Ergebnisse aus (a) bis (c), für alle
-Komponenten und Beispiele auf einmal –
-
-$$\frac{\partial L}{\partial\mathbf W} = \mathbf X^\top\boldsymbol\delta, \qquad
-  \frac{\partial L}{\partial\mathbf X} = \boldsymbol\delta\,\mathbf W^\top, \qquad
-  \frac{\partial L}{\partial\mathbf b} = \sum_{\text{Beispiele}}\boldsymbol\delta .$$
+Komponenten und Beispiele auf einmal – die Ableitungen $\partial L/\partial\mathbf X$,
+$\partial L/\partial\mathbf W$ und $\partial L/\partial\mathbf b$: für einen Eintrag etwa
+$\partial L/\partial W_{km} = \sum_{p,q} \delta_{pq}\,\partial Z_{pq}/\partial W_{km}$, summiert
+über alle Einträge von $\mathbf Z$.
 
 **Aufgabe 1g (1 Punkt).** Für $n = 5$ Beispiele, $d = 3$ Eingaben und $m = 2$ Ausgaben: Welche
 Formen haben $\partial L/\partial\mathbf X$ und $\partial L/\partial\mathbf W$? Geben Sie
@@ -686,10 +690,10 @@ layer computes $\mathbf Z = \mathbf X\mathbf W + \mathbf b$ with $\mathbf W$ of 
 and $\mathbf b$ with $m$ entries (added to every row). The backward pass receives
 $\boldsymbol\delta = \partial L/\partial\mathbf Z$, a matrix of the same shape as $\mathbf Z$, and
 by the chain rule – your results of (a) to (c), for all components and examples at once – gives
-
-$$\frac{\partial L}{\partial\mathbf W} = \mathbf X^\top\boldsymbol\delta, \qquad
-  \frac{\partial L}{\partial\mathbf X} = \boldsymbol\delta\,\mathbf W^\top, \qquad
-  \frac{\partial L}{\partial\mathbf b} = \sum_{\text{examples}}\boldsymbol\delta .$$
+the derivatives $\partial L/\partial\mathbf X$, $\partial L/\partial\mathbf W$ and
+$\partial L/\partial\mathbf b$: for one entry, e.g.,
+$\partial L/\partial W_{km} = \sum_{p,q} \delta_{pq}\,\partial Z_{pq}/\partial W_{km}$, summed over
+all entries of $\mathbf Z$.
 
 **Exercise 1g (1 point).** For $n = 5$ examples, $d = 3$ inputs and $m = 2$ outputs: what shapes
 do $\partial L/\partial\mathbf X$ and $\partial L/\partial\mathbf W$ have? Give
@@ -700,14 +704,15 @@ do $\partial L/\partial\mathbf X$ and $\partial L/\partial\mathbf W$ have? Give
 damit findet man die Reihenfolge der Faktoren und die Transposition, ohne sie auswendig zu wissen.
 
 **Aufgabe 1h (2 Punkte).** Implementieren Sie `layer_backward(X, W, delta)`: Die Funktion
-gibt das Tupel `(dX, dW, db)` nach den Formeln oben zurück (NumPy: `@` für das Matrixprodukt,
-`.T` für die Transponierte).""",
+gibt das Tupel `(dX, dW, db)` zurück (NumPy: `@` für das Matrixprodukt, `.T` für die
+Transponierte). Welche Einträge $Z_{pq}$ hängen von $W_{km}$ ab, welche von $X_{pk}$, welche von
+$b_m$?""",
        en=r"""The **shape check**: every derivative has the shape of the quantity it is taken with respect
 to – this gives the order of the factors and the transposes without learning them by heart.
 
 **Exercise 1h (2 points).** Implement `layer_backward(X, W, delta)`: it returns the tuple
-`(dX, dW, db)` by the formulas above (NumPy: `@` for the matrix product, `.T` for the
-transpose)."""),
+`(dX, dW, db)` (NumPy: `@` for the matrix product, `.T` for the transpose). Which entries $Z_{pq}$
+depend on $W_{km}$, which on $X_{pk}$, which on $b_m$?"""),
     exercise(EX_1H, points=2, solution='''def layer_backward(X, W, delta):
     """dL/dX, dL/dW, dL/db of Z = X W + b, given delta = dL/dZ (one row per example)."""
     ### BEGIN SOLUTION
@@ -715,8 +720,14 @@ transpose)."""),
     ### END SOLUTION'''),
     md(de=r"""### Von den Komponenten zur Matrixform
 
+Die Rückwärtsrechnung einer Schicht in Matrixform lautet
+
+$$\frac{\partial L}{\partial\mathbf W} = \mathbf X^\top\boldsymbol\delta, \qquad
+  \frac{\partial L}{\partial\mathbf X} = \boldsymbol\delta\,\mathbf W^\top, \qquad
+  \frac{\partial L}{\partial\mathbf b} = \sum_{\text{Beispiele}}\boldsymbol\delta .$$
+
 Backpropagation rechnet nicht mit einzelnen Komponenten, sondern mit ganzen Vektoren. Fassen Sie
-Ihre Ergebnisse zusammen (ohne Punkte, zur Selbstkontrolle):
+Ihre Ergebnisse zusammen (ohne Punkte, zum Selbststudium):
 
 * Welche Matrix $\mathbf J$ mit Einträgen $J_{ij} = \partial(\mathbf W\mathbf x+\mathbf b)_i/\partial x_j$
   gehört zu (a)?
@@ -731,8 +742,14 @@ ist $(\mathbf W\mathbf x+\mathbf b)_i < 0$ für alle Eingaben, entsteht ein tote
 Sigmoid-Funktion ist $\sigma'\le\frac14$. Genau diese Faktoren stapeln sich in Aufgabe 2.""",
        en=r"""### From components to matrix form
 
+The backward pass of a layer in matrix form is
+
+$$\frac{\partial L}{\partial\mathbf W} = \mathbf X^\top\boldsymbol\delta, \qquad
+  \frac{\partial L}{\partial\mathbf X} = \boldsymbol\delta\,\mathbf W^\top, \qquad
+  \frac{\partial L}{\partial\mathbf b} = \sum_{\text{examples}}\boldsymbol\delta .$$
+
 Backpropagation does not work with single components but with whole vectors. Collect your
-results (no points, for self-checking):
+results (no points, for self-study):
 
 * Which matrix $\mathbf J$ with entries $J_{ij} = \partial(\mathbf W\mathbf x+\mathbf b)_i/\partial x_j$
   belongs to (a)?
@@ -850,7 +867,7 @@ Zahl „L = …“ über der Ausgabeschicht ist also $o_N$, und an den Kanten st
 $\partial L/\partial w_i$ genau die $\partial o_N/\partial w_i$. Wie in den anderen Einheiten
 heißen $s_i$ und $o_i$ im Diagramm $z$ und $a$.
 Die breite Kette ganz unten und ihre Einstellungen (Initialisierung, Normalisierung, Gradient
-Clipping) gehören zu den Gegenmitteln nach Aufgabe 2b.
+Clipping) gehören zu den Abhilfen nach Aufgabe 2b.
 
 Probieren Sie:
 
@@ -876,7 +893,7 @@ Try:
 * ReLU with $w = 1.5$ – and then tanh with $w = 3$."""),
     code("""from workbook.views.vanishing import VanishingView
 
-VanishingView(depth=6, scale=1.0, activation="sigmoid")"""),
+VanishingView(depth=6, scale=1.0, activation="sigmoid", with_skip=False)"""),
     manual("u5_2b", 1,
            de=r"""**Aufgabe 2b (1 Punkt, manuell bewertet).** Erklären Sie mithilfe von (a) und Aufgabe 1 das Problem der
 verschwindenden bzw. explodierenden Gradienten.""",
@@ -910,7 +927,7 @@ gradient by $\mathbf W^\top\operatorname{diag}(\sigma'(\mathbf W\mathbf x+\mathb
 many such matrices also shrink or grow exponentially, and for ReLU every $\operatorname{ReLU}'=0$
 sets the contribution to 0 altogether."""),
 
-    md(de=r"""### Gegenmittel (ohne Punkte)
+    md(de=r"""### Abhilfen (ohne Punkte)
 
 Skip-Verbindungen (gleich im Anschluss) sind nicht das einzige Mittel. Die Initialisierung nach
 Xavier/Glorot oder He setzt aber Schichten mit vielen Neuronen voraus, die Normalisierung einen
@@ -931,19 +948,30 @@ Ketten. Probieren Sie mit $N = 30$:
   Schicht etwa $10^{-19}$, die letzte knapp $1$.
 * **Initialisierung (Xavier/Glorot, He).** Man wählt die Startgewichte so, dass Signale vorwärts
   und Gradienten rückwärts von Schicht zu Schicht im Mittel ihre Größe behalten: Varianz der
-  Gewichte $1/n$ bei $n$ Eingaben je Neuron (Xavier/Glorot, für tanh und Sigmoid; allgemein
-  $2/(n_\text{ein} + n_\text{aus})$) bzw. $2/n$ (He, für ReLU; die 2 gleicht aus, dass die ReLU
-  im Mittel die Hälfte der Summen auf 0 setzt). Wählen Sie ReLU und vergleichen Sie die
+  Gewichte $1/n$ bei $n$ Eingaben je Neuron (Xavier/Glorot; allgemein
+  $2/(n_\text{ein} + n_\text{aus})$) bzw. $2/n$ (He, für ReLU). Die Herleitung braucht drei Zeilen:
+  Für $s = \sum_{k=1}^n w_k o_k$ mit unabhängigen Gewichten $w_k$ (Mittelwert 0, Varianz $v$),
+  unabhängig von den Eingaben $o_k$, ist $\operatorname{Var}(s) = n\,v\,\mathbb E[o_k^2]$.
+  Xavier/Glorot nimmt an, dass die Aktivierungsfunktion um 0 wie die Identität wirkt ($g(0) = 0$,
+  $g'(0) = 1$, wie tanh): Dann ist $\mathbb E[o_k^2] \approx \operatorname{Var}(s')$ für die Summen
+  $s'$ der vorigen Schicht, und $v = 1/n$ erhält die Varianz. Bei der ReLU ist
+  $\mathbb E[o_k^2] = \frac12\operatorname{Var}(s')$ (für symmetrisch um 0 verteilte $s'$), also
+  $v = 2/n$ (He). Für die Sigmoid-Funktion gilt keine der beiden Annahmen ($\sigma(0) = \frac12$,
+  $\sigma'(0) = \frac14$). Wählen Sie ReLU und vergleichen Sie die
   drei Einstellungen der **Initialisierung**: Mit standardnormalverteilten Gewichten (Varianz 1)
   explodieren die Gradienten in allen Schichten (etwa $10^{26}$ bis $10^{27}$), mit Xavier/Glorot
   sind sie überall winzig (etwa $10^{-5}$), mit He liegen sie in allen Schichten zwischen etwa
   $0{,}3$ und $3$. Mit tanh hält Xavier/Glorot die Gradienten aller Schichten zwischen etwa $0{,}1$
-  und $0{,}5$. Bei Sigmoid genügt keine Initialisierung: Wegen $\sigma' \le \frac14$ bleibt der
-  Gradient der ersten Schicht um viele Zehnerpotenzen kleiner als der der letzten. In der Kette aus
+  und $0{,}5$. Bei Sigmoid genügt Xavier/Glorot nicht: Der Gradient der ersten Schicht bleibt um
+  viele Zehnerpotenzen kleiner als der der letzten. In der Kette aus
   einzelnen Neuronen ist jede ReLU aktiv, es gibt also nichts auszugleichen: Dort ist $|w| \approx 1$
   richtig, schon $w = 1{,}5$ lässt den Gradienten explodieren (etwa $10^{5}$), und bei Sigmoid
-  helfen größere Gewichte nicht – die Summen $s_i$ werden größer und $\sigma'(s_i)$ kleiner (mit
-  $w = 4$ etwa $10^{-35}$).
+  helfen größere Gewichte allein nicht – mit den kleinen Biases der Ansicht werden die Summen $s_i$
+  größer und $\sigma'(s_i)$ kleiner (mit $w = 4$ etwa $10^{-35}$). Mit passenden Biases schon: Mit
+  $w_i = 4{,}2$ und $b_i = -2{,}1$ ist bei $x = 0{,}5$ jede Summe $s_i = 0$ (denn jedes
+  $o_{i-1} = \frac12$), jeder Faktor $w_i\,\sigma'(s_i) = 4{,}2\cdot\frac14 = 1{,}05$, und
+  $|\partial o_{30}/\partial w_1| = 0{,}5\cdot\frac14\cdot 1{,}05^{29} \approx 0{,}51$. Dafür müssen
+  die Summen aber nahe 0 bleiben – für jede Eingabe leistet das erst die Normalisierung.
 * **Normalisierung** (Batch-Normalisierung) bringt jede Summe eines Neurons über die Beispiele des
   Mini-Batches auf Mittelwert 0 und Varianz 1, bevor die Aktivierungsfunktion wirkt – in den
   Bereich, in dem $\sigma'$ groß ist, und unabhängig von der Größe der Gewichte. Schalten Sie
@@ -951,7 +979,10 @@ Ketten. Probieren Sie mit $N = 30$:
   $0{,}4$ und $2$, statt bis auf $10^{-19}$ zu fallen; mit ReLU und standardnormalverteilten
   Gewichten explodiert nichts mehr. Ganz gleich groß werden die Gradienten nicht (mit ReLU wachsen
   sie zu den frühen Schichten hin um etwa den Faktor 200). Die Normalisierung über die Neuronen
-  einer Schicht („Layer Normalization“) wirkt ähnlich.
+  einer Schicht („Layer Normalization“) wirkt ähnlich. Im Training folgt auf die Normalisierung
+  $\hat s$ noch $\gamma\,\hat s + \beta$ mit zwei gelernten Parametern je Neuron: So kann das Netz
+  Mittelwert und Streuung der Summen wieder verschieben, wenn das die Kosten senkt. Die Ansicht
+  rechnet mit $\gamma = 1$, $\beta = 0$.
 * **Gradient Clipping** begrenzt explodierende Gradienten: Ist die Norm des ganzen Gradienten (aller
   Schichten zusammen) größer als eine Schranke $c$, wird er auf die Norm $c$ herunterskaliert,
   $\mathbf g \leftarrow c\,\mathbf g/\lVert\mathbf g\rVert$. Schalten Sie es bei ReLU mit
@@ -980,25 +1011,37 @@ chains. Try with $N = 30$:
   about $10^{-19}$, the last one just under $1$.
 * **Initialisation (Xavier/Glorot, He).** The initial weights are chosen so that signals forwards
   and gradients backwards keep their size from layer to layer on average: a weight variance of
-  $1/n$ for $n$ inputs per neuron (Xavier/Glorot, for tanh and sigmoid; in general
-  $2/(n_\text{in} + n_\text{out})$) or $2/n$ (He, for ReLU; the 2 makes up for the ReLU setting
-  half of the sums to 0 on average). Choose ReLU and compare the three settings of
+  $1/n$ for $n$ inputs per neuron (Xavier/Glorot; in general $2/(n_\text{in} + n_\text{out})$) or
+  $2/n$ (He, for ReLU). The derivation takes three lines: for $s = \sum_{k=1}^n w_k o_k$ with
+  independent weights $w_k$ (mean 0, variance $v$), independent of the inputs $o_k$,
+  $\operatorname{Var}(s) = n\,v\,\mathbb E[o_k^2]$. Xavier/Glorot assumes an activation function
+  that acts like the identity around 0 ($g(0) = 0$, $g'(0) = 1$, as tanh): then
+  $\mathbb E[o_k^2] \approx \operatorname{Var}(s')$ for the sums $s'$ of the previous layer, and
+  $v = 1/n$ keeps the variance. For ReLU, $\mathbb E[o_k^2] = \frac12\operatorname{Var}(s')$ (for
+  $s'$ distributed symmetrically around 0), hence $v = 2/n$ (He). The sigmoid meets neither
+  assumption ($\sigma(0) = \frac12$, $\sigma'(0) = \frac14$). Choose ReLU and compare the three settings of
   **initialisation**: with standard normal weights (variance 1) the gradients explode in every
   layer (about $10^{26}$ to $10^{27}$), with Xavier/Glorot they are tiny everywhere (about
   $10^{-5}$), with He every layer lies between about $0.3$ and $3$. With tanh, Xavier/Glorot keeps
-  the gradients of all layers between about $0.1$ and $0.5$. For the sigmoid no initialisation is
-  enough: because $\sigma' \le \frac14$, the first layer's gradient stays many powers of ten below
-  the last one's. In the chain of single neurons every ReLU is active, so there is nothing
+  the gradients of all layers between about $0.1$ and $0.5$. For the sigmoid, Xavier/Glorot is not
+  enough: the first layer's gradient stays many powers of ten below the last one's. In the chain of single neurons every ReLU is active, so there is nothing
   to make up for: there $|w| \approx 1$ is right, and even $w = 1.5$ makes the gradient explode
-  (about $10^{5}$); for the sigmoid, larger weights do not help – the sums $s_i$ grow and
-  $\sigma'(s_i)$ shrinks (with $w = 4$ about $10^{-35}$).
+  (about $10^{5}$); for the sigmoid, larger weights alone do not help – with the view's small biases the sums
+  $s_i$ grow and $\sigma'(s_i)$ shrinks (with $w = 4$ about $10^{-35}$). With matching biases they
+  do: with $w_i = 4.2$ and $b_i = -2.1$ and $x = 0.5$, every sum is $s_i = 0$ (since every
+  $o_{i-1} = \frac12$), every factor $w_i\,\sigma'(s_i) = 4.2\cdot\frac14 = 1.05$, and
+  $|\partial o_{30}/\partial w_1| = 0.5\cdot\frac14\cdot 1.05^{29} \approx 0.51$. But the sums must
+  stay near 0 for that – for every input, only normalisation achieves this.
 * **Normalisation** (batch normalisation) brings every neuron's sum to mean 0 and variance 1 over
   the examples of the mini-batch before the activation function acts – into the range where
   $\sigma'$ is large, and independent of the size of the weights. Switch on **normalisation**:
   with sigmoid (Xavier/Glorot) every layer then lies between about $0.4$ and $2$ instead of falling
   to $10^{-19}$; with ReLU and standard normal weights nothing explodes any more. The gradients do
   not become equal (with ReLU they grow by a factor of about 200 towards the early layers).
-  Normalising over the neurons of a layer (layer normalisation) works similarly.
+  Normalising over the neurons of a layer (layer normalisation) works similarly. In training,
+  the normalised sum $\hat s$ is followed by $\gamma\,\hat s + \beta$ with two learned parameters
+  per neuron: so the network can shift the mean and spread of the sums again when that lowers the
+  cost. The view computes with $\gamma = 1$, $\beta = 0$.
 * **Gradient clipping** limits exploding gradients: if the norm of the whole gradient (all layers
   together) exceeds a bound $c$, it is scaled down to norm $c$,
   $\mathbf g \leftarrow c\,\mathbf g/\lVert\mathbf g\rVert$. Switch it on for ReLU with standard
@@ -1089,8 +1132,9 @@ und kein Produkt über die Zwischenschichten. Selbst wenn der zweite Summand (de
 exponentiell verschwindet, bleibt der Gradient nach $w_1$ also in der Größenordnung
 $|x\,\sigma'(s_1)\,\sigma'(s_N)|$ – das Verschwinden wird für $w_1$ behoben. Gegen explodierende
 Gradienten hilft die Skip-Verbindung nicht: Der lange Weg ist weiterhin da und wächst
-exponentiell, wenn seine Faktoren betragsmäßig größer als 1 sind. Außerdem profitiert nur $w_1$; die Gewichte
-$w_2,\dots,w_{N-1}$ der übersprungenen Schichten haben keinen kurzen Weg.""",
+exponentiell, wenn seine Faktoren betragsmäßig größer als 1 sind. Außerdem profitiert nur die erste Schicht ($w_1$ und
+ebenso $b_1$); die Gewichte $w_2,\dots,w_{N-1}$ der übersprungenen Schichten haben keinen kurzen
+Weg.""",
            solution_en=r"""By (d), $\frac{\partial o_N}{\partial w_1} = x\,\sigma'(s_1)\,\sigma'(s_N)
 + x\,\sigma'(s_1)\,\sigma'(s_N)\,w_N\prod_{i=2}^{N-1} w_i\,\sigma'(s_i)$. The first term belongs to
 the short path through the skip connection: independent of $N$ it contains only two factors
@@ -1098,8 +1142,8 @@ $\sigma'$ and no product over the intermediate layers. Even when the second term
 vanishes exponentially, the gradient with respect to $w_1$ stays of the order of
 $|x\,\sigma'(s_1)\,\sigma'(s_N)|$ – vanishing is fixed for $w_1$. Against exploding gradients the
 skip connection does not help: the long path is still there and grows exponentially when its
-factors exceed 1 in absolute value. Moreover only $w_1$ benefits; the weights $w_2,\dots,w_{N-1}$ of the skipped
-layers have no short path."""),
+factors exceed 1 in absolute value. Moreover only the first layer benefits ($w_1$ and $b_1$ alike); the weights
+$w_2,\dots,w_{N-1}$ of the skipped layers have no short path."""),
     md(de=r"""### Mehr Skip-Verbindungen
 
 Die Abbildung vergleicht für eine Kette mit $N = 12$ Schichten (Sigmoid, $w = 1$) vier
@@ -1112,7 +1156,9 @@ Architekturen, berechnet mit der Backpropagation von nnkit:
    $i = 2,\dots,N-1$.
 
 Aufgetragen ist $|\partial o_N/\partial w_j|$ **relativ zur letzten Schicht**, also geteilt durch
-$|\partial o_N/\partial w_N|$: Wie viel schwächer als die letzte Schicht lernt Schicht $j$?""",
+$|\partial o_N/\partial w_N|$: Wie viel schwächer als die letzte Schicht lernt Schicht $j$? Fällt
+eine Kurve, kann das an den frühen Schichten liegen oder an einer besonders großen letzten
+Schicht; die Residualverbindungen sehen wir uns nach Aufgabe 2f genauer an.""",
        en=r"""### More skip connections
 
 The figure compares four architectures for a chain with $N = 12$ layers (sigmoid, $w = 1$),
@@ -1125,7 +1171,9 @@ computed with nnkit's backpropagation:
    $i = 2,\dots,N-1$.
 
 It shows $|\partial o_N/\partial w_j|$ **relative to the last layer**, i.e. divided by
-$|\partial o_N/\partial w_N|$: how much weaker than the last layer does layer $j$ learn?"""),
+$|\partial o_N/\partial w_N|$: how much weaker than the last layer does layer $j$ learn? A
+falling curve can be due to the early layers or to a particularly large last one; we look at the
+residual connections more closely after exercise 2f."""),
     code("""from workbook.views.vanishing import architecture_figure
 
 architecture_figure(N=12, activation="sigmoid", scale=1.0)"""),
@@ -1166,6 +1214,53 @@ last one. With residual connections the early layers are many powers of ten high
 that the curve falls towards the later layers is not an effect of the product but saturation: the
 sum $o_i$ grows with $i$, so $s_i$ becomes large and the local factor $\sigma'(s_i)$ small (in
 practice, zero-centred activation functions and normalisation help here)."""),
+    md(de=r"""### Warum Residualblöcke helfen – und was die Abbildung außerdem zeigt
+
+In einem Residualblock $o_i = \sigma(s_i) + o_{i-1}$ mit $s_i = w_i\,o_{i-1} + b_i$ gilt nach der
+Kettenregel
+
+$$\frac{\partial o_i}{\partial o_{i-1}} = 1 + w_i\,\sigma'(s_i).$$
+
+Die 1 kommt vom **Identitätspfad** (He et al., 2016): Der Gradient läuft unverändert an der
+Schicht vorbei. Sind die $w_i\,\sigma'(s_i)$ klein, liegt jeder Faktor nahe bei 1, und das
+Produkt verschwindet nicht exponentiell wie $\prod_i w_i\,\sigma'(s_i)$; mit
+$w_i\,\sigma'(s_i) \ge 0$ (wie hier mit positiven Gewichten) ist jeder Faktor sogar mindestens 1.
+Deshalb erhält
+in der Abbildung die erste Schicht mit Residualverbindungen absolut etwa $5{,}6\cdot10^{-5}$
+statt $7{,}3\cdot10^{-9}$.
+
+Der Gradient nach $w_j$ enthält aber außerdem den Faktor $o_{j-1}\,\sigma'(s_j)$ der Schicht $j$
+selbst. In dieser Kette ohne Normalisierung addiert jeder Block einen Wert zwischen 0 und 1 zu
+$o_{i-1}$: $o_i$ wächst bis auf etwa 9,7, die Summen $s_i$ ebenso, und $\sigma'(s_i)$ fällt bis auf
+etwa $6\cdot10^{-5}$ – die Sigmoid-Funktion ist gesättigt. Deshalb lernen die späten Schichten 10
+und 11 hier sogar schwächer als ohne Residualverbindungen (relativ zur letzten Schicht etwa
+$6\cdot10^{-5}$ und $4\cdot10^{-5}$ statt $0{,}04$ und $0{,}19$). In ResNets verhindert das eine
+Normalisierung in jedem Block (Batch-Normalisierung vor der Aktivierungsfunktion): Sie hält die
+Summen unabhängig von der Größe von $o_{i-1}$ in dem Bereich, in dem $\sigma'$ groß ist, und vom
+Residualblock bleibt der Vorteil des Identitätspfads.""",
+       en=r"""### Why residual blocks help – and what else the figure shows
+
+In a residual block $o_i = \sigma(s_i) + o_{i-1}$ with $s_i = w_i\,o_{i-1} + b_i$, the chain rule
+gives
+
+$$\frac{\partial o_i}{\partial o_{i-1}} = 1 + w_i\,\sigma'(s_i).$$
+
+The 1 comes from the **identity path** (He et al., 2016): the gradient passes the layer
+unchanged. If the $w_i\,\sigma'(s_i)$ are small, every factor is close to 1, and the product
+does not vanish exponentially like $\prod_i w_i\,\sigma'(s_i)$; with $w_i\,\sigma'(s_i) \ge 0$ (as
+here, with positive weights) every factor is even at least 1. That is why, in
+the figure, the first layer with residual connections gets about $5.6\cdot10^{-5}$ in absolute
+terms instead of $7.3\cdot10^{-9}$.
+
+The gradient with respect to $w_j$, however, also contains the factor $o_{j-1}\,\sigma'(s_j)$ of
+layer $j$ itself. In this chain without normalisation every block adds a value between 0 and 1 to
+$o_{i-1}$: $o_i$ grows to about 9.7, so do the sums $s_i$, and $\sigma'(s_i)$ falls to about
+$6\cdot10^{-5}$ – the sigmoid saturates. That is why the late layers 10 and 11 learn even more
+weakly here than without residual connections (relative to the last layer about
+$6\cdot10^{-5}$ and $4\cdot10^{-5}$ instead of $0.04$ and $0.19$). In ResNets a normalisation in
+every block (batch normalisation before the activation function) prevents this: it keeps the sums
+in the range where $\sigma'$ is large, whatever the size of $o_{i-1}$, and what remains of the
+residual block is the benefit of the identity path."""),
     md(de=r"""## Zusammenfassung
 
 * Partielle Ableitungen einer Schicht bestimmt man komponentenweise: jede Komponente als Summe
@@ -1177,7 +1272,7 @@ practice, zero-centred activation functions and normalisation help here)."""),
   kleiner als 1 sind, explodierende bei Faktoren, die betragsmäßig größer als 1 sind.
 * Skip-Verbindungen schaffen kurze Wege mit wenigen Faktoren. Sie verhindern das Verschwinden,
   nicht aber das Explodieren des langen Weges.
-* Weitere Gegenmittel: ReLU statt Sigmoid ($\operatorname{ReLU}' = 1$ statt $\sigma' \le \frac14$),
+* Weitere Abhilfen: ReLU statt Sigmoid ($\operatorname{ReLU}' = 1$ statt $\sigma' \le \frac14$),
   eine Initialisierung mit der Varianz $1/n$ (Xavier/Glorot) bzw. $2/n$ (He, für ReLU), die
   Normalisierung der Summen über den Mini-Batch und gegen explodierende Gradienten das Gradient
   Clipping, das nur die Länge des Schritts begrenzt.""",

@@ -41,7 +41,7 @@ class ReluNeuronView(View):
     r"""Sliders for $w_1, w_2, x_1, x_2$; live readouts of $z$, $y$ and the chain rule; the ReLU
     and its derivative with a marker at the current $z$; the network diagram with
     $\partial y/\partial w$.
-    Buttons jump to "current state 1/2"; the sliders start at START (or at ``state``).
+    Buttons jump to state 1/2 of the exercise; the sliders start at START (or at ``state``).
     Forward-only: updates continuously."""
 
     def __init__(self, state=None):
@@ -79,11 +79,11 @@ class ReluNeuronView(View):
         }
         super().__init__(controls, [self.readout, self.plot, self.diagram])
         for number in STATES:
-            self.button(tr(de=f"Zustand {number}", en=f"current state {number}"),
+            self.button(tr(de=f"Zustand {number}", en=f"State {number}"),
                         lambda number=number: self.show_state(number))
 
     def show_state(self, number):
-        """Set the sliders to "current state" 1 or 2 (one update)."""
+        """Set the sliders to state 1 or 2 of the exercise (one update)."""
         with self.hold_updates():
             for name, value in STATES[number].items():
                 self.controls[name].value = value

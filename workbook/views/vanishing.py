@@ -142,7 +142,9 @@ class VanishingView(View):
     its natural size in a horizontally scrolling box (legible at every N).
 
     Controls: ``N`` (depth), ``w`` (weight scale: $w_i = w\,u_i$), ``activation``, ``skip``
-    (the diagram with or without the skip connection). Forward-only: updates continuously.
+    (the diagram with or without the skip connection). ``with_skip=False`` leaves out everything
+    of the skip connection (its curve, readout and control): the view then stands before the
+    exercises on it. Forward-only: updates continuously.
 
     Below, the remedies in the wide chain (``wide_gradients``) with the same N and activation:
     ``init`` ("normal", "xavier", "he"), ``normalise``, ``clip`` and its bound ``c``; the solid
@@ -151,8 +153,8 @@ class VanishingView(View):
     """
 
     def __init__(self, depth=6, scale=1.0, activation="sigmoid", x=0.5, seed=0, init="xavier",
-                 normalise=False, clip=None):
-        self.x, self.seed = x, seed
+                 normalise=False, clip=None, with_skip=True):
+        self.x, self.seed, self.with_skip = x, seed, with_skip
         self.depths = np.arange(1, N_MAX + 1)
         fig, (ax, ax2) = plots.figure(
             (tr(de="Gradient des ersten Gewichts", en="Gradient of the first weight"),
@@ -169,6 +171,8 @@ class VanishingView(View):
         (self.skip_line,) = ax.plot(self.depths, ones, "s--", ms=3, color=plots.ORANGE,
                                     label=tr(de="mit Skip-Verbindung 1 → N",
                                              en="with skip connection 1 → N"))
+        if not with_skip:
+            self.skip_line.remove()
         self.marker = ax.axvline(1, color=plots.BLACK, lw=1, ls=":")
         ax.set_yscale("log")
         ax.set_xlim(0.5, N_MAX + 0.5)
@@ -217,14 +221,15 @@ class VanishingView(View):
                                 en="weight scale: wᵢ = w · uᵢ, uᵢ fixed between 0.8 and 1.2"),
                         scale, 0.2, 3.0, step=0.05),
             "activation": dropdown,
-            "skip": ipywidgets.Checkbox(
+        }
+        if with_skip:
+            controls["skip"] = ipywidgets.Checkbox(
                 value=False, description=tr(de="Skip-Verbindung im Diagramm",
                                             en="skip connection in the diagram"),
                 tooltip=tr(de="Diagramm mit Skip-Verbindung von Schicht 1 zu Schicht N",
                            en="diagram with the skip connection from layer 1 to layer N"),
-                style={"description_width": "initial"}),
-            **_remedy_controls(init, normalise, clip),
-        }
+                style={"description_width": "initial"})
+        controls.update(_remedy_controls(init, normalise, clip))
         super().__init__(controls, [self.readout, self.plot, self.diagram, self.wide_readout,
                                     self.wide_plot])
 
@@ -238,7 +243,7 @@ class VanishingView(View):
     def update(self):
         c = self.controls
         N, scale, activation = c["N"].value, c["w"].value, c["activation"].value
-        skip_on = c["skip"].value and N >= 3
+        skip_on = self.with_skip and c["skip"].value and N >= 3
         clip = c["clip"].value
         remedies = (c["init"].value, c["normalise"].value, clip, c["c"].value if clip else None)
         # each output is drawn again only when a setting it shows changed: w and the diagram's
@@ -265,13 +270,13 @@ class VanishingView(View):
         factors = np.abs(w[1:N] * get_activation(activation).grad(s[1:]))
         self.factor_line.set_data(np.arange(2, N + 1), np.clip(factors, *FACTOR_RANGE))
         mean = np.exp(np.mean(np.log(np.maximum(factors, FLOOR)))) if N > 1 else np.nan
-        self.readout.show({
-            "N": str(N),
-            tr(de="|∂o_N/∂w₁| ohne Skip-Verbindung",
-               en="|∂o_N/∂w₁| without skip connection"): sci(plain[N - 1]),
-            tr(de="mit Skip-Verbindung", en="with skip connection"): sci(skip[N - 1]),
-            tr(de="geom. Mittel |wᵢσ'(sᵢ)|", en="geom. mean |wᵢσ'(sᵢ)|"): sci(mean),
-        })
+        shown = {"N": str(N),
+                 tr(de="|∂o_N/∂w₁| ohne Skip-Verbindung",
+                    en="|∂o_N/∂w₁| without skip connection"): sci(plain[N - 1])}
+        if self.with_skip:
+            shown[tr(de="mit Skip-Verbindung", en="with skip connection")] = sci(skip[N - 1])
+        shown[tr(de="geom. Mittel |wᵢσ'(sᵢ)|", en="geom. mean |wᵢσ'(sᵢ)|")] = sci(mean)
+        self.readout.show(shown)
         self.plot.refresh()
 
     def update_diagram(self):
@@ -279,7 +284,7 @@ class VanishingView(View):
         c = self.controls
         N = c["N"].value
         w, b = chain_parameters(N_MAX, c["w"].value, self.seed)
-        skip_on = c["skip"].value and N >= 3
+        skip_on = self.with_skip and c["skip"].value and N >= 3
         self.diagram.update(chain_trace(self.x, w[:N], b[:N], c["activation"].value, skip_on))
 
     def update_wide(self):
