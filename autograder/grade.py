@@ -52,7 +52,9 @@ def _run_local(jobs, args, workers, progress, work=grade_job, started=(), group=
         for worker in started:
             worker.stop()
         for job in jobs:
+            progress.started(_name(job))
             yield work(job, *args)
+            progress.finished(_name(job))
             progress.update()
         return
     ctx = get_context("spawn")
@@ -69,16 +71,20 @@ def _run_local(jobs, args, workers, progress, work=grade_job, started=(), group=
                 if not idle:
                     pool.append(worker)
                 worker.give(todo.pop(), jobs, args)  # a dead worker shows in wait() below
+                progress.started(_name(jobs[worker.job]))
             for result in finished:  # after the hand-out: no worker idles while they are merged
                 yield result
                 progress.update()
             finished = []
             if not any(w.job is not None for w in pool):
                 continue
-            ready = wait([w.conn for w in pool] + [w.process.sentinel for w in pool])
+            ready = wait([w.conn for w in pool] + [w.process.sentinel for w in pool],
+                         timeout=min(10.0, progress.stall))
+            progress.stalled()
             for worker in [w for w in pool if w.conn in ready or w.process.sentinel in ready]:
                 reply = worker.reply() if worker.conn in ready else None
                 i, worker.job = worker.job, None
+                progress.finished(_name(jobs[i]))
                 if reply is not None:
                     result, error, seconds = reply
                     todo.took(i, seconds)
@@ -100,6 +106,10 @@ def _run_local(jobs, args, workers, progress, work=grade_job, started=(), group=
     finally:
         for worker in pool:
             worker.stop()
+
+
+def _name(job):
+    return f"{job['student']}/{job['assignment']}"
 
 
 class _Longest:
@@ -261,8 +271,12 @@ def _write_csv(path, header, rows):
 
 
 def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=None,
-          log=print):
-    """Grade every submission; returns the summary dict (also RESULTS/run.json)."""
+          log=print, notebook_timeout=900):
+    """Grade every submission; returns the summary dict (also RESULTS/run.json).
+
+    Interrupted (SIGINT, SIGTERM), it writes what was graded until then (gradebook, feedback,
+    grades.csv, the summary naming the submissions still being graded) and then raises
+    :class:`autograder.reap.Interrupted`."""
     start = time.monotonic()
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -275,7 +289,7 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
         from autograder.merge import merge
         modules = course_mod.load_modules(units, log=log)
         course = course_mod.prepare(out / "course", db, modules, timeout, hide=[submissions],
-                                    log=log)
+                                    log=log, notebook_timeout=notebook_timeout)
         jobs, rejected = scan(submissions, course)
         if not dask:
             log(confinement())
@@ -302,7 +316,7 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                _run_local(todo_jobs, args, local, progress, started=started,
                           group=lambda job: course.assignments[job["assignment"]].unit))
         by_job = {(j.student, j.assignment): i for i, j in enumerate(jobs)}
-        executed_seconds = []
+        executed_seconds, interrupted, running = [], None, []
         try:
             for result in run:
                 i = by_job[(result["student"], result["assignment"])]
@@ -311,15 +325,16 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                 if not result.get("error"):
                     cache.put(keys[i], result)
         except Interrupted as stop:  # the run's processes have ended (Run)
-            progress.close()
-            log(f"interrupted by {stop}: {len(executed_seconds)} of {len(todo)} submissions "
-                f"were graded and are kept in {out / '.cache'}; every grading process has ended. "
-                "Run the same command again to grade the rest (nothing was written to the "
-                "gradebook).")
-            raise
+            interrupted, running = stop, progress.running()
         finally:
             shutil.rmtree(work, ignore_errors=True)
     progress.close()
+    if interrupted:
+        still = "; ".join(f"{name} for {seconds:.0f} s" for name, seconds in running)
+        log(f"interrupted by {interrupted}: {len(executed_seconds)} of {len(todo)} submissions "
+            f"were graded (kept in {out / '.cache'}); still grading: {still or 'none'}; every "
+            "grading process has ended. What was graded is written now. Run the same command again "
+            "to grade the rest.")
 
     graded, rows, review = [], [], []
     with Gradebook(course.db_url) as gb, warnings.catch_warnings():
@@ -369,9 +384,16 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                    for r in results.values() if r.get("error")},
         "misconceptions": [list(row) for row in most],
         "review": len({tuple(r[:3]) for r in review}),
+        "budget": {f"{r['student']}/{r['assignment']}/{name}": entry["budget"]
+                   for r in graded for name, entry in sorted(r["notebooks"].items())
+                   if entry.get("budget")},
+        "interrupted": interrupted and {"signal": str(interrupted), "still_grading": {
+            name: round(seconds, 1) for name, seconds in running}},
     }
     (out / "run.json").write_text(json.dumps(summary, indent=1))
     log(summarize(summary, out))
+    if interrupted:
+        raise interrupted
     return summary
 
 
@@ -390,6 +412,13 @@ def summarize(s, out):
              f"workers: {s['workers']})"]
     for reason, n in sorted(s["reasons"].items(), key=lambda kv: -kv[1]):
         lines.append(f"  rejected: {n} x {reason}")
+    for name, budget in sorted(s.get("budget", {}).items()):
+        lines.append(f"  over its {budget['exceeded']} budget ({budget['limit']}): {name} "
+                     "(the rest of the notebook was not run; feedback says so)")
+    if s.get("interrupted"):
+        still = ", ".join(f"{k} ({v:.0f} s)" for k, v in s["interrupted"]["still_grading"].items())
+        lines.append(f"  interrupted by {s['interrupted']['signal']}: only what was graded is "
+                     f"written; still grading then: {still or 'none'}")
     if s.get("review"):
         lines.append(f"  to review by hand: {s['review']} notebooks name grading internals in "
                      "strings (graded as usual; review.csv)")

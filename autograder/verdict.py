@@ -32,7 +32,7 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Integer
 
-from autograder.execute import exercise_of
+from autograder.execute import BUDGET, FLAG, exercise_of
 from workbook.answer import records, strip_hidden
 from workbook.checks import WrongAnswer
 from workbook.i18n import message
@@ -72,8 +72,8 @@ def judge_cell(cell, exercise_id, seed, lang, find):
     ``workbook.exercise.Result.mistake``)."""
     found = records(cell.get("outputs", []))
     flags = [o.get("evalue", "") for o in cell.get("outputs", [])
-             if o.get("output_type") == "error" and o.get("ename") == "GraderFlag"]
-    if flags:  # the execution layer's screening or tripwire (autograder.execute)
+             if o.get("output_type") == "error" and o.get("ename") in (FLAG, BUDGET)]
+    if flags:  # the execution layer's screening, tripwire or notebook budget (its reason)
         return False, str(flags[0]), None
     if not found:
         kernel = [o.get("ename") for o in cell.get("outputs", [])

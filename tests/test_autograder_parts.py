@@ -183,6 +183,27 @@ def test_cache_key_depends_on_content_course_and_student(tmp_path):
     assert store.get(key) == {"score": 1}
 
 
+def test_progress_names_the_submissions_graded_longer_than_its_stall_time():
+    out = io.StringIO()
+    progress = Progress(2, stream=out, stall=0.0)  # every call: a line per running submission
+    progress.started("alice/unit1_en")
+    progress.started("bob/unit1_de")
+    progress.finished("bob/unit1_de")
+    progress.stalled()
+    assert "still grading alice/unit1_en for 0 s" in out.getvalue()
+    assert "bob" not in out.getvalue()
+    assert [name for name, _ in progress.running()] == ["alice/unit1_en"]
+
+
+def test_a_cell_not_run_after_the_notebooks_budget_scores_zero_with_that_reason():
+    from autograder.execute import BUDGET
+
+    reason = "Not run: the notebook exceeded its time budget of 900 s for all cells together"
+    cell, verdicts = judged(check_cell("u1_dz_dw2", [new_output(
+        "error", ename=BUDGET, evalue=reason, traceback=[])]))
+    assert verdicts["u1_dz_dw2_check"] == {"passed": False, "message": reason, "mistake": None}
+
+
 def test_progress_shows_count_and_eta():
     out = io.StringIO()
     progress = Progress(4, stream=out)
