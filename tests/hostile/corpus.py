@@ -306,20 +306,21 @@ for top, subdirs, files in os.walk("/"):
 print("ANSWER-FILES:", len(found), "DIRS:", dirs > 10, sorted(found)[:5])
 '''
 DEV_SHM = '''
-written = 0
+written, why = 0, ""
 for i in range(20):  # 1 GB in 50 MB files: RAM the kernel's memory limit does not count
     try:
         with open(f"/dev/shm/hog{i}", "wb") as f:
             f.write(b"x" * 50_000_000)
         written += 50_000_000
-    except OSError:
+    except OSError as err:
+        why = err.strerror
         break
 try:
     open("/dev/hog", "wb").close()
-    written += 1
+    dev = "/dev writable"
 except OSError:
-    pass
-print("SHM-BOUNDED" if written <= 16 * 2**20 else f"SHM-UNBOUNDED {written}")
+    dev = ""
+print("SHM-" + ("BOUNDED" if written <= 16 * 2**20 and not dev else "UNBOUNDED"), written, why, dev)
 '''
 NETWORK = '''
 import socket
