@@ -26,6 +26,7 @@ import pickle
 import resource
 import select
 import signal
+import sys
 import time
 
 from nbformat.v4 import new_output
@@ -122,6 +123,8 @@ def _judge_in_child(work, items, cpu, memory, fd):
     with open(f"/proc/{os.getpid()}/statm") as f:  # the address space it has from the grader
         held = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     resource.setrlimit(resource.RLIMIT_AS, (held + memory, resource.RLIM_INFINITY))
+    for sig in (signal.SIGINT, signal.SIGTERM):  # not the grader's handlers (autograder.reap)
+        signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGXCPU, _exceeded)
     for item in items:
         soft = math.ceil(_cpu_seconds() + cpu)  # soft limit only: raised again for the next
@@ -191,10 +194,10 @@ def bounded(work, items, cpu, memory):
     """``[work(item) for item in items]`` (results that are no ``str``), each item in a forked
     process under ``cpu`` seconds of CPU time and ``memory`` more bytes of address space, or the
     text ``"cpu"``, ``"memory"`` or ``"died"`` for an item that exceeded them or killed its
-    process. One process judges
-    the items in turn; after one that had to be killed, a fresh one goes on with the rest.
-    Without ``os.fork`` (not POSIX): ``work`` in this process, unbounded."""
-    if not hasattr(os, "fork") or not items:
+    process. One process judges the items in turn; after an item over a limit, a fresh one goes
+    on with the rest.
+    Not on Linux (no ``/proc``): ``work`` in this process, unbounded."""
+    if not sys.platform.startswith("linux") or not items:
         return [work(item) for item in items]
     results = []
     while len(results) < len(items):
