@@ -225,6 +225,7 @@ HOSTILE = [
     "diff(" * 26 + "exp(sin(x)*y)*tanh(x*y)" + ", x)" * 26,
     "diff(" * 12 + "exp(sin(x)*y)*tanh(x*y)" + ", x)" * 12 + "+diff(diff(x, x), x)",
     "Sum(Sum(Sum(x**i*y**j, (i, 1, 21)), (j, 1, 21)), (k, 1, 21))",
+    "diff(Product(sin(i*x), (i, 1, 1000)), x)",  # 1000 terms of 1000 factors
     "Max(" + ",".join(f"x*{i}+y" for i in range(150)) + ")",
 ]
 

@@ -295,7 +295,11 @@ class _Parser:
             self.derivatives += 1
             if self.derivatives > MAX_DERIVATIVES:
                 self.fail("derivatives")
-            return self.small(self.apply(fn, [c(a) for a in node.args], node), node)
+            args = [c(a) for a in node.args]
+            if args:  # the product rule copies a product once per factor: refused before
+                self.small(args[0], node, factor=max(
+                    (len(a.args) for a in sp.preorder_traversal(args[0]) if a.is_Mul), default=1))
+            return self.small(self.apply(fn, args, node), node)
         if fn not in (sp.Sum, sp.Product):
             return self.apply(fn, [c(a) for a in node.args], node)
         lims = node.args[1:]
@@ -317,9 +321,9 @@ class _Parser:
                 *(term.xreplace({var: sp.Integer(k)}) for k in range(int(lo), int(hi) + 1)))
         return term
 
-    def small(self, expr, node):
-        """``expr``, if it has at most :data:`MAX_NODES` nodes."""
-        if size(expr) > MAX_NODES:
+    def small(self, expr, node, factor=1):
+        """``expr``, if ``factor`` times its nodes are at most :data:`MAX_NODES`."""
+        if factor * size(expr) > MAX_NODES:
             self.fail("grows", node.func.id + "(…)")
         return expr
 
