@@ -78,6 +78,9 @@ def parser():
     g.add_argument("--workers", type=int, default=None, help="default: os.cpu_count()")
     g.add_argument("--timeout", type=int, default=30, help="seconds per cell of the student "
                    "(default 30; the setup cell and re-runs after a restart: 120)")
+    g.add_argument("--notebook-timeout", type=int, default=900, help="seconds per notebook for "
+                   "all its cells together (default 900); past it the rest is not run and "
+                   "scores 0, with the reason")
     g.add_argument("--db", help="SQLAlchemy URL of the gradebook (default: RESULTS/gradebook.db)")
     g.add_argument("--dask", help="address of a Dask scheduler (tcp://host:port)")
     g.add_argument("--units", help="comma-separated units (default: every unit that builds)")
@@ -123,7 +126,8 @@ def main(argv=None):
 
     try:
         grade(args.submissions, args.out, workers=args.workers, timeout=args.timeout, db=args.db,
-              dask=args.dask, units=_units(args.units), log=log)
+              dask=args.dask, units=_units(args.units), log=log,
+              notebook_timeout=args.notebook_timeout)
     except Interrupted as stop:
         return 128 + stop.signum
     return 0

@@ -48,6 +48,7 @@ from autograder.verdict import TrustedVerdict  # noqa: E402
 c.CourseDirectory.db_url = {db_url!r}
 c.HardenedExecute.seed = c.TrustedVerdict.seed = {seed}  # the secret grading seed of this course
 c.HardenedExecute.timeout = {timeout}
+c.HardenedExecute.notebook_timeout = {notebook_timeout}  # seconds per notebook in all
 c.HardenedExecute.hide_paths = {hide!r}  # the submissions: no kernel reads another student's
 c.Autograde.autograde_preprocessors = [
     HardenedExecute, TrustedVerdict, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
@@ -172,7 +173,8 @@ def sqlite_url(path):
     return f"sqlite:///{Path(path).resolve()}"
 
 
-def prepare(course_dir, db_url=None, modules=None, timeout=30, hide=(), log=print):
+def prepare(course_dir, db_url=None, modules=None, timeout=30, hide=(), log=print,
+            notebook_timeout=900):
     """Build (or reuse) the grading course in ``course_dir``; returns a :class:`Course`.
     ``hide``: more folders the kernels must not see (the submissions)."""
     from workbook.build import make_course
@@ -193,9 +195,11 @@ def prepare(course_dir, db_url=None, modules=None, timeout=30, hide=(), log=prin
     made = make_course(root, modules)
     with open(root / "nbgrader_config.py", "a") as f:
         f.write(CONFIG.format(root=str(ROOT), db_url=db_url, seed=seed, timeout=int(timeout),
+                               notebook_timeout=int(notebook_timeout),
                                hide=[str(Path(p).resolve()) for p in hide]))
     sources = _hash_tree(source)
-    key = hashlib.sha256(f"{sources} {seed} {timeout} {VERSION}".encode()).hexdigest()
+    key = hashlib.sha256(f"{sources} {seed} {timeout} {notebook_timeout} {VERSION}".encode()
+                         ).hexdigest()
 
     state_file = state_dir / "state.json"
     state = json.loads(state_file.read_text()) if state_file.exists() else {}

@@ -18,6 +18,10 @@
   or that died (``sys.exit`` in a thread, ``os._exit``, a segfault, the memory limit) does not
   stop grading: the cell gets an error output with the reason, every later code cell "not run";
 * output beyond ``max_output_bytes`` per cell is dropped (with a note);
+* the notebook as a whole has a budget: ``notebook_timeout`` seconds (every cell, restarts and
+  replays) and ``max_notebook_output_bytes`` of output; past either, the rest of the notebook is
+  not run (error ``NotebookBudget`` naming it: its answers score 0 with that reason), and the
+  notebook's metadata ``nnkit_budget`` says which, for the run's summary;
 * an autograded test cell ``<exercise>_check`` is replaced by a call of
   :func:`workbook.answer.send`: the grader draws the hidden cases from the secret seed and sends
   them in; the kernel only reads the answer (calls the student's function on the cases) and
@@ -33,12 +37,14 @@ from __future__ import annotations
 import asyncio
 import atexit
 import functools
+import math
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager, in_pending_state
@@ -57,7 +63,9 @@ from workbook.i18n import message
 from workbook.source import exercise_id, parse_assignment
 
 FLAG = "GraderFlag"
+BUDGET = "NotebookBudget"  #: error of the cells not run after the notebook's budget ran out
 REVIEW = "nnkit_review"  #: notebook metadata: screening findings for the instructor, not the grade
+BUDGET_KEY = "nnkit_budget"  #: notebook metadata: which budget ran out, its limit, at which cell
 UID_BASE = 1_000_000  # + the grading process id: the uid of its confined kernels
 HIDE = ["/tmp", "/var/tmp", "/dev/shm", "/home", "/root", "/srv", "/mnt", "/media", "/opt",
         str(ROOT)]  # the whole repository: the kernel gets the student edition's packages
@@ -84,6 +92,13 @@ TEXT = {
                 "das Zeitlimit überschritten.", "Not run: the kernel died or exceeded the time "
                 "limit in an earlier cell."),
     "output": ("[Ausgabe gekürzt: mehr als {n} Bytes]", "[output truncated: more than {n} bytes]"),
+    "budget_time": ("Nicht ausgeführt: Das Notebook hat sein Zeitbudget von {n} s für alle Zellen "
+                    "zusammen überschritten; Aufgaben ab hier zählen 0 Punkte.", "Not run: the "
+                    "notebook exceeded its time budget of {n} s for all cells together; "
+                    "exercises from here on score 0."),
+    "budget_output": ("Nicht ausgeführt: Das Notebook hat sein Ausgabebudget von {n} Bytes "
+                      "überschritten; Aufgaben ab hier zählen 0 Punkte.", "Not run: the notebook "
+                      "exceeded its output budget of {n} bytes; exercises from here on score 0."),
 }
 _USERS = {}
 
@@ -241,6 +256,14 @@ class HardenedExecute(Execute):
         config=True)
     hide_paths = List(Unicode(), help="more paths the kernel must not see").tag(config=True)
     max_output_bytes = Integer(2_000_000, help="output kept per cell").tag(config=True)
+    notebook_timeout = Integer(900, help="seconds one notebook may run in all (every cell, "
+                               "kernel restarts and replays); past it the rest is not run and "
+                               "its exercises score 0, with the reason (0: no budget)").tag(
+        config=True)
+    max_notebook_output_bytes = Integer(10_000_000, help="output of one notebook (every cell); "
+                                        "past it the output is dropped, the rest is not run "
+                                        "and its exercises score 0, with the reason").tag(
+        config=True)
     screen_code = Bool(True, help="screen the student's code (tampering, nnkit)").tag(config=True)
     uid_per_process = Bool(True, help="confined kernels run as uid UID_BASE + the grading "
                            "process id (no account; parallel kernels share no limits)").tag(
@@ -266,9 +289,21 @@ class HardenedExecute(Execute):
         meta = cell.get("metadata", {}).get("nbgrader", {})
         instructor = (meta.get("grade_id") and meta.get("locked") and not meta.get("grade")
                       and not meta.get("solution"))
-        if instructor or self._replaying:
-            return max(self.timeout, self.setup_timeout)
-        return self.timeout
+        limit = max(self.timeout, self.setup_timeout) if instructor or self._replaying else (
+            self.timeout)
+        if self.notebook_timeout > 0 and hasattr(self, "_started"):  # within the budget left
+            left = self.notebook_timeout - (time.monotonic() - self._started)
+            limit = max(1, min(limit, math.ceil(left)))
+        return limit
+
+    def _over_budget(self):
+        """``"time"`` or ``"output"`` if the notebook's budget of that ran out, else None."""
+        if self.notebook_timeout > 0 and (
+                time.monotonic() - self._started >= self.notebook_timeout):
+            return "time"
+        if self._notebook_bytes > self.max_notebook_output_bytes:
+            return "output"
+        return None
 
     # ------------------------------------------------------------------ kernel
     def kernel_env(self, scratch):
@@ -385,11 +420,21 @@ class HardenedExecute(Execute):
 
     def _run_cells(self, resources):
         done, restarts, stopped = [], 0, None  # cells that ran, kernel restarts, why not run
+        self._started, self._notebook_bytes, budget = time.monotonic(), 0, None
         for index, cell in enumerate(self.nb.cells):
             if cell.cell_type != "code":
                 continue
             if stopped:
-                cell.outputs = [error_output("NotRun", stopped)]
+                cell.outputs = [error_output(BUDGET if budget else "NotRun", stopped)]
+                continue
+            budget = self._over_budget()
+            if budget:
+                n = self.notebook_timeout if budget == "time" else self.max_notebook_output_bytes
+                stopped = _msg(f"budget_{budget}", self._lang, n=n)
+                self.log.warning("notebook over its %s budget at cell %d", budget, index)
+                self.nb.metadata[BUDGET_KEY] = {"exceeded": budget, "limit": n, "cell": index}
+                cell.outputs = [error_output(BUDGET, stopped)]
+                self._kill()
                 continue
             problem = None
             try:
@@ -498,7 +543,8 @@ class HardenedExecute(Execute):
         return COLLECT.format(args=args)
 
     def output(self, outs, msg, display_id, cell_index):
-        """Keep at most ``max_output_bytes`` of output per cell."""
+        """Keep at most ``max_output_bytes`` of output per cell and
+        ``max_notebook_output_bytes`` per notebook."""
         size = len(str(msg.get("content", "")))
         self._output_bytes = getattr(self, "_output_bytes", 0) + size
         if self._output_bytes > self.max_output_bytes and msg.get("msg_type") != "error":
@@ -506,6 +552,9 @@ class HardenedExecute(Execute):
                 outs.append(new_output("stream", name="stderr", text=_msg(
                     "output", getattr(self, "_lang", "en"), n=self.max_output_bytes) + "\n"))
             return None
+        self._notebook_bytes = getattr(self, "_notebook_bytes", 0) + size  # what is kept
+        if self._notebook_bytes > self.max_notebook_output_bytes:
+            return None  # over the notebook's budget: this cell is its last (_run_cells)
         return super().output(outs, msg, display_id, cell_index)
 
     @staticmethod

@@ -44,12 +44,22 @@ TEXT = {  # key: (German, English); the console messages of grade
               "(cache), {todo} to grade with {how}"),
     "dask": ("Dask {address}", "dask {address}"),
     "progress": ("Bewertung", "grading"),
-    "interrupted": ("abgebrochen durch {signal}: {done} von {todo} Abgaben wurden bewertet und "
-                    "liegen in {cache}; jeder Bewertungsprozess ist beendet. Derselbe Befehl "
-                    "bewertet den Rest (ins Notenbuch wurde nichts geschrieben).",
-                    "interrupted by {signal}: {done} of {todo} submissions were graded and are "
-                    "kept in {cache}; every grading process has ended. Run the same command again "
-                    "to grade the rest (nothing was written to the gradebook)."),
+    "interrupted": ("abgebrochen durch {signal}: {done} von {todo} Abgaben wurden bewertet (im "
+                    "Cache {cache}); noch in Bewertung: {still}; jeder Bewertungsprozess ist "
+                    "beendet. Das Bewertete wird jetzt geschrieben. Derselbe Befehl bewertet den "
+                    "Rest.",
+                    "interrupted by {signal}: {done} of {todo} submissions were graded (kept in "
+                    "{cache}); still grading: {still}; every grading process has ended. What was "
+                    "graded is written now. Run the same command again to grade the rest."),
+    "stopped": ("  abgebrochen durch {signal}: nur das bis dahin Bewertete ist geschrieben; "
+                "noch in Bewertung: {still}", "  interrupted by {signal}: only what was graded "
+                "is written; still grading then: {still}"),
+    "still": ("{name} seit {seconds} s", "{name} for {seconds} s"),
+    "none": ("keine", "none"),
+    "budget": ("  über dem Budget für {exceeded} ({limit}): {name} (der Rest des Notebooks wurde "
+               "nicht ausgeführt; das Feedback sagt es)",
+               "  over its {exceeded} budget ({limit}): {name} (the rest of the notebook was not "
+               "run; feedback says so)"),
     "summary": ("{graded} bewertet ({executed} ausgeführt, {cached} unverändert aus dem Cache), "
                 "{rejected} abgelehnt, in {seconds} s (Kurs {prepare} s; {per} s je ausgeführter "
                 "Abgabe, Bewertungsprozesse: {workers})",
@@ -85,7 +95,9 @@ def _run_local(jobs, args, workers, progress, work=grade_job, started=(), group=
         for worker in started:
             worker.stop()
         for job in jobs:
+            progress.started(_name(job))
             yield work(job, *args)
+            progress.finished(_name(job))
             progress.update()
         return
     ctx = get_context("spawn")
@@ -102,16 +114,20 @@ def _run_local(jobs, args, workers, progress, work=grade_job, started=(), group=
                 if not idle:
                     pool.append(worker)
                 worker.give(todo.pop(), jobs, args)  # a dead worker shows in wait() below
+                progress.started(_name(jobs[worker.job]))
             for result in finished:  # after the hand-out: no worker idles while they are merged
                 yield result
                 progress.update()
             finished = []
             if not any(w.job is not None for w in pool):
                 continue
-            ready = wait([w.conn for w in pool] + [w.process.sentinel for w in pool])
+            ready = wait([w.conn for w in pool] + [w.process.sentinel for w in pool],
+                         timeout=min(10.0, progress.stall))
+            progress.stalled()
             for worker in [w for w in pool if w.conn in ready or w.process.sentinel in ready]:
                 reply = worker.reply() if worker.conn in ready else None
                 i, worker.job = worker.job, None
+                progress.finished(_name(jobs[i]))
                 if reply is not None:
                     result, error, seconds = reply
                     todo.took(i, seconds)
@@ -133,6 +149,10 @@ def _run_local(jobs, args, workers, progress, work=grade_job, started=(), group=
     finally:
         for worker in pool:
             worker.stop()
+
+
+def _name(job):
+    return f"{job['student']}/{job['assignment']}"
 
 
 class _Longest:
@@ -287,8 +307,12 @@ def _write(path, data):
 
 
 def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=None,
-          log=print):
-    """Grade every submission; returns the summary dict (also RESULTS/run.json)."""
+          log=print, notebook_timeout=900):
+    """Grade every submission; returns the summary dict (also RESULTS/run.json).
+
+    Interrupted (SIGINT, SIGTERM), it writes what was graded until then (gradebook, feedback,
+    grades.csv, the summary naming the submissions still being graded) and then raises
+    :class:`autograder.reap.Interrupted`."""
     start = time.monotonic()
     lang = instructor_language()
     out = Path(out).resolve()
@@ -302,7 +326,7 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
         from autograder.merge import merge
         modules = course_mod.load_modules(units, log=log)
         course = course_mod.prepare(out / "course", db, modules, timeout, hide=[submissions],
-                                    log=log)
+                                    log=log, notebook_timeout=notebook_timeout)
         jobs, rejected = scan(submissions, course)
         if not dask:
             log(confinement(lang))
@@ -331,7 +355,7 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                _run_local(todo_jobs, args, local, progress, started=started,
                           group=lambda job: course.assignments[job["assignment"]].unit))
         by_job = {(j.student, j.assignment): i for i, j in enumerate(jobs)}
-        executed_seconds = []
+        executed_seconds, interrupted, running = [], None, []
         try:
             for result in run:
                 i = by_job[(result["student"], result["assignment"])]
@@ -340,13 +364,15 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                 if not result.get("error"):
                     cache.put(keys[i], result)
         except Interrupted as stop:  # the run's processes have ended (Run)
-            progress.close()
-            log(_msg("interrupted", lang, signal=stop, done=len(executed_seconds),
-                     todo=len(todo), cache=out / ".cache"))
-            raise
+            interrupted, running = stop, progress.running()
         finally:
             shutil.rmtree(work, ignore_errors=True)
     progress.close()
+    if interrupted:
+        still = "; ".join(_msg("still", lang, name=name, seconds=f"{seconds:.0f}")
+                          for name, seconds in running)
+        log(_msg("interrupted", lang, signal=interrupted, done=len(executed_seconds),
+                 todo=len(todo), cache=out / ".cache", still=still or _msg("none", lang)))
 
     graded, rows, review = [], [], []
     with Gradebook(course.db_url) as gb, warnings.catch_warnings():
@@ -396,9 +422,16 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                    for r in results.values() if r.get("error")},
         "misconceptions": [list(row) for row in most],
         "review": len({tuple(r[:3]) for r in review}),
+        "budget": {f"{r['student']}/{r['assignment']}/{name}": entry["budget"]
+                   for r in graded for name, entry in sorted(r["notebooks"].items())
+                   if entry.get("budget")},
+        "interrupted": interrupted and {"signal": str(interrupted), "still_grading": {
+            name: round(seconds, 1) for name, seconds in running}},
     }
     (out / "run.json").write_text(json.dumps(summary, indent=1))
     log(summarize(summary, out, lang))
+    if interrupted:
+        raise interrupted
     return summary
 
 
@@ -421,6 +454,13 @@ def summarize(s, out, lang=None):
                   workers=s["workers"])]
     for reason, n in sorted(s["reasons"].items(), key=lambda kv: -kv[1]):
         lines.append(_msg("rejected", lang, n=n, reason=reason))
+    for name, budget in sorted(s.get("budget", {}).items()):
+        lines.append(_msg("budget", lang, exceeded=budget["exceeded"], limit=budget["limit"],
+                          name=name))
+    if s.get("interrupted"):
+        still = ", ".join(f"{k} ({v:.0f} s)" for k, v in s["interrupted"]["still_grading"].items())
+        lines.append(_msg("stopped", lang, signal=s["interrupted"]["signal"],
+                          still=still or _msg("none", lang)))
     if s.get("review"):
         lines.append(_msg("review", lang, notebooks=counted(s["review"], "notebook", lang)))
     lines += misconceptions.summary_lines(s.get("misconceptions", []), lang)

@@ -11,6 +11,9 @@ working directory. With ``--bwrap PATH`` (bubblewrap, the sandbox of Flatpak; De
   exists -- not the course with its hidden tests and gradebook, not other submissions, not this
   repository or another checkout of it, not /tmp, /home, /root (``--hide`` paths inside the
   system directories are covered by an empty tmpfs);
+* ``/dev`` read-only but for a ``/dev/shm`` of :data:`SHM_BYTES` (tmpfs is RAM that the
+  address-space limit does not count; bubblewrap's own ``/dev`` and ``/dev/shm`` are a tmpfs of
+  half the machine's RAM);
 * new user, PID, IPC, UTS and (with ``--no-network``) network namespaces: the kernel is
   process 1 of its PID namespace, so when it ends or is killed, every process it started (fork
   bombs, detached daemons, ``setsid``) ends with it, ``/proc`` shows only these processes, and
@@ -51,6 +54,7 @@ CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT = 1, 2, 4, 32
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG = 1
+SHM_BYTES = 16 * 1024**2  # the kernel's /dev/shm (a tmpfs: RAM beyond RLIMIT_AS)
 SYSTEM = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc")  # all of / a kernel sees
 
 
@@ -164,7 +168,10 @@ def sandbox_args(bwrap, hidden, keep, expose, network=True):
     The kernel's file system is built from nothing: the system directories :data:`SYSTEM`
     read-only (``hidden`` paths inside them covered), ``expose`` read-only, ``keep`` writable."""
     args = [bwrap, "--unshare-all", "--die-with-parent", "--as-pid-1",  # (ipykernel exits when
-            "--dev", "/dev", "--proc", "/proc"]                          # its parent is pid 1)
+            "--dev", "/dev", "--proc", "/proc",                          # its parent is pid 1)
+            # RAM outside the memory limit: /dev/shm at most SHM_BYTES (semaphores of
+            # multiprocessing need it), the rest of /dev (a tmpfs of half the RAM) read-only
+            "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm", "--remount-ro", "/dev"]
     for name in SYSTEM:
         path = "/" + name
         if os.path.islink(path):

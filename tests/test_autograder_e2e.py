@@ -342,6 +342,33 @@ def test_a_slow_setup_cell_and_slow_replays_cost_no_points(tmp_path):
     assert nb.cells[3].outputs[0].text == "True 42\n"
 
 
+def test_a_notebook_over_its_time_or_output_budget_stops_with_the_reason(tmp_path):
+    """Limits per cell do not bound a notebook (six cells of 28 s under a 30 s limit took 180 s,
+    thirty cells of just under the 2 MB cap made a 20 MB feedback page): past the notebook's
+    budget the rest is not run, each cell saying why, and the metadata says which budget."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from autograder.execute import BUDGET, BUDGET_KEY, HardenedExecute
+
+    def run(source, **budget):
+        nb = new_notebook(cells=[new_code_cell(source) for _ in range(6)])
+        execute = HardenedExecute(seed=1, timeout=30, scratch_root=str(tmp_path), user="",
+                                  isolate=False, **budget)
+        nb, _ = execute.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+        stopped = [c.outputs[0].evalue for c in nb.cells if c.outputs
+                   and c.outputs[0].get("ename") == BUDGET]
+        return nb, stopped
+
+    nb, stopped = run("import time\ntime.sleep(2)", notebook_timeout=5)
+    assert nb.metadata[BUDGET_KEY]["exceeded"] == "time" and stopped, nb.cells
+    assert "time budget of 5 s" in stopped[0] and len(stopped) == 6 - nb.metadata[BUDGET_KEY][
+        "cell"]
+    nb, stopped = run("print('x' * 600_000)", max_notebook_output_bytes=1_000_000)
+    assert nb.metadata[BUDGET_KEY] == {"exceeded": "output", "limit": 1_000_000, "cell": 2}
+    assert len(stopped) == 4 and "output budget of 1000000 bytes" in stopped[0]
+    assert len(json.dumps([c.outputs for c in nb.cells])) < 1_100_000
+
+
 def test_regrading_keeps_the_instructors_reviews(graded, tmp_path):
     """formgrader clears ``needs_manual_grade`` when the instructor scores a written answer.
     Running ``grade`` again on the same submissions (e.g. when a late one arrives) keeps that

@@ -1,5 +1,6 @@
 """The kernel launcher: a kernel confined by bubblewrap sees neither the course nor the
-submissions nor the network, as root and as an ordinary user; the launcher leaves nothing behind
+submissions nor the network, as root and as an ordinary user, and holds no more than 16 MB in
+RAM outside its memory limit (/dev/shm; /dev read-only); the launcher leaves nothing behind
 when it is killed, even right after its fork, before the kernel has set its parent-death signal
 (a killed launcher used to leave an orphaned kernel that held the grader's output pipes open, so
 ``grade`` never ended)."""
@@ -32,6 +33,9 @@ for d in "$@"; do [ -z "$(ls -A "$d" 2>/dev/null)" ] || echo "VISIBLE $d"; done
 touch written || echo "SCRATCH NOT WRITABLE"
 grep -v -e '|' -e ' lo:' /proc/net/dev | grep . && echo "NETWORK"
 n=0; for p in /proc/[0-9]*; do n=$((n + 1)); done; [ "$n" -le 3 ] || echo "PROCESSES $n"
+dd if=/dev/zero of=/dev/shm/hog bs=1M count=100 2>/dev/null
+[ "$(du -m /dev/shm/hog | cut -f1)" -le 16 ] || echo "SHM $(du -m /dev/shm/hog | cut -f1) MB"
+touch /dev/hog 2>/dev/null && echo "DEV WRITABLE"
 id -u
 """
 

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from autograder import cache, example, feedback, validate, verdict
@@ -71,6 +72,45 @@ def test_verdict_is_judged_in_the_grader_not_in_the_kernel():
     claimed.metadata["nnkit_verdict"] = {"passed": False, "mistake": "weight"}
     cell, _ = judged(claimed)
     assert cell.metadata["nnkit_verdict"] == {"passed": True, "mistake": None}
+
+
+class Hostile:
+    """An exercise whose judging spins, eats memory or kills its process: what a student's
+    answer that the parser's bounds miss would do to the grader's process."""
+
+    def __init__(self, how):
+        self.how = how
+
+    def judge(self, payload, **_):
+        import os
+
+        if self.how == "cpu":
+            while True:
+                pass
+        if self.how == "memory":
+            return [bytearray(2**20) for _ in range(100_000)]  # 100 GB
+        os._exit(3)
+
+
+@pytest.mark.timeout(300)  # a hang guard: the spinning answer stalled the grader for good
+def test_each_verdict_is_bounded_in_time_and_memory_and_the_next_is_judged(monkeypatch):
+    import workbook.checks
+
+    hostile = {"u1_dy_dw2": "cpu", "u1_relu_grad": "memory", "u1_z_cs1": "died"}
+    monkeypatch.setattr(workbook.checks, "find",
+                        lambda i: Hostile(hostile[i]) if i in hostile else find(i))
+    right = find("u1_dz_dw2").collect({"dz_dw2": "x2"}, seed=SEED, hidden=True)
+    cells = [check_cell(i, [record(i, {"kind": "expression", "answer": "x2"})]) for i in hostile]
+    nb = new_notebook(cells=[*cells, check_cell("u1_dz_dw2", [record("u1_dz_dw2", right)])])
+    judge = verdict.TrustedVerdict(seed=SEED, answer_cpu_limit=1.0,
+                                   answer_memory_limit=200 * 2**20)
+    _, resources = judge.preprocess(nb, {"nbgrader": {"assignment": "unit1_de"}})
+    got = resources["nnkit"]["verdicts"]
+    texts = ("Limit von 1 s Rechenzeit", "Speicherlimit von 200 MB", "abgestürzt")
+    for exercise, text in zip(hostile, texts, strict=True):
+        assert not got[f"{exercise}_check"]["passed"]
+        assert text in got[f"{exercise}_check"]["message"], got
+    assert got["u1_dz_dw2_check"]["passed"], got
 
 
 def test_verdict_rejects_missing_extra_and_foreign_records():
@@ -144,6 +184,27 @@ def test_cache_key_depends_on_content_course_and_student(tmp_path):
     assert store.get(key) is None
     store.put(key, {"score": 1})
     assert store.get(key) == {"score": 1}
+
+
+def test_progress_names_the_submissions_graded_longer_than_its_stall_time():
+    out = io.StringIO()
+    progress = Progress(2, stream=out, stall=0.0)  # every call: a line per running submission
+    progress.started("alice/unit1_en")
+    progress.started("bob/unit1_de")
+    progress.finished("bob/unit1_de")
+    progress.stalled()
+    assert "still grading alice/unit1_en for 0 s" in out.getvalue()
+    assert "bob" not in out.getvalue()
+    assert [name for name, _ in progress.running()] == ["alice/unit1_en"]
+
+
+def test_a_cell_not_run_after_the_notebooks_budget_scores_zero_with_that_reason():
+    from autograder.execute import BUDGET
+
+    reason = "Not run: the notebook exceeded its time budget of 900 s for all cells together"
+    cell, verdicts = judged(check_cell("u1_dz_dw2", [new_output(
+        "error", ename=BUDGET, evalue=reason, traceback=[])]))
+    assert verdicts["u1_dz_dw2_check"] == {"passed": False, "message": reason, "mistake": None}
 
 
 def test_progress_shows_count_and_eta():

@@ -262,6 +262,16 @@ def assert_consistent(results, students):
     return graded, failed
 
 
+def assert_consistent_for(results, graded):
+    """The gradebook holds exactly the submissions of ``graded`` (student -> score)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{results / 'gradebook.db'}") as gb:
+        held = {s.student_id: s.score for lang in ("de", "en")
+                for s in gb.assignment_submissions(f"unit1_{lang}")}
+    assert held == graded, (held, graded)
+
+
 def rerun(subs, results, students, cached):
     """Grade again: ``cached`` submissions come from the cache, every one is graded."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -317,11 +327,12 @@ def test_killed_launcher_and_kernel_then_rerun(tmp_path):
 def test_interrupted_grader_stops_cleanly_and_rerun_completes(tmp_path, sig):
     students = ["ok_reference", "ok_blank", "fault_sleep", "ok_reference_de"]
     proc, watch, subs, results = start_grading(tmp_path, students)
-    try:
-        wait_for(lambda: [k for k in kernels(watch) if time.time() - k.create_time() > 2],
-                 "a running kernel")
+    try:  # one submission graded (the sleeping one takes a cell limit), one still running
+        wait_for(lambda: list((results / ".cache").rglob("*.json")) and [
+            k for k in kernels(watch) if time.time() - k.create_time() > 2],
+                 "a graded submission and a running kernel")
         proc.send_signal(sig)
-        _, err = proc.communicate(timeout=120)  # "within seconds"; the bound only catches a hang
+        _, err = proc.communicate(timeout=300)  # the bound only catches a hang
     finally:
         watch.done.set()
         if proc.poll() is None:
@@ -333,6 +344,14 @@ def test_interrupted_grader_stops_cleanly_and_rerun_completes(tmp_path, sig):
     assert_nothing_left(watch)
     assert editions(proc.pid) == []  # the kernels' student editions of its grading processes
     cached = len(list((results / ".cache").rglob("*.json")))  # graded before the interrupt
+    # what was graded is written (main wrote nothing); the ones still running are named
+    graded = {r["student"]: float(r["score"]) for r in read_csv(results / "grades.csv")}
+    assert len(graded) == cached >= 1 and all(graded[s] == expected(s) for s in graded), graded
+    still = err.split("still grading: ", 1)[1].split(";", 1)[0]
+    assert any(f"{s}/unit1_" in still for s in set(students) - set(graded)), err[-2000:]
+    for student in graded:
+        assert list((results / "feedback" / student).rglob("*.html")), student
+    assert_consistent_for(results, graded)
     scores = rerun(subs, results, students, cached)
     assert scores == {s: expected(s) for s in students}
 

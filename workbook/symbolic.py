@@ -35,6 +35,9 @@ from sympy.core.function import AppliedUndef
 from workbook.i18n import message
 
 MAX_CHARS, MAX_PARENS, MAX_DEPTH, MAX_EXPONENT, MAX_TERMS = 2000, 30, 200, 100, 100
+# what an answer may grow to while it is parsed (every cost of parse() follows from these): nodes
+# of the expression tree after a derivative or an expanded Sum/Product, and derivatives per answer
+MAX_NODES, MAX_DERIVATIVES, MAX_ARGS = 20_000, 8, 10  # MAX_ARGS: of Max, Min, ... (pairwise work)
 
 
 class ExpressionError(ValueError):
@@ -79,6 +82,12 @@ class relu(sp.Function):
 
 def _d(f, v):
     return sp.diff(f, v)
+
+
+def size(expr) -> int:
+    """The number of nodes of ``expr``'s tree (shared subtrees counted each time): what
+    differentiating, expanding and evaluating it cost."""
+    return sum(1 for _ in sp.preorder_traversal(expr))
 
 
 FUNCTIONS = {
@@ -160,6 +169,10 @@ _MSG = {  # key: (German, English); {piece} is the offending piece of the studen
     "limits": ("schreiben Sie Sum(Term, (k, 1, n)) mit Zahl oder Symbol als Grenzen, "
                "nicht '{piece}'",
                "write Sum(term, (k, 1, n)) with an integer or a symbol as bounds, not '{piece}'"),
+    "derivatives": (f"mehr als {MAX_DERIVATIVES} Ableitungen (diff/Derivative) in einer Antwort",
+                    f"more than {MAX_DERIVATIVES} derivatives (diff/Derivative) in one answer"),
+    "grows": (f"'{{piece}}' wird zu groß (über {MAX_NODES} Knoten): vereinfachen Sie die Antwort",
+              f"'{{piece}}' grows too large (over {MAX_NODES} nodes): simplify the answer"),
 }
 SCRIPTS = "[\u2070-\u209f\u00b2\u00b3\u00b9]"  # superscript and subscript digits, signs
 MINUS = "\u2212\u2012\u2013\u2014\ufe63\uff0d"  # − ‒ – — ﹣ －: the minus as typed or copied
@@ -182,7 +195,7 @@ def _lang(lang):
 
 class _Parser:
     def __init__(self, text, table, lang):
-        self.text, self.table, self.lang, self.terms = text, table, lang, 1
+        self.text, self.table, self.lang, self.terms, self.derivatives = text, table, lang, 1, 0
 
     def fail(self, key, node=None, extra=("", "")):
         piece = node if isinstance(node, str) else self.piece(node) if node else ""
@@ -266,6 +279,8 @@ class _Parser:
     def apply(self, fn, args, node):
         if not callable(fn) or isinstance(fn, sp.Basic):
             self.fail("notfunc", node.func if isinstance(node, ast.Call) else node.value)
+        if len(args) > MAX_ARGS:
+            self.fail("args", (node.func if isinstance(node, ast.Call) else node.value).id + "(…)")
         try:
             out = fn(*args)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
@@ -276,6 +291,15 @@ class _Parser:
 
     def call(self, node, c):
         fn = self.name(node.func)
+        if fn is _d:  # evaluated now: bounded in number and in the size of what it makes
+            self.derivatives += 1
+            if self.derivatives > MAX_DERIVATIVES:
+                self.fail("derivatives")
+            args = [c(a) for a in node.args]
+            if args:  # the product rule copies a product once per factor: refused before
+                self.small(args[0], node, factor=max(
+                    (len(a.args) for a in sp.preorder_traversal(args[0]) if a.is_Mul), default=1))
+            return self.small(self.apply(fn, args, node), node)
         if fn not in (sp.Sum, sp.Product):
             return self.apply(fn, [c(a) for a in node.args], node)
         lims = node.args[1:]
@@ -287,7 +311,21 @@ class _Parser:
             if not (var.is_Symbol and all(b.is_Integer or b.is_Symbol for b in (lo, hi))) or (
                     self.terms > MAX_TERMS**2):
                 self.fail("limits", node)
-        return fn(c(node.args[0]), *lims)
+        term = c(node.args[0])
+        if any(not (hi - lo).is_Integer for _, lo, hi in lims):
+            return fn(term, *lims)  # symbolic bounds: expanded for small integers when judged
+        if math.prod(int(hi - lo) + 1 for _, lo, hi in lims) * size(term) > MAX_NODES:
+            self.fail("grows", node.func.id + "(…)")
+        for var, lo, hi in reversed(lims):  # written out (no closed form sought: doit() can hang)
+            term = (sp.Add if fn is sp.Sum else sp.Mul)(
+                *(term.xreplace({var: sp.Integer(k)}) for k in range(int(lo), int(hi) + 1)))
+        return term
+
+    def small(self, expr, node, factor=1):
+        """``expr``, if ``factor`` times its nodes are at most :data:`MAX_NODES`."""
+        if factor * size(expr) > MAX_NODES:
+            self.fail("grows", node.func.id + "(…)")
+        return expr
 
 
 def parse(text: str, symbols: dict | None = None, lang: str | None = None) -> sp.Expr:
@@ -400,6 +438,8 @@ def _points(pair, trials, seed=20240611):
             with np.errstate(all="ignore"):
                 out = np.array(fn(*vals), dtype=complex)
             yield out if np.all(np.isfinite(out)) else None
+        except MemoryError:  # a bound of the caller (the grader's verdict), not a value
+            raise
         except Exception:
             yield None
 
@@ -446,6 +486,8 @@ def equivalent(student, reference, symbols=None, lang=None, trials=8) -> bool:
         if big or sp.count_ops(d) > 300:
             return False  # too big to simplify in reasonable time
         return sp.simplify(d.doit()) == 0
+    except MemoryError:
+        raise
     except Exception:
         return False
 

@@ -286,6 +286,20 @@ STACK_OVERFLOW = ("import sys\nsys.setrecursionlimit(10**7)\n"
                   "def f(n):\n    return f(n + 1) + 1\nf(0)")
 HUGE_OUTPUT = "import sys\nfor _ in range(40):\n    sys.stdout.write('x' * 5_000_000)\n"
 HUGE_VALUE = "import numpy as np\nz_cs1 = np.zeros(10**8)"
+# 26 nested derivatives (261 characters): evaluated eagerly, the grader's process stalled for
+# good (10 levels 6 s, 16 levels 90 s); the class with it
+NESTED_DIFF = 'dz_dw2 = "' + "diff(" * 26 + "exp(sin(x1)*x2)*tanh(x1*w1)" + ", x1)" * 26 + '"\n'
+BIG_PRINT = "import sys\nsys.stdout.write('x' * 1_900_000)\n"  # just under the cap of a cell
+
+
+def _prefix_answers(text):
+    """Every answer cell starts with ``text`` (then the student's answer as before)."""
+    def mutate(nb):
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code" and cell["metadata"].get("nbgrader", {}).get(
+                    "solution"):
+                cell["source"] = text + "".join(cell["source"])
+    return mutate
 
 # ---------------------------------------------------------------------------- isolation
 # The attacks look everywhere a student could guess, but (to be safe when isolation is not
@@ -354,6 +368,23 @@ for top, subdirs, files in os.walk("/"):
         except OSError:
             pass
 print("ANSWER-FILES:", len(found), "DIRS:", dirs > 10, sorted(found)[:5])
+'''
+DEV_SHM = '''
+written, why = 0, ""
+for i in range(20):  # 1 GB in 50 MB files: RAM the kernel's memory limit does not count
+    try:
+        with open(f"/dev/shm/hog{i}", "wb") as f:
+            f.write(b"x" * 50_000_000)
+        written += 50_000_000
+    except OSError as err:
+        why = err.strerror
+        break
+try:
+    open("/dev/hog", "wb").close()
+    dev = "/dev writable"
+except OSError:
+    dev = ""
+print("SHM-" + ("BOUNDED" if written <= 16 * 2**20 and not dev else "UNBOUNDED"), written, why, dev)
 '''
 NETWORK = '''
 import socket
@@ -610,6 +641,12 @@ CASES = [
          score=LOST_DZ),
     Case("fault_huge_value", "an answer of 10^8 numbers", cells={"u1_z_cs1": HUGE_VALUE},
          score=(FULL - 1, FULL - 1)),
+    Case("fault_nested_derivatives", "26 nested diff(...) in an expression answer",
+         cells={"u1_dz_dw2": NESTED_DIFF}, score=LOST_DZ,
+         feedback=("more than 8 derivatives",)),
+    Case("fault_notebook_output", "every answer cell prints 1.9 MB (the notebook's budget: 10 MB)",
+         mutate=_prefix_answers(BIG_PRINT), score=(0, FULL - 1),
+         feedback=("exceeded its output budget",)),
     # -- isolation: nothing outside the scratch directory is readable or writable
     Case("iso_snoop", "reads other submissions, the gradebook and the seed", score=(FULL, FULL),
          before={"u1_dz_dw2": SNOOP}, feedback=("READABLE: 0",)),
@@ -619,6 +656,9 @@ CASES = [
     Case("iso_answer_files", "walks every readable directory for files that name an answer "
          "(tests, docs, unit sources of this repository)", score=(FULL, FULL),
          before={"u1_dz_dw2": ANSWER_FILES}, feedback=("ANSWER-FILES: 0 DIRS: True",)),
+    Case("iso_dev_shm", "writes 1 GB into /dev/shm and a file into /dev (RAM outside the "
+         "memory limit)", score=(FULL, FULL), before={"u1_dz_dw2": DEV_SHM},
+         feedback=("SHM-BOUNDED",)),
     Case("iso_network", "connects to the internet (to fetch the answer key)",
          score=(FULL, FULL), before={"u1_dz_dw2": NETWORK}, feedback=("NETWORK: blocked",)),
     # -- script for the reader: graded as usual, nothing of it runs where a person opens it
