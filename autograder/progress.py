@@ -13,7 +13,8 @@ from workbook.i18n import message
 
 TEXT = {"times": ("{elapsed} s vergangen, noch ca. {eta}",  # key: (German, English)
                   "{elapsed}s elapsed, ETA {eta}"),
-        "stalled": ("{name} wird seit {seconds} s bewertet", "still grading {name} for {seconds} s")}
+        "stalled": ("{name} wird seit {seconds} s bewertet",
+                    "still grading {name} for {seconds} s")}
 
 
 class Progress:
