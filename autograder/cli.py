@@ -1,10 +1,15 @@
 """``python -m autograder [--language de|en] {release, example-class, collect, grade, export}``:
 the instructor's command line. Its messages are in the instructor's language
-(:mod:`autograder.language`)."""
+(:mod:`autograder.language`). What it prints names files, folders and people a student chose
+(a file name in a download, a roster name): control characters in them would steer the
+instructor's terminal (an escape sequence can clear the screen, rewrite earlier lines or set the
+window title), and bidirectional overrides reorder what is shown; every line printed while a
+command runs shows them as U+FFFD instead (:class:`Visible`)."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import sys
 from pathlib import Path
@@ -28,6 +33,36 @@ TEXT = {  # key: (German, English); the console messages of the commands below
     "note": ("  Hinweis: {note}", "  note: {note}"),
 }
 _msg = functools.partial(message, TEXT)
+# C0 and C1 controls but newline and tab, DEL, and the bidirectional marks and overrides
+HIDDEN = dict.fromkeys([*range(0x20), 0x7F, *range(0x80, 0xA0), 0x200E, 0x200F,
+                        *range(0x202A, 0x202F), *range(0x2066, 0x206A)], "\ufffd")
+del HIDDEN[ord("\n")], HIDDEN[ord("\t")]
+
+
+class Visible:
+    """A text stream that writes what it is given with :data:`HIDDEN` characters replaced;
+    a carriage return that begins a write (the progress bar redrawing its line) is kept."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        head = "\r" if text.startswith("\r") else ""
+        return self.stream.write(head + text[len(head):].translate(HIDDEN))
+
+    def __getattr__(self, name):  # flush, isatty, encoding ... of the stream
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def visible():
+    """Standard output and error as :class:`Visible` streams while the block runs."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = Visible(out), Visible(err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 def _units(text):
@@ -89,6 +124,11 @@ def parser():
 
 def main(argv=None):
     args = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    with visible():
+        return _main(args)
+
+
+def _main(args):
     force(args.language)
     lang = instructor_language()
     log = lambda msg: print(msg, file=sys.stderr)  # noqa: E731

@@ -103,3 +103,22 @@ def test_collect_speaks_the_locale(tmp_path, capsys, monkeypatch):
     assert "Studierende der Liste ohne eingesammeltes Notebook (1): 4711005 (Lea Neu)" in printed
     # only the download's own names (Max Mustermann's path, "onlinetext") are not German
     assert not english(printed), english(printed)
+
+
+def test_names_a_student_chose_cannot_steer_the_terminal(tmp_path, capsys):
+    """A file in the download named with an escape sequence (clear the screen, set the window
+    title) and a bidirectional override: printed as U+FFFD, never as the control itself."""
+    import zipfile
+
+    path = moodle_zip(tmp_path)
+    evil = "Eve_104299_assignsubmission_file_/\x1b[2J\x1b]0;pwned\x07\u202eenoteb.ipynb"
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr(evil, b"{}")
+    roster = write(tmp_path / "worksheet.csv", WORKSHEET)
+    assert main(["collect", str(path), "--assignment", "unit1_de", "--roster", str(roster),
+                 "--out", str(tmp_path / "subs")]) == 0
+    out = capsys.readouterr()
+    shown = out.out + out.err
+    assert "enoteb.ipynb" in shown  # the file is named ...
+    assert not any(c in shown for c in "\x1b\x07\u202e")  # ... without its controls
+    assert "\ufffd[2J" in shown
