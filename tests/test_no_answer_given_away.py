@@ -15,7 +15,8 @@ its cases (moved to the nearest grid point).
   counts with values of two significant digits or more (``−1,90``) in its start and button
   states, of three or more (not a control's own value) in its grid;
 - function exercises: no view above computes the function on its inputs, no text states it as
-  a formula of its parameters (``w - lr * grad`` in a docstring) or by cases (``0 for z <= 0,
+  a formula of its parameters (``w - lr * grad``, ``(f(x + h) - f(x)) / h`` in a docstring; a
+  parameter called like ``f(x)`` is a function) or by cases (``0 for z <= 0,
   1 for z > 0``, LaTeX ``cases``);
 - expression exercises: no formula in code or quotes (`` `W[1, j]` ``, ``"..."``) is the answer;
 - no module the students receive (``workbook/views``, ``workbook/reference``) holds a model
@@ -33,6 +34,7 @@ import numpy as np
 import pytest
 import sympy as sp
 from fixtures.nbtools import modules
+from sympy.parsing.sympy_parser import implicit_multiplication, parse_expr, standard_transformations
 
 from workbook.i18n import set_language
 from workbook.source import BEGIN, END, LANGS, exercise_id, flatten
@@ -295,14 +297,18 @@ def states_function(text, ex, params):
         except Exception:  # noqa: BLE001 - a snippet that is not this function
             return False
 
-    symbols = {p: sp.Symbol(p) for p in params}
     for snippet in code_snippets(text):
-        if snippet.strip().isidentifier():
+        snippet = snippet.strip().rstrip(".")
+        if snippet.isidentifier():
             continue  # a name, as in a list of names, states nothing
         if not params or not set(re.findall(r"[A-Za-z_]\w*", snippet)) <= set(params):
             continue
+        called = set(re.findall(r"([A-Za-z_]\w*)\s*\(", snippet))  # f in f(x + h): a function
+        symbols = {p: sp.Function(p) if p in called else sp.Symbol(p) for p in params}
         try:
-            expr = sp.sympify(snippet.replace("^", "**"), locals=symbols)
+            expr = parse_expr(snippet.replace("^", "**"), local_dict=symbols,
+                              transformations=(*standard_transformations,
+                                               implicit_multiplication))  # 2 h is 2*h
             candidate = sp.lambdify([symbols[p] for p in params], expr, "numpy")
         except Exception:  # noqa: BLE001 - prose, not a formula
             continue
@@ -493,3 +499,15 @@ def test_the_test_reads_functions_in_text():
                            ["w", "grad", "lr"])
     assert not states_function('"""One step of gradient descent."""', step,
                                ["w", "grad", "lr"])
+    quotient = Exercise(id="t", answer="forward_difference", kind="function",
+                        expected=lambda f, x, h: (f(x + h) - f(x)) / h,
+                        cases=lambda rng, hidden: [(np.exp, 1.0, 0.1), (np.sin, 0.5, 0.01)])
+    assert states_function('"""(f(x + h) - f(x)) / h."""', quotient, ["f", "x", "h"])
+    assert not states_function('"""(f(x + h) - f(x - h)) / (2 h)."""', quotient,
+                               ["f", "x", "h"])
+    centred = Exercise(id="t", answer="central_difference", kind="function",
+                       expected=lambda f, x, h: (f(x + h) - f(x - h)) / (2 * h),
+                       cases=quotient.cases)
+    assert states_function('"""(f(x + h) - f(x - h)) / (2 h)."""', centred, ["f", "x", "h"])
+    assert not states_function('"""The forward difference quotient D₊f(x): a number."""',
+                               quotient, ["f", "x", "h"])

@@ -627,7 +627,7 @@ $g(z)$ weiter; $g$ ist die **Aktivierungsfunktion**. Die gebräuchlichsten:
 |---|---|---|
 | Sigmoid | $\sigma(z) = \dfrac{1}{1 + e^{-z}}$ | Werte zwischen 0 und 1 |
 | ReLU | $\max(0, z)$ | Einheit 1 |
-| Leaky ReLU | $\max(0{,}1\,z;\ z)$ | kleine Steigung 0,1 für $z < 0$ statt 0 |
+| Leaky ReLU | $\max(0{,}1\,z;\ z)$ | für $z < 0$ der Wert $0{,}1\,z$ statt 0 |
 | Maxout | $\max(w_1^T x + b_1,\ w_2^T x + b_2)$ | das größere von zwei affinen „Stücken“ |
 
 Nach Aufgabe 1c können Sie Ihre Ableitungen an einer Ansicht der vier Funktionen prüfen.
@@ -640,7 +640,7 @@ $g$ is the **activation function**. The most common ones:
 |---|---|---|
 | sigmoid | $\sigma(z) = \dfrac{1}{1 + e^{-z}}$ | values between 0 and 1 |
 | ReLU | $\max(0, z)$ | unit 1 |
-| leaky ReLU | $\max(0.1\,z,\ z)$ | a small slope 0.1 for $z < 0$ instead of 0 |
+| leaky ReLU | $\max(0.1\,z,\ z)$ | the value $0.1\,z$ instead of 0 for $z < 0$ |
 | maxout | $\max(w_1^T x + b_1,\ w_2^T x + b_2)$ | the larger of two affine "pieces" |
 
 After exercise 1c you can check your derivatives in a view of the four functions.
@@ -693,7 +693,7 @@ the convention of ReLU applies: the slope from the left.
 0.1).
 """),
     exercise(LEAKY_RELU, points=1, solution='''def leaky_relu(z):
-    """max(0.1 z, z), elementwise."""
+    """Leaky ReLU of z, elementwise: an array shaped like z."""
     ### BEGIN SOLUTION
     z = np.asarray(z, dtype=float)
     return np.maximum(0.1 * z, z)
@@ -706,7 +706,8 @@ the convention of ReLU applies: the slope from the left.
     md(de=r"""### 1c) Maxout
 
 Eine Maxout-Einheit mit zwei Stücken berechnet $\max(w_1^T x + b_1,\ w_2^T x + b_2)$ und lernt
-damit ihre Aktivierungsfunktion gewissermaßen selbst (ReLU ist der Sonderfall $w_2 = 0$, $b_2 = 0$).
+damit ihre Aktivierungsfunktion gewissermaßen selbst (ReLU ist der Sonderfall $w_1 = 0$,
+$b_1 = 0$; bei Gleichstand gewinnt das Stück 0, wie bei ReLU).
 Die Ausgabe hängt nur vom **gewinnenden** Stück ab; im Rückwärtsdurchlauf erhält daher nur dieses
 den Gradienten. Bei Gleichstand gewinnt – wie in nnkit – das erste Stück.
 
@@ -718,7 +719,8 @@ den Gradienten. Bei Gleichstand gewinnt – wie in nnkit – das erste Stück.
 """, en=r"""### 1c) Maxout
 
 A maxout unit with two pieces computes $\max(w_1^T x + b_1,\ w_2^T x + b_2)$: in a sense it learns
-its activation function itself (ReLU is the special case $w_2 = 0$, $b_2 = 0$). The output depends
+its activation function itself (ReLU is the special case $w_1 = 0$,
+$b_1 = 0$; on a tie the zero piece wins, as with ReLU). The output depends
 only on the **winning** piece, so in the backward pass only that piece receives the gradient. On a
 tie – as in nnkit – the first piece wins.
 
@@ -729,7 +731,7 @@ tie – as in nnkit – the first piece wins.
   respect to $w_1$ and to $w_2$ (two vectors shaped like `x`).
 """),
     exercise(MAXOUT, points=1, solution='''def maxout(x, w1, b1, w2, b2):
-    """max(w1 . x + b1, w2 . x + b2)."""
+    """The output of the maxout unit with two pieces: a number."""
     ### BEGIN SOLUTION
     return max(w1 @ x + b1, w2 @ x + b2)
     ### END SOLUTION'''),
@@ -820,7 +822,7 @@ the computation is the same.
 `sigmoid` from above): `W` has the shape (neurons, inputs), `a_prev` and `b` are vectors.
 """),
     exercise(LAYER_FORWARD, points=2, solution='''def layer_forward(W, a_prev, b):
-    """a = sigmoid(W a_prev + b)."""
+    """The activations of the layer: a vector with one entry per neuron."""
     ### BEGIN SOLUTION
     return sigmoid(W @ a_prev + b)
     ### END SOLUTION'''),
@@ -883,7 +885,7 @@ derivative of the square: $\partial J/\partial O_{ij} = \frac1n (O_{ij} - G_{ij}
 examples, outputs); it returns the number $J$ from above.
 """),
     exercise(COST, points=2, solution='''def cost(outputs, targets):
-    """J = 1/n * sum over examples i and outputs j of (O_ij - G_ij)^2."""
+    """The cost J of the outputs against the targets: a number."""
     ### BEGIN SOLUTION
     n = len(outputs)
     return np.sum((outputs - targets) ** 2) / n
@@ -960,12 +962,12 @@ correctly (gradient check).
 `central_difference(f, x, h)` for a function `f` of a real variable.
 """),
     exercise(FORWARD_DIFFERENCE, points=1, solution='''def forward_difference(f, x, h):
-    """(f(x + h) - f(x)) / h."""
+    """The forward difference quotient D₊f(x) with step h: a number."""
     ### BEGIN SOLUTION
     return (f(x + h) - f(x)) / h
     ### END SOLUTION'''),
     exercise(CENTRAL_DIFFERENCE, points=1, solution='''def central_difference(f, x, h):
-    """(f(x + h) - f(x - h)) / (2 h)."""
+    """The centred difference quotient D₀f(x) with step h: a number."""
     ### BEGIN SOLUTION
     return (f(x + h) - f(x - h)) / (2 * h)
     ### END SOLUTION'''),

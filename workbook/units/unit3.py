@@ -921,12 +921,12 @@ e.g. `"(y + yhat) * w2_11 * z1"`.""")
 
 SLIDES_WRONG = md(
     de=r"""> **Vorsicht.** Auf einigen Folien („Was benötigen wir, um die Ableitungen zu rechnen?“)
-> steht in den Formeln der zweiten Schicht $g'(z_k)$. Das ist **falsch**: Richtig ist $g(z_k)$ –
+> steht in den Formeln der zweiten Schicht $g'(z_k)$. Das ist **falsch**: Richtig ist $g(z_{ik})$ –
 > $w_{1k}^{(2)}$ steht im Summanden $w_{1k}^{(2)}\, g(z_{ik})$, und $g(z_{ik})$ hängt nicht von
 > $w_{1k}^{(2)}$ ab. Die Ableitung $g'$ entsteht erst, wenn das Gewicht *innerhalb* von $g$
 > sitzt – also in der ersten Schicht.""",
     en=r"""> **Careful.** Some slides ("What do we need to compute the derivatives?") show
-> $g'(z_k)$ in the second-layer formulas. That is **wrong**: the right factor is $g(z_k)$ –
+> $g'(z_k)$ in the second-layer formulas. That is **wrong**: the right factor is $g(z_{ik})$ –
 > $w_{1k}^{(2)}$ is in the term $w_{1k}^{(2)}\, g(z_{ik})$, and $g(z_{ik})$ does not depend on
 > $w_{1k}^{(2)}$. The derivative $g'$ only appears when the weight sits *inside* $g$ – that is,
 > in the first layer.""")
@@ -952,7 +952,7 @@ Aktivierung selbst berechnen.
 
 **Aufgabe 7 (1 Punkt).** Wieder für einen Datenpunkt ($n = 1$): Geben Sie
 $\partial J/\partial w_{21}^{(1)}$ als Text `dJ_dw1_21` an (dieselben Namen wie in Aufgabe 6).
-Welches Neuron, welches Gewicht der zweiten Schicht, und was ist
+Überlegen Sie: Welches Neuron und welches Gewicht der zweiten Schicht sind beteiligt, und was ist
 $\partial z_{2}/\partial w_{21}^{(1)}$?""",
     en=r"""## 9 Derivatives with respect to the weights of the first layer
 
@@ -973,8 +973,9 @@ For the sigmoid, $g'(z) = g(z)\,\big(1 - g(z)\big)$: the derivative can be compu
 activation itself.
 
 **Exercise 7 (1 point).** Again for one data point ($n = 1$): give
-$\partial J/\partial w_{21}^{(1)}$ as text `dJ_dw1_21` (the same names as in exercise 6). Which
-neuron, which weight of the second layer, and what is $\partial z_{2}/\partial w_{21}^{(1)}$?""")
+$\partial J/\partial w_{21}^{(1)}$ as text `dJ_dw1_21` (the same names as in exercise 6). Ask
+yourself which neuron and which second-layer weight are involved, and what
+$\partial z_{2}/\partial w_{21}^{(1)}$ is.""")
 
 # The table of section 10, coloured like the list of ingredients below it.
 _G, _GP = r"{\color{#0072B2}g(z_{ik})}", r"{\color{#D55E00}g'(z_{ik})}"
@@ -1176,17 +1177,18 @@ vergleicht deshalb den **relativen Fehler**
 $$\frac{|a - b|}{\max(10^{-8},\ |a| + |b|)}$$
 
 (die $10^{-8}$ verhindern eine Division durch 0). Faustregel (nach cs231n): Unter $10^{-7}$ ist
-die Backpropagation richtig. Zwischen $10^{-7}$ und $10^{-4}$ ist das bei einer glatten Funktion
-wie hier (Sigmoid) schon verdächtig, bei Knickstellen (ReLU, $|\cdot|$) meist noch in Ordnung.
-Zwischen $10^{-4}$ und $10^{-2}$ sollten Sie genauer hinsehen; über $10^{-2}$ ist sie falsch.
+die Backpropagation richtig. Ein Fehler zwischen $10^{-7}$ und $10^{-4}$ ist bei einer glatten
+Funktion wie hier (Sigmoid) schon verdächtig, bei Knickstellen (ReLU, $|\cdot|$) meist noch in
+Ordnung. Zwischen $10^{-4}$ und $10^{-2}$ sollten Sie genauer hinsehen; über $10^{-2}$ ist die
+Backpropagation fast sicher falsch.
 
 **Vorsicht an Knickstellen.** Liegt ein Knick zwischen $w - h$ und $w + h$, nähert der
 Differenzenquotient keine Ableitung mehr an: Für ReLU bei $z = 0$ ergibt der zentrale Quotient
 $\frac{\mathrm{ReLU}(h) - \mathrm{ReLU}(-h)}{2h} = \frac{h}{2h} = 0{,}5$, die Backpropagation
-dagegen $\mathrm{ReLU}'(0) = 0$ (Einheit 1). Ein großer relativer Fehler ist dort kein Fehler der
-Implementierung; `nnkit.gradcheck.kink_crossed` findet solche Stellen. Das Netz dieser Einheit ist
-glatt (Sigmoid); bei den Netzen der Einheiten 1 und 4 (ReLU, $|y - \hat y|$) muss man darauf
-achten.
+dagegen $\mathrm{ReLU}'(0) = 0$ (Einheit 1). Ein großer relativer Fehler deutet dort nicht auf
+einen Fehler der Implementierung hin; `nnkit.gradcheck.kink_crossed` findet solche Stellen. Das
+Netz dieser Einheit ist glatt (Sigmoid); in den Einheiten 1, 2 und 4 (ReLU, Leaky ReLU, Maxout,
+$|y - \hat y|$) muss man darauf achten.
 
 **Aufgabe 9c (1 Punkt).** Implementieren Sie `rel_error(a, b)`: Für zwei Arrays derselben Form gibt
 die Funktion den **größten** relativen Fehler ihrer Einträge zurück. Die Zelle danach vergleicht
@@ -1198,16 +1200,17 @@ error**
 $$\frac{|a - b|}{\max(10^{-8},\ |a| + |b|)}$$
 
 (the $10^{-8}$ prevents a division by 0). Rule of thumb (after cs231n): below $10^{-7}$
-backpropagation is right. Between $10^{-7}$ and $10^{-4}$ this is already suspicious for a smooth
-function like this one (sigmoid), but mostly fine with kinks (ReLU, $|\cdot|$). Between $10^{-4}$
-and $10^{-2}$ you should look closer; above $10^{-2}$ it is wrong.
+backpropagation is right. An error between $10^{-7}$ and $10^{-4}$ is already suspicious for a
+smooth function like this one (sigmoid), but mostly fine with kinks (ReLU, $|\cdot|$). Between
+$10^{-4}$ and $10^{-2}$ you should look closer; above $10^{-2}$ backpropagation is almost certainly
+wrong.
 
 **Careful at kinks.** If a kink lies between $w - h$ and $w + h$, the difference quotient no longer
 approximates a derivative: for ReLU at $z = 0$ the centred quotient gives
-$\frac{\mathrm{ReLU}(h) - \mathrm{ReLU}(-h)}{2h} = \frac{h}{2h} = 0.5$, backpropagation however
-$\mathrm{ReLU}'(0) = 0$ (unit 1). A large relative error there is no error of the implementation;
+$\frac{\mathrm{ReLU}(h) - \mathrm{ReLU}(-h)}{2h} = \frac{h}{2h} = 0.5$, whereas backpropagation
+gives $\mathrm{ReLU}'(0) = 0$ (unit 1). There, a large relative error does not indicate a bug;
 `nnkit.gradcheck.kink_crossed` finds such places. The network of this unit is smooth (sigmoid);
-with the networks of units 1 and 4 (ReLU, $|y - \hat y|$) one has to watch out for this.
+in units 1, 2 and 4 (ReLU, leaky ReLU, maxout, $|y - \hat y|$) one has to watch out for this.
 
 **Exercise 9c (1 point).** Implement `rel_error(a, b)`: for two arrays of the same shape, the
 function returns the **largest** relative error of their entries. The cell after it uses it to
@@ -1363,7 +1366,7 @@ CELLS = [
                  w["w1_30"] + w["w1_31"] * 2])"""),
     A_TASK,
     exercise(EX_A, points=1, solution='''def g(z):
-    """The sigmoid g(z) = 1 / (1 + e^(-z)), elementwise."""
+    """The sigmoid g(z), elementwise."""
     ### BEGIN SOLUTION
     return 1 / (1 + np.exp(-z))
     ### END SOLUTION
@@ -1451,7 +1454,7 @@ print(gradients(x_data, y_data, w))  # near 0 for the trained weights'''),
     ### END SOLUTION'''),
     GRADCHECK_REL,
     exercise(EX_REL_ERROR, points=1, solution='''def rel_error(a, b):
-    """The largest relative error |a - b| / max(1e-8, |a| + |b|)."""
+    """The largest relative error of the entries of a and b: a number."""
     ### BEGIN SOLUTION
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)))
@@ -1468,7 +1471,7 @@ print(gradients(x_data, y_data, w))  # near 0 for the trained weights'''),
          "        print(f\"{symbol(name):8} {error:.0e}\", \"✔\" if error < 1e-7 else \"✘\")"),
     STEP_TASK,
     exercise(EX_STEP, points=1, solution='''def train_step(x, y, w, eta):
-    """One step of gradient descent w := w - eta dJ/dw: the new weights."""
+    """One step of gradient descent with learning rate eta: the new weights (a dict like w)."""
     ### BEGIN SOLUTION
     grads = gradients(x, y, w)
     return {name: w[name] - eta * grads[name] for name in w}

@@ -675,7 +675,7 @@ NETWORK = md(
     de=r"""## Das Netz
 
 Die Eingabe ist eine Zahl $x$, die Ausgabe eine Zahl $\hat y$; es gibt keine Biases. (Die
-Buchstaben bedeuten ab hier anderes als im Graphen aus Abschnitt 0: $x$ ist die Eingabe, $y$ der
+Buchstaben bedeuten ab hier etwas anderes als im Graphen aus Abschnitt 0: $x$ ist die Eingabe, $y$ der
 Zielwert, $z_i$ sind die Summen und $w_i$ die Gewichte.)
 
 $$z_0 = w_0\,x,\qquad h_0 = \mathrm{ReLU}(z_0)$$
@@ -696,7 +696,7 @@ in einer Ansicht nachsehen.""",
     en=r"""## The network
 
 The input is a number $x$, the output a number $\hat y$; there are no biases. (From here on
-the letters mean something else than in the graph of section 0: $x$ is the input, $y$ the target,
+the letters mean something different from the graph in section 0: $x$ is the input, $y$ the target,
 $z_i$ are the sums and $w_i$ the weights.)
 
 $$z_0 = w_0\,x,\qquad h_0 = \mathrm{ReLU}(z_0)$$
@@ -779,10 +779,8 @@ $\partial L/\partial w_0$. Zwei Stellen verdienen Aufmerksamkeit:
   das ist falsch: Für $z < 0$ ist die Ableitung $0$.)
 * **$h_0$ wirkt auf zwei Wegen auf $L$**: über $z_1$ und $h_1$, und direkt über die
   Skip-Verbindung in $z_2$. Die mehrdimensionale Kettenregel **addiert** die Beiträge beider
-  Wege (die Regel für Verzweigungen aus Abschnitt 0):
-  $$\frac{\partial L}{\partial h_0} = \frac{\partial L}{\partial z_2}\,\frac{\partial z_2}{\partial h_0}
-  + \frac{\partial L}{\partial z_1}\,\frac{\partial z_1}{\partial h_0}.$$
-  In den beiden Summanden stehen verschiedene Gewichte.
+  Wege (die Regel für Verzweigungen aus Abschnitt 0). In den beiden Beiträgen stehen verschiedene
+  Gewichte.
 
 **Aufgabe 1b (1 Punkt).** Geben Sie $\partial L/\partial h_0$ als Ausdruck (als Text in
 Anführungszeichen) an. Erlaubt sind `d2` für $\delta_2$, `d1` für $\delta_1$, `w0` … `w3`, `x`, `y`, `z0`, `z1`, `h0`,
@@ -807,10 +805,7 @@ $\delta_0$ and $\partial L/\partial w_0$. Two places deserve attention:
   the derivative is $0$.)
 * **$h_0$ acts on $L$ along two paths**: through $z_1$ and $h_1$, and directly through the skip
   connection into $z_2$. The multivariable chain rule **adds** the contributions of both paths
-  (the rule for branches from section 0):
-  $$\frac{\partial L}{\partial h_0} = \frac{\partial L}{\partial z_2}\,\frac{\partial z_2}{\partial h_0}
-  + \frac{\partial L}{\partial z_1}\,\frac{\partial z_1}{\partial h_0}.$$
-  The two terms contain different weights.
+  (the rule for branches from section 0). The two contributions contain different weights.
 
 **Exercise 1b (1 point).** Give $\partial L/\partial h_0$ as an expression (as text in quotes).
 Allowed are `d2` for $\delta_2$, `d1` for $\delta_1$, `w0` … `w3`, `x`, `y`, `z0`, `z1`, `h0`, `h1` and
@@ -837,14 +832,16 @@ SKIP = [
     md(
         de=r"""## 2 Wozu eine Skip-Verbindung?
 
-Stellen Sie in der Ansicht oben $x = 1$ und $w_1 < 0$ ein: Dann ist (bei $w_0 > 0$) $z_1 < 0$, das
-Neuron $h_1$ ist tot und gibt keinen Gradienten weiter. Beobachten Sie $\hat y$,
-$\partial L/\partial w_0$ und $\partial L/\partial w_3$. Setzen Sie danach zusätzlich $w_3 = 0$.""",
+Überlegen Sie mit Ihren Formeln aus Aufgabe 1: Bei $x = 1$, $w_0 > 0$ und $w_1 < 0$ ist $z_1 < 0$,
+das Neuron $h_1$ ist tot. Was gilt dann für $\hat y$, $\partial L/\partial w_0$ und
+$\partial L/\partial w_3$ – und was, wenn zusätzlich $w_3 = 0$ ist? Nach Aufgabe 3f können Sie es
+in einer Ansicht nachprüfen.""",
         en=r"""## 2 What is a skip connection for?
 
-In the view above, set $x = 1$ and $w_1 < 0$: then (for $w_0 > 0$) $z_1 < 0$, the neuron $h_1$ is
-dead and passes no gradient back. Watch $\hat y$, $\partial L/\partial w_0$ and
-$\partial L/\partial w_3$. Then also set $w_3 = 0$.""",
+Think it through with your formulas from exercise 1: for $x = 1$, $w_0 > 0$ and $w_1 < 0$,
+$z_1 < 0$ and the neuron $h_1$ is dead. What then holds for $\hat y$, $\partial L/\partial w_0$
+and $\partial L/\partial w_3$ – and what if, in addition, $w_3 = 0$? After exercise 3f you can
+check it in a view.""",
     ),
     manual(
         "u4_skip_why", 2,
@@ -1156,12 +1153,12 @@ SUMMARY = md(
 )
 
 KILLED_TEXT = md(
-    de=r"""**Aufgabe 4.1 (2 Punkte).** In wie vielen Läufen stirbt das Netz erst durch das Training?
+    de=r"""**Aufgabe 4.1 (2 Punkte).** Welcher Anteil der Läufe stirbt erst durch das Training?
 `experiment(lr, steps)` gibt ein Objekt zurück, dessen Einträge `start["w0"]` und `end["w0"]` die
 Werte von $w_0$ aller 1000 Läufe zu Beginn und am Ende enthalten (Arrays). Berechnen Sie für
 $\eta = 0{,}3$ und $T = 100$ den Anteil **aller** 1000 Läufe, die zu Beginn lebendig und am Ende
 tot sind, als Zahl zwischen 0 und 1: `killed_fraction`.""",
-    en=r"""**Exercise 4.1 (2 points).** How many runs are killed by the training itself?
+    en=r"""**Exercise 4.1 (2 points).** What fraction of the runs does the training itself kill?
 `experiment(lr, steps)` returns an object whose entries `start["w0"]` and `end["w0"]` hold the
 values of $w_0$ of all 1000 runs at the start and at the end (arrays). For $\eta = 0.3$ and
 $T = 100$, compute the share of **all** 1000 runs that are alive at the start and dead at the end,

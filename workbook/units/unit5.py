@@ -534,7 +534,7 @@ In this unit you
   gradient clipping act on the gradients of the individual layers.
 
 **How to enter formulas.** Write formulas as text in quotes, e.g.
-`"Sum(a[i]**2, (i, 1, m)) + 2*b[1]"`. The check cell below checks your answer (`check`) and gives a
+`"Sum(a[i]**2, (i, 1, m)) + 2*b[1]"`. The check cell below it tests your answer (`check`) and gives a
 hint for typical mistakes. The notation
 is listed before the exercises."""),
 
@@ -626,11 +626,11 @@ parse("Sum(b[k]**2, (k, 1, m)) + 2*x[1]", sheet11_symbols())"""),
          r"Determine $\dfrac{\partial\,[f(\mathbf x,\mathbf W,\mathbf b)]_1}{\partial b_i}$.",
          'answer_1c = "delta(i, 1)"'),
     *_q1(EX_1D, r"Bestimmen Sie $\dfrac{\partial\,[\operatorname{ReLU}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
-              r"{\partial x_j}$ (wo sie definiert ist). Überlegen Sie auch, ohne Punkte: Wo ist sie nicht "
-              r"definiert? Die Auflösung steht nach Aufgabe 1f.",
+              r"{\partial x_j}$ (wo sie definiert ist). Überlegen Sie außerdem (ohne Punkte), wo sie "
+              r"nicht definiert ist; die Auflösung folgt nach Aufgabe 1f.",
          r"Determine $\dfrac{\partial\,[\operatorname{ReLU}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
-         r"{\partial x_j}$ (where it is defined). Think also, for no points: where is it not "
-         r"defined? The answer follows after exercise 1f.",
+         r"{\partial x_j}$ (where it is defined). Also consider (for no points) where it is not "
+         r"defined; the answer follows exercise 1f.",
          'answer_1d = "W[1, j] * H(f[1])"'),
     *_q1(EX_1E, r"Bestimmen Sie $\dfrac{\partial\,[\operatorname{sigmoid}(f(\mathbf x,\mathbf W,\mathbf b))]_1}"
               r"{\partial x_j}$. Drücken Sie die Ableitung mithilfe der Sigmoid-Funktion aus "
@@ -677,7 +677,7 @@ Rückwärtsdurchlauf erhält $\boldsymbol\delta = \partial L/\partial\mathbf Z$,
 Form wie $\mathbf Z$, und liefert nach der Kettenregel – Ihre Ergebnisse aus (a) bis (c), für alle
 Komponenten und Beispiele auf einmal – die Ableitungen $\partial L/\partial\mathbf X$,
 $\partial L/\partial\mathbf W$ und $\partial L/\partial\mathbf b$: für einen Eintrag etwa
-$\partial L/\partial W_{km} = \sum_{p,q} \delta_{pq}\,\partial Z_{pq}/\partial W_{km}$, summiert
+$\partial L/\partial W_{k\ell} = \sum_{p,q} [\boldsymbol\delta]_{pq}\,\partial Z_{pq}/\partial W_{k\ell}$, summiert
 über alle Einträge von $\mathbf Z$.
 
 **Aufgabe 1g (1 Punkt).** Für $n = 5$ Beispiele, $d = 3$ Eingaben und $m = 2$ Ausgaben: Welche
@@ -692,7 +692,7 @@ $\boldsymbol\delta = \partial L/\partial\mathbf Z$, a matrix of the same shape a
 by the chain rule – your results of (a) to (c), for all components and examples at once – gives
 the derivatives $\partial L/\partial\mathbf X$, $\partial L/\partial\mathbf W$ and
 $\partial L/\partial\mathbf b$: for one entry, e.g.,
-$\partial L/\partial W_{km} = \sum_{p,q} \delta_{pq}\,\partial Z_{pq}/\partial W_{km}$, summed over
+$\partial L/\partial W_{k\ell} = \sum_{p,q} [\boldsymbol\delta]_{pq}\,\partial Z_{pq}/\partial W_{k\ell}$, summed over
 all entries of $\mathbf Z$.
 
 **Exercise 1g (1 point).** For $n = 5$ examples, $d = 3$ inputs and $m = 2$ outputs: what shapes
@@ -705,14 +705,14 @@ damit findet man die Reihenfolge der Faktoren und die Transposition, ohne sie au
 
 **Aufgabe 1h (2 Punkte).** Implementieren Sie `layer_backward(X, W, delta)`: Die Funktion
 gibt das Tupel `(dX, dW, db)` zurück (NumPy: `@` für das Matrixprodukt, `.T` für die
-Transponierte). Welche Einträge $Z_{pq}$ hängen von $W_{km}$ ab, welche von $X_{pk}$, welche von
-$b_m$?""",
+Transponierte). Welche Einträge $Z_{pq}$ hängen von $W_{k\ell}$ ab, welche von $X_{pk}$, welche von
+$b_\ell$?""",
        en=r"""The **shape check**: every derivative has the shape of the quantity it is taken with respect
 to – this gives the order of the factors and the transposes without learning them by heart.
 
 **Exercise 1h (2 points).** Implement `layer_backward(X, W, delta)`: it returns the tuple
 `(dX, dW, db)` (NumPy: `@` for the matrix product, `.T` for the transpose). Which entries $Z_{pq}$
-depend on $W_{km}$, which on $X_{pk}$, which on $b_m$?"""),
+depend on $W_{k\ell}$, which on $X_{pk}$, which on $b_\ell$?"""),
     exercise(EX_1H, points=2, solution='''def layer_backward(X, W, delta):
     """dL/dX, dL/dW, dL/db of Z = X W + b, given delta = dL/dZ (one row per example)."""
     ### BEGIN SOLUTION
@@ -727,7 +727,7 @@ $$\frac{\partial L}{\partial\mathbf W} = \mathbf X^\top\boldsymbol\delta, \qquad
   \frac{\partial L}{\partial\mathbf b} = \sum_{\text{Beispiele}}\boldsymbol\delta .$$
 
 Backpropagation rechnet nicht mit einzelnen Komponenten, sondern mit ganzen Vektoren. Fassen Sie
-Ihre Ergebnisse zusammen (ohne Punkte, zum Selbststudium):
+Ihre Ergebnisse zusammen (ohne Punkte, zur Vertiefung):
 
 * Welche Matrix $\mathbf J$ mit Einträgen $J_{ij} = \partial(\mathbf W\mathbf x+\mathbf b)_i/\partial x_j$
   gehört zu (a)?
@@ -749,7 +749,7 @@ $$\frac{\partial L}{\partial\mathbf W} = \mathbf X^\top\boldsymbol\delta, \qquad
   \frac{\partial L}{\partial\mathbf b} = \sum_{\text{examples}}\boldsymbol\delta .$$
 
 Backpropagation does not work with single components but with whole vectors. Collect your
-results (no points, for self-study):
+results (no points, for practice):
 
 * Which matrix $\mathbf J$ with entries $J_{ij} = \partial(\mathbf W\mathbf x+\mathbf b)_i/\partial x_j$
   belongs to (a)?
@@ -952,26 +952,28 @@ Ketten. Probieren Sie mit $N = 30$:
   $2/(n_\text{ein} + n_\text{aus})$) bzw. $2/n$ (He, für ReLU). Die Herleitung braucht drei Zeilen:
   Für $s = \sum_{k=1}^n w_k o_k$ mit unabhängigen Gewichten $w_k$ (Mittelwert 0, Varianz $v$),
   unabhängig von den Eingaben $o_k$, ist $\operatorname{Var}(s) = n\,v\,\mathbb E[o_k^2]$.
-  Xavier/Glorot nimmt an, dass die Aktivierungsfunktion um 0 wie die Identität wirkt ($g(0) = 0$,
-  $g'(0) = 1$, wie tanh): Dann ist $\mathbb E[o_k^2] \approx \operatorname{Var}(s')$ für die Summen
-  $s'$ der vorigen Schicht, und $v = 1/n$ erhält die Varianz. Bei der ReLU ist
-  $\mathbb E[o_k^2] = \frac12\operatorname{Var}(s')$ (für symmetrisch um 0 verteilte $s'$), also
+  Xavier/Glorot nimmt an, dass die Aktivierungsfunktion sich um 0 wie die Identität verhält (Wert 0
+  und Steigung 1 bei 0, wie tanh): Dann ist $\mathbb E[o_k^2] \approx \operatorname{Var}(\tilde s)$ für die
+  Summen $\tilde s$ der vorigen Schicht, und $v = 1/n$ erhält die Varianz. Bei der ReLU ist
+  $\mathbb E[o_k^2] = \frac12\operatorname{Var}(\tilde s)$ (für symmetrisch um 0 verteilte $\tilde s$), also
   $v = 2/n$ (He). Für die Sigmoid-Funktion gilt keine der beiden Annahmen ($\sigma(0) = \frac12$,
   $\sigma'(0) = \frac14$). Wählen Sie ReLU und vergleichen Sie die
   drei Einstellungen der **Initialisierung**: Mit standardnormalverteilten Gewichten (Varianz 1)
   explodieren die Gradienten in allen Schichten (etwa $10^{26}$ bis $10^{27}$), mit Xavier/Glorot
   sind sie überall winzig (etwa $10^{-5}$), mit He liegen sie in allen Schichten zwischen etwa
   $0{,}3$ und $3$. Mit tanh hält Xavier/Glorot die Gradienten aller Schichten zwischen etwa $0{,}1$
-  und $0{,}5$. Bei Sigmoid genügt Xavier/Glorot nicht: Der Gradient der ersten Schicht bleibt um
+  und $0{,}5$. Bei der Sigmoid-Funktion genügt Xavier/Glorot nicht: Der Gradient der ersten Schicht bleibt um
   viele Zehnerpotenzen kleiner als der der letzten. In der Kette aus
   einzelnen Neuronen ist jede ReLU aktiv, es gibt also nichts auszugleichen: Dort ist $|w| \approx 1$
-  richtig, schon $w = 1{,}5$ lässt den Gradienten explodieren (etwa $10^{5}$), und bei Sigmoid
-  helfen größere Gewichte allein nicht – mit den kleinen Biases der Ansicht werden die Summen $s_i$
+  richtig, schon $w = 1{,}5$ lässt den Gradienten explodieren (etwa $10^{5}$), und bei der
+  Sigmoid-Funktion helfen größere Gewichte allein nicht – mit den kleinen Biases der Ansicht werden die Summen $s_i$
   größer und $\sigma'(s_i)$ kleiner (mit $w = 4$ etwa $10^{-35}$). Mit passenden Biases schon: Mit
   $w_i = 4{,}2$ und $b_i = -2{,}1$ ist bei $x = 0{,}5$ jede Summe $s_i = 0$ (denn jedes
   $o_{i-1} = \frac12$), jeder Faktor $w_i\,\sigma'(s_i) = 4{,}2\cdot\frac14 = 1{,}05$, und
   $|\partial o_{30}/\partial w_1| = 0{,}5\cdot\frac14\cdot 1{,}05^{29} \approx 0{,}51$. Dafür müssen
-  die Summen aber nahe 0 bleiben – für jede Eingabe leistet das erst die Normalisierung.
+  die Summen aber nahe 0 bleiben, und der Fixpunkt $o = \frac12$ ist instabil: Schon bei
+  $x = 0{,}6$ fällt der Gradient auf etwa $0{,}04$, bei $x = 1$ auf etwa $6\cdot10^{-4}$. Für jede
+  Eingabe hält erst die Normalisierung die Summen nahe 0.
 * **Normalisierung** (Batch-Normalisierung) bringt jede Summe eines Neurons über die Beispiele des
   Mini-Batches auf Mittelwert 0 und Varianz 1, bevor die Aktivierungsfunktion wirkt – in den
   Bereich, in dem $\sigma'$ groß ist, und unabhängig von der Größe der Gewichte. Schalten Sie
@@ -979,9 +981,9 @@ Ketten. Probieren Sie mit $N = 30$:
   $0{,}4$ und $2$, statt bis auf $10^{-19}$ zu fallen; mit ReLU und standardnormalverteilten
   Gewichten explodiert nichts mehr. Ganz gleich groß werden die Gradienten nicht (mit ReLU wachsen
   sie zu den frühen Schichten hin um etwa den Faktor 200). Die Normalisierung über die Neuronen
-  einer Schicht („Layer Normalization“) wirkt ähnlich. Im Training folgt auf die Normalisierung
+  einer Schicht („Layer Normalization“) wirkt ähnlich. In der Praxis folgt auf die Normalisierung
   $\hat s$ noch $\gamma\,\hat s + \beta$ mit zwei gelernten Parametern je Neuron: So kann das Netz
-  Mittelwert und Streuung der Summen wieder verschieben, wenn das die Kosten senkt. Die Ansicht
+  Mittelwert und Streuung der Summen wieder anpassen, wenn das die Kosten senkt. Die Ansicht
   rechnet mit $\gamma = 1$, $\beta = 0$.
 * **Gradient Clipping** begrenzt explodierende Gradienten: Ist die Norm des ganzen Gradienten (aller
   Schichten zusammen) größer als eine Schranke $c$, wird er auf die Norm $c$ herunterskaliert,
@@ -989,8 +991,8 @@ Ketten. Probieren Sie mit $N = 30$:
   standardnormalverteilten Gewichten ein: Alle Schichten sinken um denselben Faktor, bis die Norm
   des ganzen Gradienten $c$ ist (gestrichelte Linie). Die Richtung bleibt, nur der Schritt wird
   begrenzt; das Verhältnis zwischen den Schichten ändert sich nicht. Gegen verschwindende
-  Gradienten hilft es nicht: Es verkleinert den Gradienten nur und vergrößert ihn nie; bei Sigmoid
-  bleiben die frühen Schichten winzig.""",
+  Gradienten hilft es nicht: Es verkleinert den Gradienten nur und vergrößert ihn nie; bei der
+  Sigmoid-Funktion bleiben die frühen Schichten winzig.""",
        en=r"""### Remedies (no points)
 
 Skip connections (right after this) are not the only remedy. Xavier/Glorot or He initialisation,
@@ -1015,10 +1017,10 @@ chains. Try with $N = 30$:
   $2/n$ (He, for ReLU). The derivation takes three lines: for $s = \sum_{k=1}^n w_k o_k$ with
   independent weights $w_k$ (mean 0, variance $v$), independent of the inputs $o_k$,
   $\operatorname{Var}(s) = n\,v\,\mathbb E[o_k^2]$. Xavier/Glorot assumes an activation function
-  that acts like the identity around 0 ($g(0) = 0$, $g'(0) = 1$, as tanh): then
-  $\mathbb E[o_k^2] \approx \operatorname{Var}(s')$ for the sums $s'$ of the previous layer, and
-  $v = 1/n$ keeps the variance. For ReLU, $\mathbb E[o_k^2] = \frac12\operatorname{Var}(s')$ (for
-  $s'$ distributed symmetrically around 0), hence $v = 2/n$ (He). The sigmoid meets neither
+  that acts like the identity around 0 (value 0 and slope 1 at 0, like tanh): then
+  $\mathbb E[o_k^2] \approx \operatorname{Var}(\tilde s)$ for the sums $\tilde s$ of the previous layer, and
+  $v = 1/n$ keeps the variance. For ReLU, $\mathbb E[o_k^2] = \frac12\operatorname{Var}(\tilde s)$ (for
+  $\tilde s$ distributed symmetrically around 0), hence $v = 2/n$ (He). The sigmoid meets neither
   assumption ($\sigma(0) = \frac12$, $\sigma'(0) = \frac14$). Choose ReLU and compare the three settings of
   **initialisation**: with standard normal weights (variance 1) the gradients explode in every
   layer (about $10^{26}$ to $10^{27}$), with Xavier/Glorot they are tiny everywhere (about
@@ -1030,18 +1032,20 @@ chains. Try with $N = 30$:
   $s_i$ grow and $\sigma'(s_i)$ shrinks (with $w = 4$ about $10^{-35}$). With matching biases they
   do: with $w_i = 4.2$ and $b_i = -2.1$ and $x = 0.5$, every sum is $s_i = 0$ (since every
   $o_{i-1} = \frac12$), every factor $w_i\,\sigma'(s_i) = 4.2\cdot\frac14 = 1.05$, and
-  $|\partial o_{30}/\partial w_1| = 0.5\cdot\frac14\cdot 1.05^{29} \approx 0.51$. But the sums must
-  stay near 0 for that – for every input, only normalisation achieves this.
+  $|\partial o_{30}/\partial w_1| = 0.5\cdot\frac14\cdot 1.05^{29} \approx 0.51$. But this requires
+  the sums to stay near 0, and the fixed point $o = \frac12$ is unstable: already at $x = 0.6$ the
+  gradient falls to about $0.04$, at $x = 1$ to about $6\cdot10^{-4}$. Only normalisation keeps
+  the sums near 0 for every input.
 * **Normalisation** (batch normalisation) brings every neuron's sum to mean 0 and variance 1 over
   the examples of the mini-batch before the activation function acts – into the range where
   $\sigma'$ is large, and independent of the size of the weights. Switch on **normalisation**:
   with sigmoid (Xavier/Glorot) every layer then lies between about $0.4$ and $2$ instead of falling
   to $10^{-19}$; with ReLU and standard normal weights nothing explodes any more. The gradients do
   not become equal (with ReLU they grow by a factor of about 200 towards the early layers).
-  Normalising over the neurons of a layer (layer normalisation) works similarly. In training,
+  Normalising over the neurons of a layer (layer normalisation) works similarly. In practice,
   the normalised sum $\hat s$ is followed by $\gamma\,\hat s + \beta$ with two learned parameters
-  per neuron: so the network can shift the mean and spread of the sums again when that lowers the
-  cost. The view computes with $\gamma = 1$, $\beta = 0$.
+  per neuron: so the network can readjust the mean and spread of the sums again when that lowers the
+  cost. The view uses $\gamma = 1$, $\beta = 0$.
 * **Gradient clipping** limits exploding gradients: if the norm of the whole gradient (all layers
   together) exceeds a bound $c$, it is scaled down to norm $c$,
   $\mathbf g \leftarrow c\,\mathbf g/\lVert\mathbf g\rVert$. Switch it on for ReLU with standard
@@ -1144,39 +1148,6 @@ $|x\,\sigma'(s_1)\,\sigma'(s_N)|$ – vanishing is fixed for $w_1$. Against expl
 skip connection does not help: the long path is still there and grows exponentially when its
 factors exceed 1 in absolute value. Moreover only the first layer benefits ($w_1$ and $b_1$ alike); the weights
 $w_2,\dots,w_{N-1}$ of the skipped layers have no short path."""),
-    md(de=r"""### Mehr Skip-Verbindungen
-
-Die Abbildung vergleicht für eine Kette mit $N = 12$ Schichten (Sigmoid, $w = 1$) vier
-Architekturen, berechnet mit der Backpropagation von nnkit:
-
-1. ohne Skip-Verbindung,
-2. mit der einen Skip-Verbindung $1\to N$ aus (c),
-3. mit Skip-Verbindungen von *jeder* Schicht $j = 1,\dots,N-2$ in die Summe $s_N$,
-4. mit Residualverbindungen um jede Zwischenschicht: $o_i = \sigma(s_i) + o_{i-1}$ für
-   $i = 2,\dots,N-1$.
-
-Aufgetragen ist $|\partial o_N/\partial w_j|$ **relativ zur letzten Schicht**, also geteilt durch
-$|\partial o_N/\partial w_N|$: Wie viel schwächer als die letzte Schicht lernt Schicht $j$? Fällt
-eine Kurve, kann das an den frühen Schichten liegen oder an einer besonders großen letzten
-Schicht; die Residualverbindungen sehen wir uns nach Aufgabe 2f genauer an.""",
-       en=r"""### More skip connections
-
-The figure compares four architectures for a chain with $N = 12$ layers (sigmoid, $w = 1$),
-computed with nnkit's backpropagation:
-
-1. without skip connection,
-2. with the single skip connection $1\to N$ from (c),
-3. with skip connections from *every* layer $j = 1,\dots,N-2$ into the sum $s_N$,
-4. with residual connections around every intermediate layer: $o_i = \sigma(s_i) + o_{i-1}$ for
-   $i = 2,\dots,N-1$.
-
-It shows $|\partial o_N/\partial w_j|$ **relative to the last layer**, i.e. divided by
-$|\partial o_N/\partial w_N|$: how much weaker than the last layer does layer $j$ learn? A
-falling curve can be due to the early layers or to a particularly large last one; we look at the
-residual connections more closely after exercise 2f."""),
-    code("""from workbook.views.vanishing import architecture_figure
-
-architecture_figure(N=12, activation="sigmoid", scale=1.0)"""),
     manual("u5_2f", 2,
            de=r"""**Aufgabe 2f (2 Punkte, manuell bewertet).** Wie lässt sich die Architektur des Netzes anpassen, sodass auch die
 Schicht $f_j$ (für $j > 1$, aber klein) günstigere Gradienten bekommt? Begründen Sie mit der
@@ -1198,7 +1169,7 @@ von jeder Schicht bleiben alle Schichten in derselben Größenordnung wie die le
 Residualverbindungen liegen die frühen Schichten um viele Zehnerpotenzen höher als ohne; dass die
 Kurve zu den späteren Schichten hin fällt, ist kein Effekt des Produkts, sondern Sättigung: Die
 Summe $o_i$ wächst mit $i$, damit wird $s_i$ groß und der lokale Faktor $\sigma'(s_i)$ klein (in der
-Praxis helfen hier zentrierte Aktivierungsfunktionen und Normierung).""",
+Praxis helfen hier zentrierte Aktivierungsfunktionen und Normalisierung).""",
            solution_en=r"""Layer $f_j$ needs a short path to the output as well. (1) A skip connection
 from $o_j$ directly into $s_N$ – for all $j$ at once, skip connections from every layer to the
 output (similar to DenseNets, in which every layer receives the outputs of all earlier ones). Then
@@ -1214,6 +1185,40 @@ last one. With residual connections the early layers are many powers of ten high
 that the curve falls towards the later layers is not an effect of the product but saturation: the
 sum $o_i$ grows with $i$, so $s_i$ becomes large and the local factor $\sigma'(s_i)$ small (in
 practice, zero-centred activation functions and normalisation help here)."""),
+    md(de=r"""### Mehr Skip-Verbindungen
+
+Die Abbildung vergleicht für eine Kette mit $N = 12$ Schichten (Sigmoid, $w = 1$) vier
+Architekturen, berechnet mit der Backpropagation von nnkit:
+
+1. ohne Skip-Verbindung,
+2. mit der einen Skip-Verbindung $1\to N$ aus (c),
+3. mit Skip-Verbindungen von *jeder* Schicht $j = 1,\dots,N-2$ in die Summe $s_N$,
+4. mit Residualverbindungen um jede Zwischenschicht: $o_i = \sigma(s_i) + o_{i-1}$ für
+   $i = 2,\dots,N-1$.
+
+Aufgetragen ist $|\partial o_N/\partial w_j|$ **relativ zur letzten Schicht**, also geteilt durch
+$|\partial o_N/\partial w_N|$: Wie viel schwächer als die letzte Schicht lernt Schicht $j$? Ein
+kleiner Wert bei Schicht $j$ kann heißen, dass Schicht $j$ schwach lernt – oder dass die letzte
+Schicht besonders stark lernt; die Residualverbindungen sehen wir uns im nächsten Abschnitt genauer
+an.""",
+       en=r"""### More skip connections
+
+The figure compares four architectures for a chain with $N = 12$ layers (sigmoid, $w = 1$),
+computed with nnkit's backpropagation:
+
+1. without skip connection,
+2. with the single skip connection $1\to N$ from (c),
+3. with skip connections from *every* layer $j = 1,\dots,N-2$ into the sum $s_N$,
+4. with residual connections around every intermediate layer: $o_i = \sigma(s_i) + o_{i-1}$ for
+   $i = 2,\dots,N-1$.
+
+It shows $|\partial o_N/\partial w_j|$ **relative to the last layer**, i.e. divided by
+$|\partial o_N/\partial w_N|$: how much weaker than the last layer does layer $j$ learn? A
+small value at layer $j$ can mean that layer $j$ learns weakly – or that the last layer learns
+particularly strongly; we look at the residual connections more closely in the next section."""),
+    code("""from workbook.views.vanishing import architecture_figure
+
+architecture_figure(N=12, activation="sigmoid", scale=1.0)"""),
     md(de=r"""### Warum Residualblöcke helfen – und was die Abbildung außerdem zeigt
 
 In einem Residualblock $o_i = \sigma(s_i) + o_{i-1}$ mit $s_i = w_i\,o_{i-1} + b_i$ gilt nach der
@@ -1226,8 +1231,9 @@ Schicht vorbei. Sind die $w_i\,\sigma'(s_i)$ klein, liegt jeder Faktor nahe bei 
 Produkt verschwindet nicht exponentiell wie $\prod_i w_i\,\sigma'(s_i)$; mit
 $w_i\,\sigma'(s_i) \ge 0$ (wie hier mit positiven Gewichten) ist jeder Faktor sogar mindestens 1.
 Deshalb erhält
-in der Abbildung die erste Schicht mit Residualverbindungen absolut etwa $5{,}6\cdot10^{-5}$
-statt $7{,}3\cdot10^{-9}$.
+in dieser Kette die erste Schicht mit Residualverbindungen absolut etwa $5{,}6\cdot10^{-5}$
+statt $7{,}3\cdot10^{-9}$ (in der Abbildung, relativ zur letzten Schicht, etwa
+$1{,}6\cdot10^{-2}$ statt $5\cdot10^{-8}$).
 
 Der Gradient nach $w_j$ enthält aber außerdem den Faktor $o_{j-1}\,\sigma'(s_j)$ der Schicht $j$
 selbst. In dieser Kette ohne Normalisierung addiert jeder Block einen Wert zwischen 0 und 1 zu
@@ -1249,8 +1255,9 @@ The 1 comes from the **identity path** (He et al., 2016): the gradient passes th
 unchanged. If the $w_i\,\sigma'(s_i)$ are small, every factor is close to 1, and the product
 does not vanish exponentially like $\prod_i w_i\,\sigma'(s_i)$; with $w_i\,\sigma'(s_i) \ge 0$ (as
 here, with positive weights) every factor is even at least 1. That is why, in
-the figure, the first layer with residual connections gets about $5.6\cdot10^{-5}$ in absolute
-terms instead of $7.3\cdot10^{-9}$.
+this chain, the first layer with residual connections gets about $5.6\cdot10^{-5}$ in absolute
+terms instead of $7.3\cdot10^{-9}$ (in the figure, relative to the last layer, about
+$1.6\cdot10^{-2}$ instead of $5\cdot10^{-8}$).
 
 The gradient with respect to $w_j$, however, also contains the factor $o_{j-1}\,\sigma'(s_j)$ of
 layer $j$ itself. In this chain without normalisation every block adds a value between 0 and 1 to
