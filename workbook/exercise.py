@@ -75,8 +75,8 @@ MESSAGES = {  # key: (German, English)
     "line": (" (Zeile {line})", " (line {line})"),
     "newer": ("Diese Schreibweise ist erst ab Python {newer} gültig; geprüft wird hier mit "
               "Python {python}, und der Kurs setzt nur Python 3.10 voraus. Schreiben Sie sie "
-              "so, dass Python 3.10 sie versteht (in einem f-String z. B. innerhalb von {{…}} die anderen "
-              "Anführungszeichen: f\"{{d['w']}}\").",
+              "so, dass Python 3.10 sie versteht (in einem f-String z. B. innerhalb von {{…}} "
+              "die anderen Anführungszeichen: f\"{{d['w']}}\").",
               "This form is valid only from Python {newer} on; this check runs Python {python}, "
               "and the course asks only for Python 3.10. Write it so that Python 3.10 accepts it "
               "(in an f-string, e.g., the other quotes inside {{…}}: f\"{{d['w']}}\")."),
