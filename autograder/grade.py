@@ -33,6 +33,7 @@ from autograder import misconceptions
 from autograder.launch import confinement, die_with_parent
 from autograder.progress import Progress
 from autograder.reap import Interrupted, Run
+from autograder.timestamps import UNREAD
 from autograder.validate import scan
 from autograder.worker import grade_job, warm_up
 
@@ -321,7 +322,7 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
             shutil.rmtree(work, ignore_errors=True)
     progress.close()
 
-    graded, rows, review = [], [], []
+    graded, rows, review, zeroed = [], [], [], {}
     with Gradebook(course.db_url) as gb, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nbgrader's SQLAlchemy 2 "not in session" noise
         for i in sorted(results):
@@ -341,6 +342,10 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                              entry["max_score"]])
                 review += [[job.student, job.assignment, name, f]
                            for f in entry.get("review", [])]
+                if entry.get("zeroed"):  # tampering: every exercise 0, the instructor decides
+                    zeroed[f"{job.student}/{job.assignment}/{name}"] = entry["zeroed"]
+                    review.append([job.student, job.assignment, name,
+                                   f"zeroed (tampering): {entry['zeroed']}"])
                 _write(out / "feedback" / job.student / job.assignment / f"{name}.html",
                        entry["feedback"].encode())
                 # formgrader shows these to grade the written answers by hand
@@ -349,6 +354,9 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                        / f"{name}.ipynb", entry["autograded"].encode())
             if job.timestamp:
                 _write(submitted / "timestamp.txt", job.timestamp.encode())
+    unread = [[j.student, j.assignment, "timestamp.txt", f"{j.timestamp_note}: {UNREAD}"]
+              for j in jobs if j.timestamp_note]
+    review += unread
     _write_csv(out / "grades.csv", ["student", "assignment", "notebook", "score", "max_score"],
                rows)
     _write_csv(out / "rejected.csv", ["student", "assignment", "file", "reason"],
@@ -369,6 +377,8 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                    for r in results.values() if r.get("error")},
         "misconceptions": [list(row) for row in most],
         "review": len({tuple(r[:3]) for r in review}),
+        "zeroed": zeroed,
+        "timestamps_unread": len(unread),
     }
     (out / "run.json").write_text(json.dumps(summary, indent=1))
     log(summarize(summary, out))
@@ -390,9 +400,14 @@ def summarize(s, out):
              f"workers: {s['workers']})"]
     for reason, n in sorted(s["reasons"].items(), key=lambda kv: -kv[1]):
         lines.append(f"  rejected: {n} x {reason}")
+    for notebook, reason in sorted(s.get("zeroed", {}).items()):
+        lines.append(f"  zeroed (every exercise 0, tampering): {notebook}: {reason}")
+    if s.get("timestamps_unread"):
+        lines.append(f"  timestamp.txt not read: {s['timestamps_unread']} submissions, {UNREAD} "
+                     "(review.csv)")
     if s.get("review"):
-        lines.append(f"  to review by hand: {s['review']} notebooks name grading internals in "
-                     "strings (graded as usual; review.csv)")
+        lines.append(f"  to review by hand: {s['review']} notebooks (screening findings; graded "
+                     "as usual unless zeroed above; review.csv)")
     lines += misconceptions.summary_lines(s.get("misconceptions", []))
     lines.append(f"results: {out}/grades.csv, feedback/, report.png, misconceptions.csv, "
                  f"rejected.csv, review.csv; the gradebook "

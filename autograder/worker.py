@@ -132,18 +132,19 @@ def _scores(db_url, assignment, student):
 
 
 def _mistakes(path):
-    """``(mistakes, review)``: grade id -> the matched typical mistake, as TrustedVerdict wrote
-    it into the autograded notebook, and the screening's findings for the instructor
-    (:data:`autograder.execute.REVIEW`)."""
+    """``(mistakes, review, zeroed)``: grade id -> the matched typical mistake, as
+    TrustedVerdict wrote it into the autograded notebook, the screening's findings for the
+    instructor (:data:`autograder.execute.REVIEW`) and why every exercise scores 0
+    (:data:`autograder.execute.ZEROED`, "" if not)."""
     import nbformat
 
-    from autograder.execute import REVIEW, exercise_of
+    from autograder.execute import REVIEW, ZEROED, exercise_of
 
     nb = nbformat.read(path, as_version=4)
     mistakes = {cell.metadata["nbgrader"]["grade_id"]:
                 cell.metadata.get("nnkit_verdict", {}).get("mistake")
                 for cell in nb.cells if exercise_of(cell) is not None}
-    return mistakes, list(nb.metadata.get(REVIEW, []))
+    return mistakes, list(nb.metadata.get(REVIEW, [])), str(nb.metadata.get(ZEROED, ""))
 
 
 def warm_up():
@@ -204,7 +205,7 @@ def _grade(job, course_root, key, work_root):
         for name in job["notebooks"]:
             entry = notebooks[name]
             autograded = where / "autograded" / student / assignment / f"{name}.ipynb"
-            entry["mistakes"], entry["review"] = _mistakes(autograded)
+            entry["mistakes"], entry["review"], entry["zeroed"] = _mistakes(autograded)
             entry["autograded"] = autograded.read_text()  # for formgrader (manual grading)
             entry["feedback"] = (where / "feedback" / student / assignment
                                  / f"{name}.html").read_text()
