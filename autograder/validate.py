@@ -1,15 +1,15 @@
 """Validation before grading: every file of SUBMISSIONS/<student>/<assignment>/ is either part of
 a job or rejected with a recorded reason. Submissions are read, never modified.
 
-A notebook is rejected when it is too large, empty, not UTF-8, not JSON (also: nested too
-deeply; the reason says what it is instead: a merge conflict, an HTML page, two notebooks in one
-file, Python code, an archive), not nbformat 4, not a notebook, of an unknown assignment or
-with an unknown name, a symlink, of another unit or language (metadata ``nnkit``), when grade
-ids are duplicated, missing or unknown, or when the role of a graded cell was changed (an
-autograded test cell made a solution, an answer cell made a graded cell: nbgrader's
-``OverwriteCells`` does not repair that and ``find_graded_cell`` fails). A cell type switched by the dropdown (an answer or test cell
-turned into markdown or raw) is graded: ``OverwriteCells`` restores the instructor's cell type
-(and the source of a locked cell), as ``nbgrader autograde`` does. A notebook without any
+A notebook is rejected when it is too large, empty, not UTF-8, not JSON (also: nested too deeply;
+the reason says what it is instead: a merge conflict, an HTML page, two notebooks in one file,
+Python code, an archive), not nbformat 4, not a notebook, of an unknown assignment or with an
+unknown name, a symlink, of another unit or language (metadata ``nnkit``), when grade ids are
+duplicated, missing or unknown, or when the role of a graded cell was changed (an autograded test
+cell made a solution, an answer cell made a graded cell: nbgrader's ``OverwriteCells`` does not
+repair that and ``find_graded_cell`` fails). A cell type switched by the dropdown (an answer or
+test cell turned into markdown or raw) is graded: ``OverwriteCells`` restores the instructor's cell
+type (and the source of a locked cell), as ``nbgrader autograde`` does. A notebook without any
 nbgrader cell metadata (nb-clean's default strips it) gets it back from the released cells
 (:func:`restore`); any other file next to it is listed with what it is (:func:`other_file`).
 """
