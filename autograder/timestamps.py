@@ -13,16 +13,16 @@ time with its offset. Understood, in German and English:
 * the zones UTC/GMT/Z, CET/MEZ, CEST/MESZ, WET/WEST, EET/EEST and numeric offsets.
 
 The rule for a time without a zone: it is local time of the machine that grades (its ``TZ``;
-Moodle and ILIAS show local times). A text that is not a time, names a relative day
-("Heute, 23:59"), or a date like ``05/02/2025`` that reads as 5 February and as 2 May, is not
-guessed: the submission is graded without a submission time (nbgrader counts it as on time) and
+Moodle and ILIAS show local times). A text that is not a time, lacks the year, the date or the
+time ("5. Feb, 23:59"), names a relative day ("Heute, 23:59"), or has a date like ``05/02/2025``
+that reads as 5 February and as 2 May, is not guessed: the submission is graded without a submission time (nbgrader counts it as on time) and
 the reason goes to the instructor (review.csv, the run's summary).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import dateutil.parser
 import dateutil.tz
@@ -40,6 +40,7 @@ ZONES = {"UTC": 0, "GMT": 0, "Z": 0, "UT": 0, "WET": 0, "WEST": 1, "CET": 1, "ME
          "CEST": 2, "MESZ": 2, "EET": 2, "EEST": 3}
 RELATIVE = re.compile(r"\b(heute|gestern|morgen|today|yesterday|tomorrow)\b", re.I)
 SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b")  # US or British order
+DEFAULTS = (datetime(2000, 1, 1, 0, 0), datetime(2001, 2, 2, 1, 1))
 DOTTED = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b")  # German order: 05.02.2025
 
 
@@ -63,11 +64,14 @@ def read(text, local=None):
     if slashed and int(slashed[1]) <= 12 and int(slashed[2]) <= 12 and slashed[1] != slashed[2]:
         return None, (f"timestamp.txt is ambiguous ({shown!r}: day/month or month/day)")
     tzinfos = {name: timezone(timedelta(hours=h)) for name, h in ZONES.items()}
-    try:
-        when = dateutil.parser.parse(_english(text).replace(",", " "), tzinfos=tzinfos,
-                                     dayfirst=bool(DOTTED.search(text)))
+    try:  # twice, with other defaults: a part that is not written (the year) is not guessed
+        when, other = (dateutil.parser.parse(
+            _english(text).replace(",", " "), tzinfos=tzinfos, default=default,
+            dayfirst=bool(DOTTED.search(text))) for default in DEFAULTS)
     except (ValueError, OverflowError) as err:
         return None, f"timestamp.txt is not a time nbgrader can use ({shown!r}: {err})"[:200]
+    if when.replace(second=0, microsecond=0) != other.replace(second=0, microsecond=0):
+        return None, f"timestamp.txt lacks the year, the date or the time ({shown!r})"
     if when.tzinfo is None:
         when = when.replace(tzinfo=local or dateutil.tz.tzlocal())
     return when.astimezone(timezone.utc).isoformat(), ""

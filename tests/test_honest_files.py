@@ -142,6 +142,7 @@ def test_summer_time_and_offsets():
 
 @pytest.mark.parametrize("text,why", [
     ("Heute, 23:59", "relative day"), ("05/02/2025 23:59", "ambiguous"),
+    ("5. Feb, 23:59", "lacks the year"), ("05.02.2025", "lacks"), ("23:59", "lacks"),
     ("abgegeben", "not a time"), ("", "empty")])
 def test_an_unreadable_timestamp_is_not_guessed(text, why):
     when, note = timestamps.read(text)
