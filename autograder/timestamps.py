@@ -12,11 +12,12 @@ time with its offset. Understood, in German and English:
 * ILIAS's dates: ``05. Feb 2025, 23:59``, ``05.02.2025 23:59``, ``2025-02-05 23:59``, ``Uhr``;
 * the zones UTC/GMT/Z, CET/MEZ, CEST/MESZ, WET/WEST, EET/EEST and numeric offsets.
 
-The rule for a time without a zone: it is local time of the machine that grades (its ``TZ``;
-Moodle and ILIAS show local times). A text that is not a time, lacks the year, the date or the
-time ("5. Feb, 23:59"), names a relative day ("Heute, 23:59"), or has a date like ``05/02/2025``
-that reads as 5 February and as 2 May, is not guessed: the submission is graded without a submission time (nbgrader counts it as on time) and
-the reason goes to the instructor (review.csv, the run's summary).
+The rule for a time without a zone: it is local time of the machine that grades (its ``TZ``; Moodle
+and ILIAS show local times). A text that is not a time, lacks the year, the date or the time ("5.
+Feb, 23:59"), names a relative day ("Heute, 23:59"), or has a date like ``05/02/2025`` that reads
+as 5 February and as 2 May, is not guessed: the submission is graded without a submission time
+(nbgrader counts it as on time) and the reason goes to the instructor (review.csv, the run's
+summary).
 """
 
 from __future__ import annotations
