@@ -11,7 +11,8 @@ view and test cells are not). Cells are compared after normalising line endings 
 
   - importing ``workbook`` (the checks and the answer key; the ``from workbook... import ...``
     statements of the instructor's own cells are allowed, so a view re-run with other
-    parameters is not tampering), ``importlib``, ``builtins`` or ``gc``. The reference and the
+    parameters is not tampering), ``importlib``, ``builtins`` or ``gc`` (but not
+    ``gc.collect()`` or ``importlib.metadata``: :data:`HARMLESS`). The reference and the
     student helpers below are not tampering; a plain ``import workbook.symbolic`` binds the name
     ``workbook`` (the whole package) and is importing workbook;
   - using ``__import__``, ``exec``, ``eval``, ``compile`` or ``open_code`` (the built-ins, not
@@ -51,6 +52,9 @@ import ast
 import re
 
 TAMPER_MODULES = {"workbook", "importlib", "builtins", "gc"}
+HARMLESS = {  # what of a TAMPER_MODULES module is no tampering: memory, package versions
+    "gc": {"collect", "enable", "disable", "isenabled", "get_count", "get_threshold",
+           "set_threshold", "freeze"}, "importlib": {"metadata"}}
 TAMPER_CALLS = {"__import__", "exec", "eval", "compile", "open_code"}  # built-ins, called
 TAMPER_ATTRIBUTES = {"modules", "setprofile", "settrace", "set_custom_exc", "showtraceback",
                      "_showtraceback", "showsyntaxerror", "display_pub", "excepthook", "events",
@@ -194,21 +198,37 @@ def _imports_from(tree):
             if isinstance(node, ast.ImportFrom) for a in node.names}
 
 
-def _tampering(tree, bound, allowed=frozenset(), texts=None):
+def _harmless(module, name, tree):
+    """Does the code ``tree`` (every student cell) use the import of ``module`` (bound to
+    ``name``) only for what :data:`HARMLESS` lists (``gc.collect()``,
+    ``importlib.metadata.version("numpy")``)?"""
+    parts = module.split(".")
+    allowed = HARMLESS.get(parts[0], set())
+    if len(parts) > 1:
+        return parts[1] in allowed
+    names = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name]
+    used = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+            and isinstance(n.value, ast.Name) and n.value.id == name and n.attr in allowed]
+    return bool(allowed) and 0 < len(names) == len(used)
+
+
+def _tampering(tree, bound, allowed=frozenset(), texts=None, whole=None):
     """The tampering findings of one parsed cell (sorted names); ``allowed``: the
     ``(module, name)`` imports of the instructor's cells (the views a student may re-run with
-    other parameters); ``texts``: the student's own texts (:func:`_own_texts`)."""
+    other parameters); ``texts``: the student's own texts (:func:`_own_texts`); ``whole``: every
+    student cell (where an import is used; default: this cell)."""
     literal = _literal_code(tree, texts)
     hits, literal_funcs = set(), {id(call.func) for call, _ in literal}
     for _, subs in literal:
         for sub in subs:
-            hits |= _tampering(sub, bound, allowed)
+            hits |= _tampering(sub, bound, allowed, whole=whole)
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and _imports_from(node) <= allowed:
             continue
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            hits.update(m.split(".")[0] for m, _ in _imported(node) if m.split(".")[0] in
-                        TAMPER_MODULES and not _within(m, REFERENCE + HELPERS))
+            hits.update(m.split(".")[0] for m, name in _imported(node) if m.split(".")[0] in
+                        TAMPER_MODULES and not _within(m, REFERENCE + HELPERS)
+                        and not _harmless(m, name, whole or tree))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
                 node.func.id in NAME_TAKERS):
             hits.update(s for a in node.args[1:2] if (s := _concat(a)) in TAMPER_ATTRIBUTES
@@ -291,8 +311,9 @@ def screen(cells, original_sources, answer_cells):
         reference_names |= names
     bound = set().union(*(_defined(tree) for _, _, tree, _ in student))
     texts = _own_texts([tree for _, _, tree, _ in student])
+    whole = ast.Module(body=[n for _, _, tree, _ in student for n in tree.body], type_ignores=[])
     for grade_id, where, tree, uses in student:
-        hits = sorted(_tampering(tree, bound, allowed, texts))
+        hits = sorted(_tampering(tree, bound, allowed, texts, whole))
         if hits:
             tamper.append(f"{where}: {', '.join(hits[:4])}")
         shown = sorted(_to_review(tree) | {

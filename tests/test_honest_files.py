@@ -172,6 +172,18 @@ def test_own_text_that_tampers_and_computed_code_still_tamper():
         assert tamper and hit in " ".join(tamper), (cells, tamper)
 
 
+def test_freeing_memory_and_printing_versions_is_no_tampering_reaching_in_still_is():
+    for honest in (("import gc", "gc.collect()"), ("from gc import collect as c\nc()",),
+                   ('import importlib.metadata\nprint(importlib.metadata.version("numpy"))',),
+                   ("from importlib.metadata import version",)):
+        assert screened(*honest)[0] == [], honest
+    for cells, hit in ((("import importlib", "importlib.import_module('workbook.answer')"),
+                        "importlib"), (("import gc", "gc.get_referrers(check)"), "gc"),
+                       (("from importlib import import_module",), "importlib")):
+        tamper, _, _ = screened(*cells)
+        assert tamper and hit in tamper[0], (cells, tamper)
+
+
 # ---------------------------------------------------------------- the answer cell's error
 @pytest.mark.parametrize("source,newer", [
     ('z_cs1 = float(f"{d["w"]}")', "3.12"), ("z_cs1 = float(f'{d['w']}')", "3.12"),

@@ -636,6 +636,9 @@ CASES = [
          files={"timestamp.txt": "Heute, 23:59"}),
     Case("u1_module_unused", U1, "a helper module next to the notebook that it does not use",
          files={"helpers.py": "def square(x):\n    return x * x\n"}),
+    Case("u1_memory_versions", U1, "gc.collect() and the numpy version printed",
+         before={"u1_relu_grad": 'import gc\nimport importlib.metadata\n\ngc.collect()\n'
+                                 'print(importlib.metadata.version("numpy"))'}),
     Case("u1_jupyterlab", U1, "JupyterLab 4's cell metadata (tags, timing, locks)",
          mutate=jupyterlab),
     Case("u1_utf8_bom", U1, "saved with a UTF-8 byte order mark (Windows editors)",
