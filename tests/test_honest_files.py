@@ -243,3 +243,16 @@ def test_a_failed_answer_cell_is_named_not_called_unrun():
     answer.remember_error(ran("z_cs1 = 1\ndel z_cs1"))
     assert "no cell of your notebook that ran" in message(
         answer.missing(["z_cs1 = 1\ndel z_cs1"], "z_cs1"))
+
+
+def test_every_zeroed_notebook_and_unread_timestamp_is_named_in_the_summary():
+    from autograder.grade import summarize
+
+    run = {"graded": 3, "executed": 3, "from_cache": 0, "rejected": 0, "seconds": 1.0,
+           "prepare_seconds": 0.5, "workers": 1, "notebook_seconds": [0.3], "reasons": {},
+           "review": 2, "misconceptions": [], "timestamps_unread": 1,
+           "zeroed": {"s1/unit1_en/1_relu_chain_rule": "cell 2 (u1_relu_grad): workbook"}}
+    text = summarize(run, "results")
+    assert ("zeroed (every exercise 0, tampering): s1/unit1_en/1_relu_chain_rule: cell 2 "
+            "(u1_relu_grad): workbook") in text
+    assert f"timestamp.txt not read: 1 submissions, {timestamps.UNREAD}" in text
