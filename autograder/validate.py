@@ -110,10 +110,14 @@ def load_notebook(data, assignment):
     notebook, :func:`restore`) and the reason to reject it (then the bytes are None)."""
     data = data.removeprefix(BOM)  # a byte order mark (Windows editors): not part of the JSON
     reason = _check(data, assignment)
-    if reason != STRIPPED:
-        return (None, reason) if reason else (data, None)
+    if reason is None:
+        return data, None
+    if not assignment.cells or not (reason == STRIPPED or reason.startswith(REMOVED)):
+        return None, reason
     nb = json.loads(data.decode("utf-8"))
     why = restore(nb, assignment)
+    if why and reason != STRIPPED:  # some cells deleted, not recreated where they were
+        return None, reason
     if why:
         return None, (f"{STRIPPED}: {why}. Restore it: copy your answers into a fresh copy of the "
                       "released notebook (or take the version before the cleaning from git); "
@@ -124,6 +128,7 @@ def load_notebook(data, assignment):
     return (None, reason) if reason else (restored, None)
 
 
+REMOVED = "removed grade ids"
 STRIPPED = ("nbgrader cell metadata removed (nb-clean's default removes all cell metadata) and "
             "the cells could not be matched to the released notebook")
 
@@ -139,16 +144,24 @@ def _key(cell):
     return cell.get("cell_type"), "\n".join(line.rstrip() for line in lines if line.strip())
 
 
+def _grading(cell):
+    meta = cell.get("metadata") if isinstance(cell, dict) else None
+    return meta.get("nbgrader") if isinstance(meta, dict) else None
+
+
 def restore(nb, assignment):
-    """Give the cells of ``nb`` whose nbgrader metadata was stripped the metadata of the
-    released notebook (``assignment.cells``), in place: a cell whose id is a grade id gets it;
-    every other released cell is found by its content (the only submitted cell with the same
-    type and source), an answer cell as the only cell of its type between the cells found
-    around it. Returns "" or why that is ambiguous."""
-    released = [c for c in assignment.cells]
+    """Give the cells of ``nb`` without nbgrader metadata (stripped by nb-clean, or a deleted
+    cell written again) the metadata of the released notebook (``assignment.cells``), in
+    place. A released cell is found by its grade id (in a cell's metadata or as its cell id),
+    else by its content (the only submitted cell with the same type and source), an answer cell
+    as the only cell of its type without metadata between the cells found around it (or the
+    only one of them that defines its answer). Returns "" or why that is ambiguous."""
+    released = list(assignment.cells)
     cells = nb["cells"]
     found = {}  # released index -> submitted index
-    ids = {c.get("id"): k for k, c in enumerate(cells) if isinstance(c, dict)}
+    ids = {c.get("id"): k for k, c in enumerate(cells) if isinstance(c, dict) and not _grading(c)}
+    ids.update({str((_grading(c) or {}).get("grade_id")): k for k, c in enumerate(cells)
+                if isinstance(_grading(c), dict) and _grading(c).get("grade_id")})
     for i, cell in enumerate(released):
         gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         k = ids.get(gid) if gid else None
@@ -168,7 +181,7 @@ def restore(nb, assignment):
         after = min((found[j] for j in found if j > i), default=len(cells))
         between = [k for k in range(before + 1, after)
                    if cells[k].get("cell_type") == cell.get("cell_type")
-                   and k not in found.values()]
+                   and k not in found.values() and not _grading(cells[k])]
         name = re.search(r"^[ \t]*(?:def[ \t]+(\w+)|(\w+)[ \t]*=)", _key(cell)[1], re.M)
         if len(between) > 1 and name:  # scratch cells around it: the one defining its answer
             from workbook.answer import answer_source
@@ -183,7 +196,7 @@ def restore(nb, assignment):
         return "no single cell for " + ", ".join(unclear)[:150]
     for i, k in found.items():
         meta = released[i].get("metadata", {}).get("nbgrader")
-        if meta:
+        if meta and not _grading(cells[k]):
             cells[k].setdefault("metadata", {})["nbgrader"] = json.loads(json.dumps(meta))
     return ""
 
@@ -232,7 +245,7 @@ def _check(data, assignment):
     if twice:
         return "duplicated grade ids: " + ", ".join(twice)[:200]
     if missing:
-        return "removed grade ids: " + ", ".join(missing)[:200]
+        return f"{REMOVED}: " + ", ".join(missing)[:200]
     if unknown:
         return "unknown grade ids: " + ", ".join(unknown)[:200]
     if changed:

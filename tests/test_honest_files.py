@@ -104,6 +104,21 @@ def test_a_notebook_cleaned_by_nb_clean_gets_its_grading_metadata_back(unit1_en,
     assert grading_metadata(json.loads(data)) == original
 
 
+def test_an_answer_cell_deleted_and_written_again_gets_its_metadata_back(unit1_en):
+    from honest.corpus import recreated
+
+    nb = reference()
+    original = grading_metadata(nb)
+    recreated("u1_z_cs1", "u1_dead_explain")(nb)
+    data, reason = validate.load_notebook(as_bytes(nb), unit1_en)
+    assert reason is None and grading_metadata(json.loads(data)) == original
+    nb = reference()
+    nb["cells"] = [c for c in nb["cells"] if c["id"] != "u1_z_cs1_check"]  # a test cell deleted
+    recreated("u1_z_cs1")(nb)
+    assert validate.load_notebook(as_bytes(nb), unit1_en) == (
+        None, "removed grade ids: u1_z_cs1, u1_z_cs1_check")
+
+
 def test_a_cleaned_notebook_whose_cells_are_ambiguous_is_rejected_with_how_to_restore(unit1_en):
     nb = nb_clean(reference(), ids=False)
     k = next(i for i, c in enumerate(nb["cells"]) if "z_cs1 =" in "".join(c["source"]))

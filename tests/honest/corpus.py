@@ -159,6 +159,16 @@ def jupyterlab(nb):
             meta["collapsed"] = k % 2 == 0
 
 
+def recreated(*grade_ids):
+    """Answer cells deleted by accident and written again in a new cell at their place (no
+    nbgrader metadata, a new cell id)."""
+    def mutate(nb):
+        for k, grade_id in enumerate(grade_ids):
+            cell = _cell(nb, grade_id)[1]
+            cell["metadata"], cell["id"] = {}, f"0a1b2c3d{k:04d}"
+    return mutate
+
+
 def merge_conflict(text):
     """A notebook after ``git merge`` with a conflict in one answer cell (markers inside the
     JSON)."""
@@ -626,6 +636,10 @@ CASES = [
     Case("u1_nb_clean_no_ids", U1, "cleaned by nb-clean, no cell ids, scratch cells",
          before=SCRATCH, mutate=cleaned(False)),
     Case("u2_nb_clean_de", U2, "cleaned by nb-clean, German", lang="de", mutate=cleaned(True)),
+    Case("u1_answer_recreated", U1, "answer cells deleted and written again in new cells",
+         mutate=recreated("u1_z_cs1", "u1_dead_explain")),
+    Case("u3_answer_recreated_de", U3, "an answer cell written again, German", lang="de",
+         mutate=recreated("u3_chain")),
     Case("u1_moodle_timestamp", U1, "timestamp.txt as Moodle shows it (German)",
          files={"timestamp.txt": "Mittwoch, 5. Februar 2025, 23:59"}),
     Case("u1_date_timestamp_de", U1, "timestamp.txt by `date` in a German locale, a time zone",
