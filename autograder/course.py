@@ -73,6 +73,7 @@ class Assignment:
     points: dict = field(default_factory=dict)  # graded cell -> points
     auto: list = field(default_factory=list)  # autograded test cells, in order
     answers: dict = field(default_factory=dict)  # exercise id -> answer cell source (solution)
+    cells: list = field(default_factory=list)  # the source notebook's cells (nbformat dicts)
 
     @property
     def max_score(self):
@@ -153,7 +154,7 @@ def describe(root, assignment_id, lang, unit):
     """An :class:`Assignment` from its source notebook."""
     (path,) = sorted((Path(root) / "source" / assignment_id).glob("*.ipynb"))
     nb = nbformat.read(path, as_version=4)
-    a = Assignment(assignment_id, unit, lang, path.stem)
+    a = Assignment(assignment_id, unit, lang, path.stem, cells=[dict(c) for c in nb.cells])
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         gid = meta.get("grade_id")

@@ -66,6 +66,7 @@ FLAG = "GraderFlag"
 BUDGET = "NotebookBudget"  #: error of the cells not run after the notebook's budget ran out
 REVIEW = "nnkit_review"  #: notebook metadata: screening findings for the instructor, not the grade
 BUDGET_KEY = "nnkit_budget"  #: notebook metadata: which budget ran out, its limit, at which cell
+ZEROED = "nnkit_zeroed"  #: notebook metadata: the tampering that zeroes every exercise, or ""
 UID_BASE = 1_000_000  # + the grading process id: the uid of its confined kernels
 HIDE = ["/tmp", "/var/tmp", "/dev/shm", "/home", "/root", "/srv", "/mnt", "/media", "/opt",
         str(ROOT)]  # the whole repository: the kernel gets the student edition's packages
@@ -416,6 +417,7 @@ class HardenedExecute(Execute):
         for reason in flags.values():
             self.log.warning("flagged: %s", reason)
         nb.metadata[REVIEW] = review  # graded as usual; the instructor sees it (review.csv)
+        nb.metadata[ZEROED] = "; ".join(tamper)[:300]  # named in the run's summary
         return flags
 
     def _run_cells(self, resources):

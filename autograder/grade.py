@@ -34,6 +34,7 @@ from autograder.language import counted, instructor_language, number
 from autograder.launch import confinement, die_with_parent
 from autograder.progress import Progress
 from autograder.reap import Interrupted, Run
+from autograder.timestamps import UNREAD
 from autograder.validate import scan
 from autograder.worker import grade_job, warm_up
 from workbook.i18n import message
@@ -67,9 +68,15 @@ TEXT = {  # key: (German, English); the console messages of grade
                 "rejected {rejected}, in {seconds} s (course {prepare} s; {per} s per executed "
                 "submission, workers: {workers})"),
     "rejected": ("  abgelehnt: {n} x {reason}", "  rejected: {n} x {reason}"),
-    "review": ("  von Hand ansehen ({notebooks}): Zeichenketten nennen Interna der Bewertung "
-               "(wie üblich bewertet; review.csv)", "  to review by hand ({notebooks}): strings "
-               "name grading internals (graded as usual; review.csv)"),
+    "review": ("  von Hand ansehen ({notebooks}): Befunde der Durchsicht (wie üblich bewertet, "
+               "außer oben auf 0 gesetzt; review.csv)", "  to review by hand ({notebooks}): "
+               "screening findings (graded as usual unless zeroed above; review.csv)"),
+    "zeroed": ("  auf 0 gesetzt (jede Aufgabe 0, Manipulation): {notebook}: {reason}",
+               "  zeroed (every exercise 0, tampering): {notebook}: {reason}"),
+    "unread": ("  timestamp.txt nicht gelesen: {submissions}; ohne Abgabezeit bewertet (nbgrader "
+               "zählt sie als pünktlich), bitte die Zeit von Hand prüfen (review.csv)",
+               "  timestamp.txt not read: {submissions}; graded without a submission time "
+               "(nbgrader counts it as on time), check the time by hand (review.csv)"),
     "results": ("Ergebnisse: {grades}, feedback/, report.png, misconceptions.csv, rejected.csv, "
                 "review.csv; das Notenbuch (c.CourseDirectory.db_url in {config}) mit dem "
                 "nbgrader-Kurs {course} für die Handbewertung in formgrader",
@@ -374,7 +381,7 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
         log(_msg("interrupted", lang, signal=interrupted, done=len(executed_seconds),
                  todo=len(todo), cache=out / ".cache", still=still or _msg("none", lang)))
 
-    graded, rows, review = [], [], []
+    graded, rows, review, zeroed = [], [], [], {}
     with Gradebook(course.db_url) as gb, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nbgrader's SQLAlchemy 2 "not in session" noise
         for i in sorted(results):
@@ -394,6 +401,10 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                              entry["max_score"]])
                 review += [[job.student, job.assignment, name, f]
                            for f in entry.get("review", [])]
+                if entry.get("zeroed"):  # tampering: every exercise 0, the instructor decides
+                    zeroed[f"{job.student}/{job.assignment}/{name}"] = entry["zeroed"]
+                    review.append([job.student, job.assignment, name,
+                                   f"zeroed (tampering): {entry['zeroed']}"])
                 _write(out / "feedback" / job.student / job.assignment / f"{name}.html",
                        entry["feedback"].encode())
                 # formgrader shows these to grade the written answers by hand
@@ -402,6 +413,9 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                        / f"{name}.ipynb", entry["autograded"].encode())
             if job.timestamp:
                 _write(submitted / "timestamp.txt", job.timestamp.encode())
+    unread = [[j.student, j.assignment, "timestamp.txt", f"{j.timestamp_note}: {UNREAD}"]
+              for j in jobs if j.timestamp_note]
+    review += unread
     csvfile.write(out / "grades.csv", ["student", "assignment", "notebook", "score", "max_score"],
                   rows)
     csvfile.write(out / "rejected.csv", ["student", "assignment", "file", "reason"],
@@ -427,6 +441,8 @@ def grade(submissions, out, workers=None, timeout=30, db=None, dask=None, units=
                    if entry.get("budget")},
         "interrupted": interrupted and {"signal": str(interrupted), "still_grading": {
             name: round(seconds, 1) for name, seconds in running}},
+        "zeroed": zeroed,
+        "timestamps_unread": len(unread),
     }
     (out / "run.json").write_text(json.dumps(summary, indent=1))
     log(summarize(summary, out, lang))
@@ -454,6 +470,11 @@ def summarize(s, out, lang=None):
                   workers=s["workers"])]
     for reason, n in sorted(s["reasons"].items(), key=lambda kv: -kv[1]):
         lines.append(_msg("rejected", lang, n=n, reason=reason))
+    for notebook, reason in sorted(s.get("zeroed", {}).items()):
+        lines.append(_msg("zeroed", lang, notebook=notebook, reason=reason))
+    if s.get("timestamps_unread"):
+        lines.append(_msg("unread", lang, submissions=counted(s["timestamps_unread"],
+                                                                "submission", lang)))
     for name, budget in sorted(s.get("budget", {}).items()):
         lines.append(_msg("budget", lang, exceeded=budget["exceeded"], limit=budget["limit"],
                           name=name))

@@ -11,12 +11,15 @@ view and test cells are not). Cells are compared after normalising line endings 
 
   - importing ``workbook`` (the checks and the answer key; the ``from workbook... import ...``
     statements of the instructor's own cells are allowed, so a view re-run with other
-    parameters is not tampering), ``importlib``, ``builtins`` or ``gc``. The reference and the
+    parameters is not tampering), ``importlib``, ``builtins`` or ``gc`` (but not
+    ``gc.collect()`` or ``importlib.metadata``: :data:`HARMLESS`). The reference and the
     student helpers below are not tampering; a plain ``import workbook.symbolic`` binds the name
     ``workbook`` (the whole package) and is importing workbook;
   - using ``__import__``, ``exec``, ``eval``, ``compile`` or ``open_code`` (the built-ins, not
-    a function the student defined with that name; ``eval``/``exec`` of a string literal is
-    screened as code instead);
+    a function the student defined with that name) on code computed at run time;
+    ``eval``/``exec`` of text written in the student's cells -- a literal, or a name that only
+    ever holds such text, also with ``.replace(...)`` and the like (``eval(dz_dw2, {"x2": 3.0})``:
+    a student checking her formula) -- is screened as code instead and listed to review;
   - an attribute of the interpreter or IPython (``sys.modules``, ``setprofile``/``settrace``,
     ``excepthook``, IPython's ``events``/``set_custom_exc``/``showtraceback``/``display_pub``,
     ``__subclasses__``, ``__globals__``, ``__code__``, ``f_globals``, ``f_back``), also as the
@@ -56,6 +59,9 @@ import ast
 import re
 
 TAMPER_MODULES = {"workbook", "importlib", "builtins", "gc"}
+HARMLESS = {  # what of a TAMPER_MODULES module is no tampering: memory, package versions
+    "gc": {"collect", "enable", "disable", "isenabled", "get_count", "get_threshold",
+           "set_threshold", "freeze"}, "importlib": {"metadata"}}
 TAMPER_CALLS = {"__import__", "exec", "eval", "compile", "open_code"}  # built-ins, called
 TAMPER_ATTRIBUTES = {"modules", "setprofile", "settrace", "set_custom_exc", "showtraceback",
                      "_showtraceback", "showsyntaxerror", "display_pub", "excepthook", "events",
@@ -64,6 +70,7 @@ TAMPER_ATTRIBUTES = {"modules", "setprofile", "settrace", "set_custom_exc", "sho
                      "co_filename", "f_code", "_getframe", "CodeType",  # forging a caller,
                      "f_lineno", "f_locals", "f_trace"}  # stepping over the guard (a tracer)
 NAME_TAKERS = {"getattr", "setattr", "delattr", "hasattr", "attrgetter", "methodcaller"}
+STR_METHODS = {"replace", "strip", "lstrip", "rstrip", "lower", "upper"}
 TAMPER_TEXT = ("vnd.nnkit",)
 REVIEW_TEXT = ("_nnkit_collect",)
 REVIEW_NAMES = {"getmodule", "resolve_name",  # a module reached by an object or a string
@@ -123,17 +130,61 @@ def _defined(tree):
     return out
 
 
-def _literal_code(tree):
-    """The parsed string literals given to ``eval``/``exec`` (screened like the cell)."""
+def _own_texts(trees):
+    """Name -> the texts of the student's own names that only ever hold text written in her
+    cells (``dz_dw2 = "x2"``; every assignment of the name a string constant, or the released
+    stub's ``None``)."""
+    texts, other = {}, set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            targets = (node.targets if isinstance(node, ast.Assign) else [node.target]
+                       if isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For,
+                                            ast.NamedExpr)) else [])
+            for target in targets:
+                names = [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
+                text = _concat(node.value) if isinstance(node, (ast.Assign, ast.AnnAssign)) and (
+                    isinstance(target, ast.Name) and node.value is not None) else None
+                if isinstance(getattr(node, "value", None), ast.Constant) and (
+                        node.value.value in (None, ...)):
+                    continue  # the released stub `dz_dw2 = None`: no code
+                if text is None or any(isinstance(n, ast.FormattedValue)
+                                       for n in ast.walk(node.value)):
+                    other.update(names)
+                else:
+                    texts.setdefault(target.id, []).append(text)
+    return {name: found for name, found in texts.items() if name not in other}
+
+
+def _text_of(node, texts):
+    """The texts ``node`` evaluates to: a string literal (``"a" + "b"``), an own text
+    (:func:`_own_texts`) or one with string methods of constant arguments applied
+    (``dz_dw2.replace("^", "**")``); None when it is computed otherwise."""
+    if (text := _concat(node)) is not None:
+        return None if any(isinstance(n, ast.FormattedValue) for n in ast.walk(node)) else [text]
+    if isinstance(node, ast.Name):
+        return texts.get(node.id)
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in STR_METHODS and not node.keywords
+            and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args)
+            and (inner := _text_of(node.func.value, texts)) is not None):
+        try:
+            return [getattr(t, node.func.attr)(*(a.value for a in node.args)) for t in inner]
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def _literal_code(tree, texts=None):
+    """``[(call, [parsed texts])]`` of the ``eval``/``exec`` calls whose code is text written
+    in the student's cells (a literal, or an own name that only holds text): that text is
+    screened like the cell (text that is no Python does nothing: eval raises)."""
     out = []
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id in ("eval", "exec") and len(node.args) == 1
-                and not node.keywords and (text := _concat(node.args[0])) is not None
-                and not any(isinstance(n, ast.FormattedValue) for n in ast.walk(node.args[0]))):
-            sub = parse(text)
-            if sub is not None:
-                out.append((node, sub))
+                and node.func.id in ("eval", "exec") and 1 <= len(node.args) <= 3
+                and {k.arg for k in node.keywords} <= {"globals", "locals"}
+                and (found := _text_of(node.args[0], texts or {})) is not None):
+            out.append((node, [sub for text in found if (sub := parse(text)) is not None]))
     return out
 
 
@@ -158,20 +209,37 @@ def _imports_from(tree):
             if isinstance(node, ast.ImportFrom) for a in node.names}
 
 
-def _tampering(tree, bound, allowed=frozenset()):
+def _harmless(module, name, tree):
+    """Does the code ``tree`` (every student cell) use the import of ``module`` (bound to
+    ``name``) only for what :data:`HARMLESS` lists (``gc.collect()``,
+    ``importlib.metadata.version("numpy")``)?"""
+    parts = module.split(".")
+    allowed = HARMLESS.get(parts[0], set())
+    if len(parts) > 1:
+        return parts[1] in allowed
+    names = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name]
+    used = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+            and isinstance(n.value, ast.Name) and n.value.id == name and n.attr in allowed]
+    return bool(allowed) and 0 < len(names) == len(used)
+
+
+def _tampering(tree, bound, allowed=frozenset(), texts=None, whole=None):
     """The tampering findings of one parsed cell (sorted names); ``allowed``: the
     ``(module, name)`` imports of the instructor's cells (the views a student may re-run with
-    other parameters)."""
-    literal = _literal_code(tree)
+    other parameters); ``texts``: the student's own texts (:func:`_own_texts`); ``whole``: every
+    student cell (where an import is used; default: this cell)."""
+    literal = _literal_code(tree, texts)
     hits, literal_funcs = set(), {id(call.func) for call, _ in literal}
-    for _, sub in literal:
-        hits |= _tampering(sub, bound, allowed)
+    for _, subs in literal:
+        for sub in subs:
+            hits |= _tampering(sub, bound, allowed, whole=whole)
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and _imports_from(node) <= allowed:
             continue
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            hits.update(m.split(".")[0] for m, _ in _imported(node) if m.split(".")[0] in
-                        TAMPER_MODULES and not _within(m, REFERENCE + HELPERS))
+            hits.update(m.split(".")[0] for m, name in _imported(node) if m.split(".")[0] in
+                        TAMPER_MODULES and not _within(m, REFERENCE + HELPERS)
+                        and not _harmless(m, name, whole or tree))
             if isinstance(node, ast.ImportFrom):
                 hits.update(a.name for a in node.names if a.name in TAMPER_ATTRIBUTES)
         elif isinstance(node, ast.keyword) and node.arg in TAMPER_ATTRIBUTES:
@@ -263,11 +331,15 @@ def screen(cells, original_sources, answer_cells):
         student.append((grade_id, where, tree, uses))
         reference_names |= names
     bound = set().union(*(_defined(tree) for _, _, tree, _ in student))
+    texts = _own_texts([tree for _, _, tree, _ in student])
+    whole = ast.Module(body=[n for _, _, tree, _ in student for n in tree.body], type_ignores=[])
     for grade_id, where, tree, uses in student:
-        hits = sorted(_tampering(tree, bound, allowed))
+        hits = sorted(_tampering(tree, bound, allowed, texts, whole))
         if hits:
             tamper.append(f"{where}: {', '.join(hits[:4])}")
-        shown = sorted(_to_review(tree))
+        shown = sorted(_to_review(tree) | {
+            f"{call.func.id} of own text {ast.unparse(call.args[0])[:60]}"
+            for call, _ in _literal_code(tree, texts) if _concat(call.args[0]) is None})
         if shown:
             review.append(f"{where}: {', '.join(shown[:4])}")
         exercise = answer_cells.get(grade_id)

@@ -132,19 +132,21 @@ def _scores(db_url, assignment, student):
 
 
 def _mistakes(path):
-    """``(mistakes, review, budget)``: grade id -> the matched typical mistake, as
+    """``(mistakes, review, budget, zeroed)``: grade id -> the matched typical mistake, as
     TrustedVerdict wrote it into the autograded notebook, the screening's findings for the
-    instructor (:data:`autograder.execute.REVIEW`) and which budget of the notebook ran out
-    (:data:`autograder.execute.BUDGET_KEY`, or None)."""
+    instructor (:data:`autograder.execute.REVIEW`), which budget of the notebook ran out
+    (:data:`autograder.execute.BUDGET_KEY`, or None) and why every exercise scores 0
+    (:data:`autograder.execute.ZEROED`, "" if not)."""
     import nbformat
 
-    from autograder.execute import BUDGET_KEY, REVIEW, exercise_of
+    from autograder.execute import BUDGET_KEY, REVIEW, ZEROED, exercise_of
 
     nb = nbformat.read(path, as_version=4)
     mistakes = {cell.metadata["nbgrader"]["grade_id"]:
                 cell.metadata.get("nnkit_verdict", {}).get("mistake")
                 for cell in nb.cells if exercise_of(cell) is not None}
-    return mistakes, list(nb.metadata.get(REVIEW, [])), nb.metadata.get(BUDGET_KEY)
+    return (mistakes, list(nb.metadata.get(REVIEW, [])), nb.metadata.get(BUDGET_KEY),
+            str(nb.metadata.get(ZEROED, "")))
 
 
 def warm_up():
@@ -206,7 +208,8 @@ def _grade(job, course_root, key, work_root):
         for name in job["notebooks"]:
             entry = notebooks[name]
             autograded = where / "autograded" / student / assignment / f"{name}.ipynb"
-            entry["mistakes"], entry["review"], entry["budget"] = _mistakes(autograded)
+            (entry["mistakes"], entry["review"], entry["budget"],
+             entry["zeroed"]) = _mistakes(autograded)
             entry["autograded"] = autograded.read_text()  # for formgrader (manual grading)
             entry["feedback"] = (where / "feedback" / student / assignment
                                  / f"{name}.html").read_text()

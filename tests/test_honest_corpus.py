@@ -14,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from honest.corpus import CASES, FULL, build, notebook  # noqa: E402
+from honest.corpus import CASES, CAUSES, FULL, build, notebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCUSATIONS = ("tampers", "greift in die Bewertung ein", "nnkit reference", "nnkit-Referenz")
@@ -35,7 +35,33 @@ def grade(submissions, results, units, workers=2, timeout=60):
 
 def test_corpus_has_enough_cases_of_every_unit():
     assert len(CASES) >= 60 or len(CASES) >= 55 and {c.unit for c in CASES} == set(FULL)
-    assert len({c.name for c in CASES}) == len(CASES)
+    assert len({c.name for c in CASES + CAUSES}) == len(CASES + CAUSES)
+
+
+def feedback(results, case):
+    import html
+
+    folder = results / "feedback" / case.name / f"{case.unit}_{case.lang}"
+    return html.unescape("".join(p.read_text() for p in folder.glob("*.html")))
+
+
+def cause_problems(case, grades, rejected, results):
+    """What is wrong with a case of CAUSES: the score, the feedback's cause, the reasons."""
+    notebook = [r for f, r in rejected.get(case.name, []) if f.endswith(".ipynb") or not f]
+    others = [r for f, r in rejected.get(case.name, []) if f in case.files]
+    if case.rejected:
+        return [] if [r for r in notebook if r.startswith(case.rejected)] else [
+            f"reasons {notebook} lack {case.rejected!r}"]
+    key = (case.name, f"{case.unit}_{case.lang}")
+    if key not in grades:
+        return [f"not graded: {notebook}"]
+    problems = [f"score {grades[key]['score']}, expected {case.score}"
+                for _ in [0] if float(grades[key]["score"]) != case.score]
+    text = feedback(results, case)
+    problems += [f"{part!r} not in the feedback" for part in case.feedback if part not in text]
+    problems += [f"{case.others!r} not in {others}" for _ in [0]
+                 if case.others and not any(case.others in r for r in others)]
+    return problems
 
 
 @pytest.mark.slow
@@ -43,26 +69,29 @@ def test_corpus_has_enough_cases_of_every_unit():
 def test_honest_corpus_earns_every_point(tmp_path_factory):
     base = tmp_path_factory.mktemp("honest-corpus")
     subs, results = base / "submissions", base / "results"
-    build(subs, CASES)
-    run = grade(subs, results, sorted({c.unit for c in CASES}))
+    build(subs, CASES + CAUSES)
+    run = grade(subs, results, sorted({c.unit for c in CASES + CAUSES}))
     assert run.returncode == 0, run.stderr[-3000:]
     grades = {(r["student"], r["assignment"]): r for r in read_csv(results / "grades.csv")}
-    rejected = {r["student"]: r["reason"] for r in read_csv(results / "rejected.csv")}
+    rejected = {}  # student -> [(file, reason)]
+    for r in read_csv(results / "rejected.csv"):
+        rejected.setdefault(r["student"], []).append((r["file"], r["reason"]))
     problems = {}
     for case in CASES:
         key = (case.name, f"{case.unit}_{case.lang}")
-        if case.name in rejected:
-            problems[case.name] = f"rejected: {rejected[case.name]}"
+        reasons = [r for f, r in rejected.get(case.name, []) if f not in case.files]
+        if reasons:  # a file next to the notebook is listed, the notebook is graded
+            problems[case.name] = f"rejected: {reasons}"
             continue
         if key not in grades:
             problems[case.name] = "not graded"
             continue
         score = float(grades[key]["score"])
-        folder = results / "feedback" / case.name / key[1]
-        text = "".join(p.read_text() for p in folder.glob("*.html"))
-        accused = [a for a in ACCUSATIONS if a in text]
+        accused = [a for a in ACCUSATIONS if a in feedback(results, case)]
         if score != FULL[case.unit] or accused:
             problems[case.name] = f"score {score} of {FULL[case.unit]}, accused: {accused}"
+    problems.update({case.name: p for case in CAUSES
+                     if (p := cause_problems(case, grades, rejected, results))})
     assert not problems, "\n".join(f"{k}: {v}" for k, v in problems.items())
     reviewed = {r["student"] for r in read_csv(results / "review.csv")}
     assert reviewed == {c.name for c in CASES if c.review}

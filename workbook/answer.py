@@ -30,14 +30,16 @@ An encoded value ``<enc>`` is one of ``{"t": "num", "v": x}``,
 in its line ``name = ...`` or "", when the kernel's history has that line),
 ``{"t": "seq", "items": [...]}``,
 ``{"t": "dict", "items": [[key, <enc>], ...]}`` (keys as text), ``{"t": "str", "v": s}``,
-``{"t": "none"}``, ``{"t": "ellipsis"}``, ``{"t": "missing"}`` (with the ``"habit"`` that stopped
-the answer cell, if one did), ``{"t": "callable"}``, ``{"t": "big", "size": n}``,
+``{"t": "none"}``, ``{"t": "ellipsis"}``, ``{"t": "missing"}`` (with the ``"habit"`` or the
+``"error"`` ``{"type", "msg", "line", "newer"}`` that stopped the answer cell, or ``"ran": true``
+when it ran without defining the answer), ``{"t": "callable"}``, ``{"t": "big", "size": n}``,
 ``{"t": "other", "type": name}``, and in function results ``{"t": "error", "type": .., "msg": ..}``.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import decimal
 import json
@@ -45,6 +47,7 @@ import math
 import numbers
 import pickle
 import re
+import sys
 
 import numpy as np
 
@@ -149,12 +152,19 @@ def decimal_comma(line):
     return None
 
 
+def answer_source(history, name):
+    """The source of the last cell in ``history`` (IPython's ``In``) that assigns or imports
+    ``name`` (``name = ...``, ``def name(``, ``from helpers import name``), or None."""
+    name = re.escape(name)
+    defines = re.compile(rf"(^|\n)\s*((def\s+)?{name}\b\s*[=(]|(from\s+\S+\s+)?import\s"
+                         rf"[^\n]*\b{name}\b)")
+    return next((s for s in reversed(list(history or [])[-200:])
+                 if isinstance(s, str) and defines.search(s)), None)
+
+
 def _answer_cell(history, name):
-    """The code (comments removed) of the last cell in ``history`` (IPython's ``In``) that
-    assigns ``name``, or None."""
-    assigns = re.compile(rf"(^|\n)\s*(def\s+)?{re.escape(name)}\b\s*[=(]")
-    source = next((s for s in reversed(list(history or [])[-200:])
-                   if isinstance(s, str) and assigns.search(s)), None)
+    """The code (comments removed) of :func:`answer_source`, or None."""
+    source = answer_source(history, name)
     return None if source is None else "\n".join(line.split("#")[0]
                                                  for line in source.splitlines())
 
@@ -180,6 +190,125 @@ def input_habit(history, name):
     return {"kind": "comma", "char": comma[:20]} if comma else None
 
 
+_STRING_START = re.compile(r"(?<![\w])([rRbBuUfF]{0,2})('\'\'|\"\"\"|'|\")")
+ERRORS = {}  #: stripped source of a cell -> the error its last run stopped with (kernel side)
+
+
+def _string(source, i, banned):
+    """``(end, text)`` of the string literal at ``source[i]`` as Python 3.11 reads it: strings
+    inside an f-string's replacement fields use quotes other than ``banned`` (those of the
+    f-strings around them; Python 3.12 lifts that rule, PEP 701). Raises ValueError when the
+    string does not end or cannot be rewritten."""
+    found = _STRING_START.match(source, i)
+    prefix, quote = found[1], found[2]
+    if quote in banned:  # swap to the other quote
+        quote = next((q for q in ("'", '"') if q not in banned and len(quote) == 1), None)
+        if quote is None:
+            raise ValueError("no quote left")
+    out, j, depth = [prefix + quote], found.end(), 0
+    fstring = "f" in prefix.lower()
+    while j < len(source):
+        c = source[j]
+        if depth == 0 and source.startswith(found[2], j):
+            return j + len(found[2]), "".join(out) + quote
+        if depth == 0 and c == "\\":
+            out.append(source[j:j + 2])
+            j += 2
+            continue
+        if depth == 0 and c == quote:
+            raise ValueError("the other quote occurs in the string")
+        if fstring and depth and _STRING_START.match(source, j):
+            j, text = _string(source, j, banned | {found[2], quote})
+            out.append(text)
+            continue
+        if fstring and source.startswith(("{{", "}}"), j) and depth == 0:
+            out.append(source[j:j + 2])
+            j += 2
+            continue
+        if fstring and c in "{[(" and (depth or c == "{"):
+            depth += 1
+        elif fstring and depth and c in "}])":
+            depth -= 1
+        out.append(c)
+        j += 1
+    raise ValueError("the string does not end")
+
+
+def _requoted(source):
+    """``source`` with the strings nested in f-strings written as Python 3.11 needs them (see
+    :func:`_string`), or None when that is not possible."""
+    out, i = [], 0
+    try:
+        while i < len(source):
+            if source[i] == "#":
+                end = source.find("\n", i)
+                end = len(source) if end < 0 else end
+                out.append(source[i:end])
+                i = end
+            elif _STRING_START.match(source, i):
+                i, text = _string(source, i, frozenset())
+                out.append(text)
+            else:
+                out.append(source[i])
+                i += 1
+    except (ValueError, RecursionError):
+        return None
+    return "".join(out)
+
+
+def newer_python(source, error):
+    """The newer Python ("3.12", "3.14") in which the cell ``source``, which stopped with the
+    SyntaxError ``error`` here, is valid as far as its known new syntax goes, or "": f-strings
+    that reuse their quotes or hold a backslash inside ``{...}`` (PEP 701), ``type X = ...`` and
+    ``def f[T](...)`` (PEP 695), ``except A, B:`` (PEP 758)."""
+    line = error.text or ""
+    if sys.version_info < (3, 12):
+        fixed = _requoted(source)
+        if fixed is not None and fixed != source:
+            try:
+                compile(fixed, "<cell>", "exec")
+                return "3.12"
+            except SyntaxError as err:
+                if (err.msg or "").startswith("f-string expression part cannot include"):
+                    return "3.12"
+            except (ValueError, RecursionError, MemoryError):
+                pass
+        if (error.msg or "").startswith("f-string expression part cannot include") or re.match(
+                r"\s*(type\s+\w+\s*(\[[^\]]*\])?\s*=|(async\s+)?(def|class)\s+\w+\s*\[)",
+                line):
+            return "3.12"
+    if sys.version_info < (3, 14) and re.match(r"\s*except\s+[\w.]+\s*,", line):
+        return "3.14"
+    return ""
+
+
+def remember_error(result):
+    """IPython's ``post_run_cell`` hook (:func:`workbook.setup.setup`): keep the error a cell
+    stopped with in :data:`ERRORS` (type, message, line of a SyntaxError, the newer Python its
+    syntax needs), or forget it when the cell ran through."""
+    raw = (getattr(result.info, "raw_cell", None) or "") if result.info else ""
+    sources = {raw.strip()}
+    with contextlib.suppress(Exception):
+        from IPython import get_ipython
+
+        sources.add(get_ipython().transform_cell(raw).strip())
+    err = result.error_before_exec or result.error_in_exec
+    for source in sources:
+        ERRORS.pop(source, None)
+        if err is not None and not isinstance(err, KeyboardInterrupt):
+            ERRORS[source] = _error_record(err, raw)
+    while len(ERRORS) > 200:
+        ERRORS.pop(next(iter(ERRORS)))
+
+
+def _error_record(err, source):
+    record = {"type": type(err).__name__[:100], "msg": str(err)[:300], "line": 0, "newer": ""}
+    if isinstance(err, SyntaxError):
+        record.update(msg=(err.msg or "")[:300], line=int(err.lineno or 0) % 10**6,
+                      newer=newer_python(source, err))
+    return record
+
+
 def assigned_comma(history, name):
     """The decimal comma in the line ``name = ...`` of the last cell in ``history`` that
     assigns ``name`` (``"0,1"``), ``""`` when that line has none, None when there is no such
@@ -188,18 +317,33 @@ def assigned_comma(history, name):
     return None if value is None else (decimal_comma(value) or "")[:20]
 
 
-def collect(kind, name, namespace, cases=()):
+def missing(history, name, ran=False):
+    """The record of the answer ``name`` that is not defined: ``{"t": "missing"}`` with what
+    stopped its answer cell (the last cell in ``history`` that assigns or imports it): the input
+    habit (``"habit"``) or the error of its last run (``"error"``, :data:`ERRORS`); with
+    ``"ran": True`` when that cell ran through, or when no cell defines it although every cell
+    ran (``ran``: grading runs them all); without either, the cell was not run yet."""
+    habit = input_habit(history, name)
+    if habit:
+        return {"t": "missing", "habit": habit}
+    source = answer_source(history, name)
+    error = ERRORS.get(source.strip()) if source is not None else None
+    if error:
+        return {"t": "missing", "error": dict(error)}
+    return {"t": "missing", "ran": True} if source is not None or ran else {"t": "missing"}
+
+
+def collect(kind, name, namespace, cases=(), ran=False):
     """The payload of the answer ``name`` (an exercise of ``kind``) in ``namespace``.
 
     A function answer is called on every argument tuple in ``cases`` (a deep copy each; the
-    student's error is data, ``{"t": "error"}``). A missing answer records the input habit that
-    stopped its cell.
+    student's error is data, ``{"t": "error"}``). A missing answer records what stopped its cell
+    (:func:`missing`; ``ran``: every cell before has run, as in grading).
     """
     key = "results" if kind == "function" else "answer"
     value = namespace.get(name, _MISSING)
     if value is _MISSING:
-        habit = input_habit(namespace.get("In"), name)
-        return {"kind": kind, key: dict({"t": "missing"}, **({"habit": habit} if habit else {}))}
+        return {"kind": kind, key: missing(namespace.get("In"), name, ran)}
     if kind == "function" and callable(value):
         results = []
         for args in cases:
@@ -249,7 +393,7 @@ def send(exercise_id, kind, name, cases=""):
     from IPython.display import display
 
     args = pickle.loads(base64.b64decode(cases)) if cases else ()
-    payload = collect(kind, name, get_ipython().user_ns, args)
+    payload = collect(kind, name, get_ipython().user_ns, args, ran=True)
     display({ANSWER_MIME: {"exercise": exercise_id, "payload": payload},
              "text/plain": f"[{exercise_id}]"}, raw=True)
 
@@ -300,6 +444,15 @@ def validate(enc, depth=0, budget=None):
         _require(keys == {"t", "habit"} and type(habit) is dict and set(habit) == {"kind", "char"})
         _require(habit["kind"] in (*HABITS, "comma") and type(habit["char"]) is str
                  and len(habit["char"]) <= 20)
+    elif t == "missing" and "error" in enc:
+        error = enc["error"]
+        _require(keys == {"t", "error"} and type(error) is dict
+                 and set(error) == {"type", "msg", "line", "newer"})
+        _require(all(type(error[f]) is str and len(error[f]) <= 300
+                     for f in ("type", "msg", "newer")))
+        _require(type(error["line"]) is int and 0 <= error["line"] < 10**6)
+    elif t == "missing" and "ran" in enc:
+        _require(keys == {"t", "ran"} and enc["ran"] is True)
     elif t in ("none", "ellipsis", "missing", "callable"):
         _require(keys == {"t"})
     elif t == "num":

@@ -11,6 +11,7 @@ import copy
 import functools
 import math
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +70,26 @@ MESSAGES = {  # key: (German, English)
                 "'{name}' is not defined yet. Run your answer cell."),
     "stopped": ("„{name}“ ist nicht definiert: Ihre Antwortzelle bricht mit einem Fehler ab.",
                 "'{name}' is not defined: your answer cell stops with an error."),
+    "stopped_by": ("„{name}“ ist nicht definiert: Ihre Antwortzelle bricht mit diesem Fehler ab: "
+                   "{error}", "'{name}' is not defined: your answer cell stops with this error: "
+                   "{error}"),
+    "line": (" (Zeile {line})", " (line {line})"),
+    "newer": ("Diese Schreibweise ist erst ab Python {newer} gültig; geprüft wird hier mit "
+              "Python {python}, und der Kurs setzt nur Python 3.10 voraus. Schreiben Sie sie "
+              "so, dass Python 3.10 sie versteht (in einem f-String z. B. innerhalb von {{…}} "
+              "die anderen Anführungszeichen: f\"{{d['w']}}\").",
+              "This form is valid only from Python {newer} on; this check runs Python {python}, "
+              "and the course asks only for Python 3.10. Write it so that Python 3.10 accepts it "
+              "(in an f-string, e.g., the other quotes inside {{…}}: f\"{{d['w']}}\")."),
+    "module": ("Bewertet wird nur das Notebook, mit den Paketen des Kurses: Ein eigenes Modul "
+               "(eine .py-Datei neben dem Notebook) oder ein weiteres Paket gibt es dort nicht. "
+               "Schreiben Sie den Code ins Notebook.", "Only the notebook is graded, with the "
+               "course's packages: a module of your own (a .py file next to the notebook) or "
+               "another package is not there. Put the code into the notebook."),
+    "ran": ("„{name}“ ist nicht definiert: Keine ausgeführte Zelle Ihres Notebooks definiert "
+            "„{name}“ (ist der Name so geschrieben wie in der Aufgabe?).",
+            "'{name}' is not defined: no cell of your notebook that ran defines '{name}' (is the "
+            "name spelt as in the exercise?)."),
     "unanswered": ("Noch keine Antwort: „{name}“ ist noch {value}. Ersetzen Sie es durch Ihre "
                    "Antwort.", "No answer yet: '{name}' is still {value}. Replace it with your "
                    "answer."),
@@ -176,7 +197,16 @@ def _generic(expected, answer, name, lang):
             return (_msg("stopped", lang, name=name),
                     _msg(f"habit_{habit['kind']}", lang, char=habit["char"],
                          fixed=habit["char"].replace(",", ".")))
-        return _msg("missing", lang, name=name), ""
+        error = answer.get("error")
+        if error:
+            text = f"{error['type']}: {error['msg']}" + (
+                _msg("line", lang, line=error["line"]) if error["line"] else "")
+            newer = error["newer"] and _msg("newer", lang, newer=error["newer"],
+                                            python="{}.{}".format(*sys.version_info[:2]))
+            hint = newer or (_msg("module", lang) if error["type"] == "ModuleNotFoundError"
+                             else "")
+            return _msg("stopped_by", lang, name=name, error=text), hint
+        return _msg("ran" if answer.get("ran") else "missing", lang, name=name), ""
     if t in ("none", "ellipsis"):
         return _msg("unanswered", lang, name=name, value="None" if t == "none" else "..."), ""
     if t == "big":

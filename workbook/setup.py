@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 
-from workbook.answer import decimal_comma
+from workbook.answer import decimal_comma, remember_error
 from workbook.checks import check
 from workbook.i18n import set_language, tr
 
@@ -65,7 +65,8 @@ def _pre_run_cell(info):
 
 
 def setup(lang):
-    """Language ("de"/"en"), print options and the decimal-comma warning for this notebook."""
+    """Language ("de"/"en"), print options, the decimal-comma warning for this notebook and the
+    record of the error each cell stopped with (for the check's message)."""
     set_language(lang)
     np.set_printoptions(precision=4, suppress=True)
     try:
@@ -75,6 +76,7 @@ def setup(lang):
     except ImportError:
         shell = None
     if shell is not None:
-        if _pre_run_cell in shell.events.callbacks["pre_run_cell"]:
-            shell.events.unregister("pre_run_cell", _pre_run_cell)
-        shell.events.register("pre_run_cell", _pre_run_cell)
+        for event, hook in (("pre_run_cell", _pre_run_cell), ("post_run_cell", remember_error)):
+            if hook in shell.events.callbacks[event]:
+                shell.events.unregister(event, hook)
+            shell.events.register(event, hook)

@@ -42,7 +42,14 @@ class Case:
     raw: Callable | None = None  # notebook text -> text
     lang: str = "en"
     views: bool = False  # keep every view cell (else the pure view cells are left out)
-    review: bool = False  # names a module of the grading in a string: listed in review.csv
+    review: bool = False  # listed in review.csv (a module named in a string, eval of own text,
+    # an unread timestamp.txt)
+    files: dict = field(default_factory=dict)  # more files next to the notebook: name -> text
+    # CAUSES only: what a submission that cannot earn everything gets, and why
+    score: float | None = None  # the score (None: rejected)
+    feedback: tuple = ()  # texts its feedback shows
+    rejected: str = ""  # the start of the notebook's rejection reason
+    others: str = ""  # a text in the reason of every other file's rejection
 
 
 # ---------------------------------------------------------------------------- editor variants
@@ -114,6 +121,66 @@ def switched(grade_id, to="markdown"):
         cell.pop("outputs", None)
         cell.pop("execution_count", None)
     return mutate
+
+
+def nb_clean(nb, ids=True):
+    """What ``nb-clean clean`` writes by default: no cell metadata, outputs or execution
+    counts, notebook metadata kept without ``language_info.version``; ``ids=False``: an older
+    editor that also dropped the cell ids (nbformat 4.4)."""
+    nb = json.loads(json.dumps(nb))
+    nb["metadata"].get("language_info", {}).pop("version", None)
+    for cell in nb["cells"]:
+        cell["metadata"] = {}
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+        if not ids:
+            cell.pop("id", None)
+    if not ids:
+        nb["nbformat_minor"] = 4
+    return nb
+
+
+def cleaned(ids=True):
+    def mutate(nb):
+        nb.update(nb_clean(nb, ids))
+    return mutate
+
+
+def jupyterlab(nb):
+    """What JupyterLab 4 keeps in cells: tags, collapsed headings, locks, execution timing."""
+    for k, cell in enumerate(nb["cells"]):
+        meta = cell["metadata"]
+        meta.update({"tags": ["exercise"] if meta.get("nbgrader") else [],
+                     "jp-MarkdownHeadingCollapsed": False, "editable": True, "deletable": False})
+        if cell["cell_type"] == "code":
+            meta["execution"] = {"iopub.execute_input": "2025-02-05T22:58:00.000000Z",
+                                 "shell.execute_reply": "2025-02-05T22:58:00.100000Z"}
+            meta["scrolled"] = "auto"
+            meta["collapsed"] = k % 2 == 0
+
+
+def recreated(*grade_ids):
+    """Answer cells deleted by accident and written again in a new cell at their place (no
+    nbgrader metadata, a new cell id)."""
+    def mutate(nb):
+        for k, grade_id in enumerate(grade_ids):
+            cell = _cell(nb, grade_id)[1]
+            cell["metadata"], cell["id"] = {}, f"0a1b2c3d{k:04d}"
+    return mutate
+
+
+def merge_conflict(text):
+    """A notebook after ``git merge`` with a conflict in one answer cell (markers inside the
+    JSON)."""
+    at = text.index('"z_cs1 = ')
+    line = text[at:].split("\n", 1)[0]
+    return (text[:at] + "\n<<<<<<< HEAD\n" + line + "\n=======\n" + line.replace("z_cs1 = ",
+            "z_cs1 = 0 * ") + "\n>>>>>>> other\n" + text[at + len(line):])
+
+
+def written_twice(text):
+    """The notebook written twice into one file (a sync tool or an editor that appended)."""
+    return text + "\n" + text
 
 
 def both(*mutations):
@@ -555,6 +622,89 @@ CASES = [
          mutate=switched("u2_lr_max"), before={"u2_lr_max": SCRATCH["u1_dead_choice"]}),
     Case("u4_raw_nbformat44_ids", U4, "an answer cell switched to raw, nbformat 4.4 with ids",
          mutate=both(switched("u4_after_step", "raw"), nbformat44(True))),
+    # -- issue 25: what students really hand in
+    Case("u1_eval_own_formula", U1, "eval of the own formula to check it (nbgrader PR#1324, "
+         "otter-grader#838): graded, listed for the instructor", review=True,
+         before={"u1_dz_dw2_check": 'print(eval(dz_dw2, {"x2": 3.0}))',
+                 "u1_z_cs1": 'f = "w1*x1 + w2*x2"\n'
+                             'print(eval(f.replace(" ", ""), {"w1": 0.1, "w2": -0.1, '
+                             '"x1": 1, "x2": 20}))'}),
+    Case("u1_eval_own_formula_de", U1, "eval of the own formula, German", lang="de",
+         review=True, before={"u1_dz_dw2_check": 'print(eval(dz_dw2, {"x2": 3.0}))'}),
+    Case("u1_nb_clean", U1, "cleaned by nb-clean (cell metadata stripped, ids kept)",
+         mutate=cleaned(True)),
+    Case("u1_nb_clean_no_ids", U1, "cleaned by nb-clean, no cell ids, scratch cells",
+         before=SCRATCH, mutate=cleaned(False)),
+    Case("u2_nb_clean_de", U2, "cleaned by nb-clean, German", lang="de", mutate=cleaned(True)),
+    Case("u1_answer_recreated", U1, "answer cells deleted and written again in new cells",
+         mutate=recreated("u1_z_cs1", "u1_dead_explain")),
+    Case("u3_answer_recreated_de", U3, "an answer cell written again, German", lang="de",
+         mutate=recreated("u3_chain")),
+    Case("u1_moodle_timestamp", U1, "timestamp.txt as Moodle shows it (German)",
+         files={"timestamp.txt": "Mittwoch, 5. Februar 2025, 23:59"}),
+    Case("u1_date_timestamp_de", U1, "timestamp.txt by `date` in a German locale, a time zone",
+         lang="de", files={"timestamp.txt": "Mi 5. Feb 23:59:00 CET 2025\n"}),
+    Case("u1_ilias_timestamp", U1, "timestamp.txt as ILIAS shows it",
+         files={"timestamp.txt": "05. Feb 2025, 23:59"}),
+    Case("u1_unread_timestamp", U1, "an unreadable timestamp.txt: graded, listed", review=True,
+         files={"timestamp.txt": "Heute, 23:59"}),
+    Case("u1_module_unused", U1, "a helper module next to the notebook that it does not use",
+         files={"helpers.py": "def square(x):\n    return x * x\n"}),
+    Case("u1_memory_versions", U1, "gc.collect() and the numpy version printed",
+         before={"u1_relu_grad": 'import gc\nimport importlib.metadata\n\ngc.collect()\n'
+                                 'print(importlib.metadata.version("numpy"))'}),
+    Case("u1_jupyterlab", U1, "JupyterLab 4's cell metadata (tags, timing, locks)",
+         mutate=jupyterlab),
+    Case("u1_utf8_bom", U1, "saved with a UTF-8 byte order mark (Windows editors)",
+         raw=lambda text: "\ufeff" + text),
+    Case("u1_python310", U1, "Python 3.10 syntax: match, parenthesised context managers",
+         cells={"u1_relu_grad": "import numpy as np\n\n\ndef relu_grad(z):\n"
+                                "    match np.ndim(z):\n        case 0:\n"
+                                "            return 1.0 if z > 0 else 0.0\n        case _:\n"
+                                "            return (np.asarray(z) > 0) * 1.0",
+                "u1_z_cs1": "import contextlib\nwith (contextlib.nullcontext() as a,\n"
+                            "      contextlib.nullcontext() as b):\n"
+                            "    z_cs1 = 0.1 * 1 + (-0.1) * 20"}),
+]
+
+PEP701 = 'w = {"w1": 0.1, "w2": -0.1}\nz_cs1 = float(f"{w["w1"] * 1 + w["w2"] * 20}")'
+CAUSES = [  # submissions that cannot earn everything: graded with the real cause, or rejected
+    Case("u1_python312_fstring", U1, "a PEP 701 f-string (Python 3.12): the message says so",
+         cells={"u1_z_cs1": PEP701}, score=10,
+         feedback=("SyntaxError: f-string: unmatched '[' (line 2)",
+                   "valid only from Python 3.12 on")),
+    Case("u1_python312_fstring_de", U1, "a PEP 701 f-string, German", lang="de",
+         cells={"u1_z_cs1": PEP701}, score=10,
+         feedback=("(Zeile 2)", "erst ab Python 3.12 gültig")),
+    Case("u1_own_module", U1, "relu_grad imported from the student's own my_utils.py",
+         cells={"u1_relu_grad": "from my_utils import relu_grad"}, score=9,
+         files={"my_utils.py": "def relu_grad(z):\n    return (z > 0) * 1.0\n"},
+         feedback=("your answer cell stops with this error: ModuleNotFoundError: No module "
+                   "named 'my_utils'", "a module of your own"),
+         others="the notebook imports my_utils"),
+    Case("u1_own_module_de", U1, "the own module, German", lang="de",
+         cells={"u1_relu_grad": "from my_utils import relu_grad"}, score=9,
+         files={"my_utils.py": "def relu_grad(z):\n    return (z > 0) * 1.0\n"},
+         feedback=("Ihre Antwortzelle bricht mit diesem Fehler ab: ModuleNotFoundError",
+                   "Ein eigenes Modul"), others="the notebook imports my_utils"),
+    Case("u1_merge_conflict", U1, "git merge conflict markers in the notebook",
+         raw=merge_conflict, rejected="merge conflict (git's marker <<<<<<< at line "),
+    Case("u1_empty", U1, "an empty file", raw=lambda text: "", rejected="empty file (0 bytes)"),
+    Case("u1_html_export", U1, "the notebook exported as HTML, named .ipynb",
+         raw=lambda text: '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+                          '<title>1_relu_chain_rule</title></head><body class="jp-Notebook">'
+                          '</body></html>',
+         rejected="HTML page, not a notebook: a notebook exported as HTML"),
+    Case("u1_written_twice", U1, "two notebooks in one file", raw=written_twice,
+         rejected="two notebooks in one file (the second starts at line "),
+    Case("u1_nb_clean_ambiguous", U1, "nb-clean, no ids, a first try kept above an answer",
+         mutate=both(cleaned(False), lambda nb: nb["cells"].insert(
+             next(i for i, c in enumerate(nb["cells"]) if c["source"].startswith("z_cs1 =")),
+             {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+              "source": "z_cs1 = 0  # first try"})),
+         rejected="nbgrader cell metadata removed (nb-clean's default removes all cell "
+                  "metadata) and the cells could not be matched to the released notebook: no "
+                  "single cell for u1_z_cs1."),
 ]
 
 
@@ -608,3 +758,5 @@ def build(root, cases):
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{filename(case.unit, case.lang)}.ipynb").write_text(
             notebook_text(case), encoding="utf-8")
+        for name, text in case.files.items():
+            (folder / name).write_text(text, encoding="utf-8")
