@@ -137,12 +137,12 @@ def _m_1e():
     sigmoid_prime = sp.Function("sigmoid_prime")
     return [
         Mistake("sigmoid_for_sigmoid_prime", lambda: s * W[1, j], hint(
-            de="Sie haben sigmoid(z) verwendet, wo die Ableitung sigmoid'(z) hingehört.",
-            en="You used sigmoid(z) where its derivative sigmoid'(z) belongs.")),
+            de="Sie haben „sigmoid(z)“ verwendet, wo die Ableitung „sigmoid'(z)“ hingehört.",
+            en="You used 'sigmoid(z)' where its derivative 'sigmoid'(z)' belongs.")),
         Mistake("not_expressed", lambda: sigmoid_prime(f(1)) * W[1, j], hint(
-            de="Die Aufgabe verlangt, sigmoid' durch die Sigmoid-Funktion selbst auszudrücken. "
+            de="Die Aufgabe verlangt, „sigmoid'“ durch die Sigmoid-Funktion selbst auszudrücken. "
                "Leiten Sie 1/(1 + e⁻ᶻ) einmal ab.",
-            en="The task asks you to express sigmoid' by the sigmoid itself. "
+            en="The task asks you to express 'sigmoid'' by the sigmoid itself. "
                "Differentiate 1/(1 + e⁻ᶻ) once.")),
         Mistake("no_inner", lambda: s * (1 - s), hint(
             de="Kettenregel: Die innere Ableitung ∂(Wx + b)₁/∂xⱼ fehlt.",
