@@ -30,7 +30,7 @@ from workbook.reference.dead_relu import (
 )
 from workbook.views import plots
 from workbook.views.diagram import DiagramView
-from workbook.views.widgets import FigureView, Readout, View, int_slider, slider
+from workbook.views.widgets import FigureView, Readout, View, int_slider, log_slider, slider
 
 SYMBOLS = ("w₀", "w₁", "w₂", "w₃")
 
@@ -238,10 +238,8 @@ class ExperimentView(View):
         self.readout = Readout(digits=3)
         self.progress = ipywidgets.HTML()
         controls = {
-            "lr": ipywidgets.FloatLogSlider(
-                value=lr, base=10, min=-3, max=0.5, step=0.05, description="η",
-                tooltip=tr(de="Lernrate", en="learning rate"), continuous_update=False,
-                readout_format=".3f", style={"description_width": "initial"}),
+            "lr": log_slider("η", tr(de="Lernrate", en="learning rate"), lr, -3, 0.5,
+                             step=0.05, continuous=False, readout_format=".3f"),
             "steps": int_slider("T", tr(de="Anzahl der Schritte", en="number of steps"), steps,
                                 1, 500, continuous=False),
         }

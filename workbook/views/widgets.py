@@ -33,8 +33,11 @@ Example::
     NeuronView()   # the last expression of a cell shows the view
 """
 
+import concurrent.futures
 import contextlib
+import functools
 import html
+import os
 import struct
 import time
 import zlib
@@ -42,7 +45,6 @@ import zlib
 import ipywidgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from PIL import Image
 
 from workbook.i18n import fmt, tr
 
@@ -64,8 +66,14 @@ def describe(fig):
         for ax in fig.axes)
 
 
+#: Image pixels per CSS pixel of every figure: sharp on screens with up to two device pixels per
+#: CSS pixel (most laptops), and on the others as sharp as they can show it.
+PIXEL_RATIO = 2
+
+
 class FigureView:
-    """One persistent matplotlib Figure shown as a PNG ``ipywidgets.Image``.
+    """One persistent matplotlib Figure shown as a PNG ``ipywidgets.Image``: ``dpi`` CSS pixels
+    per inch, rendered at ``PIXEL_RATIO`` times that.
 
     Plot your artists before making the FigureView: it shows the figure at once. The layout
     (constrained layout of ``plots.figure``) is computed again on the first ``refresh()`` and
@@ -82,9 +90,12 @@ class FigureView:
 
     def __init__(self, fig, dpi=100, moving=()):
         self.figure = fig
-        fig.set_dpi(dpi)
+        fig.set_dpi(dpi * PIXEL_RATIO)
         self.canvas = FigureCanvasAgg(fig)
-        self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(max_width="100%"))
+        # shown at dpi pixels per inch of the page: PIXEL_RATIO image pixels per CSS pixel, never
+        # wider than its pixels allow (a narrower page shrinks it, keeping its proportions)
+        self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(
+            width=f"{fig.get_figwidth() * dpi:.0f}px", max_width="100%", height="auto"))
         # ipywidgets' Image cannot carry a tooltip (its view needs a description): the text
         # alternative is a visually hidden caption that screen readers read before the image
         self.caption = ipywidgets.HTML(_VISUALLY_HIDDEN.format(html.escape(describe(fig))),
@@ -135,23 +146,45 @@ class FigureView:
 
 def encode_png(canvas):
     """The PNG of an Agg canvas (bytes), fast: RGB without the alpha channel when the figure is
-    opaque (every pixel then is), every row unfiltered (filter type 0), zlib level 1.
+    opaque (every pixel then is), every row unfiltered (filter type 0), zlib level 1, in
+    ``STRIPS`` bands of rows compressed at the same time (one deflate stream, as pigz does).
 
     Pillow's PNG encoder tries all five row filters on every row, which takes most of its time;
     a plot is mostly flat colour, so unfiltered rows compress about as well (the views' PNGs are
     5 % smaller to 15 % larger) in under half the time. The pixels are the same either way.
     """
     width, height = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw")
+    pixels = np.asarray(canvas.buffer_rgba())
     colour_type = 6  # RGBA
     if canvas.figure.get_facecolor()[3] == 1.0:
-        image, colour_type = image.convert("RGB"), 2
-    pixels = np.frombuffer(image.tobytes(), np.uint8).reshape(height, -1)
-    rows = np.zeros((height, 1 + pixels.shape[1]), np.uint8)  # each row: filter type 0, pixels
-    rows[:, 1:] = pixels
+        pixels, colour_type = pixels[:, :, :3], 2
+    rows = np.empty((height, 1 + width * pixels.shape[2]), np.uint8)  # filter type 0, pixels
+    bands = np.linspace(0, height, STRIPS + 1).astype(int)
+
+    def deflate(k):  # numpy's copy and zlib let other threads run meanwhile
+        band = slice(bands[k], bands[k + 1])
+        rows[band, 0] = 0
+        rows[band, 1:] = pixels[band].reshape(bands[k + 1] - bands[k], -1)
+        compressor = zlib.compressobj(1, zlib.DEFLATED, -15)  # raw deflate, joined below
+        last = k == STRIPS - 1
+        return compressor.compress(rows[band]) + compressor.flush(
+            zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+
+    parts = list(_pool().map(deflate, range(STRIPS)))
+    data = (b"\x78\x01" + b"".join(parts)  # zlib header: deflate, 32 K window, level 1
+            + struct.pack(">I", zlib.adler32(rows)))
     header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)  # 8 bits a sample
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
-            + _png_chunk(b"IDAT", zlib.compress(rows, 1)) + _png_chunk(b"IEND", b""))
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", data)
+            + _png_chunk(b"IEND", b""))
+
+
+#: Bands of rows that ``encode_png`` compresses at the same time.
+STRIPS = 4
+
+
+@functools.cache
+def _pool():
+    return concurrent.futures.ThreadPoolExecutor(max_workers=min(STRIPS, os.cpu_count() or 1))
 
 
 def _png_chunk(kind, data):
@@ -166,7 +199,8 @@ def _check_range(symbol, value, min, max):
 
 def slider(symbol, meaning, value, min, max, step=0.01, continuous=True, readout_format=".2f"):
     """A FloatSlider labelled with its symbol; its meaning is the tooltip and is shown next to it
-    in a View (see ``labelled``). ``continuous=False``: the value changes on release only.
+    in a View (see ``labelled``), with its value in the notebook language (``readout_format``: a
+    Python format spec, see ``number``). ``continuous=False``: the value changes on release only.
 
     >>> w2 = slider("w₂", tr(de="Gewicht von h₁ nach ŷ", en="weight from h₁ to ŷ"), 0.5, -2, 2)
     """
@@ -176,6 +210,37 @@ def slider(symbol, meaning, value, min, max, step=0.01, continuous=True, readout
         continuous_update=continuous, readout_format=readout_format,
         style={"description_width": "initial"},
     )
+
+
+def log_slider(symbol, meaning, value, min_exp, max_exp, step=0.25, continuous=True,
+               readout_format=".3g"):
+    """A FloatLogSlider from 10**min_exp to 10**max_exp, labelled like ``slider``.
+
+    >>> c = log_slider("c", tr(de="Schranke", en="bound"), 1.0, -2, 4)
+    """
+    _check_range(symbol, value, 10.0**min_exp, 10.0**max_exp)
+    return ipywidgets.FloatLogSlider(
+        value=value, base=10, min=min_exp, max=max_exp, step=step, description=symbol,
+        tooltip=meaning, continuous_update=continuous, readout_format=readout_format,
+        style={"description_width": "initial"})
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def number(value, spec):
+    """``value`` formatted with the Python format spec ``spec`` in the notebook language: a real
+    minus sign, a decimal comma in German, powers of ten as ``1,5 · 10⁻³``.
+
+    >>> number(-0.15, ".2f"), number(0.0015, ".1e")   # German
+    ('−0,15', '1,5 · 10⁻³')
+    """
+    value = int(value) if spec.endswith("d") else float(value)
+    mantissa, e, exponent = format(value, spec).partition("e")
+    text = fmt(float(mantissa), len(mantissa.partition(".")[2]))
+    if e:
+        text = f"{text} · 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    return text
 
 
 def int_slider(symbol, meaning, value, min, max, step=1, continuous=True):
@@ -191,10 +256,29 @@ def int_slider(symbol, meaning, value, min, max, step=1, continuous=True):
 
 
 def labelled(control):
-    """The control with its meaning (its tooltip) as visible text to the right of it."""
-    if not control.tooltip:
+    """The control with its meaning (its tooltip) as visible text to the right of it (wrapped
+    when the page is narrow, never cut); a float slider shows its value with ``number`` (the
+    slider's own readout writes a decimal point in every language; an integer slider's value is
+    shown the same way, so that the sliders of a view line up)."""
+    parts = [control]
+    if isinstance(control, (ipywidgets.FloatSlider, ipywidgets.FloatLogSlider,
+                            ipywidgets.IntSlider)):
+        control.readout = False
+        value = ipywidgets.Label(layout=ipywidgets.Layout(min_width="5.5em"))
+
+        def show(_=None):
+            value.value = number(control.value, control.readout_format)
+
+        show()
+        control.observe(show, names="value")
+        parts.append(value)
+    if control.tooltip:
+        parts.append(ipywidgets.HTML(
+            f"<span style='white-space:normal;line-height:1.3'>{html.escape(control.tooltip)}"
+            "</span>", layout=ipywidgets.Layout(flex="1 1 12em", min_width="8em")))
+    if len(parts) == 1:
         return control
-    return ipywidgets.HBox([control, ipywidgets.Label(control.tooltip)])
+    return ipywidgets.HBox(parts, layout=ipywidgets.Layout(align_items="center"))
 
 
 class Readout(ipywidgets.HTML):
@@ -238,6 +322,8 @@ class View:
     - ``with view.hold_updates(): ...`` sets several controls with one ``update()``.
     - ``last_update_ms`` and ``update_count``: duration and number of ``update()`` calls.
     - ``widget``: the layout (controls, buttons, status line, outputs); displaying a View shows it.
+      A control's name among the outputs puts that control there instead (next to what it
+      changes: a long view then fits a laptop's screen section by section).
     """
 
     def __init__(self, controls, outputs=(), *, live=True, run_label=None):
@@ -255,10 +341,12 @@ class View:
             self.run_button = self.button(run_label or tr(de="Ausführen", en="Run"), self.run)
         for control in self.controls.values():
             control.observe(self._changed, names="value")
+        placed = {o for o in outputs if isinstance(o, str)}
         self.widget = ipywidgets.VBox(
-            [labelled(c) for c in self.controls.values()]
+            [labelled(c) for name, c in self.controls.items() if name not in placed]
             + [self._buttons, self.status]
-            + [_as_widget(o) for o in outputs]
+            + [labelled(self.controls[o]) if isinstance(o, str) else _as_widget(o)
+               for o in outputs]
         )
         self._update()
 
