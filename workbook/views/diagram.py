@@ -37,7 +37,8 @@ from .plots import NEGATIVE, POSITIVE
 RADIUS = 30  #: of a node
 COLUMN_GAP = 200  #: between the centres of neighbouring layers
 SIDE = 75  #: from the centre of the first (last) column to the left (right) edge of the drawing
-MAX_WIDTH = 2 * SIDE + 3 * COLUMN_GAP  #: the widest drawing (four columns); more layers wrap
+AROUND = 40  #: room on the left for an edge from one row into a later one
+MAX_WIDTH = 2 * SIDE + 3 * COLUMN_GAP + AROUND  #: the widest drawing (four columns); more wrap
 SIZE = 12  #: font size of values and labels (user units: CSS px at the natural size)
 HEADING = 13  #: font size of column headings
 LINE = 1.2  #: line height in em
@@ -127,7 +128,7 @@ class _Free:
     def place(self, points, lines):
         """Where the label ``lines`` goes beside the polyline ``points``: ``[(x, y, lines)]``,
         the centres of the label, or of its lines one by one where the whole label finds no
-        free place; if no place is free, the place that covers the fewest edges and labels."""
+        free place; if no place is free, the place that covers the least (edges before labels)."""
         spot = self._spot(points, lines)
         if spot is not None:
             return [(*spot, lines)]
@@ -146,7 +147,7 @@ class _Free:
     def _spot(self, points, lines, least=False):
         """The centre of the label beside ``points`` (above or left of it first, near the middle
         of its longest segments), or None if there is no free place (``least``: the place with
-        the fewest things under it)."""
+        the least under it)."""
         w, h = _size(lines)
         segments = sorted(pairwise(points), key=lambda s: -math.dist(*s))
         best = None
@@ -176,10 +177,11 @@ class _Free:
         return best[1], best[2]
 
     def cover(self, box):
-        """How many edges and taken boxes ``box`` meets (outside the drawing: many)."""
+        """What ``box`` covers: the number of edges it meets, and 100 for each label or node
+        (outside the drawing: 10000); 0 if it is free."""
         if box[0] < 2 or box[1] < 2 or box[2] > self.width - 2 or box[3] > self.height - 2:
-            return 1000
-        return (sum(_meet(box, b) for b in self.boxes)
+            return 10000
+        return (100 * sum(_meet(box, b) for b in self.boxes)
                 + sum(_crosses(points, box) for points in self.edges))
 
 
@@ -207,7 +209,7 @@ def network_svg(trace, *, gradients=False, digits=2, title=None, names=None, inp
     layers = sorted({layer for layer, _ in keys})
     units = {layer: sorted(u for ly, u in keys if ly == layer) for layer in layers}
     row_gap = 100 + (24 if gradients else 0)
-    per_row = (MAX_WIDTH - 2 * SIDE) // COLUMN_GAP + 1
+    per_row = (MAX_WIDTH - AROUND - 2 * SIDE) // COLUMN_GAP + 1
     rows = [layers[i:i + per_row] for i in range(0, len(layers), per_row)]
     where = {layer: (r, c) for r, row in enumerate(rows) for c, layer in enumerate(row)}
     column_x = [SIDE + c * COLUMN_GAP for c in range(min(per_row, len(layers)))]
@@ -242,8 +244,8 @@ def network_svg(trace, *, gradients=False, digits=2, title=None, names=None, inp
             count[r1][True] += 1
             count[r2][True] += 1
     if around:
-        column_x = [x + 40 for x in column_x]  # room for the way round on the left
-        width += 40
+        column_x = [x + AROUND for x in column_x]  # room for the way round on the left
+        width += AROUND
     label_h = _size(["", ""])[1]
 
     # Rows from top to bottom: headings, arcs above, nodes (with ∂L/∂z), arcs below, then the
