@@ -35,14 +35,15 @@ from workbook.i18n import fmt, tr
 from .plots import NEGATIVE, POSITIVE
 
 RADIUS = 30  #: of a node
-COLUMN_GAP = 200  #: between the centres of neighbouring layers
+COLUMN_GAP = 200  #: between the centres of neighbouring layers (at least)
+WIDE_GAP = 300  #: between them in a network of two or three layers (room for its labels)
 SIDE = 75  #: from the centre of the first (last) column to the left (right) edge of the drawing
 AROUND = 40  #: room on the left for an edge from one row into a later one
 MAX_WIDTH = 2 * SIDE + 3 * COLUMN_GAP + AROUND  #: the widest drawing (four columns); more wrap
 SIZE = 12  #: font size of values and labels (user units: CSS px at the natural size)
 HEADING = 13  #: font size of column headings
 LINE = 1.2  #: line height in em
-CHAR = 0.58  #: an estimate of the average character width in em (for placing labels)
+CHAR = 0.62  #: an estimate of the average character width in em (for placing labels)
 FONT = "font-family='sans-serif'"
 HALO = "paint-order='stroke' stroke='white' stroke-width='3' stroke-linejoin='round'"
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -118,8 +119,9 @@ def _towards(p, q, d):
     return (p[0] + d * (q[0] - p[0]) / length, p[1] + d * (q[1] - p[1]) / length)
 
 
-class _Free:
-    """The drawing's edges (polylines) and taken boxes; ``place`` finds room for a label."""
+class Room:
+    """A drawing's edges (``edges``: polylines) and taken boxes (``boxes``: x0, y0, x1, y1 of
+    nodes and labels); ``place`` finds room for a label beside an edge."""
 
     def __init__(self, width, height):
         self.width, self.height = width, height
@@ -212,8 +214,9 @@ def network_svg(trace, *, gradients=False, digits=2, title=None, names=None, inp
     per_row = (MAX_WIDTH - AROUND - 2 * SIDE) // COLUMN_GAP + 1
     rows = [layers[i:i + per_row] for i in range(0, len(layers), per_row)]
     where = {layer: (r, c) for r, row in enumerate(rows) for c, layer in enumerate(row)}
-    column_x = [SIDE + c * COLUMN_GAP for c in range(min(per_row, len(layers)))]
-    width = 2 * SIDE + (len(column_x) - 1) * COLUMN_GAP
+    gap = WIDE_GAP if len(layers) <= 3 else COLUMN_GAP
+    column_x = [SIDE + c * gap for c in range(min(per_row, len(layers)))]
+    width = 2 * SIDE + (len(column_x) - 1) * gap
     loss = getattr(trace, "loss", None)
 
     def heading(layer):
@@ -270,7 +273,7 @@ def network_svg(trace, *, gradients=False, digits=2, title=None, names=None, inp
     width = max(width, 2 * SIDE)
     height = y
 
-    free = _Free(width, height)
+    free = Room(width, height)
     for x, y, lines in heads:
         free.boxes.append(_box(x, y, lines, HEADING))
     for x, y in pos.values():
@@ -357,6 +360,8 @@ def network_svg(trace, *, gradients=False, digits=2, title=None, names=None, inp
                           f"fill='white' stroke='black' stroke-width='1.5'>"
                           f"<title>{_esc(_column_title(key[0], layers[-1]))}, "
                           f"{key[1] + 1}: {_esc('; '.join(lines))}</title></circle>")
+        if any(len(line) > 10 for line in lines):  # "a_prev = 1,500" would not fit: two lines
+            lines = [part for line in lines for part in line.replace(" = ", " =\n").split("\n")]
         node_parts.append(_text(x, y, lines, size=SIZE - 1, cls="value"))
         dz = getattr(node, "dz", None)
         if gradients and dz is not None and key[0] != 0:

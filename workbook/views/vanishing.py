@@ -145,14 +145,15 @@ def _remedy_controls(init, normalise, clip):
 
 class VanishingView(View):
     r"""$|\partial o_N/\partial w_1|$ over the depth, without and with the skip connection,
-    the factors $|w_i\,\sigma'(s_i)|$ of the product, and a diagram of the chain at
-    its natural size in a horizontally scrolling box (legible at every N).
+    the factors $|w_i\,\sigma'(s_i)|$ of the product, and a diagram of the chain (a long chain
+    continues in the next row: legible at every N).
 
     Controls: ``N`` (depth), ``w`` (weight scale: $w_i = w\,u_i$), ``activation``, ``skip``
     (the diagram with or without the skip connection). Forward-only: updates continuously.
 
-    Below, the remedies in the wide chain (``wide_gradients``) with the same N and activation:
-    ``init`` ("normal", "xavier", "he"), ``normalise``, ``clip`` and its bound ``c``; the solid
+    Below, with their controls, the remedies in the wide chain (``wide_gradients``) with the same
+    N and activation: ``init`` ("normal", "xavier", "he"), ``normalise``, ``clip`` and its bound
+    ``c``; the solid
     line is $\lVert\partial J/\partial \mathbf W_j\rVert$ with these settings, the dotted line
     the same chain without normalisation and clipping, the dashed line the bound c.
     """

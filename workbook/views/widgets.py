@@ -95,7 +95,8 @@ class FigureView:
         # shown at dpi pixels per inch of the page: PIXEL_RATIO image pixels per CSS pixel, never
         # wider than its pixels allow (a narrower page shrinks it, keeping its proportions)
         self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(
-            width=f"{fig.get_figwidth() * dpi:.0f}px", max_width="100%", height="auto"))
+            width=f"{fig.get_figwidth() * dpi:.0f}px", max_width="100%", height="auto",
+            margin="0px"))
         # ipywidgets' Image cannot carry a tooltip (its view needs a description): the text
         # alternative is a visually hidden caption that screen readers read before the image
         self.caption = ipywidgets.HTML(_VISUALLY_HIDDEN.format(html.escape(describe(fig))),
@@ -377,7 +378,8 @@ class View:
 
     def button(self, label, action):
         """Add a button that calls ``action()`` (disabled while it runs); returns the Button."""
-        b = ipywidgets.Button(description=label, tooltip=label)
+        b = ipywidgets.Button(description=label, tooltip=label,
+                              layout=ipywidgets.Layout(width="auto"))  # never cut its label
 
         def clicked(_):
             b.disabled = True
