@@ -128,10 +128,8 @@ class NaiveFigureView:
     clock = None
 
     def __init__(self, fig, dpi=100, moving=()):
-        from workbook.views.widgets import PIXEL_RATIO
-
         self.figure = fig
-        fig.set_dpi(dpi * PIXEL_RATIO)  # the same pixels as FigureView's
+        fig.set_dpi(dpi)
         self.canvas = FigureCanvasAgg(fig)
         self.last_refresh_ms = None
         self.last_refresh_full = True

@@ -1,15 +1,18 @@
 """workbook.views.widgets: FigureView, labelled sliders, Readout and the View base class."""
 
+import asyncio
 import io
 
 import ipywidgets
 import numpy as np
 import pytest
+from PIL import Image
 
 from workbook.i18n import set_language, tr
 from workbook.views import plots
 from workbook.views.widgets import (
     PIXEL_RATIO,
+    SHARPEN_AFTER,
     FigureView,
     Readout,
     View,
@@ -55,9 +58,35 @@ def test_refresh_without_a_change_gives_the_same_picture():
 
 def test_png_size_follows_dpi():
     _, fig, _ = two_panels()
-    view = FigureView(fig, dpi=50)  # 50 CSS px per inch, PIXEL_RATIO image pixels per CSS px
-    assert view.canvas.get_width_height(physical=True) == (400 * PIXEL_RATIO, 150 * PIXEL_RATIO)
+    view = FigureView(fig, dpi=50)  # 50 CSS px per inch
+    assert view.canvas.get_width_height() == (400, 150)
     assert view.image.layout.width == "400px" and view.image.layout.max_width == "100%"
+
+
+def test_the_picture_is_sharpened_once_the_figure_stands_still():
+    """In the kernel (an event loop) SHARPEN_AFTER seconds after the last refresh the figure is
+    drawn with PIXEL_RATIO pixels per CSS pixel; every refresh is fast (dpi pixels per inch) and
+    shows the same picture as without sharpening (the images were 765 px wide, stretched to 1470
+    CSS px at 1920x1080)."""
+    _, fig, (line, _) = two_panels()
+    view = FigureView(fig, dpi=50, moving=[line])
+    size = lambda: Image.open(io.BytesIO(bytes(view.image.value))).size  # noqa: E731
+    assert size() == (400, 150)  # no event loop: no sharpening
+
+    async def drag():
+        for y in (0.1, 0.2, 0.3):
+            line.set_ydata(np.full_like(line.get_xdata(), y))
+            view.refresh()
+            assert size() == (400, 150)
+            await asyncio.sleep(SHARPEN_AFTER / 10)  # still moving: not sharpened
+        fast = bytes(view.image.value)
+        await asyncio.sleep(SHARPEN_AFTER * 3)
+        return fast
+
+    fast = asyncio.run(drag())
+    assert size() == (400 * PIXEL_RATIO, 150 * PIXEL_RATIO)
+    view.refresh()  # back to the fast picture, the same as before
+    assert bytes(view.image.value) == fast
 
 
 def test_layout_is_kept_after_the_first_refresh_and_relayout_works():

@@ -33,11 +33,9 @@ Example::
     NeuronView()   # the last expression of a cell shows the view
 """
 
-import concurrent.futures
+import asyncio
 import contextlib
-import functools
 import html
-import os
 import struct
 import time
 import zlib
@@ -45,6 +43,7 @@ import zlib
 import ipywidgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
 
 from workbook.i18n import fmt, tr
 
@@ -66,14 +65,27 @@ def describe(fig):
         for ax in fig.axes)
 
 
-#: Image pixels per CSS pixel of every figure: sharp on screens with up to two device pixels per
-#: CSS pixel (most laptops), and on the others as sharp as they can show it.
+#: Image pixels per CSS pixel of every figure once it stands still: sharp on screens with up to
+#: two device pixels per CSS pixel (most laptops), and on the others as sharp as they can show it.
 PIXEL_RATIO = 2
+#: Seconds without a change after which FigureView draws the sharp picture.
+SHARPEN_AFTER = 0.15
+
+
+def running_loop():
+    """The event loop of the Jupyter kernel while it handles a cell or a widget event, else None."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 class FigureView:
-    """One persistent matplotlib Figure shown as a PNG ``ipywidgets.Image``: ``dpi`` CSS pixels
-    per inch, rendered at ``PIXEL_RATIO`` times that.
+    """One persistent matplotlib Figure shown as a PNG ``ipywidgets.Image`` of ``dpi`` CSS pixels
+    per inch. Every ``refresh()`` draws it with ``dpi`` pixels per inch (fast: a slider moves it);
+    in the kernel, ``SHARPEN_AFTER`` seconds after the last refresh it is drawn once more with
+    ``PIXEL_RATIO`` times as many pixels (sharp on a laptop's screen). Without an event loop
+    (scripts, tests, benchmarks) only the fast picture is drawn.
 
     Plot your artists before making the FigureView: it shows the figure at once. The layout
     (constrained layout of ``plots.figure``) is computed again on the first ``refresh()`` and
@@ -90,10 +102,12 @@ class FigureView:
 
     def __init__(self, fig, dpi=100, moving=()):
         self.figure = fig
-        fig.set_dpi(dpi * PIXEL_RATIO)
+        self.dpi = dpi
+        fig.set_dpi(dpi)
         self.canvas = FigureCanvasAgg(fig)
-        # shown at dpi pixels per inch of the page: PIXEL_RATIO image pixels per CSS pixel, never
-        # wider than its pixels allow (a narrower page shrinks it, keeping its proportions)
+        self._sharpen = None  # the pending sharp drawing (an asyncio TimerHandle)
+        # shown at dpi pixels per inch of the page, never wider than the page (keeping its
+        # proportions): the sharp picture is never stretched beyond its pixels
         self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(
             width=f"{fig.get_figwidth() * dpi:.0f}px", max_width="100%", height="auto",
             margin="0px"))
@@ -120,6 +134,17 @@ class FigureView:
             self.figure.set_layout_engine("none")  # keep the layout of this draw
         self.last_refresh_ms = _ms_since(t0)
 
+    def sharpen(self):
+        """Draw the figure with ``PIXEL_RATIO`` pixels per CSS pixel and show it (what the kernel
+        does ``SHARPEN_AFTER`` seconds after the last refresh)."""
+        self._sharpen = None
+        self.figure.set_dpi(self.dpi * PIXEL_RATIO)
+        try:
+            self.canvas.draw()
+            self.image.value = encode_png(self.canvas)
+        finally:
+            self.figure.set_dpi(self.dpi)  # the fast pictures' background stays valid
+
     def relayout(self):
         """Compute the layout again (after big changes of labels or limits), then refresh."""
         if self._layout is not None:
@@ -140,6 +165,11 @@ class FigureView:
             self.figure.draw_artist(artist)
         self.last_refresh_full = full
         self.image.value = encode_png(self.canvas)
+        loop = running_loop()
+        if loop is not None:
+            if self._sharpen is not None:
+                self._sharpen.cancel()
+            self._sharpen = loop.call_later(SHARPEN_AFTER, self.sharpen)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -147,45 +177,23 @@ class FigureView:
 
 def encode_png(canvas):
     """The PNG of an Agg canvas (bytes), fast: RGB without the alpha channel when the figure is
-    opaque (every pixel then is), every row unfiltered (filter type 0), zlib level 1, in
-    ``STRIPS`` bands of rows compressed at the same time (one deflate stream, as pigz does).
+    opaque (every pixel then is), every row unfiltered (filter type 0), zlib level 1.
 
     Pillow's PNG encoder tries all five row filters on every row, which takes most of its time;
     a plot is mostly flat colour, so unfiltered rows compress about as well (the views' PNGs are
     5 % smaller to 15 % larger) in under half the time. The pixels are the same either way.
     """
     width, height = canvas.get_width_height(physical=True)
-    pixels = np.asarray(canvas.buffer_rgba())
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw")
     colour_type = 6  # RGBA
     if canvas.figure.get_facecolor()[3] == 1.0:
-        pixels, colour_type = pixels[:, :, :3], 2
-    rows = np.empty((height, 1 + width * pixels.shape[2]), np.uint8)  # filter type 0, pixels
-    bands = np.linspace(0, height, STRIPS + 1).astype(int)
-
-    def deflate(k):  # numpy's copy and zlib let other threads run meanwhile
-        band = slice(bands[k], bands[k + 1])
-        rows[band, 0] = 0
-        rows[band, 1:] = pixels[band].reshape(bands[k + 1] - bands[k], -1)
-        compressor = zlib.compressobj(1, zlib.DEFLATED, -15)  # raw deflate, joined below
-        last = k == STRIPS - 1
-        return compressor.compress(rows[band]) + compressor.flush(
-            zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
-
-    parts = list(_pool().map(deflate, range(STRIPS)))
-    data = (b"\x78\x01" + b"".join(parts)  # zlib header: deflate, 32 K window, level 1
-            + struct.pack(">I", zlib.adler32(rows)))
+        image, colour_type = image.convert("RGB"), 2
+    pixels = np.frombuffer(image.tobytes(), np.uint8).reshape(height, -1)
+    rows = np.zeros((height, 1 + pixels.shape[1]), np.uint8)  # each row: filter type 0, pixels
+    rows[:, 1:] = pixels
     header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)  # 8 bits a sample
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", data)
-            + _png_chunk(b"IEND", b""))
-
-
-#: Bands of rows that ``encode_png`` compresses at the same time.
-STRIPS = 4
-
-
-@functools.cache
-def _pool():
-    return concurrent.futures.ThreadPoolExecutor(max_workers=min(STRIPS, os.cpu_count() or 1))
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(rows, 1)) + _png_chunk(b"IEND", b""))
 
 
 def _png_chunk(kind, data):
