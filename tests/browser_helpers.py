@@ -545,6 +545,14 @@ SCREENS = {"1280x800": {"width": 1280, "height": 800}, "1920x1080": {"width": 19
 PIXEL_RATIO = 2
 #: The smallest text a diagram may show on the screen (CSS px).
 MIN_TEXT_PX = 10.5
+#: How long ``view_layout`` waits for the sharp pictures (a deadline against a hang, no limit).
+SHARP_WAIT_MS = 60_000
+#: Every loaded plot image has as many pixels as it is shown with on this screen.
+JS_SHARP = """
+() => Array.from(document.querySelectorAll('.jp-OutputArea-output img')).every((img) =>
+  img.complete && img.naturalWidth
+  >= img.getBoundingClientRect().width * window.devicePixelRatio / 1.02)
+"""
 
 
 def view_indices(page) -> list[int]:
@@ -558,9 +566,16 @@ def view_layout(page, screen: str, shots: Path | None = None, name: str = "") ->
     """Resize the page to ``SCREENS[screen]``, measure the views (``JS_LAYOUT``) and, with
     ``shots``, save one screenshot per view (scrolled to the view's top, CSS pixels) as
     ``<shots>/<name>_cell<i>_<screen>.png``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.set_viewport_size(SCREENS[screen])
     page.wait_for_timeout(500)  # JupyterLab lays out again on resize
     page.evaluate("() => document.fonts.ready")
+    try:  # the kernel draws the sharp pictures once the figures stand still (FigureView)
+        page.wait_for_function(JS_SHARP, timeout=SHARP_WAIT_MS, polling=200)
+    except PlaywrightTimeout:
+        pass  # measured (and reported) below
+
     result = page.evaluate(JS_LAYOUT, MIN_TEXT_PX)
     if shots is not None:
         shots.mkdir(parents=True, exist_ok=True)
