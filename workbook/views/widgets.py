@@ -69,7 +69,7 @@ def describe(fig):
 #: two device pixels per CSS pixel (most laptops), and on the others as sharp as they can show it.
 PIXEL_RATIO = 2
 #: Seconds without a change after which FigureView draws the sharp picture.
-SHARPEN_AFTER = 0.15
+SHARPEN_AFTER = 0.3
 
 
 def running_loop():
