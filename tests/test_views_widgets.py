@@ -69,6 +69,7 @@ def test_the_picture_is_sharpened_once_the_figure_stands_still():
     shows the same picture as without sharpening (the images were 765 px wide, stretched to 1470
     CSS px at 1920x1080)."""
     _, fig, (line, _) = two_panels()
+    line.set_color(plots.VERMILLION)
     view = FigureView(fig, dpi=50, moving=[line])
     size = lambda: Image.open(io.BytesIO(bytes(view.image.value))).size  # noqa: E731
     assert size() == (400, 150)  # no event loop: no sharpening
@@ -85,6 +86,9 @@ def test_the_picture_is_sharpened_once_the_figure_stands_still():
 
     fast = asyncio.run(drag())
     assert size() == (400 * PIXEL_RATIO, 150 * PIXEL_RATIO)
+    sharp = np.asarray(Image.open(io.BytesIO(bytes(view.image.value))).convert("RGB"))
+    colour = np.array([int(plots.VERMILLION[i:i + 2], 16) for i in (1, 3, 5)])
+    assert (np.abs(sharp.astype(int) - colour).sum(axis=-1) < 30).sum() > 100  # the moving line
     view.refresh()  # back to the fast picture, the same as before
     assert bytes(view.image.value) == fast
 

@@ -141,6 +141,8 @@ class FigureView:
         self.figure.set_dpi(self.dpi * PIXEL_RATIO)
         try:
             self.canvas.draw()
+            for artist in self.moving:  # animated: left out of the full draw
+                self.figure.draw_artist(artist)
             self.image.value = encode_png(self.canvas)
         finally:
             self.figure.set_dpi(self.dpi)  # the fast pictures' background stays valid
