@@ -61,16 +61,17 @@ class PortTaken(RuntimeError):
 
 class LabServer:
     """``jupyter lab`` on 127.0.0.1:<a port it chose>, root dir = ``root`` (a copy made by the
-    caller)."""
+    caller); ``extra``: user settings ``{plugin id: settings}`` besides ``lab_user_settings``."""
 
-    def __init__(self, root: Path, workdir: Path, locale: str = "en", start_timeout: float = 120):
+    def __init__(self, root: Path, workdir: Path, locale: str = "en", start_timeout: float = 120,
+                 extra: dict | None = None):
         self.root = Path(root)
         self.workdir = Path(workdir)
         self.token = uuid.uuid4().hex
         self.url = None  # http://127.0.0.1:<port>, once the server runs
         self.log_path = self.workdir / "jupyterlab.log"
         settings = self.workdir / "user-settings"
-        write_user_settings(settings, lab_user_settings(locale))
+        write_user_settings(settings, {**lab_user_settings(locale), **(extra or {})})
         env = dict(os.environ)
         for var, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
                          ("JUPYTER_DATA_DIR", "data"), ("IPYTHONDIR", "ipython")):
@@ -436,3 +437,151 @@ class FormgraderServer(LabServer):
 
     def page_url(self, path: str = "formgrader", reset: bool = False) -> str:
         return f"{self.url}/{path}?token={self.token}"
+
+
+# ------------------------------------------------------------------ layout of the views
+
+#: Settings of the layout tests: every cell laid out (no windowing: off-screen cells would not be
+#: measured) besides lab_user_settings.
+NO_WINDOWING = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
+
+#: Whatever the page shows of the notebook's views, measured in the page (CSS pixels):
+#: - ``page``: the notebook panel's horizontal overflow (scrollWidth - clientWidth of the
+#:   notebook's scrolling node),
+#: - ``cut``: elements of a widget output whose content is wider than their box and who hide or
+#:   scroll it (overflow hidden/auto/scroll: a cut label, a horizontally scrolling diagram),
+#: - ``images``: every plot image whose displayed width times the device pixel ratio exceeds its
+#:   pixels (stretched: blurred),
+#: - ``small``: SVG text drawn smaller than ``min_px`` on the screen,
+#: - ``overlaps``: SVG labels that cover an edge (line or curve, sampled every 2 units), a node
+#:   they do not belong in, or another label,
+#: - ``texts``: the text of every widget output (readouts, labels, slider readouts, diagrams).
+JS_LAYOUT = """
+(minPx) => {
+  const app = window.jupyterapp;
+  const panel = app.shell.currentWidget;
+  const nb = panel.content;
+  const scroller = nb.node.closest('.jp-WindowedPanel-outer') || nb.node;
+  const result = {page: scroller.scrollWidth - scroller.clientWidth, width: scroller.clientWidth,
+                  dpr: window.devicePixelRatio, cut: [], images: [], small: [], overlaps: [],
+                  texts: []};
+  const where = (i, el) => `cell ${i}: ${el.tagName.toLowerCase()}.${
+      String(el.className && el.className.baseVal !== undefined ? el.className.baseVal
+             : el.className).split(' ').join('.')}`;
+  const inside = (p, b) => p.x > b.x && p.x < b.x + b.width && p.y > b.y && p.y < b.y + b.height;
+  const meet = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width
+                         && a.y < b.y + b.height && b.y < a.y + a.height;
+  const shrink = (b, d) => ({x: b.x + d, y: b.y + d, width: b.width - 2 * d,
+                             height: b.height - 2 * d});
+  nb.widgets.forEach((cell, i) => {
+    const outputs = cell.node.querySelectorAll('.jp-OutputArea-output');
+    outputs.forEach((out) => {
+      if (!out.querySelector('.jupyter-widgets')) return;
+      result.texts.push(out.innerText);
+      for (const el of out.querySelectorAll('*')) {
+        if (el instanceof SVGElement) continue;
+        const style = getComputedStyle(el);
+        if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 1  // not visually hidden text
+            && ['hidden', 'auto', 'scroll', 'clip'].includes(style.overflowX)) {
+          result.cut.push(`${where(i, el)} shows ${el.clientWidth} of ${el.scrollWidth} px: `
+                          + JSON.stringify((el.innerText || '').slice(0, 80)));
+        }
+      }
+      for (const img of out.querySelectorAll('img')) {
+        const shown = img.getBoundingClientRect().width;
+        if (img.naturalWidth && shown * window.devicePixelRatio > img.naturalWidth * 1.02) {
+          result.images.push(`cell ${i}: ${img.naturalWidth} px image shown ${Math.round(shown)}`
+                             + ` CSS px wide at pixel ratio ${window.devicePixelRatio}`);
+        }
+      }
+      for (const svg of out.querySelectorAll('svg')) {
+        const scale = svg.getScreenCTM().a;
+        const texts = Array.from(svg.querySelectorAll('text'));
+        for (const t of texts) {
+          const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+          if (px < minPx) {
+            result.small.push(`cell ${i}: ${px.toFixed(1)} px: ${t.textContent.slice(0, 40)}`);
+          }
+        }
+        const boxes = texts.map((t) => ({t, box: shrink(t.getBBox(), 1)}));
+        const circles = Array.from(svg.querySelectorAll('circle')).map((c) => c.getBBox());
+        const edges = Array.from(svg.querySelectorAll('line, path'));
+        for (const {t, box} of boxes) {
+          const what = JSON.stringify(t.textContent.slice(0, 40));
+          for (const e of edges) {
+            const n = e.getTotalLength();
+            for (let s = 0; s <= n; s += 2) {
+              if (inside(e.getPointAtLength(s), box)) {
+                result.overlaps.push(`cell ${i}: label ${what} on edge ${
+                  (e.querySelector('title') || e).textContent.slice(0, 30)}`);
+                break;
+              }
+            }
+          }
+          for (const c of circles) {  // a node's own text lies inside its circle
+            const within = box.x >= c.x && box.y >= c.y && box.x + box.width <= c.x + c.width
+                           && box.y + box.height <= c.y + c.height;
+            if (meet(box, c) && !within) {
+              result.overlaps.push(`cell ${i}: label ${what} on a node`);
+            }
+          }
+        }
+        boxes.forEach((a, k) => boxes.slice(k + 1).forEach((b) => {
+          if (meet(a.box, b.box)) {
+            result.overlaps.push(`cell ${i}: labels ${JSON.stringify(a.t.textContent)} and ${
+              JSON.stringify(b.t.textContent)} overlap`);
+          }
+        }));
+      }
+    });
+  });
+  return result;
+}
+"""
+
+#: The screens every view must fit: a laptop and a desktop monitor (CSS pixels).
+SCREENS = {"1280x800": {"width": 1280, "height": 800}, "1920x1080": {"width": 1920, "height": 1080}}
+#: The device pixel ratio of the browser of the layout tests (a laptop's screen).
+PIXEL_RATIO = 2
+#: The smallest text a diagram may show on the screen (CSS px).
+MIN_TEXT_PX = 10.5
+#: How long ``view_layout`` waits for the sharp pictures (a deadline against a hang, no limit).
+SHARP_WAIT_MS = 60_000
+#: Every loaded plot image has as many pixels as it is shown with on this screen.
+JS_SHARP = """
+() => Array.from(document.querySelectorAll('.jp-OutputArea-output img')).every((img) =>
+  img.complete && img.naturalWidth
+  >= img.getBoundingClientRect().width * window.devicePixelRatio / 1.02)
+"""
+
+
+def view_indices(page) -> list[int]:
+    """Indices of the cells that show a widget (every view)."""
+    return page.evaluate("""() => window.jupyterapp.shell.currentWidget.content.widgets
+        .map((c, i) => [i, c.node]).filter(([i, n]) => n.querySelector(
+            '.jp-OutputArea-output .jupyter-widgets')).map(([i]) => i)""")
+
+
+def view_layout(page, screen: str, shots: Path | None = None, name: str = "") -> dict:
+    """Resize the page to ``SCREENS[screen]``, measure the views (``JS_LAYOUT``) and, with
+    ``shots``, save one screenshot per view (scrolled to the view's top, CSS pixels) as
+    ``<shots>/<name>_cell<i>_<screen>.png``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.set_viewport_size(SCREENS[screen])
+    page.wait_for_timeout(500)  # JupyterLab lays out again on resize
+    page.evaluate("() => document.fonts.ready")
+    try:  # the kernel draws the sharp pictures once the figures stand still (FigureView)
+        page.wait_for_function(JS_SHARP, timeout=SHARP_WAIT_MS, polling=200)
+    except PlaywrightTimeout:
+        pass  # measured (and reported) below
+
+    result = page.evaluate(JS_LAYOUT, MIN_TEXT_PX)
+    if shots is not None:
+        shots.mkdir(parents=True, exist_ok=True)
+        for index in view_indices(page):
+            page.evaluate("""(i) => window.jupyterapp.shell.currentWidget.content.widgets[i]
+                .node.scrollIntoView({block: 'start'})""", index)
+            page.wait_for_timeout(100)
+            page.screenshot(path=str(shots / f"{name}_cell{index}_{screen}.png"), scale="css")
+    return result

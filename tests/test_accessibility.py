@@ -137,7 +137,10 @@ def test_view_controls_and_figures(in_language, module, name):
     problems = []
     for lang, view in views.items():
         where = f"{name} ({lang})"
-        visible = {w.value for w in _widget_tree(view.widget) if isinstance(w, ipywidgets.Label)}
+        visible = {w.value if isinstance(w, ipywidgets.Label)
+                   else html.unescape(re.sub("<[^>]*>", "", w.value))
+                   for w in _widget_tree(view.widget)
+                   if isinstance(w, (ipywidgets.Label, ipywidgets.HTML))}
         for key, control in view.controls.items():
             if not (control.description or "").strip():
                 problems.append(f"{where}: control {key!r} has no description (symbol)")

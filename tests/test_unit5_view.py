@@ -2,6 +2,8 @@
 view's controls, readouts, diagram and reset, and the numerical cross-check of exercise 1."""
 
 
+import re
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,8 @@ from workbook.i18n import set_language
 from workbook.reference import vanishing as V_ref
 from workbook.units.answers import network_dON_dw1
 from workbook.views import vanishing as V
+from workbook.views.diagram import MAX_WIDTH
+from workbook.views.diagram import SUBSCRIPTS as SUB
 
 ACTS = ["sigmoid", "tanh", "relu", "identity"]
 
@@ -126,7 +130,7 @@ def test_view_builds_updates_and_resets():
     set_language("de")
     view = V.VanishingView()
     image, readout = bytes(view.plot.image.value), view.readout.value
-    assert image.startswith(b"\x89PNG") and "Tiefe" in view.widget.children[0].children[1].value
+    assert image.startswith(b"\x89PNG") and "Tiefe" in view.widget.children[0].children[2].value
     assert "ohne Skip" in readout and "," in readout  # German decimal comma
     view.controls["w"].value = 2.5
     assert bytes(view.plot.image.value) != image and view.readout.value != readout
@@ -148,14 +152,19 @@ def test_view_diagram_shows_the_chain_and_the_skip():
 
 
 def test_view_diagram_stays_legible_at_every_depth():
-    """Labels keep their natural 13 px: the drawing is never shrunk to the page width but sits in
-    a box that scrolls sideways, for every N the slider allows."""
+    """Labels keep their natural size in a notebook MAX_WIDTH wide: a long chain continues in
+    the next row instead of growing sideways (it was 7400 px wide in a scrolling box at N = 30),
+    for every N the slider allows; every weight by its name (w₁ ... w_N)."""
     view = V.VanishingView(depth=4)
+    view.controls["skip"].value = True
     for N in (6, 12, V_ref.N_MAX):
         view.controls["N"].value = N
         html = view.diagram.value
-        assert html.startswith("<div style='overflow-x:auto'><svg") and "max-width:100%" not in html
+        assert html.startswith("<svg") and "overflow" not in html
+        width = int(re.search(r"width='(\d+)'", html).group(1))
+        assert width <= MAX_WIDTH and f"max-width:{width}px" in html
         assert html.count("class='node") >= N + 1  # the input and N neurons, all drawn
+        assert f"∂L/∂w{str(N).translate(SUB)} = " in html and "∂L/∂w_skip = " in html
     view.controls["N"].value = 1
     assert view.status.value == ""  # no error for the shortest chain
 

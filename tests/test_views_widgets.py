@@ -1,14 +1,27 @@
 """workbook.views.widgets: FigureView, labelled sliders, Readout and the View base class."""
 
+import asyncio
 import io
 
 import ipywidgets
 import numpy as np
 import pytest
+from PIL import Image
 
 from workbook.i18n import set_language, tr
 from workbook.views import plots
-from workbook.views.widgets import FigureView, Readout, View, int_slider, labelled, slider
+from workbook.views.widgets import (
+    PIXEL_RATIO,
+    SHARPEN_AFTER,
+    FigureView,
+    Readout,
+    View,
+    int_slider,
+    labelled,
+    log_slider,
+    number,
+    slider,
+)
 
 
 def two_panels():
@@ -45,8 +58,39 @@ def test_refresh_without_a_change_gives_the_same_picture():
 
 def test_png_size_follows_dpi():
     _, fig, _ = two_panels()
-    view = FigureView(fig, dpi=50)
+    view = FigureView(fig, dpi=50)  # 50 CSS px per inch
     assert view.canvas.get_width_height() == (400, 150)
+    assert view.image.layout.width == "400px" and view.image.layout.max_width == "100%"
+
+
+def test_the_picture_is_sharpened_once_the_figure_stands_still():
+    """In the kernel (an event loop) SHARPEN_AFTER seconds after the last refresh the figure is
+    drawn with PIXEL_RATIO pixels per CSS pixel; every refresh is fast (dpi pixels per inch) and
+    shows the same picture as without sharpening (the images were 765 px wide, stretched to 1470
+    CSS px at 1920x1080)."""
+    _, fig, (line, _) = two_panels()
+    line.set_color(plots.VERMILLION)
+    view = FigureView(fig, dpi=50, moving=[line])
+    size = lambda: Image.open(io.BytesIO(bytes(view.image.value))).size  # noqa: E731
+    assert size() == (400, 150)  # no event loop: no sharpening
+
+    async def drag():
+        for y in (0.1, 0.2, 0.3):
+            line.set_ydata(np.full_like(line.get_xdata(), y))
+            view.refresh()
+            assert size() == (400, 150)
+            await asyncio.sleep(SHARPEN_AFTER / 10)  # still moving: not sharpened
+        fast = bytes(view.image.value)
+        await asyncio.sleep(SHARPEN_AFTER * 3)
+        return fast
+
+    fast = asyncio.run(drag())
+    assert size() == (400 * PIXEL_RATIO, 150 * PIXEL_RATIO)
+    sharp = np.asarray(Image.open(io.BytesIO(bytes(view.image.value))).convert("RGB"))
+    colour = np.array([int(plots.VERMILLION[i:i + 2], 16) for i in (1, 3, 5)])
+    assert (np.abs(sharp.astype(int) - colour).sum(axis=-1) < 30).sum() > 100  # the moving line
+    view.refresh()  # back to the fast picture, the same as before
+    assert bytes(view.image.value) == fast
 
 
 def test_layout_is_kept_after_the_first_refresh_and_relayout_works():
@@ -126,9 +170,12 @@ def test_slider_shows_symbol_and_meaning():
     assert isinstance(s, ipywidgets.FloatSlider)
     assert s.description == "w₂" and s.tooltip == "Gewicht von h₁ nach ŷ"
     box = labelled(s)
-    texts = [c.value for c in box.children if isinstance(c, ipywidgets.Label)]
-    assert box.children[0] is s and texts == ["Gewicht von h₁ nach ŷ"]
+    symbol, value, meaning = box.children
+    assert symbol is s and value.value == "0,50" and "Gewicht von h₁ nach ŷ" in meaning.value
+    assert not s.readout  # its own readout writes 0.50 in every language
     assert (s.value, s.min, s.max, s.step) == (0.5, -2, 2, 0.01)
+    s.value = -1.25
+    assert value.value == "−1,25"
     assert s.continuous_update
 
 
@@ -258,7 +305,7 @@ def test_layout_holds_labelled_controls_buttons_and_outputs():
     children = view.widget.children
     assert isinstance(view.widget, ipywidgets.VBox)
     assert children[0].children[0] is view.controls["w"]
-    assert children[0].children[1].value == "weight"
+    assert "weight" in children[0].children[2].value
     assert view.plot.widget in children and view.readout in children
     assert view.reset_button in view._buttons.children
     bundle = view._repr_mimebundle_()
@@ -286,3 +333,15 @@ def test_an_error_in_update_is_shown_and_raised():
 def test_base_update_must_be_implemented():
     with pytest.raises(NotImplementedError):
         View({"w": slider("w", "weight", 0.0, -1, 1)})
+
+
+def test_slider_values_in_the_notebook_language():
+    """Every slider shows its value as the readouts do (ipywidgets' readout_format writes a
+    decimal point in every language: "0.15", "-20.00" next to "z = −2,50")."""
+    set_language("de")
+    assert [number(-20, ".2f"), number(0.15, ".2f"), number(0.0015, ".1e"), number(1000, ".3g"),
+            number(6, "d")] == ["−20,00", "0,15", "1,5 · 10⁻³", "1 · 10³", "6"]
+    c = log_slider("c", "Schranke", 0.01, -2, 4)
+    assert labelled(c).children[1].value == "0,01" and not c.readout
+    set_language("en")
+    assert number(-0.15, ".2f") == "−0.15"

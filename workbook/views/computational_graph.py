@@ -27,6 +27,7 @@ import ipywidgets
 from workbook.i18n import fmt, tr
 from workbook.reference.computational_graph import backward
 from workbook.views import plots
+from workbook.views.diagram import Room
 from workbook.views.widgets import View, int_slider, slider
 
 #: The start of the view; the text of the unit works through the same numbers.
@@ -78,15 +79,27 @@ def graph_svg(v, step):
     current = ORDER[step - 1] if step else None
     done = {name: down for node in ORDER[:step] for name, _, _, down in v.nodes[node]}
     parts = []
-    for name, ((x1, y1), (x2, y2), sender) in _EDGES.items():
+    room = Room(640, 330)
+    lines = {name: [(x1 + 14, y1), (x2 - 24, y2)]
+             for name, ((x1, y1), (x2, y2), _) in _EDGES.items()}
+    room.edges = list(lines.values())
+    room.boxes = [(cx - 24, cy - 24, cx + 24, cy + 24) for cx, cy in _NODE.values()]
+    room.boxes += [(cx - 30, cy - 10, cx - 10, cy + 10) for cx, cy in _INPUT.values()]
+    room.boxes.append((_OUT[0] + 5, _OUT[1] - 10, _OUT[0] + 25, _OUT[1] + 10))
+    for name, (_, _, sender) in _EDGES.items():
+        (x1, y1), (x2, y2) = lines[name]
         width = 3 if sender == current else 1.5
-        parts.append(f"<line x1='{x1 + 14}' y1='{y1}' x2='{x2 - 24}' y2='{y2}' "
+        parts.append(f"<line x1='{x1}' y1='{y1}' x2='{x2}' y2='{y2}' "
                      f"stroke='{plots.BLACK}' stroke-width='{width}'/>")
-        mx, my = (x1 + x2) / 2 + 5, (y1 + y2) / 2
-        parts.append(_text(mx, my - 8, f"{name} = {fmt(getattr(v, name))}", plots.BLUE))
+    for name, (_, _, sender) in _EDGES.items():  # labels beside the edges, never on one
+        value = f"{name} = {fmt(getattr(v, name))}"
+        for x, y, _ in room.place(lines[name], [value]):
+            parts.append(_text(x, y + 5, value, plots.BLUE))
         if name in done:
-            parts.append(_text(mx, my + 18, f"∂f/∂{name} = {fmt(done[name])}", plots.VERMILLION,
-                               weight="bold" if sender == current else "normal"))
+            gradient = f"∂f/∂{name} = {fmt(done[name])}"
+            for x, y, _ in room.place(lines[name], [gradient]):
+                parts.append(_text(x, y + 5, gradient, plots.VERMILLION,
+                                   weight="bold" if sender == current else "normal"))
     for node, (cx, cy) in _NODE.items():
         parts.append(f"<circle cx='{cx}' cy='{cy}' r='24' fill='#ffffff' stroke='{plots.BLACK}' "
                      f"stroke-width='{3 if node == current else 1.5}'/>")

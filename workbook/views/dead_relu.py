@@ -4,7 +4,6 @@ step of gradient descent that kills it, and 1000 training runs at once. The netw
 maths are in :mod:`workbook.reference.dead_relu`; this module only draws them.
 """
 
-import asyncio
 import time
 from types import SimpleNamespace
 
@@ -30,7 +29,15 @@ from workbook.reference.dead_relu import (
 )
 from workbook.views import plots
 from workbook.views.diagram import DiagramView
-from workbook.views.widgets import FigureView, Readout, View, int_slider, slider
+from workbook.views.widgets import (
+    FigureView,
+    Readout,
+    View,
+    int_slider,
+    log_slider,
+    running_loop,
+    slider,
+)
 
 SYMBOLS = ("w₀", "w₁", "w₂", "w₃")
 
@@ -187,14 +194,6 @@ class Training:
         return outcome(self.net, self.params[0], self.params[t], losses)
 
 
-def _running_loop():
-    """The event loop of the Jupyter kernel while it handles a cell or a widget event, else None."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
-
-
 class ExperimentView(View):
     """Part 4: 1000 runs at once; a histogram of the wrongly predicted training points at the end
     and the cost curves; recomputed on release of the sliders (learning rate, steps).
@@ -238,10 +237,8 @@ class ExperimentView(View):
         self.readout = Readout(digits=3)
         self.progress = ipywidgets.HTML()
         controls = {
-            "lr": ipywidgets.FloatLogSlider(
-                value=lr, base=10, min=-3, max=0.5, step=0.05, description="η",
-                tooltip=tr(de="Lernrate", en="learning rate"), continuous_update=False,
-                readout_format=".3f", style={"description_width": "initial"}),
+            "lr": log_slider("η", tr(de="Lernrate", en="learning rate"), lr, -3, 0.5,
+                             step=0.05, continuous=False, readout_format=".3f"),
             "steps": int_slider("T", tr(de="Anzahl der Schritte", en="number of steps"), steps,
                                 1, 500, continuous=False),
         }
@@ -256,7 +253,7 @@ class ExperimentView(View):
         lr = self.controls["lr"].value
         if self.training is None or self.training.lr != lr:
             self.training = Training(lr, self.restarts, self.seed)
-        loop = _running_loop()
+        loop = running_loop()
         if loop is None or self.update_count == 0:  # a script, or the view is being built
             self._work = None
             self._complete()
@@ -284,7 +281,7 @@ class ExperimentView(View):
         if work is self._work:
             self._guarded(lambda: self._advance(work))
             if work is self._work:
-                _running_loop().call_soon(self._go_on, work)
+                running_loop().call_soon(self._go_on, work)
 
     def _advance(self, work):
         if next(work):  # the final picture

@@ -12,14 +12,13 @@ Example::
     DifferenceQuotientView()     # f(x) = x³, sliders for h (log scale) and x
 """
 
-import ipywidgets
 import numpy as np
 import sympy as sp
 
 from nnkit.gradcheck import numerical_gradient
 from workbook.i18n import fmt, tr
 from workbook.views import plots
-from workbook.views.widgets import FigureView, Readout, View, slider
+from workbook.views.widgets import FigureView, Readout, View, log_slider, slider
 
 H = np.logspace(-12, 0, 241)  #: the h axis of the plot
 FLOOR = 1e-17  #: errors that are exactly 0 are drawn at this height
@@ -61,13 +60,6 @@ def sci(v, digits=2):
     return f"{fmt(mantissa, digits)}·10{superscript}"
 
 
-def log_slider(symbol, meaning, value, min_exp, max_exp):
-    """A FloatLogSlider labelled like ``widgets.slider``, from 10**min_exp to 10**max_exp."""
-    return ipywidgets.FloatLogSlider(
-        value=value, base=10, min=min_exp, max=max_exp, step=0.1, description=symbol,
-        tooltip=meaning, readout_format=".1e", style={"description_width": "initial"})
-
-
 class DifferenceQuotientView(View):
     r"""Log-log plot of the errors of the forward and centred difference quotients of
     $f(x) = x^3$ against h, markers at the slider's h; readouts of both quotients and the
@@ -99,7 +91,8 @@ class DifferenceQuotientView(View):
         self.readout = Readout()
         controls = {
             "h": log_slider("h", tr(de="Schrittweite des Differenzenquotienten",
-                                    en="step size of the difference quotient"), h, -12, 0),
+                                    en="step size of the difference quotient"), h, -12, 0,
+                             step=0.1, readout_format=".1e"),
             "x": slider("x", tr(de="Stelle, an der abgeleitet wird", en="point of the derivative"),
                         x, -3.0, 3.0, step=0.1),
         }
@@ -124,4 +117,4 @@ class DifferenceQuotientView(View):
         self.plot.refresh()
 
 
-__all__ = ["CUBE", "EXACT", "DifferenceQuotientView", "errors", "log_slider", "quotients", "sci"]
+__all__ = ["CUBE", "EXACT", "DifferenceQuotientView", "errors", "quotients", "sci"]

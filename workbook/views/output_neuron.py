@@ -30,7 +30,8 @@ class OutputNeuronView(View):
 
     def __init__(self, a_prev=1.5, w=0.8, b=-0.2, G=0.5):
         self.readout = Readout(digits=3)
-        self.diagram = DiagramView(gradients=True, digits=3)
+        self.diagram = DiagramView(gradients=True, digits=3, names={"W1[0,0]": "w"},
+                                   inputs="a_prev")
         self.net = output_network([w], b)
         controls = {
             "a": slider("a_prev", tr(de="Aktivierung der vorigen Schicht",

@@ -67,7 +67,7 @@ class ReluNeuronView(View):
         self.guide2 = ax2.axvline(0.0, color=plots.BLACK, lw=1, ls=":")
         self.plot = FigureView(fig, moving=[self.dot, self.dot2, self.guide, self.guide2])
         self.readout = Readout(digits=2)
-        self.diagram = DiagramView(gradients=True)
+        self.diagram = DiagramView(gradients=True, names={"W1[0,0]": "w₁", "W1[1,0]": "w₂"})
         self.net = mini_network(start["w1"], start["w2"])
         weight = dict(min=-0.3, max=0.3, step=0.01)
         data = dict(min=-20.0, max=20.0, step=0.5)

@@ -61,6 +61,11 @@ def symbol(name):
     return "w" + index.translate(_SUB) + ("⁽¹⁾" if layer == "1" else "⁽²⁾")
 
 
+#: nnkit's edge names -> the lecture's symbols: W1[0, k-1] = w_k1^(1), W2[j-1, 0] = w_1j^(2)
+EDGE_NAMES = {**{f"W1[0,{k - 1}]": symbol(f"w1_{k}1") for k in (1, 2, 3)},
+              **{f"W2[{j - 1},0]": symbol(f"w2_1{j}") for j in (1, 2, 3)}}
+
+
 def meaning(name):
     """What a weight does, in the notebook language."""
     layer, k, j = name[1], name[3], name[4]
@@ -126,7 +131,7 @@ class ForwardView(View):
                                                                   en="ŷ for the chosen x"))
         ax.legend(loc="upper left", fontsize=8)
         self.plot = FigureView(fig, moving=[self.points, self.curve, self.point])
-        self.diagram = DiagramView()
+        self.diagram = DiagramView(names=EDGE_NAMES)
         self.readout = Readout(digits=3)
         show_control = ipywidgets.ToggleButtons(
             options=[(tr(de="ein Punkt", en="one point"), "point"),
@@ -254,7 +259,7 @@ class TrainingView(View):
         ax2.set_ylim(1e-2, 1e2)
         self.ax2 = ax2
         self.plot = FigureView(fig, moving=[self.fit, self.chosen, self.curve])
-        self.diagram = DiagramView(gradients=True)
+        self.diagram = DiagramView(gradients=True, names=EDGE_NAMES)
         self.readout = Readout(digits=4)
         self.note = ipywidgets.HTML()  # the divergence warning
         controls = {

@@ -41,7 +41,7 @@ from workbook.reference.vanishing import (
 )
 from workbook.views import plots
 from workbook.views.diagram import DiagramView
-from workbook.views.widgets import FigureView, Readout, View, int_slider, slider
+from workbook.views.widgets import FigureView, Readout, View, int_slider, log_slider, slider
 
 Y_RANGE = (1e-30, 1e20)  #: fixed y range of the gradient panel (values outside drawn at its edge)
 FACTOR_RANGE = (1e-3, 1e1)  #: fixed y range of the factor panel
@@ -94,6 +94,15 @@ def sci(v, digits=2):
     return f"{fmt(mantissa, digits)} · 10{str(exponent).translate(_SUPERSCRIPT)}"
 
 
+def chain_names():
+    """nnkit's names of the chain's edges -> the sheet's symbols: ``W3[0,0]`` -> ``w₃``; the skip
+    connection (weight 1) into layer N -> ``w_skip``."""
+    sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+    names = {f"W{i}[0,0]": "w" + str(i).translate(sub) for i in range(1, N_MAX + 1)}
+    names.update({f"W{i}_1[0,0]": "w_skip" for i in range(3, N_MAX + 1)})
+    return names
+
+
 def _activation_options():
     return [(tr(de="Sigmoid", en="sigmoid"), "sigmoid"), ("tanh", "tanh"), ("ReLU", "relu"),
             (tr(de="Identität", en="identity"), "identity")]
@@ -126,11 +135,9 @@ def _remedy_controls(init, normalise, clip):
                           "wenn seine Norm größer ist",
                        en="wide chain: scale the whole gradient down to norm c if its norm is "
                           "larger"), **checkbox),
-        "c": ipywidgets.FloatLogSlider(
-            value=1.0 if clip is None else clip, base=10, min=-2, max=4, step=0.25,
-            description="c", tooltip=tr(de="Schranke c für das Gradient Clipping",
-                                        en="bound c for gradient clipping"),
-            readout_format=".3g", style={"description_width": "initial"}),
+        "c": log_slider("c", tr(de="Schranke c für das Gradient Clipping",
+                                en="bound c for gradient clipping"),
+                        1.0 if clip is None else clip, -2, 4, step=0.25, readout_format=".3g"),
     }
 
 
@@ -138,16 +145,17 @@ def _remedy_controls(init, normalise, clip):
 
 class VanishingView(View):
     r"""$|\partial o_N/\partial w_1|$ over the depth, without and with the skip connection,
-    the factors $|w_i\,\sigma'(s_i)|$ of the product, and a diagram of the chain at
-    its natural size in a horizontally scrolling box (legible at every N).
+    the factors $|w_i\,\sigma'(s_i)|$ of the product, and a diagram of the chain (a long chain
+    continues in the next row: legible at every N).
 
     Controls: ``N`` (depth), ``w`` (weight scale: $w_i = w\,u_i$), ``activation``, ``skip``
     (the diagram with or without the skip connection). ``with_skip=False`` leaves out everything
     of the skip connection (its curve, readout and control): the view then stands before the
     exercises on it. Forward-only: updates continuously.
 
-    Below, the remedies in the wide chain (``wide_gradients``) with the same N and activation:
-    ``init`` ("normal", "xavier", "he"), ``normalise``, ``clip`` and its bound ``c``; the solid
+    Below, with their controls, the remedies in the wide chain (``wide_gradients``) with the same
+    N and activation: ``init`` ("normal", "xavier", "he"), ``normalise``, ``clip`` and its bound
+    ``c``; the solid
     line is $\lVert\partial J/\partial \mathbf W_j\rVert$ with these settings, the dotted line
     the same chain without normalisation and clipping, the dashed line the bound c.
     """
@@ -210,10 +218,11 @@ class VanishingView(View):
         self.wide_readout = Readout()
         self._drawn = {}  # output -> the settings it shows (see _redraw)
         self.readout = Readout()
-        self.diagram = DiagramView(gradients=True, digits=3, scroll=True)
+        self.diagram = DiagramView(gradients=True, digits=3, names=chain_names())
         dropdown = ipywidgets.Dropdown(
             options=_activation_options(), value=activation, description="σ",
             tooltip=tr(de="Aktivierungsfunktion", en="activation function"))
+        remedies = _remedy_controls(init, normalise, clip)  # shown above the wide chain
         controls = {
             "N": int_slider("N", tr(de="Tiefe: Anzahl der Schichten", en="depth: number of layers"),
                             depth, 1, N_MAX),
@@ -229,8 +238,9 @@ class VanishingView(View):
                 tooltip=tr(de="Diagramm mit Skip-Verbindung von Schicht 1 zu Schicht N",
                            en="diagram with the skip connection from layer 1 to layer N"),
                 style={"description_width": "initial"})
-        controls.update(_remedy_controls(init, normalise, clip))
-        super().__init__(controls, [self.readout, self.plot, self.diagram, self.wide_readout,
+        controls.update(remedies)
+        super().__init__(controls, [self.readout, self.plot, self.diagram,
+                                    *remedies, self.wide_readout,
                                     self.wide_plot])
 
     def values(self):

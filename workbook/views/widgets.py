@@ -33,6 +33,7 @@ Example::
     NeuronView()   # the last expression of a cell shows the view
 """
 
+import asyncio
 import contextlib
 import html
 import struct
@@ -64,8 +65,27 @@ def describe(fig):
         for ax in fig.axes)
 
 
+#: Image pixels per CSS pixel of every figure once it stands still: sharp on screens with up to
+#: two device pixels per CSS pixel (most laptops), and on the others as sharp as they can show it.
+PIXEL_RATIO = 2
+#: Seconds without a change after which FigureView draws the sharp picture.
+SHARPEN_AFTER = 0.3
+
+
+def running_loop():
+    """The event loop of the Jupyter kernel while it handles a cell or a widget event, else None."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 class FigureView:
-    """One persistent matplotlib Figure shown as a PNG ``ipywidgets.Image``.
+    """One persistent matplotlib Figure shown as a PNG ``ipywidgets.Image`` of ``dpi`` CSS pixels
+    per inch. Every ``refresh()`` draws it with ``dpi`` pixels per inch (fast: a slider moves it);
+    in the kernel, ``SHARPEN_AFTER`` seconds after the last refresh it is drawn once more with
+    ``PIXEL_RATIO`` times as many pixels (sharp on a laptop's screen). Without an event loop
+    (scripts, tests, benchmarks) only the fast picture is drawn.
 
     Plot your artists before making the FigureView: it shows the figure at once. The layout
     (constrained layout of ``plots.figure``) is computed again on the first ``refresh()`` and
@@ -82,9 +102,15 @@ class FigureView:
 
     def __init__(self, fig, dpi=100, moving=()):
         self.figure = fig
+        self.dpi = dpi
         fig.set_dpi(dpi)
         self.canvas = FigureCanvasAgg(fig)
-        self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(max_width="100%"))
+        self._sharpen = None  # the pending sharp drawing (an asyncio TimerHandle)
+        # shown at dpi pixels per inch of the page, never wider than the page (keeping its
+        # proportions): the sharp picture is never stretched beyond its pixels
+        self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(
+            width=f"{fig.get_figwidth() * dpi:.0f}px", max_width="100%", height="auto",
+            margin="0px"))
         # ipywidgets' Image cannot carry a tooltip (its view needs a description): the text
         # alternative is a visually hidden caption that screen readers read before the image
         self.caption = ipywidgets.HTML(_VISUALLY_HIDDEN.format(html.escape(describe(fig))),
@@ -108,6 +134,19 @@ class FigureView:
             self.figure.set_layout_engine("none")  # keep the layout of this draw
         self.last_refresh_ms = _ms_since(t0)
 
+    def sharpen(self):
+        """Draw the figure with ``PIXEL_RATIO`` pixels per CSS pixel and show it (what the kernel
+        does ``SHARPEN_AFTER`` seconds after the last refresh)."""
+        self._sharpen = None
+        self.figure.set_dpi(self.dpi * PIXEL_RATIO)
+        try:
+            self.canvas.draw()
+            for artist in self.moving:  # animated: left out of the full draw
+                self.figure.draw_artist(artist)
+            self.image.value = encode_png(self.canvas)
+        finally:
+            self.figure.set_dpi(self.dpi)  # the fast pictures' background stays valid
+
     def relayout(self):
         """Compute the layout again (after big changes of labels or limits), then refresh."""
         if self._layout is not None:
@@ -128,6 +167,11 @@ class FigureView:
             self.figure.draw_artist(artist)
         self.last_refresh_full = full
         self.image.value = encode_png(self.canvas)
+        loop = running_loop()
+        if loop is not None:
+            if self._sharpen is not None:
+                self._sharpen.cancel()
+            self._sharpen = loop.call_later(SHARPEN_AFTER, self.sharpen)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -166,7 +210,8 @@ def _check_range(symbol, value, min, max):
 
 def slider(symbol, meaning, value, min, max, step=0.01, continuous=True, readout_format=".2f"):
     """A FloatSlider labelled with its symbol; its meaning is the tooltip and is shown next to it
-    in a View (see ``labelled``). ``continuous=False``: the value changes on release only.
+    in a View (see ``labelled``), with its value in the notebook language (``readout_format``: a
+    Python format spec, see ``number``). ``continuous=False``: the value changes on release only.
 
     >>> w2 = slider("w₂", tr(de="Gewicht von h₁ nach ŷ", en="weight from h₁ to ŷ"), 0.5, -2, 2)
     """
@@ -176,6 +221,37 @@ def slider(symbol, meaning, value, min, max, step=0.01, continuous=True, readout
         continuous_update=continuous, readout_format=readout_format,
         style={"description_width": "initial"},
     )
+
+
+def log_slider(symbol, meaning, value, min_exp, max_exp, step=0.25, continuous=True,
+               readout_format=".3g"):
+    """A FloatLogSlider from 10**min_exp to 10**max_exp, labelled like ``slider``.
+
+    >>> c = log_slider("c", tr(de="Schranke", en="bound"), 1.0, -2, 4)
+    """
+    _check_range(symbol, value, 10.0**min_exp, 10.0**max_exp)
+    return ipywidgets.FloatLogSlider(
+        value=value, base=10, min=min_exp, max=max_exp, step=step, description=symbol,
+        tooltip=meaning, continuous_update=continuous, readout_format=readout_format,
+        style={"description_width": "initial"})
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def number(value, spec):
+    """``value`` formatted with the Python format spec ``spec`` in the notebook language: a real
+    minus sign, a decimal comma in German, powers of ten as ``1,5 · 10⁻³``.
+
+    >>> number(-0.15, ".2f"), number(0.0015, ".1e")   # German
+    ('−0,15', '1,5 · 10⁻³')
+    """
+    value = int(value) if spec.endswith("d") else float(value)
+    mantissa, e, exponent = format(value, spec).partition("e")
+    text = fmt(float(mantissa), len(mantissa.partition(".")[2]))
+    if e:
+        text = f"{text} · 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    return text
 
 
 def int_slider(symbol, meaning, value, min, max, step=1, continuous=True):
@@ -191,10 +267,29 @@ def int_slider(symbol, meaning, value, min, max, step=1, continuous=True):
 
 
 def labelled(control):
-    """The control with its meaning (its tooltip) as visible text to the right of it."""
-    if not control.tooltip:
+    """The control with its meaning (its tooltip) as visible text to the right of it (wrapped
+    when the page is narrow, never cut); a float slider shows its value with ``number`` (the
+    slider's own readout writes a decimal point in every language; an integer slider's value is
+    shown the same way, so that the sliders of a view line up)."""
+    parts = [control]
+    if isinstance(control, (ipywidgets.FloatSlider, ipywidgets.FloatLogSlider,
+                            ipywidgets.IntSlider)):
+        control.readout = False
+        value = ipywidgets.Label(layout=ipywidgets.Layout(min_width="5.5em"))
+
+        def show(_=None):
+            value.value = number(control.value, control.readout_format)
+
+        show()
+        control.observe(show, names="value")
+        parts.append(value)
+    if control.tooltip:
+        parts.append(ipywidgets.HTML(
+            f"<span style='white-space:normal;line-height:1.3'>{html.escape(control.tooltip)}"
+            "</span>", layout=ipywidgets.Layout(flex="1 1 12em", min_width="8em")))
+    if len(parts) == 1:
         return control
-    return ipywidgets.HBox([control, ipywidgets.Label(control.tooltip)])
+    return ipywidgets.HBox(parts, layout=ipywidgets.Layout(align_items="center"))
 
 
 class Readout(ipywidgets.HTML):
@@ -238,6 +333,8 @@ class View:
     - ``with view.hold_updates(): ...`` sets several controls with one ``update()``.
     - ``last_update_ms`` and ``update_count``: duration and number of ``update()`` calls.
     - ``widget``: the layout (controls, buttons, status line, outputs); displaying a View shows it.
+      A control's name among the outputs puts that control there instead (next to what it
+      changes: a long view then fits a laptop's screen section by section).
     """
 
     def __init__(self, controls, outputs=(), *, live=True, run_label=None):
@@ -255,10 +352,12 @@ class View:
             self.run_button = self.button(run_label or tr(de="Ausführen", en="Run"), self.run)
         for control in self.controls.values():
             control.observe(self._changed, names="value")
+        placed = {o for o in outputs if isinstance(o, str)}
         self.widget = ipywidgets.VBox(
-            [labelled(c) for c in self.controls.values()]
+            [labelled(c) for name, c in self.controls.items() if name not in placed]
             + [self._buttons, self.status]
-            + [_as_widget(o) for o in outputs]
+            + [labelled(self.controls[o]) if isinstance(o, str) else _as_widget(o)
+               for o in outputs]
         )
         self._update()
 
@@ -289,7 +388,8 @@ class View:
 
     def button(self, label, action):
         """Add a button that calls ``action()`` (disabled while it runs); returns the Button."""
-        b = ipywidgets.Button(description=label, tooltip=label)
+        b = ipywidgets.Button(description=label, tooltip=label,
+                              layout=ipywidgets.Layout(width="auto"))  # never cut its label
 
         def clicked(_):
             b.disabled = True
