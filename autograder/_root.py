@@ -7,7 +7,7 @@ namespace package, in which case ``__init__`` never runs.
 import sys
 from pathlib import Path
 
-VERSION = "0.3.1"  #: part of every cache key: bump when grading behaviour changes
+VERSION = "0.3.2"  #: part of every cache key: bump when grading behaviour changes
 ROOT = Path(__file__).resolve().parent.parent  #: the repository (holds ``workbook``)
 
 if str(ROOT) not in sys.path and (ROOT / "workbook").is_dir():

@@ -485,6 +485,7 @@ def summarize(s, out, lang=None):
     if s.get("review"):
         lines.append(_msg("review", lang, notebooks=counted(s["review"], "notebook", lang)))
     lines += misconceptions.summary_lines(s.get("misconceptions", []), lang)
+    out = Path(out)
     lines.append(_msg("results", lang, grades=out / "grades.csv",
                       config=out / "course" / "nbgrader_config.py", course=out / "course"))
     return "\n".join(lines)

@@ -41,7 +41,7 @@ attempt("resolve_name", lambda: pkgutil.resolve_name("workbook.reference:dead_re
 attempt("sys.modules", lambda: sys.modules["nnkit.activations"].ReLU().grad(1.0))
 attempt("nnkit", lambda: pkgutil.resolve_name("nnkit:get_activation")("relu"))
 attempt("view function", lambda: pkgutil.resolve_name(
-    "workbook.views.difference_quotient:forward_quotient")(lambda x: x * x, 1.0, 0.1))
+    "workbook.views.difference_quotient:quotients")(lambda x: x * x, 1.0, 0.1))
 attempt("through the collector", lambda: pkgutil.resolve_name("workbook.answer:collect")(
     "function", "f", {"f": dead_relu.trace_values}, [(1.0, -3.0, W)])["results"][0]["t"])
 out = []
