@@ -596,7 +596,7 @@ the target with a small one."""),
   der Gradient eines Gewichts ist die Eingabe an dieser Kante mal die Ableitung der
   Aktivierungsfunktion mal $\partial L/\partial y$ (hier 1, weil die Kosten $y$ selbst sind).
   Deshalb skaliert der Gradient mit der Eingabe: Bei aktivem Neuron ($z > 0$) ist
-  $\partial y/\partial w_2 = x_2$: mit $x_2 = 20$ zwanzigmal so groß wie mit $x_2 = 1$, und
+  $\partial y/\partial w_2 = x_2$, mit $x_2 = 20$ also zwanzigmal so groß wie mit $x_2 = 1$, und
   große Eingaben verlangen eine kleinere Lernrate – ein
   Grund, die Eingaben vor dem Training zu skalieren (z. B. auf Mittelwert 0 und Varianz 1).
 - Ist $z \le 0$ für alle Daten, verschwinden alle Gradienten des Neurons: Die Gewichte bleiben
@@ -608,8 +608,8 @@ the target with a small one."""),
 - Chain rule: $\partial L/\partial w_2 = \partial L/\partial y\cdot\mathrm{ReLU}'(z)\cdot x_2$ – the
   gradient of a weight is the input on that edge times the derivative of the activation function
   times $\partial L/\partial y$ (here 1, because the cost is $y$ itself). So the gradient scales
-  with the input: for an active neuron ($z > 0$), $\partial y/\partial w_2 = x_2$: with
-  $x_2 = 20$ twenty times as large as with $x_2 = 1$, and large inputs call for a smaller
+  with the input: for an active neuron ($z > 0$), $\partial y/\partial w_2 = x_2$, so with
+  $x_2 = 20$ it is twenty times as large as with $x_2 = 1$, and large inputs call for a smaller
   learning rate – one reason to scale the inputs
   before training (e.g. to mean 0 and variance 1).
 - If $z \le 0$ for all data, all gradients of the neuron vanish: its weights stand still (dead

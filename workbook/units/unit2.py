@@ -223,8 +223,8 @@ MAXOUT_GRAD_W = Exercise(
 NONLINEAR = Exercise(
     id="u2_nonlinear", answer="two_linear_layers", kind="choice", expected="affine",
     options={
-        "affine": {"de": "wieder eine affine Funktion Ax + c von x",
-                   "en": "again an affine function Ax + c of x"},
+        "affine": {"de": "eine affine Funktion Ax + c von x",
+                   "en": "an affine function Ax + c of x"},
         "quadratic": {"de": "eine quadratische Funktion von x",
                       "en": "a quadratic function of x"},
         "universal": {"de": "mit genügend Neuronen jede stetige Funktion von x",
@@ -677,20 +677,20 @@ def sigmoid(z):
     md(de=r"""### 1b) Leaky ReLU
 
 In Einheit 1 haben Sie gesehen, dass ein ReLU-Neuron mit $z \le 0$ für alle Daten keinen Gradienten
-mehr bekommt (tote Neuronen). Leaky ReLU $g(z) = \max(0{,}1\,z;\ z)$ behält für $z < 0$ eine kleine
-Steigung bei. An der Knickstelle $z = 0$ gilt dieselbe Konvention wie bei ReLU: die Steigung von
+mehr bekommt (tote Neuronen). Leaky ReLU $g(z) = \max(0{,}1\,z;\ z)$ lässt für $z < 0$ einen kleinen
+Teil von $z$ durch. An der Knickstelle $z = 0$ gilt dieselbe Konvention wie bei ReLU: die Steigung von
 links.
 
 **Aufgabe 1b (2 Punkte).** Implementieren Sie `leaky_relu(z)` und `leaky_relu_grad(z)`
-(vektorisiert, Steigung 0,1 – in Python `0.1`).
+(vektorisiert; der Faktor 0,1 ist in Python `0.1`).
 """, en=r"""### 1b) Leaky ReLU
 
 In unit 1 you saw that a ReLU neuron with $z \le 0$ for all data gets no gradient any more (dead
-neurons). Leaky ReLU $g(z) = \max(0.1\,z,\ z)$ keeps a small slope for $z < 0$. At the kink $z = 0$
+neurons). Leaky ReLU $g(z) = \max(0.1\,z,\ z)$ lets a small part of $z$ through for $z < 0$. At the kink $z = 0$
 the convention of ReLU applies: the slope from the left.
 
-**Exercise 1b (2 points).** Implement `leaky_relu(z)` and `leaky_relu_grad(z)` (vectorised, slope
-0.1).
+**Exercise 1b (2 points).** Implement `leaky_relu(z)` and `leaky_relu_grad(z)` (vectorised; the
+factor 0.1 is `0.1` in Python).
 """),
     exercise(LEAKY_RELU, points=1, solution='''def leaky_relu(z):
     """Leaky ReLU of z, elementwise: an array shaped like z."""
@@ -754,23 +754,21 @@ $-0.5z + 0.5$.)
 ActivationView()"""),
     md(de=r"""### 1d) Warum nichtlinear?
 
-Die Aktivierungsfunktion macht das Netz nichtlinear – erst dadurch kann es zum Beispiel Klassen
-trennen, die sich nicht durch eine Gerade trennen lassen. Was geschieht ohne sie? Betrachten Sie
-zwei Schichten **ohne** Aktivierungsfunktion:
+Was leistet die Aktivierungsfunktion? Betrachten Sie zwei Schichten **ohne**
+Aktivierungsfunktion:
 $$a = W^{(2)}\big(W^{(1)} x + b^{(1)}\big) + b^{(2)}.$$
 
 **Aufgabe 1d (1 Punkt).** Was ist $a$ als Funktion von $x$? Weisen Sie `two_linear_layers` einen der
-Schlüssel zu: `"affine"` (wieder eine affine Funktion $Ax + c$ von $x$), `"quadratic"` (eine
+Schlüssel zu: `"affine"` (eine affine Funktion $Ax + c$ von $x$), `"quadratic"` (eine
 quadratische Funktion von $x$), `"universal"` (mit genügend Neuronen jede stetige Funktion von $x$).
 """, en=r"""### 1d) Why non-linear?
 
-The activation function makes the network non-linear – only then can it, for example, separate
-classes that no straight line separates. What if it were missing? Consider two layers **without**
-an activation function:
+What does the activation function contribute? Consider two layers **without** an activation
+function:
 $$a = W^{(2)}\big(W^{(1)} x + b^{(1)}\big) + b^{(2)}.$$
 
 **Exercise 1d (1 point).** What is $a$ as a function of $x$? Assign one of the keys to
-`two_linear_layers`: `"affine"` (again an affine function $Ax + c$ of $x$), `"quadratic"` (a
+`two_linear_layers`: `"affine"` (an affine function $Ax + c$ of $x$), `"quadratic"` (a
 quadratic function of $x$), `"universal"` (with enough neurons, any continuous function of $x$).
 """),
     exercise(NONLINEAR, points=1, form='"..."', solution='two_linear_layers = "affine"'),

@@ -499,7 +499,7 @@ multipliziert den ankommenden Gradienten mit seinem lokalen Gradienten. Danach w
 - die Backpropagation für ein Netz mit Skip-Verbindung von Hand durchführen und die Beiträge
   beider Wege zu einem Gradienten addieren,
 - begründen, warum eine Skip-Verbindung Darstellung und Gradientenfluss verbessert,
-- erklären, warum ein totes ReLU-Neuron nie wieder lernt und wie ein zu großer Schritt es tötet,
+- erklären, warum ein totes ReLU-Neuron nie wieder lernt und was ein zu großer Schritt bei einem ReLU-Neuron anrichten kann,
 - die Ergebnisse vieler Trainingsläufe auswerten und eine Lernrate begründet wählen.""",
     en=r"""# Unit 4: Backpropagation by hand – skip connection and dead ReLUs
 
@@ -525,7 +525,7 @@ multiplies the upstream gradient by its local gradient. Then you will
 - carry out backpropagation by hand for a network with a skip connection and add the
   contributions of both paths to a gradient,
 - explain why a skip connection helps representation and gradient flow,
-- explain why a dead ReLU neuron never learns again and how a step that is too large kills it,
+- explain why a dead ReLU neuron never learns again and what a step that is too large can do to a ReLU neuron,
 - evaluate the results of many training runs and choose a learning rate and justify the choice.""",
 )
 
@@ -691,7 +691,7 @@ und $0$ für $z < 0$. Bei $z = 0$ hat die ReLU einen Knick und ist dort nicht di
 setzen wie nnkit, PyTorch, TensorFlow und JAX $\mathrm{ReLU}'(0) = 0$. Kurz:
 $\mathrm{ReLU}'(z) = \mathbb 1[z > 0]$.
 
-Nach Aufgabe 3 können Sie alle Werte und Gradienten des Netzes für beliebige Eingaben und Gewichte
+Nach Aufgabe 3f können Sie alle Werte und Gradienten des Netzes für beliebige Eingaben und Gewichte
 in einer Ansicht nachsehen.""",
     en=r"""## The network
 
@@ -712,7 +712,7 @@ $z > 0$ and $0$ for $z < 0$. At $z = 0$ the ReLU has a kink and is not different
 nnkit, PyTorch, TensorFlow and JAX we use $\mathrm{ReLU}'(0) = 0$. In short:
 $\mathrm{ReLU}'(z) = \mathbb 1[z > 0]$.
 
-After exercise 3 you can look up every value and gradient of the network for any inputs and
+After exercise 3f you can look up every value and gradient of the network for any inputs and
 weights in a view.""",
 )
 
@@ -721,9 +721,6 @@ DYHAT = md(
 
 ### Der Anfang: $\partial L/\partial \hat y$
 
-Für $\hat y > y$ ist $L = \hat y - y$, also $\partial L/\partial \hat y = +1$. Für $\hat y < y$ ist
-$L = y - \hat y$, also $\partial L/\partial \hat y = -1$. Zusammen:
-$$\frac{\partial L}{\partial \hat y} = \operatorname{sign}(\hat y - y).$$
 Bei $\hat y = y$ hat der Betrag einen Knick; dort setzen wir (wie nnkit) den Wert $0$, einen
 Subgradienten.
 
@@ -741,9 +738,6 @@ Wert $0$ bei $\hat y = y$.""",
 
 ### The start: $\partial L/\partial \hat y$
 
-For $\hat y > y$ we have $L = \hat y - y$, so $\partial L/\partial \hat y = +1$. For $\hat y < y$
-we have $L = y - \hat y$, so $\partial L/\partial \hat y = -1$. Together:
-$$\frac{\partial L}{\partial \hat y} = \operatorname{sign}(\hat y - y).$$
 At $\hat y = y$ the absolute value has a kink; there we use (like nnkit) the value $0$, a
 subgradient.
 
@@ -1191,6 +1185,13 @@ CELLS = [
         return -1.0
     return 0.0
     ### END SOLUTION'''),
+    md(de=r"""Zur Kontrolle: Für $\hat y > y$ ist $L = \hat y - y$, also $\partial L/\partial \hat y = +1$;
+für $\hat y < y$ ist $L = y - \hat y$, also $\partial L/\partial \hat y = -1$. Zusammen
+$$\frac{\partial L}{\partial \hat y} = \operatorname{sign}(\hat y - y).$$""",
+       en=r"""For reference: for $\hat y > y$ we have $L = \hat y - y$, so
+$\partial L/\partial \hat y = +1$; for $\hat y < y$ we have $L = y - \hat y$, so
+$\partial L/\partial \hat y = -1$. Together
+$$\frac{\partial L}{\partial \hat y} = \operatorname{sign}(\hat y - y).$$"""),
     BACKWARD_TEXT,
     exercise(EX_DH0, points=1, form='dL_dh0 = "..."',
              solution="dL_dh0 = \"d2*w3 + d2*w2*relu'(z1)*w1\"  # skip path + path through z1"),

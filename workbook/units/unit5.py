@@ -482,8 +482,7 @@ Warum lernen tiefe Netze oft so schlecht – und warum lernen Netze mit Hunderte
 (ResNets) trotzdem gut? Die Antwort steckt in der Kettenregel: Der Gradient nach einem Gewicht der
 ersten Schicht ist ein **Produkt aus einem Faktor pro Schicht**. Sind diese Faktoren betragsmäßig
 kleiner als 1, schrumpft das Produkt exponentiell mit der Tiefe (**verschwindende Gradienten**);
-sind sie betragsmäßig größer als 1, wächst es exponentiell (**explodierende Gradienten**). Eine **Skip-Verbindung** schafft einen
-kurzen Weg, auf dem der Gradient nur wenige Faktoren sieht.
+sind sie betragsmäßig größer als 1, wächst es exponentiell (**explodierende Gradienten**).
 
 In dieser Einheit
 
@@ -498,8 +497,8 @@ In dieser Einheit
   ohne Aktivierungsfunktion,
 - den Gradienten nach einem frühen Gewicht einer Kette als Produkt aus einem Faktor pro Schicht
   herleiten und daraus verschwindende und explodierende Gradienten erklären,
-- begründen, warum eine Skip-Verbindung gegen das Verschwinden hilft, aber nicht gegen das
-  Explodieren,
+- beurteilen, ob und wie eine Skip-Verbindung gegen verschwindende und gegen explodierende
+  Gradienten hilft,
 - erklären, wie ReLU statt Sigmoid, die Initialisierung nach Xavier/Glorot bzw. He, die
   Normalisierung und das Gradient Clipping auf die Gradienten der einzelnen Schichten wirken.
 
@@ -514,8 +513,7 @@ Why do deep networks often learn so badly – and why do networks with hundreds 
 learn well all the same? The answer lies in the chain rule: the gradient with respect to a weight
 of the first layer is a **product with one factor per layer**. If these factors are smaller than 1
 in absolute value, the product shrinks exponentially with the depth (**vanishing gradients**); if
-they are larger than 1 in absolute value, it grows exponentially (**exploding gradients**). A
-**skip connection** opens a short path on which the gradient meets only a few factors.
+they are larger than 1 in absolute value, it grows exponentially (**exploding gradients**).
 
 In this unit you
 
@@ -529,7 +527,7 @@ In this unit you
   without an activation function,
 - derive the gradient with respect to an early weight of a chain as a product with one factor per
   layer, and explain vanishing and exploding gradients from it,
-- explain why a skip connection helps against vanishing, but not against exploding gradients,
+- judge whether and how a skip connection helps against vanishing and against exploding gradients,
 - explain how ReLU instead of sigmoid, Xavier/Glorot or He initialisation, normalisation and
   gradient clipping act on the gradients of the individual layers.
 
@@ -971,7 +969,7 @@ Ketten. Probieren Sie mit $N = 30$:
   $w_i = 4{,}2$ und $b_i = -2{,}1$ ist bei $x = 0{,}5$ jede Summe $s_i = 0$ (denn jedes
   $o_{i-1} = \frac12$), jeder Faktor $w_i\,\sigma'(s_i) = 4{,}2\cdot\frac14 = 1{,}05$, und
   $|\partial o_{30}/\partial w_1| = 0{,}5\cdot\frac14\cdot 1{,}05^{29} \approx 0{,}51$. Dafür müssen
-  die Summen aber nahe 0 bleiben, und der Fixpunkt $o = \frac12$ ist instabil: Schon bei
+  die Summen aber nahe 0 bleiben, und der Fixpunkt $o = \frac12$ der Abbildung $o_{i-1}\mapsto o_i$ ist instabil (Steigung $1{,}05 > 1$): Schon bei
   $x = 0{,}6$ fällt der Gradient auf etwa $0{,}04$, bei $x = 1$ auf etwa $6\cdot10^{-4}$. Für jede
   Eingabe hält erst die Normalisierung die Summen nahe 0.
 * **Normalisierung** (Batch-Normalisierung) bringt jede Summe eines Neurons über die Beispiele des
@@ -1033,7 +1031,7 @@ chains. Try with $N = 30$:
   do: with $w_i = 4.2$ and $b_i = -2.1$ and $x = 0.5$, every sum is $s_i = 0$ (since every
   $o_{i-1} = \frac12$), every factor $w_i\,\sigma'(s_i) = 4.2\cdot\frac14 = 1.05$, and
   $|\partial o_{30}/\partial w_1| = 0.5\cdot\frac14\cdot 1.05^{29} \approx 0.51$. But this requires
-  the sums to stay near 0, and the fixed point $o = \frac12$ is unstable: already at $x = 0.6$ the
+  the sums to stay near 0, and the fixed point $o = \frac12$ of the map $o_{i-1}\mapsto o_i$ is unstable (slope $1.05 > 1$): already at $x = 0.6$ the
   gradient falls to about $0.04$, at $x = 1$ to about $6\cdot10^{-4}$. Only normalisation keeps
   the sums near 0 for every input.
 * **Normalisation** (batch normalisation) brings every neuron's sum to mean 0 and variance 1 over
@@ -1044,7 +1042,7 @@ chains. Try with $N = 30$:
   not become equal (with ReLU they grow by a factor of about 200 towards the early layers).
   Normalising over the neurons of a layer (layer normalisation) works similarly. In practice,
   the normalised sum $\hat s$ is followed by $\gamma\,\hat s + \beta$ with two learned parameters
-  per neuron: so the network can readjust the mean and spread of the sums again when that lowers the
+  per neuron: so the network can readjust the mean and spread of the sums when that lowers the
   cost. The view uses $\gamma = 1$, $\beta = 0$.
 * **Gradient clipping** limits exploding gradients: if the norm of the whole gradient (all layers
   together) exceeds a bound $c$, it is scaled down to norm $c$,
