@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder import csvfile
 from autograder.cli import main
 
 # grading a class on a busy machine (the shared class is graded in the first test that needs it,
@@ -101,7 +102,8 @@ def test_misconception_table_is_the_mistakes_the_class_was_built_with(graded):
             made[(exercise, mistake)] += 1
     assert any(m for _, m in made) and any(not m for _, m in made)  # both kinds occur
     with open(results / "misconceptions.csv", newline="", encoding="utf-8") as f:
-        table = list(csv.reader(f))[1:]  # the header is in the instructor's language
+        table = [[csvfile.original(v) for v in row]  # as written ('-' for "-", csvfile)
+                 for row in list(csv.reader(f))[1:]]  # the header is in the instructor's language
     assert {(ex, m): int(n) for _, ex, m, _, n in table if int(n) and m != "-"} == dict(made)
     assert any(m == "-" and int(n) for _, _, m, _, n in table)  # the blank answers, not solved
     assert all(text for *_, text, _ in table)  # every row is described

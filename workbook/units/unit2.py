@@ -678,16 +678,16 @@ def sigmoid(z):
 
 In Einheit 1 haben Sie gesehen, dass ein ReLU-Neuron mit $z \le 0$ für alle Daten keinen Gradienten
 mehr bekommt (tote Neuronen). Leaky ReLU $g(z) = \max(0{,}1\,z;\ z)$ lässt für $z < 0$ einen kleinen
-Teil von $z$ durch. An der Knickstelle $z = 0$ gilt dieselbe Konvention wie bei ReLU: die Steigung von
-links.
+Teil von $z$ durch. An der Knickstelle $z = 0$ gilt dieselbe Konvention wie bei ReLU: die
+Steigung von links.
 
 **Aufgabe 1b (2 Punkte).** Implementieren Sie `leaky_relu(z)` und `leaky_relu_grad(z)`
 (vektorisiert; der Faktor 0,1 ist in Python `0.1`).
 """, en=r"""### 1b) Leaky ReLU
 
 In unit 1 you saw that a ReLU neuron with $z \le 0$ for all data gets no gradient any more (dead
-neurons). Leaky ReLU $g(z) = \max(0.1\,z,\ z)$ lets a small part of $z$ through for $z < 0$. At the kink $z = 0$
-the convention of ReLU applies: the slope from the left.
+neurons). Leaky ReLU $g(z) = \max(0.1\,z,\ z)$ lets a small part of $z$ through for $z < 0$. At
+the kink $z = 0$ the convention of ReLU applies: the slope from the left.
 
 **Exercise 1b (2 points).** Implement `leaky_relu(z)` and `leaky_relu_grad(z)` (vectorised; the
 factor 0.1 is `0.1` in Python).
