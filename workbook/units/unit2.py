@@ -586,13 +586,14 @@ CELLS = [
 
 Wie lernt ein neuronales Netz? Es passt seine Gewichte und Biases so an, dass die Kosten – ein Maß
 dafür, wie schlecht das Netz die Daten trifft – kleiner werden. Dazu braucht man drei Bausteine:
-**Aktivierungsfunktionen**, die das Netz nichtlinear machen, eine **Kostenfunktion**, die den
-Fehler misst, und den **Gradientenabstieg**, der die Gewichte Schritt für Schritt verbessert. Die
+**Aktivierungsfunktionen**, die jedes Neuron auf seine gewichtete Summe anwendet, eine
+**Kostenfunktion**, die den Fehler misst, und den **Gradientenabstieg**, der die Gewichte Schritt
+für Schritt verbessert. Die
 nötigen Ableitungen liefert am Ende die **Backpropagation**.
 
 **Lernziele.** Sie können
-- Sigmoid, ReLU, Leaky ReLU und Maxout samt Ableitungen implementieren und begründen, warum ein Netz
-  eine nichtlineare Aktivierungsfunktion braucht,
+- Sigmoid, ReLU, Leaky ReLU und Maxout samt Ableitungen implementieren und begründen, was eine
+  Aktivierungsfunktion in einem Netz leistet,
 - den Vorwärtsdurchlauf einer Schicht und die Kosten über einen Datensatz berechnen,
 - Ableitungen als Grenzwert des Differenzenquotienten verstehen und numerisch annähern,
 - einen Schritt des Gradientenabstiegs ausführen und die Wirkung der Lernrate erklären,
@@ -604,13 +605,14 @@ nötigen Ableitungen liefert am Ende die **Backpropagation**.
 
 How does a neural network learn? It adjusts its weights and biases so that the cost – a measure of
 how badly the network fits the data – becomes smaller. This needs three building blocks:
-**activation functions**, which make the network non-linear, a **cost function**, which measures
-the error, and **gradient descent**, which improves the weights step by step. The derivatives it
+**activation functions**, which each neuron applies to its weighted sum, a **cost function**,
+which measures the error, and **gradient descent**, which improves the weights step by step. The
+derivatives it
 needs come from **backpropagation**, the last section of this unit.
 
 **Learning goals.** You can
-- implement sigmoid, ReLU, leaky ReLU and maxout with their derivatives and explain why a network
-  needs a non-linear activation function,
+- implement sigmoid, ReLU, leaky ReLU and maxout with their derivatives and explain what an
+  activation function contributes to a network,
 - compute the forward pass of a layer and the cost over a data set,
 - understand derivatives as the limit of the difference quotient and approximate them numerically,
 - take a step of gradient descent and explain the effect of the learning rate,

@@ -726,11 +726,7 @@ Subgradienten.
 
 > **Vorsicht.** In manchen Mitschriften steht
 > „$\partial L/\partial \hat y = 1$ falls $\hat y > 0$, $1$ falls $\hat y < 0$“.
-> Das ist doppelt falsch: Entscheidend ist nicht das Vorzeichen von $\hat y$, sondern das von
-> $\hat y - y$ – der Betrag $|y - \hat y|$ hat seinen Knick bei $\hat y = y$, nicht bei $0$. Und
-> in einem der beiden Fälle ist die Ableitung $-1$: Wäre sie überall $+1$, würde $L$ mit $\hat y$
-> immer nur wachsen und hätte bei $\hat y = y$ kein Minimum. Leiten Sie solche Formeln lieber
-> selbst her, als sie abzuschreiben.
+> Das ist falsch. Leiten Sie die Ableitung selbst her, statt sie abzuschreiben.
 
 **Aufgabe 1a (1 Punkt).** Implementieren Sie `dL_dyhat(yhat, y)` für $L = |y - \hat y|$, mit dem
 Wert $0$ bei $\hat y = y$.""",
@@ -743,11 +739,7 @@ subgradient.
 
 > **Careful.** Some lecture notes say
 > "$\partial L/\partial \hat y = 1$ if $\hat y > 0$, $1$ if $\hat y < 0$".
-> That is wrong twice: what matters is not the sign of $\hat y$ but the sign of $\hat y - y$ –
-> the absolute value $|y - \hat y|$ has its kink at $\hat y = y$, not at $0$. And in one of the
-> two cases the derivative is $-1$: if it were $+1$ everywhere, $L$ would only ever grow with
-> $\hat y$ and would have no minimum at $\hat y = y$. Derive such formulas yourself rather than
-> copying them.
+> That is wrong. Derive the derivative yourself rather than copying it.
 
 **Exercise 1a (1 point).** Implement `dL_dyhat(yhat, y)` for $L = |y - \hat y|$, with the value
 $0$ at $\hat y = y$.""",
@@ -1187,11 +1179,19 @@ CELLS = [
     ### END SOLUTION'''),
     md(de=r"""Zur Kontrolle: Für $\hat y > y$ ist $L = \hat y - y$, also $\partial L/\partial \hat y = +1$;
 für $\hat y < y$ ist $L = y - \hat y$, also $\partial L/\partial \hat y = -1$. Zusammen
-$$\frac{\partial L}{\partial \hat y} = \operatorname{sign}(\hat y - y).$$""",
+$$\frac{\partial L}{\partial \hat y} = \operatorname{sign}(\hat y - y).$$
+Die Formel der Mitschrift ist also doppelt falsch: Entscheidend ist nicht das Vorzeichen von
+$\hat y$, sondern das von $\hat y - y$ – der Betrag $|y - \hat y|$ hat seinen Knick bei
+$\hat y = y$, nicht bei $0$. Und in einem der beiden Fälle ist die Ableitung $-1$: Wäre sie
+überall $+1$, würde $L$ mit $\hat y$ immer nur wachsen und hätte bei $\hat y = y$ kein Minimum.""",
        en=r"""For reference: for $\hat y > y$ we have $L = \hat y - y$, so
 $\partial L/\partial \hat y = +1$; for $\hat y < y$ we have $L = y - \hat y$, so
 $\partial L/\partial \hat y = -1$. Together
-$$\frac{\partial L}{\partial \hat y} = \operatorname{sign}(\hat y - y).$$"""),
+$$\frac{\partial L}{\partial \hat y} = \operatorname{sign}(\hat y - y).$$
+So the lecture notes' formula is wrong twice: what matters is not the sign of $\hat y$ but the sign
+of $\hat y - y$ – the absolute value $|y - \hat y|$ has its kink at $\hat y = y$, not at $0$. And
+in one of the two cases the derivative is $-1$: if it were $+1$ everywhere, $L$ would only ever
+grow with $\hat y$ and would have no minimum at $\hat y = y$."""),
     BACKWARD_TEXT,
     exercise(EX_DH0, points=1, form='dL_dh0 = "..."',
              solution="dL_dh0 = \"d2*w3 + d2*w2*relu'(z1)*w1\"  # skip path + path through z1"),

@@ -479,10 +479,8 @@ CELLS = [
 *Übungsblatt 11, insgesamt 15 Punkte (Aufgabe 1: 6 Punkte, Aufgabe 2: 9 Punkte), dazu als Ergänzung eine vektorisierte Schicht (Aufgaben 1g und 1h: 3 Punkte)*
 
 Warum lernen tiefe Netze oft so schlecht – und warum lernen Netze mit Hunderten von Schichten
-(ResNets) trotzdem gut? Die Antwort steckt in der Kettenregel: Der Gradient nach einem Gewicht der
-ersten Schicht ist ein **Produkt aus einem Faktor pro Schicht**. Sind diese Faktoren betragsmäßig
-kleiner als 1, schrumpft das Produkt exponentiell mit der Tiefe (**verschwindende Gradienten**);
-sind sie betragsmäßig größer als 1, wächst es exponentiell (**explodierende Gradienten**).
+(ResNets) trotzdem gut? Die Antwort steckt in der Kettenregel; Sie leiten sie in Aufgabe 2 selbst
+her. Die beiden Erscheinungen heißen **verschwindende** und **explodierende Gradienten**.
 
 In dieser Einheit
 
@@ -510,10 +508,8 @@ bei typischen Fehlern einen Hinweis. Die Schreibweisen stehen jeweils vor den Au
 *Exercise sheet 11, 15 points in total (exercise 1: 6 points, exercise 2: 9 points), plus a vectorised layer as a supplement (exercises 1g and 1h: 3 points)*
 
 Why do deep networks often learn so badly – and why do networks with hundreds of layers (ResNets)
-learn well all the same? The answer lies in the chain rule: the gradient with respect to a weight
-of the first layer is a **product with one factor per layer**. If these factors are smaller than 1
-in absolute value, the product shrinks exponentially with the depth (**vanishing gradients**); if
-they are larger than 1 in absolute value, it grows exponentially (**exploding gradients**).
+learn well all the same? The answer lies in the chain rule; you derive it yourself in exercise 2.
+The two phenomena are called **vanishing** and **exploding gradients**.
 
 In this unit you
 
@@ -736,8 +732,7 @@ Ihre Ergebnisse zusammen (ohne Punkte, zur Vertiefung):
 
 Die Einsicht für Aufgabe 2: Jede Schicht multipliziert den Gradienten mit ihren Gewichten und mit
 den Ableitungen $\sigma'$ ihrer Aktivierungsfunktion. Bei der ReLU sind diese Ableitungen 0 oder 1 –
-ist $(\mathbf W\mathbf x+\mathbf b)_i < 0$ für alle Eingaben, entsteht ein totes Neuron. Bei der
-Sigmoid-Funktion ist $\sigma'\le\frac14$. Genau diese Faktoren stapeln sich in Aufgabe 2.""",
+ist $(\mathbf W\mathbf x+\mathbf b)_i < 0$ für alle Eingaben, entsteht ein totes Neuron.""",
        en=r"""### From components to matrix form
 
 The backward pass of a layer in matrix form is
@@ -757,8 +752,7 @@ results (no points, for practice):
 
 The insight for exercise 2: every layer multiplies the gradient by its weights and by the
 derivatives $\sigma'$ of its activation function. For ReLU these derivatives are 0 or 1 – if
-$(\mathbf W\mathbf x+\mathbf b)_i < 0$ for all inputs, the result is a dead neuron. For the sigmoid,
-$\sigma'\le\frac14$. Exactly these factors pile up in exercise 2."""),
+$(\mathbf W\mathbf x+\mathbf b)_i < 0$ for all inputs, the result is a dead neuron."""),
 
     # ------------------------------------------------------------------ exercise 2
     md(de=r"""## Aufgabe 2: Verschwindende Gradienten (9 Punkte)
@@ -927,7 +921,7 @@ sets the contribution to 0 altogether."""),
 
     md(de=r"""### Abhilfen (ohne Punkte)
 
-Skip-Verbindungen (gleich im Anschluss) sind nicht das einzige Mittel. Die Initialisierung nach
+Neben einer Änderung der Architektur (gleich im Anschluss) gibt es weitere Ansätze. Die Initialisierung nach
 Xavier/Glorot oder He setzt aber Schichten mit vielen Neuronen voraus, die Normalisierung einen
 Mini-Batch; in einer Kette aus einzelnen Neuronen mit einem Beispiel gibt es nichts, worüber man
 mitteln könnte. Deshalb zeigt die Ansicht oben unter dem Diagramm zusätzlich eine **breite Kette**: $N$ Schichten mit
@@ -993,7 +987,7 @@ Ketten. Probieren Sie mit $N = 30$:
   Sigmoid-Funktion bleiben die frühen Schichten winzig.""",
        en=r"""### Remedies (no points)
 
-Skip connections (right after this) are not the only remedy. Xavier/Glorot or He initialisation,
+Besides changing the architecture (right after this), there are other approaches. Xavier/Glorot or He initialisation,
 however, needs layers of many neurons, and normalisation needs a mini-batch; a chain of single
 neurons with one example has nothing to average over. So the view above also shows a **wide
 chain** below its diagram: $N$ layers of $n = 16$ neurons each without biases, $\mathbf o_j = \sigma(\mathbf o_{j-1}\mathbf W_j)$,
