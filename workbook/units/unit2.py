@@ -754,7 +754,7 @@ $-0.5z + 0.5$.)
     code("""from workbook.views.activations import ActivationView
 
 ActivationView()"""),
-    md(de=r"""### 1d) Warum nichtlinear?
+    md(de=r"""### 1d) Zwei Schichten ohne Aktivierungsfunktion
 
 Was leistet die Aktivierungsfunktion? Betrachten Sie zwei Schichten **ohne**
 Aktivierungsfunktion:
@@ -763,7 +763,7 @@ $$a = W^{(2)}\big(W^{(1)} x + b^{(1)}\big) + b^{(2)}.$$
 **Aufgabe 1d (1 Punkt).** Was ist $a$ als Funktion von $x$? Weisen Sie `two_linear_layers` einen der
 Schlüssel zu: `"affine"` (eine affine Funktion $Ax + c$ von $x$), `"quadratic"` (eine
 quadratische Funktion von $x$), `"universal"` (mit genügend Neuronen jede stetige Funktion von $x$).
-""", en=r"""### 1d) Why non-linear?
+""", en=r"""### 1d) Two layers without an activation function
 
 What does the activation function contribute? Consider two layers **without** an activation
 function:

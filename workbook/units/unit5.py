@@ -479,8 +479,8 @@ CELLS = [
 *Übungsblatt 11, insgesamt 15 Punkte (Aufgabe 1: 6 Punkte, Aufgabe 2: 9 Punkte), dazu als Ergänzung eine vektorisierte Schicht (Aufgaben 1g und 1h: 3 Punkte)*
 
 Warum lernen tiefe Netze oft so schlecht – und warum lernen Netze mit Hunderten von Schichten
-(ResNets) trotzdem gut? Die Antwort steckt in der Kettenregel; Sie leiten sie in Aufgabe 2 selbst
-her. Die beiden Erscheinungen heißen **verschwindende** und **explodierende Gradienten**.
+(ResNets) trotzdem gut? Die Antwort steckt in der Kettenregel – wie genau, leiten Sie in Aufgabe 2
+selbst her. Es geht um **verschwindende** und **explodierende Gradienten**.
 
 In dieser Einheit
 
@@ -493,8 +493,8 @@ In dieser Einheit
 **Lernziele.** Sie können
 - partielle Ableitungen einer Schicht komponentenweise mit dem Kronecker-Delta angeben, mit und
   ohne Aktivierungsfunktion,
-- den Gradienten nach einem frühen Gewicht einer Kette als Produkt aus einem Faktor pro Schicht
-  herleiten und daraus verschwindende und explodierende Gradienten erklären,
+- den Gradienten nach einem frühen Gewicht einer Kette herleiten und daraus verschwindende und
+  explodierende Gradienten erklären,
 - beurteilen, ob und wie eine Skip-Verbindung gegen verschwindende und gegen explodierende
   Gradienten hilft,
 - erklären, wie ReLU statt Sigmoid, die Initialisierung nach Xavier/Glorot bzw. He, die
@@ -508,8 +508,8 @@ bei typischen Fehlern einen Hinweis. Die Schreibweisen stehen jeweils vor den Au
 *Exercise sheet 11, 15 points in total (exercise 1: 6 points, exercise 2: 9 points), plus a vectorised layer as a supplement (exercises 1g and 1h: 3 points)*
 
 Why do deep networks often learn so badly – and why do networks with hundreds of layers (ResNets)
-learn well all the same? The answer lies in the chain rule; you derive it yourself in exercise 2.
-The two phenomena are called **vanishing** and **exploding gradients**.
+learn well all the same? The answer lies in the chain rule – how exactly, you work out yourself in
+exercise 2. It is about **vanishing** and **exploding gradients**.
 
 In this unit you
 
@@ -521,8 +521,8 @@ In this unit you
 **Learning goals.** You can
 - state partial derivatives of a layer component by component with the Kronecker delta, with and
   without an activation function,
-- derive the gradient with respect to an early weight of a chain as a product with one factor per
-  layer, and explain vanishing and exploding gradients from it,
+- derive the gradient with respect to an early weight of a chain and explain vanishing and
+  exploding gradients from it,
 - judge whether and how a skip connection helps against vanishing and against exploding gradients,
 - explain how ReLU instead of sigmoid, Xavier/Glorot or He initialisation, normalisation and
   gradient clipping act on the gradients of the individual layers.
@@ -728,11 +728,7 @@ Ihre Ergebnisse zusammen (ohne Punkte, zur Vertiefung):
 * Schreiben Sie (f) als Matrix-Vektor-Produkt: Welche Matrix wird transponiert, und was steht im
   Vektor?
 * Wie sieht die Matrix $\partial\,\sigma(\mathbf W\mathbf x+\mathbf b)/\partial\mathbf x$ aus, wenn
-  Sie (e) für alle Komponenten $i$ statt nur für die erste aufschreiben?
-
-Die Einsicht für Aufgabe 2: Jede Schicht multipliziert den Gradienten mit ihren Gewichten und mit
-den Ableitungen $\sigma'$ ihrer Aktivierungsfunktion. Bei der ReLU sind diese Ableitungen 0 oder 1 –
-ist $(\mathbf W\mathbf x+\mathbf b)_i < 0$ für alle Eingaben, entsteht ein totes Neuron.""",
+  Sie (e) für alle Komponenten $i$ statt nur für die erste aufschreiben?""",
        en=r"""### From components to matrix form
 
 The backward pass of a layer in matrix form is
@@ -748,11 +744,7 @@ results (no points, for practice):
   belongs to (a)?
 * Write (f) as a matrix-vector product: which matrix is transposed, and what is in the vector?
 * What does the matrix $\partial\,\sigma(\mathbf W\mathbf x+\mathbf b)/\partial\mathbf x$ look like
-  if you write (e) down for every component $i$ instead of only the first?
-
-The insight for exercise 2: every layer multiplies the gradient by its weights and by the
-derivatives $\sigma'$ of its activation function. For ReLU these derivatives are 0 or 1 – if
-$(\mathbf W\mathbf x+\mathbf b)_i < 0$ for all inputs, the result is a dead neuron."""),
+  if you write (e) down for every component $i$ instead of only the first?"""),
 
     # ------------------------------------------------------------------ exercise 2
     md(de=r"""## Aufgabe 2: Verschwindende Gradienten (9 Punkte)
