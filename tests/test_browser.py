@@ -33,6 +33,7 @@ from browser_helpers import (
     JS_ARM,
     JS_IMG_HASH,
     LOCALES,
+    SHARP_WAIT_MS,
     LabPage,
     LabServer,
     copy_notebooks,
@@ -227,6 +228,18 @@ def settle(page):
         .sessionContext.session.kernel; return k && k.status === 'idle'; }""", polling=100)
 
 
+def sharp(page, img):
+    """Wait until ``img`` shows the kernel's sharp picture (two image pixels per CSS pixel),
+    then until the kernel is idle. FigureView draws it a moment after the last change, while
+    the kernel looks idle: a press measured before would see that picture arrive, not its own,
+    and any fast picture differs from the sharp one of the same state (the learning rate of unit
+    3's TrainingView, which changes nothing before training, seemed to change the image)."""
+    page.wait_for_function("""img => img.complete
+        && img.naturalWidth >= 1.9 * img.getBoundingClientRect().width""",
+                           arg=img.element_handle(), timeout=SHARP_WAIT_MS, polling=100)
+    settle(page)
+
+
 OTHER_KEY = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight"}
 
 
@@ -243,10 +256,11 @@ def try_view(page, index, presses):
         handle.scroll_into_view_if_needed()
         state = slider_state(handle)
         key = "ArrowLeft" if state["now"] >= state["max"] else "ArrowRight"
-        settle(page)
+        sharp(page, img)
         before = image_hash(img)
         handle.focus()
         probe = press_and_time(page, handle, img, key)
+        sharp(page, img)  # compared sharp with sharp: a fast picture of the same state differs
         if probe is None or image_hash(img) == before:
             continue
         times = []
