@@ -25,19 +25,26 @@ STUDENTS = {  # student id -> (collected row fields, autograded points, manual p
 }
 
 
-@pytest.fixture
-def graded(tmp_path, monkeypatch):
-    """RESULTS with a course gradebook (two autograded points cells of 3, one manual of 4) and
-    its feedback; the collected.csv of the two students and of one rejected student."""
-    from nbgrader.api import Gradebook
-
-    # nbgrader creates a gradebook with `alembic` from PATH
+def results_folder(tmp_path, monkeypatch):
+    """``(results, db_url)``: an empty results folder as ``grade`` leaves it (its course's
+    nbgrader_config.py names the gradebook); nbgrader creates the gradebook with ``alembic``
+    from PATH."""
     monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     results = tmp_path / "results"
     (results / "course").mkdir(parents=True)
     db = f"sqlite:///{results / 'gradebook.db'}"
     (results / "course" / "nbgrader_config.py").write_text(
         f"c = get_config()\nc.CourseDirectory.db_url = {db!r}\n")
+    return results, db
+
+
+@pytest.fixture
+def graded(tmp_path, monkeypatch):
+    """RESULTS with a course gradebook (two autograded points cells of 3, one manual of 4) and
+    its feedback; the collected.csv of the two students and of one rejected student."""
+    from nbgrader.api import Gradebook
+
+    results, db = results_folder(tmp_path, monkeypatch)
     with Gradebook(db) as gb:
         gb.add_assignment("unit1_de")
         gb.add_notebook(NB, "unit1_de")

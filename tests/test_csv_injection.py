@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from test_autograder_export import results_folder
 
 from autograder import csvfile
 from autograder.cli import main
@@ -84,12 +83,7 @@ def test_roster_formulas_are_neutralised_from_collect_to_export(tmp_path, monkey
     assert (collected["4711001"]["first"], collected["4711001"]["last"]) == ("=1+41", HYPERLINK)
 
     # a gradebook with both graded (as grade leaves it), and their feedback
-    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    results = tmp_path / "results"
-    (results / "course").mkdir(parents=True)
-    db = f"sqlite:///{results / 'gradebook.db'}"
-    (results / "course" / "nbgrader_config.py").write_text(
-        f"c = get_config()\nc.CourseDirectory.db_url = {db!r}\n")
+    results, db = results_folder(tmp_path, monkeypatch)
     with Gradebook(db) as gb:
         gb.add_assignment("unit1_de")
         gb.add_notebook(NB, "unit1_de")
